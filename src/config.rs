@@ -1,0 +1,136 @@
+//! `config.toml`: limits and, later, agents and notifications. Unknown keys and wrong types are
+//! refused with the file, line and what was expected; the worker never guesses.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_concurrent_tasks: u32,
+    /// Percent; 100 disables the gate.
+    pub cpu_threshold: f64,
+    /// Percent of memory in use; 100 disables the gate.
+    pub memory_threshold: f64,
+    /// Seconds between SIGTERM and SIGKILL when cancelling or timing out.
+    pub kill_grace_seconds: f64,
+    /// Per-class caps; a class without one only counts against the global cap.
+    pub classes: BTreeMap<String, u32>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_concurrent_tasks: 5,
+            cpu_threshold: 70.0,
+            memory_threshold: 85.0,
+            kill_grace_seconds: 10.0,
+            classes: BTreeMap::from([("e2e".to_string(), 1), ("build".to_string(), 2)]),
+        }
+    }
+}
+
+impl Limits {
+    pub fn kill_grace(&self) -> Duration {
+        Duration::from_secs_f64(self.kill_grace_seconds.max(0.0))
+    }
+}
+
+impl Config {
+    /// Load from `path`; a missing file means all defaults.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", path.display()))),
+        };
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let place = e
+                .span()
+                .map(|span| {
+                    let (line, col) = line_col(text, span.start);
+                    format!(":{line}:{col}")
+                })
+                .unwrap_or_default();
+            Error::usage(format!(
+                "invalid config {}{place}: {}",
+                path.display(),
+                e.message().trim()
+            ))
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path) -> Result<()> {
+        let bad = |what: &str| Error::usage(format!("invalid config {}: {what}", path.display()));
+        let l = &self.limits;
+        if l.max_concurrent_tasks == 0 {
+            return Err(bad("limits.max_concurrent_tasks must be at least 1"));
+        }
+        for (name, value) in [("cpu_threshold", l.cpu_threshold), ("memory_threshold", l.memory_threshold)] {
+            if !(0.0..=100.0).contains(&value) || value.is_nan() {
+                return Err(bad(&format!("limits.{name} must be a percent from 0 to 100, got {value}")));
+            }
+        }
+        if !(0.0..=86_400.0).contains(&l.kill_grace_seconds) {
+            return Err(bad("limits.kill_grace_seconds must be between 0 and 86400"));
+        }
+        Ok(())
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map_or(before.len(), |nl| before.len() - nl - 1) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("/x/config.toml"))
+    }
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = parse("").unwrap();
+        assert_eq!(c.limits.max_concurrent_tasks, 5);
+        assert_eq!(c.limits.classes.get("e2e"), Some(&1));
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let err = parse("[limits]\nmax_concurrent_tasks = 3\nbogus = 1\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3"), "{err}");
+        assert!(err.contains("bogus"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_file_and_line() {
+        let err = parse("[limits]\n\nmax_concurrent_tasks = \"five\"\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_is_refused() {
+        assert!(parse("[limits]\ncpu_threshold = 140\n").is_err());
+        assert!(parse("[limits]\nmax_concurrent_tasks = 0\n").is_err());
+    }
+}

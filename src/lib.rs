@@ -1,0 +1,10 @@
+//! smart-agents: run AI agent tasks, and any long command, in the background.
+
+pub mod config;
+pub mod duration;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod paths;
+pub mod protocol;
+pub mod store;

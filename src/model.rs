@@ -1,0 +1,153 @@
+//! The task as every part of the program sees it: what a user submits (`TaskSpec`), what
+//! `status`/`list` print (`TaskView`) and what `result` prints (`TaskResult`). The JSON field
+//! names are contracts.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskState {
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+impl TaskState {
+    pub const ALL: [TaskState; 5] = [
+        TaskState::Running,
+        TaskState::Pending,
+        TaskState::Completed,
+        TaskState::Failed,
+        TaskState::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Pending => "pending",
+            TaskState::Running => "running",
+            TaskState::Completed => "completed",
+            TaskState::Failed => "failed",
+            TaskState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(self, TaskState::Completed | TaskState::Failed | TaskState::Cancelled)
+    }
+}
+
+impl fmt::Display for TaskState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TaskState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        TaskState::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| {
+            format!("unknown state '{s}': expected pending, running, completed, failed or cancelled")
+        })
+    }
+}
+
+/// What a client submits. Stored as JSON beside the task; never changes after submit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TaskSpec {
+    pub description: String,
+    pub agent: String,
+    /// argv for the `shell` agent (and `command` backends): run directly, never through a shell.
+    pub command: Vec<String>,
+    /// The prompt for agent backends.
+    pub prompt: Option<String>,
+    pub cwd: String,
+    /// The caller's environment, so the task runs as if typed in that shell.
+    pub env: Vec<(String, String)>,
+    pub priority: u8,
+    pub class: Option<String>,
+    pub timeout_ms: Option<u64>,
+    pub retries: u32,
+    /// Ids of tasks that must complete first.
+    pub after: Vec<String>,
+    /// Unix ms before which the task may not start.
+    pub not_before_ms: Option<i64>,
+    /// Expected resident memory of the task, counted against the memory gate at admission.
+    pub mem_bytes: Option<u64>,
+    pub notify: Option<String>,
+    pub capability: Option<String>,
+    pub worktree: bool,
+    /// Task whose agent session this one continues.
+    pub resume_of: Option<String>,
+}
+
+/// Status JSON of one task (`status --json`, `list --json`, live events).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub id: String,
+    pub description: String,
+    pub agent: String,
+    pub state: TaskState,
+    pub waiting_reason: Option<String>,
+    pub reason: Option<String>,
+    pub progress: Option<f64>,
+    pub step: Option<String>,
+    pub eta_seconds: Option<u64>,
+    pub priority: u8,
+    pub class: Option<String>,
+    pub attempt: u32,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub exit_code: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub duration_ms: Option<u64>,
+    pub tokens_used: Option<u64>,
+    pub cost_usd: Option<f64>,
+    pub agents_involved: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Artifacts {
+    pub files: Vec<String>,
+    pub changes: u32,
+}
+
+/// `result --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskResult {
+    pub id: String,
+    pub state: TaskState,
+    pub success: bool,
+    pub exit_code: Option<i32>,
+    pub reason: Option<String>,
+    pub output: String,
+    pub metrics: Metrics,
+    pub artifacts: Artifacts,
+}
+
+/// `worker status --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerStatus {
+    pub pid: u32,
+    pub version: String,
+    pub uptime_seconds: u64,
+    pub socket: String,
+    pub database: String,
+    pub running: usize,
+    pub pending: usize,
+    pub paused: bool,
+}
+
+pub const MIN_PRIORITY: u8 = 1;
+pub const MAX_PRIORITY: u8 = 10;
+pub const DEFAULT_PRIORITY: u8 = 5;
+/// Descriptions, prompts and argv beyond this are refused at submit.
+pub const MAX_INPUT_BYTES: usize = 1024 * 1024;

@@ -1,0 +1,137 @@
+//! The socket protocol between clients and the worker: length-prefixed JSON frames (4-byte
+//! big-endian length, at most 10 MiB), opened by a versioned handshake.
+
+use crate::error::ErrorKind;
+use crate::model::{TaskSpec, TaskView, WorkerStatus};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// Bumped whenever a message changes shape; the handshake refuses a mismatch.
+pub const PROTOCOL_VERSION: u32 = 1;
+pub const MAX_FRAME: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    Hello { protocol: u32, version: String },
+    Submit { spec: Box<TaskSpec> },
+    Cancel { ids: Vec<String> },
+    Retry { id: String },
+    SetPriority { id: String, priority: u8 },
+    Pause,
+    Resume,
+    WorkerStatus,
+    Shutdown { kill: bool },
+    /// Stream events for these tasks (all tasks when `None`), starting with a snapshot.
+    Subscribe { ids: Option<Vec<String>> },
+    /// Sent from inside a task by `smart-agents progress`.
+    Progress { id: String, percent: Option<f64>, step: Option<String> },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    Hello { protocol: u32, version: String, pid: u32 },
+    Submitted { id: String },
+    Cancelled { outcomes: Vec<CancelOutcome> },
+    Ok { message: Option<String> },
+    WorkerStatus { status: WorkerStatus },
+    Snapshot { tasks: Vec<TaskView>, paused: bool },
+    Event { event: Event },
+    Error { kind: ErrorKind, message: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CancelOutcome {
+    pub id: String,
+    /// `cancelled` (was pending), `cancelling` (signal sent), or the finished state it kept.
+    pub outcome: String,
+}
+
+/// What the hub fans out to subscribers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A task changed: state, progress, step, reason.
+    Task { task: TaskView },
+    /// Admission was paused or resumed.
+    Admission { paused: bool },
+    /// The subscriber fell behind and missed events: it should re-read what it shows.
+    Lagged,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FrameError {
+    #[error("connection closed")]
+    Closed,
+    #[error("frame of {0} bytes is over the {MAX_FRAME}-byte limit")]
+    TooLarge(usize),
+    #[error("malformed frame: {0}")]
+    Malformed(#[from] serde_json::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<FrameError> for crate::error::Error {
+    fn from(e: FrameError) -> Self {
+        crate::error::Error::unavailable(format!("talking to the worker: {e}"))
+    }
+}
+
+pub async fn write_frame<W, T>(w: &mut W, msg: &T) -> Result<(), FrameError>
+where
+    W: AsyncWrite + Unpin,
+    T: Serialize,
+{
+    let body = serde_json::to_vec(msg)?;
+    if body.len() > MAX_FRAME {
+        return Err(FrameError::TooLarge(body.len()));
+    }
+    let mut buf = Vec::with_capacity(4 + body.len());
+    buf.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    buf.extend_from_slice(&body);
+    w.write_all(&buf).await?;
+    w.flush().await?;
+    Ok(())
+}
+
+pub async fn read_frame<R, T>(r: &mut R) -> Result<T, FrameError>
+where
+    R: AsyncRead + Unpin,
+    T: DeserializeOwned,
+{
+    let mut len = [0u8; 4];
+    match r.read_exact(&mut len).await {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(FrameError::Closed),
+        Err(e) => return Err(e.into()),
+    }
+    let len = u32::from_be_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(FrameError::TooLarge(len));
+    }
+    let mut body = vec![0u8; len];
+    r.read_exact(&mut body).await?;
+    Ok(serde_json::from_slice(&body)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn round_trips_and_bounds_frames() {
+        let (mut a, mut b) = tokio::io::duplex(1 << 16);
+        write_frame(&mut a, &Request::Pause).await.unwrap();
+        let got: Request = read_frame(&mut b).await.unwrap();
+        assert!(matches!(got, Request::Pause));
+
+        a.write_all(&(MAX_FRAME as u32 + 1).to_be_bytes()).await.unwrap();
+        assert!(matches!(read_frame::<_, Request>(&mut b).await, Err(FrameError::TooLarge(_))));
+
+        let (mut a, mut b) = tokio::io::duplex(1 << 16);
+        a.write_all(&3u32.to_be_bytes()).await.unwrap();
+        a.write_all(b"{x}").await.unwrap();
+        assert!(matches!(read_frame::<_, Request>(&mut b).await, Err(FrameError::Malformed(_))));
+    }
+}

@@ -1,0 +1,190 @@
+//! The SQLite database: the truth about every task. The worker is its only writer; clients
+//! open it to read (`status`, `list`, `result`) so they answer even while the worker is down.
+
+mod read;
+mod schema;
+mod write;
+
+pub use read::{Summary, resolve_id};
+pub use write::{EnvCache, NewTask};
+
+use crate::error::{Error, Result};
+use crate::model::{Metrics, Artifacts, TaskSpec, TaskState, TaskView};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::path::Path;
+use std::time::Duration;
+
+pub struct Store {
+    pub conn: Connection,
+}
+
+/// Every column of a task row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRecord {
+    pub seq: i64,
+    pub id: String,
+    pub description: String,
+    pub agent: String,
+    pub spec: TaskSpec,
+    pub priority: u8,
+    pub class: Option<String>,
+    pub state: TaskState,
+    pub waiting_reason: Option<String>,
+    pub reason: Option<String>,
+    pub progress: Option<f64>,
+    pub step: Option<String>,
+    pub eta_seconds: Option<u64>,
+    pub attempt: u32,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub not_before: Option<i64>,
+    pub exit_code: Option<i32>,
+    pub pid: Option<i32>,
+    pub pid_start: Option<u64>,
+    pub session_id: Option<String>,
+    pub output: Option<String>,
+    pub metrics: Metrics,
+    pub artifacts: Artifacts,
+}
+
+impl TaskRecord {
+    pub fn view(&self) -> TaskView {
+        TaskView {
+            id: self.id.clone(),
+            description: self.description.clone(),
+            agent: self.agent.clone(),
+            state: self.state,
+            waiting_reason: self.waiting_reason.clone(),
+            reason: self.reason.clone(),
+            progress: self.progress,
+            step: self.step.clone(),
+            eta_seconds: self.eta_seconds,
+            priority: self.priority,
+            class: self.class.clone(),
+            attempt: self.attempt,
+            created_at: rfc3339(self.created_at),
+            started_at: self.started_at.map(rfc3339),
+            finished_at: self.finished_at.map(rfc3339),
+            exit_code: self.exit_code,
+        }
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+pub fn rfc3339(ms: i64) -> String {
+    use chrono::{SecondsFormat, TimeZone, Utc};
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// The worker's read-write handle: creates and migrates the database.
+    pub fn open_for_worker(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
+        crate::paths::make_private(path)?;
+        let store = Self::configure(conn, path)?;
+        store.migrate(path)?;
+        Ok(store)
+    }
+
+    /// A client's handle. `None` when there is no database yet (nothing was ever submitted).
+    pub fn open_for_reading(path: &Path) -> Result<Option<Store>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        // Read-write without create: a read-only handle cannot set up the WAL index when the
+        // worker is down. Clients still never write.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
+        let store = Self::configure(conn, path)?;
+        let version = store.user_version(path)?;
+        if version == 0 {
+            return Ok(None);
+        }
+        if version > schema::MIGRATIONS.len() as i64 {
+            return Err(Error::internal(format!(
+                "database {} was written by a newer smart-agents (schema {version}); upgrade this one",
+                path.display()
+            )));
+        }
+        Ok(Some(store))
+    }
+
+    fn configure(conn: Connection, path: &Path) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(5)).map_err(|e| db_error(path, e))?;
+        // journal_mode returns a row; a corrupt file fails here with a clear message.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| db_error(path, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::internal(format!(
+                "database {}: could not switch to WAL mode (got {mode})",
+                path.display()
+            )));
+        }
+        // FULL: an acknowledged submit survives power loss; group commit pays the fsync once
+        // per batch of transitions.
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;")
+            .map_err(|e| db_error(path, e))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(Store { conn })
+    }
+
+    fn user_version(&self, path: &Path) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| db_error(path, e))
+    }
+
+    fn migrate(&self, path: &Path) -> Result<()> {
+        let current = self.user_version(path)?;
+        let latest = schema::MIGRATIONS.len() as i64;
+        if current > latest {
+            return Err(Error::internal(format!(
+                "database {} was written by a newer smart-agents (schema {current}); upgrade this one",
+                path.display()
+            )));
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = self.conn.unchecked_transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// A database error that says which file and what to do.
+fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    let code = e.sqlite_error_code();
+    let hint = match code {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            " (the file is corrupted: move it aside to start a fresh queue)"
+        }
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            " (another process holds it locked)"
+        }
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) | Some(ErrorCode::CannotOpen) => {
+            " (check the file's permissions)"
+        }
+        _ => "",
+    };
+    Error::internal(format!("database {}: {e}{hint}", path.display()))
+}

@@ -1,0 +1,196 @@
+//! Queries. Shared by clients (status, list, result) and the worker (startup, lookups).
+
+use super::{Store, TaskRecord};
+use crate::error::{Error, Result};
+use crate::model::{TaskResult, TaskState};
+use rusqlite::{OptionalExtension, Row, params};
+
+const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
+    reason, progress, step, eta_seconds, attempt, created_at, started_at, finished_at, not_before, \
+    exit_code, pid, pid_start, session_id, output, metrics, artifacts";
+
+fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
+    let json_err = |i: usize, e: serde_json::Error| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    };
+    let spec: String = row.get(4)?;
+    let state: String = row.get(7)?;
+    let metrics: Option<String> = row.get(23)?;
+    let artifacts: Option<String> = row.get(24)?;
+    Ok(TaskRecord {
+        seq: row.get(0)?,
+        id: row.get(1)?,
+        description: row.get(2)?,
+        agent: row.get(3)?,
+        spec: serde_json::from_str(&spec).map_err(|e| json_err(4, e))?,
+        priority: row.get(5)?,
+        class: row.get(6)?,
+        state: state.parse().map_err(|e: String| {
+            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, e.into())
+        })?,
+        waiting_reason: row.get(8)?,
+        reason: row.get(9)?,
+        progress: row.get(10)?,
+        step: row.get(11)?,
+        eta_seconds: row.get::<_, Option<i64>>(12)?.map(|v| v.max(0) as u64),
+        attempt: row.get(13)?,
+        created_at: row.get(14)?,
+        started_at: row.get(15)?,
+        finished_at: row.get(16)?,
+        not_before: row.get(17)?,
+        exit_code: row.get(18)?,
+        pid: row.get(19)?,
+        pid_start: row.get::<_, Option<i64>>(20)?.map(|v| v as u64),
+        session_id: row.get(21)?,
+        output: row.get(22)?,
+        metrics: metrics
+            .map(|m| serde_json::from_str(&m))
+            .transpose()
+            .map_err(|e| json_err(23, e))?
+            .unwrap_or_default(),
+        artifacts: artifacts
+            .map(|a| serde_json::from_str(&a))
+            .transpose()
+            .map_err(|e| json_err(24, e))?
+            .unwrap_or_default(),
+    })
+}
+
+/// Counts per state and the running tasks, for `status` without an id.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    pub pending: u64,
+    pub running: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub cancelled: u64,
+}
+
+/// Turn what a user typed into a full id: an exact id or a unique prefix of three or more.
+pub fn resolve_id(store: Option<&Store>, typed: &str) -> Result<String> {
+    let typed = typed.trim().to_ascii_lowercase();
+    let unknown = || Error::not_found(format!("no task with id '{typed}'"));
+    if !crate::ids::looks_like_id(&typed) {
+        return Err(unknown());
+    }
+    let Some(store) = store else { return Err(unknown()) };
+    if typed.len() == crate::ids::LEN {
+        return store.task(&typed)?.map(|t| t.id).ok_or_else(unknown);
+    }
+    if typed.len() < 3 {
+        return Err(Error::usage(format!("id '{typed}' is too short: type at least 3 characters")));
+    }
+    // Ids sort lexically, so a prefix is a key range on the unique index.
+    let upper = format!("{typed}\u{7f}");
+    let mut stmt = store
+        .conn
+        .prepare_cached("SELECT id FROM tasks WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
+    let ids: Vec<String> = stmt
+        .query_map(params![typed, upper], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(unknown()),
+        _ => Err(Error::usage(format!("id '{typed}' matches several tasks: type more of it"))),
+    }
+}
+
+impl Store {
+    pub fn task(&self, id: &str) -> Result<Option<TaskRecord>> {
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1"))?;
+        Ok(stmt.query_row([id], record).optional()?)
+    }
+
+    /// Tasks in `states`, running first, then pending, then finished, newest first in each.
+    pub fn list(&self, states: &[TaskState], limit: usize) -> Result<Vec<TaskRecord>> {
+        let wanted = |s: TaskState| states.is_empty() || states.contains(&s);
+        let mut out = Vec::new();
+        for group in [&[TaskState::Running][..], &[TaskState::Pending], &[
+            TaskState::Completed,
+            TaskState::Failed,
+            TaskState::Cancelled,
+        ]] {
+            let group: Vec<&str> = group.iter().filter(|s| wanted(**s)).map(|s| s.as_str()).collect();
+            if group.is_empty() || out.len() >= limit {
+                continue;
+            }
+            let marks = vec!["?"; group.len()].join(",");
+            // Finished tasks walk the primary key backwards and stop at the limit.
+            let sql = format!(
+                "SELECT {COLUMNS} FROM tasks WHERE state IN ({marks}) ORDER BY seq DESC LIMIT {}",
+                limit - out.len()
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(group), record)?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Pending and running tasks: what a starting worker takes over.
+    pub fn active(&self) -> Result<Vec<TaskRecord>> {
+        self.list(&[TaskState::Running, TaskState::Pending], usize::MAX)
+    }
+
+    pub fn summary(&self) -> Result<Summary> {
+        let mut s = Summary::default();
+        let mut stmt = self.conn.prepare_cached("SELECT state, count(*) FROM tasks GROUP BY state")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+        for row in rows {
+            let (state, n) = row?;
+            match state.parse() {
+                Ok(TaskState::Pending) => s.pending = n,
+                Ok(TaskState::Running) => s.running = n,
+                Ok(TaskState::Completed) => s.completed = n,
+                Ok(TaskState::Failed) => s.failed = n,
+                Ok(TaskState::Cancelled) => s.cancelled = n,
+                Err(_) => {}
+            }
+        }
+        Ok(s)
+    }
+
+    pub fn env(&self, hash: &str) -> Result<Vec<(String, String)>> {
+        let data: Option<String> = self
+            .conn
+            .prepare_cached("SELECT data FROM envs WHERE hash = ?1")?
+            .query_row([hash], |r| r.get(0))
+            .optional()?;
+        Ok(data.map(|d| serde_json::from_str(&d)).transpose()?.unwrap_or_default())
+    }
+
+    pub fn env_hash(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT env_hash FROM tasks WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// History of one task: (unix ms, kind, data).
+    pub fn events(&self, id: &str) -> Result<Vec<(i64, String, Option<String>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT at, kind, data FROM events WHERE task_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl TaskRecord {
+    pub fn result(&self) -> TaskResult {
+        TaskResult {
+            id: self.id.clone(),
+            state: self.state,
+            success: self.state == TaskState::Completed,
+            exit_code: self.exit_code,
+            reason: self.reason.clone(),
+            output: self.output.clone().unwrap_or_default(),
+            metrics: self.metrics.clone(),
+            artifacts: self.artifacts.clone(),
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Schema migrations, keyed on SQLite's `user_version`. Append to `MIGRATIONS`; never edit one
+//! that has shipped.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: tasks (current state), events (append-only history), shared environments, flags.
+    r#"
+    CREATE TABLE tasks (
+        seq            INTEGER PRIMARY KEY,
+        id             TEXT NOT NULL UNIQUE,
+        description    TEXT NOT NULL,
+        agent          TEXT NOT NULL,
+        spec           TEXT NOT NULL,
+        env_hash       TEXT,
+        priority       INTEGER NOT NULL,
+        class          TEXT,
+        state          TEXT NOT NULL,
+        waiting_reason TEXT,
+        reason         TEXT,
+        progress       REAL,
+        step           TEXT,
+        eta_seconds    INTEGER,
+        attempt        INTEGER NOT NULL DEFAULT 1,
+        created_at     INTEGER NOT NULL,
+        started_at     INTEGER,
+        finished_at    INTEGER,
+        not_before     INTEGER,
+        exit_code      INTEGER,
+        pid            INTEGER,
+        pid_start      INTEGER,
+        session_id     TEXT,
+        output         TEXT,
+        metrics        TEXT,
+        artifacts      TEXT
+    );
+    CREATE INDEX tasks_by_state ON tasks(state, seq);
+    CREATE TABLE events (
+        seq     INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        kind    TEXT NOT NULL,
+        data    TEXT
+    );
+    CREATE INDEX events_by_task ON events(task_id, seq);
+    -- The caller's environment is kept once per distinct set: most tasks come from one shell.
+    CREATE TABLE envs (
+        hash TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
+];

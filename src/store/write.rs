@@ -1,0 +1,123 @@
+//! Mutations. Only the worker calls these, inside the transaction of one batch.
+
+use super::{Store, TaskRecord};
+use crate::error::Result;
+use crate::model::TaskSpec;
+use rusqlite::params;
+use std::collections::HashSet;
+
+pub struct NewTask<'a> {
+    pub id: &'a str,
+    pub spec: &'a TaskSpec,
+    pub created_at: i64,
+    pub env_hash: Option<&'a str>,
+}
+
+/// Remembers which environments are already stored, so a submit from the same shell as the
+/// last one writes no environment at all.
+#[derive(Default)]
+pub struct EnvCache(HashSet<String>);
+
+impl EnvCache {
+    /// Store `env` once and return its hash.
+    pub fn intern(&mut self, store: &Store, env: &[(String, String)]) -> Result<String> {
+        let data = serde_json::to_string(env)?;
+        let hash = format!("{:016x}", fnv1a(data.as_bytes()));
+        if self.0.insert(hash.clone()) {
+            store
+                .conn
+                .prepare_cached("INSERT OR IGNORE INTO envs (hash, data) VALUES (?1, ?2)")?
+                .execute(params![hash, data])?;
+        }
+        Ok(hash)
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+}
+
+impl Store {
+    /// Insert a new pending task; returns its seq.
+    pub fn insert_task(&self, t: &NewTask<'_>) -> Result<i64> {
+        // The environment lives in `envs`; keep the spec row small.
+        let mut spec = t.spec.clone();
+        spec.env = Vec::new();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO tasks (id, description, agent, spec, env_hash, priority, class, state, \
+                 created_at, not_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9)",
+            )?
+            .execute(params![
+                t.id,
+                spec.description,
+                spec.agent,
+                serde_json::to_string(&spec)?,
+                t.env_hash,
+                spec.priority,
+                spec.class,
+                t.created_at,
+                spec.not_before_ms,
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Write every mutable column of `t`.
+    pub fn save(&self, t: &TaskRecord) -> Result<()> {
+        let metrics = serde_json::to_string(&t.metrics)?;
+        let artifacts = serde_json::to_string(&t.artifacts)?;
+        self.conn
+            .prepare_cached(
+                "UPDATE tasks SET priority=?2, class=?3, state=?4, waiting_reason=?5, reason=?6, \
+                 progress=?7, step=?8, eta_seconds=?9, attempt=?10, started_at=?11, finished_at=?12, \
+                 not_before=?13, exit_code=?14, pid=?15, pid_start=?16, session_id=?17, output=?18, \
+                 metrics=?19, artifacts=?20 WHERE id=?1",
+            )?
+            .execute(params![
+                t.id,
+                t.priority,
+                t.class,
+                t.state.as_str(),
+                t.waiting_reason,
+                t.reason,
+                t.progress,
+                t.step,
+                t.eta_seconds.map(|v| v as i64),
+                t.attempt,
+                t.started_at,
+                t.finished_at,
+                t.not_before,
+                t.exit_code,
+                t.pid,
+                t.pid_start.map(|v| v as i64),
+                t.session_id,
+                t.output,
+                metrics,
+                artifacts,
+            ])?;
+        Ok(())
+    }
+
+    /// Only the waiting reason: the scheduler's frequent, cheap update.
+    pub fn save_waiting_reason(&self, id: &str, reason: Option<&str>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE tasks SET waiting_reason=?2 WHERE id=?1")?
+            .execute(params![id, reason])?;
+        Ok(())
+    }
+
+    pub fn add_event(&self, task_id: &str, at: i64, kind: &str, data: Option<&serde_json::Value>) -> Result<()> {
+        let data = data.map(serde_json::to_string).transpose()?;
+        self.conn
+            .prepare_cached("INSERT INTO events (task_id, at, kind, data) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![task_id, at, kind, data])?;
+        Ok(())
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=?2")?
+            .execute(params![key, value])?;
+        Ok(())
+    }
+}
