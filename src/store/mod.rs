@@ -46,6 +46,8 @@ pub struct TaskRecord {
     pub output: Option<String>,
     pub metrics: Metrics,
     pub artifacts: Artifacts,
+    /// Live only: the agent's latest todo list (not a column; rebuilt from the log on adoption).
+    pub todos: Vec<crate::model::Todo>,
 }
 
 impl TaskRecord {
@@ -67,6 +69,7 @@ impl TaskRecord {
             started_at: self.started_at.map(rfc3339),
             finished_at: self.finished_at.map(rfc3339),
             exit_code: self.exit_code,
+            todos: self.todos.clone(),
         }
     }
 }

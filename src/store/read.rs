@@ -53,6 +53,7 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
             .transpose()
             .map_err(|e| json_err(24, e))?
             .unwrap_or_default(),
+        todos: Vec::new(),
     })
 }
 
