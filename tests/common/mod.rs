@@ -15,13 +15,22 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct Home {
     dir: tempfile::TempDir,
+    root: PathBuf,
 }
 
 impl Home {
     pub fn new() -> Home {
         // Short path: Unix socket paths are limited to 108 bytes.
         let dir = tempfile::Builder::new().prefix("sa").tempdir_in("/tmp").expect("temp home");
-        Home { dir }
+        let root = dir.path().to_path_buf();
+        Home { dir, root }
+    }
+
+    /// A home folder that does not exist yet, so the program creates it.
+    pub fn uncreated() -> Home {
+        let dir = tempfile::Builder::new().prefix("sa").tempdir_in("/tmp").expect("temp home");
+        let root = dir.path().join("h");
+        Home { dir, root }
     }
 
     /// A home whose config.toml holds `config`.
@@ -36,6 +45,11 @@ impl Home {
     }
 
     pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    /// The temporary folder that holds the home (the home itself unless `uncreated`).
+    pub fn temp_dir(&self) -> &Path {
         self.dir.path()
     }
 
@@ -54,7 +68,7 @@ impl Home {
             .env("SMART_AGENTS_HOME", self.path())
             .env("NO_COLOR", "1")
             .env_remove("SMART_AGENTS_TASK_ID")
-            .current_dir(self.path())
+            .current_dir(self.dir.path())
             .timeout(COMMAND_TIMEOUT);
         cmd
     }
@@ -154,13 +168,15 @@ impl Home {
     /// Processes whose command line or environment mentions this home: the worker, task
     /// supervisors (their exit-file argument) and the tasks themselves (SMART_AGENTS_HOME).
     pub fn processes(&self) -> Vec<i32> {
-        let home = self.path().to_string_lossy().into_owned();
+        let home = self.dir.path().to_string_lossy().into_owned();
         let env_entry = format!("SMART_AGENTS_HOME={home}");
         all_processes()
             .into_iter()
             .filter(|(pid, cmdline)| {
                 *pid != std::process::id() as i32
-                    && (cmdline.contains(&home) || environ(*pid).iter().any(|e| *e == env_entry))
+                    && (cmdline.contains(&home) || environ(*pid).iter().any(|e| {
+                        e.strip_prefix(&env_entry).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                    }))
             })
             .map(|(pid, _)| pid)
             .collect()
