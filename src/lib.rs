@@ -1,5 +1,7 @@
 //! smart-agents: run AI agent tasks, and any long command, in the background.
 
+pub mod cli;
+pub mod client;
 pub mod config;
 pub mod duration;
 pub mod error;
@@ -9,5 +11,3 @@ pub mod paths;
 pub mod protocol;
 pub mod store;
 pub mod worker;
-pub mod client;
-pub mod cli;

@@ -20,17 +20,9 @@ fn assert_refused(home: &Home, args: &[&str], code: i32, names: &[&str]) {
     let out = home.run_code(args, code);
     let err = stderr(&out);
     for word in names {
-        assert!(
-            err.contains(word),
-            "message should name {word:?}: {}",
-            describe(&out)
-        );
+        assert!(err.contains(word), "message should name {word:?}: {}", describe(&out));
     }
-    assert!(
-        out.stdout.is_empty(),
-        "nothing printed as if it worked: {}",
-        describe(&out)
-    );
+    assert!(out.stdout.is_empty(), "nothing printed as if it worked: {}", describe(&out));
 }
 
 #[test]
@@ -61,11 +53,7 @@ fn out_of_range_priorities_are_refused_before_queueing() {
             2,
             &["priority", bad],
         );
-        assert_eq!(
-            home.list(&[]),
-            before,
-            "--priority {bad} queued nothing and changed nothing"
-        );
+        assert_eq!(home.list(&[]), before, "--priority {bad} queued nothing and changed nothing");
     }
     // The edges are fine.
     for good in ["1", "10"] {
@@ -77,18 +65,8 @@ fn out_of_range_priorities_are_refused_before_queueing() {
 #[test]
 fn bad_durations_are_refused() {
     let (home, before) = home_with_queue();
-    assert_refused(
-        &home,
-        &["execute", "--async", "--timeout", "10x", "--", "true"],
-        2,
-        &["10x", "duration"],
-    );
-    assert_refused(
-        &home,
-        &["execute", "--async", "--timeout", "", "--", "true"],
-        2,
-        &["duration"],
-    );
+    assert_refused(&home, &["execute", "--async", "--timeout", "10x", "--", "true"], 2, &["10x", "duration"]);
+    assert_refused(&home, &["execute", "--async", "--timeout", "", "--", "true"], 2, &["duration"]);
     let id = before[0]["id"].as_str().unwrap();
     assert_refused(&home, &["wait", id, "--timeout", "soon"], 2, &["soon"]);
     assert_eq!(home.list(&[]), before);
@@ -126,26 +104,14 @@ fn a_missing_working_folder_is_refused() {
     let (home, before) = home_with_queue();
     assert_refused(
         &home,
-        &[
-            "execute",
-            "--async",
-            "--cwd",
-            "/nonexistent/sa-test",
-            "--",
-            "true",
-        ],
+        &["execute", "--async", "--cwd", "/nonexistent/sa-test", "--", "true"],
         2,
         &["/nonexistent/sa-test"],
     );
     let file = home.path().join("plain-file");
     std::fs::write(&file, b"x").unwrap();
     let file = file.to_string_lossy().into_owned();
-    assert_refused(
-        &home,
-        &["execute", "--async", "--cwd", &file, "--", "true"],
-        2,
-        &["plain-file"],
-    );
+    assert_refused(&home, &["execute", "--async", "--cwd", &file, "--", "true"], 2, &["plain-file"]);
     assert_eq!(home.list(&[]), before);
 }
 
@@ -165,22 +131,11 @@ fn a_command_not_found_fails_the_task_with_that_reason() {
     let home = Home::new();
     let id = home.submit(&["sa-no-such-command-xyz", "arg"]);
     let view = home.wait_state(&id, "failed", LONG);
-    assert_eq!(
-        view["reason"], "command not found: sa-no-such-command-xyz",
-        "{view}"
-    );
+    assert_eq!(view["reason"], "command not found: sa-no-such-command-xyz", "{view}");
     let out = home.run(&["result", &id]);
     assert_ne!(out.status.code(), Some(0));
-    assert!(
-        stderr(&out).contains("command not found"),
-        "{}",
-        describe(&out)
-    );
-    assert!(
-        home.run_ok(&["logs", &id])
-            .contains("sa-no-such-command-xyz"),
-        "the log says why"
-    );
+    assert!(stderr(&out).contains("command not found"), "{}", describe(&out));
+    assert!(home.run_ok(&["logs", &id]).contains("sa-no-such-command-xyz"), "the log says why");
 }
 
 #[test]
@@ -188,10 +143,7 @@ fn a_command_is_run_directly_not_through_a_shell() {
     let home = Home::new();
     let id = home.submit(&["echo", "$HOME", "a;b", "*"]);
     home.wait_state(&id, "completed", LONG);
-    assert_eq!(
-        home.json(&["result", &id, "--json"])["output"],
-        "$HOME a;b *\n"
-    );
+    assert_eq!(home.json(&["result", &id, "--json"])["output"], "$HOME a;b *\n");
 }
 
 #[test]
@@ -209,12 +161,7 @@ fn other_agents_are_refused_for_now() {
 #[test]
 fn execute_without_a_command_is_refused() {
     let (home, before) = home_with_queue();
-    assert_refused(
-        &home,
-        &["execute", "--async", "just a description"],
-        2,
-        &["--"],
-    );
+    assert_refused(&home, &["execute", "--async", "just a description"], 2, &["--"]);
     assert_eq!(home.list(&[]), before);
 }
 
@@ -223,20 +170,12 @@ fn a_bad_config_names_the_file_and_line() {
     let home = Home::with_config("[limits]\nmax_concurrent_tasks = 2\nbogus_key = 1\n");
     let config = home.path().join("config.toml");
     let place = format!("{}:3", config.display());
-    for args in [
-        &["execute", "--async", "--", "true"][..],
-        &["worker", "start"],
-        &["pause"],
-    ] {
+    for args in [&["execute", "--async", "--", "true"][..], &["worker", "start"], &["pause"]] {
         let out = home.run(args);
         assert_ne!(out.status.code(), Some(0), "{}", describe(&out));
         let err = stderr(&out);
         assert!(err.contains(&place), "names {place}: {}", describe(&out));
-        assert!(
-            err.contains("bogus_key"),
-            "names the key: {}",
-            describe(&out)
-        );
+        assert!(err.contains("bogus_key"), "names the key: {}", describe(&out));
     }
     assert!(home.workers().is_empty(), "no worker runs on a bad config");
     assert!(home.list(&[]).is_empty(), "nothing was queued");

@@ -3,9 +3,7 @@
 
 mod common;
 
-use common::{
-    Home, LONG, assert_no_process, describe, processes_matching, stderr, stdout, unique_sleep,
-};
+use common::{Home, LONG, assert_no_process, describe, processes_matching, stderr, stdout, unique_sleep};
 use std::time::Duration;
 
 #[test]
@@ -17,10 +15,7 @@ fn cancelling_a_pending_task_is_immediate() {
     assert!(stdout(&out).contains("cancelled"), "{}", describe(&out));
     let view = home.status(&id);
     assert_eq!(view["state"], "cancelled", "{view}");
-    assert!(
-        view["reason"].is_string(),
-        "a cancelled task says why: {view}"
-    );
+    assert!(view["reason"].is_string(), "a cancelled task says why: {view}");
     assert!(view["started_at"].is_null(), "it never started: {view}");
     // Resuming does not bring it back.
     home.run_ok(&["resume"]);
@@ -39,18 +34,11 @@ fn cancelling_a_running_tree_leaves_no_process_behind() {
     // Both sleeps have started (the foreground one and the background one).
     let deadline = std::time::Instant::now() + LONG;
     while processes_matching(&format!("sleep {marker}")).len() < 2 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the task's sleeps never started"
-        );
+        assert!(std::time::Instant::now() < deadline, "the task's sleeps never started");
         std::thread::sleep(Duration::from_millis(20));
     }
     let out = home.run_code(&["cancel", &id], 0);
-    assert!(
-        stdout(&out).contains("cancelled"),
-        "cancel waits for the end: {}",
-        describe(&out)
-    );
+    assert!(stdout(&out).contains("cancelled"), "cancel waits for the end: {}", describe(&out));
     let view = home.status(&id);
     assert_eq!(view["state"], "cancelled", "{view}");
     assert!(view["finished_at"].is_string(), "{view}");
@@ -64,11 +52,7 @@ fn cancelling_a_finished_task_changes_nothing() {
     let before = home.wait_state(&id, "completed", LONG);
     let out = home.run(&["cancel", &id]);
     let said = format!("{}{}", stdout(&out), stderr(&out));
-    assert!(
-        said.contains("already completed"),
-        "cancel says the task had finished: {}",
-        describe(&out)
-    );
+    assert!(said.contains("already completed"), "cancel says the task had finished: {}", describe(&out));
     let after = home.status(&id);
     assert_eq!(before, after, "a finished task is not touched by cancel");
     assert_eq!(home.json(&["result", &id, "--json"])["output"], "done\n");
@@ -91,20 +75,13 @@ fn a_command_ignoring_sigterm_is_sigkilled_after_the_grace_period() {
     // Cancel only once the trap is in place.
     let deadline = std::time::Instant::now() + LONG;
     while processes_matching(&format!("sleep {marker}")).is_empty() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the task's sleep never started"
-        );
+        assert!(std::time::Instant::now() < deadline, "the task's sleep never started");
         std::thread::sleep(Duration::from_millis(20));
     }
     home.run_code(&["cancel", "--no-wait", &id], 0);
     // SIGTERM alone does nothing to it: still running a moment later.
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(
-        home.state(&id),
-        "running",
-        "the shell ignores SIGTERM, so it is still running"
-    );
+    assert_eq!(home.state(&id), "running", "the shell ignores SIGTERM, so it is still running");
     assert!(!processes_matching(&marker).is_empty());
     let view = home.wait_state(&id, "cancelled", LONG);
     assert!(view["reason"].is_string(), "{view}");
@@ -120,9 +97,6 @@ fn worker_stop_kill_cancels_running_tasks() {
     home.run_ok(&["worker", "stop", "--kill"]);
     let view = home.status(&id);
     assert_eq!(view["state"], "cancelled", "{view}");
-    assert!(
-        view["reason"].as_str().unwrap_or_default().contains("kill"),
-        "{view}"
-    );
+    assert!(view["reason"].as_str().unwrap_or_default().contains("kill"), "{view}");
     assert_no_process(&marker, Duration::from_secs(5));
 }

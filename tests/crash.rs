@@ -23,11 +23,7 @@ fn open_gate(home: &Home, gate: &str) {
 
 fn supervisor_of(id: &str) -> i32 {
     let found = processes_matching(&format!("__supervise {id} "));
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one supervisor for {id}: {found:?}"
-    );
+    assert_eq!(found.len(), 1, "expected one supervisor for {id}: {found:?}");
     found[0]
 }
 
@@ -38,9 +34,8 @@ fn kill_9_of_the_worker_loses_no_running_or_pending_task() {
     let run2 = submit_gated(&home, "gate2", "second");
     home.wait_state(&run1, "running", LONG);
     home.wait_state(&run2, "running", LONG);
-    let pending: Vec<String> = (3..=5)
-        .map(|n| home.submit(&["sh", "-c", &format!("echo task{n}")]))
-        .collect();
+    let pending: Vec<String> =
+        (3..=5).map(|n| home.submit(&["sh", "-c", &format!("echo task{n}")])).collect();
     for id in &pending {
         assert_eq!(home.state(id), "pending", "the cap holds the others back");
     }
@@ -67,12 +62,7 @@ fn kill_9_of_the_worker_loses_no_running_or_pending_task() {
     args.extend(all.iter().map(String::as_str));
     args.extend(["--timeout", "20s"]);
     let out = home.run(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "all tasks complete after the crash: {}",
-        describe(&out)
-    );
+    assert_eq!(out.status.code(), Some(0), "all tasks complete after the crash: {}", describe(&out));
 
     let expect = [(&run1, "first".to_string()), (&run2, "second".to_string())]
         .into_iter()
@@ -118,21 +108,12 @@ fn graceful_stop_leaves_running_tasks_for_the_next_worker() {
     let old = home.worker_pid();
 
     let out = home.run_code(&["worker", "stop"], 0);
-    assert!(
-        common::stdout(&out).contains("stopped"),
-        "{}",
-        describe(&out)
-    );
+    assert!(common::stdout(&out).contains("stopped"), "{}", describe(&out));
     assert!(!alive(old), "the worker is gone");
     assert!(alive(supervisor), "the task was left running");
     assert_eq!(home.state(&id), "running");
     let out = home.run(&["worker", "status"]);
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "no worker answers: {}",
-        describe(&out)
-    );
+    assert_eq!(out.status.code(), Some(4), "no worker answers: {}", describe(&out));
 
     home.run_ok(&["worker", "start"]);
     assert_ne!(home.worker_pid(), old);
@@ -156,8 +137,5 @@ fn graceful_stop_then_finish_while_down_is_recorded_by_the_next_worker() {
     assert!(common::stdout(&out).contains(&id), "{}", describe(&out));
     let result = home.json(&["result", &id, "--json"]);
     assert_eq!(result["output"], "finished-while-down\n", "{result}");
-    assert!(
-        result["metrics"]["duration_ms"].as_u64().is_some(),
-        "{result}"
-    );
+    assert!(result["metrics"]["duration_ms"].as_u64().is_some(), "{result}");
 }

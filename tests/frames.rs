@@ -10,9 +10,7 @@ use std::time::Duration;
 
 fn connect(home: &Home) -> UnixStream {
     let stream = UnixStream::connect(home.socket()).expect("connect to the worker");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     stream
 }
 
@@ -45,10 +43,7 @@ fn assert_closed(stream: &mut UnixStream) {
 }
 
 fn hello(stream: &mut UnixStream) {
-    send(
-        stream,
-        &json!({"type": "hello", "protocol": 1, "version": "x"}),
-    );
+    send(stream, &json!({"type": "hello", "protocol": 1, "version": "x"}));
     let reply = recv(stream);
     assert_eq!(reply["type"], "hello", "{reply}");
     assert_eq!(reply["protocol"], 1, "{reply}");
@@ -62,10 +57,7 @@ fn started(home: &Home) -> i64 {
 fn assert_error(reply: &Value, mentions: &str) {
     assert_eq!(reply["type"], "error", "{reply}");
     let message = reply["message"].as_str().unwrap_or_default();
-    assert!(
-        message.to_lowercase().contains(mentions),
-        "error should mention {mentions:?}: {reply}"
-    );
+    assert!(message.to_lowercase().contains(mentions), "error should mention {mentions:?}: {reply}");
 }
 
 #[test]
@@ -85,11 +77,7 @@ fn garbage_json_after_hello_gets_an_error_and_a_close() {
     assert_error(&recv(&mut s), "malformed");
     assert_closed(&mut s);
 
-    assert_eq!(
-        home.worker_status()["pid"],
-        pid,
-        "the same worker still answers"
-    );
+    assert_eq!(home.worker_status()["pid"], pid, "the same worker still answers");
 }
 
 #[test]
@@ -99,8 +87,7 @@ fn an_oversized_frame_gets_an_error_and_a_close() {
     let mut s = connect(&home);
     hello(&mut s);
     // Announce one byte over 10 MiB; send nothing more.
-    s.write_all(&(10 * 1024 * 1024 + 1u32).to_be_bytes())
-        .unwrap();
+    s.write_all(&(10 * 1024 * 1024 + 1u32).to_be_bytes()).unwrap();
     assert_error(&recv(&mut s), "limit");
     assert_closed(&mut s);
 
@@ -117,10 +104,7 @@ fn a_wrong_protocol_version_is_refused_naming_the_protocol() {
     let home = Home::new();
     let pid = started(&home);
     let mut s = connect(&home);
-    send(
-        &mut s,
-        &json!({"type": "hello", "protocol": 999, "version": "9.9.9"}),
-    );
+    send(&mut s, &json!({"type": "hello", "protocol": 999, "version": "9.9.9"}));
     assert_error(&recv(&mut s), "protocol");
     assert_closed(&mut s);
 
@@ -130,11 +114,7 @@ fn a_wrong_protocol_version_is_refused_naming_the_protocol() {
     let reply = recv(&mut s);
     assert_error(&reply, "hello");
     assert_closed(&mut s);
-    assert_eq!(
-        home.worker_status()["paused"],
-        false,
-        "the early request was not carried out"
-    );
+    assert_eq!(home.worker_status()["paused"], false, "the early request was not carried out");
 
     // Garbage instead of a hello.
     let mut s = connect(&home);

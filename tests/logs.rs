@@ -16,14 +16,8 @@ fn stdout_and_stderr_are_both_captured() {
     let logs = home.run_ok(&["logs", &id]);
     assert!(logs.contains("to-stdout"), "{logs}");
     assert!(logs.contains("to-stderr"), "{logs}");
-    let output = home.json(&["result", &id, "--json"])["output"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        output.contains("to-stdout") && output.contains("to-stderr"),
-        "{output}"
-    );
+    let output = home.json(&["result", &id, "--json"])["output"].as_str().unwrap_or_default().to_string();
+    assert!(output.contains("to-stdout") && output.contains("to-stderr"), "{output}");
 }
 
 #[test]
@@ -32,14 +26,8 @@ fn tail_shows_only_the_last_lines() {
     let id = home.submit(&["sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done"]);
     home.wait_state(&id, "completed", LONG);
     assert_eq!(home.run_ok(&["logs", &id, "--tail", "2"]), "line4\nline5\n");
-    assert_eq!(
-        home.run_ok(&["logs", &id]),
-        "line1\nline2\nline3\nline4\nline5\n"
-    );
-    assert_eq!(
-        home.run_ok(&["logs", &id, "--tail", "10"]),
-        "line1\nline2\nline3\nline4\nline5\n"
-    );
+    assert_eq!(home.run_ok(&["logs", &id]), "line1\nline2\nline3\nline4\nline5\n");
+    assert_eq!(home.run_ok(&["logs", &id, "--tail", "10"]), "line1\nline2\nline3\nline4\nline5\n");
 }
 
 #[test]
@@ -69,14 +57,9 @@ fn follow_prints_output_as_it_arrives_and_returns_when_the_task_ends() {
         }
     });
 
-    let first = rx
-        .recv_timeout(LONG)
-        .expect("the first line arrives while the task runs");
+    let first = rx.recv_timeout(LONG).expect("the first line arrives while the task runs");
     assert_eq!(first, "first-line");
-    assert!(
-        child.try_wait().expect("try_wait").is_none(),
-        "follow keeps going while the task runs"
-    );
+    assert!(child.try_wait().expect("try_wait").is_none(), "follow keeps going while the task runs");
     assert!(rx.try_recv().is_err(), "nothing else was printed yet");
 
     std::fs::write(home.path().join("gate"), b"").expect("open the gate");
@@ -114,30 +97,16 @@ fn non_utf8_output_is_kept_and_shown_lossily() {
     home.wait_state(&id, "completed", LONG);
 
     let raw = std::fs::read(home.path().join("logs").join(format!("{id}.log"))).expect("task log");
-    assert_eq!(
-        raw, b"before\xff\xfeafter\n",
-        "the log keeps the bytes as written"
-    );
+    assert_eq!(raw, b"before\xff\xfeafter\n", "the log keeps the bytes as written");
 
     let out = home.run_code(&["logs", &id], 0);
     let text = stdout(&out);
-    assert!(
-        text.starts_with("before") && text.contains("after"),
-        "{}",
-        describe(&out)
-    );
-    assert!(
-        text.contains('\u{FFFD}'),
-        "shown lossily: {}",
-        describe(&out)
-    );
+    assert!(text.starts_with("before") && text.contains("after"), "{}", describe(&out));
+    assert!(text.contains('\u{FFFD}'), "shown lossily: {}", describe(&out));
 
     let result = home.json(&["result", &id, "--json"]);
     let output = result["output"].as_str().unwrap_or_default();
-    assert!(
-        output.contains("before") && output.contains("after") && output.contains('\u{FFFD}'),
-        "{result}"
-    );
+    assert!(output.contains("before") && output.contains("after") && output.contains('\u{FFFD}'), "{result}");
     // The human rendering does not choke either.
     assert!(home.run_ok(&["result", &id]).contains("after"));
 }
@@ -147,9 +116,5 @@ fn logs_of_an_unknown_task_exit_3() {
     let home = Home::new();
     home.submit(&["true"]);
     let out = home.run_code(&["logs", "zzzzzz"], 3);
-    assert!(
-        common::stderr(&out).contains("zzzzzz"),
-        "{}",
-        describe(&out)
-    );
+    assert!(common::stderr(&out).contains("zzzzzz"), "{}", describe(&out));
 }

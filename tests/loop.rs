@@ -26,17 +26,11 @@ const VIEW_FIELDS: [&str; 16] = [
 ];
 
 fn keys(v: &Value) -> BTreeSet<String> {
-    v.as_object()
-        .unwrap_or_else(|| panic!("not an object: {v}"))
-        .keys()
-        .cloned()
-        .collect()
+    v.as_object().unwrap_or_else(|| panic!("not an object: {v}")).keys().cloned().collect()
 }
 
 fn assert_rfc3339(v: &Value, field: &str) {
-    let text = v[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} is not a string: {v}"));
+    let text = v[field].as_str().unwrap_or_else(|| panic!("{field} is not a string: {v}"));
     chrono::DateTime::parse_from_rfc3339(text)
         .unwrap_or_else(|e| panic!("{field} {text:?} is not RFC 3339: {e}"));
 }
@@ -48,13 +42,7 @@ fn async_execute_prints_only_the_id_and_the_task_completes() {
     let text = stdout(&out);
     let id = text.trim();
     assert_eq!(text, format!("{id}\n"), "stdout must hold the id alone");
-    assert!(
-        id.len() >= 3
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
-        "{id:?}"
-    );
+    assert!(id.len() >= 3 && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()), "{id:?}");
 
     let view = home.wait_state(id, "completed", LONG);
     assert_eq!(view["id"], id);
@@ -83,10 +71,7 @@ fn async_json_prints_an_id_object() {
 #[test]
 fn status_json_has_exactly_the_documented_fields() {
     let home = Home::new();
-    let id = home.submit_with(
-        &["--priority", "7", "--class", "build"],
-        &["sh", "-c", "echo out; exit 4"],
-    );
+    let id = home.submit_with(&["--priority", "7", "--class", "build"], &["sh", "-c", "echo out; exit 4"]);
     let view = home.wait_state(&id, "failed", LONG);
     let want: BTreeSet<String> = VIEW_FIELDS.iter().map(|s| s.to_string()).collect();
     assert_eq!(keys(&view), want, "{view}");
@@ -97,10 +82,7 @@ fn status_json_has_exactly_the_documented_fields() {
     assert_eq!(view["priority"], 7);
     assert_eq!(view["class"], "build");
     assert_eq!(view["state"], "failed");
-    assert!(
-        view["reason"].as_str().unwrap_or_default().contains('4'),
-        "{view}"
-    );
+    assert!(view["reason"].as_str().unwrap_or_default().contains('4'), "{view}");
     // Unknown values are null, not absent or empty.
     for field in ["waiting_reason", "progress", "step", "eta_seconds"] {
         assert!(view[field].is_null(), "{field} should be null: {view}");
@@ -115,10 +97,7 @@ fn status_json_has_exactly_the_documented_fields() {
     let metrics = &result["metrics"];
     assert!(metrics["duration_ms"].is_u64(), "{result}");
     for key in ["tokens_used", "cost_usd", "agents_involved"] {
-        assert!(
-            metrics.get(key).is_some(),
-            "metrics.{key} missing: {result}"
-        );
+        assert!(metrics.get(key).is_some(), "metrics.{key} missing: {result}");
     }
     assert_eq!(result["artifacts"]["files"], Value::Array(vec![]));
     assert_eq!(result["artifacts"]["changes"], 0);
@@ -135,25 +114,15 @@ fn pending_task_has_null_times_and_a_waiting_reason() {
     assert_eq!(view["state"], "pending");
     assert_rfc3339(&view, "created_at");
     for field in ["started_at", "finished_at", "exit_code", "reason", "class"] {
-        assert!(
-            view[field].is_null(),
-            "{field} should be null while pending: {view}"
-        );
+        assert!(view[field].is_null(), "{field} should be null while pending: {view}");
     }
 }
 
 #[test]
 fn sync_execute_exits_with_the_task_code_and_prints_output() {
     let home = Home::new();
-    let out = home.run_code(
-        &["execute", "--", "sh", "-c", "echo visible-output; exit 3"],
-        3,
-    );
-    assert!(
-        stdout(&out).contains("visible-output"),
-        "{}",
-        describe(&out)
-    );
+    let out = home.run_code(&["execute", "--", "sh", "-c", "echo visible-output; exit 3"], 3);
+    assert!(stdout(&out).contains("visible-output"), "{}", describe(&out));
 
     let out = home.run_code(&["execute", "--", "true"], 0);
     assert!(stderr(&out).contains("completed"), "{}", describe(&out));
@@ -177,30 +146,14 @@ fn list_orders_running_then_pending_then_finished_newest_first() {
     let pending1 = home.submit(&["true"]);
     let pending2 = home.submit(&["true"]);
 
-    let ids: Vec<String> = home
-        .list(&[])
-        .iter()
-        .map(|v| v["id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(
-        ids,
-        vec![
-            running.clone(),
-            pending2.clone(),
-            pending1.clone(),
-            failed.clone(),
-            done1.clone()
-        ]
-    );
+    let ids: Vec<String> = home.list(&[]).iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, vec![running.clone(), pending2.clone(), pending1.clone(), failed.clone(), done1.clone()]);
     for v in home.list(&[]) {
         let want: BTreeSet<String> = VIEW_FIELDS.iter().map(|s| s.to_string()).collect();
         assert_eq!(keys(&v), want, "{v}");
     }
     let pending = home.status(&pending1);
-    assert!(
-        pending["waiting_reason"].is_string(),
-        "a pending task says why it waits: {pending}"
-    );
+    assert!(pending["waiting_reason"].is_string(), "a pending task says why it waits: {pending}");
 
     let only_failed = home.list(&["--state", "failed"]);
     assert_eq!(only_failed.len(), 1);
@@ -237,17 +190,10 @@ fn unique_prefixes_are_accepted_everywhere() {
     let prefix = &id[..4];
     home.run_ok(&["wait", prefix, "--timeout", "20s"]);
     assert_eq!(home.status(prefix)["id"], id.as_str());
-    assert_eq!(
-        home.json(&["result", prefix, "--json"])["output"],
-        "prefixed\n"
-    );
+    assert_eq!(home.json(&["result", prefix, "--json"])["output"], "prefixed\n");
     assert!(home.run_ok(&["logs", prefix]).contains("prefixed"));
     let upper = id.to_uppercase();
-    assert_eq!(
-        home.status(&upper)["id"],
-        id.as_str(),
-        "ids are case-insensitive"
-    );
+    assert_eq!(home.status(&upper)["id"], id.as_str(), "ids are case-insensitive");
 }
 
 #[test]
@@ -256,11 +202,7 @@ fn result_of_an_unfinished_task_fails_at_once_unless_waiting() {
     let id = home.submit(&["sh", "-c", "sleep 1; echo waited-for"]);
     let out = home.run_code(&["result", &id], 5);
     assert!(stderr(&out).contains(&id), "{}", describe(&out));
-    assert!(
-        stderr(&out).contains("--wait"),
-        "the message says how to wait: {}",
-        describe(&out)
-    );
+    assert!(stderr(&out).contains("--wait"), "the message says how to wait: {}", describe(&out));
     assert!(out.stdout.is_empty(), "{}", describe(&out));
 
     let out = home.run_code(&["result", &id, "--wait", "--json"], 0);
@@ -278,12 +220,7 @@ fn wait_exits_zero_only_if_all_completed() {
     home.run_code(&["wait", &ok1, &ok2, "--timeout", "20s"], 0);
     let out = home.run(&["wait", &ok1, &bad, "--timeout", "20s"]);
     assert_ne!(out.status.code(), Some(0), "{}", describe(&out));
-    assert_ne!(
-        out.status.code(),
-        Some(5),
-        "a finished failure is not a timeout: {}",
-        describe(&out)
-    );
+    assert_ne!(out.status.code(), Some(5), "a finished failure is not a timeout: {}", describe(&out));
     assert_eq!(home.state(&bad), "failed");
 }
 
@@ -293,16 +230,8 @@ fn wait_timeout_on_a_long_task_exits_5() {
     let marker = common::unique_sleep(300);
     let id = home.submit(&["sleep", &marker]);
     let out = home.run_code(&["wait", &id, "--timeout", "1s"], 5);
-    assert!(
-        stderr(&out).contains(&id),
-        "the message names the task: {}",
-        describe(&out)
-    );
-    assert_eq!(
-        home.state(&id),
-        "running",
-        "waiting does not change the task"
-    );
+    assert!(stderr(&out).contains(&id), "the message names the task: {}", describe(&out));
+    assert_eq!(home.state(&id), "running", "waiting does not change the task");
 }
 
 #[test]
@@ -338,15 +267,7 @@ fn worker_status_json_has_the_documented_fields() {
     let home = Home::new();
     home.run_ok(&["worker", "start"]);
     let v = home.worker_status();
-    for key in [
-        "pid",
-        "version",
-        "uptime_seconds",
-        "socket",
-        "database",
-        "running",
-        "pending",
-    ] {
+    for key in ["pid", "version", "uptime_seconds", "socket", "database", "running", "pending"] {
         assert!(v.get(key).is_some(), "worker status lacks {key}: {v}");
     }
     assert_eq!(v["socket"], home.socket().to_string_lossy().as_ref());

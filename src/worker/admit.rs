@@ -118,7 +118,13 @@ impl Actor {
                     return Some(Err(()));
                 }
                 None => {
-                    self.finish(id, TaskState::Failed, Some(format!("dependency {dep} no longer exists")), None, now);
+                    self.finish(
+                        id,
+                        TaskState::Failed,
+                        Some(format!("dependency {dep} no longer exists")),
+                        None,
+                        now,
+                    );
                     return Some(Err(()));
                 }
             }

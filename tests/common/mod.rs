@@ -21,20 +21,14 @@ pub struct Home {
 impl Home {
     pub fn new() -> Home {
         // Short path: Unix socket paths are limited to 108 bytes.
-        let dir = tempfile::Builder::new()
-            .prefix("sa")
-            .tempdir_in("/tmp")
-            .expect("temp home");
+        let dir = tempfile::Builder::new().prefix("sa").tempdir_in("/tmp").expect("temp home");
         let root = dir.path().to_path_buf();
         Home { dir, root }
     }
 
     /// A home folder that does not exist yet, so the program creates it.
     pub fn uncreated() -> Home {
-        let dir = tempfile::Builder::new()
-            .prefix("sa")
-            .tempdir_in("/tmp")
-            .expect("temp home");
+        let dir = tempfile::Builder::new().prefix("sa").tempdir_in("/tmp").expect("temp home");
         let root = dir.path().join("h");
         Home { dir, root }
     }
@@ -86,37 +80,22 @@ impl Home {
     /// Run, insist on exit 0, return stdout.
     pub fn run_ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "`smart-agents {}` failed: {}",
-            args.join(" "),
-            describe(&out)
-        );
+        assert!(out.status.success(), "`smart-agents {}` failed: {}", args.join(" "), describe(&out));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// Run, insist on `code`, return the output.
     pub fn run_code(&self, args: &[&str], code: i32) -> Output {
         let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "`smart-agents {}`: {}",
-            args.join(" "),
-            describe(&out)
-        );
+        assert_eq!(out.status.code(), Some(code), "`smart-agents {}`: {}", args.join(" "), describe(&out));
         out
     }
 
     /// Run, insist on exit 0, parse stdout as JSON.
     pub fn json(&self, args: &[&str]) -> Value {
         let stdout = self.run_ok(args);
-        serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!(
-                "`smart-agents {}` printed no JSON ({e}): {stdout}",
-                args.join(" ")
-            )
-        })
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("`smart-agents {}` printed no JSON ({e}): {stdout}", args.join(" ")))
     }
 
     /// `execute --async -- ARGV`; returns the id.
@@ -143,10 +122,7 @@ impl Home {
     }
 
     pub fn state(&self, id: &str) -> String {
-        self.status(id)["state"]
-            .as_str()
-            .expect("state is a string")
-            .to_string()
+        self.status(id)["state"].as_str().expect("state is a string").to_string()
     }
 
     pub fn list(&self, extra: &[&str]) -> Vec<Value> {
@@ -171,10 +147,7 @@ impl Home {
                 describe(&out)
             );
             let view = self.status(id);
-            assert_eq!(
-                view["state"], state,
-                "task {id} ended in another state: {view}"
-            );
+            assert_eq!(view["state"], state, "task {id} ended in another state: {view}");
             return view;
         }
         let deadline = Instant::now() + timeout;
@@ -183,10 +156,7 @@ impl Home {
             if view["state"] == state {
                 return view;
             }
-            assert!(
-                Instant::now() < deadline,
-                "task {id} never reached {state}: {view}"
-            );
+            assert!(Instant::now() < deadline, "task {id} never reached {state}: {view}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -232,10 +202,7 @@ impl Home {
 
 impl Drop for Home {
     fn drop(&mut self) {
-        let _ = self
-            .cmd(&["worker", "stop", "--kill"])
-            .timeout(Duration::from_secs(30))
-            .output();
+        let _ = self.cmd(&["worker", "stop", "--kill"]).timeout(Duration::from_secs(30)).output();
         // A test that killed the worker may have left supervisors and tasks: end them too.
         for pid in self.processes() {
             // SAFETY: plain kill(2) on processes this test started.
@@ -285,10 +252,7 @@ pub fn assert_no_process(needle: &str, within: Duration) {
         if left.is_empty() {
             return;
         }
-        assert!(
-            Instant::now() < deadline,
-            "processes matching {needle:?} are still alive: {left:?}"
-        );
+        assert!(Instant::now() < deadline, "processes matching {needle:?} are still alive: {left:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -300,11 +264,7 @@ fn all_processes() -> Vec<(i32, String)> {
         return out;
     };
     for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
             continue;
         };
         let Ok(raw) = std::fs::read(entry.path().join("cmdline")) else {
@@ -335,11 +295,7 @@ fn is_zombie(pid: i32) -> bool {
 
 fn environ(pid: i32) -> Vec<String> {
     std::fs::read(format!("/proc/{pid}/environ"))
-        .map(|raw| {
-            raw.split(|b| *b == 0)
-                .map(|e| String::from_utf8_lossy(e).into_owned())
-                .collect()
-        })
+        .map(|raw| raw.split(|b| *b == 0).map(|e| String::from_utf8_lossy(e).into_owned()).collect())
         .unwrap_or_default()
 }
 
@@ -352,10 +308,7 @@ pub fn alive(pid: i32) -> bool {
 pub fn wait_gone(pid: i32, within: Duration) {
     let deadline = Instant::now() + within;
     while alive(pid) {
-        assert!(
-            Instant::now() < deadline,
-            "process {pid} is still alive after {within:?}"
-        );
+        assert!(Instant::now() < deadline, "process {pid} is still alive after {within:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
