@@ -79,12 +79,17 @@ def replay(default_transcript):
     path = os.environ.get("STANDIN_TRANSCRIPT") or os.path.join(FIXTURES, default_transcript)
     delay = float(os.environ.get("STANDIN_DELAY") or 0)
     out = sys.stdout.buffer
-    with open(path, "rb") as f:
-        for line in f:
-            if delay > 0:
-                time.sleep(delay)
-            out.write(line)
-            out.flush()
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                if delay > 0:
+                    time.sleep(delay)
+                out.write(line)
+                out.flush()
+    except BrokenPipeError:
+        # The reader went away (a test that stopped early): end like a real CLI would on SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
 
 
 def finish():
