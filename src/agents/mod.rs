@@ -19,9 +19,10 @@
 //! ```
 //!
 //! Every parser ignores what it does not understand (unknown events, non-JSON, invalid UTF-8)
-//! and treats a stream that ends without its final event as a failure. See
-//! `/docs` of each module for the CLI's format; the transcripts in `tests/fixtures/agents/` are
-//! replayed by the unit tests and by the stand-in executables in `tests/standins/`.
+//! and treats a stream that ends without its final event as a failure. Each backend module's
+//! doc says what it reads from its CLI. The transcripts in `tests/fixtures/agents/` are
+//! replayed by the unit tests and by the stand-in executables in `tests/standins/` (see
+//! `tests/standins/standin.py` for their environment variables).
 
 pub mod aider;
 pub mod claude;
