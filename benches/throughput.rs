@@ -137,10 +137,10 @@ async fn drain(name: &str, config: &str, n: usize) -> (f64, u64) {
     client.request(Request::Resume).await.expect("resume");
     let mut done = 0;
     while done < n {
-        if let Ok(Response::Event { event: Event::Task { task } }) = sub.next().await {
-            if task.state.is_finished() {
-                done += 1;
-            }
+        if let Ok(Response::Event { event: Event::Task { task } }) = sub.next().await
+            && task.state.is_finished()
+        {
+            done += 1;
         }
     }
     let rate = n as f64 / t0.elapsed().as_secs_f64();
@@ -286,10 +286,10 @@ fn pids_with(marker: &str) -> Vec<i32> {
     let mut pids = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else { continue };
-        if let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) {
-            if cmd.split(|b| *b == 0).any(|a| a == marker.as_bytes()) {
-                pids.push(pid);
-            }
+        if let Ok(cmd) = std::fs::read(entry.path().join("cmdline"))
+            && cmd.split(|b| *b == 0).any(|a| a == marker.as_bytes())
+        {
+            pids.push(pid);
         }
     }
     pids

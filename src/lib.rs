@@ -1,5 +1,6 @@
 //! smart-agents: run AI agent tasks, and any long command, in the background.
 
+pub mod agents;
 pub mod cli;
 pub mod client;
 pub mod config;

@@ -48,6 +48,8 @@ pub enum Request {
     },
 }
 
+// One response per frame, short-lived: the size of the large variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Response {
@@ -69,6 +71,8 @@ pub struct CancelOutcome {
 }
 
 /// What the hub fans out to subscribers.
+// Events travel inside an Arc through the hub, so the size of the large variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {

@@ -131,11 +131,10 @@ async fn subscribe(
                     Err(broadcast::error::RecvError::Lagged(_)) => Arc::new(Event::Lagged),
                     Err(broadcast::error::RecvError::Closed) => return Ok(()),
                 };
-                if let (Some(wanted), Event::Task { task }) = (&wanted, event.as_ref()) {
-                    if !wanted.contains(&task.id) {
+                if let (Some(wanted), Event::Task { task }) = (&wanted, event.as_ref())
+                    && !wanted.contains(&task.id) {
                         continue;
                     }
-                }
                 write_frame(&mut writer, &Response::Event { event: (*event).clone() }).await?;
             }
             // A subscriber only listens; any read result means it left or misbehaved.

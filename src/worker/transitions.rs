@@ -242,10 +242,11 @@ impl Actor {
 
     pub(super) fn on_sigkill(&mut self, id: &str, attempt: u32) {
         let Some(live) = self.tasks.get(id) else { return };
-        if live.rec.attempt == attempt && live.rec.state == TaskState::Running {
-            if let Some(pid) = live.rec.pid {
-                runner::signal_group(pid, libc::SIGKILL);
-            }
+        if live.rec.attempt == attempt
+            && live.rec.state == TaskState::Running
+            && let Some(pid) = live.rec.pid
+        {
+            runner::signal_group(pid, libc::SIGKILL);
         }
     }
 
@@ -341,10 +342,10 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
     if !std::path::Path::new(&spec.cwd).is_dir() {
         return Err(Error::usage(format!("working folder {} does not exist", spec.cwd)));
     }
-    if let Some(class) = &spec.class {
-        if class.is_empty() || class.len() > 64 || class.chars().any(char::is_whitespace) {
-            return Err(Error::usage(format!("invalid class name '{class}'")));
-        }
+    if let Some(class) = &spec.class
+        && (class.is_empty() || class.len() > 64 || class.chars().any(char::is_whitespace))
+    {
+        return Err(Error::usage(format!("invalid class name '{class}'")));
     }
     Ok(())
 }
