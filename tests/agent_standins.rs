@@ -9,20 +9,14 @@ use std::process::Command;
 const NASTY: &str = "audit $(rm -rf ~) `id`; echo 'x' \"y\" && exit 1 | cat > /tmp/no";
 
 fn standin(name: &str) -> PathBuf {
-    [env!("CARGO_MANIFEST_DIR"), "tests", "standins", name]
-        .iter()
-        .collect()
+    [env!("CARGO_MANIFEST_DIR"), "tests", "standins", name].iter().collect()
 }
 
 fn run(backend: Backend, prompt: &str, exit: &str) -> (smart_agents::agents::Verdict, Vec<String>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("analytics.jsonl");
     let argv_file = dir.path().join("argv");
-    let req = AgentRequest {
-        prompt,
-        analytics_log: Some(&log),
-        ..AgentRequest::default()
-    };
+    let req = AgentRequest { prompt, analytics_log: Some(&log), ..AgentRequest::default() };
     let args = build_args(backend, &req).expect("args");
     let out = Command::new(standin(backend.as_str()))
         .args(&args)
@@ -53,18 +47,12 @@ fn run(backend: Backend, prompt: &str, exit: &str) -> (smart_agents::agents::Ver
 
 #[test]
 fn standins_accept_built_argv_and_replay() {
-    for backend in [
-        Backend::Claude,
-        Backend::Codex,
-        Backend::Gemini,
-        Backend::Aider,
-    ] {
+    for backend in [Backend::Claude, Backend::Codex, Backend::Gemini, Backend::Aider] {
         for prompt in [NASTY, "-starts with a dash"] {
             let (verdict, argv) = run(backend, prompt, "0");
             assert!(verdict.success, "{backend}: {verdict:?}");
             assert!(
-                argv.iter()
-                    .any(|a| a == prompt || a.ends_with(&format!("={prompt}"))),
+                argv.iter().any(|a| a == prompt || a.ends_with(&format!("={prompt}"))),
                 "{backend}: prompt not one element in {argv:?}"
             );
         }
