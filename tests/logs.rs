@@ -118,3 +118,38 @@ fn logs_of_an_unknown_task_exit_3() {
     let out = home.run_code(&["logs", "zzzzzz"], 3);
     assert!(common::stderr(&out).contains("zzzzzz"), "{}", describe(&out));
 }
+
+#[test]
+fn follow_on_a_pending_task_waits_for_it_to_start() {
+    let home = Home::new();
+    home.run_ok(&["pause"]);
+    let id = home.submit(&["sh", "-c", "echo from-a-paused-task"]);
+    let child = Command::new(BIN)
+        .args(["logs", "--follow", &id])
+        .env("SMART_AGENTS_HOME", home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start logs --follow");
+    home.run_ok(&["resume"]);
+    home.wait_state(&id, "completed", LONG);
+    let out = child.wait_with_output().expect("logs --follow returns");
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(stdout(&out), "from-a-paused-task\n");
+}
+
+#[test]
+fn result_output_is_capped_keeping_the_tail() {
+    let home = Home::new();
+    let id = home.submit(&["sh", "-c", "seq 1 100000; echo the-very-end"]);
+    home.wait_state(&id, "completed", LONG);
+    let result = home.json(&["result", &id, "--json"]);
+    let output = result["output"].as_str().unwrap_or_default();
+    assert!(output.ends_with("100000\nthe-very-end\n"), "the tail is kept");
+    assert!(output.len() < 100 * 1024, "the output is capped: {} bytes", output.len());
+    assert!(!output.contains("\n1\n2\n3\n"), "the head is dropped");
+    // The log keeps everything.
+    let logs = home.run_ok(&["logs", &id]);
+    assert!(logs.starts_with("1\n2\n3\n") && logs.ends_with("the-very-end\n"));
+}
