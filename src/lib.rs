@@ -7,4 +7,5 @@ pub mod ids;
 pub mod model;
 pub mod paths;
 pub mod protocol;
+pub mod scheduler;
 pub mod store;
