@@ -10,7 +10,7 @@ use super::reason::WaitReason;
 use crate::config::Limits;
 use crate::model::MAX_PRIORITY;
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 
 /// Aging: a task that has been eligible to start for `AGING_STEP_MS` gains +1 effective
 /// priority, again for every further step, up to 10.
@@ -92,8 +92,7 @@ pub struct Readings {
 pub struct Decision<'a> {
     /// Indices into the pending slice, in the order to start them.
     pub start: Vec<usize>,
-    /// Every other pending index with its reason. Tasks that were considered for a start come
-    /// in start order; the rest (paused, dependencies, scheduled) in input order.
+    /// Every other pending index with its reason, in no particular order (look up by index).
     pub waiting: Vec<(usize, WaitReason<'a>)>,
     /// Earliest future `not_before` of a task waiting on time: the worker sets a timer.
     pub wake_at: Option<i64>,
@@ -147,9 +146,18 @@ pub fn decide<'a>(
         return decision;
     }
 
-    // Rules 2-3 need no order; everything else is sorted once.
-    let mut order: Vec<(Reverse<u8>, i64, i64, usize)> = Vec::with_capacity(pending.len());
+    // Rules 2-3 need no order. The rest go into one max-heap per lane (lane 0: tasks without
+    // a capped class; lane s+1: capped class s). Heapify is O(n) and only tasks that start are
+    // popped, so a round costs O(n + starts * log n) and a full class is never scanned past.
+    let mut classes = ClassSlots::new(limits, running);
+    // Pass 1: reasons that need no order, and each other task's lane (NOT_READY: waiting).
+    // Lanes are then allocated once at their exact size: growing them by doubling costs more
+    // (copies into fresh pages) than the whole rest of a 10,000-task round.
+    const NOT_READY: u32 = u32::MAX;
+    let mut lane_of: Vec<u32> = Vec::with_capacity(pending.len());
+    let mut lane_len = vec![0usize; classes.len() + 1];
     for (i, task) in pending.iter().enumerate() {
+        let mut lane = NOT_READY;
         if let Some(dep) = task.blocked_on {
             decision.waiting.push((i, WaitReason::Dependencies(dep)));
         } else if let Some(at) = task.not_before.filter(|&at| at > now_ms) {
@@ -160,55 +168,113 @@ pub fn decide<'a>(
             };
             decision.waiting.push((i, reason));
         } else {
-            let key = Reverse(effective_priority(task, now_ms));
-            order.push((key, task.enqueued_at, task.seq, i));
+            let l = task
+                .class
+                .and_then(|c| classes.find(c))
+                .map_or(0, |s| s + 1);
+            lane_len[l] += 1;
+            lane = l as u32; // lanes are config classes + 1: far below u32::MAX
+        }
+        lane_of.push(lane);
+    }
+    // Pass 2: the keys, straight into their lanes.
+    let mut lanes: Vec<Vec<Key>> = lane_len.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (i, (task, &lane)) in pending.iter().zip(&lane_of).enumerate() {
+        if lane != NOT_READY {
+            lanes[lane as usize].push(Key {
+                priority: effective_priority(task, now_ms),
+                enqueued_at: Reverse(task.enqueued_at),
+                seq: Reverse(task.seq),
+                index: i as u32, // a u32::MAX-task queue would need ~500 GB of rows
+            });
         }
     }
-    order.sort_unstable();
+    let mut lanes: Vec<BinaryHeap<Key>> = lanes.into_iter().map(BinaryHeap::from).collect();
 
-    let mut classes = ClassSlots::new(limits, running);
-    let cap = limits.max_concurrent_tasks;
-    let mut total = running.total;
-    let cpu_block = cpu_block(readings, limits);
-    let mem_gate_block = mem_gate_block(readings, limits);
-    let mut projected_bytes = running.recent_mem_bytes;
+    let mut round = Round {
+        cap: limits.max_concurrent_tasks,
+        total: running.total,
+        projected_bytes: running.recent_mem_bytes,
+        gate: cpu_block(readings, limits).or(mem_gate_block(readings, limits)),
+    };
+    loop {
+        if round.total >= round.cap || round.gate_block(readings, limits).is_some() {
+            break;
+        }
+        // The best head among the lanes whose class still has room.
+        let best = lanes
+            .iter()
+            .enumerate()
+            .filter(|&(lane, _)| lane == 0 || !classes.is_full(lane - 1))
+            .filter_map(|(lane, heap)| heap.peek().map(|key| (key, lane)))
+            .max();
+        let Some((_, lane)) = best else { break };
+        let Some(key) = lanes[lane].pop() else { break };
+        decision.start.push(key.index as usize);
+        round.total += 1;
+        if lane > 0 {
+            classes.take(lane - 1);
+        }
+        let footprint = pending[key.index as usize].mem_bytes;
+        round.projected_bytes = round.projected_bytes.saturating_add(footprint);
+    }
 
-    for &(_, _, _, i) in &order {
-        let task = &pending[i];
-        let slot = task.class.and_then(|class| classes.find(class));
-        let reason = match (task.class, slot) {
-            (Some(class), Some(s)) if classes.is_full(s) => {
-                let (running, cap) = classes.usage(s);
-                Some(WaitReason::ClassFull {
+    // Nothing more can start: everyone left gets the first reason that holds for them.
+    let gate = round.gate_block(readings, limits);
+    for (lane, heap) in lanes.iter().enumerate() {
+        for key in heap.iter() {
+            let task = &pending[key.index as usize];
+            let class_full = (lane > 0 && classes.is_full(lane - 1))
+                .then(|| classes.usage(lane - 1))
+                .zip(task.class);
+            let reason = match class_full {
+                Some(((running, cap), class)) => WaitReason::ClassFull {
                     class,
                     running,
                     cap,
-                })
-            }
-            _ if total >= cap => Some(WaitReason::GlobalCap {
-                running: total,
-                cap,
-            }),
-            _ => cpu_block
-                .or(mem_gate_block)
-                .or_else(|| memory_projection_block(readings, limits, projected_bytes)),
-        };
-        match reason {
-            Some(reason) => {
-                decision.gated |= reason.is_gate();
-                decision.waiting.push((i, reason));
-            }
-            None => {
-                decision.start.push(i);
-                total += 1;
-                if let Some(s) = slot {
-                    classes.take(s);
-                }
-                projected_bytes = projected_bytes.saturating_add(task.mem_bytes);
-            }
+                },
+                None if round.total >= round.cap => WaitReason::GlobalCap {
+                    running: round.total,
+                    cap: round.cap,
+                },
+                // The loop only stops with room left when a gate blocks (or no task is
+                // left in a lane with room), so `gate` is set here; the fallback is defensive.
+                None => gate.unwrap_or(WaitReason::GlobalCap {
+                    running: round.total,
+                    cap: round.cap,
+                }),
+            };
+            decision.gated |= reason.is_gate();
+            decision.waiting.push((key.index as usize, reason));
         }
     }
     decision
+}
+
+/// Heap order: effective priority, then older `enqueued_at`, then lower `seq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    priority: u8,
+    enqueued_at: Reverse<i64>,
+    seq: Reverse<i64>,
+    index: u32,
+}
+
+/// Running totals of one round.
+struct Round {
+    cap: u32,
+    total: u32,
+    /// Footprints the memory reading cannot show yet: recent starts plus this round's.
+    projected_bytes: u64,
+    /// A closed CPU or memory gate (from the monitor).
+    gate: Option<WaitReason<'static>>,
+}
+
+impl Round {
+    fn gate_block(&self, readings: &Readings, limits: &Limits) -> Option<WaitReason<'static>> {
+        self.gate
+            .or_else(|| memory_projection_block(readings, limits, self.projected_bytes))
+    }
 }
 
 /// Per-class running counts for the capped classes only: a handful, sorted by name (the
@@ -231,6 +297,10 @@ impl<'l> ClassSlots<'l> {
             })
             .collect();
         ClassSlots { slots }
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
     }
 
     fn find(&self, class: &str) -> Option<usize> {
