@@ -118,7 +118,8 @@ pub fn effective_priority(task: &Pending<'_>, now_ms: i64) -> u8 {
 /// 2. A dependency has not completed.
 /// 3. `not_before` is in the future (scheduled, or retry backoff).
 /// 4. Its class has a cap in `limits.classes` and that many run (counting starts this round).
-///    A full class never holds back other classes: the scan simply moves on.
+///    A full class never holds back other classes: each capped class has its own queue
+///    (lane), and the next start is the best head among the lanes with room.
 /// 5. `max_concurrent_tasks` run.
 /// 6. The CPU gate is closed (threshold 100 disables it).
 /// 7. The memory gate is closed, or projected memory reaches the threshold:
@@ -223,23 +224,22 @@ pub fn decide<'a>(
     let gate = round.gate_block(readings, limits);
     for (lane, heap) in lanes.iter().enumerate() {
         for key in heap.iter() {
-            let task = &pending[key.index as usize];
+            // Only a full class needs the task row (for its name): keeps this pass sequential.
             let class_full = (lane > 0 && classes.is_full(lane - 1))
-                .then(|| classes.usage(lane - 1))
-                .zip(task.class);
+                .then(|| (classes.usage(lane - 1), pending[key.index as usize].class));
             let reason = match class_full {
-                Some(((running, cap), class)) => WaitReason::ClassFull {
+                Some(((running, cap), Some(class))) => WaitReason::ClassFull {
                     class,
                     running,
                     cap,
                 },
-                None if round.total >= round.cap => WaitReason::GlobalCap {
+                _ if round.total >= round.cap => WaitReason::GlobalCap {
                     running: round.total,
                     cap: round.cap,
                 },
                 // The loop only stops with room left when a gate blocks (or no task is
                 // left in a lane with room), so `gate` is set here; the fallback is defensive.
-                None => gate.unwrap_or(WaitReason::GlobalCap {
+                _ => gate.unwrap_or(WaitReason::GlobalCap {
                     running: round.total,
                     cap: round.cap,
                 }),

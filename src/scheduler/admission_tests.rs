@@ -430,3 +430,30 @@ fn ten_thousand_pending_in_one_round() {
     assert_eq!(d.start.len(), 5);
     assert_eq!(d.waiting.len(), 9_995);
 }
+
+#[test]
+fn caps_outrank_a_closed_gate_in_the_reason() {
+    let p = [classed("e1", 1, "e2e"), task("plain", 2, 5)];
+    let r = Readings {
+        cpu_gate: Gate::Usage {
+            percent: 95.0,
+            limit: 70.0,
+        },
+        ..calm()
+    };
+    let running = Running {
+        total: 1,
+        per_class: [("e2e".into(), 1)].into(),
+        ..idle()
+    };
+    let d = decide(&p, &running, &r, &limits(5, &[("e2e", 1)]), false, NOW);
+    assert_eq!(reason_of(&d, 0), "class e2e full (1/1)");
+    assert_eq!(reason_of(&d, 1), "cpu 95% >= 70%");
+    let running = Running {
+        total: 5,
+        ..running
+    };
+    let d = decide(&p, &running, &r, &limits(5, &[("e2e", 1)]), false, NOW);
+    assert_eq!(reason_of(&d, 1), "global cap (5/5)");
+    assert!(!d.gated, "nothing waits only on a gate");
+}

@@ -34,6 +34,7 @@ pub struct ResourceMonitor {
     /// `None` when sysinfo cannot read this system: readings stay unknown, which never blocks.
     system: Option<System>,
     last_cpu_refresh: Option<Instant>,
+    last_sample: Option<Instant>,
     cpu_ema: Option<f64>,
     /// `/proc/pressure` when the kernel has PSI.
     psi_dir: Option<PathBuf>,
@@ -63,6 +64,7 @@ impl ResourceMonitor {
         ResourceMonitor {
             system,
             last_cpu_refresh,
+            last_sample: None,
             cpu_ema: None,
             psi_dir: psi.is_dir().then(|| psi.to_path_buf()),
             cpu_closed: false,
@@ -75,14 +77,19 @@ impl ResourceMonitor {
     /// When the next sample is worth taking (the worker sleeps until then while gated).
     pub fn next_sample_due(&self) -> Instant {
         let interval = SAMPLE_INTERVAL.max(MINIMUM_CPU_UPDATE_INTERVAL);
-        self.last_cpu_refresh
-            .map_or_else(Instant::now, |last| last + interval)
+        // The CPU refresh paces sampling; without sysinfo, the last sample does (PSI alone can
+        // still close a gate, and "now" forever would spin the worker).
+        match self.last_cpu_refresh.or(self.last_sample) {
+            Some(last) => last + interval,
+            None => Instant::now(),
+        }
     }
 
     /// Read CPU, memory and pressure and update the gates. Cheap (a few /proc reads); a call
     /// sooner than [`MINIMUM_CPU_UPDATE_INTERVAL`] after the last keeps the previous CPU value.
     pub fn sample(&mut self, now: Instant, limits: &Limits) -> Readings {
         let mut readings = Readings::default();
+        self.last_sample = Some(now);
         if let Some(system) = self.system.as_mut() {
             let due = self.last_cpu_refresh.is_none_or(|last| {
                 now.saturating_duration_since(last) >= MINIMUM_CPU_UPDATE_INTERVAL
