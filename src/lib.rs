@@ -10,5 +10,6 @@ pub mod ids;
 pub mod model;
 pub mod paths;
 pub mod protocol;
+pub mod scheduler;
 pub mod store;
 pub mod worker;
