@@ -45,44 +45,17 @@ fn main() {
         mem_total_bytes: 16 << 30,
         ..Readings::default()
     };
-    let cpu_closed = Readings {
-        cpu_gate: Gate::Usage {
-            percent: 95.0,
-            limit: 70.0,
-        },
-        ..calm
-    };
-    let busy = Running {
-        total: 3,
-        per_class: HashMap::from([("e2e".to_string(), 1)]),
-        recent_mem_bytes: 1 << 30,
-    };
-    println!(
-        "{:<34} {:>8} {:>10} {:>10} {:>10}",
-        "scenario", "pending", "min", "median", "p90"
-    );
+    let cpu_closed = Readings { cpu_gate: Gate::Usage { percent: 95.0, limit: 70.0 }, ..calm };
+    let busy =
+        Running { total: 3, per_class: HashMap::from([("e2e".to_string(), 1)]), recent_mem_bytes: 1 << 30 };
+    println!("{:<34} {:>8} {:>10} {:>10} {:>10}", "scenario", "pending", "min", "median", "p90");
     for n in [1_000, 10_000] {
         let ids: Vec<String> = (0..n).map(|i| format!("t{i:05}")).collect();
         let scenarios: [(&str, Vec<Pending<'_>>, &Running, &Readings); 4] = [
-            (
-                "all ready, idle worker",
-                pending(&ids, 0, 0),
-                &Running::default(),
-                &calm,
-            ),
+            ("all ready, idle worker", pending(&ids, 0, 0), &Running::default(), &calm),
             ("all ready, 3 running", pending(&ids, 0, 0), &busy, &calm),
-            (
-                "all ready, cpu gate closed",
-                pending(&ids, 0, 0),
-                &busy,
-                &cpu_closed,
-            ),
-            (
-                "20% deps, 20% scheduled",
-                pending(&ids, 20, 20),
-                &busy,
-                &calm,
-            ),
+            ("all ready, cpu gate closed", pending(&ids, 0, 0), &busy, &cpu_closed),
+            ("20% deps, 20% scheduled", pending(&ids, 20, 20), &busy, &calm),
         ];
         for (name, tasks, running, readings) in &scenarios {
             let times = (0..ROUNDS)

@@ -38,8 +38,14 @@ pub struct Args {
     #[arg(long = "after", value_name = "ID")]
     pub after: Vec<String>,
     /// Do not start before this delay has passed (90s, 10m)
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_parser = parse_duration, conflicts_with = "at")]
     pub delay: Option<std::time::Duration>,
+    /// Do not start before this time: RFC 3339 or local HH:MM (the next one to come)
+    #[arg(long, value_parser = parse_time)]
+    pub at: Option<i64>,
+    /// Expected memory of the task (512M, 2G), counted against the memory gate as it starts
+    #[arg(long, value_parser = parse_size)]
+    pub mem: Option<u64>,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
@@ -50,6 +56,42 @@ pub struct Args {
 
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     crate::duration::parse(text).map_err(|e| e.to_string())
+}
+
+/// `2026-11-21T14:05:00Z` or a local `14:05` (today, or tomorrow when already past).
+pub fn parse_time(text: &str) -> Result<i64, String> {
+    use chrono::{Local, NaiveTime, TimeZone};
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.timestamp_millis());
+    }
+    let bad = || format!("invalid time '{text}': expected RFC 3339 (2026-11-21T14:05:00Z) or local HH:MM");
+    let time = NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| bad())?;
+    let now = Local::now();
+    let today = now.date_naive().and_time(time);
+    let mut at = Local.from_local_datetime(&today).earliest().ok_or_else(bad)?;
+    if at <= now {
+        at += chrono::Duration::days(1);
+    }
+    Ok(at.timestamp_millis())
+}
+
+/// `512M`, `2G`, `1.5G`, `800K` or plain bytes.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let bad = || format!("invalid size '{text}': expected a number with K, M or G, like 512M or 2G");
+    let t = text.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len()));
+    let value: f64 = num.trim().parse().map_err(|_| bad())?;
+    let scale = match unit.to_ascii_uppercase().trim_end_matches("IB").trim_end_matches('B') {
+        "" => 1.0,
+        "K" => 1024.0,
+        "M" => 1024.0 * 1024.0,
+        "G" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(bad()),
+    };
+    if !value.is_finite() || value < 0.0 {
+        return Err(bad());
+    }
+    Ok((value * scale) as u64)
 }
 
 impl Args {
@@ -71,7 +113,7 @@ impl Args {
             return Err(Error::usage(format!("working folder {} is not a folder", cwd.display())));
         }
         let description = self.description.unwrap_or_else(|| shell_words(&self.command));
-        let not_before_ms = self.delay.map(|d| crate::store::now_ms() + d.as_millis() as i64);
+        let not_before_ms = self.at.or(self.delay.map(|d| crate::store::now_ms() + d.as_millis() as i64));
         let spec = TaskSpec {
             description,
             agent,
@@ -87,6 +129,7 @@ impl Args {
             retries: self.retries,
             after: self.after,
             not_before_ms,
+            mem_bytes: self.mem,
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.

@@ -103,9 +103,7 @@ pub struct Decision<'a> {
 /// Effective priority: the task's priority plus one per [`AGING_STEP_MS`] it has been ready to
 /// start, capped at 10. "Ready" counts from `enqueued_at`, or from `not_before` when later.
 pub fn effective_priority(task: &Pending<'_>, now_ms: i64) -> u8 {
-    let ready_since = task
-        .not_before
-        .map_or(task.enqueued_at, |nb| nb.max(task.enqueued_at));
+    let ready_since = task.not_before.map_or(task.enqueued_at, |nb| nb.max(task.enqueued_at));
     let steps = now_ms.saturating_sub(ready_since).max(0) / AGING_STEP_MS;
     let aged = i64::from(task.priority).saturating_add(steps);
     aged.clamp(0, i64::from(MAX_PRIORITY)) as u8
@@ -136,14 +134,9 @@ pub fn decide<'a>(
     paused: bool,
     now_ms: i64,
 ) -> Decision<'a> {
-    let mut decision = Decision {
-        waiting: Vec::with_capacity(pending.len()),
-        ..Decision::default()
-    };
+    let mut decision = Decision { waiting: Vec::with_capacity(pending.len()), ..Decision::default() };
     if paused {
-        decision
-            .waiting
-            .extend((0..pending.len()).map(|i| (i, WaitReason::Paused)));
+        decision.waiting.extend((0..pending.len()).map(|i| (i, WaitReason::Paused)));
         return decision;
     }
 
@@ -169,10 +162,7 @@ pub fn decide<'a>(
             };
             decision.waiting.push((i, reason));
         } else {
-            let l = task
-                .class
-                .and_then(|c| classes.find(c))
-                .map_or(0, |s| s + 1);
+            let l = task.class.and_then(|c| classes.find(c)).map_or(0, |s| s + 1);
             lane_len[l] += 1;
             lane = l as u32; // lanes are config classes + 1: far below u32::MAX
         }
@@ -228,21 +218,13 @@ pub fn decide<'a>(
             let class_full = (lane > 0 && classes.is_full(lane - 1))
                 .then(|| (classes.usage(lane - 1), pending[key.index as usize].class));
             let reason = match class_full {
-                Some(((running, cap), Some(class))) => WaitReason::ClassFull {
-                    class,
-                    running,
-                    cap,
-                },
-                _ if round.total >= round.cap => WaitReason::GlobalCap {
-                    running: round.total,
-                    cap: round.cap,
-                },
+                Some(((running, cap), Some(class))) => WaitReason::ClassFull { class, running, cap },
+                _ if round.total >= round.cap => {
+                    WaitReason::GlobalCap { running: round.total, cap: round.cap }
+                }
                 // The loop only stops with room left when a gate blocks (or no task is
                 // left in a lane with room), so `gate` is set here; the fallback is defensive.
-                _ => gate.unwrap_or(WaitReason::GlobalCap {
-                    running: round.total,
-                    cap: round.cap,
-                }),
+                _ => gate.unwrap_or(WaitReason::GlobalCap { running: round.total, cap: round.cap }),
             };
             decision.gated |= reason.is_gate();
             decision.waiting.push((key.index as usize, reason));
@@ -272,8 +254,7 @@ struct Round {
 
 impl Round {
     fn gate_block(&self, readings: &Readings, limits: &Limits) -> Option<WaitReason<'static>> {
-        self.gate
-            .or_else(|| memory_projection_block(readings, limits, self.projected_bytes))
+        self.gate.or_else(|| memory_projection_block(readings, limits, self.projected_bytes))
     }
 }
 
@@ -288,13 +269,7 @@ impl<'l> ClassSlots<'l> {
         let slots = limits
             .classes
             .iter()
-            .map(|(name, &cap)| {
-                (
-                    name.as_str(),
-                    running.per_class.get(name).copied().unwrap_or(0),
-                    cap,
-                )
-            })
+            .map(|(name, &cap)| (name.as_str(), running.per_class.get(name).copied().unwrap_or(0), cap))
             .collect();
         ClassSlots { slots }
     }
@@ -304,9 +279,7 @@ impl<'l> ClassSlots<'l> {
     }
 
     fn find(&self, class: &str) -> Option<usize> {
-        self.slots
-            .binary_search_by(|(name, _, _)| (*name).cmp(class))
-            .ok()
+        self.slots.binary_search_by(|(name, _, _)| (*name).cmp(class)).ok()
     }
 
     fn is_full(&self, slot: usize) -> bool {
@@ -336,14 +309,8 @@ fn cpu_block(readings: &Readings, limits: &Limits) -> Option<WaitReason<'static>
     }
     match readings.cpu_gate {
         Gate::Open => None,
-        Gate::Usage { percent, limit } => Some(WaitReason::Cpu {
-            percent,
-            threshold: limit,
-        }),
-        Gate::Pressure { avg10, limit } => Some(WaitReason::CpuPressure {
-            avg10,
-            threshold: limit,
-        }),
+        Gate::Usage { percent, limit } => Some(WaitReason::Cpu { percent, threshold: limit }),
+        Gate::Pressure { avg10, limit } => Some(WaitReason::CpuPressure { avg10, threshold: limit }),
     }
 }
 
@@ -353,14 +320,8 @@ fn mem_gate_block(readings: &Readings, limits: &Limits) -> Option<WaitReason<'st
     }
     match readings.mem_gate {
         Gate::Open => None,
-        Gate::Usage { percent, limit } => Some(WaitReason::Memory {
-            percent,
-            threshold: limit,
-        }),
-        Gate::Pressure { avg10, limit } => Some(WaitReason::MemoryPressure {
-            avg10,
-            threshold: limit,
-        }),
+        Gate::Usage { percent, limit } => Some(WaitReason::Memory { percent, threshold: limit }),
+        Gate::Pressure { avg10, limit } => Some(WaitReason::MemoryPressure { avg10, threshold: limit }),
     }
 }
 

@@ -21,11 +21,7 @@ pub enum WaitReason<'a> {
     /// Retry backoff before attempt `attempt`: `backoff: retry 2 in 8s`.
     Backoff { attempt: u32, at: i64 },
     /// The class cap is reached: `class e2e full (1/1)`.
-    ClassFull {
-        class: &'a str,
-        running: u32,
-        cap: u32,
-    },
+    ClassFull { class: &'a str, running: u32, cap: u32 },
     /// `max_concurrent_tasks` is reached: `global cap (5/5)`.
     GlobalCap { running: u32, cap: u32 },
     /// CPU gate: `cpu 92% >= 70%`. `threshold` is the level the reading must fall below.
@@ -58,10 +54,7 @@ impl WaitReason<'_> {
 
     /// Displayable as of `now_ms`, without allocating.
     pub fn at(&self, now_ms: i64) -> Rendered<'_, '_> {
-        Rendered {
-            reason: self,
-            now_ms,
-        }
+        Rendered { reason: self, now_ms }
     }
 }
 
@@ -93,45 +86,21 @@ impl fmt::Display for Rendered<'_, '_> {
                 let left = if secs == 0 { "0s".to_string() } else { left };
                 write!(f, "backoff: retry {attempt} in {left}")
             }
-            WaitReason::ClassFull {
-                class,
-                running,
-                cap,
-            } => {
+            WaitReason::ClassFull { class, running, cap } => {
                 write!(f, "class {class} full ({running}/{cap})")
             }
             WaitReason::GlobalCap { running, cap } => write!(f, "global cap ({running}/{cap})"),
             WaitReason::Cpu { percent, threshold } => {
-                write!(
-                    f,
-                    "cpu {} >= {}",
-                    Pct::floor(percent),
-                    Pct::exact(threshold)
-                )
+                write!(f, "cpu {} >= {}", Pct::floor(percent), Pct::exact(threshold))
             }
             WaitReason::CpuPressure { avg10, threshold } => {
-                write!(
-                    f,
-                    "cpu pressure {} >= {}",
-                    Pct::floor(avg10),
-                    Pct::exact(threshold)
-                )
+                write!(f, "cpu pressure {} >= {}", Pct::floor(avg10), Pct::exact(threshold))
             }
             WaitReason::Memory { percent, threshold } => {
-                write!(
-                    f,
-                    "memory {} >= {}",
-                    Pct::floor(percent),
-                    Pct::exact(threshold)
-                )
+                write!(f, "memory {} >= {}", Pct::floor(percent), Pct::exact(threshold))
             }
             WaitReason::MemoryPressure { avg10, threshold } => {
-                write!(
-                    f,
-                    "memory pressure {} >= {}",
-                    Pct::floor(avg10),
-                    Pct::exact(threshold)
-                )
+                write!(f, "memory pressure {} >= {}", Pct::floor(avg10), Pct::exact(threshold))
             }
         }
     }
@@ -139,10 +108,9 @@ impl fmt::Display for Rendered<'_, '_> {
 
 /// `14:05` when `at` is today (local time), else `2025-03-05 14:05`.
 fn write_local_time(f: &mut fmt::Formatter<'_>, at: i64, now_ms: i64) -> fmt::Result {
-    let (Some(at_local), Some(now_local)) = (
-        Local.timestamp_millis_opt(at).single(),
-        Local.timestamp_millis_opt(now_ms).single(),
-    ) else {
+    let (Some(at_local), Some(now_local)) =
+        (Local.timestamp_millis_opt(at).single(), Local.timestamp_millis_opt(now_ms).single())
+    else {
         // Out of chrono's range: only a corrupt row gets here; still say something true.
         return write!(f, "at unix ms {at}");
     };
@@ -165,10 +133,7 @@ impl Pct {
         Pct { value, floor: true }
     }
     fn exact(value: f64) -> Pct {
-        Pct {
-            value,
-            floor: false,
-        }
+        Pct { value, floor: false }
     }
 }
 

@@ -91,9 +91,9 @@ impl ResourceMonitor {
         let mut readings = Readings::default();
         self.last_sample = Some(now);
         if let Some(system) = self.system.as_mut() {
-            let due = self.last_cpu_refresh.is_none_or(|last| {
-                now.saturating_duration_since(last) >= MINIMUM_CPU_UPDATE_INTERVAL
-            });
+            let due = self
+                .last_cpu_refresh
+                .is_none_or(|last| now.saturating_duration_since(last) >= MINIMUM_CPU_UPDATE_INTERVAL);
             if due {
                 system.refresh_cpu_usage();
                 // The first refresh only primes sysinfo's counters; it has no value yet.
@@ -128,26 +128,17 @@ impl ResourceMonitor {
         let cpu_at = limits.cpu_threshold;
         let mem_at = limits.memory_threshold;
         self.cpu_closed = cpu_on && hysteresis(self.cpu_closed, r.cpu_percent, cpu_at);
-        self.cpu_pressure_closed =
-            cpu_on && hysteresis(self.cpu_pressure_closed, r.cpu_pressure, cpu_at);
+        self.cpu_pressure_closed = cpu_on && hysteresis(self.cpu_pressure_closed, r.cpu_pressure, cpu_at);
         self.mem_closed = mem_on && hysteresis(self.mem_closed, r.mem_percent, mem_at);
-        self.mem_pressure_closed = mem_on
-            && hysteresis(
-                self.mem_pressure_closed,
-                r.mem_pressure,
-                MEMORY_PRESSURE_LIMIT,
-            );
+        self.mem_pressure_closed =
+            mem_on && hysteresis(self.mem_pressure_closed, r.mem_pressure, MEMORY_PRESSURE_LIMIT);
         r.cpu_gate = gate(
             (self.cpu_closed, r.cpu_percent, cpu_at),
             (self.cpu_pressure_closed, r.cpu_pressure, cpu_at),
         );
         r.mem_gate = gate(
             (self.mem_closed, r.mem_percent, mem_at),
-            (
-                self.mem_pressure_closed,
-                r.mem_pressure,
-                MEMORY_PRESSURE_LIMIT,
-            ),
+            (self.mem_pressure_closed, r.mem_pressure, MEMORY_PRESSURE_LIMIT),
         );
     }
 }
@@ -179,21 +170,11 @@ pub fn hysteresis(closed: bool, value: Option<f64>, close_at: f64) -> bool {
 /// below, i.e. the threshold, or the reopening level while inside the hysteresis band.
 fn gate(usage: (bool, Option<f64>, f64), pressure: (bool, Option<f64>, f64)) -> Gate {
     let limit = |value: f64, at: f64| {
-        if value >= at {
-            at
-        } else {
-            at - HYSTERESIS_POINTS
-        }
+        if value >= at { at } else { at - HYSTERESIS_POINTS }
     };
     match (usage, pressure) {
-        ((true, Some(percent), at), _) => Gate::Usage {
-            percent,
-            limit: limit(percent, at),
-        },
-        (_, (true, Some(avg10), at)) => Gate::Pressure {
-            avg10,
-            limit: limit(avg10, at),
-        },
+        ((true, Some(percent), at), _) => Gate::Usage { percent, limit: limit(percent, at) },
+        (_, (true, Some(avg10), at)) => Gate::Pressure { avg10, limit: limit(avg10, at) },
         _ => Gate::Open,
     }
 }
@@ -202,12 +183,7 @@ fn gate(usage: (bool, Option<f64>, f64), pressure: (bool, Option<f64>, f64)) -> 
 /// machine's memory, the cgroup's anonymous memory (`rss`) over its limit counts as well,
 /// whichever is higher; page cache is left out there since the kernel reclaims it.
 pub fn memory_in_use(total: u64, available: u64, cgroup: Option<(u64, u64)>) -> Option<(f64, u64)> {
-    let host = (total > 0).then(|| {
-        (
-            total.saturating_sub(available) as f64 / total as f64 * 100.0,
-            total,
-        )
-    });
+    let host = (total > 0).then(|| (total.saturating_sub(available) as f64 / total as f64 * 100.0, total));
     let limited = cgroup
         .filter(|&(limit, _)| limit > 0 && (total == 0 || limit < total))
         .map(|(limit, rss)| (rss as f64 / limit as f64 * 100.0, limit));
@@ -219,23 +195,15 @@ pub fn memory_in_use(total: u64, available: u64, cgroup: Option<(u64, u64)>) -> 
 
 fn read_psi(path: &Path) -> Option<f64> {
     // Unreadable (no PSI, or disabled with psi=0): unknown, which never blocks.
-    std::fs::read_to_string(path)
-        .ok()
-        .as_deref()
-        .and_then(parse_psi_some_avg10)
+    std::fs::read_to_string(path).ok().as_deref().and_then(parse_psi_some_avg10)
 }
 
 /// `some avg10` from a `/proc/pressure/*` file:
 /// `some avg10=13.40 avg60=25.51 avg300=11.32 total=43114965`.
 pub fn parse_psi_some_avg10(text: &str) -> Option<f64> {
     let line = text.lines().find(|line| line.starts_with("some "))?;
-    let value = line
-        .split_whitespace()
-        .find_map(|field| field.strip_prefix("avg10="))?;
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
+    let value = line.split_whitespace().find_map(|field| field.strip_prefix("avg10="))?;
+    value.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
 }
 
 #[cfg(test)]

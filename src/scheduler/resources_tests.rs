@@ -7,14 +7,8 @@ const PSI: &str = "some avg10=13.40 avg60=25.51 avg300=11.32 total=43114965\n\
 fn parses_psi_some_avg10() {
     assert_eq!(parse_psi_some_avg10(PSI), Some(13.40));
     // Old kernels have no "full" line for cpu.
-    assert_eq!(
-        parse_psi_some_avg10("some avg10=0.00 avg60=0.00 avg300=0.00 total=0"),
-        Some(0.0)
-    );
-    assert_eq!(
-        parse_psi_some_avg10("full avg10=5.00 avg60=0 avg300=0 total=0\n"),
-        None
-    );
+    assert_eq!(parse_psi_some_avg10("some avg10=0.00 avg60=0.00 avg300=0.00 total=0"), Some(0.0));
+    assert_eq!(parse_psi_some_avg10("full avg10=5.00 avg60=0 avg300=0 total=0\n"), None);
     assert_eq!(parse_psi_some_avg10(""), None);
     assert_eq!(parse_psi_some_avg10("some avg10=nan avg60=1"), None);
     assert_eq!(parse_psi_some_avg10("some avg60=1.0"), None);
@@ -24,10 +18,7 @@ fn parses_psi_some_avg10() {
 fn hysteresis_closes_at_threshold_and_reopens_five_below() {
     assert!(!hysteresis(false, Some(69.9), 70.0));
     assert!(hysteresis(false, Some(70.0), 70.0));
-    assert!(
-        hysteresis(true, Some(66.0), 70.0),
-        "stays closed inside the band"
-    );
+    assert!(hysteresis(true, Some(66.0), 70.0), "stays closed inside the band");
     assert!(hysteresis(true, Some(65.0), 70.0));
     assert!(!hysteresis(true, Some(64.9), 70.0));
     assert!(!hysteresis(true, None, 70.0), "unknown opens");
@@ -36,33 +27,12 @@ fn hysteresis_closes_at_threshold_and_reopens_five_below() {
 #[test]
 fn gate_shows_the_level_to_fall_below() {
     let g = gate((true, Some(92.0), 70.0), (false, None, 70.0));
-    assert_eq!(
-        g,
-        Gate::Usage {
-            percent: 92.0,
-            limit: 70.0
-        }
-    );
+    assert_eq!(g, Gate::Usage { percent: 92.0, limit: 70.0 });
     let g = gate((true, Some(67.0), 70.0), (false, None, 70.0));
-    assert_eq!(
-        g,
-        Gate::Usage {
-            percent: 67.0,
-            limit: 65.0
-        }
-    );
+    assert_eq!(g, Gate::Usage { percent: 67.0, limit: 65.0 });
     let g = gate((false, Some(50.0), 85.0), (true, Some(12.0), 10.0));
-    assert_eq!(
-        g,
-        Gate::Pressure {
-            avg10: 12.0,
-            limit: 10.0
-        }
-    );
-    assert_eq!(
-        gate((false, Some(50.0), 85.0), (false, Some(1.0), 10.0)),
-        Gate::Open
-    );
+    assert_eq!(g, Gate::Pressure { avg10: 12.0, limit: 10.0 });
+    assert_eq!(gate((false, Some(50.0), 85.0), (false, Some(1.0), 10.0)), Gate::Open);
 }
 
 #[test]
@@ -88,8 +58,7 @@ fn memory_in_use_host_and_cgroup() {
     let (pct, total) = memory_in_use(16 * gib, 4 * gib, None).unwrap_or_default();
     assert_eq!((pct, total), (75.0, 16 * gib));
     // A 4 GiB container holding 3.6 GiB of anonymous memory is at 90%.
-    let (pct, total) =
-        memory_in_use(16 * gib, 12 * gib, Some((4 * gib, 36 * gib / 10))).unwrap_or_default();
+    let (pct, total) = memory_in_use(16 * gib, 12 * gib, Some((4 * gib, 36 * gib / 10))).unwrap_or_default();
     assert!((pct - 90.0).abs() < 1e-6, "{pct}");
     assert_eq!(total, 4 * gib);
     // No effective limit ("max" reads as the host total): the host figure stands.
@@ -119,11 +88,7 @@ fn monitor_samples_real_system() {
 #[test]
 fn threshold_100_keeps_gates_open() {
     let mut monitor = ResourceMonitor::new();
-    let limits = Limits {
-        cpu_threshold: 100.0,
-        memory_threshold: 100.0,
-        ..Limits::default()
-    };
+    let limits = Limits { cpu_threshold: 100.0, memory_threshold: 100.0, ..Limits::default() };
     let mut r = Readings {
         cpu_percent: Some(100.0),
         mem_percent: Some(100.0),

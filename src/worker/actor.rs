@@ -101,6 +101,10 @@ pub struct Actor {
     pub(super) cleanup: Vec<PathBuf>,
     /// Run another round without waiting (a pid to record, adoption results).
     pub(super) flush_soon: bool,
+    pub(super) monitor: crate::scheduler::ResourceMonitor,
+    pub(super) last_readings: Option<(Instant, crate::scheduler::Readings)>,
+    /// (unix ms, bytes) of recent starts that declared a memory footprint.
+    pub(super) recent_starts: Vec<(i64, u64)>,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -136,6 +140,9 @@ impl Actor {
             to_spawn: Vec::new(),
             cleanup: Vec::new(),
             flush_soon: true,
+            monitor: crate::scheduler::ResourceMonitor::new(),
+            last_readings: None,
+            recent_starts: Vec::new(),
         };
         actor.load()?;
         Ok(actor)

@@ -1,145 +1,155 @@
-//! Admission: which pending tasks start now, and why the others wait.
+//! Admission round: feed the queue to the pure `scheduler::decide`, then apply its verdicts:
+//! start what it chose, and store each waiting task's reason when it changed.
 
-use super::actor::Actor;
+use super::actor::{Actor, Timer};
 use crate::model::TaskState;
+use crate::scheduler::{self, Pending, Readings, Running};
+use std::fmt::Write;
+use std::time::Instant;
+
+/// How long a started task's declared footprint is added to the memory reading, until the
+/// reading itself shows it.
+const FOOTPRINT_SETTLE_MS: i64 = 10_000;
+/// Readings are reused within this window, so a burst of rounds reads /proc once.
+const READINGS_FRESH_MS: u128 = 100;
 
 impl Actor {
     pub(super) fn admit(&mut self, now: i64) {
-        let cap = self.config.limits.max_concurrent_tasks as usize;
-        let mut running = 0usize;
-        let mut per_class: std::collections::HashMap<String, u32> = Default::default();
+        self.fail_broken_dependencies(now);
+        let limits = &self.config.limits;
+        let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
+        let any_pending = self.tasks.values().any(|l| l.rec.state == TaskState::Pending);
+        if !any_pending {
+            return;
+        }
+        let readings = if gates_on && !self.paused { self.readings() } else { Readings::default() };
+        self.recent_starts.retain(|(at, _)| now - at < FOOTPRINT_SETTLE_MS);
+        let mut running = Running {
+            recent_mem_bytes: self.recent_starts.iter().map(|(_, b)| b).sum(),
+            ..Default::default()
+        };
         let mut pending = Vec::new();
         for live in self.tasks.values() {
-            match live.rec.state {
+            let rec = &live.rec;
+            match rec.state {
                 TaskState::Running => {
-                    running += 1;
-                    if let Some(class) = &live.rec.class {
-                        *per_class.entry(class.clone()).or_default() += 1;
+                    running.total += 1;
+                    if let Some(class) = &rec.class {
+                        *running.per_class.entry(class.clone()).or_default() += 1;
                     }
                 }
-                TaskState::Pending => {
-                    pending.push((std::cmp::Reverse(live.rec.priority), live.rec.seq, live.rec.id.clone()))
-                }
+                TaskState::Pending => pending.push(Pending {
+                    id: &rec.id,
+                    seq: rec.seq,
+                    priority: rec.priority,
+                    class: rec.class.as_deref(),
+                    agent: &rec.agent,
+                    enqueued_at: live.enqueued_at,
+                    not_before: rec.not_before,
+                    retry_attempt: (rec.attempt > 1 && rec.not_before.is_some()).then_some(rec.attempt),
+                    blocked_on: rec
+                        .spec
+                        .after
+                        .iter()
+                        .find(|d| self.tasks.contains_key(*d))
+                        .map(String::as_str),
+                    mem_bytes: rec.spec.mem_bytes.unwrap_or(0),
+                }),
                 _ => {}
             }
         }
-        pending.sort_unstable();
-        for (_, _, id) in pending {
-            let reason = match self.blocked_by_dependency(&id, now) {
-                Some(Ok(dep)) => Some(format!("dependencies: waiting for {dep}")),
-                Some(Err(())) => continue,
-                None => self.wait_reason(&id, now, running, cap, &per_class),
-            };
-            let Some(live) = self.tasks.get_mut(&id) else { continue };
-            match reason {
-                Some(reason) => {
-                    if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                        live.rec.waiting_reason = Some(reason);
-                        self.dirty.insert(id);
-                    }
-                }
-                None => {
-                    running += 1;
-                    if let Some(class) = &live.rec.class {
-                        *per_class.entry(class.clone()).or_default() += 1;
-                    }
-                    live.rec.state = TaskState::Running;
-                    live.rec.started_at = Some(now);
-                    live.rec.waiting_reason = None;
-                    let data = serde_json::json!({"attempt": live.rec.attempt});
-                    let _ = self.store.add_event(&id, now, "started", Some(&data));
-                    self.dirty.insert(id.clone());
-                    self.to_spawn.push(id);
-                }
+        let paused = self.paused || self.stopping.is_some();
+        let decision = scheduler::decide(&pending, &running, &readings, &self.config.limits, paused, now);
+        // Render each reason into one buffer and keep only those that changed.
+        let mut text = String::new();
+        let mut changed: Vec<(String, String)> = Vec::new();
+        for (i, reason) in &decision.waiting {
+            text.clear();
+            let _ = write!(text, "{}", reason.at(now));
+            let id = pending[*i].id;
+            if self.tasks.get(id).and_then(|l| l.rec.waiting_reason.as_deref()) != Some(text.as_str()) {
+                changed.push((id.to_string(), text.clone()));
             }
+        }
+        let starts: Vec<String> = decision.start.iter().map(|i| pending[*i].id.to_string()).collect();
+        let wake_at = decision.wake_at;
+        let sample_at = decision.gated.then(|| {
+            let due = self.monitor.next_sample_due().saturating_duration_since(Instant::now());
+            now + due.as_millis() as i64
+        });
+        drop(decision);
+        drop(pending);
+        for (id, reason) in changed {
+            if let Some(live) = self.tasks.get_mut(&id) {
+                live.rec.waiting_reason = Some(reason);
+                self.dirty.insert(id);
+            }
+        }
+        for id in starts {
+            self.start(&id, now);
+        }
+        for at in [wake_at, sample_at].into_iter().flatten() {
+            self.add_timer(at.max(now + 1), Timer::Wake);
         }
     }
 
-    fn wait_reason(
-        &self,
-        id: &str,
-        now: i64,
-        running: usize,
-        cap: usize,
-        per_class: &std::collections::HashMap<String, u32>,
-    ) -> Option<String> {
-        let live = self.tasks.get(id)?;
-        if self.stopping.is_some() {
-            return Some("worker stopping".into());
-        }
-        if self.paused {
-            return Some("paused".into());
-        }
-        if let Some(at) = live.rec.not_before.filter(|at| *at > now) {
-            return Some(if live.rec.attempt > 1 {
-                format!("backoff: retry {} in {}s", live.rec.attempt, ((at - now) + 999) / 1000)
-            } else {
-                format!("scheduled: starts {}", local_hhmm(at))
-            });
-        }
-        if let Some(class) = &live.rec.class
-            && let Some(class_cap) = self.config.limits.classes.get(class)
-        {
-            let n = per_class.get(class).copied().unwrap_or(0);
-            if n >= *class_cap {
-                return Some(format!("class {class} full ({n}/{class_cap})"));
+    fn readings(&mut self) -> Readings {
+        if let Some((at, readings)) = self.last_readings {
+            if at.elapsed().as_millis() < READINGS_FRESH_MS {
+                return readings;
             }
         }
-        if running >= cap {
-            return Some(format!("global cap ({running}/{cap})"));
-        }
-        None
+        let readings = self.monitor.sample(Instant::now(), &self.config.limits);
+        self.last_readings = Some((Instant::now(), readings));
+        readings
     }
 
-    /// `Some(Ok(dep))` while a dependency is unfinished; `Some(Err(()))` when one failed and
-    /// the task was failed for it; `None` when all completed.
-    fn blocked_by_dependency(&mut self, id: &str, now: i64) -> Option<Result<String, ()>> {
-        let after = self.tasks.get(id)?.rec.spec.after.clone();
-        for dep in after {
-            if self.tasks.contains_key(&dep) {
-                return Some(Ok(dep));
+    fn start(&mut self, id: &str, now: i64) {
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        live.rec.state = TaskState::Running;
+        live.rec.started_at = Some(now);
+        live.rec.waiting_reason = None;
+        if let Some(bytes) = live.rec.spec.mem_bytes {
+            self.recent_starts.push((now, bytes));
+        }
+        let data = serde_json::json!({"attempt": live.rec.attempt});
+        let _ = self.store.add_event(id, now, "started", Some(&data));
+        // A fresh reading after a start must not miss it: the footprint bridges until then.
+        self.last_readings = None;
+        self.dirty.insert(id.to_string());
+        self.to_spawn.push(id.to_string());
+    }
+
+    /// Pending tasks whose dependency failed, was cancelled or vanished fail now, naming it.
+    fn fail_broken_dependencies(&mut self, now: i64) {
+        let mut broken: Vec<(String, String)> = Vec::new();
+        for live in self.tasks.values() {
+            if live.rec.state != TaskState::Pending {
+                continue;
             }
-            let state = match self.finished_deps.get(&dep) {
-                Some(state) => Some(*state),
-                None => {
-                    let state = self.store.task(&dep).ok().flatten().map(|t| t.state);
-                    if let Some(state) = state {
-                        self.finished_deps.insert(dep.clone(), state);
-                    }
-                    state
+            for dep in &live.rec.spec.after {
+                if self.tasks.contains_key(dep) {
+                    continue;
                 }
-            };
-            match state {
-                Some(TaskState::Completed) => continue,
-                Some(state) => {
-                    let verb = if state == TaskState::Cancelled { "was cancelled" } else { "failed" };
-                    let reason = format!("dependency {dep} {verb}");
-                    self.finish(id, TaskState::Failed, Some(reason), None, now);
-                    return Some(Err(()));
+                let state = match self.finished_deps.get(dep) {
+                    Some(state) => Some(*state),
+                    None => self.store.task(dep).ok().flatten().map(|t| t.state),
+                };
+                if let Some(state) = state {
+                    self.finished_deps.insert(dep.clone(), state);
                 }
-                None => {
-                    self.finish(
-                        id,
-                        TaskState::Failed,
-                        Some(format!("dependency {dep} no longer exists")),
-                        None,
-                        now,
-                    );
-                    return Some(Err(()));
-                }
+                let why = match state {
+                    Some(TaskState::Completed) => continue,
+                    Some(TaskState::Cancelled) => format!("dependency {dep} was cancelled"),
+                    Some(_) => format!("dependency {dep} failed"),
+                    None => format!("dependency {dep} no longer exists"),
+                };
+                broken.push((live.rec.id.clone(), why));
+                break;
             }
         }
-        None
-    }
-}
-
-/// `14:05`, or `Nov 22 14:05` when not today.
-pub fn local_hhmm(ms: i64) -> String {
-    use chrono::{Local, TimeZone};
-    let Some(at) = Local.timestamp_millis_opt(ms).single() else { return String::from("?") };
-    if at.date_naive() == Local::now().date_naive() {
-        at.format("%H:%M").to_string()
-    } else {
-        at.format("%b %d %H:%M").to_string()
+        for (id, why) in broken {
+            self.finish(&id, TaskState::Failed, Some(why), None, now);
+        }
     }
 }

@@ -106,6 +106,6 @@ fn write_atomically(path: &Path, record: &ExitRecord) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
     file.write_all(&serde_json::to_vec(record)?)?;
-    file.sync_all()?;
+    file.sync_data()?;
     std::fs::rename(&tmp, path)
 }

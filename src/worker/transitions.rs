@@ -96,11 +96,15 @@ impl Actor {
                         self.add_timer(at, Timer::Timeout { id: id.clone(), attempt });
                     }
                     self.watch(&id, attempt, started.pid);
-                    self.dirty.insert(id);
+                    // The pid is written with the task's next change, not in a commit of its
+                    // own: a worker that dies before then finds the supervisor by its command
+                    // line (see adopt.rs), so this costs no extra fsync per start.
                 }
-                Err(e) => self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now),
+                Err(e) => {
+                    self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now);
+                    self.flush_soon = true;
+                }
             }
-            self.flush_soon = true;
         }
     }
 
