@@ -94,10 +94,10 @@ impl Actor {
     }
 
     fn readings(&mut self) -> Readings {
-        if let Some((at, readings)) = self.last_readings {
-            if at.elapsed().as_millis() < READINGS_FRESH_MS {
-                return readings;
-            }
+        if let Some((at, readings)) = self.last_readings
+            && at.elapsed().as_millis() < READINGS_FRESH_MS
+        {
+            return readings;
         }
         let readings = self.monitor.sample(Instant::now(), &self.config.limits);
         self.last_readings = Some((Instant::now(), readings));
