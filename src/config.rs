@@ -10,7 +10,48 @@ use std::time::Duration;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// Agent used for a prompt when neither `--agent` nor `--capability` is given.
+    pub default_agent: Option<String>,
     pub limits: Limits,
+    /// Agent profiles, and overrides of the built-ins: `[agents.reviewer]`.
+    pub agents: BTreeMap<String, AgentProfile>,
+    pub circuit: Circuit,
+}
+
+/// `[agents.NAME]` in config.toml.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentProfile {
+    /// claude | codex | gemini | aider | command
+    pub backend: Option<String>,
+    pub capabilities: Option<Vec<String>>,
+    /// Default class of its tasks.
+    pub class: Option<String>,
+    pub max_concurrency: Option<u32>,
+    pub model: Option<String>,
+    pub system_prompt: Option<String>,
+    /// Extra argv after the adapter's own flags.
+    pub args: Vec<String>,
+    /// backend = "command" only: `["my-agent", "--task", "{prompt}"]`.
+    pub command: Vec<String>,
+    /// Expected resident memory (`2G`), counted against the memory gate at start.
+    pub mem: Option<String>,
+}
+
+/// `[circuit]`: when an agent that keeps failing is rested.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Circuit {
+    /// Consecutive failures that open an agent's circuit.
+    pub failures: u32,
+    /// How long it stays open before one trial task is let through.
+    pub open_seconds: u64,
+}
+
+impl Default for Circuit {
+    fn default() -> Self {
+        Circuit { failures: 5, open_seconds: 60 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -85,6 +126,11 @@ impl Config {
         if !(0.0..=86_400.0).contains(&l.kill_grace_seconds) {
             return Err(bad("limits.kill_grace_seconds must be between 0 and 86400"));
         }
+        if self.circuit.failures == 0 {
+            return Err(bad("circuit.failures must be at least 1"));
+        }
+        // Profiles are checked by building the registry once.
+        crate::agents::Registry::new(self).map_err(|e| e.context(path.display()))?;
         Ok(())
     }
 }

@@ -126,6 +126,19 @@ pub enum TodoStatus {
     Blocked,
 }
 
+impl TodoStatus {
+    /// The agents' status words; anything unknown counts as pending.
+    pub fn from_word(word: &str) -> TodoStatus {
+        match word {
+            "in_progress" => TodoStatus::InProgress,
+            "completed" => TodoStatus::Completed,
+            "cancelled" | "canceled" => TodoStatus::Cancelled,
+            "blocked" => TodoStatus::Blocked,
+            _ => TodoStatus::Pending,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     pub duration_ms: Option<u64>,

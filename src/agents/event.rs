@@ -5,35 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The state of one item of an agent's own todo list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TodoStatus {
-    Pending,
-    InProgress,
-    Completed,
-    Cancelled,
-    Blocked,
-}
-
-impl TodoStatus {
-    /// Maps the status words the CLIs use; anything unknown counts as pending.
-    pub fn from_word(word: &str) -> TodoStatus {
-        match word {
-            "in_progress" => TodoStatus::InProgress,
-            "completed" => TodoStatus::Completed,
-            "cancelled" | "canceled" => TodoStatus::Cancelled,
-            "blocked" => TodoStatus::Blocked,
-            _ => TodoStatus::Pending,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Todo {
-    pub text: String,
-    pub status: TodoStatus,
-}
+// One todo type for the whole program: the task view shows what the parsers read.
+pub use crate::model::{Todo, TodoStatus};
 
 /// Something worth telling the user while the agent runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

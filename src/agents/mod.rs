@@ -31,6 +31,7 @@ pub mod command;
 mod common;
 pub mod event;
 pub mod gemini;
+pub mod registry;
 
 #[cfg(test)]
 mod tests;
@@ -41,6 +42,7 @@ pub use codex::CodexParser;
 pub use command::CommandParser;
 pub use event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 pub use gemini::GeminiParser;
+pub use registry::{AgentDef, Registry};
 
 use std::fmt;
 use std::path::Path;

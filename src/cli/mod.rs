@@ -2,7 +2,7 @@
 
 mod admission;
 mod cancel;
-mod execute;
+pub mod execute;
 pub mod follow;
 mod logs;
 mod progress;

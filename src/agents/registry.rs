@@ -1,0 +1,204 @@
+//! The agents a task can name: the built-ins (`claude`, `codex`, `gemini`, `aider`, `shell`)
+//! and the profiles in `config.toml` (`[agents.NAME]`), which may also override a built-in.
+
+use super::Backend;
+use crate::config::{AgentProfile, Config};
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// One agent as the worker runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentDef {
+    pub name: String,
+    pub backend: Backend,
+    pub capabilities: Vec<String>,
+    /// Default class of its tasks.
+    pub class: Option<String>,
+    pub max_concurrency: u32,
+    pub model: Option<String>,
+    pub system_prompt: Option<String>,
+    pub args: Vec<String>,
+    /// `backend = "command"`: argv template with `{prompt}`, `{cwd}`, `{task_id}`.
+    pub command: Vec<String>,
+    /// Expected resident memory, counted against the memory gate when it starts.
+    pub mem_bytes: Option<u64>,
+}
+
+impl AgentDef {
+    /// The executable looked up on PATH (`None` for `shell`, which runs the task's own argv).
+    pub fn program(&self) -> Option<&str> {
+        match self.backend {
+            Backend::Command => self.command.first().map(String::as_str),
+            other => other.program(),
+        }
+    }
+
+    /// Whether its CLI is on this PATH.
+    pub fn installed(&self, path_var: Option<&str>) -> bool {
+        match self.program() {
+            None => true,
+            Some(program) => find_on_path(program, path_var).is_some(),
+        }
+    }
+}
+
+const GIB: u64 = 1024 * 1024 * 1024;
+
+fn builtin(name: &str, backend: Backend, caps: &[&str], max: u32, mem: Option<u64>) -> AgentDef {
+    AgentDef {
+        name: name.into(),
+        backend,
+        capabilities: caps.iter().map(|c| c.to_string()).collect(),
+        class: None,
+        max_concurrency: max,
+        model: None,
+        system_prompt: None,
+        args: Vec::new(),
+        command: Vec::new(),
+        mem_bytes: mem,
+    }
+}
+
+/// Preference order when no agent is named: the first of these found on PATH.
+pub const AUTO_ORDER: [&str; 4] = ["claude", "codex", "gemini", "aider"];
+
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub agents: Vec<AgentDef>,
+    pub default_agent: Option<String>,
+}
+
+impl Registry {
+    pub fn new(config: &Config) -> Result<Registry> {
+        // A Claude Code process is 1.5-2 GB resident; the others are lighter.
+        let mut agents = vec![
+            builtin("claude", Backend::Claude, &["code", "code_review", "analysis", "research"], 2, Some(2 * GIB)),
+            builtin("codex", Backend::Codex, &["code", "code_review", "analysis"], 2, Some(GIB)),
+            builtin("gemini", Backend::Gemini, &["code", "analysis", "research"], 2, Some(GIB)),
+            builtin("aider", Backend::Aider, &["code", "refactoring"], 2, Some(GIB / 2)),
+            builtin("shell", Backend::Command, &[], u32::MAX, None),
+        ];
+        for (name, profile) in &config.agents {
+            let def = from_profile(name, profile, agents.iter().find(|a| &a.name == name))?;
+            match agents.iter_mut().find(|a| &a.name == name) {
+                Some(existing) => *existing = def,
+                None => agents.push(def),
+            }
+        }
+        if let Some(default) = &config.default_agent {
+            if !agents.iter().any(|a| &a.name == default) {
+                return Err(Error::usage(format!("default_agent '{default}' is not a known agent")));
+            }
+        }
+        Ok(Registry { agents, default_agent: config.default_agent.clone() })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&AgentDef> {
+        self.agents.iter().find(|a| a.name == name)
+    }
+
+    pub fn names(&self) -> String {
+        self.agents.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The agent for a prompt with no agent named: `default_agent`, else the first installed.
+    pub fn pick_default(&self, path_var: Option<&str>) -> Result<&AgentDef> {
+        if let Some(def) = self.default_agent.as_deref().and_then(|d| self.get(d)) {
+            return Ok(def);
+        }
+        AUTO_ORDER
+            .iter()
+            .filter_map(|name| self.get(name))
+            .find(|def| def.installed(path_var))
+            .ok_or_else(|| {
+                Error::usage(
+                    "no agent CLI found on PATH: install one of Claude Code (`npm install -g \
+                     @anthropic-ai/claude-code`), Codex (`npm install -g @openai/codex`), Gemini CLI \
+                     (`npm install -g @google/gemini-cli`) or aider (`pip install aider-chat`), or run a \
+                     command instead: `smart-agents execute -- COMMAND ARGS`",
+                )
+            })
+    }
+}
+
+fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result<AgentDef> {
+    let bad = |what: String| Error::usage(format!("invalid config: agents.{name}: {what}"));
+    let backend: Backend = match (&p.backend, base) {
+        (Some(b), _) => b.parse().map_err(|e: super::AgentError| bad(e.to_string()))?,
+        (None, Some(base)) => base.backend,
+        (None, None) => return Err(bad("`backend` is required (claude, codex, gemini, aider or command)".into())),
+    };
+    if backend == Backend::Command && p.command.is_empty() && name != "shell" {
+        return Err(bad("backend \"command\" needs `command = [\"program\", \"{prompt}\"]`".into()));
+    }
+    let mem_bytes = match &p.mem {
+        Some(text) => Some(crate::cli::execute::parse_size(text).map_err(bad)?),
+        None => base.and_then(|b| b.mem_bytes),
+    };
+    Ok(AgentDef {
+        name: name.to_string(),
+        backend,
+        capabilities: p.capabilities.clone().unwrap_or_else(|| base.map(|b| b.capabilities.clone()).unwrap_or_default()),
+        class: p.class.clone().or_else(|| base.and_then(|b| b.class.clone())),
+        max_concurrency: p.max_concurrency.or(base.map(|b| b.max_concurrency)).unwrap_or(2).max(1),
+        model: p.model.clone(),
+        system_prompt: p.system_prompt.clone(),
+        args: p.args.clone(),
+        command: p.command.clone(),
+        mem_bytes,
+    })
+}
+
+/// Find `program` on a PATH string (a path with a slash is taken as is).
+pub fn find_on_path(program: &str, path_var: Option<&str>) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |p: &Path| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    if program.contains('/') {
+        let p = PathBuf::from(program);
+        return executable(&p).then_some(p);
+    }
+    let path_var = path_var.map(str::to_string).or_else(|| std::env::var("PATH").ok())?;
+    std::env::split_paths(&path_var).map(|dir| dir.join(program)).find(|p| executable(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry(toml: &str) -> Result<Registry> {
+        Registry::new(&Config::parse(toml, Path::new("/x/config.toml"))?)
+    }
+
+    #[test]
+    fn builtins_and_profiles() {
+        let r = registry(
+            "[agents.reviewer]\nbackend = \"claude\"\ncapabilities = [\"code_review\"]\nclass = \"analysis\"\nmax_concurrency = 3\n",
+        )
+        .unwrap();
+        assert_eq!(r.get("claude").unwrap().backend, Backend::Claude);
+        let reviewer = r.get("reviewer").unwrap();
+        assert_eq!(reviewer.capabilities, vec!["code_review"]);
+        assert_eq!(reviewer.class.as_deref(), Some("analysis"));
+        assert_eq!(reviewer.max_concurrency, 3);
+    }
+
+    #[test]
+    fn bad_profiles_are_refused() {
+        assert!(registry("[agents.x]\ncapabilities = []\n").is_err());
+        assert!(registry("[agents.x]\nbackend = \"nope\"\n").is_err());
+        assert!(registry("[agents.x]\nbackend = \"command\"\n").is_err());
+        assert!(registry("default_agent = \"ghost\"\n").is_err());
+    }
+
+    #[test]
+    fn default_is_the_first_installed_or_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = registry("").unwrap();
+        let err = r.pick_default(Some(dir.path().to_str().unwrap())).unwrap_err().to_string();
+        assert!(err.contains("no agent CLI found") && err.contains("execute --"), "{err}");
+        let gemini = dir.path().join("gemini");
+        std::fs::write(&gemini, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&gemini, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        assert_eq!(r.pick_default(Some(dir.path().to_str().unwrap())).unwrap().name, "gemini");
+    }
+}
