@@ -8,3 +8,4 @@ pub mod model;
 pub mod paths;
 pub mod protocol;
 pub mod store;
+pub mod tui;
