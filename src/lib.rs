@@ -8,4 +8,7 @@ pub mod model;
 pub mod paths;
 pub mod protocol;
 pub mod store;
+pub mod worker;
+pub mod client;
+pub mod cli;
 pub mod tui;

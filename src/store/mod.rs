@@ -42,6 +42,8 @@ pub struct TaskRecord {
     pub exit_code: Option<i32>,
     pub pid: Option<i32>,
     pub pid_start: Option<u64>,
+    /// Where the current attempt's output begins in the log file.
+    pub log_offset: Option<u64>,
     pub session_id: Option<String>,
     pub output: Option<String>,
     pub metrics: Metrics,
@@ -51,6 +53,16 @@ pub struct TaskRecord {
 }
 
 impl TaskRecord {
+    /// Remaining seconds from the task's own progress rate: none rather than a made-up one.
+    pub fn eta_at(&self, now: i64) -> Option<u64> {
+        let (started, p) = (self.started_at?, self.progress?);
+        if self.state != TaskState::Running || !(1.0..100.0).contains(&p) {
+            return None;
+        }
+        let elapsed = (now - started).max(0) as f64 / 1000.0;
+        Some((elapsed * (100.0 - p) / p).round() as u64)
+    }
+
     pub fn view(&self) -> TaskView {
         TaskView {
             id: self.id.clone(),
@@ -61,7 +73,7 @@ impl TaskRecord {
             reason: self.reason.clone(),
             progress: self.progress,
             step: self.step.clone(),
-            eta_seconds: self.eta_seconds,
+            eta_seconds: self.eta_at(now_ms()),
             priority: self.priority,
             class: self.class.clone(),
             attempt: self.attempt,

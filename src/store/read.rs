@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
     reason, progress, step, eta_seconds, attempt, created_at, started_at, finished_at, not_before, \
-    exit_code, pid, pid_start, session_id, output, metrics, artifacts";
+    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset";
 
 fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     let json_err = |i: usize, e: serde_json::Error| {
@@ -53,6 +53,7 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
             .transpose()
             .map_err(|e| json_err(24, e))?
             .unwrap_or_default(),
+        log_offset: row.get::<_, Option<i64>>(25)?.map(|v| v as u64),
         todos: Vec::new(),
     })
 }
@@ -119,7 +120,7 @@ impl Store {
             // Finished tasks walk the primary key backwards and stop at the limit.
             let sql = format!(
                 "SELECT {COLUMNS} FROM tasks WHERE state IN ({marks}) ORDER BY seq DESC LIMIT {}",
-                limit - out.len()
+                (limit - out.len()).min(i64::MAX as usize)
             );
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(group), record)?;

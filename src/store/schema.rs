@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[&str] = &[
         exit_code      INTEGER,
         pid            INTEGER,
         pid_start      INTEGER,
+        log_offset     INTEGER,
         session_id     TEXT,
         output         TEXT,
         metrics        TEXT,

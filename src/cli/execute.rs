@@ -1,0 +1,129 @@
+//! `execute`: queue a task, then return (--async) or follow it to the end.
+
+use super::follow;
+use super::render::print_json;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::model::{DEFAULT_PRIORITY, TaskSpec};
+use crate::paths::Paths;
+use crate::protocol::{Request, Response};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What the task is for; for agents, the prompt. Defaults to the command line.
+    pub description: Option<String>,
+    /// Print the task id and return at once
+    #[arg(long = "async")]
+    pub detach: bool,
+    /// Agent to run the task (`shell` runs the command after `--`)
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// 1 (lowest) to 10 (highest)
+    #[arg(long, default_value_t = DEFAULT_PRIORITY, value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub priority: u8,
+    /// Resource class, capped separately (e.g. e2e, build)
+    #[arg(long)]
+    pub class: Option<String>,
+    /// Working folder (default: this one)
+    #[arg(long)]
+    pub cwd: Option<PathBuf>,
+    /// Fail the task if it runs longer (90s, 10m, 1h30m)
+    #[arg(long, value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// Run again this many times after a failure, with backoff
+    #[arg(long, default_value_t = 0)]
+    pub retries: u32,
+    /// Start only after this task completed (repeatable)
+    #[arg(long = "after", value_name = "ID")]
+    pub after: Vec<String>,
+    /// Do not start before this delay has passed (90s, 10m)
+    #[arg(long, value_parser = parse_duration)]
+    pub delay: Option<std::time::Duration>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+    /// The command to run, after `--`
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    crate::duration::parse(text).map_err(|e| e.to_string())
+}
+
+impl Args {
+    fn spec(self) -> Result<TaskSpec> {
+        let agent = self.agent.unwrap_or_else(|| "shell".to_string());
+        if self.command.is_empty() {
+            return Err(Error::usage(
+                "nothing to run: give a command after `--`, e.g. `smart-agents execute --async -- cargo test`",
+            ));
+        }
+        let cwd = match self.cwd {
+            Some(dir) => dir,
+            None => std::env::current_dir().map_err(|e| Error::usage(format!("cannot read the current folder: {e}")))?,
+        };
+        let cwd = std::fs::canonicalize(&cwd)
+            .map_err(|e| Error::usage(format!("working folder {} does not exist: {e}", cwd.display())))?;
+        if !cwd.is_dir() {
+            return Err(Error::usage(format!("working folder {} is not a folder", cwd.display())));
+        }
+        let description = self.description.unwrap_or_else(|| shell_words(&self.command));
+        let not_before_ms = self.delay.map(|d| crate::store::now_ms() + d.as_millis() as i64);
+        let spec = TaskSpec {
+            description,
+            agent,
+            command: self.command,
+            cwd: cwd.to_string_lossy().into_owned(),
+            env: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .filter(|(k, _)| k != "SMART_AGENTS_TASK_ID")
+                .collect(),
+            priority: self.priority,
+            class: self.class,
+            timeout_ms: self.timeout.map(|t| t.as_millis() as u64),
+            retries: self.retries,
+            after: self.after,
+            not_before_ms,
+            ..TaskSpec::default()
+        };
+        // Refuse bad input here, before anything reaches the queue.
+        crate::worker::validate(&spec)?;
+        Ok(spec)
+    }
+}
+
+/// The command line as a person would type it, for the default description.
+fn shell_words(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| {
+            if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c)) {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let (detach, json) = (args.detach, args.json);
+    let spec = args.spec()?;
+    let mut client = Client::connect(paths).await?;
+    let id = match client.request(Request::Submit { spec: Box::new(spec) }).await? {
+        Response::Submitted { id } => id,
+        other => return Err(Error::internal(format!("unexpected answer to submit: {other:?}"))),
+    };
+    if detach {
+        if json {
+            print_json(&serde_json::json!({ "id": id }))?;
+        } else {
+            println!("{id}");
+        }
+        return Ok(0);
+    }
+    eprintln!("task {id} queued");
+    follow::follow_and_report(paths, client, vec![id], json).await
+}

@@ -1,0 +1,132 @@
+//! `logs`: a task's captured stdout and stderr, read from its log file; `--follow` streams
+//! new output as the file grows (inotify) until the task ends.
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::paths::Paths;
+use crate::protocol::{Event, Response};
+use crate::store::{Store, resolve_id};
+use futures_util::StreamExt;
+use std::io::{Read, Seek, SeekFrom, Write};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Task id (or a unique prefix)
+    pub id: String,
+    /// Keep printing new output until the task ends
+    #[arg(long, short)]
+    pub follow: bool,
+    /// Only the last N lines
+    #[arg(long)]
+    pub tail: Option<usize>,
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let store = Store::open_for_reading(&paths.database)?;
+    let id = resolve_id(store.as_ref(), &args.id)?;
+    let path = paths.task_log(&id);
+    let mut file = match std::fs::File::open(&path) {
+        Ok(file) => Some(file),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::from(e).context(format!("reading {}", path.display()))),
+    };
+    let mut offset = 0;
+    if let Some(file) = &mut file {
+        offset = print_initial(file, args.tail)?;
+    }
+    if !args.follow {
+        return Ok(0);
+    }
+    let finished = |s: &Option<Store>| -> Result<bool> {
+        Ok(match s {
+            Some(s) => s.task(&id)?.is_none_or(|t| t.state.is_finished()),
+            None => true,
+        })
+    };
+    if finished(&store)? {
+        return Ok(0);
+    }
+    crate::paths::ensure_private_dir(&paths.logs_dir)?;
+    let inotify = inotify::Inotify::init()?;
+    // Watch the folder: the file may not exist until the task starts.
+    inotify
+        .watches()
+        .add(&paths.logs_dir, inotify::WatchMask::MODIFY | inotify::WatchMask::CREATE)?;
+    let mut changes = inotify.into_event_stream([0u8; 4096])?;
+    let client = Client::connect(paths).await?;
+    let mut sub = client.subscribe(Some(vec![id.clone()])).await?;
+    loop {
+        let done = tokio::select! {
+            _ = changes.next() => false,
+            next = sub.next() => match next? {
+                Response::Event { event: Event::Task { task } } => task.state.is_finished(),
+                Response::Snapshot { tasks, .. } => tasks.iter().all(|t| t.state.is_finished()),
+                _ => false,
+            },
+        };
+        if file.is_none() {
+            file = std::fs::File::open(&path).ok();
+        }
+        if let Some(file) = &mut file {
+            offset = copy_from(file, offset)?;
+        }
+        if done {
+            return Ok(0);
+        }
+    }
+}
+
+fn print_initial(file: &mut std::fs::File, tail: Option<usize>) -> Result<u64> {
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    let start = match tail {
+        Some(n) => tail_start(&bytes, n),
+        None => 0,
+    };
+    write_lossy(&bytes[start..])?;
+    Ok(bytes.len() as u64)
+}
+
+/// Byte index where the last `n` lines begin.
+fn tail_start(bytes: &[u8], n: usize) -> usize {
+    if n == 0 {
+        return bytes.len();
+    }
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    body.iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(n - 1)
+        .map_or(0, |(i, _)| i + 1)
+}
+
+fn copy_from(file: &mut std::fs::File, offset: u64) -> Result<u64> {
+    file.seek(SeekFrom::Start(offset))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    write_lossy(&bytes)?;
+    Ok(offset + bytes.len() as u64)
+}
+
+/// Output is kept as captured; what is not UTF-8 is shown lossily.
+fn write_lossy(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(String::from_utf8_lossy(bytes).as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tail_start;
+
+    #[test]
+    fn tail_counts_lines_from_the_end() {
+        let text = b"a\nb\nc\n";
+        assert_eq!(&text[tail_start(text, 2)..], b"b\nc\n");
+        assert_eq!(&text[tail_start(text, 10)..], b"a\nb\nc\n");
+        assert_eq!(&text[tail_start(text, 0)..], b"");
+        assert_eq!(&b"x\ny"[tail_start(b"x\ny", 1)..], b"y");
+    }
+}

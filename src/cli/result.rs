@@ -1,0 +1,88 @@
+//! `result`: a finished task's output, verdict and metrics.
+
+use super::follow::{self, Ending};
+use super::render;
+use crate::client::Client;
+use crate::error::{Error, ErrorKind, Result};
+use crate::paths::Paths;
+use crate::store::{Store, TaskRecord, resolve_id};
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Task id (or a unique prefix)
+    pub id: String,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+    /// Wait for the task to finish instead of failing at once
+    #[arg(long)]
+    pub wait: bool,
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let store = Store::open_for_reading(&paths.database)?;
+    let id = resolve_id(store.as_ref(), &args.id)?;
+    let rec = read(store.as_ref(), &id)?;
+    if !rec.state.is_finished() {
+        if !args.wait {
+            return Err(Error::new(
+                ErrorKind::NotFinished,
+                format!(
+                    "task {id} is {}: no result yet (use `smart-agents result {id} --wait`)",
+                    rec.state
+                ),
+            ));
+        }
+        let client = Client::connect(paths).await?;
+        if let Ending::Detached = follow::follow(client, vec![id.clone()], false, None).await? {
+            return Ok(crate::error::exit::INTERRUPTED);
+        }
+    }
+    let store = Store::open_for_reading(&paths.database)?;
+    let rec = read(store.as_ref(), &id)?;
+    print_result(&rec, args.json)?;
+    Ok(follow::exit_code_for(&rec.view()))
+}
+
+fn read(store: Option<&Store>, id: &str) -> Result<TaskRecord> {
+    store
+        .and_then(|s| s.task(id).transpose())
+        .transpose()?
+        .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))
+}
+
+pub fn print_result(rec: &TaskRecord, json: bool) -> Result<()> {
+    let result = rec.result();
+    if json {
+        return render::print_json(&result);
+    }
+    let mut out = std::io::stdout().lock();
+    if !result.output.is_empty() {
+        out.write_all(result.output.as_bytes())?;
+        if !result.output.ends_with('\n') {
+            writeln!(out)?;
+        }
+    }
+    let mut facts = vec![render::state_word(rec.state)];
+    if let Some(reason) = &result.reason {
+        facts.push(reason.clone());
+    }
+    if let Some(code) = result.exit_code {
+        facts.push(format!("exit {code}"));
+    }
+    if let Some(ms) = result.metrics.duration_ms {
+        facts.push(crate::duration::format(std::time::Duration::from_millis(ms)));
+    }
+    if let Some(tokens) = result.metrics.tokens_used {
+        facts.push(format!("{tokens} tokens"));
+    }
+    if let Some(cost) = result.metrics.cost_usd {
+        facts.push(format!("${cost:.4}"));
+    }
+    if result.artifacts.changes > 0 {
+        facts.push(format!("{} files changed", result.artifacts.changes));
+    }
+    eprintln!("{} {}", rec.id, facts.join(" · "));
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! `status` and `list`: read straight from the database, so they answer while the worker is
+//! down and cost one indexed query.
+
+use super::render::{self, print_json, truncate};
+use crate::error::{Error, Result};
+use crate::model::{TaskState, TaskView};
+use crate::paths::Paths;
+use crate::store::{Store, Summary, now_ms, resolve_id};
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Task id (or a unique prefix); without one, a summary of the queue
+    pub id: Option<String>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only tasks in this state (repeatable): pending, running, completed, failed, cancelled
+    #[arg(long = "state", value_name = "STATE")]
+    pub states: Vec<TaskState>,
+    /// At most this many tasks
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Machine-readable output: an array of task objects as in `status --json`
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl clap::ValueEnum for TaskState {
+    fn value_variants<'a>() -> &'a [Self] {
+        &TaskState::ALL
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
+    let store = Store::open_for_reading(&paths.database)?;
+    let Some(typed) = args.id else {
+        return summary(store.as_ref(), args.json);
+    };
+    let id = resolve_id(store.as_ref(), &typed)?;
+    let rec = store
+        .as_ref()
+        .and_then(|s| s.task(&id).transpose())
+        .transpose()?
+        .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
+    let view = rec.view();
+    if args.json {
+        print_json(&view)?;
+        return Ok(0);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}  {}", view.id, render::headline(&view))?;
+    writeln!(out, "  {}", truncate(&view.description, 200))?;
+    let mut facts = vec![format!("agent {}", view.agent), format!("priority {}", view.priority)];
+    facts.extend(view.class.as_ref().map(|c| format!("class {c}")));
+    if view.attempt > 1 || rec.spec.retries > 0 {
+        facts.push(format!("attempt {}/{}", view.attempt, rec.spec.retries + 1));
+    }
+    if let Some(elapsed) = render::elapsed(&rec, now_ms()) {
+        facts.push(format!("ran {}", crate::duration::format(elapsed)));
+    }
+    if !rec.spec.after.is_empty() {
+        facts.push(format!("after {}", rec.spec.after.join(", ")));
+    }
+    writeln!(out, "  {}", facts.join(" · "))?;
+    writeln!(out, "  created {}", view.created_at)?;
+    Ok(0)
+}
+
+fn summary(store: Option<&Store>, json: bool) -> Result<i32> {
+    let (counts, running) = match store {
+        Some(store) => (store.summary()?, store.list(&[TaskState::Running], 100)?),
+        None => (Summary::default(), Vec::new()),
+    };
+    let running: Vec<TaskView> = running.iter().map(|r| r.view()).collect();
+    if json {
+        print_json(&serde_json::json!({ "counts": counts, "running": running }))?;
+        return Ok(0);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} running · {} pending · {} completed · {} failed · {} cancelled",
+        counts.running, counts.pending, counts.completed, counts.failed, counts.cancelled
+    )?;
+    for task in &running {
+        writeln!(out, "  {}  {}  {}", task.id, render::headline(task), truncate(&task.description, 60))?;
+    }
+    Ok(0)
+}
+
+pub fn list(args: ListArgs, paths: &Paths) -> Result<i32> {
+    let store = Store::open_for_reading(&paths.database)?;
+    let records = match &store {
+        Some(store) => store.list(&args.states, args.limit)?,
+        None => Vec::new(),
+    };
+    let views: Vec<TaskView> = records.iter().map(|r| r.view()).collect();
+    if args.json {
+        print_json(&views)?;
+        return Ok(0);
+    }
+    let mut out = std::io::stdout().lock();
+    if views.is_empty() {
+        writeln!(out, "no tasks")?;
+        return Ok(0);
+    }
+    writeln!(out, "{:<6}  {:<9}  {:>3}  {:<7}  {:>5}  {:<30}  STATUS", "ID", "STATE", "PRI", "AGENT", "DONE", "DESCRIPTION")?;
+    for (rec, view) in records.iter().zip(&views) {
+        let done = view.progress.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into());
+        let detail = match view.state {
+            TaskState::Pending => view.waiting_reason.clone().unwrap_or_default(),
+            TaskState::Running => view.step.clone().unwrap_or_default(),
+            _ => view.reason.clone().or_else(|| {
+                render::elapsed(rec, now_ms()).map(|d| format!("in {}", crate::duration::format(d)))
+            }).unwrap_or_default(),
+        };
+        // Pad before painting so escape codes do not upset the columns.
+        let state = format!("{:<9}", view.state.as_str()).replace(view.state.as_str(), &render::state_word(view.state));
+        writeln!(
+            out,
+            "{:<6}  {state}  {:>3}  {:<7}  {:>5}  {:<30}  {}",
+            view.id,
+            view.priority,
+            truncate(&view.agent, 7),
+            done,
+            truncate(&view.description, 30),
+            truncate(&detail, 60)
+        )?;
+    }
+    Ok(0)
+}

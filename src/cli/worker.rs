@@ -1,0 +1,107 @@
+//! `worker start | stop | status | run`.
+
+use super::render::print_json;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::paths::Paths;
+use crate::protocol::{Request, Response};
+use std::time::Duration;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Start a detached worker if none answers
+    Start,
+    /// Stop the worker; running tasks go on and the next worker adopts them
+    Stop {
+        /// Cancel running tasks first
+        #[arg(long)]
+        kill: bool,
+    },
+    /// Is a worker running, and what is it doing
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the worker in the foreground
+    Run,
+}
+
+impl Args {
+    pub fn is_foreground(&self) -> bool {
+        matches!(self.action, Action::Run)
+    }
+}
+
+pub fn run_foreground(paths: &Paths) -> Result<i32> {
+    crate::worker::run(paths)?;
+    Ok(0)
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    match args.action {
+        Action::Run => unreachable_foreground(),
+        Action::Start => {
+            let mut client = Client::connect(paths).await?;
+            let status = worker_status(&mut client).await?;
+            println!("worker running (pid {}, version {})", status.pid, status.version);
+            Ok(0)
+        }
+        Action::Stop { kill } => {
+            let Some(mut client) = Client::connect_existing(paths).await? else {
+                println!("no worker running");
+                return Ok(0);
+            };
+            let pid = worker_status(&mut client).await?.pid;
+            client.request(Request::Shutdown { kill }).await?;
+            // Bounded wait for the process to go, so a following `start` gets a fresh one.
+            for _ in 0..600 {
+                // SAFETY: signal 0 only checks that the pid exists.
+                if unsafe { libc::kill(pid as i32, 0) } != 0 {
+                    println!("worker stopped");
+                    return Ok(0);
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            println!("worker {pid} is stopping");
+            Ok(0)
+        }
+        Action::Status { json } => {
+            let Some(mut client) = Client::connect_existing(paths).await? else {
+                return Err(Error::unavailable(format!("no worker running (socket {})", paths.socket.display())));
+            };
+            let status = worker_status(&mut client).await?;
+            if json {
+                print_json(&status)?;
+            } else {
+                println!(
+                    "worker pid {} · version {} · up {} · {} running · {} pending{}",
+                    status.pid,
+                    status.version,
+                    crate::duration::format(Duration::from_secs(status.uptime_seconds)),
+                    status.running,
+                    status.pending,
+                    if status.paused { " · paused" } else { "" }
+                );
+                println!("socket {}\ndatabase {}", status.socket, status.database);
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn unreachable_foreground() -> Result<i32> {
+    Err(Error::internal("`worker run` is handled before the runtime starts"))
+}
+
+async fn worker_status(client: &mut Client) -> Result<crate::model::WorkerStatus> {
+    match client.request(Request::WorkerStatus).await? {
+        Response::WorkerStatus { status } => Ok(status),
+        other => Err(Error::internal(format!("unexpected answer: {other:?}"))),
+    }
+}

@@ -1,0 +1,144 @@
+//! The client side of the socket: connect (starting a worker when none answers), handshake,
+//! requests and subscriptions.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::paths::Paths;
+use crate::protocol::{PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::net::UnixStream;
+
+pub struct Client {
+    stream: UnixStream,
+}
+
+pub struct Subscription {
+    stream: UnixStream,
+}
+
+/// How long a freshly started worker may take to answer.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Client {
+    /// Connect to the worker, starting one if none answers.
+    pub async fn connect(paths: &Paths) -> Result<Client> {
+        if let Some(client) = Self::connect_existing(paths).await? {
+            return Ok(client);
+        }
+        let mut worker = start_worker(paths)?;
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            if let Some(client) = Self::connect_existing(paths).await? {
+                return Ok(client);
+            }
+            // A worker that exits at once (bad config, corrupt database, another won the race
+            // and then died) says why in its log.
+            if let Ok(Some(status)) = worker.try_wait() {
+                if let Some(client) = Self::connect_existing(paths).await? {
+                    return Ok(client);
+                }
+                if !status.success() {
+                    return Err(Error::unavailable(format!(
+                        "the worker could not start: {}",
+                        last_line(&paths.worker_log).unwrap_or_else(|| format!("it exited with {status}"))
+                    )));
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(Error::unavailable(format!(
+                    "the worker did not answer on {} within {}s (see {})",
+                    paths.socket.display(),
+                    START_TIMEOUT.as_secs(),
+                    paths.worker_log.display()
+                )));
+            }
+            // Only while a worker is starting: it binds within milliseconds.
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
+    }
+
+    /// Connect only if a worker answers.
+    pub async fn connect_existing(paths: &Paths) -> Result<Option<Client>> {
+        let stream = match UnixStream::connect(&paths.socket).await {
+            Ok(stream) => stream,
+            Err(e) if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+            ) => return Ok(None),
+            Err(e) => {
+                return Err(Error::unavailable(format!(
+                    "cannot connect to the worker at {}: {e}",
+                    paths.socket.display()
+                )));
+            }
+        };
+        let mut client = Client { stream };
+        let hello = Request::Hello { protocol: PROTOCOL_VERSION, version: env!("CARGO_PKG_VERSION").into() };
+        match client.request(hello).await {
+            Ok(Response::Hello { .. }) => Ok(Some(client)),
+            Ok(other) => Err(Error::unavailable(format!("unexpected handshake answer: {other:?}"))),
+            Err(e) if e.kind() == ErrorKind::Internal => Err(Error::unavailable(e)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One request, one response; `Response::Error` becomes `Err` with its kind.
+    pub async fn request(&mut self, req: Request) -> Result<Response> {
+        write_frame(&mut self.stream, &req).await?;
+        match read_frame(&mut self.stream).await? {
+            Response::Error { kind, message } => Err(Error::new(kind, message)),
+            response => Ok(response),
+        }
+    }
+
+    /// Events for these tasks (all when `None`): first a snapshot, then each change.
+    pub async fn subscribe(mut self, ids: Option<Vec<String>>) -> Result<Subscription> {
+        write_frame(&mut self.stream, &Request::Subscribe { ids }).await?;
+        Ok(Subscription { stream: self.stream })
+    }
+}
+
+impl Subscription {
+    pub async fn next(&mut self) -> Result<Response> {
+        match read_frame(&mut self.stream).await {
+            Ok(Response::Error { kind, message }) => Err(Error::new(kind, message)),
+            Ok(response) => Ok(response),
+            Err(crate::protocol::FrameError::Closed) => Err(Error::unavailable("the worker went away")),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Start `smart-agents worker run` detached from this terminal, logging to the worker log.
+fn start_worker(paths: &Paths) -> Result<std::process::Child> {
+    paths.ensure_dirs()?;
+    let log = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&paths.worker_log)
+        .map_err(|e| Error::unavailable(format!("cannot open {}: {e}", paths.worker_log.display())))?;
+    crate::paths::make_private(&paths.worker_log)?;
+    let mut cmd = Command::new("/proc/self/exe");
+    cmd.arg0("smart-agents")
+        .args(["worker", "run"])
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    // SAFETY: setsid is async-signal-safe; a new session keeps the worker out of this
+    // terminal's job control and hangups.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    cmd.spawn().map_err(|e| Error::unavailable(format!("cannot start the worker: {e}")))
+}
+
+fn last_line(path: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().rev().find(|l| !l.trim().is_empty()).map(|l| l.trim().to_string())
+}

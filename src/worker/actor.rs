@@ -1,0 +1,252 @@
+//! The worker's core: one thread that owns the queue and is the database's only writer.
+//!
+//! It sleeps on a channel until something happens (a request, a supervisor's exit, a timer
+//! that is due), takes every message that is ready, applies them all in one transaction and
+//! commits once (group commit), then answers, publishes and starts processes. Nothing here runs
+//! on a fixed interval: an idle worker blocks in `recv` and costs no CPU.
+
+use super::Hub;
+use crate::config::Config;
+use crate::error::Result;
+use crate::ids::IdGen;
+use crate::paths::Paths;
+use crate::protocol::{Event, Request, Response};
+use crate::store::{EnvCache, Store, TaskRecord, now_ms};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+pub enum Msg {
+    Request { req: Request, reply: oneshot::Sender<Response> },
+    /// A supervisor's pidfd became readable.
+    Exited { id: String, attempt: u32, pid: i32 },
+}
+
+/// A pending or running task, held in memory until it finishes.
+pub(super) struct Live {
+    pub rec: TaskRecord,
+    /// The caller's environment; loaded from the store on demand for tasks from an earlier run.
+    pub env: Option<Arc<Vec<(String, String)>>>,
+    /// Unix ms it (last) became pending: the age used for ordering.
+    pub enqueued_at: i64,
+    pub kill: Option<Kill>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum KillReason {
+    Cancel,
+    Timeout(u64),
+    Shutdown,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Kill {
+    pub reason: KillReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Timer {
+    /// Re-run admission (a delay or backoff ends).
+    Wake,
+    Timeout { id: String, attempt: u32 },
+    Sigkill { id: String, attempt: u32 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Stopping {
+    /// Leave running tasks to the next worker.
+    Now,
+    /// Cancel running tasks, then stop once they have all ended.
+    AfterKill,
+}
+
+pub struct Actor {
+    pub(super) paths: Paths,
+    pub(super) config: Config,
+    pub(super) store: Store,
+    pub(super) hub: Hub,
+    pub(super) rt: tokio::runtime::Handle,
+    pub(super) tx: Sender<Msg>,
+    pub(super) tasks: HashMap<String, Live>,
+    pub(super) ids: IdGen,
+    pub(super) envs: EnvCache,
+    pub(super) paused: bool,
+    pub(super) started: Instant,
+    pub(super) timers: BinaryHeap<Reverse<(i64, Timer)>>,
+    pub(super) stopping: Option<Stopping>,
+    /// Final states of finished tasks that pending tasks depend on.
+    pub(super) finished_deps: HashMap<String, crate::model::TaskState>,
+    // Per-round work, applied after the commit.
+    pub(super) dirty: BTreeSet<String>,
+    pub(super) replies: Vec<(oneshot::Sender<Response>, Response)>,
+    pub(super) events: Vec<Event>,
+    pub(super) to_spawn: Vec<String>,
+    pub(super) cleanup: Vec<PathBuf>,
+    /// Run another round without waiting (a pid to record, adoption results).
+    pub(super) flush_soon: bool,
+}
+
+/// At most this many messages go into one transaction, so replies stay prompt under a flood.
+const MAX_BATCH: usize = 1024;
+
+impl Actor {
+    pub fn new(
+        paths: Paths,
+        config: Config,
+        store: Store,
+        hub: Hub,
+        rt: tokio::runtime::Handle,
+        tx: Sender<Msg>,
+    ) -> Result<Actor> {
+        let mut actor = Actor {
+            paths,
+            config,
+            store,
+            hub,
+            rt,
+            tx,
+            tasks: HashMap::new(),
+            ids: IdGen::new(),
+            envs: EnvCache::default(),
+            paused: false,
+            started: Instant::now(),
+            timers: BinaryHeap::new(),
+            stopping: None,
+            finished_deps: HashMap::new(),
+            dirty: BTreeSet::new(),
+            replies: Vec::new(),
+            events: Vec::new(),
+            to_spawn: Vec::new(),
+            cleanup: Vec::new(),
+            flush_soon: true,
+        };
+        actor.load()?;
+        Ok(actor)
+    }
+
+    /// Run until asked to stop. Returns an error only when the database cannot be written:
+    /// the caller exits, and the next worker recovers everything from the database and the
+    /// supervisors' exit files.
+    pub fn run(mut self, rx: Receiver<Msg>) -> Result<()> {
+        loop {
+            let first = if self.flush_soon {
+                match rx.try_recv() {
+                    Ok(m) => Some(m),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => return Ok(()),
+                }
+            } else {
+                match self.next_timer() {
+                    Some(at) => {
+                        let wait = Duration::from_millis((at - now_ms()).max(0) as u64);
+                        match rx.recv_timeout(wait) {
+                            Ok(m) => Some(m),
+                            Err(RecvTimeoutError::Timeout) => None,
+                            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                        }
+                    }
+                    None => match rx.recv() {
+                        Ok(m) => Some(m),
+                        Err(_) => return Ok(()),
+                    },
+                }
+            };
+            let mut batch: Vec<Msg> = first.into_iter().collect();
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(m) => batch.push(m),
+                    Err(_) => break,
+                }
+            }
+            self.round(batch)?;
+            match self.stopping {
+                Some(Stopping::Now) => return Ok(()),
+                Some(Stopping::AfterKill) if self.running_count() == 0 => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    fn next_timer(&self) -> Option<i64> {
+        self.timers.peek().map(|Reverse((at, _))| *at)
+    }
+
+    pub(super) fn add_timer(&mut self, at: i64, timer: Timer) {
+        self.timers.push(Reverse((at, timer)));
+    }
+
+    /// One group commit: apply the batch, admit, write, then act.
+    fn round(&mut self, batch: Vec<Msg>) -> Result<()> {
+        self.flush_soon = false;
+        let now = now_ms();
+        self.store.conn.execute_batch("BEGIN IMMEDIATE")?;
+        for msg in batch {
+            match msg {
+                Msg::Request { req, reply } => {
+                    let response = self.on_request(req, now);
+                    self.replies.push((reply, response));
+                }
+                Msg::Exited { id, attempt, pid } => self.on_exit(&id, attempt, pid, now),
+            }
+        }
+        self.fire_timers(now);
+        self.admit(now);
+        let saved = self.save_dirty(now).and_then(|()| Ok(self.store.conn.execute_batch("COMMIT")?));
+        if let Err(e) = saved {
+            let _ = self.store.conn.execute_batch("ROLLBACK");
+            for (reply, _) in self.replies.drain(..) {
+                let _ = reply.send(Response::Error {
+                    kind: crate::error::ErrorKind::Internal,
+                    message: format!("the worker could not write its database: {e}"),
+                });
+            }
+            return Err(e);
+        }
+        for (reply, response) in self.replies.drain(..) {
+            let _ = reply.send(response);
+        }
+        for event in self.events.drain(..) {
+            let _ = self.hub.send(Arc::new(event));
+        }
+        for path in self.cleanup.drain(..) {
+            let _ = std::fs::remove_file(path);
+        }
+        self.spawn_started(now);
+        Ok(())
+    }
+
+    fn save_dirty(&mut self, now: i64) -> Result<()> {
+        let dirty = std::mem::take(&mut self.dirty);
+        for id in &dirty {
+            let Some(live) = self.tasks.get_mut(id) else { continue };
+            live.rec.eta_seconds = live.rec.eta_at(now);
+            self.store.save(&live.rec)?;
+            self.events.push(Event::Task { task: live.rec.view() });
+        }
+        // Finished tasks leave memory once written and published.
+        self.tasks.retain(|_, live| !live.rec.state.is_finished());
+        Ok(())
+    }
+
+    fn fire_timers(&mut self, now: i64) {
+        while let Some(Reverse((at, _))) = self.timers.peek() {
+            if *at > now {
+                break;
+            }
+            let Some(Reverse((_, timer))) = self.timers.pop() else { break };
+            match timer {
+                Timer::Wake => {}
+                Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
+                Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt),
+            }
+        }
+    }
+
+    pub(super) fn running_count(&self) -> usize {
+        self.tasks.values().filter(|l| l.rec.state == crate::model::TaskState::Running).count()
+    }
+}

@@ -1,0 +1,77 @@
+//! Startup: take over the queue an earlier worker left, including the tasks still running
+//! under their supervisors.
+
+use super::actor::{Actor, Live, Timer};
+use super::runner;
+use crate::error::Result;
+use crate::model::TaskState;
+use crate::store::now_ms;
+
+impl Actor {
+    pub(super) fn load(&mut self) -> Result<()> {
+        self.paused = self.store.meta("paused")?.as_deref() == Some("1");
+        let now = now_ms();
+        let mut exited = Vec::new();
+        for rec in self.store.active()? {
+            let id = rec.id.clone();
+            let attempt = rec.attempt;
+            let running = rec.state == TaskState::Running;
+            if let Some(at) = rec.not_before.filter(|at| *at > now) {
+                self.add_timer(at, Timer::Wake);
+            }
+            if let (true, Some(timeout), Some(started)) = (running, rec.spec.timeout_ms, rec.started_at) {
+                self.add_timer(started + timeout as i64, Timer::Timeout { id: id.clone(), attempt });
+            }
+            let mut pid = rec.pid;
+            let enqueued_at = rec.created_at;
+            self.tasks.insert(id.clone(), Live { rec, env: None, enqueued_at, kill: None });
+            if !running {
+                continue;
+            }
+            if self.paths.exit_file(&id, attempt).exists() {
+                exited.push((id, attempt, pid.unwrap_or(0)));
+                continue;
+            }
+            if pid.is_none() {
+                // The last worker died between starting the supervisor and recording it.
+                pid = runner::find_supervisor(&id, attempt);
+                if let (Some(p), Some(live)) = (pid, self.tasks.get_mut(&id)) {
+                    live.rec.pid = Some(p);
+                    live.rec.pid_start = runner::process_start_time(p);
+                    self.dirty.insert(id.clone());
+                }
+            }
+            let live = self.tasks.get_mut(&id);
+            match (pid, live) {
+                (Some(p), Some(live)) if runner::is_same_process(p, live.rec.pid_start) => {
+                    self.store.add_event(&id, now, "adopted", Some(&serde_json::json!({"pid": p})))?;
+                    self.watch(&id, attempt, p);
+                }
+                (None, Some(live)) => {
+                    // It never started: run it as if it had just been admitted.
+                    live.rec.state = TaskState::Pending;
+                    live.rec.started_at = None;
+                    self.store.add_event(&id, now, "requeued", None)?;
+                    self.dirty.insert(id);
+                }
+                (Some(_), Some(_)) => {
+                    // Gone, and no status on disk: check once more for a record written
+                    // between the two looks, else it is lost.
+                    if self.paths.exit_file(&id, attempt).exists() {
+                        exited.push((id, attempt, 0));
+                    } else {
+                        let reason = "lost: its process vanished with no recorded exit status";
+                        self.finish(&id, TaskState::Failed, Some(reason.into()), None, now);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (id, attempt, pid) in exited {
+            self.on_exit(&id, attempt, pid, now);
+        }
+        // These writes go out in the first round.
+        self.flush_soon = true;
+        Ok(())
+    }
+}

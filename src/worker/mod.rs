@@ -1,0 +1,79 @@
+//! The per-user background worker (`smart-agents worker run`).
+
+mod actor;
+mod admit;
+mod adopt;
+pub mod daemon;
+mod requests;
+pub mod runner;
+mod server;
+pub mod supervise;
+mod transitions;
+
+pub use transitions::validate;
+
+use crate::config::Config;
+use crate::error::{Context, Result};
+use crate::paths::Paths;
+use crate::protocol::{Event, Request};
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Live events fan out to every subscriber (follow, wait, the dashboard).
+pub type Hub = tokio::sync::broadcast::Sender<Arc<Event>>;
+
+/// Run the worker in the foreground until it is stopped. Returns `Ok(false)` when another
+/// worker already runs (the caller exits cleanly).
+pub fn run(paths: &Paths) -> Result<bool> {
+    paths.ensure_dirs()?;
+    // A bad config is refused rather than guessed around.
+    let config = Config::load(&paths.config_file)?;
+    let _lock = match daemon::acquire(paths)? {
+        Ok(lock) => lock,
+        Err(pid) => {
+            let who = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+            eprintln!("smart-agents: a worker is already running{who}");
+            return Ok(false);
+        }
+    };
+    let store = Store::open_for_worker(&paths.database)?;
+    let listener = daemon::bind(paths)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (hub, _) = tokio::sync::broadcast::channel(1024);
+    let actor = actor::Actor::new(paths.clone(), config, store, hub.clone(), rt.handle().clone(), tx.clone())?;
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let core = std::thread::Builder::new()
+        .name("smart-agents-core".into())
+        .spawn(move || {
+            let result = actor.run(rx);
+            let _ = done_tx.send(());
+            result
+        })
+        .context("starting the worker thread")?;
+    let served: Result<()> = rt.block_on(async {
+        let listener = tokio::net::UnixListener::from_std(listener)?;
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let stop_tx = tx.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            let (reply, _) = tokio::sync::oneshot::channel();
+            let _ = stop_tx.send(actor::Msg::Request { req: Request::Shutdown { kill: false }, reply });
+        });
+        tokio::select! {
+            _ = server::serve(listener, tx, hub) => {}
+            _ = done_rx => {}
+        }
+        Ok(())
+    });
+    let _ = std::fs::remove_file(&paths.socket);
+    let result = core.join().unwrap_or_else(|_| Err(crate::error::Error::internal("the worker thread panicked")));
+    served?;
+    result.map(|()| true)
+}

@@ -1,0 +1,163 @@
+//! Answers to client requests, applied inside the round's transaction.
+
+use super::actor::{Actor, KillReason, Stopping};
+use crate::error::{Error, Result};
+use crate::model::{MAX_PRIORITY, MIN_PRIORITY, TaskState, TaskView, WorkerStatus};
+use crate::protocol::{CancelOutcome, Event, Request, Response};
+
+/// Finished tasks included in a full snapshot (the dashboard's "recent").
+const RECENT_FINISHED: usize = 200;
+
+impl Actor {
+    pub(super) fn on_request(&mut self, req: Request, now: i64) -> Response {
+        match self.answer(req, now) {
+            Ok(response) => response,
+            Err(e) => Response::Error { kind: e.kind(), message: e.to_string() },
+        }
+    }
+
+    fn answer(&mut self, req: Request, now: i64) -> Result<Response> {
+        Ok(match req {
+            Request::Hello { .. } => Response::Ok { message: None },
+            Request::Submit { spec } => Response::Submitted { id: self.submit(*spec, now)? },
+            Request::Cancel { ids } => {
+                let mut outcomes = Vec::new();
+                for typed in ids {
+                    let outcome = match self.resolve(&typed) {
+                        Ok(id) => CancelOutcome { outcome: self.cancel(&id, KillReason::Cancel, now), id },
+                        Err(_) => CancelOutcome { id: typed, outcome: "not_found".into() },
+                    };
+                    outcomes.push(outcome);
+                }
+                Response::Cancelled { outcomes }
+            }
+            Request::Retry { id } => {
+                let id = self.resolve(&id)?;
+                self.retry_now(&id, now)?;
+                Response::Submitted { id }
+            }
+            Request::SetPriority { id, priority } => {
+                if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&priority) {
+                    return Err(Error::usage(format!("priority {priority} is out of range 1..10")));
+                }
+                let id = self.resolve(&id)?;
+                let live = self
+                    .tasks
+                    .get_mut(&id)
+                    .filter(|l| l.rec.state == TaskState::Pending)
+                    .ok_or_else(|| Error::usage(format!("task {id} is not pending: its priority no longer matters")))?;
+                live.rec.priority = priority;
+                self.dirty.insert(id);
+                Response::Ok { message: None }
+            }
+            Request::Pause | Request::Resume => {
+                self.paused = matches!(req, Request::Pause);
+                self.store.set_meta("paused", if self.paused { "1" } else { "0" })?;
+                self.events.push(Event::Admission { paused: self.paused });
+                Response::Ok { message: None }
+            }
+            Request::WorkerStatus => Response::WorkerStatus { status: self.status() },
+            Request::Shutdown { kill } => {
+                if kill {
+                    let running: Vec<String> = self
+                        .tasks
+                        .values()
+                        .filter(|l| l.rec.state == TaskState::Running)
+                        .map(|l| l.rec.id.clone())
+                        .collect();
+                    for id in running {
+                        self.cancel(&id, KillReason::Shutdown, now);
+                    }
+                    self.stopping = Some(Stopping::AfterKill);
+                } else {
+                    self.stopping = Some(Stopping::Now);
+                }
+                Response::Ok { message: None }
+            }
+            Request::Subscribe { ids } => self.snapshot(ids)?,
+            Request::Progress { id, percent, step } => {
+                self.progress(&id, percent, step, now)?;
+                Response::Ok { message: None }
+            }
+        })
+    }
+
+    /// An exact id or a unique prefix; live tasks first, then the database.
+    pub(super) fn resolve(&self, typed: &str) -> Result<String> {
+        let typed = typed.trim().to_ascii_lowercase();
+        if self.tasks.contains_key(&typed) {
+            return Ok(typed);
+        }
+        crate::store::resolve_id(Some(&self.store), &typed)
+    }
+
+    fn snapshot(&self, ids: Option<Vec<String>>) -> Result<Response> {
+        let mut tasks: Vec<TaskView> = Vec::new();
+        match ids {
+            Some(ids) => {
+                for typed in ids {
+                    let id = self.resolve(&typed)?;
+                    match self.tasks.get(&id) {
+                        Some(live) => tasks.push(live.rec.view()),
+                        None => {
+                            if let Some(rec) = self.store.task(&id)? {
+                                tasks.push(rec.view());
+                            }
+                        }
+                    }
+                }
+            }
+            None => {
+                tasks.extend(self.tasks.values().map(|l| l.rec.view()));
+                let finished = [TaskState::Completed, TaskState::Failed, TaskState::Cancelled];
+                tasks.extend(self.store.list(&finished, RECENT_FINISHED)?.iter().map(|r| r.view()));
+            }
+        }
+        Ok(Response::Snapshot { tasks, paused: self.paused })
+    }
+
+    fn progress(&mut self, typed: &str, percent: Option<f64>, step: Option<String>, now: i64) -> Result<()> {
+        let id = self.resolve(typed)?;
+        let live = self
+            .tasks
+            .get_mut(&id)
+            .filter(|l| l.rec.state == TaskState::Running)
+            .ok_or_else(|| Error::usage(format!("task {id} is not running")))?;
+        let percent = match percent {
+            Some(p) if !p.is_finite() || !(0.0..=100.0).contains(&p) => {
+                return Err(Error::usage(format!("progress {p} is not a percent from 0 to 100")));
+            }
+            p => p,
+        };
+        let rec = &mut live.rec;
+        let step_changed = step.is_some() && step != rec.step;
+        // Keep history readable: a row per new step or per ten points, not per tick.
+        let bucket = |p: Option<f64>| p.map(|p| (p / 10.0) as i64);
+        if step_changed || bucket(percent) != bucket(rec.progress) {
+            let data = serde_json::json!({"progress": percent, "step": step.as_ref().or(rec.step.as_ref())});
+            self.store.add_event(&id, now, "progress", Some(&data))?;
+        }
+        if percent.is_some() {
+            rec.progress = percent;
+        }
+        if step.is_some() {
+            rec.step = step;
+        }
+        self.dirty.insert(id);
+        Ok(())
+    }
+
+    fn status(&self) -> WorkerStatus {
+        let running = self.running_count();
+        WorkerStatus {
+            pid: std::process::id(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            uptime_seconds: self.started.elapsed().as_secs(),
+            socket: self.paths.socket.display().to_string(),
+            database: self.paths.database.display().to_string(),
+            running,
+            pending: self.tasks.len() - running,
+            paused: self.paused,
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Starting task supervisors, watching them end, and signalling their process groups.
+
+use super::supervise;
+use crate::error::{Context, Error, Result};
+use crate::paths::Paths;
+use crate::store::TaskRecord;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+
+/// A started supervisor: its pid is also the task's process group id.
+pub struct Started {
+    pub pid: i32,
+    pub pid_start: Option<u64>,
+    /// Where this attempt's output begins in the log file.
+    pub log_offset: u64,
+}
+
+/// Start the supervisor for `task`'s current attempt.
+pub fn spawn(paths: &Paths, task: &TaskRecord, env: &[(String, String)]) -> Result<Started> {
+    let spec = &task.spec;
+    let log_path = paths.task_log(&task.id);
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(&log_path)
+        .context(format!("opening the log {}", log_path.display()))?;
+    let mut log_offset = log.seek(SeekFrom::End(0))?;
+    if task.attempt > 1 {
+        let header = format!("--- smart-agents: attempt {} ---\n", task.attempt);
+        log.write_all(header.as_bytes())?;
+        log_offset += header.len() as u64;
+    }
+    if spec.command.is_empty() {
+        return Err(Error::usage("the task has no command to run"));
+    }
+    let exit_file = paths.exit_file(&task.id, task.attempt);
+    // A stale record from an earlier worker's attempt must not be mistaken for this one.
+    let _ = std::fs::remove_file(&exit_file);
+    // /proc/self/exe still works when the binary was replaced on disk while we run.
+    let mut cmd = Command::new("/proc/self/exe");
+    cmd.arg0("smart-agents")
+        .arg(supervise::ARG)
+        .arg(&task.id)
+        .arg(task.attempt.to_string())
+        .arg(&exit_file)
+        .arg("--")
+        .args(&spec.command)
+        .current_dir(&spec.cwd)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .env("SMART_AGENTS_TASK_ID", &task.id)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        // Its own group: cancel reaches the whole tree, and the worker's signals do not.
+        .process_group(0);
+    if let Some(home) = std::env::var_os("SMART_AGENTS_HOME") {
+        cmd.env("SMART_AGENTS_HOME", home);
+    }
+    let child = cmd.spawn().map_err(|e| {
+        if !std::path::Path::new(&spec.cwd).is_dir() {
+            Error::usage(format!("working folder {} does not exist", spec.cwd))
+        } else {
+            Error::internal(supervise::spawn_error("the task supervisor", &e))
+        }
+    })?;
+    let pid = child.id() as i32;
+    // The Child handle is dropped without waiting: the pidfd watcher reaps it.
+    drop(child);
+    Ok(Started { pid, pid_start: process_start_time(pid), log_offset })
+}
+
+/// A pidfd that becomes readable when `pid` exits: an exit notification without polling, for
+/// our own children and for supervisors adopted from an earlier worker alike.
+pub fn pidfd_open(pid: i32) -> std::io::Result<OwnedFd> {
+    // SAFETY: plain syscall; the returned fd is owned by us on success.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fd is a fresh descriptor we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// Reap `pid` if it is our child; harmless when it is not.
+pub fn reap(pid: i32) {
+    let mut status = 0;
+    // SAFETY: non-blocking waitpid on a specific pid.
+    unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+}
+
+/// Signal a task's whole process group.
+pub fn signal_group(pgid: i32, signal: i32) {
+    if pgid > 1 {
+        // SAFETY: kill with a negative pid targets exactly that group.
+        unsafe { libc::kill(-pgid, signal) };
+    }
+}
+
+/// Field 22 of /proc/PID/stat: start time in clock ticks. With the pid it names one process
+/// for good, so a recycled pid is never mistaken for our supervisor.
+pub fn process_start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses: fields start after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Whether `pid` is still the process that started at `start`.
+pub fn is_same_process(pid: i32, start: Option<u64>) -> bool {
+    match (process_start_time(pid), start) {
+        (Some(now), Some(then)) => now == then,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// Find a supervisor for (id, attempt) by its command line; used when a worker died between
+/// starting one and recording its pid.
+pub fn find_supervisor(id: &str, attempt: u32) -> Option<i32> {
+    let attempt = attempt.to_string();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let mut args = cmdline.split(|b| *b == 0);
+        args.next();
+        if args.next() == Some(supervise::ARG.as_bytes())
+            && args.next() == Some(id.as_bytes())
+            && args.next() == Some(attempt.as_bytes())
+        {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+/// The tail of this attempt's output: at most `cap` bytes, keeping the end (where errors and
+/// summaries are), shown lossily when it is not UTF-8.
+pub fn output_tail(paths: &Paths, id: &str, from: u64, cap: u64) -> String {
+    let Ok(mut file) = std::fs::File::open(paths.task_log(id)) else { return String::new() };
+    let Ok(len) = file.seek(SeekFrom::End(0)) else { return String::new() };
+    let from = from.min(len);
+    let start = from.max(len.saturating_sub(cap));
+    let mut buf = Vec::new();
+    if file.seek(SeekFrom::Start(start)).is_err() || file.read_to_end(&mut buf).is_err() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&buf);
+    if start > from {
+        format!("[… {} earlier bytes not shown …]\n{text}", start - from)
+    } else {
+        text.into_owned()
+    }
+}

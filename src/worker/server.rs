@@ -1,0 +1,142 @@
+//! The socket side: one tokio task per connection. It checks who is calling, performs the
+//! handshake, then passes requests to the actor or streams hub events to a subscriber. A
+//! misbehaving client gets an error reply and a closed connection; the worker carries on.
+
+use super::Hub;
+use super::actor::Msg;
+use crate::error::ErrorKind;
+use crate::protocol::{Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::{broadcast, oneshot};
+
+pub async fn serve(listener: UnixListener, actor: Sender<Msg>, hub: Hub) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                let (actor, hub) = (actor.clone(), hub.clone());
+                tokio::spawn(async move {
+                    let _ = connection(stream, actor, hub).await;
+                });
+            }
+            // Out of descriptors and the like: back off briefly rather than spin.
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+}
+
+fn error(kind: ErrorKind, message: impl Into<String>) -> Response {
+    Response::Error { kind, message: message.into() }
+}
+
+async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Result<(), FrameError> {
+    // SAFETY: getuid cannot fail.
+    let me = unsafe { libc::getuid() };
+    match stream.peer_cred() {
+        Ok(cred) if cred.uid() == me => {}
+        Ok(cred) => {
+            let msg = format!("refused: this worker belongs to uid {me}, the client runs as uid {}", cred.uid());
+            return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
+        }
+        Err(e) => {
+            let msg = format!("refused: cannot check the client's identity: {e}");
+            return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
+        }
+    }
+    match read_frame::<_, Request>(&mut stream).await {
+        Ok(Request::Hello { protocol, .. }) if protocol == PROTOCOL_VERSION => {
+            let hello = Response::Hello {
+                protocol: PROTOCOL_VERSION,
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                pid: std::process::id(),
+            };
+            write_frame(&mut stream, &hello).await?;
+        }
+        Ok(Request::Hello { protocol, version }) => {
+            let msg = format!(
+                "protocol mismatch: this client (smart-agents {version}) speaks protocol {protocol}, the running \
+                 worker (smart-agents {}) speaks {PROTOCOL_VERSION}; run `smart-agents worker stop` so a matching \
+                 worker starts",
+                env!("CARGO_PKG_VERSION")
+            );
+            return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
+        }
+        Ok(_) => {
+            let msg = "the first message must be a hello";
+            return write_frame(&mut stream, &error(ErrorKind::Usage, msg)).await;
+        }
+        Err(e) => return reject(&mut stream, e).await,
+    }
+    loop {
+        let req = match read_frame::<_, Request>(&mut stream).await {
+            Ok(req) => req,
+            Err(FrameError::Closed) => return Ok(()),
+            Err(e) => return reject(&mut stream, e).await,
+        };
+        if let Request::Subscribe { ids } = req {
+            return subscribe(stream, ids, actor, hub).await;
+        }
+        let response = ask(&actor, req).await;
+        write_frame(&mut stream, &response).await?;
+    }
+}
+
+/// Tell the client what was wrong with its frame, then close.
+async fn reject(stream: &mut UnixStream, e: FrameError) -> Result<(), FrameError> {
+    match e {
+        FrameError::Closed | FrameError::Io(_) => Ok(()),
+        e => write_frame(stream, &error(ErrorKind::Usage, e.to_string())).await,
+    }
+}
+
+async fn ask(actor: &Sender<Msg>, req: Request) -> Response {
+    let (reply, answer) = oneshot::channel();
+    if actor.send(Msg::Request { req, reply }).is_err() {
+        return error(ErrorKind::WorkerUnavailable, "the worker is stopping");
+    }
+    answer.await.unwrap_or_else(|_| error(ErrorKind::WorkerUnavailable, "the worker is stopping"))
+}
+
+/// A snapshot, then every matching event until the client goes away.
+async fn subscribe(
+    stream: UnixStream,
+    ids: Option<Vec<String>>,
+    actor: Sender<Msg>,
+    hub: Hub,
+) -> Result<(), FrameError> {
+    let (mut reader, mut writer) = stream.into_split();
+    // Subscribe before the snapshot so nothing falls between them (duplicates are harmless:
+    // every event carries the whole task).
+    let mut events = hub.subscribe();
+    let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }).await;
+    let wanted: Option<Vec<String>> = match &snapshot {
+        Response::Snapshot { tasks, .. } if ids.is_some() => Some(tasks.iter().map(|t| t.id.clone()).collect()),
+        _ => None,
+    };
+    let failed = matches!(snapshot, Response::Error { .. });
+    write_frame(&mut writer, &snapshot).await?;
+    if failed {
+        return Ok(());
+    }
+    let mut probe = [0u8; 1];
+    loop {
+        tokio::select! {
+            event = events.recv() => {
+                let event: Arc<Event> = match event {
+                    Ok(event) => event,
+                    Err(broadcast::error::RecvError::Lagged(_)) => Arc::new(Event::Lagged),
+                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
+                };
+                if let (Some(wanted), Event::Task { task }) = (&wanted, event.as_ref()) {
+                    if !wanted.contains(&task.id) {
+                        continue;
+                    }
+                }
+                write_frame(&mut writer, &Response::Event { event: (*event).clone() }).await?;
+            }
+            // A subscriber only listens; any read result means it left or misbehaved.
+            _ = tokio::io::AsyncReadExt::read(&mut reader, &mut probe) => return Ok(()),
+        }
+    }
+}

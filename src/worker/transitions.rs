@@ -1,0 +1,392 @@
+//! How a task moves: submitted → pending → running → completed | failed | cancelled, with
+//! retries going back to pending. Each change is written with an event row in the round's
+//! transaction.
+
+use super::actor::{Actor, Kill, KillReason, Live, Msg, Timer};
+use super::runner;
+use super::supervise::ExitRecord;
+use crate::error::{Error, Result};
+use crate::model::{MAX_INPUT_BYTES, MAX_PRIORITY, MIN_PRIORITY, TaskSpec, TaskState};
+use crate::store::{NewTask, TaskRecord};
+use serde_json::json;
+use std::sync::Arc;
+
+/// Output kept in the database per task: the tail, where errors and summaries are.
+const OUTPUT_CAP: u64 = 64 * 1024;
+
+impl Actor {
+    pub(super) fn submit(&mut self, mut spec: TaskSpec, now: i64) -> Result<String> {
+        validate(&spec)?;
+        let mut after = Vec::with_capacity(spec.after.len());
+        for typed in &spec.after {
+            after.push(self.resolve(typed)?);
+        }
+        spec.after = after;
+        let id = loop {
+            let id = self.ids.next_id();
+            if !self.tasks.contains_key(&id) && self.store.task(&id)?.is_none() {
+                break id;
+            }
+        };
+        let env = std::mem::take(&mut spec.env);
+        let env_hash = self.envs.intern(&self.store, &env)?;
+        let seq = self.store.insert_task(&NewTask {
+            id: &id,
+            spec: &spec,
+            created_at: now,
+            env_hash: Some(&env_hash),
+        })?;
+        self.store.add_event(&id, now, "submitted", None)?;
+        let rec = TaskRecord {
+            seq,
+            id: id.clone(),
+            description: spec.description.clone(),
+            agent: spec.agent.clone(),
+            priority: spec.priority,
+            class: spec.class.clone(),
+            state: TaskState::Pending,
+            waiting_reason: None,
+            reason: None,
+            progress: None,
+            step: None,
+            eta_seconds: None,
+            attempt: 1,
+            created_at: now,
+            started_at: None,
+            finished_at: None,
+            not_before: spec.not_before_ms,
+            exit_code: None,
+            pid: None,
+            pid_start: None,
+            log_offset: None,
+            session_id: None,
+            output: None,
+            metrics: Default::default(),
+            artifacts: Default::default(),
+            todos: Vec::new(),
+            spec,
+        };
+        if let Some(at) = rec.not_before {
+            self.add_timer(at, Timer::Wake);
+        }
+        self.tasks.insert(
+            id.clone(),
+            Live { rec, env: Some(Arc::new(env)), enqueued_at: now, kill: None },
+        );
+        self.dirty.insert(id.clone());
+        Ok(id)
+    }
+
+    /// Start the supervisors of the tasks admitted this round (after their commit).
+    pub(super) fn spawn_started(&mut self, now: i64) {
+        for id in std::mem::take(&mut self.to_spawn) {
+            let env = match self.env_of(&id) {
+                Ok(env) => env,
+                Err(e) => {
+                    self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now);
+                    continue;
+                }
+            };
+            let Some(live) = self.tasks.get_mut(&id) else { continue };
+            match runner::spawn(&self.paths, &live.rec, &env) {
+                Ok(started) => {
+                    live.rec.pid = Some(started.pid);
+                    live.rec.pid_start = started.pid_start;
+                    live.rec.log_offset = Some(started.log_offset);
+                    let attempt = live.rec.attempt;
+                    if let Some(timeout) = live.rec.spec.timeout_ms {
+                        let at = live.rec.started_at.unwrap_or(now) + timeout as i64;
+                        self.add_timer(at, Timer::Timeout { id: id.clone(), attempt });
+                    }
+                    self.watch(&id, attempt, started.pid);
+                    self.dirty.insert(id);
+                }
+                Err(e) => self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now),
+            }
+            self.flush_soon = true;
+        }
+    }
+
+    fn env_of(&mut self, id: &str) -> Result<Arc<Vec<(String, String)>>> {
+        if let Some(env) = self.tasks.get(id).and_then(|l| l.env.clone()) {
+            return Ok(env);
+        }
+        let env = match self.store.env_hash(id)? {
+            Some(hash) => self.store.env(&hash)?,
+            None => Vec::new(),
+        };
+        Ok(Arc::new(env))
+    }
+
+    /// Tell the actor when `pid` exits, without polling.
+    pub(super) fn watch(&self, id: &str, attempt: u32, pid: i32) {
+        let tx = self.tx.clone();
+        let id = id.to_string();
+        self.rt.spawn(async move {
+            if let Ok(fd) = runner::pidfd_open(pid) {
+                // SAFETY: the OwnedFd moves into the AsyncFd and stays open until it drops.
+                let registered = unsafe {
+                    tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE)
+                };
+                if let Ok(fd) = registered {
+                    let _ = fd.readable().await;
+                }
+            }
+            let _ = tx.send(Msg::Exited { id, attempt, pid });
+        });
+    }
+
+    pub(super) fn on_exit(&mut self, id: &str, attempt: u32, pid: i32, now: i64) {
+        runner::reap(pid);
+        let Some(live) = self.tasks.get(id) else { return };
+        if live.rec.attempt != attempt || live.rec.state != TaskState::Running {
+            return;
+        }
+        let exit_file = self.paths.exit_file(id, attempt);
+        let record = ExitRecord::read(&exit_file);
+        self.cleanup.push(exit_file);
+        let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
+        let (state, reason) = outcome(record.as_ref(), live.kill.map(|k| k.reason));
+        let code = record.as_ref().and_then(|r| r.code);
+        if state == TaskState::Failed && live.kill.is_none() && attempt <= live.rec.spec.retries {
+            self.retry_later(id, reason.unwrap_or_default(), code, now);
+        } else {
+            self.finish(id, state, reason, code, finished_at);
+        }
+    }
+
+    /// End a task for good.
+    pub(super) fn finish(&mut self, id: &str, state: TaskState, reason: Option<String>, code: Option<i32>, at: i64) {
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        let rec = &mut live.rec;
+        rec.state = state;
+        rec.reason = reason;
+        rec.exit_code = code;
+        rec.finished_at = Some(at);
+        rec.waiting_reason = None;
+        rec.eta_seconds = None;
+        if let Some(started) = rec.started_at {
+            rec.metrics.duration_ms = Some((at - started).max(0) as u64);
+            rec.output = Some(runner::output_tail(
+                &self.paths,
+                id,
+                rec.log_offset.unwrap_or(0),
+                OUTPUT_CAP,
+            ));
+        }
+        if state == TaskState::Completed && rec.progress.is_some() {
+            rec.progress = Some(100.0);
+        }
+        let data = json!({"state": state, "reason": rec.reason, "exit_code": code, "attempt": rec.attempt});
+        if let Err(e) = self.store.add_event(id, at, "finished", Some(&data)) {
+            eprintln!("smart-agents worker: recording the end of {id}: {e}");
+        }
+        self.finished_deps.insert(id.to_string(), state);
+        self.dirty.insert(id.to_string());
+    }
+
+    /// A failed attempt with retries left goes back to pending after a backoff.
+    fn retry_later(&mut self, id: &str, reason: String, code: Option<i32>, now: i64) {
+        let jitter = self.ids.next_u64();
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        let rec = &mut live.rec;
+        let data = json!({"attempt": rec.attempt, "reason": reason, "exit_code": code});
+        let _ = self.store.add_event(id, now, "attempt_failed", Some(&data));
+        let delay = backoff_ms(rec.attempt, jitter);
+        rec.attempt += 1;
+        reset_for_attempt(rec);
+        rec.not_before = Some(now + delay);
+        live.enqueued_at = now;
+        live.kill = None;
+        let at = now + delay;
+        self.add_timer(at, Timer::Wake);
+        self.dirty.insert(id.to_string());
+    }
+
+    pub(super) fn cancel(&mut self, id: &str, reason: KillReason, now: i64) -> String {
+        let Some(live) = self.tasks.get_mut(id) else {
+            return match self.store.task(id) {
+                Ok(Some(rec)) => rec.state.to_string(),
+                _ => "not_found".to_string(),
+            };
+        };
+        match live.rec.state {
+            TaskState::Pending => {
+                self.finish(id, TaskState::Cancelled, Some("cancelled by user".into()), None, now);
+                "cancelled".into()
+            }
+            TaskState::Running => {
+                if live.kill.is_none() {
+                    live.kill = Some(Kill { reason });
+                    let attempt = live.rec.attempt;
+                    if let Some(pid) = live.rec.pid {
+                        runner::signal_group(pid, libc::SIGTERM);
+                    }
+                    let grace = self.config.limits.kill_grace().as_millis() as i64;
+                    self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
+                    let _ = self.store.add_event(id, now, "cancel_requested", None);
+                }
+                "cancelling".into()
+            }
+            state => state.to_string(),
+        }
+    }
+
+    pub(super) fn on_timeout(&mut self, id: &str, attempt: u32, now: i64) {
+        let Some(live) = self.tasks.get(id) else { return };
+        if live.rec.attempt != attempt || live.rec.state != TaskState::Running || live.kill.is_some() {
+            return;
+        }
+        let limit = live.rec.spec.timeout_ms.unwrap_or(0);
+        self.cancel(id, KillReason::Timeout(limit), now);
+    }
+
+    pub(super) fn on_sigkill(&mut self, id: &str, attempt: u32) {
+        let Some(live) = self.tasks.get(id) else { return };
+        if live.rec.attempt == attempt && live.rec.state == TaskState::Running {
+            if let Some(pid) = live.rec.pid {
+                runner::signal_group(pid, libc::SIGKILL);
+            }
+        }
+    }
+
+    /// Run a finished failed or cancelled task again as a new attempt.
+    pub(super) fn retry_now(&mut self, id: &str, now: i64) -> Result<()> {
+        if let Some(live) = self.tasks.get(id) {
+            return Err(Error::usage(format!("task {id} is still {}: nothing to retry", live.rec.state)));
+        }
+        let mut rec = self.store.task(id)?.ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
+        if rec.state == TaskState::Completed {
+            return Err(Error::usage(format!("task {id} completed: nothing to retry")));
+        }
+        rec.attempt += 1;
+        reset_for_attempt(&mut rec);
+        rec.not_before = None;
+        self.store.add_event(id, now, "retry", Some(&json!({"attempt": rec.attempt})))?;
+        self.finished_deps.remove(id);
+        self.tasks.insert(id.to_string(), Live { rec, env: None, enqueued_at: now, kill: None });
+        self.dirty.insert(id.to_string());
+        Ok(())
+    }
+}
+
+fn reset_for_attempt(rec: &mut TaskRecord) {
+    rec.state = TaskState::Pending;
+    rec.started_at = None;
+    rec.finished_at = None;
+    rec.exit_code = None;
+    rec.reason = None;
+    rec.pid = None;
+    rec.pid_start = None;
+    rec.log_offset = None;
+    rec.progress = None;
+    rec.step = None;
+    rec.output = None;
+    rec.todos.clear();
+}
+
+/// 2 s, 4 s, 8 s … ±10 %, capped at five minutes.
+pub(super) fn backoff_ms(attempt: u32, jitter: u64) -> i64 {
+    let base = 2_000i64.saturating_mul(1i64 << attempt.saturating_sub(1).min(20)).min(300_000);
+    let spread = base / 10;
+    base - spread + (jitter % (2 * spread as u64 + 1)) as i64
+}
+
+fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> (TaskState, Option<String>) {
+    match (kill, record) {
+        (Some(KillReason::Cancel), _) => (TaskState::Cancelled, Some("cancelled by user".into())),
+        (Some(KillReason::Shutdown), _) => {
+            (TaskState::Cancelled, Some("cancelled: the worker was stopped with --kill".into()))
+        }
+        (Some(KillReason::Timeout(ms)), _) => (
+            TaskState::Failed,
+            Some(format!("timeout after {}", crate::duration::format(std::time::Duration::from_millis(ms)))),
+        ),
+        (None, None) => (
+            TaskState::Failed,
+            Some("lost: its supervisor ended without recording an exit status".into()),
+        ),
+        (None, Some(r)) => match (&r.error, r.code, r.signal) {
+            (Some(error), _, _) => (TaskState::Failed, Some(error.clone())),
+            (None, Some(0), _) => (TaskState::Completed, None),
+            (None, Some(code), _) => (TaskState::Failed, Some(format!("exited with code {code}"))),
+            (None, None, Some(sig)) => (TaskState::Failed, Some(format!("killed by signal {sig}"))),
+            (None, None, None) => (TaskState::Failed, Some("ended without an exit status".into())),
+        },
+    }
+}
+
+pub fn validate(spec: &TaskSpec) -> Result<()> {
+    if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&spec.priority) {
+        return Err(Error::usage(format!("priority {} is out of range 1..10", spec.priority)));
+    }
+    let argv_bytes: usize = spec.command.iter().map(|a| a.len() + 1).sum();
+    for (what, len) in [
+        ("description", spec.description.len()),
+        ("command line", argv_bytes),
+        ("prompt", spec.prompt.as_ref().map_or(0, String::len)),
+    ] {
+        if len > MAX_INPUT_BYTES {
+            return Err(Error::usage(format!("the {what} is {len} bytes, over the 1 MiB limit")));
+        }
+    }
+    if spec.agent != "shell" {
+        return Err(Error::usage(format!(
+            "agent '{}' is not available yet: only the built-in 'shell' agent runs commands (use `-- COMMAND ARGS`)",
+            spec.agent
+        )));
+    }
+    if spec.command.is_empty() {
+        return Err(Error::usage("nothing to run: give a command after `--`"));
+    }
+    if !std::path::Path::new(&spec.cwd).is_dir() {
+        return Err(Error::usage(format!("working folder {} does not exist", spec.cwd)));
+    }
+    if let Some(class) = &spec.class {
+        if class.is_empty() || class.len() > 64 || class.chars().any(char::is_whitespace) {
+            return Err(Error::usage(format!("invalid class name '{class}'")));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        for jitter in [0, 7, u64::MAX] {
+            let b1 = backoff_ms(1, jitter);
+            assert!((1_800..=2_200).contains(&b1), "{b1}");
+            let b3 = backoff_ms(3, jitter);
+            assert!((7_200..=8_800).contains(&b3), "{b3}");
+            assert!(backoff_ms(40, jitter) <= 330_000);
+        }
+    }
+
+    #[test]
+    fn exit_records_become_verdicts() {
+        let rec = |code, signal, error: Option<&str>| ExitRecord {
+            code,
+            signal,
+            error: error.map(String::from),
+            finished_at: 0,
+        };
+        assert_eq!(outcome(Some(&rec(Some(0), None, None)), None).0, TaskState::Completed);
+        assert_eq!(
+            outcome(Some(&rec(Some(3), None, None)), None),
+            (TaskState::Failed, Some("exited with code 3".into()))
+        );
+        assert_eq!(
+            outcome(Some(&rec(None, None, Some("command not found: nope"))), None).1.as_deref(),
+            Some("command not found: nope")
+        );
+        assert_eq!(outcome(None, Some(KillReason::Cancel)).0, TaskState::Cancelled);
+        assert!(outcome(None, None).1.unwrap_or_default().starts_with("lost"));
+        assert_eq!(
+            outcome(None, Some(KillReason::Timeout(5_000))).1.as_deref(),
+            Some("timeout after 5s")
+        );
+    }
+}
