@@ -2,7 +2,7 @@
 
 use super::app::{Action, App, Mode, Pane, Worker};
 use super::details::Details;
-use super::tests_support::{NOW, task, view as tv};
+use super::support::{NOW, sample as tv, task};
 use super::{Msg, update};
 use crate::config::Limits;
 use crate::model::{Metrics, TaskResult, TaskState, TaskView, Todo, TodoStatus};
@@ -45,7 +45,7 @@ fn selected(app: &App) -> Option<&str> {
 #[test]
 fn orders_running_then_pending_then_newest_finished() {
     let mut old = tv("done01", TaskState::Completed);
-    old.finished_at = Some(super::tests_support::at(NOW - 500_000));
+    old.finished_at = Some(super::support::at(NOW - 500_000));
     let app = app_with(vec![
         old,
         tv("pend01", TaskState::Pending),
