@@ -121,6 +121,9 @@ impl Entry {
     }
 }
 
+/// Finished tasks kept on screen; older ones drop off as new ones finish.
+pub const MAX_FINISHED: usize = 2_000;
+
 pub struct App {
     /// Sorted for display; re-sorted only when a task is added or its place changes.
     pub tasks: Vec<Entry>,
@@ -210,6 +213,10 @@ impl App {
     fn resort(&mut self) {
         self.tasks
             .sort_unstable_by(|a, b| a.key.cmp(&b.key).then_with(|| a.view.id.cmp(&b.view.id)));
+        // Finished tasks sort last, newest first: a long session keeps only the recent ones.
+        let first_finished = self.tasks.partition_point(|e| e.key.0 < 2);
+        self.tasks
+            .truncate(first_finished.saturating_add(MAX_FINISHED));
         self.index = self
             .tasks
             .iter()

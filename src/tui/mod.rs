@@ -14,6 +14,8 @@ pub mod support;
 pub mod view;
 
 #[cfg(test)]
+mod screens;
+#[cfg(test)]
 mod tests;
 
 pub use app::{Action, App, Msg, update};
