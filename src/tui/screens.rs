@@ -163,3 +163,21 @@ fn screen_many_tasks_scrolled_large() {
 fn bench_helper_renders() {
     assert!(super::bench_render(200, 3) > std::time::Duration::ZERO);
 }
+
+#[test]
+fn no_color_means_no_colour_at_all() {
+    use ratatui::style::Color;
+    let draw = |color: bool| {
+        let mut app = busy_app(80, 24);
+        app.color = color;
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| super::view(&app, f)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        buffer
+            .content
+            .iter()
+            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+    };
+    assert!(draw(true));
+    assert!(!draw(false));
+}

@@ -73,8 +73,14 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         Span::raw("admission open")
     };
+    // The title only where it does not push the counts off an 80-column screen.
+    let title = if area.width >= 100 {
+        " smart-agents "
+    } else {
+        " "
+    };
     let mut first = vec![
-        Span::styled(" smart-agents ", bold),
+        Span::styled(title, bold),
         worker,
         Span::raw(" │ "),
         admission,
@@ -205,7 +211,7 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool) -> Row<'a> {
 fn list(app: &App, frame: &mut Frame, area: Rect) {
     if app.visible.is_empty() {
         let text = if app.tasks.is_empty() {
-            "no tasks yet: submit one with `smart-agents run`".to_string()
+            "no tasks yet: queue one with `smart-agents execute`".to_string()
         } else {
             format!("no task matches '{}'", app.filter)
         };
