@@ -1,1 +1,339 @@
-fn main() {}
+//! End-to-end benchmarks of the core: submit, dispatch, drain, queries, memory. Prints a
+//! table of medians. Run with `cargo bench --bench throughput`.
+
+use smart_agents::client::Client;
+use smart_agents::model::TaskSpec;
+use smart_agents::protocol::{Event, Request, Response};
+use smart_agents::store::{NewTask, Store};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // Child mode: record when we started, for dispatch latency.
+    if let Some(i) = args.iter().position(|a| a == "--stamp") {
+        if let Some(path) = args.get(i + 1) {
+            let _ = std::fs::write(path, now_ns().to_string());
+        }
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let mut rows: Vec<Row> = Vec::new();
+    rt.block_on(run(&mut rows));
+    print_table(&rows);
+}
+
+struct Row {
+    metric: String,
+    value: String,
+    beside: String,
+}
+
+fn row(rows: &mut Vec<Row>, metric: &str, value: String, beside: String) {
+    eprintln!("  {metric}: {value}");
+    rows.push(Row { metric: metric.into(), value, beside });
+}
+
+async fn run(rows: &mut Vec<Row>) {
+    // 1. Submit latency, whole process, beside a bare /bin/true.
+    let home =
+        Home::new("lat", "[limits]\nmax_concurrent_tasks = 5\ncpu_threshold = 100\nmemory_threshold = 100\n");
+    home.cli(&["worker", "start"]);
+    let bare = median_of(200, || time(|| run_quiet(Command::new("/bin/true"))));
+    let submit = median_of(200, || time(|| run_quiet(home.command(&["execute", "--async", "--", "true"]))));
+    row(
+        rows,
+        "submit latency (execute --async -- true)",
+        ms(submit),
+        format!("/bin/true {}; overhead {}", ms(bare), ms(submit.saturating_sub(bare))),
+    );
+
+    // 2. Submit -> child start with free capacity.
+    let exe = std::env::current_exe().expect("bench exe");
+    let mut client = Client::connect(&home.paths()).await.expect("connect");
+    let mut lat = Vec::new();
+    for i in 0..200 {
+        let stamp = home.dir.join(format!("stamp{i}"));
+        let spec = home.spec(vec![exe.display().to_string(), "--stamp".into(), stamp.display().to_string()]);
+        let t0 = now_ns();
+        client.request(Request::Submit { spec: Box::new(spec) }).await.expect("submit");
+        let started = wait_for_stamp(&stamp).await;
+        lat.push(Duration::from_nanos(started.saturating_sub(t0)));
+    }
+    lat.sort();
+    row(
+        rows,
+        "submit -> child start p50 / p99",
+        format!("{} / {}", ms(lat[lat.len() / 2]), ms(lat[lat.len() * 99 / 100])),
+        "target p99 < 5 ms".into(),
+    );
+    let rss_idle_before = home.worker_rss_kb();
+    home.cli(&["worker", "stop", "--kill"]);
+
+    // 3. Drain rate at concurrency 2, gates off, beside a bare spawn-and-wait loop.
+    let bare_rate = bare_spawn_rate(1_000, 2);
+    let (drain_off, rss_after) = drain(
+        "drain",
+        "[limits]\nmax_concurrent_tasks = 2\ncpu_threshold = 100\nmemory_threshold = 100\n",
+        1_000,
+    )
+    .await;
+    row(
+        rows,
+        "drain 1,000 `true` tasks at concurrency 2 (gates off)",
+        format!("{drain_off:.0} tasks/s"),
+        format!("bare spawn+wait loop {bare_rate:.0}/s"),
+    );
+    let (drain_on, _) = drain("drain2", "[limits]\nmax_concurrent_tasks = 2\n", 1_000).await;
+    row(
+        rows,
+        "drain 1,000 `true` tasks at concurrency 2 (default gates)",
+        format!("{drain_on:.0} tasks/s"),
+        "cpu 70% / memory 85% gates".into(),
+    );
+
+    // 4. Queries with 100,000 finished tasks.
+    let big = Home::new("big", "");
+    let id = big.fill(100_000);
+    let status = median_of(50, || time(|| run_quiet(big.command(&["status", &id]))));
+    let list = median_of(50, || time(|| run_quiet(big.command(&["list", "--limit", "50"]))));
+    row(rows, "status ID, 100,000 tasks in history", ms(status), "target < 10 ms".into());
+    row(rows, "list --limit 50, 100,000 tasks in history", ms(list), "target < 10 ms".into());
+    big.cli(&["worker", "start"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let rss_big = big.worker_rss_kb();
+    big.cli(&["worker", "stop"]);
+
+    // 5. Memory.
+    row(rows, "worker RSS idle", kb(rss_idle_before), "target < 15 MB".into());
+    row(rows, "worker RSS after 1,000 tasks", kb(rss_after), "".into());
+    row(rows, "worker RSS idle with 100,000 in history", kb(rss_big), "target < 30 MB".into());
+    let (shim_rss, shim_anon, worker_delta) = supervision_cost().await;
+    row(
+        rows,
+        "per running task: supervisor RSS (private anon)",
+        format!("{} ({})", kb(shim_rss), kb(shim_anon)),
+        format!("worker grows {} per task", kb(worker_delta)),
+    );
+}
+
+async fn drain(name: &str, config: &str, n: usize) -> (f64, u64) {
+    let home = Home::new(name, config);
+    home.cli(&["pause"]);
+    let mut client = Client::connect(&home.paths()).await.expect("connect");
+    for _ in 0..n {
+        client
+            .request(Request::Submit { spec: Box::new(home.spec(vec!["true".into()])) })
+            .await
+            .expect("submit");
+    }
+    let sub = Client::connect(&home.paths()).await.expect("connect");
+    let mut sub = sub.subscribe(None).await.expect("subscribe");
+    let _ = sub.next().await; // snapshot
+    let t0 = Instant::now();
+    client.request(Request::Resume).await.expect("resume");
+    let mut done = 0;
+    while done < n {
+        if let Ok(Response::Event { event: Event::Task { task } }) = sub.next().await
+            && task.state.is_finished()
+        {
+            done += 1;
+        }
+    }
+    let rate = n as f64 / t0.elapsed().as_secs_f64();
+    let rss = home.worker_rss_kb();
+    home.cli(&["worker", "stop", "--kill"]);
+    (rate, rss)
+}
+
+/// Start five sleeping tasks and read what each costs: its supervisor, and the worker's growth.
+async fn supervision_cost() -> (u64, u64, u64) {
+    let home = Home::new("mem", "");
+    home.cli(&["worker", "start"]);
+    std::thread::sleep(Duration::from_millis(200));
+    let before = home.worker_rss_kb();
+    for _ in 0..5 {
+        home.cli(&["execute", "--async", "--", "sleep", "30"]);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let after = home.worker_rss_kb();
+    let shims = pids_with("__supervise");
+    let (mut rss, mut anon) = (Vec::new(), Vec::new());
+    for pid in &shims {
+        rss.push(proc_status_kb(*pid, "VmRSS:"));
+        anon.push(proc_status_kb(*pid, "RssAnon:"));
+    }
+    home.cli(&["worker", "stop", "--kill"]);
+    rss.sort();
+    anon.sort();
+    let mid = |v: &Vec<u64>| v.get(v.len() / 2).copied().unwrap_or(0);
+    (mid(&rss), mid(&anon), after.saturating_sub(before) / 5)
+}
+
+fn bare_spawn_rate(n: usize, concurrency: usize) -> f64 {
+    let t0 = Instant::now();
+    let threads: Vec<_> = (0..concurrency)
+        .map(|_| {
+            std::thread::spawn(move || {
+                for _ in 0..n / concurrency {
+                    let _ = Command::new("true").status();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        let _ = t.join();
+    }
+    n as f64 / t0.elapsed().as_secs_f64()
+}
+
+struct Home {
+    dir: PathBuf,
+}
+
+impl Home {
+    fn new(name: &str, config: &str) -> Home {
+        let dir = std::env::temp_dir().join(format!("sa-bench-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("bench home");
+        std::fs::write(dir.join("config.toml"), config).expect("config");
+        Home { dir }
+    }
+    fn paths(&self) -> smart_agents::paths::Paths {
+        smart_agents::paths::Paths::under(&self.dir)
+    }
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).env("SMART_AGENTS_HOME", &self.dir);
+        cmd
+    }
+    fn cli(&self, args: &[&str]) {
+        run_quiet(self.command(args));
+    }
+    fn spec(&self, command: Vec<String>) -> TaskSpec {
+        TaskSpec {
+            description: "bench".into(),
+            agent: "shell".into(),
+            command,
+            cwd: self.dir.display().to_string(),
+            env: vec![("PATH".into(), std::env::var("PATH").unwrap_or_default())],
+            priority: 5,
+            ..TaskSpec::default()
+        }
+    }
+    /// Write `n` finished tasks straight into the database; returns one id from the middle.
+    fn fill(&self, n: usize) -> String {
+        let paths = self.paths();
+        paths.ensure_dirs().expect("dirs");
+        let store = Store::open_for_worker(&paths.database).expect("store");
+        let mut ids = smart_agents::ids::IdGen::new();
+        let spec = self.spec(vec!["true".into()]);
+        let mut middle = String::new();
+        store.conn.execute_batch("BEGIN").expect("begin");
+        for i in 0..n {
+            let mut id = ids.next_id();
+            let created_at = 1_700_000_000_000 + i as i64;
+            // Ids are short, so a clash in 100,000 is expected; the worker retries the same way.
+            while store.insert_task(&NewTask { id: &id, spec: &spec, created_at, env_hash: None }).is_err() {
+                id = ids.next_id();
+            }
+            store
+                .conn
+                .execute("UPDATE tasks SET state='completed', started_at=created_at, finished_at=created_at+5, exit_code=0, output='' WHERE id=?1", [&id])
+                .expect("finish");
+            store.add_event(&id, 0, "finished", None).expect("event");
+            if i == n / 2 {
+                middle = id;
+            }
+        }
+        store.conn.execute_batch("COMMIT").expect("commit");
+        middle
+    }
+    fn worker_rss_kb(&self) -> u64 {
+        let pid: i32 = std::fs::read_to_string(self.dir.join("worker.lock"))
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        proc_status_kb(pid, "VmRSS:")
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = self.command(&["worker", "stop", "--kill"]).output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn run_quiet(mut cmd: Command) {
+    let out = cmd.output().expect("run");
+    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn proc_status_kb(pid: i32, field: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    text.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn pids_with(marker: &str) -> Vec<i32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else { continue };
+        if let Ok(cmd) = std::fs::read(entry.path().join("cmdline"))
+            && cmd.split(|b| *b == 0).any(|a| a == marker.as_bytes())
+        {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+async fn wait_for_stamp(path: &Path) -> u64 {
+    loop {
+        if let Some(ns) = std::fs::read_to_string(path).ok().and_then(|s| s.trim().parse().ok()) {
+            return ns;
+        }
+        tokio::time::sleep(Duration::from_micros(200)).await;
+    }
+}
+
+fn now_ns() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+}
+
+fn time(f: impl FnOnce()) -> Duration {
+    let t0 = Instant::now();
+    f();
+    t0.elapsed()
+}
+
+fn median_of(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut v: Vec<Duration> = (0..n).map(|_| f()).collect();
+    v.sort();
+    v[n / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn kb(kb: u64) -> String {
+    format!("{:.1} MB", kb as f64 / 1024.0)
+}
+
+fn print_table(rows: &[Row]) {
+    let w = rows.iter().map(|r| r.metric.len()).max().unwrap_or(10);
+    let v = rows.iter().map(|r| r.value.len()).max().unwrap_or(10);
+    println!("\n{:<w$}  {:<v$}  beside / target", "metric (median)", "value");
+    println!("{}", "-".repeat(w + v + 40));
+    for r in rows {
+        println!("{:<w$}  {:<v$}  {}", r.metric, r.value, r.beside);
+    }
+}

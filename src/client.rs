@@ -64,10 +64,14 @@ impl Client {
     pub async fn connect_existing(paths: &Paths) -> Result<Option<Client>> {
         let stream = match UnixStream::connect(&paths.socket).await {
             Ok(stream) => stream,
-            Err(e) if matches!(
-                e.kind(),
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
-            ) => return Ok(None),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+                ) =>
+            {
+                return Ok(None);
+            }
             Err(e) => {
                 return Err(Error::unavailable(format!(
                     "cannot connect to the worker at {}: {e}",

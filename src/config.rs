@@ -65,11 +65,7 @@ impl Config {
                     format!(":{line}:{col}")
                 })
                 .unwrap_or_default();
-            Error::usage(format!(
-                "invalid config {}{place}: {}",
-                path.display(),
-                e.message().trim()
-            ))
+            Error::usage(format!("invalid config {}{place}: {}", path.display(), e.message().trim()))
         })?;
         config.validate(path)?;
         Ok(config)

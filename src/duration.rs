@@ -33,10 +33,7 @@ pub fn parse(text: &str) -> Result<Duration> {
             _ => return Err(bad()),
         };
         rest = &rest[unit_len..];
-        total_ms = value
-            .checked_mul(unit_ms)
-            .and_then(|v| total_ms.checked_add(v))
-            .ok_or_else(bad)?;
+        total_ms = value.checked_mul(unit_ms).and_then(|v| total_ms.checked_add(v)).ok_or_else(bad)?;
     }
     // Beyond ~100 years is certainly a typo, and would overflow timestamps downstream.
     if total_ms > 100 * 365 * 86_400_000 {

@@ -1,5 +1,8 @@
 //! smart-agents: run AI agent tasks, and any long command, in the background.
 
+pub mod agents;
+pub mod cli;
+pub mod client;
 pub mod config;
 pub mod duration;
 pub mod error;
@@ -7,8 +10,7 @@ pub mod ids;
 pub mod model;
 pub mod paths;
 pub mod protocol;
+pub mod scheduler;
 pub mod store;
 pub mod worker;
-pub mod client;
-pub mod cli;
 pub mod tui;

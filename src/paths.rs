@@ -24,9 +24,8 @@ impl Paths {
             let home = absolute(Path::new(&home))?;
             return Ok(Self::under(&home));
         }
-        let dirs = directories::ProjectDirs::from("", "", "smart-agents").ok_or_else(|| {
-            Error::usage("cannot find a home folder: set HOME or SMART_AGENTS_HOME")
-        })?;
+        let dirs = directories::ProjectDirs::from("", "", "smart-agents")
+            .ok_or_else(|| Error::usage("cannot find a home folder: set HOME or SMART_AGENTS_HOME"))?;
         let data = dirs.data_dir().to_path_buf();
         let runtime = match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
             Some(dir) => PathBuf::from(dir).join("smart-agents"),

@@ -13,21 +13,43 @@ pub const MAX_FRAME: usize = 10 * 1024 * 1024;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
-    Hello { protocol: u32, version: String },
-    Submit { spec: Box<TaskSpec> },
-    Cancel { ids: Vec<String> },
-    Retry { id: String },
-    SetPriority { id: String, priority: u8 },
+    Hello {
+        protocol: u32,
+        version: String,
+    },
+    Submit {
+        spec: Box<TaskSpec>,
+    },
+    Cancel {
+        ids: Vec<String>,
+    },
+    Retry {
+        id: String,
+    },
+    SetPriority {
+        id: String,
+        priority: u8,
+    },
     Pause,
     Resume,
     WorkerStatus,
-    Shutdown { kill: bool },
+    Shutdown {
+        kill: bool,
+    },
     /// Stream events for these tasks (all tasks when `None`), starting with a snapshot.
-    Subscribe { ids: Option<Vec<String>> },
+    Subscribe {
+        ids: Option<Vec<String>>,
+    },
     /// Sent from inside a task by `smart-agents progress`.
-    Progress { id: String, percent: Option<f64>, step: Option<String> },
+    Progress {
+        id: String,
+        percent: Option<f64>,
+        step: Option<String>,
+    },
 }
 
+// One response per frame, short-lived: the size of the large variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Response {
@@ -49,6 +71,8 @@ pub struct CancelOutcome {
 }
 
 /// What the hub fans out to subscribers.
+// Events travel inside an Arc through the hub, so the size of the large variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {

@@ -62,7 +62,8 @@ impl Args {
         }
         let cwd = match self.cwd {
             Some(dir) => dir,
-            None => std::env::current_dir().map_err(|e| Error::usage(format!("cannot read the current folder: {e}")))?,
+            None => std::env::current_dir()
+                .map_err(|e| Error::usage(format!("cannot read the current folder: {e}")))?,
         };
         let cwd = std::fs::canonicalize(&cwd)
             .map_err(|e| Error::usage(format!("working folder {} does not exist: {e}", cwd.display())))?;

@@ -20,7 +20,12 @@ pub enum Ending {
 }
 
 /// Follow `ids` until all have ended. `show` draws bars on stderr (hidden when not a terminal).
-pub async fn follow(client: Client, ids: Vec<String>, show: bool, timeout: Option<Duration>) -> Result<Ending> {
+pub async fn follow(
+    client: Client,
+    ids: Vec<String>,
+    show: bool,
+    timeout: Option<Duration>,
+) -> Result<Ending> {
     let mut sub = client.subscribe(Some(ids.clone())).await?;
     let multi = MultiProgress::with_draw_target(if show {
         ProgressDrawTarget::stderr_with_hz(10)

@@ -49,9 +49,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     crate::paths::ensure_private_dir(&paths.logs_dir)?;
     let inotify = inotify::Inotify::init()?;
     // Watch the folder: the file may not exist until the task starts.
-    inotify
-        .watches()
-        .add(&paths.logs_dir, inotify::WatchMask::MODIFY | inotify::WatchMask::CREATE)?;
+    inotify.watches().add(&paths.logs_dir, inotify::WatchMask::MODIFY | inotify::WatchMask::CREATE)?;
     let mut changes = inotify.into_event_stream([0u8; 4096])?;
     let client = Client::connect(paths).await?;
     let mut sub = client.subscribe(Some(vec![id.clone()])).await?;
@@ -93,12 +91,7 @@ fn tail_start(bytes: &[u8], n: usize) -> usize {
         return bytes.len();
     }
     let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    body.iter()
-        .enumerate()
-        .rev()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(n - 1)
-        .map_or(0, |(i, _)| i + 1)
+    body.iter().enumerate().rev().filter(|(_, b)| **b == b'\n').nth(n - 1).map_or(0, |(i, _)| i + 1)
 }
 
 fn copy_from(file: &mut std::fs::File, offset: u64) -> Result<u64> {

@@ -18,7 +18,9 @@ pub struct Args {
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let id = args.task.ok_or_else(|| {
-        Error::usage("no task: run this from inside a task (SMART_AGENTS_TASK_ID is set there) or pass --task ID")
+        Error::usage(
+            "no task: run this from inside a task (SMART_AGENTS_TASK_ID is set there) or pass --task ID",
+        )
     })?;
     if !(0.0..=100.0).contains(&args.percent) {
         return Err(Error::usage(format!("progress {} is not a percent from 0 to 100", args.percent)));

@@ -28,10 +28,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         if !args.wait {
             return Err(Error::new(
                 ErrorKind::NotFinished,
-                format!(
-                    "task {id} is {}: no result yet (use `smart-agents result {id} --wait`)",
-                    rec.state
-                ),
+                format!("task {id} is {}: no result yet (use `smart-agents result {id} --wait`)", rec.state),
             ));
         }
         let client = Client::connect(paths).await?;

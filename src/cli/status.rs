@@ -112,18 +112,27 @@ pub fn list(args: ListArgs, paths: &Paths) -> Result<i32> {
         writeln!(out, "no tasks")?;
         return Ok(0);
     }
-    writeln!(out, "{:<6}  {:<9}  {:>3}  {:<7}  {:>5}  {:<30}  STATUS", "ID", "STATE", "PRI", "AGENT", "DONE", "DESCRIPTION")?;
+    writeln!(
+        out,
+        "{:<6}  {:<9}  {:>3}  {:<7}  {:>5}  {:<30}  STATUS",
+        "ID", "STATE", "PRI", "AGENT", "DONE", "DESCRIPTION"
+    )?;
     for (rec, view) in records.iter().zip(&views) {
         let done = view.progress.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into());
         let detail = match view.state {
             TaskState::Pending => view.waiting_reason.clone().unwrap_or_default(),
             TaskState::Running => view.step.clone().unwrap_or_default(),
-            _ => view.reason.clone().or_else(|| {
-                render::elapsed(rec, now_ms()).map(|d| format!("in {}", crate::duration::format(d)))
-            }).unwrap_or_default(),
+            _ => view
+                .reason
+                .clone()
+                .or_else(|| {
+                    render::elapsed(rec, now_ms()).map(|d| format!("in {}", crate::duration::format(d)))
+                })
+                .unwrap_or_default(),
         };
         // Pad before painting so escape codes do not upset the columns.
-        let state = format!("{:<9}", view.state.as_str()).replace(view.state.as_str(), &render::state_word(view.state));
+        let state = format!("{:<9}", view.state.as_str())
+            .replace(view.state.as_str(), &render::state_word(view.state));
         writeln!(
             out,
             "{:<6}  {state}  {:>3}  {:<7}  {:>5}  {:<30}  {}",

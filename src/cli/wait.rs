@@ -24,7 +24,8 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     match follow::follow(client, ids, false, args.timeout).await? {
         Ending::Detached => Ok(exit::INTERRUPTED),
         Ending::TimedOut(views) => {
-            let open: Vec<String> = views.iter().filter(|v| !v.state.is_finished()).map(|v| v.id.clone()).collect();
+            let open: Vec<String> =
+                views.iter().filter(|v| !v.state.is_finished()).map(|v| v.id.clone()).collect();
             Err(Error::new(ErrorKind::NotFinished, format!("timed out waiting for {}", open.join(", "))))
         }
         Ending::Done(views) => {

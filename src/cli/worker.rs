@@ -58,7 +58,12 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
                 return Ok(0);
             };
             let pid = worker_status(&mut client).await?.pid;
-            client.request(Request::Shutdown { kill }).await?;
+            match client.request(Request::Shutdown { kill }).await {
+                // The worker may close the connection as it leaves: that is the stop we asked for.
+                Ok(_) => {}
+                Err(e) if e.kind() == crate::error::ErrorKind::WorkerUnavailable => {}
+                Err(e) => return Err(e),
+            }
             // Bounded wait for the process to go, so a following `start` gets a fresh one.
             for _ in 0..600 {
                 // SAFETY: signal 0 only checks that the pid exists.
@@ -73,7 +78,10 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         }
         Action::Status { json } => {
             let Some(mut client) = Client::connect_existing(paths).await? else {
-                return Err(Error::unavailable(format!("no worker running (socket {})", paths.socket.display())));
+                return Err(Error::unavailable(format!(
+                    "no worker running (socket {})",
+                    paths.socket.display()
+                )));
             };
             let status = worker_status(&mut client).await?;
             if json {

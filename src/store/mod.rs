@@ -9,7 +9,7 @@ pub use read::{Summary, resolve_id};
 pub use write::{EnvCache, NewTask};
 
 use crate::error::{Error, Result};
-use crate::model::{Metrics, Artifacts, TaskSpec, TaskState, TaskView};
+use crate::model::{Artifacts, Metrics, TaskSpec, TaskState, TaskView};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
 use std::time::Duration;
@@ -87,9 +87,7 @@ impl TaskRecord {
 }
 
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 pub fn rfc3339(ms: i64) -> String {
@@ -136,9 +134,8 @@ impl Store {
     fn configure(conn: Connection, path: &Path) -> Result<Store> {
         conn.busy_timeout(Duration::from_secs(5)).map_err(|e| db_error(path, e))?;
         // journal_mode returns a row; a corrupt file fails here with a clear message.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| db_error(path, e))?;
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| db_error(path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::internal(format!(
                 "database {}: could not switch to WAL mode (got {mode})",
@@ -154,9 +151,7 @@ impl Store {
     }
 
     fn user_version(&self, path: &Path) -> Result<i64> {
-        self.conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| db_error(path, e))
+        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| db_error(path, e))
     }
 
     fn migrate(&self, path: &Path) -> Result<()> {
@@ -178,10 +173,7 @@ impl Store {
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 }
 

@@ -84,12 +84,9 @@ pub fn resolve_id(store: Option<&Store>, typed: &str) -> Result<String> {
     }
     // Ids sort lexically, so a prefix is a key range on the unique index.
     let upper = format!("{typed}\u{7f}");
-    let mut stmt = store
-        .conn
-        .prepare_cached("SELECT id FROM tasks WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
-    let ids: Vec<String> = stmt
-        .query_map(params![typed, upper], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = store.conn.prepare_cached("SELECT id FROM tasks WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
+    let ids: Vec<String> =
+        stmt.query_map(params![typed, upper], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     match ids.as_slice() {
         [one] => Ok(one.clone()),
         [] => Err(unknown()),
@@ -107,11 +104,11 @@ impl Store {
     pub fn list(&self, states: &[TaskState], limit: usize) -> Result<Vec<TaskRecord>> {
         let wanted = |s: TaskState| states.is_empty() || states.contains(&s);
         let mut out = Vec::new();
-        for group in [&[TaskState::Running][..], &[TaskState::Pending], &[
-            TaskState::Completed,
-            TaskState::Failed,
-            TaskState::Cancelled,
-        ]] {
+        for group in [
+            &[TaskState::Running][..],
+            &[TaskState::Pending],
+            &[TaskState::Completed, TaskState::Failed, TaskState::Cancelled],
+        ] {
             let group: Vec<&str> = group.iter().filter(|s| wanted(**s)).map(|s| s.as_str()).collect();
             if group.is_empty() || out.len() >= limit {
                 continue;
@@ -174,9 +171,8 @@ impl Store {
 
     /// History of one task: (unix ms, kind, data).
     pub fn events(&self, id: &str) -> Result<Vec<(i64, String, Option<String>)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT at, kind, data FROM events WHERE task_id = ?1 ORDER BY seq")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT at, kind, data FROM events WHERE task_id = ?1 ORDER BY seq")?;
         let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -107,7 +107,13 @@ impl Store {
         Ok(())
     }
 
-    pub fn add_event(&self, task_id: &str, at: i64, kind: &str, data: Option<&serde_json::Value>) -> Result<()> {
+    pub fn add_event(
+        &self,
+        task_id: &str,
+        at: i64,
+        kind: &str,
+        data: Option<&serde_json::Value>,
+    ) -> Result<()> {
         let data = data.map(serde_json::to_string).transpose()?;
         self.conn
             .prepare_cached("INSERT INTO events (task_id, at, kind, data) VALUES (?1, ?2, ?3, ?4)")?
@@ -117,7 +123,9 @@ impl Store {
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=?2")?
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=?2",
+            )?
             .execute(params![key, value])?;
         Ok(())
     }

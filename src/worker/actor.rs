@@ -21,9 +21,16 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 pub enum Msg {
-    Request { req: Request, reply: oneshot::Sender<Response> },
+    Request {
+        req: Request,
+        reply: oneshot::Sender<Response>,
+    },
     /// A supervisor's pidfd became readable.
-    Exited { id: String, attempt: u32, pid: i32 },
+    Exited {
+        id: String,
+        attempt: u32,
+        pid: i32,
+    },
 }
 
 /// A pending or running task, held in memory until it finishes.
@@ -52,8 +59,14 @@ pub(super) struct Kill {
 pub(super) enum Timer {
     /// Re-run admission (a delay or backoff ends).
     Wake,
-    Timeout { id: String, attempt: u32 },
-    Sigkill { id: String, attempt: u32 },
+    Timeout {
+        id: String,
+        attempt: u32,
+    },
+    Sigkill {
+        id: String,
+        attempt: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -77,12 +77,12 @@ impl Actor {
                 format!("scheduled: starts {}", local_hhmm(at))
             });
         }
-        if let Some(class) = &live.rec.class {
-            if let Some(class_cap) = self.config.limits.classes.get(class) {
-                let n = per_class.get(class).copied().unwrap_or(0);
-                if n >= *class_cap {
-                    return Some(format!("class {class} full ({n}/{class_cap})"));
-                }
+        if let Some(class) = &live.rec.class
+            && let Some(class_cap) = self.config.limits.classes.get(class)
+        {
+            let n = per_class.get(class).copied().unwrap_or(0);
+            if n >= *class_cap {
+                return Some(format!("class {class} full ({n}/{class_cap})"));
             }
         }
         if running >= cap {
@@ -118,7 +118,13 @@ impl Actor {
                     return Some(Err(()));
                 }
                 None => {
-                    self.finish(id, TaskState::Failed, Some(format!("dependency {dep} no longer exists")), None, now);
+                    self.finish(
+                        id,
+                        TaskState::Failed,
+                        Some(format!("dependency {dep} no longer exists")),
+                        None,
+                        now,
+                    );
                     return Some(Err(()));
                 }
             }

@@ -38,13 +38,12 @@ pub fn run(paths: &Paths) -> Result<bool> {
     };
     let store = Store::open_for_worker(&paths.database)?;
     let listener = daemon::bind(paths)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the runtime")?;
+    let rt =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the runtime")?;
     let (tx, rx) = std::sync::mpsc::channel();
     let (hub, _) = tokio::sync::broadcast::channel(1024);
-    let actor = actor::Actor::new(paths.clone(), config, store, hub.clone(), rt.handle().clone(), tx.clone())?;
+    let actor =
+        actor::Actor::new(paths.clone(), config, store, hub.clone(), rt.handle().clone(), tx.clone())?;
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
     let core = std::thread::Builder::new()
         .name("smart-agents-core".into())
@@ -68,12 +67,16 @@ pub fn run(paths: &Paths) -> Result<bool> {
         });
         tokio::select! {
             _ = server::serve(listener, tx, hub) => {}
-            _ = done_rx => {}
+            _ = done_rx => {
+                // Let connection tasks write the replies of the last round before we go.
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
         }
         Ok(())
     });
     let _ = std::fs::remove_file(&paths.socket);
-    let result = core.join().unwrap_or_else(|_| Err(crate::error::Error::internal("the worker thread panicked")));
+    let result =
+        core.join().unwrap_or_else(|_| Err(crate::error::Error::internal("the worker thread panicked")));
     served?;
     result.map(|()| true)
 }

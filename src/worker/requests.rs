@@ -41,11 +41,9 @@ impl Actor {
                     return Err(Error::usage(format!("priority {priority} is out of range 1..10")));
                 }
                 let id = self.resolve(&id)?;
-                let live = self
-                    .tasks
-                    .get_mut(&id)
-                    .filter(|l| l.rec.state == TaskState::Pending)
-                    .ok_or_else(|| Error::usage(format!("task {id} is not pending: its priority no longer matters")))?;
+                let live = self.tasks.get_mut(&id).filter(|l| l.rec.state == TaskState::Pending).ok_or_else(
+                    || Error::usage(format!("task {id} is not pending: its priority no longer matters")),
+                )?;
                 live.rec.priority = priority;
                 self.dirty.insert(id);
                 Response::Ok { message: None }

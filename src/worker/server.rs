@@ -36,7 +36,8 @@ async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Res
     match stream.peer_cred() {
         Ok(cred) if cred.uid() == me => {}
         Ok(cred) => {
-            let msg = format!("refused: this worker belongs to uid {me}, the client runs as uid {}", cred.uid());
+            let msg =
+                format!("refused: this worker belongs to uid {me}, the client runs as uid {}", cred.uid());
             return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
         }
         Err(e) => {
@@ -111,7 +112,9 @@ async fn subscribe(
     let mut events = hub.subscribe();
     let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }).await;
     let wanted: Option<Vec<String>> = match &snapshot {
-        Response::Snapshot { tasks, .. } if ids.is_some() => Some(tasks.iter().map(|t| t.id.clone()).collect()),
+        Response::Snapshot { tasks, .. } if ids.is_some() => {
+            Some(tasks.iter().map(|t| t.id.clone()).collect())
+        }
         _ => None,
     };
     let failed = matches!(snapshot, Response::Error { .. });
@@ -128,11 +131,10 @@ async fn subscribe(
                     Err(broadcast::error::RecvError::Lagged(_)) => Arc::new(Event::Lagged),
                     Err(broadcast::error::RecvError::Closed) => return Ok(()),
                 };
-                if let (Some(wanted), Event::Task { task }) = (&wanted, event.as_ref()) {
-                    if !wanted.contains(&task.id) {
+                if let (Some(wanted), Event::Task { task }) = (&wanted, event.as_ref())
+                    && !wanted.contains(&task.id) {
                         continue;
                     }
-                }
                 write_frame(&mut writer, &Response::Event { event: (*event).clone() }).await?;
             }
             // A subscriber only listens; any read result means it left or misbehaved.

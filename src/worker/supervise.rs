@@ -104,11 +104,7 @@ pub fn spawn_error(program: &str, e: &std::io::Error) -> String {
 /// Write, fsync, rename: a reader sees the whole record or none, even after power loss.
 fn write_atomically(path: &Path, record: &ExitRecord) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&tmp)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
     file.write_all(&serde_json::to_vec(record)?)?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)

@@ -69,10 +69,7 @@ impl Actor {
         if let Some(at) = rec.not_before {
             self.add_timer(at, Timer::Wake);
         }
-        self.tasks.insert(
-            id.clone(),
-            Live { rec, env: Some(Arc::new(env)), enqueued_at: now, kill: None },
-        );
+        self.tasks.insert(id.clone(), Live { rec, env: Some(Arc::new(env)), enqueued_at: now, kill: None });
         self.dirty.insert(id.clone());
         Ok(id)
     }
@@ -156,7 +153,14 @@ impl Actor {
     }
 
     /// End a task for good.
-    pub(super) fn finish(&mut self, id: &str, state: TaskState, reason: Option<String>, code: Option<i32>, at: i64) {
+    pub(super) fn finish(
+        &mut self,
+        id: &str,
+        state: TaskState,
+        reason: Option<String>,
+        code: Option<i32>,
+        at: i64,
+    ) {
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         rec.state = state;
@@ -167,12 +171,7 @@ impl Actor {
         rec.eta_seconds = None;
         if let Some(started) = rec.started_at {
             rec.metrics.duration_ms = Some((at - started).max(0) as u64);
-            rec.output = Some(runner::output_tail(
-                &self.paths,
-                id,
-                rec.log_offset.unwrap_or(0),
-                OUTPUT_CAP,
-            ));
+            rec.output = Some(runner::output_tail(&self.paths, id, rec.log_offset.unwrap_or(0), OUTPUT_CAP));
         }
         if state == TaskState::Completed && rec.progress.is_some() {
             rec.progress = Some(100.0);
@@ -243,10 +242,11 @@ impl Actor {
 
     pub(super) fn on_sigkill(&mut self, id: &str, attempt: u32) {
         let Some(live) = self.tasks.get(id) else { return };
-        if live.rec.attempt == attempt && live.rec.state == TaskState::Running {
-            if let Some(pid) = live.rec.pid {
-                runner::signal_group(pid, libc::SIGKILL);
-            }
+        if live.rec.attempt == attempt
+            && live.rec.state == TaskState::Running
+            && let Some(pid) = live.rec.pid
+        {
+            runner::signal_group(pid, libc::SIGKILL);
         }
     }
 
@@ -255,7 +255,8 @@ impl Actor {
         if let Some(live) = self.tasks.get(id) {
             return Err(Error::usage(format!("task {id} is still {}: nothing to retry", live.rec.state)));
         }
-        let mut rec = self.store.task(id)?.ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
+        let mut rec =
+            self.store.task(id)?.ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
         if rec.state == TaskState::Completed {
             return Err(Error::usage(format!("task {id} completed: nothing to retry")));
         }
@@ -302,10 +303,9 @@ fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> (TaskState,
             TaskState::Failed,
             Some(format!("timeout after {}", crate::duration::format(std::time::Duration::from_millis(ms)))),
         ),
-        (None, None) => (
-            TaskState::Failed,
-            Some("lost: its supervisor ended without recording an exit status".into()),
-        ),
+        (None, None) => {
+            (TaskState::Failed, Some("lost: its supervisor ended without recording an exit status".into()))
+        }
         (None, Some(r)) => match (&r.error, r.code, r.signal) {
             (Some(error), _, _) => (TaskState::Failed, Some(error.clone())),
             (None, Some(0), _) => (TaskState::Completed, None),
@@ -342,10 +342,10 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
     if !std::path::Path::new(&spec.cwd).is_dir() {
         return Err(Error::usage(format!("working folder {} does not exist", spec.cwd)));
     }
-    if let Some(class) = &spec.class {
-        if class.is_empty() || class.len() > 64 || class.chars().any(char::is_whitespace) {
-            return Err(Error::usage(format!("invalid class name '{class}'")));
-        }
+    if let Some(class) = &spec.class
+        && (class.is_empty() || class.len() > 64 || class.chars().any(char::is_whitespace))
+    {
+        return Err(Error::usage(format!("invalid class name '{class}'")));
     }
     Ok(())
 }
@@ -384,9 +384,6 @@ mod tests {
         );
         assert_eq!(outcome(None, Some(KillReason::Cancel)).0, TaskState::Cancelled);
         assert!(outcome(None, None).1.unwrap_or_default().starts_with("lost"));
-        assert_eq!(
-            outcome(None, Some(KillReason::Timeout(5_000))).1.as_deref(),
-            Some("timeout after 5s")
-        );
+        assert_eq!(outcome(None, Some(KillReason::Timeout(5_000))).1.as_deref(), Some("timeout after 5s"));
     }
 }

@@ -1,0 +1,288 @@
+//! Claude Code: `claude -p PROMPT --output-format stream-json --verbose`.
+//!
+//! Progress comes from `TodoWrite` tool uses, else the latest tool use; the answer and the
+//! verdict come from the final `result` event, which must say `subtype: success` *and*
+//! `is_error: false` (error subtypes have been seen with `is_error: false`).
+
+use super::AgentRequest;
+use super::common::{
+    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
+    u64_of,
+};
+use super::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+
+/// Arguments after the program name. The prompt is one element; when it starts with `-` it
+/// goes after `--` so it cannot be read as an option (`-p` itself takes no value).
+pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
+    let dashed = req.prompt.starts_with('-');
+    let mut args = vec!["-p".to_string()];
+    if !dashed {
+        args.push(req.prompt.to_string());
+    }
+    args.extend(["--output-format", "stream-json", "--verbose"].map(String::from));
+    if let Some(model) = req.model {
+        push_opt(&mut args, "--model", model);
+    }
+    if let Some(system) = req.system_prompt {
+        push_opt(&mut args, "--append-system-prompt", system);
+    }
+    if let Some(id) = req.resume {
+        push_opt(&mut args, "--resume", id);
+    }
+    args.extend(req.extra_args.iter().cloned());
+    if dashed {
+        args.push("--".to_string());
+        args.push(req.prompt.to_string());
+    }
+    args
+}
+
+#[derive(Debug)]
+struct FinalResult {
+    subtype: String,
+    is_error: bool,
+    text: Option<String>,
+    tokens: Option<u64>,
+    cost: Option<f64>,
+}
+
+#[derive(Debug, Default)]
+pub struct ClaudeParser {
+    session_id: Option<String>,
+    progress: ProgressTracker,
+    /// Latest usage per message id: a message split over several lines repeats its usage.
+    usage_by_message: HashMap<String, u64>,
+    usage_without_id: u64,
+    last_usage_total: u64,
+    /// `Task`/`Agent` tool use ids, so a repeated block is not counted twice.
+    subagents: HashSet<String>,
+    anonymous_subagents: u32,
+    /// The main agent's latest text, the answer when no `result` text exists.
+    last_text: String,
+    files: Vec<String>,
+    result: Option<FinalResult>,
+}
+
+impl ClaudeParser {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn on_assistant(&mut self, obj: &Map<String, Value>, events: &mut Vec<AgentEvent>) {
+        // Set inside a subagent: its todo list and text are not the main agent's.
+        let in_subagent = obj.get("parent_tool_use_id").is_some_and(|v| !v.is_null());
+        let Some(message) = obj_of(obj, "message") else {
+            return;
+        };
+        if let Some(usage) = obj_of(message, "usage") {
+            let tokens = usage_total(usage);
+            match str_of(message, "id") {
+                Some(id) => {
+                    self.usage_by_message.insert(id.to_string(), tokens);
+                }
+                None => self.usage_without_id = self.usage_without_id.saturating_add(tokens),
+            }
+            let total =
+                self.usage_by_message.values().fold(self.usage_without_id, |a, b| a.saturating_add(*b));
+            if total != self.last_usage_total {
+                self.last_usage_total = total;
+                events.push(AgentEvent::Usage { tokens_used: total, cost_usd: None });
+            }
+        }
+        let Some(blocks) = message.get("content").and_then(Value::as_array) else {
+            return;
+        };
+        for block in blocks.iter().filter_map(Value::as_object) {
+            match str_of(block, "type") {
+                Some("text") if !in_subagent => {
+                    if let Some(text) = str_of(block, "text").filter(|t| !t.is_empty()) {
+                        self.last_text = text.to_string();
+                        events.push(AgentEvent::Text { text: text.to_string() });
+                    }
+                }
+                Some("tool_use") => self.on_tool_use(block, in_subagent, events),
+                _ => {}
+            }
+        }
+    }
+
+    fn on_tool_use(&mut self, block: &Map<String, Value>, in_subagent: bool, events: &mut Vec<AgentEvent>) {
+        let name = str_of(block, "name").unwrap_or_default();
+        let empty = Map::new();
+        let input = obj_of(block, "input").unwrap_or(&empty);
+        let update = match name {
+            "TodoWrite" if in_subagent => None,
+            "TodoWrite" => {
+                let (todos, step) = read_todos(input);
+                self.progress.set_todos(todos, step)
+            }
+            "Task" | "Agent" => {
+                let new = match str_of(block, "id").filter(|s| !s.is_empty()) {
+                    Some(id) => self.subagents.insert(id.to_string()),
+                    // Without an id there is nothing to deduplicate on: count it.
+                    None => {
+                        self.anonymous_subagents = self.anonymous_subagents.saturating_add(1);
+                        true
+                    }
+                };
+                if new {
+                    events.push(AgentEvent::Subagent);
+                }
+                self.progress.set_tool_step(step_with("Delegating:", str_of(input, "description")))
+            }
+            _ => {
+                if let Some(path) = edited_path(name, input) {
+                    add_file(&mut self.files, path);
+                }
+                self.progress.set_tool_step(tool_step(name, input))
+            }
+        };
+        events.extend(update);
+    }
+
+    fn on_result(&mut self, obj: &Map<String, Value>, events: &mut Vec<AgentEvent>) {
+        let tokens = obj_of(obj, "usage").map(usage_total);
+        let cost = f64_of(obj, "total_cost_usd");
+        if let Some(tokens) = tokens {
+            events.push(AgentEvent::Usage { tokens_used: tokens, cost_usd: cost });
+        }
+        self.result = Some(FinalResult {
+            subtype: str_of(obj, "subtype").unwrap_or("unknown").to_string(),
+            // Missing is_error is not proof of an error; the subtype still has to be success.
+            is_error: obj.get("is_error").and_then(Value::as_bool).unwrap_or(false),
+            text: str_of(obj, "result").map(str::to_string),
+            tokens,
+            cost,
+        });
+    }
+
+    fn note_session(&mut self, obj: &Map<String, Value>, events: &mut Vec<AgentEvent>) {
+        if self.session_id.is_none()
+            && let Some(id) = str_of(obj, "session_id").filter(|s| !s.is_empty())
+        {
+            self.session_id = Some(id.to_string());
+            events.push(AgentEvent::Started { session_id: id.to_string() });
+        }
+    }
+}
+
+impl StreamParser for ClaudeParser {
+    fn feed_line(&mut self, line: &[u8]) -> Vec<AgentEvent> {
+        let mut events = Vec::new();
+        let Some(obj) = parse_object(line) else {
+            return events;
+        };
+        match str_of(&obj, "type") {
+            Some("system") if str_of(&obj, "subtype") == Some("init") => self.note_session(&obj, &mut events),
+            Some("assistant") => {
+                self.note_session(&obj, &mut events);
+                self.on_assistant(&obj, &mut events);
+            }
+            Some("result") => {
+                self.note_session(&obj, &mut events);
+                self.on_result(&obj, &mut events);
+            }
+            _ => {}
+        }
+        events
+    }
+
+    fn finish(&mut self, exit_code: Option<i32>, signal: Option<i32>) -> Verdict {
+        let end = process_end(exit_code, signal);
+        let (success, reason) = match &self.result {
+            None => (
+                false,
+                Some(end.unwrap_or_else(|| {
+                    "claude exited without a final result (stream truncated)".to_string()
+                })),
+            ),
+            Some(r) if r.subtype == "success" && !r.is_error => match end {
+                Some(end) => (false, Some(format!("claude reported success but {end}"))),
+                None => (true, None),
+            },
+            Some(r) if r.subtype != "success" => (false, Some(format!("claude stopped: {}", r.subtype))),
+            Some(r) => (
+                false,
+                Some(match r.text.as_deref().map(short).filter(|t| !t.is_empty()) {
+                    Some(text) => format!("claude reported an error: {text}"),
+                    None => "claude reported an error".to_string(),
+                }),
+            ),
+        };
+        let result_text = self.result.as_ref().and_then(|r| r.text.clone());
+        let output = result_text.filter(|t| !t.is_empty()).unwrap_or_else(|| self.last_text.clone());
+        let running = Some(self.last_usage_total).filter(|t| *t > 0);
+        Verdict {
+            success,
+            reason,
+            output,
+            tokens_used: self.result.as_ref().and_then(|r| r.tokens).or(running),
+            cost_usd: self.result.as_ref().and_then(|r| r.cost),
+            agents_involved: u32::try_from(self.subagents.len())
+                .unwrap_or(u32::MAX)
+                .saturating_add(self.anonymous_subagents)
+                .saturating_add(1),
+            session_id: self.session_id.clone(),
+            files_changed: self.files.clone(),
+        }
+    }
+}
+
+/// Everything the model read or wrote: fresh input, cache writes, cache reads and output.
+fn usage_total(usage: &Map<String, Value>) -> u64 {
+    ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
+        .iter()
+        .filter_map(|k| u64_of(usage, k))
+        .fold(0, u64::saturating_add)
+}
+
+/// The todo list and, as the step, the `activeForm` (else `content`) of the item in progress.
+fn read_todos(input: &Map<String, Value>) -> (Vec<Todo>, Option<String>) {
+    let mut step = None;
+    let todos = input
+        .get("todos")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|item| {
+                    let text = str_of(item, "content").unwrap_or_default().to_string();
+                    let status = TodoStatus::from_word(str_of(item, "status").unwrap_or_default());
+                    if status == TodoStatus::InProgress && step.is_none() {
+                        step = str_of(item, "activeForm")
+                            .filter(|s| !s.trim().is_empty())
+                            .map(str::to_string)
+                            .or_else(|| Some(text.clone()));
+                    }
+                    Todo { text, status }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (todos, step)
+}
+
+fn edited_path<'a>(name: &str, input: &'a Map<String, Value>) -> Option<&'a str> {
+    match name {
+        "Edit" | "MultiEdit" | "Write" => str_of(input, "file_path"),
+        "NotebookEdit" => str_of(input, "notebook_path"),
+        _ => None,
+    }
+}
+
+/// The tool use in words, e.g. "Grep authenticate", "Running: cargo test".
+fn tool_step(name: &str, input: &Map<String, Value>) -> String {
+    match name {
+        "Bash" => step_with("Running:", str_of(input, "command")),
+        "Grep" | "Glob" => step_with(name, str_of(input, "pattern")),
+        "Read" => step_with("Reading", str_of(input, "file_path")),
+        "Edit" | "MultiEdit" | "Write" | "NotebookEdit" => step_with("Editing", edited_path(name, input)),
+        "WebFetch" => step_with("Fetching", str_of(input, "url")),
+        "WebSearch" => step_with("Searching the web:", str_of(input, "query")),
+        "" => "Using a tool".to_string(),
+        other => short(other),
+    }
+}

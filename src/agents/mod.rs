@@ -1,0 +1,156 @@
+//! Adapters for agent CLIs: build their argv, and turn what they print into progress and a
+//! verdict. Pure code, no I/O: the worker spawns the process and feeds the lines.
+//!
+//! How to use:
+//!
+//! ```no_run
+//! use smart_agents::agents::{AgentRequest, Backend, build_args, parser_for};
+//! # fn lines() -> Vec<Vec<u8>> { Vec::new() }
+//! let backend: Backend = "claude".parse().expect("known backend");
+//! let req = AgentRequest { prompt: "Review auth", ..AgentRequest::default() };
+//! let args = build_args(backend, &req).expect("an agent backend");
+//! // spawn `backend.program()` (or the configured path) with `args`, directly, no shell
+//! let mut parser = parser_for(backend);
+//! for line in lines() {
+//!     for event in parser.feed_line(&line) { /* update status: AgentEvent */ }
+//! }
+//! // aider only: feed each line of the --analytics-log file with parser.feed_side_line(..)
+//! let verdict = parser.finish(Some(0), None); // exit code, or the signal that killed it
+//! ```
+//!
+//! Every parser ignores what it does not understand (unknown events, non-JSON, invalid UTF-8)
+//! and treats a stream that ends without its final event as a failure. Each backend module's
+//! doc says what it reads from its CLI. The transcripts in `tests/fixtures/agents/` are
+//! replayed by the unit tests and by the stand-in executables in `tests/standins/` (see
+//! `tests/standins/standin.py` for their environment variables).
+
+pub mod aider;
+pub mod claude;
+pub mod codex;
+pub mod command;
+mod common;
+pub mod event;
+pub mod gemini;
+
+#[cfg(test)]
+mod tests;
+
+pub use aider::AiderParser;
+pub use claude::ClaudeParser;
+pub use codex::CodexParser;
+pub use command::CommandParser;
+pub use event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
+pub use gemini::GeminiParser;
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+/// Which adapter runs a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Claude,
+    Codex,
+    Gemini,
+    Aider,
+    /// Any other command: no stream format, success is exit code 0.
+    Command,
+}
+
+impl Backend {
+    pub const ALL: [Backend; 5] =
+        [Backend::Claude, Backend::Codex, Backend::Gemini, Backend::Aider, Backend::Command];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Claude => "claude",
+            Backend::Codex => "codex",
+            Backend::Gemini => "gemini",
+            Backend::Aider => "aider",
+            Backend::Command => "command",
+        }
+    }
+
+    /// The executable name to look up on `PATH`; `None` for `Command` (it brings its argv).
+    pub fn program(self) -> Option<&'static str> {
+        match self {
+            Backend::Command => None,
+            other => Some(other.as_str()),
+        }
+    }
+
+    /// Whether a run needs an analytics log path (see [`AgentRequest::analytics_log`]).
+    pub fn needs_analytics_log(self) -> bool {
+        self == Backend::Aider
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgentError {
+    #[error("unknown agent backend {0:?} (expected claude, codex, gemini, aider or command)")]
+    UnknownBackend(String),
+    #[error("the command backend runs its own argv; there is no prompt to build one from")]
+    NoAgentArgv,
+    #[error("aider needs an analytics log path to report success")]
+    MissingAnalyticsLog,
+}
+
+impl FromStr for Backend {
+    type Err = AgentError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "claude" | "claude-code" => Ok(Backend::Claude),
+            "codex" => Ok(Backend::Codex),
+            "gemini" | "gemini-cli" => Ok(Backend::Gemini),
+            "aider" => Ok(Backend::Aider),
+            "command" | "shell" => Ok(Backend::Command),
+            _ => Err(AgentError::UnknownBackend(s.to_string())),
+        }
+    }
+}
+
+/// What to ask an agent CLI. The prompt always ends up as exactly one argv element.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AgentRequest<'a> {
+    pub prompt: &'a str,
+    pub model: Option<&'a str>,
+    /// Appended to the agent's system prompt (Claude); a preamble of the prompt elsewhere.
+    pub system_prompt: Option<&'a str>,
+    /// Passed through verbatim, after the adapter's own flags.
+    pub extra_args: &'a [String],
+    /// The agent's own session id to continue (aider: restores the chat history instead).
+    pub resume: Option<&'a str>,
+    /// aider only: where it appends its analytics JSONL (read it with `feed_side_line`).
+    pub analytics_log: Option<&'a Path>,
+}
+
+/// The arguments (after the program name) for an agent backend.
+pub fn build_args(backend: Backend, req: &AgentRequest<'_>) -> Result<Vec<String>, AgentError> {
+    match backend {
+        Backend::Claude => Ok(claude::args(req)),
+        Backend::Codex => Ok(codex::args(req)),
+        Backend::Gemini => Ok(gemini::args(req)),
+        Backend::Aider => {
+            req.analytics_log.map(|log| aider::args(req, log)).ok_or(AgentError::MissingAnalyticsLog)
+        }
+        Backend::Command => Err(AgentError::NoAgentArgv),
+    }
+}
+
+/// A fresh parser for one run.
+pub fn parser_for(backend: Backend) -> Box<dyn StreamParser> {
+    match backend {
+        Backend::Claude => Box::new(ClaudeParser::new()),
+        Backend::Codex => Box::new(CodexParser::new()),
+        Backend::Gemini => Box::new(GeminiParser::new()),
+        Backend::Aider => Box::new(AiderParser::new()),
+        Backend::Command => Box::new(CommandParser::new()),
+    }
+}

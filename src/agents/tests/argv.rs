@@ -1,0 +1,162 @@
+use crate::agents::{AgentError, AgentRequest, Backend, build_args, parser_for};
+use std::path::Path;
+
+const NASTY: &str = "fix it; $(rm -rf /) `id` && echo \"hi\" 'x' \n second line";
+
+fn req(prompt: &str) -> AgentRequest<'_> {
+    AgentRequest { prompt, ..AgentRequest::default() }
+}
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+#[test]
+fn claude_args() {
+    let extra = s(&["--max-turns", "5"]);
+    let r = AgentRequest {
+        model: Some("sonnet"),
+        system_prompt: Some("Be brief."),
+        resume: Some("abc"),
+        extra_args: &extra,
+        ..req(NASTY)
+    };
+    assert_eq!(
+        build_args(Backend::Claude, &r),
+        Ok(s(&[
+            "-p",
+            NASTY,
+            "--output-format",
+            "stream-json",
+            "--verbose",
+            "--model",
+            "sonnet",
+            "--append-system-prompt",
+            "Be brief.",
+            "--resume",
+            "abc",
+            "--max-turns",
+            "5"
+        ]))
+    );
+    // A prompt that looks like an option goes after `--`.
+    assert_eq!(
+        build_args(Backend::Claude, &req("--help me")),
+        Ok(s(&["-p", "--output-format", "stream-json", "--verbose", "--", "--help me"]))
+    );
+}
+
+#[test]
+fn codex_args() {
+    assert_eq!(
+        build_args(Backend::Codex, &req(NASTY)),
+        Ok(s(&["exec", "--json", "--skip-git-repo-check", NASTY]))
+    );
+    let r = AgentRequest {
+        model: Some("gpt-5"),
+        system_prompt: Some("Be brief."),
+        resume: Some("0199a213"),
+        ..req("go on")
+    };
+    assert_eq!(
+        build_args(Backend::Codex, &r),
+        Ok(s(&[
+            "exec",
+            "--json",
+            "--skip-git-repo-check",
+            "--model",
+            "gpt-5",
+            "resume",
+            "0199a213",
+            "Be brief.\n\ngo on"
+        ]))
+    );
+    assert_eq!(
+        build_args(Backend::Codex, &req("-x")),
+        Ok(s(&["exec", "--json", "--skip-git-repo-check", "--", "-x"]))
+    );
+}
+
+#[test]
+fn gemini_args() {
+    let r = AgentRequest { model: Some("gemini-2.5-pro"), resume: Some("latest"), ..req(NASTY) };
+    assert_eq!(
+        build_args(Backend::Gemini, &r),
+        Ok(s(&[
+            "-p",
+            NASTY,
+            "--output-format",
+            "stream-json",
+            "--model",
+            "gemini-2.5-pro",
+            "--resume",
+            "latest"
+        ]))
+    );
+    assert_eq!(
+        build_args(Backend::Gemini, &req("-x")),
+        Ok(s(&["--prompt=-x", "--output-format", "stream-json"]))
+    );
+}
+
+#[test]
+fn aider_args() {
+    let log = Path::new("/tmp/run/analytics.jsonl");
+    let r = AgentRequest { analytics_log: Some(log), model: Some("sonnet"), ..req(NASTY) };
+    assert_eq!(
+        build_args(Backend::Aider, &r),
+        Ok(s(&[
+            "--message",
+            NASTY,
+            "--yes-always",
+            "--no-stream",
+            "--no-pretty",
+            "--no-check-update",
+            "--no-analytics",
+            "--analytics-log",
+            "/tmp/run/analytics.jsonl",
+            "--model",
+            "sonnet"
+        ]))
+    );
+    let r = AgentRequest { analytics_log: Some(log), resume: Some("x"), ..req("-x") };
+    let args = build_args(Backend::Aider, &r).unwrap_or_default();
+    assert_eq!(args.first().map(String::as_str), Some("--message=-x"));
+    assert_eq!(args.last().map(String::as_str), Some("--restore-chat-history"));
+    assert_eq!(build_args(Backend::Aider, &req("x")), Err(AgentError::MissingAnalyticsLog));
+    assert_eq!(build_args(Backend::Command, &req("x")), Err(AgentError::NoAgentArgv));
+}
+
+#[test]
+fn backend_names_round_trip() {
+    for b in Backend::ALL {
+        assert_eq!(b.to_string().parse::<Backend>(), Ok(b));
+    }
+    assert_eq!(" Claude ".parse::<Backend>(), Ok(Backend::Claude));
+    assert_eq!("shell".parse::<Backend>(), Ok(Backend::Command));
+    assert!(matches!("gpt".parse::<Backend>(), Err(AgentError::UnknownBackend(_))));
+    assert_eq!(Backend::Command.program(), None);
+    assert_eq!(Backend::Aider.program(), Some("aider"));
+}
+
+#[test]
+fn command_parser_keeps_output_and_exit() {
+    let mut p = parser_for(Backend::Command);
+    assert!(p.feed_line(b"hello\n").is_empty());
+    p.feed_line(b"\xffworld");
+    let v = p.finish(Some(0), None);
+    assert!(v.success);
+    assert_eq!(v.output, "hello\n\u{fffd}world");
+    let mut p = parser_for(Backend::Command);
+    assert_eq!(p.finish(Some(4), None).reason.as_deref(), Some("exited with code 4"));
+}
+
+#[test]
+fn every_parser_fails_an_empty_stream() {
+    for b in [Backend::Claude, Backend::Codex, Backend::Gemini, Backend::Aider] {
+        let mut p = parser_for(b);
+        let v = p.finish(Some(0), None);
+        assert!(!v.success, "{b}");
+        assert!(v.reason.is_some(), "{b}");
+    }
+}

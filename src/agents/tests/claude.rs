@@ -1,0 +1,182 @@
+use super::*;
+use crate::agents::{ClaudeParser, TodoStatus};
+
+const SESSION: &str = "8c1f0c3e-5d6a-4d1e-9a55-2f7b6a0e1c11";
+
+#[test]
+fn success_fixture_progress_usage_and_verdict() {
+    let mut p = ClaudeParser::new();
+    let (events, v) = replay(&mut p, "claude-success.jsonl", Some(0));
+    assert_eq!(started(&events), vec![SESSION]);
+    // The Grep between the two TodoWrites does not replace the todo item in progress.
+    assert_eq!(percents(&events), vec![Some(0.0), Some(66.67)]);
+    assert_eq!(
+        steps(&events),
+        vec![Some("Mapping auth entry points".to_string()), Some("Writing findings".to_string())]
+    );
+    let Some(AgentEvent::Progress { todos: Some(todos), .. }) =
+        events.iter().rev().find(|e| matches!(e, AgentEvent::Progress { .. }))
+    else {
+        panic!("no progress with todos");
+    };
+    assert_eq!(todos.len(), 3);
+    assert_eq!(todos[0].text, "Map auth entry points");
+    assert_eq!(todos[2].status, TodoStatus::InProgress);
+    // Usage: running totals per message, then the result's own totals with cost.
+    let usages: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e {
+            AgentEvent::Usage { tokens_used, .. } => Some(*tokens_used),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(usages, vec![1285, 1355, 1485, 1805, 47530]);
+    assert_eq!(last_usage(&events), Some((47530, Some(0.0841))));
+    assert!(v.success, "{v:?}");
+    assert_eq!(v.reason, None);
+    assert_eq!(v.output, "Auth uses JWT in src/auth/mod.rs; refresh tokens are not rotated.");
+    assert_eq!(v.tokens_used, Some(47530));
+    assert_eq!(v.cost_usd, Some(0.0841));
+    assert_eq!(v.agents_involved, 1);
+    assert_eq!(v.session_id.as_deref(), Some(SESSION));
+    assert!(v.files_changed.is_empty());
+}
+
+#[test]
+fn error_subtype_with_is_error_false_fails() {
+    let mut p = ClaudeParser::new();
+    let (events, v) = replay(&mut p, "claude-error-max-turns.jsonl", Some(0));
+    // No todo list: steps are the tool uses, and percent is never invented.
+    assert_eq!(percents(&events), vec![None, None]);
+    assert_eq!(
+        steps(&events),
+        vec![Some("Running: cargo test".to_string()), Some("Editing src/auth.rs".to_string())]
+    );
+    assert!(!v.success);
+    assert_eq!(v.reason.as_deref(), Some("claude stopped: error_max_turns"));
+    assert_eq!(v.tokens_used, Some(1100));
+    assert_eq!(v.cost_usd, Some(0.0123));
+    assert_eq!(v.files_changed, vec!["src/auth.rs"]);
+    assert_eq!(v.session_id.as_deref(), Some("3f9a2b71-0c4d-4e8f-b1a2-9d8e7f6a5b4c"));
+}
+
+#[test]
+fn truncated_stream_fails_and_says_why() {
+    let mut p = ClaudeParser::new();
+    let (events, v) = replay(&mut p, "claude-truncated.jsonl", Some(0));
+    assert_eq!(steps(&events), vec![Some("Reading src/main.rs".to_string())]);
+    assert!(!v.success);
+    assert_eq!(v.reason.as_deref(), Some("claude exited without a final result (stream truncated)"));
+    assert_eq!(v.tokens_used, Some(520));
+    assert_eq!(v.cost_usd, None);
+    assert!(v.session_id.is_some());
+
+    let mut p = ClaudeParser::new();
+    let (_, v) = replay(&mut p, "claude-truncated.jsonl", Some(1));
+    assert_eq!(v.reason.as_deref(), Some("exited with code 1"));
+
+    let mut p = ClaudeParser::new();
+    feed_all(&mut p, &fixture("claude-truncated.jsonl"));
+    let v = p.finish(None, Some(15));
+    assert_eq!(v.reason.as_deref(), Some("killed by signal 15 (SIGTERM)"));
+}
+
+#[test]
+fn subagents_counted_once_and_kept_out_of_progress_and_text() {
+    let mut p = ClaudeParser::new();
+    let text = fixture("claude-subagent.jsonl");
+    let mut events = feed_all(&mut p, &text);
+    let first_pass_steps = steps(&events);
+    // The same Task block seen again (a repeated line) is not a new subagent.
+    let repeat =
+        text.split(|b| *b == b'\n').find(|l| l.windows(11).any(|w| w == b"toolu_task1")).unwrap_or_default();
+    events.extend(p.feed_line(repeat));
+    let v = p.finish(Some(0), None);
+    let subagents = events.iter().filter(|e| matches!(e, AgentEvent::Subagent)).count();
+    assert_eq!(subagents, 2);
+    assert_eq!(v.agents_involved, 3);
+    // The subagent's TodoWrite is its own list, not the task's progress.
+    assert!(percents(&events).iter().all(Option::is_none));
+    assert_eq!(
+        first_pass_steps,
+        vec![
+            Some("Delegating: Find auth code".to_string()),
+            Some("Delegating: Review tests".to_string()),
+            Some("Grep authenticate".to_string())
+        ]
+    );
+    let texts: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            AgentEvent::Text { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, vec!["I'll ask two helpers.", "Auth is in src/auth.rs; tests cover login only."]);
+    assert!(v.success);
+    assert_eq!(v.output, "Auth is in src/auth.rs; tests cover login only.");
+    assert_eq!(v.tokens_used, Some(1530));
+    assert_eq!(v.cost_usd, Some(0.031));
+}
+
+#[test]
+fn success_subtype_with_is_error_true_fails() {
+    let mut p = ClaudeParser::new();
+    p.feed_line(br#"{"type":"result","subtype":"success","is_error":true,"result":"API Error: 529 overloaded\nretry later","session_id":"s1"}"#);
+    let v = p.finish(Some(0), None);
+    assert!(!v.success);
+    assert_eq!(v.reason.as_deref(), Some("claude reported an error: API Error: 529 overloaded"));
+    assert_eq!(v.session_id.as_deref(), Some("s1"));
+}
+
+#[test]
+fn success_result_with_nonzero_exit_fails() {
+    let mut p = ClaudeParser::new();
+    p.feed_line(br#"{"type":"result","subtype":"success","is_error":false,"result":"done"}"#);
+    let v = p.finish(Some(1), None);
+    assert!(!v.success);
+    assert_eq!(v.reason.as_deref(), Some("claude reported success but exited with code 1"));
+    assert_eq!(v.output, "done");
+}
+
+#[test]
+fn junk_interleaved_changes_nothing() {
+    let clean = {
+        let mut p = ClaudeParser::new();
+        replay(&mut p, "claude-success.jsonl", Some(0))
+    };
+    let mut p = ClaudeParser::new();
+    let mut events = Vec::new();
+    for line in fixture("claude-success.jsonl").split(|b| *b == b'\n') {
+        for junk in junk_lines() {
+            events.extend(p.feed_line(&junk));
+        }
+        events.extend(p.feed_line(line));
+    }
+    assert_eq!(events, clean.0);
+    assert_eq!(p.finish(Some(0), None), clean.1);
+}
+
+#[test]
+fn huge_text_line_is_handled() {
+    let big = "y".repeat(5 * 1024 * 1024);
+    let line = format!(
+        r#"{{"type":"assistant","message":{{"id":"m","content":[{{"type":"text","text":"{big}"}}]}},"parent_tool_use_id":null}}"#
+    );
+    let mut p = ClaudeParser::new();
+    let events = p.feed_line(line.as_bytes());
+    assert!(matches!(events.as_slice(), [AgentEvent::Text { text }] if text.len() == big.len()));
+    let v = p.finish(Some(0), None);
+    assert!(!v.success);
+    assert_eq!(v.output.len(), big.len());
+}
+
+#[test]
+fn unknown_tools_and_fields_make_plain_steps() {
+    let mut p = ClaudeParser::new();
+    let events = p.feed_line(br#"{"type":"assistant","new_field":1,"message":{"content":[{"type":"thinking","thinking":"hm"},{"type":"tool_use","id":"t","name":"mcp__github__create_issue","input":{"title":"x"}},{"type":"tool_use","id":"u","name":"Bash","input":{}}]}}"#);
+    assert_eq!(
+        steps(&events),
+        vec![Some("mcp__github__create_issue".to_string()), Some("Running:".to_string())]
+    );
+}

@@ -1,0 +1,126 @@
+use super::*;
+use crate::agents::CodexParser;
+
+#[test]
+fn success_fixture() {
+    let mut p = CodexParser::new();
+    let (events, v) = replay(&mut p, "codex-success.jsonl", Some(0));
+    assert_eq!(started(&events), vec!["0199a213-81c0-7800-8aa1-bbab2a035a53"]);
+    assert_eq!(percents(&events), vec![Some(0.0), Some(50.0)]);
+    assert_eq!(
+        steps(&events),
+        vec![Some("Locate auth module".to_string()), Some("Review session handling".to_string())]
+    );
+    assert_eq!(last_usage(&events), Some((24885, None)));
+    assert!(v.success, "{v:?}");
+    assert_eq!(v.output, "Auth lives in src/auth/mod.rs; wrote docs/AUTH.md.");
+    assert_eq!(v.tokens_used, Some(24885));
+    assert_eq!(v.cost_usd, None);
+    assert_eq!(v.agents_involved, 1);
+    assert_eq!(v.session_id.as_deref(), Some("0199a213-81c0-7800-8aa1-bbab2a035a53"));
+    assert_eq!(v.files_changed, vec!["docs/AUTH.md"]);
+}
+
+#[test]
+fn completed_turn_with_nonzero_exit_fails() {
+    let mut p = CodexParser::new();
+    let (_, v) = replay(&mut p, "codex-success.jsonl", Some(1));
+    assert!(!v.success);
+    assert_eq!(v.reason.as_deref(), Some("exited with code 1"));
+}
+
+#[test]
+fn turn_failed_keeps_its_message() {
+    let mut p = CodexParser::new();
+    let (events, v) = replay(&mut p, "codex-turn-failed.jsonl", Some(1));
+    assert_eq!(steps(&events), vec![Some("Running: cargo build".to_string())]);
+    assert!(!v.success);
+    assert_eq!(v.reason.as_deref(), Some("stream disconnected before completion: rate limit reached"));
+    assert_eq!(v.tokens_used, None);
+}
+
+#[test]
+fn legacy_field_names_are_accepted() {
+    let mut p = CodexParser::new();
+    let (events, v) = replay(&mut p, "codex-legacy.jsonl", Some(0));
+    assert_eq!(steps(&events), vec![Some("Running: ls".to_string())]);
+    assert_eq!(percents(&events), vec![None]);
+    assert!(v.success);
+    assert_eq!(v.output, "The repository has one src directory.");
+    assert_eq!(v.tokens_used, Some(1050));
+}
+
+#[test]
+fn top_level_error_without_turn_event() {
+    let mut p = CodexParser::new();
+    p.feed_line(br#"{"type":"thread.started","thread_id":"t"}"#);
+    p.feed_line(br#"{"type":"error","message":"unexpected status 401 Unauthorized"}"#);
+    let v = p.finish(Some(1), None);
+    assert!(!v.success);
+    assert_eq!(v.reason.as_deref(), Some("unexpected status 401 Unauthorized"));
+}
+
+#[test]
+fn error_then_completed_turn_succeeds() {
+    // Codex reports reconnect attempts as errors; a turn that completes afterwards is fine.
+    let mut p = CodexParser::new();
+    p.feed_line(br#"{"type":"error","message":"Reconnecting... 1/5"}"#);
+    p.feed_line(br#"{"type":"item.completed","item":{"type":"agent_message","text":"ok"}}"#);
+    p.feed_line(br#"{"type":"turn.completed","usage":{"input_tokens":10,"output_tokens":2}}"#);
+    let v = p.finish(Some(0), None);
+    assert!(v.success, "{v:?}");
+    assert_eq!(v.output, "ok");
+}
+
+#[test]
+fn truncated_and_killed() {
+    let text = fixture("codex-success.jsonl");
+    let cut = text.len() - 100;
+    let mut p = CodexParser::new();
+    feed_all(&mut p, text.get(..cut).unwrap_or_default());
+    let v = p.finish(Some(0), None);
+    assert_eq!(v.reason.as_deref(), Some("codex exited without turn.completed (stream truncated)"));
+    let mut p = CodexParser::new();
+    feed_all(&mut p, text.get(..cut).unwrap_or_default());
+    let v = p.finish(None, Some(9));
+    assert_eq!(v.reason.as_deref(), Some("killed by signal 9 (SIGKILL)"));
+}
+
+#[test]
+fn tool_steps_in_words() {
+    let mut p = CodexParser::new();
+    let mut events = p.feed_line(br#"{"type":"item.started","item":{"id":"a","type":"file_change","changes":[{"path":"a.rs","kind":"update"},{"path":"b.rs","kind":"add"},{"path":"c.rs","kind":"add"}]}}"#);
+    events.extend(p.feed_line(br#"{"type":"item.started","item":{"id":"b","type":"mcp_tool_call","server":"github","tool":"search_issues","status":"in_progress"}}"#));
+    events.extend(p.feed_line(
+        br#"{"type":"item.started","item":{"id":"c","type":"web_search","query":"rust thiserror"}}"#,
+    ));
+    events.extend(p.feed_line(br#"{"type":"item.started","item":{"id":"d","type":"command_execution","command":"/bin/bash -lc \"cargo test\""}}"#));
+    assert_eq!(
+        steps(&events),
+        vec![
+            Some("Editing a.rs and 2 more".to_string()),
+            Some("Calling github.search_issues".to_string()),
+            Some("Searching the web: rust thiserror".to_string()),
+            Some("Running: cargo test".to_string())
+        ]
+    );
+    assert_eq!(p.finish(Some(0), None).files_changed, vec!["a.rs", "b.rs", "c.rs"]);
+}
+
+#[test]
+fn junk_interleaved_changes_nothing() {
+    let clean = {
+        let mut p = CodexParser::new();
+        replay(&mut p, "codex-success.jsonl", Some(0))
+    };
+    let mut p = CodexParser::new();
+    let mut events = Vec::new();
+    for line in fixture("codex-success.jsonl").split(|b| *b == b'\n') {
+        for junk in junk_lines() {
+            events.extend(p.feed_line(&junk));
+        }
+        events.extend(p.feed_line(line));
+    }
+    assert_eq!(events, clean.0);
+    assert_eq!(p.finish(Some(0), None), clean.1);
+}

@@ -1,0 +1,11 @@
+//! The scheduler core: admission (which pending tasks start, and why the others wait) and the
+//! resource monitor that feeds it. Both are free of I/O scheduling of their own: the worker
+//! calls them when something changes, and only samples resources while a task waits on them.
+
+pub mod admission;
+pub mod reason;
+pub mod resources;
+
+pub use admission::{Decision, Gate, Pending, Readings, Running, decide, effective_priority};
+pub use reason::WaitReason;
+pub use resources::ResourceMonitor;

@@ -1,0 +1,185 @@
+//! Why a pending task is not running yet, in words a person understands. The texts are a
+//! contract (`status`, `list` and the live view show them verbatim).
+
+use chrono::{Local, TimeZone};
+use std::fmt;
+use std::time::Duration;
+
+/// Why one pending task waits. Borrowed from the pending rows, so a round allocates no strings.
+///
+/// When several apply, the first in this order is reported (a person fixes the first cause
+/// first, and the later ones may vanish by the time it is gone):
+/// paused > dependencies > scheduled/backoff > class full > global cap > cpu > memory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WaitReason<'a> {
+    /// The worker is paused: `paused`.
+    Paused,
+    /// A task it runs after has not completed: `dependencies: waiting for ab12`.
+    Dependencies(&'a str),
+    /// `--at` / `--delay`, unix ms: `scheduled: starts 14:05` (date added when not today).
+    Scheduled(i64),
+    /// Retry backoff before attempt `attempt`: `backoff: retry 2 in 8s`.
+    Backoff { attempt: u32, at: i64 },
+    /// The class cap is reached: `class e2e full (1/1)`.
+    ClassFull {
+        class: &'a str,
+        running: u32,
+        cap: u32,
+    },
+    /// `max_concurrent_tasks` is reached: `global cap (5/5)`.
+    GlobalCap { running: u32, cap: u32 },
+    /// CPU gate: `cpu 92% >= 70%`. `threshold` is the level the reading must fall below.
+    Cpu { percent: f64, threshold: f64 },
+    /// CPU pressure (Linux PSI `some avg10`) closed the CPU gate: `cpu pressure 75% >= 70%`.
+    CpuPressure { avg10: f64, threshold: f64 },
+    /// Memory gate, including footprints of tasks just started: `memory 88% >= 85%`.
+    Memory { percent: f64, threshold: f64 },
+    /// Memory pressure (Linux PSI `some avg10`) closed the memory gate:
+    /// `memory pressure 12% >= 10%`.
+    MemoryPressure { avg10: f64, threshold: f64 },
+}
+
+impl WaitReason<'_> {
+    /// True for the resource gates: the task would start if CPU/memory allowed.
+    pub fn is_gate(&self) -> bool {
+        matches!(
+            self,
+            WaitReason::Cpu { .. }
+                | WaitReason::CpuPressure { .. }
+                | WaitReason::Memory { .. }
+                | WaitReason::MemoryPressure { .. }
+        )
+    }
+
+    /// The text as of `now_ms` (Scheduled and Backoff depend on the clock).
+    pub fn render(&self, now_ms: i64) -> String {
+        self.at(now_ms).to_string()
+    }
+
+    /// Displayable as of `now_ms`, without allocating.
+    pub fn at(&self, now_ms: i64) -> Rendered<'_, '_> {
+        Rendered {
+            reason: self,
+            now_ms,
+        }
+    }
+}
+
+/// Uses the system clock; prefer [`WaitReason::render`] where `now` is already known.
+impl fmt::Display for WaitReason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.at(chrono::Utc::now().timestamp_millis()).fmt(f)
+    }
+}
+
+pub struct Rendered<'r, 'a> {
+    reason: &'r WaitReason<'a>,
+    now_ms: i64,
+}
+
+impl fmt::Display for Rendered<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self.reason {
+            WaitReason::Paused => f.write_str("paused"),
+            WaitReason::Dependencies(id) => write!(f, "dependencies: waiting for {id}"),
+            WaitReason::Scheduled(at) => {
+                f.write_str("scheduled: starts ")?;
+                write_local_time(f, at, self.now_ms)
+            }
+            WaitReason::Backoff { attempt, at } => {
+                // Whole seconds, rounded up, so "in 0s" only shows once it is due.
+                let secs = (at.saturating_sub(self.now_ms).max(0) as u64).div_ceil(1_000);
+                let left = crate::duration::format(Duration::from_secs(secs));
+                let left = if secs == 0 { "0s".to_string() } else { left };
+                write!(f, "backoff: retry {attempt} in {left}")
+            }
+            WaitReason::ClassFull {
+                class,
+                running,
+                cap,
+            } => {
+                write!(f, "class {class} full ({running}/{cap})")
+            }
+            WaitReason::GlobalCap { running, cap } => write!(f, "global cap ({running}/{cap})"),
+            WaitReason::Cpu { percent, threshold } => {
+                write!(
+                    f,
+                    "cpu {} >= {}",
+                    Pct::floor(percent),
+                    Pct::exact(threshold)
+                )
+            }
+            WaitReason::CpuPressure { avg10, threshold } => {
+                write!(
+                    f,
+                    "cpu pressure {} >= {}",
+                    Pct::floor(avg10),
+                    Pct::exact(threshold)
+                )
+            }
+            WaitReason::Memory { percent, threshold } => {
+                write!(
+                    f,
+                    "memory {} >= {}",
+                    Pct::floor(percent),
+                    Pct::exact(threshold)
+                )
+            }
+            WaitReason::MemoryPressure { avg10, threshold } => {
+                write!(
+                    f,
+                    "memory pressure {} >= {}",
+                    Pct::floor(avg10),
+                    Pct::exact(threshold)
+                )
+            }
+        }
+    }
+}
+
+/// `14:05` when `at` is today (local time), else `2025-03-05 14:05`.
+fn write_local_time(f: &mut fmt::Formatter<'_>, at: i64, now_ms: i64) -> fmt::Result {
+    let (Some(at_local), Some(now_local)) = (
+        Local.timestamp_millis_opt(at).single(),
+        Local.timestamp_millis_opt(now_ms).single(),
+    ) else {
+        // Out of chrono's range: only a corrupt row gets here; still say something true.
+        return write!(f, "at unix ms {at}");
+    };
+    if at_local.date_naive() == now_local.date_naive() {
+        write!(f, "{}", at_local.format("%H:%M"))
+    } else {
+        write!(f, "{}", at_local.format("%Y-%m-%d %H:%M"))
+    }
+}
+
+/// A percentage for people. Readings are floored, so "92%" never claims more than was measured
+/// and `floor(reading) >= threshold` holds whenever the gate closed on a whole threshold.
+struct Pct {
+    value: f64,
+    floor: bool,
+}
+
+impl Pct {
+    fn floor(value: f64) -> Pct {
+        Pct { value, floor: true }
+    }
+    fn exact(value: f64) -> Pct {
+        Pct {
+            value,
+            floor: false,
+        }
+    }
+}
+
+impl fmt::Display for Pct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.floor {
+            write!(f, "{}%", self.value.floor())
+        } else if self.value.fract() == 0.0 {
+            write!(f, "{}%", self.value)
+        } else {
+            write!(f, "{:.1}%", self.value)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+use super::*;
+
+const PSI: &str = "some avg10=13.40 avg60=25.51 avg300=11.32 total=43114965\n\
+                   full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
+
+#[test]
+fn parses_psi_some_avg10() {
+    assert_eq!(parse_psi_some_avg10(PSI), Some(13.40));
+    // Old kernels have no "full" line for cpu.
+    assert_eq!(
+        parse_psi_some_avg10("some avg10=0.00 avg60=0.00 avg300=0.00 total=0"),
+        Some(0.0)
+    );
+    assert_eq!(
+        parse_psi_some_avg10("full avg10=5.00 avg60=0 avg300=0 total=0\n"),
+        None
+    );
+    assert_eq!(parse_psi_some_avg10(""), None);
+    assert_eq!(parse_psi_some_avg10("some avg10=nan avg60=1"), None);
+    assert_eq!(parse_psi_some_avg10("some avg60=1.0"), None);
+}
+
+#[test]
+fn hysteresis_closes_at_threshold_and_reopens_five_below() {
+    assert!(!hysteresis(false, Some(69.9), 70.0));
+    assert!(hysteresis(false, Some(70.0), 70.0));
+    assert!(
+        hysteresis(true, Some(66.0), 70.0),
+        "stays closed inside the band"
+    );
+    assert!(hysteresis(true, Some(65.0), 70.0));
+    assert!(!hysteresis(true, Some(64.9), 70.0));
+    assert!(!hysteresis(true, None, 70.0), "unknown opens");
+}
+
+#[test]
+fn gate_shows_the_level_to_fall_below() {
+    let g = gate((true, Some(92.0), 70.0), (false, None, 70.0));
+    assert_eq!(
+        g,
+        Gate::Usage {
+            percent: 92.0,
+            limit: 70.0
+        }
+    );
+    let g = gate((true, Some(67.0), 70.0), (false, None, 70.0));
+    assert_eq!(
+        g,
+        Gate::Usage {
+            percent: 67.0,
+            limit: 65.0
+        }
+    );
+    let g = gate((false, Some(50.0), 85.0), (true, Some(12.0), 10.0));
+    assert_eq!(
+        g,
+        Gate::Pressure {
+            avg10: 12.0,
+            limit: 10.0
+        }
+    );
+    assert_eq!(
+        gate((false, Some(50.0), 85.0), (false, Some(1.0), 10.0)),
+        Gate::Open
+    );
+}
+
+#[test]
+fn ema_smooths_over_about_three_seconds() {
+    let tau = CPU_SMOOTHING;
+    assert_eq!(ema(None, 80.0, Duration::from_millis(500), tau), 80.0);
+    let step = ema(Some(0.0), 100.0, Duration::from_millis(500), tau);
+    assert!((15.0..16.0).contains(&step), "{step}");
+    // After a time constant, ~63% of a step is through.
+    let mut v = Some(0.0);
+    for _ in 0..6 {
+        v = Some(ema(v, 100.0, Duration::from_millis(500), tau));
+    }
+    let v = v.unwrap_or_default();
+    assert!((62.0..64.0).contains(&v), "{v}");
+    // A long idle gap trusts the new sample (measured over that gap).
+    assert!(ema(Some(0.0), 50.0, Duration::from_secs(60), tau) > 49.9);
+}
+
+#[test]
+fn memory_in_use_host_and_cgroup() {
+    let gib = 1u64 << 30;
+    let (pct, total) = memory_in_use(16 * gib, 4 * gib, None).unwrap_or_default();
+    assert_eq!((pct, total), (75.0, 16 * gib));
+    // A 4 GiB container holding 3.6 GiB of anonymous memory is at 90%.
+    let (pct, total) =
+        memory_in_use(16 * gib, 12 * gib, Some((4 * gib, 36 * gib / 10))).unwrap_or_default();
+    assert!((pct - 90.0).abs() < 1e-6, "{pct}");
+    assert_eq!(total, 4 * gib);
+    // No effective limit ("max" reads as the host total): the host figure stands.
+    let (pct, _) = memory_in_use(16 * gib, 8 * gib, Some((16 * gib, gib))).unwrap_or_default();
+    assert_eq!(pct, 50.0);
+    assert_eq!(memory_in_use(0, 0, None), None);
+}
+
+#[test]
+fn monitor_samples_real_system() {
+    let mut monitor = ResourceMonitor::new();
+    let limits = Limits::default();
+    let first = monitor.sample(Instant::now(), &limits);
+    std::thread::sleep(MINIMUM_CPU_UPDATE_INTERVAL);
+    let second = monitor.sample(Instant::now(), &limits);
+    if let Some(pct) = second.mem_percent {
+        assert!((0.0..=100.0).contains(&pct), "{pct}");
+        assert!(second.mem_total_bytes > 0);
+    }
+    if let Some(cpu) = second.cpu_percent {
+        assert!((0.0..=100.0).contains(&cpu), "{cpu}");
+    }
+    let _ = first;
+    assert!(monitor.next_sample_due() > Instant::now() - Duration::from_secs(1));
+}
+
+#[test]
+fn threshold_100_keeps_gates_open() {
+    let mut monitor = ResourceMonitor::new();
+    let limits = Limits {
+        cpu_threshold: 100.0,
+        memory_threshold: 100.0,
+        ..Limits::default()
+    };
+    let mut r = Readings {
+        cpu_percent: Some(100.0),
+        mem_percent: Some(100.0),
+        cpu_pressure: Some(100.0),
+        mem_pressure: Some(100.0),
+        ..Readings::default()
+    };
+    monitor.update_gates(&mut r, &limits);
+    assert_eq!((r.cpu_gate, r.mem_gate), (Gate::Open, Gate::Open));
+    let limits = Limits::default();
+    monitor.update_gates(&mut r, &limits);
+    assert!(r.cpu_gate.is_closed() && r.mem_gate.is_closed());
+}
