@@ -12,5 +12,5 @@ pub mod paths;
 pub mod protocol;
 pub mod scheduler;
 pub mod store;
-pub mod worker;
 pub mod tui;
+pub mod worker;

@@ -89,9 +89,7 @@ pub struct Entry {
 }
 
 fn parse_ms(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.timestamp_millis())
+    chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.timestamp_millis())
 }
 
 impl Entry {
@@ -99,25 +97,14 @@ impl Entry {
         let created_ms = parse_ms(&view.created_at);
         let started_ms = view.started_at.as_deref().and_then(parse_ms);
         let finished_ms = view.finished_at.as_deref().and_then(parse_ms);
-        let search = format!(
-            "{} {} {} {}",
-            view.id, view.description, view.agent, view.state
-        )
-        .to_lowercase();
+        let search = format!("{} {} {} {}", view.id, view.description, view.agent, view.state).to_lowercase();
         // Running (longest-running first), then pending (queue order), then finished (newest first).
         let key = match view.state {
             TaskState::Running => (0, started_ms.or(created_ms).unwrap_or(0)),
             TaskState::Pending => (1, created_ms.unwrap_or(0)),
             _ => (2, -finished_ms.or(created_ms).unwrap_or(0)),
         };
-        Entry {
-            view,
-            created_ms,
-            started_ms,
-            finished_ms,
-            search,
-            key,
-        }
+        Entry { view, created_ms, started_ms, finished_ms, search, key }
     }
 }
 
@@ -196,9 +183,7 @@ impl App {
     }
 
     pub fn selected_entry(&self) -> Option<&Entry> {
-        self.visible
-            .get(self.cursor)
-            .and_then(|&i| self.tasks.get(i))
+        self.visible.get(self.cursor).and_then(|&i| self.tasks.get(i))
     }
 
     pub fn task(&self, id: &str) -> Option<&Entry> {
@@ -211,18 +196,11 @@ impl App {
     }
 
     fn resort(&mut self) {
-        self.tasks
-            .sort_unstable_by(|a, b| a.key.cmp(&b.key).then_with(|| a.view.id.cmp(&b.view.id)));
+        self.tasks.sort_unstable_by(|a, b| a.key.cmp(&b.key).then_with(|| a.view.id.cmp(&b.view.id)));
         // Finished tasks sort last, newest first: a long session keeps only the recent ones.
         let first_finished = self.tasks.partition_point(|e| e.key.0 < 2);
-        self.tasks
-            .truncate(first_finished.saturating_add(MAX_FINISHED));
-        self.index = self
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.view.id.clone(), i))
-            .collect();
+        self.tasks.truncate(first_finished.saturating_add(MAX_FINISHED));
+        self.index = self.tasks.iter().enumerate().map(|(i, e)| (e.view.id.clone(), i)).collect();
     }
 
     fn recount(&mut self) {
@@ -246,9 +224,7 @@ impl App {
     /// Recompute which tasks pass the filter and keep the selection on the same task.
     pub(super) fn refilter(&mut self) -> Option<Action> {
         let needle = self.filter.to_lowercase();
-        self.visible = (0..self.tasks.len())
-            .filter(|&i| self.tasks[i].search.contains(&needle))
-            .collect();
+        self.visible = (0..self.tasks.len()).filter(|&i| self.tasks[i].search.contains(&needle)).collect();
         let kept = self
             .selected
             .as_ref()
@@ -344,12 +320,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
         Msg::Event(Event::Task { task }) => app.upsert(task),
         Msg::Event(Event::Admission { paused }) => {
             app.paused = paused;
-            app.status = if paused {
-                "admission paused"
-            } else {
-                "admission resumed"
-            }
-            .to_string();
+            app.status = if paused { "admission paused" } else { "admission resumed" }.to_string();
             None
         }
         Msg::Event(Event::Lagged) => {

@@ -28,10 +28,7 @@ pub struct Details {
 /// Load details of `id`. `store` is opened on first use and kept; errors end up in the pane
 /// rather than ending the dashboard.
 pub fn load(paths: &Paths, store: &mut Option<Store>, id: &str) -> Details {
-    let mut d = Details {
-        id: id.to_string(),
-        ..Details::default()
-    };
+    let mut d = Details { id: id.to_string(), ..Details::default() };
     if store.is_none() {
         match Store::open_for_reading(&paths.database) {
             Ok(s) => *store = s,
@@ -52,9 +49,7 @@ pub fn load(paths: &Paths, store: &mut Option<Store>, id: &str) -> Details {
     match tail(&paths.task_log(id), LOG_LINES) {
         Ok(lines) if lines.is_empty() => d.log_note = Some("log is empty".to_string()),
         Ok(lines) => d.log = lines,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            d.log_note = Some("no log yet".to_string())
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => d.log_note = Some("no log yet".to_string()),
         Err(e) => d.log_note = Some(format!("cannot read the log: {e}")),
     }
     d
@@ -106,10 +101,7 @@ mod tests {
         body.extend_from_slice(b"bad \xff byte\x1b[2J\n");
         std::fs::write(&path, &body).unwrap();
         let lines = tail(&path, 3).unwrap();
-        assert_eq!(
-            lines,
-            vec!["line 198", "line 199", "bad \u{fffd} byte\u{fffd}[2J"]
-        );
+        assert_eq!(lines, vec!["line 198", "line 199", "bad \u{fffd} byte\u{fffd}[2J"]);
         assert!(tail(&dir.path().join("missing"), 3).is_err());
     }
 

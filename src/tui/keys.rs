@@ -20,13 +20,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Action> {
         Mode::Confirm(id) => {
             app.mode = Mode::Normal;
             if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                send(
-                    app,
-                    Request::Cancel {
-                        ids: vec![id.clone()],
-                    },
-                    format!("cancel sent for {id}"),
-                )
+                send(app, Request::Cancel { ids: vec![id.clone()] }, format!("cancel sent for {id}"))
             } else {
                 app.status = format!("cancel of {id} abandoned");
                 None
@@ -54,12 +48,7 @@ fn filter_key(app: &mut App, key: KeyEvent) -> Option<Action> {
             app.status = if app.filter.is_empty() {
                 "filter cleared".to_string()
             } else {
-                format!(
-                    "filter '{}': {} of {} tasks",
-                    app.filter,
-                    app.visible.len(),
-                    app.tasks.len()
-                )
+                format!("filter '{}': {} of {} tasks", app.filter, app.visible.len(), app.tasks.len())
             };
             None
         }
@@ -112,9 +101,7 @@ fn scroll_log(app: &mut App, code: KeyCode) {
 }
 
 fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
-    let selected = app
-        .selected_entry()
-        .map(|e| (e.view.id.clone(), e.view.state));
+    let selected = app.selected_entry().map(|e| (e.view.id.clone(), e.view.state));
     match key.code {
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('?') => {
@@ -122,17 +109,10 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
             None
         }
         KeyCode::Tab | KeyCode::BackTab => {
-            app.focus = if app.focus == Pane::List {
-                Pane::Details
-            } else {
-                Pane::List
-            };
-            app.status = if app.focus == Pane::List {
-                "list pane"
-            } else {
-                "details pane: j/k scroll the log"
-            }
-            .to_string();
+            app.focus = if app.focus == Pane::List { Pane::Details } else { Pane::List };
+            app.status =
+                if app.focus == Pane::List { "list pane" } else { "details pane: j/k scroll the log" }
+                    .to_string();
             None
         }
         KeyCode::Esc if app.focus == Pane::Details => {
@@ -171,11 +151,7 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
                 app.status = format!("{id} is {state}: only finished tasks can be retried");
                 return None;
             }
-            send(
-                app,
-                Request::Retry { id: id.clone() },
-                format!("retry sent for {id}"),
-            )
+            send(app, Request::Retry { id: id.clone() }, format!("retry sent for {id}"))
         }
         KeyCode::Char('p') => {
             if app.paused {

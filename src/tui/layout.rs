@@ -12,28 +12,13 @@ pub struct Areas {
 }
 
 pub fn areas(area: Rect) -> Areas {
-    let [header, body, status] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    let [list, details] =
-        Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(body);
-    Areas {
-        header,
-        list,
-        details,
-        status,
-    }
+    let [header, body, status] =
+        Layout::vertical([Constraint::Length(2), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [list, details] = Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(body);
+    Areas { header, list, details, status }
 }
 
 /// Task rows that fit in the list at this terminal size.
 pub fn list_rows(width: u16, height: u16) -> usize {
-    usize::from(
-        areas(Rect::new(0, 0, width, height))
-            .list
-            .height
-            .saturating_sub(1),
-    )
+    usize::from(areas(Rect::new(0, 0, width, height)).list.height.saturating_sub(1))
 }

@@ -49,16 +49,11 @@ impl Drop for Restore {
 }
 
 pub async fn run(paths: Paths, config: Config) -> Result<()> {
-    let mut terminal = ratatui::try_init()
-        .map_err(|e| Error::internal(format!("cannot set up the terminal: {e}")))?;
+    let mut terminal =
+        ratatui::try_init().map_err(|e| Error::internal(format!("cannot set up the terminal: {e}")))?;
     let _restore = Restore;
     let size = terminal.size()?;
-    let mut app = App::new(
-        &config.limits,
-        crate::store::now_ms(),
-        size.width,
-        size.height,
-    );
+    let mut app = App::new(&config.limits, crate::store::now_ms(), size.width, size.height);
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
 
@@ -247,10 +242,7 @@ fn describe(req: &Request) -> String {
 fn answer(what: &str, resp: Response) -> String {
     match resp {
         Response::Cancelled { outcomes } => {
-            let parts: Vec<String> = outcomes
-                .iter()
-                .map(|o| format!("{} {}", o.id, o.outcome))
-                .collect();
+            let parts: Vec<String> = outcomes.iter().map(|o| format!("{} {}", o.id, o.outcome)).collect();
             parts.join(", ")
         }
         Response::Submitted { id } => format!("{what}: queued as {id}"),

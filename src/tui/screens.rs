@@ -20,13 +20,7 @@ fn ch(c: char) -> Msg {
 fn app_with(tasks: Vec<TaskView>) -> App {
     let mut app = App::new(&Limits::default(), NOW, 80, 24);
     app.color = false;
-    update(
-        &mut app,
-        Msg::Snapshot {
-            tasks,
-            paused: false,
-        },
-    );
+    update(&mut app, Msg::Snapshot { tasks, paused: false });
     app
 }
 
@@ -44,18 +38,9 @@ fn running_task() -> TaskView {
     r.step = Some("running migrations".into());
     r.eta_seconds = Some(135);
     r.todos = vec![
-        Todo {
-            text: "read the schema".into(),
-            status: TodoStatus::Completed,
-        },
-        Todo {
-            text: "write migrations".into(),
-            status: TodoStatus::InProgress,
-        },
-        Todo {
-            text: "run the tests".into(),
-            status: TodoStatus::Pending,
-        },
+        Todo { text: "read the schema".into(), status: TodoStatus::Completed },
+        Todo { text: "write migrations".into(), status: TodoStatus::InProgress },
+        Todo { text: "run the tests".into(), status: TodoStatus::Pending },
     ];
     r
 }
@@ -65,20 +50,9 @@ fn busy_app(width: u16, height: u16) -> App {
     p.waiting_reason = Some("cpu 93% over 70%".into());
     let mut f = tv("zz98yx", TaskState::Failed);
     f.reason = Some("exit 2".into());
-    let mut app = app_with(vec![
-        running_task(),
-        p,
-        f,
-        tv("ok5678", TaskState::Completed),
-    ]);
+    let mut app = app_with(vec![running_task(), p, f, tv("ok5678", TaskState::Completed)]);
     update(&mut app, Msg::Resize { width, height });
-    update(
-        &mut app,
-        Msg::Resources {
-            cpu: 93.4,
-            mem: 41.0,
-        },
-    );
+    update(&mut app, Msg::Resources { cpu: 93.4, mem: 41.0 });
     app
 }
 
@@ -100,9 +74,7 @@ fn screen_details_with_todo_tree() {
     let mut app = busy_app(120, 32);
     let details = Details {
         id: "ab12cd".into(),
-        log: (1..=40)
-            .map(|i| format!("[{i:02}] applying migration {i}"))
-            .collect(),
+        log: (1..=40).map(|i| format!("[{i:02}] applying migration {i}")).collect(),
         result: Some(TaskResult {
             id: "ab12cd".into(),
             state: TaskState::Running,
@@ -110,11 +82,7 @@ fn screen_details_with_todo_tree() {
             exit_code: None,
             reason: None,
             output: String::new(),
-            metrics: Metrics {
-                tokens_used: Some(12_345),
-                cost_usd: Some(0.42),
-                ..Metrics::default()
-            },
+            metrics: Metrics { tokens_used: Some(12_345), cost_usd: Some(0.42), ..Metrics::default() },
             artifacts: Default::default(),
         }),
         attempt: 2,
@@ -146,13 +114,7 @@ fn screen_help_overlay() {
 #[test]
 fn screen_many_tasks_scrolled_large() {
     let mut app = app_with((0..3000).map(task).collect());
-    update(
-        &mut app,
-        Msg::Resize {
-            width: 160,
-            height: 48,
-        },
-    );
+    update(&mut app, Msg::Resize { width: 160, height: 48 });
     for _ in 0..30 {
         update(&mut app, ch('j'));
     }
@@ -173,10 +135,7 @@ fn no_color_means_no_colour_at_all() {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal.draw(|f| super::view(&app, f)).unwrap();
         let buffer = terminal.backend().buffer().clone();
-        buffer
-            .content
-            .iter()
-            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        buffer.content.iter().any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
     };
     assert!(draw(true));
     assert!(!draw(false));

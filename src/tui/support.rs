@@ -9,13 +9,7 @@ pub fn bench_render(n: usize, frames: usize) -> Duration {
     use ratatui::{Terminal, backend::TestBackend};
     let mut app = App::new(&crate::config::Limits::default(), NOW, 160, 48);
     let tasks = (0..n).map(task).collect();
-    update(
-        &mut app,
-        Msg::Snapshot {
-            tasks,
-            paused: false,
-        },
-    );
+    update(&mut app, Msg::Snapshot { tasks, paused: false });
     let mut terminal = match Terminal::new(TestBackend::new(160, 48)) {
         Ok(t) => t,
         Err(never) => match never {},
@@ -74,14 +68,8 @@ pub fn task(i: usize) -> TaskView {
         v.step = Some(format!("step {} of 9: running tests", i % 9));
         v.eta_seconds = Some((i % 700) as u64);
         v.todos = vec![
-            Todo {
-                text: "read".into(),
-                status: TodoStatus::Completed,
-            },
-            Todo {
-                text: "write".into(),
-                status: TodoStatus::InProgress,
-            },
+            Todo { text: "read".into(), status: TodoStatus::Completed },
+            Todo { text: "write".into(), status: TodoStatus::InProgress },
         ];
     }
     if state == TaskState::Pending {

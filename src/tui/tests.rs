@@ -20,21 +20,12 @@ fn ch(c: char) -> Msg {
 fn app_with(tasks: Vec<TaskView>) -> App {
     let mut app = App::new(&Limits::default(), NOW, 80, 24);
     app.color = false;
-    update(
-        &mut app,
-        Msg::Snapshot {
-            tasks,
-            paused: false,
-        },
-    );
+    update(&mut app, Msg::Snapshot { tasks, paused: false });
     app
 }
 
 fn ids(app: &App) -> Vec<&str> {
-    app.visible
-        .iter()
-        .map(|&i| app.tasks[i].view.id.as_str())
-        .collect()
+    app.visible.iter().map(|&i| app.tasks[i].view.id.as_str()).collect()
 }
 
 fn selected(app: &App) -> Option<&str> {
@@ -59,24 +50,15 @@ fn orders_running_then_pending_then_newest_finished() {
 #[test]
 fn snapshot_selects_first_and_asks_for_its_details() {
     let mut app = App::new(&Limits::default(), NOW, 80, 24);
-    let action = update(
-        &mut app,
-        Msg::Snapshot {
-            tasks: vec![tv("aaa222", TaskState::Running)],
-            paused: true,
-        },
-    );
+    let action =
+        update(&mut app, Msg::Snapshot { tasks: vec![tv("aaa222", TaskState::Running)], paused: true });
     assert!(matches!(action, Some(Action::LoadDetails(id)) if id == "aaa222"));
     assert!(app.paused);
 }
 
 #[test]
 fn navigation_moves_and_scrolls_within_bounds() {
-    let mut app = app_with(
-        (0..100)
-            .map(|i| tv(&format!("p{i:05}"), TaskState::Pending))
-            .collect(),
-    );
+    let mut app = app_with((0..100).map(|i| tv(&format!("p{i:05}"), TaskState::Pending)).collect());
     let page = app.page();
     assert!(matches!(update(&mut app, ch('j')), Some(Action::LoadDetails(id)) if id == "p00001"));
     update(&mut app, key(KeyCode::Down));
@@ -119,10 +101,7 @@ fn filter_narrows_live_and_esc_clears() {
     // `q` typed in the filter is text, not quit.
     update(&mut app, ch('/'));
     assert!(update(&mut app, ch('q')).is_none());
-    assert_eq!(
-        (app.mode.clone(), app.filter.as_str()),
-        (Mode::Filter, "CLAUq")
-    );
+    assert_eq!((app.mode.clone(), app.filter.as_str()), (Mode::Filter, "CLAUq"));
     update(&mut app, key(KeyCode::Esc));
     assert!(app.filter.is_empty());
     assert_eq!(ids(&app).len(), 2);
@@ -136,10 +115,7 @@ fn filter_narrows_live_and_esc_clears() {
 
 #[test]
 fn cancel_asks_first_and_sends_only_on_yes() {
-    let mut app = app_with(vec![
-        tv("abc234", TaskState::Running),
-        tv("fin234", TaskState::Completed),
-    ]);
+    let mut app = app_with(vec![tv("abc234", TaskState::Running), tv("fin234", TaskState::Completed)]);
     assert!(update(&mut app, ch('c')).is_none());
     assert_eq!(app.mode, Mode::Confirm("abc234".into()));
     assert!(app.status.contains("y/n"));
@@ -158,45 +134,25 @@ fn cancel_asks_first_and_sends_only_on_yes() {
 
 #[test]
 fn retry_pause_and_quit() {
-    let mut app = app_with(vec![
-        tv("run234", TaskState::Running),
-        tv("fai234", TaskState::Failed),
-    ]);
-    assert!(
-        update(&mut app, ch('r')).is_none(),
-        "running tasks are not retried"
-    );
+    let mut app = app_with(vec![tv("run234", TaskState::Running), tv("fai234", TaskState::Failed)]);
+    assert!(update(&mut app, ch('r')).is_none(), "running tasks are not retried");
     update(&mut app, ch('j'));
-    assert!(
-        matches!(update(&mut app, ch('r')), Some(Action::Send(Request::Retry { id })) if id == "fai234")
-    );
-    assert!(matches!(
-        update(&mut app, ch('p')),
-        Some(Action::Send(Request::Pause))
-    ));
+    assert!(matches!(update(&mut app, ch('r')), Some(Action::Send(Request::Retry { id })) if id == "fai234"));
+    assert!(matches!(update(&mut app, ch('p')), Some(Action::Send(Request::Pause))));
     update(&mut app, Msg::Event(Event::Admission { paused: true }));
     assert_eq!(app.status, "admission paused");
-    assert!(matches!(
-        update(&mut app, ch('p')),
-        Some(Action::Send(Request::Resume))
-    ));
+    assert!(matches!(update(&mut app, ch('p')), Some(Action::Send(Request::Resume))));
     assert!(matches!(update(&mut app, ch('q')), Some(Action::Quit)));
     let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(matches!(update(&mut app, ctrl_c), Some(Action::Quit)));
     update(&mut app, Msg::WorkerDown("connection refused".into()));
-    assert!(
-        update(&mut app, ch('p')).is_none(),
-        "nothing is sent while the worker is down"
-    );
+    assert!(update(&mut app, ch('p')).is_none(), "nothing is sent while the worker is down");
     assert!(app.status.contains("worker down"));
 }
 
 #[test]
 fn events_insert_update_and_reorder_keeping_the_selection() {
-    let mut app = app_with(vec![
-        tv("pend01", TaskState::Pending),
-        tv("pend02", TaskState::Pending),
-    ]);
+    let mut app = app_with(vec![tv("pend01", TaskState::Pending), tv("pend02", TaskState::Pending)]);
     update(&mut app, ch('j'));
     assert_eq!(selected(&app), Some("pend02"));
     // pend02 starts running: it moves to the top and stays selected.
@@ -212,25 +168,14 @@ fn events_insert_update_and_reorder_keeping_the_selection() {
     assert!(update(&mut app, Msg::Event(Event::Task { task: progressed })).is_none());
     assert_eq!(app.tasks[0].view.progress, Some(50.0));
     // ...and its details are refreshed at the next tick, not per event.
-    assert!(matches!(
-        update(&mut app, Msg::Tick { now_ms: NOW + 1000 }),
-        Some(Action::LoadDetails(_))
-    ));
+    assert!(matches!(update(&mut app, Msg::Tick { now_ms: NOW + 1000 }), Some(Action::LoadDetails(_))));
     assert!(update(&mut app, Msg::Tick { now_ms: NOW + 2000 }).is_none());
     // A new task is inserted in place.
-    update(
-        &mut app,
-        Msg::Event(Event::Task {
-            task: tv("new001", TaskState::Running),
-        }),
-    );
+    update(&mut app, Msg::Event(Event::Task { task: tv("new001", TaskState::Running) }));
     assert_eq!(app.tasks.len(), 3);
     assert_eq!(app.counts[0], 2);
     assert_eq!(selected(&app), Some("pend02"));
-    assert!(matches!(
-        update(&mut app, Msg::Event(Event::Lagged)),
-        Some(Action::Resubscribe)
-    ));
+    assert!(matches!(update(&mut app, Msg::Event(Event::Lagged)), Some(Action::Resubscribe)));
 }
 
 #[test]
@@ -247,30 +192,15 @@ fn gated_admission_is_inferred_from_waiting_reasons() {
 #[test]
 fn details_for_another_task_are_ignored_and_tab_switches_pane() {
     let mut app = app_with(vec![tv("aaa222", TaskState::Running)]);
-    update(
-        &mut app,
-        Msg::Details(Box::new(Details {
-            id: "zzz999".into(),
-            ..Details::default()
-        })),
-    );
+    update(&mut app, Msg::Details(Box::new(Details { id: "zzz999".into(), ..Details::default() })));
     assert!(app.details.is_none());
-    update(
-        &mut app,
-        Msg::Details(Box::new(Details {
-            id: "aaa222".into(),
-            ..Details::default()
-        })),
-    );
+    update(&mut app, Msg::Details(Box::new(Details { id: "aaa222".into(), ..Details::default() })));
     assert!(app.details.is_some());
     update(&mut app, key(KeyCode::Tab));
     assert_eq!(app.focus, Pane::Details);
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.focus, Pane::List);
-    assert!(matches!(
-        update(&mut app, key(KeyCode::Enter)),
-        Some(Action::LoadDetails(_))
-    ));
+    assert!(matches!(update(&mut app, key(KeyCode::Enter)), Some(Action::LoadDetails(_))));
     assert_eq!(app.focus, Pane::Details);
 }
 
@@ -287,9 +217,6 @@ fn keeps_only_the_most_recent_finished_tasks() {
     tasks.push(tv("run001", TaskState::Running));
     let app = app_with(tasks);
     assert_eq!(app.tasks.len(), MAX_FINISHED + 1);
-    assert_eq!(
-        ids(&app)[..2],
-        ["run001", &format!("f{:05}", MAX_FINISHED + 9)]
-    );
+    assert_eq!(ids(&app)[..2], ["run001", &format!("f{:05}", MAX_FINISHED + 9)]);
     assert!(app.task("f00000").is_none());
 }

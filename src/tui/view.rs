@@ -25,11 +25,7 @@ pub fn view(app: &App, frame: &mut Frame) {
 
 /// A foreground colour, or nothing at all under NO_COLOR.
 pub fn fg(app: &App, color: Color) -> Style {
-    if app.color {
-        Style::new().fg(color)
-    } else {
-        Style::new()
-    }
+    if app.color { Style::new().fg(color) } else { Style::new() }
 }
 
 pub fn state_icon(state: TaskState) -> &'static str {
@@ -61,10 +57,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
     let worker = match &app.worker {
         Worker::Up => Span::styled("worker up", fg(app, Color::Green)),
         Worker::Connecting => Span::styled("connecting…", fg(app, Color::Yellow)),
-        Worker::Down(_) => Span::styled(
-            "worker down",
-            fg(app, Color::Red).add_modifier(Modifier::BOLD),
-        ),
+        Worker::Down(_) => Span::styled("worker down", fg(app, Color::Red).add_modifier(Modifier::BOLD)),
     };
     let admission = if app.paused {
         Span::styled("admission paused", fg(app, Color::Yellow))
@@ -74,18 +67,8 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         Span::raw("admission open")
     };
     // The title only where it does not push the counts off an 80-column screen.
-    let title = if area.width >= 100 {
-        " smart-agents "
-    } else {
-        " "
-    };
-    let mut first = vec![
-        Span::styled(title, bold),
-        worker,
-        Span::raw(" │ "),
-        admission,
-        Span::raw(" │"),
-    ];
+    let title = if area.width >= 100 { " smart-agents " } else { " " };
+    let mut first = vec![Span::styled(title, bold), worker, Span::raw(" │ "), admission, Span::raw(" │")];
     for (state, n) in TaskState::ALL.iter().zip(app.counts) {
         let label = match state {
             TaskState::Running | TaskState::Pending => {
@@ -102,14 +85,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
             None => format!("{name} –/{limit:.0}%"),
         };
         let over = value.is_some_and(|v| f64::from(v) >= limit && limit < 100.0);
-        Span::styled(
-            text,
-            if over {
-                fg(app, Color::Red).add_modifier(Modifier::BOLD)
-            } else {
-                Style::new()
-            },
-        )
+        Span::styled(text, if over { fg(app, Color::Red).add_modifier(Modifier::BOLD) } else { Style::new() })
     };
     let mut second = vec![
         Span::raw(" "),
@@ -118,51 +94,27 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         reading("mem", app.mem, app.mem_threshold),
     ];
     if let Worker::Down(why) = &app.worker {
-        second.push(Span::styled(
-            format!("  reconnecting: {why}"),
-            fg(app, Color::Red),
-        ));
+        second.push(Span::styled(format!("  reconnecting: {why}"), fg(app, Color::Red)));
     }
     let clock = clock(app.now_ms + i64::from(app.utc_offset_secs) * 1000);
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
-        area,
-    );
+    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
     frame.render_widget(
         Paragraph::new(format!("{clock} ")).right_aligned(),
-        Rect {
-            height: 1,
-            y: area.y + 1,
-            ..area
-        },
+        Rect { height: 1, y: area.y + 1, ..area },
     );
 }
 
 fn clock(ms: i64) -> String {
     let secs = ms.div_euclid(1000).rem_euclid(86_400);
-    format!(
-        "{:02}:{:02}:{:02}",
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
+    format!("{:02}:{:02}:{:02}", secs / 3600, (secs % 3600) / 60, secs % 60)
 }
 
 const BAR: usize = 10;
 
 fn progress_bar(percent: f64) -> String {
-    let p = if percent.is_finite() {
-        percent.clamp(0.0, 100.0)
-    } else {
-        0.0
-    };
+    let p = if percent.is_finite() { percent.clamp(0.0, 100.0) } else { 0.0 };
     let filled = ((p / 100.0) * BAR as f64).round() as usize;
-    format!(
-        "{}{} {:>3.0}%",
-        "█".repeat(filled),
-        "░".repeat(BAR - filled),
-        p
-    )
+    format!("{}{} {:>3.0}%", "█".repeat(filled), "░".repeat(BAR - filled), p)
 }
 
 fn row<'a>(app: &App, e: &'a Entry, selected: bool) -> Row<'a> {
@@ -190,11 +142,7 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool) -> Row<'a> {
             _ => String::new(),
         },
     };
-    let style = if selected {
-        Style::new().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-    };
+    let style = if selected { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
     Row::new(vec![
         Span::styled(state_icon(v.state), fg(app, state_color(v.state))),
         Span::raw(v.id.as_str()),
@@ -225,11 +173,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     let rows = app.visible[start..end]
         .iter()
         .enumerate()
-        .filter_map(|(n, &i)| {
-            app.tasks
-                .get(i)
-                .map(|e| row(app, e, start + n == app.cursor))
-        });
+        .filter_map(|(n, &i)| app.tasks.get(i).map(|e| row(app, e, start + n == app.cursor)));
     let widths = [
         Constraint::Length(1),
         Constraint::Length(6),
@@ -241,17 +185,8 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(5),
     ];
     let title_style = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-    let header = Row::new([
-        "",
-        "ID",
-        "DESCRIPTION",
-        "AGENT",
-        "PROGRESS",
-        "STEP",
-        "ELAPSED",
-        "ETA",
-    ])
-    .style(title_style);
+    let header =
+        Row::new(["", "ID", "DESCRIPTION", "AGENT", "PROGRESS", "STEP", "ELAPSED", "ETA"]).style(title_style);
     frame.render_widget(Table::new(rows, widths).header(header), area);
 }
 
@@ -262,28 +197,19 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(app.filter.as_str()),
             Span::styled("▏", fg(app, Color::Yellow)),
         ]),
-        Mode::Confirm(_) => Line::styled(
-            format!(" {}", app.status),
-            Style::new().add_modifier(Modifier::BOLD),
-        ),
+        Mode::Confirm(_) => {
+            Line::styled(format!(" {}", app.status), Style::new().add_modifier(Modifier::BOLD))
+        }
         _ => Line::raw(format!(" {}", app.status)),
     };
     let mut right = String::new();
     if !app.filter.is_empty() {
-        right.push_str(&format!(
-            "filter '{}' {}/{} · ",
-            app.filter,
-            app.visible.len(),
-            app.tasks.len()
-        ));
+        right.push_str(&format!("filter '{}' {}/{} · ", app.filter, app.visible.len(), app.tasks.len()));
     }
     right.push_str("? help · q quit ");
-    let width = u16::try_from(right.chars().count())
-        .unwrap_or(u16::MAX)
-        .min(area.width);
+    let width = u16::try_from(right.chars().count()).unwrap_or(u16::MAX).min(area.width);
     let [l, r] =
-        ratatui::layout::Layout::horizontal([Constraint::Fill(1), Constraint::Length(width)])
-            .areas(area);
+        ratatui::layout::Layout::horizontal([Constraint::Fill(1), Constraint::Length(width)]).areas(area);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(Paragraph::new(right).style(fg(app, Color::DarkGray)), r);
 }
@@ -309,10 +235,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = HELP
         .iter()
         .map(|(keys, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {keys:<14}"), fg(app, Color::Cyan)),
-                Span::raw(*what),
-            ])
+            Line::from(vec![Span::styled(format!(" {keys:<14}"), fg(app, Color::Cyan)), Span::raw(*what)])
         })
         .collect();
     lines.push(Line::raw(""));
