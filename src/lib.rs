@@ -12,4 +12,5 @@ pub mod paths;
 pub mod protocol;
 pub mod scheduler;
 pub mod store;
+pub mod tui;
 pub mod worker;

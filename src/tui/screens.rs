@@ -1,0 +1,142 @@
+//! Screens as `TestBackend` snapshots, at fixed times so they are stable.
+
+use super::app::App;
+use super::details::Details;
+use super::support::{NOW, sample as tv, task};
+use super::{Msg, update};
+use crate::config::Limits;
+use crate::model::{Metrics, TaskResult, TaskState, TaskView, Todo, TodoStatus};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::{Terminal, backend::TestBackend};
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn app_with(tasks: Vec<TaskView>) -> App {
+    let mut app = App::new(&Limits::default(), NOW, 80, 24);
+    app.color = false;
+    update(&mut app, Msg::Snapshot { tasks, paused: false });
+    app
+}
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| super::view(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn running_task() -> TaskView {
+    let mut r = tv("ab12cd", TaskState::Running);
+    r.description = "Migrate the billing tables".into();
+    r.agent = "claude".into();
+    r.progress = Some(42.0);
+    r.step = Some("running migrations".into());
+    r.eta_seconds = Some(135);
+    r.todos = vec![
+        Todo { text: "read the schema".into(), status: TodoStatus::Completed },
+        Todo { text: "write migrations".into(), status: TodoStatus::InProgress },
+        Todo { text: "run the tests".into(), status: TodoStatus::Pending },
+    ];
+    r
+}
+
+fn busy_app(width: u16, height: u16) -> App {
+    let mut p = tv("pq34rs", TaskState::Pending);
+    p.waiting_reason = Some("cpu 93% over 70%".into());
+    let mut f = tv("zz98yx", TaskState::Failed);
+    f.reason = Some("exit 2".into());
+    let mut app = app_with(vec![running_task(), p, f, tv("ok5678", TaskState::Completed)]);
+    update(&mut app, Msg::Resize { width, height });
+    update(&mut app, Msg::Resources { cpu: 93.4, mem: 41.0 });
+    app
+}
+
+#[test]
+fn screen_empty() {
+    let mut app = app_with(vec![]);
+    update(&mut app, Msg::WorkerDown("connection refused".into()));
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn screen_running_task_with_progress() {
+    let app = busy_app(80, 24);
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn screen_details_with_todo_tree() {
+    let mut app = busy_app(120, 32);
+    let details = Details {
+        id: "ab12cd".into(),
+        log: (1..=40).map(|i| format!("[{i:02}] applying migration {i}")).collect(),
+        result: Some(TaskResult {
+            id: "ab12cd".into(),
+            state: TaskState::Running,
+            success: false,
+            exit_code: None,
+            reason: None,
+            output: String::new(),
+            metrics: Metrics { tokens_used: Some(12_345), cost_usd: Some(0.42), ..Metrics::default() },
+            artifacts: Default::default(),
+        }),
+        attempt: 2,
+        after: vec!["pq34rs".into()],
+        ..Details::default()
+    };
+    update(&mut app, Msg::Details(Box::new(details)));
+    update(&mut app, key(KeyCode::Enter));
+    insta::assert_snapshot!(render(&app, 120, 32));
+}
+
+#[test]
+fn screen_filter_active() {
+    let mut app = busy_app(80, 24);
+    update(&mut app, ch('/'));
+    for c in "pend".chars() {
+        update(&mut app, ch(c));
+    }
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn screen_help_overlay() {
+    let mut app = busy_app(80, 24);
+    update(&mut app, ch('?'));
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn screen_many_tasks_scrolled_large() {
+    let mut app = app_with((0..3000).map(task).collect());
+    update(&mut app, Msg::Resize { width: 160, height: 48 });
+    for _ in 0..30 {
+        update(&mut app, ch('j'));
+    }
+    insta::assert_snapshot!(render(&app, 160, 48));
+}
+
+#[test]
+fn bench_helper_renders() {
+    assert!(super::bench_render(200, 3) > std::time::Duration::ZERO);
+}
+
+#[test]
+fn no_color_means_no_colour_at_all() {
+    use ratatui::style::Color;
+    let draw = |color: bool| {
+        let mut app = busy_app(80, 24);
+        app.color = color;
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| super::view(&app, f)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        buffer.content.iter().any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+    };
+    assert!(draw(true));
+    assert!(!draw(false));
+}

@@ -1,0 +1,79 @@
+//! The bench helper and made-up tasks with fixed timestamps for the tests and the bench.
+
+use super::{App, Msg, update};
+use crate::model::{TaskState, TaskView, Todo, TodoStatus};
+use std::time::{Duration, Instant};
+
+/// Median time to render one frame of `n` tasks into a 160×48 test backend (for the bench).
+pub fn bench_render(n: usize, frames: usize) -> Duration {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut app = App::new(&crate::config::Limits::default(), NOW, 160, 48);
+    let tasks = (0..n).map(task).collect();
+    update(&mut app, Msg::Snapshot { tasks, paused: false });
+    let mut terminal = match Terminal::new(TestBackend::new(160, 48)) {
+        Ok(t) => t,
+        Err(never) => match never {},
+    };
+    let mut times = Vec::with_capacity(frames);
+    for f in 0..frames.max(1) {
+        // Move the selection so every frame differs, as when scrolling.
+        app.cursor = f % n.max(1);
+        app.offset = app.cursor.saturating_sub(20);
+        let start = Instant::now();
+        if let Err(never) = terminal.draw(|frame| super::view(&app, frame)) {
+            match never {}
+        }
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+pub const NOW: i64 = 1_700_000_000_000;
+
+pub fn at(ms: i64) -> String {
+    crate::store::rfc3339(ms)
+}
+
+pub fn sample(id: &str, state: TaskState) -> TaskView {
+    TaskView {
+        id: id.to_string(),
+        description: format!("task {id}"),
+        agent: "shell".to_string(),
+        state,
+        waiting_reason: None,
+        reason: None,
+        progress: None,
+        step: None,
+        eta_seconds: None,
+        priority: 5,
+        class: None,
+        attempt: 1,
+        created_at: at(NOW - 600_000),
+        started_at: (state != TaskState::Pending).then(|| at(NOW - 300_000)),
+        finished_at: state.is_finished().then(|| at(NOW - 60_000)),
+        exit_code: None,
+        todos: Vec::new(),
+    }
+}
+
+/// A mix of states with progress, steps and todos, for `i` in 0..n.
+pub fn task(i: usize) -> TaskView {
+    let state = TaskState::ALL[i % 5];
+    let mut v = sample(&format!("t{i:05}"), state);
+    v.description = format!("refactor module number {i} of the payment service");
+    v.created_at = at(NOW - 600_000 + i as i64);
+    if state == TaskState::Running {
+        v.progress = Some((i % 100) as f64);
+        v.step = Some(format!("step {} of 9: running tests", i % 9));
+        v.eta_seconds = Some((i % 700) as u64);
+        v.todos = vec![
+            Todo { text: "read".into(), status: TodoStatus::Completed },
+            Todo { text: "write".into(), status: TodoStatus::InProgress },
+        ];
+    }
+    if state == TaskState::Pending {
+        v.waiting_reason = Some("cpu 93% over 70%".to_string());
+    }
+    v
+}
