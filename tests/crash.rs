@@ -22,9 +22,18 @@ fn open_gate(home: &Home, gate: &str) {
 }
 
 fn supervisor_of(id: &str) -> i32 {
-    let found = processes_matching(&format!("__supervise {id} "));
-    assert_eq!(found.len(), 1, "expected one supervisor for {id}: {found:?}");
-    found[0]
+    // The state turns running in the commit before the supervisor is spawned: allow a moment.
+    let deadline = std::time::Instant::now() + LONG;
+    loop {
+        let found = processes_matching(&format!("__supervise {id} "));
+        match found.as_slice() {
+            [one] => return *one,
+            [] if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            _ => panic!("expected one supervisor for {id}: {found:?}"),
+        }
+    }
 }
 
 #[test]
@@ -90,7 +99,22 @@ fn a_task_whose_supervisor_was_also_killed_is_marked_lost() {
     wait_gone(supervisor, LONG);
 
     home.run_ok(&["worker", "start"]);
-    let view = home.wait_state(&id, "failed", LONG);
+    // It must not be run a second time while its first command (orphaned) may still run.
+    let deadline = std::time::Instant::now() + LONG;
+    let view = loop {
+        let view = home.status(&id);
+        if view["state"] != "running" && view["state"] != "pending" {
+            break view;
+        }
+        let again = processes_matching(&format!("__supervise {id} "));
+        assert!(
+            again.is_empty(),
+            "task {id} was started again (supervisor {again:?}) instead of marked lost: {view}"
+        );
+        assert!(std::time::Instant::now() < deadline, "task {id} never ended: {view}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(view["state"], "failed", "{view}");
     let reason = view["reason"].as_str().unwrap_or_default();
     assert!(reason.starts_with("lost"), "{view}");
     assert!(view["finished_at"].is_string(), "{view}");
