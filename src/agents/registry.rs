@@ -72,7 +72,13 @@ impl Registry {
     pub fn new(config: &Config) -> Result<Registry> {
         // A Claude Code process is 1.5-2 GB resident; the others are lighter.
         let mut agents = vec![
-            builtin("claude", Backend::Claude, &["code", "code_review", "analysis", "research"], 2, Some(2 * GIB)),
+            builtin(
+                "claude",
+                Backend::Claude,
+                &["code", "code_review", "analysis", "research"],
+                2,
+                Some(2 * GIB),
+            ),
             builtin("codex", Backend::Codex, &["code", "code_review", "analysis"], 2, Some(GIB)),
             builtin("gemini", Backend::Gemini, &["code", "analysis", "research"], 2, Some(GIB)),
             builtin("aider", Backend::Aider, &["code", "refactoring"], 2, Some(GIB / 2)),
@@ -85,10 +91,10 @@ impl Registry {
                 None => agents.push(def),
             }
         }
-        if let Some(default) = &config.default_agent {
-            if !agents.iter().any(|a| &a.name == default) {
-                return Err(Error::usage(format!("default_agent '{default}' is not a known agent")));
-            }
+        if let Some(default) = &config.default_agent
+            && !agents.iter().any(|a| &a.name == default)
+        {
+            return Err(Error::usage(format!("default_agent '{default}' is not a known agent")));
         }
         Ok(Registry { agents, default_agent: config.default_agent.clone() })
     }
@@ -106,18 +112,16 @@ impl Registry {
         if let Some(def) = self.default_agent.as_deref().and_then(|d| self.get(d)) {
             return Ok(def);
         }
-        AUTO_ORDER
-            .iter()
-            .filter_map(|name| self.get(name))
-            .find(|def| def.installed(path_var))
-            .ok_or_else(|| {
+        AUTO_ORDER.iter().filter_map(|name| self.get(name)).find(|def| def.installed(path_var)).ok_or_else(
+            || {
                 Error::usage(
                     "no agent CLI found on PATH: install one of Claude Code (`npm install -g \
                      @anthropic-ai/claude-code`), Codex (`npm install -g @openai/codex`), Gemini CLI \
                      (`npm install -g @google/gemini-cli`) or aider (`pip install aider-chat`), or run a \
                      command instead: `smart-agents execute -- COMMAND ARGS`",
                 )
-            })
+            },
+        )
     }
 }
 
@@ -126,7 +130,9 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
     let backend: Backend = match (&p.backend, base) {
         (Some(b), _) => b.parse().map_err(|e: super::AgentError| bad(e.to_string()))?,
         (None, Some(base)) => base.backend,
-        (None, None) => return Err(bad("`backend` is required (claude, codex, gemini, aider or command)".into())),
+        (None, None) => {
+            return Err(bad("`backend` is required (claude, codex, gemini, aider or command)".into()));
+        }
     };
     if backend == Backend::Command && p.command.is_empty() && name != "shell" {
         return Err(bad("backend \"command\" needs `command = [\"program\", \"{prompt}\"]`".into()));
@@ -138,7 +144,10 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
     Ok(AgentDef {
         name: name.to_string(),
         backend,
-        capabilities: p.capabilities.clone().unwrap_or_else(|| base.map(|b| b.capabilities.clone()).unwrap_or_default()),
+        capabilities: p
+            .capabilities
+            .clone()
+            .unwrap_or_else(|| base.map(|b| b.capabilities.clone()).unwrap_or_default()),
         class: p.class.clone().or_else(|| base.and_then(|b| b.class.clone())),
         max_concurrency: p.max_concurrency.or(base.map(|b| b.max_concurrency)).unwrap_or(2).max(1),
         model: p.model.clone(),
@@ -152,7 +161,8 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
 /// Find `program` on a PATH string (a path with a slash is taken as is).
 pub fn find_on_path(program: &str, path_var: Option<&str>) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
-    let executable = |p: &Path| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    let executable =
+        |p: &Path| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
     if program.contains('/') {
         let p = PathBuf::from(program);
         return executable(&p).then_some(p);

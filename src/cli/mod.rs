@@ -57,6 +57,8 @@ pub enum Command {
     Progress(progress::Args),
     /// Start, stop or inspect the background worker
     Worker(worker::Args),
+    /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
+    Tui,
 }
 
 /// Run a parsed command; returns the process exit code.
@@ -86,5 +88,10 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Resume => admission::pause(false, &paths).await,
         Command::Progress(args) => progress::run(args, &paths).await,
         Command::Worker(args) => worker::run(args, &paths).await,
+        Command::Tui => {
+            let config = crate::config::Config::load(&paths.config_file)?;
+            crate::tui::run(paths, config).await?;
+            Ok(0)
+        }
     }
 }
