@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{Home, LONG, assert_no_process, describe, processes_matching, stderr, stdout, unique_sleep};
+use common::{
+    Home, LONG, assert_no_process, describe, processes_exact, processes_matching, stderr, stdout,
+    unique_sleep,
+};
 use std::time::Duration;
 
 #[test]
@@ -33,7 +36,7 @@ fn cancelling_a_running_tree_leaves_no_process_behind() {
     home.wait_state(&id, "running", LONG);
     // Both sleeps have started (the foreground one and the background one).
     let deadline = std::time::Instant::now() + LONG;
-    while processes_matching(&format!("sleep {marker}")).len() < 2 {
+    while processes_exact(&format!("sleep {marker}")).len() < 2 {
         assert!(std::time::Instant::now() < deadline, "the task's sleeps never started");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -74,7 +77,7 @@ fn a_command_ignoring_sigterm_is_sigkilled_after_the_grace_period() {
     home.wait_state(&id, "running", LONG);
     // Cancel only once the trap is in place.
     let deadline = std::time::Instant::now() + LONG;
-    while processes_matching(&format!("sleep {marker}")).is_empty() {
+    while processes_exact(&format!("sleep {marker}")).is_empty() {
         assert!(std::time::Instant::now() < deadline, "the task's sleep never started");
         std::thread::sleep(Duration::from_millis(20));
     }

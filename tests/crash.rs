@@ -25,7 +25,10 @@ fn supervisor_of(id: &str) -> i32 {
     // The state turns running in the commit before the supervisor is spawned: allow a moment.
     let deadline = std::time::Instant::now() + LONG;
     loop {
-        let found = processes_matching(&format!("__supervise {id} "));
+        let mut found = processes_matching(&format!("__supervise {id} "));
+        // Between fork and exec the supervisor's child still shows its command line.
+        let matches = found.clone();
+        found.retain(|pid| !matches.contains(&common::parent(*pid)));
         match found.as_slice() {
             [one] => return *one,
             [] if std::time::Instant::now() < deadline => {

@@ -244,6 +244,11 @@ pub fn processes_matching(needle: &str) -> Vec<i32> {
         .collect()
 }
 
+/// Live processes whose whole command line is exactly `cmdline` (args joined by spaces).
+pub fn processes_exact(cmdline: &str) -> Vec<i32> {
+    all_processes().into_iter().filter(|(_, c)| c == cmdline).map(|(pid, _)| pid).collect()
+}
+
 /// Poll until no live process mentions `needle`; a killed process may take a moment to go.
 pub fn assert_no_process(needle: &str, within: Duration) {
     let deadline = Instant::now() + within;
@@ -297,6 +302,12 @@ fn environ(pid: i32) -> Vec<String> {
     std::fs::read(format!("/proc/{pid}/environ"))
         .map(|raw| raw.split(|b| *b == 0).map(|e| String::from_utf8_lossy(e).into_owned()).collect())
         .unwrap_or_default()
+}
+
+/// The parent pid of `pid` (0 when it is gone).
+pub fn parent(pid: i32) -> i32 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rfind(')').and_then(|close| stat[close + 1..].split_whitespace().nth(1)?.parse().ok()).unwrap_or(0)
 }
 
 /// Is `pid` alive (and not a zombie)?
