@@ -151,6 +151,9 @@ pub struct Metrics {
 pub struct Artifacts {
     pub files: Vec<String>,
     pub changes: u32,
+    /// `execute --worktree`: the checkout the task ran in, kept after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worktree: Option<String>,
 }
 
 /// `result --json`.
@@ -184,3 +187,19 @@ pub const MAX_PRIORITY: u8 = 10;
 pub const DEFAULT_PRIORITY: u8 = 5;
 /// Descriptions, prompts and argv beyond this are refused at submit.
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
+
+/// `agents --json`: one agent and how it is doing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentStatus {
+    pub name: String,
+    pub backend: String,
+    pub capabilities: Vec<String>,
+    /// Its CLI is on the caller's PATH.
+    pub installed: bool,
+    pub running: u32,
+    pub max_concurrency: u32,
+    /// `closed | open | half_open`
+    pub circuit: String,
+    pub class: Option<String>,
+    pub model: Option<String>,
+}

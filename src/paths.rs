@@ -16,6 +16,8 @@ pub struct Paths {
     pub socket: PathBuf,
     pub lock_file: PathBuf,
     pub worker_log: PathBuf,
+    /// `execute --worktree` checkouts, kept after their task.
+    pub worktrees_dir: PathBuf,
 }
 
 impl Paths {
@@ -40,6 +42,7 @@ impl Paths {
             socket: runtime.join("worker.sock"),
             lock_file: runtime.join("worker.lock"),
             worker_log: data.join("worker.log"),
+            worktrees_dir: data.join("worktrees"),
         })
     }
 
@@ -52,6 +55,7 @@ impl Paths {
             socket: home.join("worker.sock"),
             lock_file: home.join("worker.lock"),
             worker_log: home.join("worker.log"),
+            worktrees_dir: home.join("worktrees"),
         }
     }
 
@@ -71,6 +75,11 @@ impl Paths {
 
     pub fn task_log(&self, id: &str) -> PathBuf {
         self.logs_dir.join(format!("{id}.log"))
+    }
+
+    /// aider's analytics log for one attempt.
+    pub fn analytics_log(&self, id: &str, attempt: u32) -> PathBuf {
+        self.logs_dir.join(format!("{id}-{attempt}.analytics.jsonl"))
     }
 
     pub fn exit_file(&self, id: &str, attempt: u32) -> PathBuf {

@@ -40,6 +40,10 @@ pub enum Request {
     Subscribe {
         ids: Option<Vec<String>>,
     },
+    /// Agents with their load and circuits; `installed` is judged on the caller's PATH.
+    Agents {
+        path: Option<String>,
+    },
     /// Sent from inside a task by `smart-agents progress`.
     Progress {
         id: String,
@@ -58,6 +62,7 @@ pub enum Response {
     Cancelled { outcomes: Vec<CancelOutcome> },
     Ok { message: Option<String> },
     WorkerStatus { status: WorkerStatus },
+    Agents { agents: Vec<crate::model::AgentStatus> },
     Snapshot { tasks: Vec<TaskView>, paused: bool },
     Event { event: Event },
     Error { kind: ErrorKind, message: String },

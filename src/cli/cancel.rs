@@ -32,6 +32,10 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
                 eprintln!("smart-agents: no task with id '{}'", o.id);
                 code = exit::NOT_FOUND;
             }
+            other if other.starts_with("error: ") => {
+                eprintln!("smart-agents: {}", &other[7..]);
+                code = code.max(exit::USAGE);
+            }
             state => println!("{} already {state}: nothing changed", o.id),
         }
     }

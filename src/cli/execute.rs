@@ -46,6 +46,12 @@ pub struct Args {
     /// Expected memory of the task (512M, 2G), counted against the memory gate as it starts
     #[arg(long, value_parser = parse_size)]
     pub mem: Option<u64>,
+    /// Route to an installed, healthy, least-loaded agent with this capability
+    #[arg(long, conflicts_with = "agent")]
+    pub capability: Option<String>,
+    /// Run in a new git worktree on branch smart-agents/ID (kept after the task)
+    #[arg(long)]
+    pub worktree: bool,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
@@ -96,12 +102,18 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 
 impl Args {
     fn spec(self) -> Result<TaskSpec> {
-        let agent = self.agent.unwrap_or_else(|| "shell".to_string());
-        if self.command.is_empty() {
-            return Err(Error::usage(
-                "nothing to run: give a command after `--`, e.g. `smart-agents execute --async -- cargo test`",
-            ));
-        }
+        // Empty: the worker picks (shell for a command; default agent for a prompt).
+        let agent = self.agent.unwrap_or_default();
+        let prompt = match (&self.description, self.command.is_empty()) {
+            (Some(text), true) if !text.trim().is_empty() => Some(text.clone()),
+            (_, true) => {
+                return Err(Error::usage(
+                    "nothing to run: give a prompt (`smart-agents execute \"Analyze the auth system\"`) or a \
+                     command after `--` (`smart-agents execute --async -- cargo test`)",
+                ));
+            }
+            (_, false) => None,
+        };
         let cwd = match self.cwd {
             Some(dir) => dir,
             None => std::env::current_dir()
@@ -119,10 +131,7 @@ impl Args {
             agent,
             command: self.command,
             cwd: cwd.to_string_lossy().into_owned(),
-            env: std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-                .filter(|(k, _)| k != "SMART_AGENTS_TASK_ID")
-                .collect(),
+            env: caller_env(),
             priority: self.priority,
             class: self.class,
             timeout_ms: self.timeout.map(|t| t.as_millis() as u64),
@@ -130,12 +139,23 @@ impl Args {
             after: self.after,
             not_before_ms,
             mem_bytes: self.mem,
+            prompt,
+            capability: self.capability,
+            worktree: self.worktree,
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.
         crate::worker::validate(&spec)?;
         Ok(spec)
     }
+}
+
+/// This shell's environment, which the task runs with (minus the id of a task we are in).
+pub fn caller_env() -> Vec<(String, String)> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .filter(|(k, _)| k != "SMART_AGENTS_TASK_ID")
+        .collect()
 }
 
 /// The command line as a person would type it, for the default description.
@@ -155,6 +175,11 @@ fn shell_words(argv: &[String]) -> String {
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let (detach, json) = (args.detach, args.json);
     let spec = args.spec()?;
+    submit(spec, detach, json, paths).await
+}
+
+/// Queue `spec`; print its id and return, or follow it to the end.
+pub async fn submit(spec: TaskSpec, detach: bool, json: bool, paths: &Paths) -> Result<i32> {
     let mut client = Client::connect(paths).await?;
     let id = match client.request(Request::Submit { spec: Box::new(spec) }).await? {
         Response::Submitted { id } => id,

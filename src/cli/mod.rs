@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with its Args and a `run`.
 
 mod admission;
+mod agents;
 mod cancel;
 pub mod execute;
 pub mod follow;
@@ -8,6 +9,7 @@ mod logs;
 mod progress;
 pub mod render;
 mod result;
+mod resume;
 mod status;
 mod wait;
 mod worker;
@@ -51,8 +53,11 @@ pub enum Command {
     Priority(admission::PriorityArgs),
     /// Stop starting new tasks (running tasks go on)
     Pause,
-    /// Start admitting tasks again
-    Resume,
+    /// Agents: installed, load, circuit, capabilities
+    Agents(agents::Args),
+    /// Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent
+    /// session of task ID in a new task
+    Resume(resume::Args),
     /// Report progress from inside a task: `smart-agents progress 40 "Running tests"`
     Progress(progress::Args),
     /// Start, stop or inspect the background worker
@@ -85,8 +90,9 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Retry(args) => admission::retry(args, &paths).await,
         Command::Priority(args) => admission::priority(args, &paths).await,
         Command::Pause => admission::pause(true, &paths).await,
-        Command::Resume => admission::pause(false, &paths).await,
         Command::Progress(args) => progress::run(args, &paths).await,
+        Command::Agents(args) => agents::run(args, &paths).await,
+        Command::Resume(args) => resume::run(args, &paths).await,
         Command::Worker(args) => worker::run(args, &paths).await,
         Command::Tui => {
             let config = crate::config::Config::load(&paths.config_file)?;

@@ -148,3 +148,15 @@ impl fmt::Display for Pct {
         }
     }
 }
+
+/// `14:05` when `at` is today (local time), else `2025-03-05 14:05`: for other messages that
+/// name a time the same way.
+pub fn local_time(at: i64, now_ms: i64) -> String {
+    struct Time(i64, i64);
+    impl fmt::Display for Time {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_local_time(f, self.0, self.1)
+        }
+    }
+    Time(at, now_ms).to_string()
+}

@@ -31,6 +31,10 @@ pub enum Msg {
         attempt: u32,
         pid: i32,
     },
+    /// A streaming agent's log file (name in the logs folder) grew.
+    Output {
+        file: String,
+    },
 }
 
 /// A pending or running task, held in memory until it finishes.
@@ -105,6 +109,11 @@ pub struct Actor {
     pub(super) last_readings: Option<(Instant, crate::scheduler::Readings)>,
     /// (unix ms, bytes) of recent starts that declared a memory footprint.
     pub(super) recent_starts: Vec<(i64, u64)>,
+    pub(super) registry: crate::agents::Registry,
+    pub(super) circuits: super::circuits::Circuits,
+    /// Stream readers of running agent tasks.
+    pub(super) agent_runs: HashMap<String, super::agent_run::AgentRun>,
+    pub(super) interest: super::output_watch::Interest,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -119,6 +128,8 @@ impl Actor {
         rt: tokio::runtime::Handle,
         tx: Sender<Msg>,
     ) -> Result<Actor> {
+        let registry = crate::agents::Registry::new(&config)?;
+        let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
         let mut actor = Actor {
             paths,
             config,
@@ -143,6 +154,10 @@ impl Actor {
             monitor: crate::scheduler::ResourceMonitor::new(),
             last_readings: None,
             recent_starts: Vec::new(),
+            registry,
+            circuits,
+            agent_runs: HashMap::new(),
+            interest: Default::default(),
         };
         actor.load()?;
         Ok(actor)
@@ -196,6 +211,10 @@ impl Actor {
     }
 
     pub(super) fn add_timer(&mut self, at: i64, timer: Timer) {
+        // Rounds may ask for the same wake-up again and again (an open circuit, a gate).
+        if timer == Timer::Wake && self.timers.iter().any(|Reverse((t, k))| *t == at && *k == Timer::Wake) {
+            return;
+        }
         self.timers.push(Reverse((at, timer)));
     }
 
@@ -204,6 +223,8 @@ impl Actor {
         self.flush_soon = false;
         let now = now_ms();
         self.store.conn.execute_batch("BEGIN IMMEDIATE")?;
+        // A burst of writes to one log is read once per round.
+        let mut outputs = std::collections::HashSet::new();
         for msg in batch {
             match msg {
                 Msg::Request { req, reply } => {
@@ -211,6 +232,11 @@ impl Actor {
                     self.replies.push((reply, response));
                 }
                 Msg::Exited { id, attempt, pid } => self.on_exit(&id, attempt, pid, now),
+                Msg::Output { file } => {
+                    if outputs.insert(file.clone()) {
+                        self.on_output(&file, now);
+                    }
+                }
             }
         }
         self.fire_timers(now);

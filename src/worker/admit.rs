@@ -28,6 +28,22 @@ impl Actor {
             recent_mem_bytes: self.recent_starts.iter().map(|(_, b)| b).sum(),
             ..Default::default()
         };
+        // The agents' own limits (circuit, concurrency) apply before the shared ones.
+        let per_agent = self.running_per_agent();
+        let mut agent_blocked: Vec<(String, String)> = Vec::new();
+        let agent_ids: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|l| l.rec.state == TaskState::Pending && l.rec.agent != "shell")
+            .map(|l| l.rec.id.clone())
+            .collect();
+        for id in agent_ids {
+            if let Some(why) = self.agent_wait(&id, &per_agent, now) {
+                agent_blocked.push((id, why));
+            }
+        }
+        let blocked: std::collections::HashSet<&str> =
+            agent_blocked.iter().map(|(id, _)| id.as_str()).collect();
         let mut pending = Vec::new();
         for live in self.tasks.values() {
             let rec = &live.rec;
@@ -38,6 +54,7 @@ impl Actor {
                         *running.per_class.entry(class.clone()).or_default() += 1;
                     }
                 }
+                TaskState::Pending if blocked.contains(rec.id.as_str()) => {}
                 TaskState::Pending => pending.push(Pending {
                     id: &rec.id,
                     seq: rec.seq,
@@ -72,6 +89,7 @@ impl Actor {
             }
         }
         let starts: Vec<String> = decision.start.iter().map(|i| pending[*i].id.to_string()).collect();
+        let agent_blocked: Vec<(String, String)> = agent_blocked;
         let wake_at = decision.wake_at;
         let sample_at = decision.gated.then(|| {
             let due = self.monitor.next_sample_due().saturating_duration_since(Instant::now());
@@ -85,8 +103,31 @@ impl Actor {
                 self.dirty.insert(id);
             }
         }
+        for (id, reason) in agent_blocked {
+            if let Some(live) = self.tasks.get_mut(&id)
+                && live.rec.waiting_reason.as_deref() != Some(reason.as_str())
+            {
+                live.rec.waiting_reason = Some(reason);
+                self.dirty.insert(id);
+            }
+        }
+        let mut per_agent = per_agent;
         for id in starts {
+            // decide() does not know the agents' own caps: hold back a start over one and run
+            // another round at once, so the freed slot goes to the next task.
+            let agent = self.tasks.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
+            let cap = self.registry.get(&agent).map_or(u32::MAX, |d| d.max_concurrency);
+            let n = per_agent.entry(agent.clone()).or_default();
+            if *n >= cap {
+                self.flush_soon = true;
+                continue;
+            }
+            *n += 1;
+            self.circuits.on_start(&agent, now);
             self.start(&id, now);
+        }
+        if let Some(at) = self.circuits.next_change(now) {
+            self.add_timer(at, Timer::Wake);
         }
         for at in [wake_at, sample_at].into_iter().flatten() {
             self.add_timer(at.max(now + 1), Timer::Wake);

@@ -28,6 +28,15 @@ impl Actor {
             if !running {
                 continue;
             }
+            // An agent's stream is re-read from where this attempt began.
+            let stream = self.tasks.get(&id).and_then(|l| {
+                let launch = self.launch(&l.rec).ok()?;
+                launch.stream.map(|s| (s, l.rec.log_offset.unwrap_or(0)))
+            });
+            if let Some(((backend, side), offset)) = stream {
+                self.follow_stream(&id, backend, side, offset);
+                self.on_output(&format!("{id}.log"), now);
+            }
             if self.paths.exit_file(&id, attempt).exists() {
                 exited.push((id, attempt, pid.unwrap_or(0)));
                 continue;

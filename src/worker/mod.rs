@@ -3,8 +3,13 @@
 mod actor;
 mod admit;
 mod adopt;
+mod agent_run;
+mod circuits;
 pub mod daemon;
+mod git;
+mod output_watch;
 mod requests;
+mod routing;
 pub mod runner;
 mod server;
 pub mod supervise;
@@ -44,6 +49,8 @@ pub fn run(paths: &Paths) -> Result<bool> {
     let (hub, _) = tokio::sync::broadcast::channel(1024);
     let actor =
         actor::Actor::new(paths.clone(), config, store, hub.clone(), rt.handle().clone(), tx.clone())?;
+    output_watch::spawn(rt.handle(), &paths.logs_dir, tx.clone(), actor.interest.clone())
+        .context("watching the logs folder")?;
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
     let core = std::thread::Builder::new()
         .name("smart-agents-core".into())

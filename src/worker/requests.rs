@@ -25,7 +25,10 @@ impl Actor {
                 for typed in ids {
                     let outcome = match self.resolve(&typed) {
                         Ok(id) => CancelOutcome { outcome: self.cancel(&id, KillReason::Cancel, now), id },
-                        Err(_) => CancelOutcome { id: typed, outcome: "not_found".into() },
+                        Err(e) if e.kind() == crate::error::ErrorKind::NotFound => {
+                            CancelOutcome { id: typed, outcome: "not_found".into() }
+                        }
+                        Err(e) => CancelOutcome { id: typed, outcome: format!("error: {e}") },
                     };
                     outcomes.push(outcome);
                 }
@@ -73,6 +76,26 @@ impl Actor {
                 Response::Ok { message: None }
             }
             Request::Subscribe { ids } => self.snapshot(ids)?,
+            Request::Agents { path } => {
+                let running = self.running_per_agent();
+                let agents = self
+                    .registry
+                    .agents
+                    .iter()
+                    .map(|a| crate::model::AgentStatus {
+                        name: a.name.clone(),
+                        backend: a.backend.to_string(),
+                        capabilities: a.capabilities.clone(),
+                        installed: a.installed(path.as_deref()),
+                        running: running.get(&a.name).copied().unwrap_or(0),
+                        max_concurrency: a.max_concurrency,
+                        circuit: self.circuits.state(&a.name, now).as_str().to_string(),
+                        class: a.class.clone(),
+                        model: a.model.clone(),
+                    })
+                    .collect();
+                Response::Agents { agents }
+            }
             Request::Progress { id, percent, step } => {
                 self.progress(&id, percent, step, now)?;
                 Response::Ok { message: None }
@@ -116,32 +139,13 @@ impl Actor {
 
     fn progress(&mut self, typed: &str, percent: Option<f64>, step: Option<String>, now: i64) -> Result<()> {
         let id = self.resolve(typed)?;
-        let live = self
-            .tasks
-            .get_mut(&id)
-            .filter(|l| l.rec.state == TaskState::Running)
-            .ok_or_else(|| Error::usage(format!("task {id} is not running")))?;
-        let percent = match percent {
-            Some(p) if !p.is_finite() || !(0.0..=100.0).contains(&p) => {
-                return Err(Error::usage(format!("progress {p} is not a percent from 0 to 100")));
-            }
-            p => p,
-        };
-        let rec = &mut live.rec;
-        let step_changed = step.is_some() && step != rec.step;
-        // Keep history readable: a row per new step or per ten points, not per tick.
-        let bucket = |p: Option<f64>| p.map(|p| (p / 10.0) as i64);
-        if step_changed || bucket(percent) != bucket(rec.progress) {
-            let data = serde_json::json!({"progress": percent, "step": step.as_ref().or(rec.step.as_ref())});
-            self.store.add_event(&id, now, "progress", Some(&data))?;
+        if !self.tasks.get(&id).is_some_and(|l| l.rec.state == TaskState::Running) {
+            return Err(Error::usage(format!("task {id} is not running")));
         }
-        if percent.is_some() {
-            rec.progress = percent;
+        if let Some(p) = percent.filter(|p| !p.is_finite() || !(0.0..=100.0).contains(p)) {
+            return Err(Error::usage(format!("progress {p} is not a percent from 0 to 100")));
         }
-        if step.is_some() {
-            rec.step = step;
-        }
-        self.dirty.insert(id);
+        self.set_progress(&id, percent, step, None, now);
         Ok(())
     }
 

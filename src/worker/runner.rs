@@ -18,8 +18,14 @@ pub struct Started {
     pub log_offset: u64,
 }
 
-/// Start the supervisor for `task`'s current attempt.
-pub fn spawn(paths: &Paths, task: &TaskRecord, env: &[(String, String)]) -> Result<Started> {
+/// Start the supervisor for `task`'s current attempt, running `argv`.
+pub fn spawn(
+    paths: &Paths,
+    task: &TaskRecord,
+    argv: &[String],
+    options: &supervise::Options,
+    env: &[(String, String)],
+) -> Result<Started> {
     let spec = &task.spec;
     let log_path = paths.task_log(&task.id);
     let mut log = std::fs::OpenOptions::new()
@@ -34,7 +40,7 @@ pub fn spawn(paths: &Paths, task: &TaskRecord, env: &[(String, String)]) -> Resu
         log.write_all(header.as_bytes())?;
         log_offset += header.len() as u64;
     }
-    if spec.command.is_empty() {
+    if argv.is_empty() {
         return Err(Error::usage("the task has no command to run"));
     }
     let exit_file = paths.exit_file(&task.id, task.attempt);
@@ -47,8 +53,9 @@ pub fn spawn(paths: &Paths, task: &TaskRecord, env: &[(String, String)]) -> Resu
         .arg(&task.id)
         .arg(task.attempt.to_string())
         .arg(&exit_file)
+        .args(options.to_args())
         .arg("--")
-        .args(&spec.command)
+        .args(argv)
         .current_dir(&spec.cwd)
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))

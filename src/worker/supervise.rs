@@ -24,6 +24,53 @@ pub struct ExitRecord {
     /// Set when the command could not be started at all.
     pub error: Option<String>,
     pub finished_at: i64,
+    /// With `--artifacts` in a git repository: the files the task changed.
+    #[serde(default)]
+    pub files: Option<Vec<String>>,
+    /// With `--worktree`: where the task ran.
+    #[serde(default)]
+    pub worktree: Option<String>,
+}
+
+/// Supervisor options, between the exit file and `--`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Options {
+    /// Record which files in the task's git repository it changed.
+    pub artifacts: bool,
+    /// Run in a new git worktree: (path, branch).
+    pub worktree: Option<(String, String)>,
+}
+
+impl Options {
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if self.artifacts {
+            args.push("--artifacts".to_string());
+        }
+        if let Some((path, branch)) = &self.worktree {
+            args.extend(["--worktree".to_string(), path.clone(), branch.clone()]);
+        }
+        args
+    }
+
+    fn parse(args: &[OsString]) -> Option<(Options, usize)> {
+        let mut options = Options::default();
+        let mut i = 0;
+        loop {
+            match args.get(i)?.to_str()? {
+                "--" => return Some((options, i + 1)),
+                "--artifacts" => options.artifacts = true,
+                "--worktree" => {
+                    let path = args.get(i + 1)?.to_str()?.to_string();
+                    let branch = args.get(i + 2)?.to_str()?.to_string();
+                    options.worktree = Some((path, branch));
+                    i += 2;
+                }
+                _ => return None,
+            }
+            i += 1;
+        }
+    }
 }
 
 impl ExitRecord {
@@ -35,14 +82,16 @@ impl ExitRecord {
 
 extern "C" fn ignore_signal(_: libc::c_int) {}
 
-/// Entry point; `args` is the whole argv: `[exe, __supervise, id, attempt, exit_file, --, command...]`.
+/// Entry point; `args` is the whole argv:
+/// `[exe, __supervise, id, attempt, exit_file, OPTIONS..., --, command...]`.
 pub fn main(args: &[OsString]) -> i32 {
-    let (Some(exit_file), Some(dash)) = (args.get(4), args.get(5)) else {
+    let parsed = args.get(4).zip(args.get(5..).and_then(Options::parse));
+    let Some((exit_file, (options, rest))) = parsed else {
         eprintln!("smart-agents: {ARG} is internal to the worker");
         return 2;
     };
-    let command = &args[6.min(args.len())..];
-    if dash != "--" || command.is_empty() {
+    let command = &args[5 + rest..];
+    if command.is_empty() {
         eprintln!("smart-agents: {ARG} is internal to the worker");
         return 2;
     }
@@ -57,29 +106,7 @@ pub fn main(args: &[OsString]) -> i32 {
             libc::sigaction(sig, &action, std::ptr::null_mut());
         }
     }
-    let program = &command[0];
-    let record = match Command::new(program).args(&command[1..]).spawn() {
-        Err(e) => ExitRecord {
-            code: None,
-            signal: None,
-            error: Some(spawn_error(&program.to_string_lossy(), &e)),
-            finished_at: crate::store::now_ms(),
-        },
-        Ok(mut child) => match child.wait() {
-            Ok(status) => ExitRecord {
-                code: status.code(),
-                signal: status.signal(),
-                error: None,
-                finished_at: crate::store::now_ms(),
-            },
-            Err(e) => ExitRecord {
-                code: None,
-                signal: None,
-                error: Some(format!("lost track of the command: {e}")),
-                finished_at: crate::store::now_ms(),
-            },
-        },
-    };
+    let record = run(command, &options);
     if let Some(error) = &record.error {
         // Into the task's log too, so `logs` shows why nothing ran.
         eprintln!("smart-agents: {error}");
@@ -91,6 +118,47 @@ pub fn main(args: &[OsString]) -> i32 {
             1
         }
     }
+}
+
+fn failed(error: String) -> ExitRecord {
+    ExitRecord {
+        code: None,
+        signal: None,
+        error: Some(error),
+        finished_at: crate::store::now_ms(),
+        files: None,
+        worktree: None,
+    }
+}
+
+fn run(command: &[OsString], options: &Options) -> ExitRecord {
+    let mut cwd = std::env::current_dir().unwrap_or_default();
+    if let Some((path, branch)) = &options.worktree {
+        if let Err(e) = super::git::add_worktree(&cwd, Path::new(path), branch) {
+            return failed(e);
+        }
+        cwd = path.into();
+    }
+    let repo = if options.artifacts { super::git::repo_root(&cwd) } else { None };
+    let before = repo.as_deref().and_then(super::git::snapshot);
+    let program = &command[0];
+    let mut record = match Command::new(program).args(&command[1..]).current_dir(&cwd).spawn() {
+        Err(e) => failed(spawn_error(&program.to_string_lossy(), &e)),
+        Ok(mut child) => match child.wait() {
+            Ok(status) => {
+                ExitRecord { code: status.code(), signal: status.signal(), ..failed(String::new()) }
+            }
+            Err(e) => failed(format!("lost track of the command: {e}")),
+        },
+    };
+    if record.error.as_deref() == Some("") {
+        record.error = None;
+    }
+    if let (Some(repo), Some(before)) = (&repo, &before) {
+        record.files = super::git::snapshot(repo).map(|after| super::git::changed(repo, before, &after));
+    }
+    record.worktree = options.worktree.as_ref().map(|(path, _)| path.clone());
+    record
 }
 
 pub fn spawn_error(program: &str, e: &std::io::Error) -> String {

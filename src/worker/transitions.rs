@@ -13,10 +13,13 @@ use std::sync::Arc;
 
 /// Output kept in the database per task: the tail, where errors and summaries are.
 const OUTPUT_CAP: u64 = 64 * 1024;
+/// At most this long between starting a supervisor and recording its pid.
+const PID_FLUSH_MS: i64 = 50;
 
 impl Actor {
     pub(super) fn submit(&mut self, mut spec: TaskSpec, now: i64) -> Result<String> {
         validate(&spec)?;
+        self.route(&mut spec, now)?;
         let mut after = Vec::with_capacity(spec.after.len());
         for typed in &spec.after {
             after.push(self.resolve(typed)?);
@@ -84,8 +87,17 @@ impl Actor {
                     continue;
                 }
             };
+            let launch = match self.tasks.get(&id).map(|live| self.launch(&live.rec)) {
+                Some(Ok(launch)) => launch,
+                Some(Err(e)) => {
+                    self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now);
+                    self.flush_soon = true;
+                    continue;
+                }
+                None => continue,
+            };
             let Some(live) = self.tasks.get_mut(&id) else { continue };
-            match runner::spawn(&self.paths, &live.rec, &env) {
+            match runner::spawn(&self.paths, &live.rec, &launch.argv, &launch.options, &env) {
                 Ok(started) => {
                     live.rec.pid = Some(started.pid);
                     live.rec.pid_start = started.pid_start;
@@ -95,10 +107,15 @@ impl Actor {
                         let at = live.rec.started_at.unwrap_or(now) + timeout as i64;
                         self.add_timer(at, Timer::Timeout { id: id.clone(), attempt });
                     }
+                    if let Some((backend, side)) = launch.stream {
+                        self.follow_stream(&id, backend, side, started.log_offset);
+                    }
                     self.watch(&id, attempt, started.pid);
-                    // The pid is written with the task's next change, not in a commit of its
-                    // own: a worker that dies before then finds the supervisor by its command
-                    // line (see adopt.rs), so this costs no extra fsync per start.
+                    // The pid rides on the next commit, which under load comes within
+                    // milliseconds anyway; when idle a short timer forces it. A worker that
+                    // dies inside that window finds the supervisor by its command line.
+                    self.dirty.insert(id);
+                    self.add_timer(now + PID_FLUSH_MS, Timer::Wake);
                 }
                 Err(e) => {
                     self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now);
@@ -147,8 +164,44 @@ impl Actor {
         let record = ExitRecord::read(&exit_file);
         self.cleanup.push(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
-        let (state, reason) = outcome(record.as_ref(), live.kill.map(|k| k.reason));
+        let kill = live.kill.map(|k| k.reason);
+        let (mut state, mut reason) = outcome(record.as_ref(), kill);
         let code = record.as_ref().and_then(|r| r.code);
+        if let Some(r) = &record
+            && let Some(live) = self.tasks.get_mut(id)
+        {
+            if let Some(files) = &r.files {
+                live.rec.artifacts.changes = files.len() as u32;
+                live.rec.artifacts.files = files.clone();
+            }
+            live.rec.artifacts.worktree = r.worktree.clone();
+        }
+        if let Some(run) = self.unfollow_stream(id) {
+            let (events, verdict) = run.finish(code, record.as_ref().and_then(|r| r.signal));
+            self.apply_agent_events(id, events, now);
+            // The stream's verdict decides, unless we ended it or it never started.
+            if kill.is_none() && record.as_ref().is_some_and(|r| r.error.is_none()) {
+                state = if verdict.success { TaskState::Completed } else { TaskState::Failed };
+                reason = verdict.reason.clone();
+            }
+            if let Some(live) = self.tasks.get_mut(id) {
+                let rec = &mut live.rec;
+                rec.output = Some(verdict.output);
+                rec.metrics.tokens_used = verdict.tokens_used.or(rec.metrics.tokens_used);
+                rec.metrics.cost_usd = verdict.cost_usd.or(rec.metrics.cost_usd);
+                rec.metrics.agents_involved = verdict.agents_involved.max(rec.metrics.agents_involved);
+                rec.session_id = verdict.session_id.or(rec.session_id.take());
+            }
+            // Only the agent's own failures count against its circuit.
+            if kill.is_none() {
+                let agent = self.tasks.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
+                if let Some(changed) = self.circuits.on_result(&agent, state == TaskState::Completed, now) {
+                    let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
+                    let _ = self.store.add_event(&format!("agent:{agent}"), now, "circuit", Some(&data));
+                }
+            }
+        }
+        let Some(live) = self.tasks.get(id) else { return };
         if state == TaskState::Failed && live.kill.is_none() && attempt <= live.rec.spec.retries {
             self.retry_later(id, reason.unwrap_or_default(), code, now);
         } else {
@@ -175,6 +228,8 @@ impl Actor {
         rec.eta_seconds = None;
         if let Some(started) = rec.started_at {
             rec.metrics.duration_ms = Some((at - started).max(0) as u64);
+        }
+        if rec.started_at.is_some() && rec.output.is_none() {
             rec.output = Some(runner::output_tail(&self.paths, id, rec.log_offset.unwrap_or(0), OUTPUT_CAP));
         }
         if state == TaskState::Completed && rec.progress.is_some() {
@@ -290,6 +345,39 @@ fn reset_for_attempt(rec: &mut TaskRecord) {
     rec.todos.clear();
 }
 
+impl Actor {
+    /// New progress from the task itself or its agent's stream. History keeps a row per new
+    /// step or per ten points, not one per tick.
+    pub(super) fn set_progress(
+        &mut self,
+        id: &str,
+        percent: Option<f64>,
+        step: Option<String>,
+        todos: Option<Vec<crate::model::Todo>>,
+        now: i64,
+    ) {
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        let rec = &mut live.rec;
+        let step_changed = step.is_some() && step != rec.step;
+        let bucket = |p: Option<f64>| p.map(|p| (p / 10.0) as i64);
+        if step_changed || (percent.is_some() && bucket(percent) != bucket(rec.progress)) {
+            let data =
+                json!({"progress": percent.or(rec.progress), "step": step.as_ref().or(rec.step.as_ref())});
+            let _ = self.store.add_event(id, now, "progress", Some(&data));
+        }
+        if percent.is_some() {
+            rec.progress = percent;
+        }
+        if step.is_some() {
+            rec.step = step;
+        }
+        if let Some(todos) = todos {
+            rec.todos = todos;
+        }
+        self.dirty.insert(id.to_string());
+    }
+}
+
 /// 2 s, 4 s, 8 s … ±10 %, capped at five minutes.
 pub(super) fn backoff_ms(attempt: u32, jitter: u64) -> i64 {
     let base = 2_000i64.saturating_mul(1i64 << attempt.saturating_sub(1).min(20)).min(300_000);
@@ -334,14 +422,8 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
             return Err(Error::usage(format!("the {what} is {len} bytes, over the 1 MiB limit")));
         }
     }
-    if spec.agent != "shell" {
-        return Err(Error::usage(format!(
-            "agent '{}' is not available yet: only the built-in 'shell' agent runs commands (use `-- COMMAND ARGS`)",
-            spec.agent
-        )));
-    }
-    if spec.command.is_empty() {
-        return Err(Error::usage("nothing to run: give a command after `--`"));
+    if spec.command.is_empty() && spec.prompt.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        return Err(Error::usage("nothing to run: give a prompt, or a command after `--`"));
     }
     if !std::path::Path::new(&spec.cwd).is_dir() {
         return Err(Error::usage(format!("working folder {} does not exist", spec.cwd)));
@@ -376,6 +458,8 @@ mod tests {
             signal,
             error: error.map(String::from),
             finished_at: 0,
+            files: None,
+            worktree: None,
         };
         assert_eq!(outcome(Some(&rec(Some(0), None, None)), None).0, TaskState::Completed);
         assert_eq!(

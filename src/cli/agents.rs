@@ -1,0 +1,91 @@
+//! `agents`: who can take work, how busy each is, and whether its circuit is open.
+
+use super::render::{self, print_json, truncate};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::model::AgentStatus;
+use crate::paths::Paths;
+use crate::protocol::{Request, Response};
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// One agent in full
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let mut client = Client::connect(paths).await?;
+    let path = std::env::var("PATH").ok();
+    let Response::Agents { agents } = client.request(Request::Agents { path }).await? else {
+        return Err(Error::internal("unexpected answer to agents"));
+    };
+    match args.action {
+        Some(Action::Show { name, json }) => {
+            let agent = agents
+                .into_iter()
+                .find(|a| a.name == name)
+                .ok_or_else(|| Error::not_found(format!("no agent named '{name}'")))?;
+            if json || args.json {
+                print_json(&agent)?;
+            } else {
+                show(&agent)?;
+            }
+        }
+        None if args.json => print_json(&agents)?,
+        None => table(&agents)?,
+    }
+    Ok(0)
+}
+
+fn table(agents: &[AgentStatus]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<12} {:<8} {:<10} {:>7} {:<9}  CAPABILITIES",
+        "NAME", "BACKEND", "INSTALLED", "RUNNING", "CIRCUIT"
+    )?;
+    for a in agents {
+        let installed = if a.installed { render::paint("yes", "32") } else { render::paint("no ", "2") };
+        let cap = if a.max_concurrency == u32::MAX { "-".to_string() } else { a.max_concurrency.to_string() };
+        writeln!(
+            out,
+            "{:<12} {:<8} {installed:<10} {:>7} {:<9}  {}",
+            truncate(&a.name, 12),
+            a.backend,
+            format!("{}/{cap}", a.running),
+            a.circuit,
+            a.capabilities.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn show(a: &AgentStatus) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} ({} backend)", a.name, a.backend)?;
+    writeln!(out, "  installed     {}", if a.installed { "yes" } else { "no: its CLI is not on PATH" })?;
+    writeln!(out, "  capabilities  {}", a.capabilities.join(", "))?;
+    writeln!(out, "  running       {} of {}", a.running, a.max_concurrency)?;
+    writeln!(out, "  circuit       {}", a.circuit)?;
+    if let Some(class) = &a.class {
+        writeln!(out, "  class         {class}")?;
+    }
+    if let Some(model) = &a.model {
+        writeln!(out, "  model         {model}")?;
+    }
+    Ok(())
+}

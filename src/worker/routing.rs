@@ -1,0 +1,272 @@
+//! Which agent runs a task, and how it is launched: routing at submit (named agent, default
+//! agent, or by capability), availability at admission (circuit, the agent's own concurrency),
+//! and the argv, supervisor options and stream reader at start.
+
+use super::actor::Actor;
+use super::circuits::CircuitState;
+use super::supervise;
+use crate::agents::{AgentDef, AgentRequest, Backend, build_args};
+use crate::error::{Error, Result};
+use crate::model::{TaskSpec, TaskState};
+use crate::store::TaskRecord;
+use std::collections::HashMap;
+
+/// Everything needed to start one attempt.
+pub struct Launch {
+    pub argv: Vec<String>,
+    pub options: supervise::Options,
+    /// Agents with a stream format: the backend and aider's analytics log.
+    pub stream: Option<(Backend, Option<std::path::PathBuf>)>,
+}
+
+fn path_of(spec: &TaskSpec) -> Option<&str> {
+    spec.env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str())
+}
+
+impl Actor {
+    /// Running tasks per agent.
+    pub(super) fn running_per_agent(&self) -> HashMap<String, u32> {
+        let mut counts = HashMap::new();
+        for live in self.tasks.values().filter(|l| l.rec.state == TaskState::Running) {
+            *counts.entry(live.rec.agent.clone()).or_default() += 1;
+        }
+        counts
+    }
+
+    /// Settle `spec.agent` (and its defaults) for a new task.
+    pub(super) fn route(&self, spec: &mut TaskSpec, now: i64) -> Result<()> {
+        if let Some(of) = spec.resume_of.clone() {
+            let of = self.resolve(&of)?;
+            let original =
+                self.store.task(&of)?.ok_or_else(|| Error::not_found(format!("no task with id '{of}'")))?;
+            if original.session_id.is_none() {
+                return Err(Error::usage(format!("task {of} has no agent session to resume")));
+            }
+            spec.agent = original.agent.clone();
+            spec.resume_of = Some(of);
+        }
+        if !spec.command.is_empty() {
+            if !spec.agent.is_empty() && spec.agent != "shell" {
+                return Err(Error::usage(format!(
+                    "agent '{}' takes a prompt, not a command: drop `-- COMMAND` or use --agent shell",
+                    spec.agent
+                )));
+            }
+            spec.agent = "shell".into();
+            return Ok(());
+        }
+        if spec.prompt.as_deref().is_none_or(|p| p.trim().is_empty()) {
+            return Err(Error::usage("nothing to run: give a prompt, or a command after `--`"));
+        }
+        let path = path_of(spec).map(str::to_string);
+        let def = match (&spec.capability, spec.agent.as_str()) {
+            (Some(_), agent) if !agent.is_empty() => {
+                return Err(Error::usage("give --agent or --capability, not both"));
+            }
+            (Some(cap), _) => self.pick_for_capability(cap, path.as_deref(), now)?,
+            (None, "") => self.registry.pick_default(path.as_deref())?,
+            (None, name) => self.registry.get(name).ok_or_else(|| {
+                Error::usage(format!("unknown agent '{name}' (known: {})", self.registry.names()))
+            })?,
+        };
+        if def.backend == Backend::Command && def.command.is_empty() {
+            return Err(Error::usage("the shell agent runs a command: give it after `--`"));
+        }
+        if !def.installed(path.as_deref()) {
+            return Err(Error::usage(format!(
+                "agent {}: its CLI `{}` is not on PATH; install it or pick another agent (`smart-agents agents`)",
+                def.name,
+                def.program().unwrap_or("?")
+            )));
+        }
+        spec.agent = def.name.clone();
+        if spec.class.is_none() {
+            spec.class = def.class.clone();
+        }
+        if spec.mem_bytes.is_none() {
+            spec.mem_bytes = def.mem_bytes;
+        }
+        Ok(())
+    }
+
+    /// The installed, healthy, least loaded agent with `capability`.
+    pub(super) fn pick_for_capability(
+        &self,
+        capability: &str,
+        path: Option<&str>,
+        now: i64,
+    ) -> Result<&AgentDef> {
+        let with: Vec<&AgentDef> =
+            self.registry.agents.iter().filter(|a| a.capabilities.iter().any(|c| c == capability)).collect();
+        if with.is_empty() {
+            return Err(Error::usage(format!("no agent has the capability '{capability}'")));
+        }
+        let running = self.running_per_agent();
+        let load =
+            |a: &AgentDef| running.get(&a.name).copied().unwrap_or(0) as f64 / a.max_concurrency as f64;
+        with.iter()
+            .copied()
+            .filter(|a| a.installed(path) && self.circuits.state(&a.name, now) != CircuitState::Open)
+            .min_by(|a, b| load(a).total_cmp(&load(b)))
+            .or_else(|| with.iter().copied().find(|a| a.installed(path)))
+            .ok_or_else(|| {
+                let names: Vec<&str> = with.iter().map(|a| a.name.as_str()).collect();
+                Error::usage(format!(
+                    "no installed agent has the capability '{capability}' (agents with it: {})",
+                    names.join(", ")
+                ))
+            })
+    }
+
+    /// Why `rec`'s agent cannot take it now. A capability-routed task whose agent is resting
+    /// moves to another agent with that capability instead of waiting.
+    pub(super) fn agent_wait(
+        &mut self,
+        id: &str,
+        running: &HashMap<String, u32>,
+        now: i64,
+    ) -> Option<String> {
+        let live = self.tasks.get(id)?;
+        let (agent, capability) = (live.rec.agent.clone(), live.rec.spec.capability.clone());
+        let def = self.registry.get(&agent)?;
+        let busy = |def: &AgentDef| running.get(&def.name).copied().unwrap_or(0) >= def.max_concurrency;
+        let blocked = self.circuits.blocked(&agent, now).or_else(|| {
+            busy(def).then(|| format!("agent {agent} busy ({}/{})", def.max_concurrency, def.max_concurrency))
+        })?;
+        if let Some(cap) = capability {
+            let path = path_of(&live.rec.spec).map(str::to_string);
+            let other = self
+                .registry
+                .agents
+                .iter()
+                .filter(|a| a.name != agent && a.capabilities.contains(&cap) && a.installed(path.as_deref()))
+                .find(|a| self.circuits.blocked(&a.name, now).is_none() && !busy(a))
+                .map(|a| a.name.clone());
+            if let (Some(other), Some(live)) = (other, self.tasks.get_mut(id)) {
+                let _ = self.store.add_event(
+                    id,
+                    now,
+                    "rerouted",
+                    Some(&serde_json::json!({"from": agent, "to": other})),
+                );
+                live.rec.agent = other;
+                self.dirty.insert(id.to_string());
+                return None;
+            }
+        }
+        Some(blocked)
+    }
+
+    /// argv, supervisor options and stream reader for the current attempt of `rec`.
+    pub(super) fn launch(&self, rec: &TaskRecord) -> Result<Launch> {
+        let spec = &rec.spec;
+        let mut options = supervise::Options { artifacts: true, worktree: None };
+        if spec.worktree {
+            let path = self.paths.worktrees_dir.join(&rec.id);
+            crate::paths::ensure_private_dir(&self.paths.worktrees_dir)?;
+            let branch = format!("smart-agents/{}", rec.id);
+            options.worktree = Some((path.display().to_string(), branch));
+        }
+        if rec.agent == "shell" || spec.prompt.is_none() {
+            return Ok(Launch { argv: spec.command.clone(), options, stream: None });
+        }
+        let def = self.registry.get(&rec.agent).ok_or_else(|| {
+            Error::usage(format!(
+                "agent '{}' is no longer configured (known: {})",
+                rec.agent,
+                self.registry.names()
+            ))
+        })?;
+        let prompt = spec.prompt.as_deref().unwrap_or_default();
+        if def.backend == Backend::Command {
+            let cwd = options.worktree.as_ref().map_or(spec.cwd.as_str(), |(p, _)| p.as_str());
+            let fill = |a: &String| {
+                a.replace("{prompt}", prompt).replace("{cwd}", cwd).replace("{task_id}", &rec.id)
+            };
+            let argv = def.command.iter().chain(&def.args).map(fill).collect();
+            return Ok(Launch { argv, options, stream: None });
+        }
+        let session = match &spec.resume_of {
+            Some(of) => self.store.task(of)?.and_then(|t| t.session_id),
+            None => None,
+        };
+        let analytics = self.paths.analytics_log(&rec.id, rec.attempt);
+        let request = AgentRequest {
+            prompt,
+            model: def.model.as_deref(),
+            system_prompt: def.system_prompt.as_deref(),
+            extra_args: &def.args,
+            resume: session.as_deref(),
+            analytics_log: Some(&analytics),
+        };
+        let args = build_args(def.backend, &request).map_err(|e| Error::usage(e.to_string()))?;
+        let program = def.program().unwrap_or(def.backend.as_str()).to_string();
+        let side = def.backend.needs_analytics_log().then_some(analytics);
+        Ok(Launch {
+            argv: std::iter::once(program).chain(args).collect(),
+            options,
+            stream: Some((def.backend, side)),
+        })
+    }
+}
+
+impl Actor {
+    /// Start reading `id`'s stream from `offset` of its log.
+    pub(super) fn follow_stream(
+        &mut self,
+        id: &str,
+        backend: Backend,
+        side: Option<std::path::PathBuf>,
+        offset: u64,
+    ) {
+        let log = self.paths.task_log(id);
+        let mut names = vec![format!("{id}.log")];
+        if let Some(side) = &side {
+            names.extend(side.file_name().and_then(|n| n.to_str()).map(str::to_string));
+        }
+        if let Ok(mut interest) = self.interest.lock() {
+            interest.extend(names);
+        }
+        self.agent_runs.insert(id.to_string(), super::agent_run::AgentRun::new(backend, log, offset, side));
+    }
+
+    pub(super) fn unfollow_stream(&mut self, id: &str) -> Option<super::agent_run::AgentRun> {
+        if let Ok(mut interest) = self.interest.lock() {
+            interest.retain(|name| !name.starts_with(id));
+        }
+        self.agent_runs.remove(id)
+    }
+
+    /// The log of a streaming agent grew.
+    pub(super) fn on_output(&mut self, file: &str, now: i64) {
+        let id: String = file.chars().take_while(|c| *c != '.' && *c != '-').collect();
+        let Some(run) = self.agent_runs.get_mut(&id) else { return };
+        let events = run.poll();
+        self.apply_agent_events(&id, events, now);
+    }
+
+    pub(super) fn apply_agent_events(&mut self, id: &str, events: Vec<crate::agents::AgentEvent>, now: i64) {
+        use crate::agents::AgentEvent;
+        for event in events {
+            match event {
+                AgentEvent::Progress { percent, step, todos } => {
+                    self.set_progress(id, percent, step, todos, now);
+                }
+                other => {
+                    let Some(live) = self.tasks.get_mut(id) else { return };
+                    let rec = &mut live.rec;
+                    match other {
+                        AgentEvent::Started { session_id } => rec.session_id = Some(session_id),
+                        AgentEvent::Usage { tokens_used, cost_usd } => {
+                            rec.metrics.tokens_used = Some(tokens_used);
+                            rec.metrics.cost_usd = cost_usd.or(rec.metrics.cost_usd);
+                        }
+                        AgentEvent::Subagent => rec.metrics.agents_involved += 1,
+                        AgentEvent::Text { .. } | AgentEvent::Progress { .. } => continue,
+                    }
+                    self.dirty.insert(id.to_string());
+                }
+            }
+        }
+    }
+}
