@@ -167,7 +167,8 @@ fn execute_without_a_command_is_refused() {
 
 #[test]
 fn a_bad_config_names_the_file_and_line() {
-    let home = Home::with_config("[limits]\nmax_concurrent_tasks = 2\nbogus_key = 1\n");
+    let home = Home::new();
+    home.write_config("[limits]\nmax_concurrent_tasks = 2\nbogus_key = 1\n");
     let config = home.path().join("config.toml");
     let place = format!("{}:3", config.display());
     for args in [&["execute", "--async", "--", "true"][..], &["worker", "start"], &["pause"]] {

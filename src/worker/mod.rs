@@ -49,8 +49,14 @@ pub fn run(paths: &Paths) -> Result<bool> {
     let (hub, _) = tokio::sync::broadcast::channel(1024);
     let actor =
         actor::Actor::new(paths.clone(), config, store, hub.clone(), rt.handle().clone(), tx.clone())?;
-    output_watch::spawn(rt.handle(), &paths.logs_dir, tx.clone(), actor.interest.clone())
-        .context("watching the logs folder")?;
+    // Without inotify (out of instances) agents still run and get their verdict at exit; only
+    // live progress from their streams is missing.
+    if let Err(e) = output_watch::spawn(rt.handle(), &paths.logs_dir, tx.clone(), actor.interest.clone()) {
+        eprintln!(
+            "smart-agents worker: cannot watch {} ({e}): no live agent progress",
+            paths.logs_dir.display()
+        );
+    }
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
     let core = std::thread::Builder::new()
         .name("smart-agents-core".into())

@@ -13,6 +13,9 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
 /// How long any single command may take before the test gives up on it.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Limits with the resource gates off.
+pub const UNGATED: &str = "[limits]\ncpu_threshold = 100\nmemory_threshold = 100\n";
+
 pub struct Home {
     dir: tempfile::TempDir,
     root: PathBuf,
@@ -23,7 +26,11 @@ impl Home {
         // Short path: Unix socket paths are limited to 108 bytes.
         let dir = tempfile::Builder::new().prefix("sa").tempdir_in("/tmp").expect("temp home");
         let root = dir.path().to_path_buf();
-        Home { dir, root }
+        let home = Home { dir, root };
+        // Tests run in parallel on a small machine: the CPU and memory gates would make them
+        // wait on each other. The gate tests set their own thresholds.
+        home.write_config(UNGATED);
+        home
     }
 
     /// A home folder that does not exist yet, so the program creates it.
@@ -33,10 +40,17 @@ impl Home {
         Home { dir, root }
     }
 
-    /// A home whose config.toml holds `config`.
+    /// A home whose config.toml holds `config`, with the resource gates off unless it sets
+    /// them (see `UNGATED`). Use `write_config` for the exact text.
     pub fn with_config(config: &str) -> Home {
         let home = Home::new();
-        home.write_config(config);
+        let gated = config.contains("cpu_threshold") || config.contains("memory_threshold");
+        let text = match (gated, config.contains("[limits]\n")) {
+            (true, _) => config.to_string(),
+            (false, true) => config.replacen("[limits]\n", UNGATED, 1),
+            (false, false) => format!("{UNGATED}{config}"),
+        };
+        home.write_config(&text);
         home
     }
 
@@ -51,6 +65,13 @@ impl Home {
     /// The temporary folder that holds the home (the home itself unless `uncreated`).
     pub fn temp_dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The end of the worker's log, for failure messages.
+    pub fn worker_log_tail(&self) -> String {
+        let log = std::fs::read_to_string(self.path().join("worker.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(10)..].join("\n")
     }
 
     pub fn socket(&self) -> PathBuf {
@@ -80,7 +101,13 @@ impl Home {
     /// Run, insist on exit 0, return stdout.
     pub fn run_ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "`smart-agents {}` failed: {}", args.join(" "), describe(&out));
+        assert!(
+            out.status.success(),
+            "`smart-agents {}` failed: {}\nworker log:\n{}",
+            args.join(" "),
+            describe(&out),
+            self.worker_log_tail()
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
