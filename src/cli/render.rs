@@ -45,7 +45,7 @@ pub fn headline(t: &TaskView) -> String {
         TaskState::Pending => parts.extend(t.waiting_reason.clone()),
         _ => {
             parts.extend(t.reason.clone());
-            if let Some(code) = t.exit_code.filter(|_| t.reason.is_none()) {
+            if let Some(code) = t.exit_code.filter(|c| *c != 0 && t.reason.is_none()) {
                 parts.push(format!("exit {code}"));
             }
         }

@@ -65,7 +65,7 @@ pub fn print_result(rec: &TaskRecord, json: bool) -> Result<()> {
     if let Some(reason) = &result.reason {
         facts.push(reason.clone());
     }
-    if let Some(code) = result.exit_code {
+    if let Some(code) = result.exit_code.filter(|c| *c != 0 && result.reason.is_none()) {
         facts.push(format!("exit {code}"));
     }
     if let Some(ms) = result.metrics.duration_ms {

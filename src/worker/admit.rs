@@ -169,12 +169,12 @@ impl Actor {
                 continue;
             }
             for dep in &live.rec.spec.after {
-                if self.tasks.contains_key(dep) {
-                    continue;
-                }
-                let state = match self.finished_deps.get(dep) {
-                    Some(state) => Some(*state),
-                    None => self.store.task(dep).ok().flatten().map(|t| t.state),
+                // A dependency that finished this round is still in memory until the commit.
+                let state = match (self.tasks.get(dep), self.finished_deps.get(dep)) {
+                    (Some(d), _) if !d.rec.state.is_finished() => continue,
+                    (Some(d), _) => Some(d.rec.state),
+                    (None, Some(state)) => Some(*state),
+                    (None, None) => self.store.task(dep).ok().flatten().map(|t| t.state),
                 };
                 if let Some(state) = state {
                     self.finished_deps.insert(dep.clone(), state);
