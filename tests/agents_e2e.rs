@@ -7,6 +7,8 @@ mod common;
 
 #[path = "agents_e2e/artifacts.rs"]
 mod artifacts;
+#[path = "agents_e2e/lifecycle.rs"]
+mod lifecycle;
 #[path = "agents_e2e/routing.rs"]
 mod routing;
 #[path = "agents_e2e/verdicts.rs"]
@@ -16,9 +18,6 @@ use common::{Home, describe};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// No CPU or memory gate: a loaded test machine must not hold tasks back.
-pub const LIMITS: &str = "[limits]\ncpu_threshold = 100\nmemory_threshold = 100\n";
 
 pub const CLAUDE_SESSION: &str = "8c1f0c3e-5d6a-4d1e-9a55-2f7b6a0e1c11";
 
@@ -57,9 +56,9 @@ pub fn system_path_without_agents() -> String {
         .join(":")
 }
 
-/// A home whose config has no resource gates, plus `extra`.
+/// A home with `extra` in its config and, as in every test home, no CPU or memory gate.
 pub fn home_with(extra: &str) -> Home {
-    Home::with_config(&format!("{LIMITS}{extra}"))
+    Home::with_config(extra)
 }
 
 /// `execute ARGS --async` with the stand-ins on PATH and `env` set; returns the id.
