@@ -46,12 +46,21 @@ pub struct Args {
     /// Expected memory of the task (512M, 2G), counted against the memory gate as it starts
     #[arg(long, value_parser = parse_size)]
     pub mem: Option<u64>,
+    /// Desktop notifications for this task: silent, completion, milestone or verbose
+    /// (default: `[notifications] strategy` in config.toml)
+    #[arg(long, value_name = "STRATEGY", value_parser = parse_strategy)]
+    pub notify: Option<String>,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
     /// The command to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+/// Checked here so a typo fails before anything is queued.
+fn parse_strategy(text: &str) -> Result<String, String> {
+    text.parse::<crate::notify::Strategy>().map(|s| s.as_str().to_string())
 }
 
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
@@ -130,6 +139,7 @@ impl Args {
             after: self.after,
             not_before_ms,
             mem_bytes: self.mem,
+            notify: self.notify,
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.
