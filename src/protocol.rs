@@ -46,6 +46,8 @@ pub enum Request {
         percent: Option<f64>,
         step: Option<String>,
     },
+    /// Task endings not yet seen by `notices` (then marked seen).
+    Notices,
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.
@@ -53,14 +55,38 @@ pub enum Request {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Response {
-    Hello { protocol: u32, version: String, pid: u32 },
-    Submitted { id: String },
-    Cancelled { outcomes: Vec<CancelOutcome> },
-    Ok { message: Option<String> },
-    WorkerStatus { status: WorkerStatus },
-    Snapshot { tasks: Vec<TaskView>, paused: bool },
-    Event { event: Event },
-    Error { kind: ErrorKind, message: String },
+    Hello {
+        protocol: u32,
+        version: String,
+        pid: u32,
+    },
+    Submitted {
+        id: String,
+    },
+    Cancelled {
+        outcomes: Vec<CancelOutcome>,
+    },
+    Ok {
+        message: Option<String>,
+    },
+    WorkerStatus {
+        status: WorkerStatus,
+    },
+    Snapshot {
+        tasks: Vec<TaskView>,
+        paused: bool,
+    },
+    Event {
+        event: Event,
+    },
+    /// Finished tasks, oldest ending first.
+    Notices {
+        tasks: Vec<TaskView>,
+    },
+    Error {
+        kind: ErrorKind,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
