@@ -16,6 +16,32 @@ pub struct Config {
     /// Agent profiles, and overrides of the built-ins: `[agents.reviewer]`.
     pub agents: BTreeMap<String, AgentProfile>,
     pub circuit: Circuit,
+    pub notifications: Notifications,
+}
+
+/// `[notifications]`: desktop notifications sent by the worker.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Notifications {
+    /// silent | completion | milestone | verbose; `execute --notify` overrides it per task.
+    pub strategy: String,
+    /// Verbose: percent points a task must move before it is news again.
+    pub min_progress_delta: f64,
+    /// At most one progress notification per task this often (endings are never held back).
+    pub throttle_ms: u64,
+}
+
+impl Default for Notifications {
+    fn default() -> Self {
+        Notifications { strategy: "completion".into(), min_progress_delta: 5.0, throttle_ms: 3000 }
+    }
+}
+
+impl Notifications {
+    /// The configured strategy; validated at load, so a bad name cannot reach here from a file.
+    pub fn default_strategy(&self) -> crate::notify::Strategy {
+        self.strategy.parse().unwrap_or_default()
+    }
 }
 
 /// `[agents.NAME]` in config.toml.
@@ -129,6 +155,13 @@ impl Config {
         if self.circuit.failures == 0 {
             return Err(bad("circuit.failures must be at least 1"));
         }
+        let n = &self.notifications;
+        n.strategy
+            .parse::<crate::notify::Strategy>()
+            .map_err(|e| bad(&format!("notifications.strategy: {e}")))?;
+        if !(0.0..=100.0).contains(&n.min_progress_delta) || n.min_progress_delta.is_nan() {
+            return Err(bad("notifications.min_progress_delta must be from 0 to 100"));
+        }
         // Profiles are checked by building the registry once.
         crate::agents::Registry::new(self).map_err(|e| e.context(path.display()))?;
         Ok(())
@@ -174,5 +207,17 @@ mod tests {
     fn out_of_range_is_refused() {
         assert!(parse("[limits]\ncpu_threshold = 140\n").is_err());
         assert!(parse("[limits]\nmax_concurrent_tasks = 0\n").is_err());
+    }
+
+    #[test]
+    fn notifications_are_checked() {
+        let c = parse("[notifications]\nstrategy = \"verbose\"\nthrottle_ms = 250\n").unwrap();
+        assert_eq!(c.notifications.default_strategy(), crate::notify::Strategy::Verbose);
+        assert_eq!(c.notifications.throttle_ms, 250);
+        assert_eq!(parse("").unwrap().notifications.default_strategy(), crate::notify::Strategy::Completion);
+        let err = parse("[notifications]\nstrategy = \"loud\"\n").unwrap_err().to_string();
+        assert!(err.contains("loud") && err.contains("milestone"), "{err}");
+        assert!(parse("[notifications]\nmin_progress_delta = -1\n").is_err());
+        assert!(parse("[notifications]\nbogus = 1\n").is_err());
     }
 }

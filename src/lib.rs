@@ -8,6 +8,7 @@ pub mod duration;
 pub mod error;
 pub mod ids;
 pub mod model;
+pub mod notify;
 pub mod paths;
 pub mod protocol;
 pub mod scheduler;

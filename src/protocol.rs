@@ -50,6 +50,8 @@ pub enum Request {
         percent: Option<f64>,
         step: Option<String>,
     },
+    /// Task endings not yet seen by `notices` (then marked seen).
+    Notices,
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.
@@ -65,6 +67,7 @@ pub enum Response {
     Agents { agents: Vec<crate::model::AgentStatus> },
     Snapshot { tasks: Vec<TaskView>, paused: bool },
     Event { event: Event },
+    Notices { tasks: Vec<TaskView> },
     Error { kind: ErrorKind, message: String },
 }
 

@@ -52,12 +52,21 @@ pub struct Args {
     /// Run in a new git worktree on branch smart-agents/ID (kept after the task)
     #[arg(long)]
     pub worktree: bool,
+    /// Desktop notifications for this task: silent, completion, milestone or verbose
+    /// (default: `[notifications] strategy` in config.toml)
+    #[arg(long, value_name = "STRATEGY", value_parser = parse_strategy)]
+    pub notify: Option<String>,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
     /// The command to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+/// Checked here so a typo fails before anything is queued.
+fn parse_strategy(text: &str) -> Result<String, String> {
+    text.parse::<crate::notify::Strategy>().map(|s| s.as_str().to_string())
 }
 
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
@@ -142,6 +151,7 @@ impl Args {
             prompt,
             capability: self.capability,
             worktree: self.worktree,
+            notify: self.notify,
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.

@@ -1,5 +1,5 @@
 //! Following tasks live: one indicatif bar per task, fed by the worker's events (push, not
-//! polling). Used by `execute` (without --async), `wait` and `result --wait`.
+//! polling). Used by `follow`, `execute` (without --async), `wait` and `result --wait`.
 
 use super::render;
 use crate::client::Client;
@@ -128,6 +128,42 @@ pub async fn follow_and_report(paths: &Paths, client: Client, ids: Vec<String>, 
                 code = exit_code_for(view).max(code);
             }
             Ok(code)
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Task ids (or unique prefixes)
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Print the final states as JSON instead of a line per task
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `follow ID...`: bars until every task ended, a line each, then their status: the task's
+/// own exit code for one task, 0 only if all completed for several.
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let store = crate::store::Store::open_for_reading(&paths.database)?;
+    let ids =
+        args.ids.iter().map(|t| crate::store::resolve_id(store.as_ref(), t)).collect::<Result<Vec<_>>>()?;
+    let client = Client::connect(paths).await?;
+    match follow(client, ids.clone(), !args.json, None).await? {
+        Ending::Detached => {
+            eprintln!("detached: {} keeps running", ids.join(", "));
+            Ok(exit::INTERRUPTED)
+        }
+        Ending::TimedOut(_) => Err(Error::new(crate::error::ErrorKind::NotFinished, "timed out")),
+        Ending::Done(views) => {
+            if args.json {
+                render::print_json(&views)?;
+            } else {
+                for view in &views {
+                    println!("{} {}", view.id, render::headline(view));
+                }
+            }
+            Ok(views.iter().map(exit_code_for).max().unwrap_or(0))
         }
     }
 }

@@ -6,6 +6,7 @@ mod cancel;
 pub mod execute;
 pub mod follow;
 mod logs;
+mod notices;
 mod progress;
 pub mod render;
 mod result;
@@ -47,6 +48,10 @@ pub enum Command {
     Logs(logs::Args),
     /// Block until tasks end; exit 0 only if all completed
     Wait(wait::Args),
+    /// Live progress bars for tasks until they all end; exits with their status
+    Follow(follow::Args),
+    /// Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook
+    Notices(notices::Args),
     /// Run a finished failed or cancelled task again as a new attempt
     Retry(admission::RetryArgs),
     /// Change a pending task's priority (1-10)
@@ -87,6 +92,8 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Cancel(args) => cancel::run(args, &paths).await,
         Command::Logs(args) => logs::run(args, &paths).await,
         Command::Wait(args) => wait::run(args, &paths).await,
+        Command::Follow(args) => follow::run(args, &paths).await,
+        Command::Notices(args) => notices::run(args, &paths).await,
         Command::Retry(args) => admission::retry(args, &paths).await,
         Command::Priority(args) => admission::priority(args, &paths).await,
         Command::Pause => admission::pause(true, &paths).await,

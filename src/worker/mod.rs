@@ -47,6 +47,9 @@ pub fn run(paths: &Paths) -> Result<bool> {
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the runtime")?;
     let (tx, rx) = std::sync::mpsc::channel();
     let (hub, _) = tokio::sync::broadcast::channel(1024);
+    // Desktop notifications follow the hub like any subscriber; spawned once the runtime runs.
+    let notifier = crate::notify::Notifier::new(config.notifications.clone(), paths.database.clone());
+    let notifier_events = hub.subscribe();
     let actor =
         actor::Actor::new(paths.clone(), config, store, hub.clone(), rt.handle().clone(), tx.clone())?;
     // Without inotify (out of instances) agents still run and get their verdict at exit; only
@@ -68,6 +71,7 @@ pub fn run(paths: &Paths) -> Result<bool> {
         .context("starting the worker thread")?;
     let served: Result<()> = rt.block_on(async {
         let listener = tokio::net::UnixListener::from_std(listener)?;
+        tokio::spawn(notifier.run(notifier_events));
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         let stop_tx = tx.clone();
         tokio::spawn(async move {

@@ -7,6 +7,10 @@ use crate::protocol::{CancelOutcome, Event, Request, Response};
 
 /// Finished tasks included in a full snapshot (the dashboard's "recent").
 const RECENT_FINISHED: usize = 200;
+/// Endings one `notices` call returns at most (the newest): a prompt hook stays short.
+const NOTICES_CAP: i64 = 100;
+/// `meta` key: the last `finished` event that `notices` has shown.
+const NOTICES_MARK: &str = "notices_seen_seq";
 
 impl Actor {
     pub(super) fn on_request(&mut self, req: Request, now: i64) -> Response {
@@ -100,7 +104,33 @@ impl Actor {
                 self.progress(&id, percent, step, now)?;
                 Response::Ok { message: None }
             }
+            Request::Notices => Response::Notices { tasks: self.notices()? },
         })
+    }
+
+    /// Endings after the mark, newest last, then the mark moves past them. Keyed on the
+    /// `finished` event rather than the task's seq: tasks end in another order than they
+    /// were submitted, and a retried task that ends again is news again.
+    fn notices(&mut self) -> Result<Vec<TaskView>> {
+        let mark: i64 = self.store.meta(NOTICES_MARK)?.and_then(|m| m.parse().ok()).unwrap_or(0);
+        let mut stmt = self.store.conn.prepare_cached(
+            "SELECT task_id, MAX(seq) AS last FROM events WHERE kind = 'finished' AND seq > ?1 \
+             GROUP BY task_id ORDER BY last DESC LIMIT ?2",
+        )?;
+        let rows: Vec<(String, i64)> = stmt
+            .query_map(rusqlite::params![mark, NOTICES_CAP], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        let Some(newest) = rows.first().map(|(_, seq)| *seq) else { return Ok(Vec::new()) };
+        let mut tasks = Vec::with_capacity(rows.len());
+        for (id, _) in rows.iter().rev() {
+            // A task retried since it ended is not finished now: its next ending will tell.
+            if let Some(rec) = self.store.task(id)?.filter(|r| r.state.is_finished()) {
+                tasks.push(rec.view());
+            }
+        }
+        self.store.set_meta(NOTICES_MARK, &newest.to_string())?;
+        Ok(tasks)
     }
 
     /// An exact id or a unique prefix; live tasks first, then the database.

@@ -428,6 +428,9 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
     if !std::path::Path::new(&spec.cwd).is_dir() {
         return Err(Error::usage(format!("working folder {} does not exist", spec.cwd)));
     }
+    if let Some(name) = &spec.notify {
+        name.parse::<crate::notify::Strategy>().map_err(Error::usage)?;
+    }
     if let Some(class) = &spec.class
         && (class.is_empty() || class.len() > 64 || class.chars().any(char::is_whitespace))
     {

@@ -89,6 +89,9 @@ impl Home {
             .env("SMART_AGENTS_HOME", self.path())
             .env("NO_COLOR", "1")
             .env_remove("SMART_AGENTS_TASK_ID")
+            // Test workers must not pop up on a developer's desktop: no session bus unless a
+            // test brings its own (tests/notifications.rs).
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/smart-agents-test-bus")
             .current_dir(self.dir.path())
             .timeout(COMMAND_TIMEOUT);
         cmd

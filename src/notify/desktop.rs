@@ -1,0 +1,63 @@
+//! Showing a notification on the desktop through notify-rust (D-Bus
+//! `org.freedesktop.Notifications`). Fail soft: a machine without a session bus or a
+//! notification daemon is logged once and otherwise ignored.
+
+use super::strategy::{Notification, Urgency};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Sends still waiting on the bus beyond which new ones are dropped: a hung bus must not pile
+/// up blocking threads.
+const MAX_IN_FLIGHT: usize = 8;
+
+#[derive(Clone, Default)]
+pub struct Desktop {
+    inner: Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Set after the first failure is logged, so the worker log is not flooded.
+    warned: AtomicBool,
+    in_flight: AtomicUsize,
+}
+
+impl Desktop {
+    /// Show `n` on a blocking thread: D-Bus calls block, the runtime must not.
+    pub fn send(&self, n: Notification) {
+        if self.inner.in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
+            self.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
+            self.warn("the notification service is not answering; dropping notifications");
+            return;
+        }
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = show(&n);
+            this.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
+            if let Err(e) = result {
+                this.warn(&format!("desktop notifications are off: {e}"));
+            }
+        });
+    }
+
+    fn warn(&self, message: &str) {
+        if !self.inner.warned.swap(true, Ordering::SeqCst) {
+            eprintln!("smart-agents worker: {message} (logged once; tasks are not affected)");
+        }
+    }
+}
+
+fn show(n: &Notification) -> Result<(), notify_rust::error::Error> {
+    let urgency = match n.urgency {
+        Urgency::Low => notify_rust::Urgency::Low,
+        Urgency::Normal => notify_rust::Urgency::Normal,
+        Urgency::Critical => notify_rust::Urgency::Critical,
+    };
+    notify_rust::Notification::new()
+        .appname("smart-agents")
+        .summary(&n.summary)
+        .body(&n.body)
+        .urgency(urgency)
+        .show()
+        .map(|_| ())
+}

@@ -1,0 +1,115 @@
+//! Desktop notifications from inside the worker: a task on the worker's runtime follows the
+//! event hub, decides per task with its strategy (`execute --notify`, else
+//! `[notifications] strategy`) and shows what deserves it on the desktop.
+
+pub mod desktop;
+pub mod strategy;
+
+pub use strategy::{Notification, Policy, Strategy, Urgency};
+
+use crate::config::Notifications;
+use crate::model::TaskView;
+use crate::protocol::Event;
+use crate::store::Store;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+/// What the notifier remembers of a task until it ends.
+struct Tracked {
+    view: TaskView,
+    policy: Policy,
+    memory: strategy::Memory,
+}
+
+pub struct Notifier {
+    config: Notifications,
+    database: PathBuf,
+    /// Opened on first need: the worker has created the database by then.
+    store: Option<Store>,
+    tasks: HashMap<String, Tracked>,
+    desktop: desktop::Desktop,
+}
+
+impl Notifier {
+    pub fn new(config: Notifications, database: PathBuf) -> Notifier {
+        Notifier {
+            config,
+            database,
+            store: None,
+            tasks: HashMap::new(),
+            desktop: desktop::Desktop::default(),
+        }
+    }
+
+    /// Follow the hub until the worker closes it.
+    pub async fn run(mut self, mut events: Receiver<Arc<Event>>) {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if let Event::Task { task } = event.as_ref() {
+                        self.on_task(task.clone());
+                    }
+                }
+                // Missed changes: the next event of each task is compared with what we saw,
+                // so nothing is told twice; an ending in the gap is lost, which is acceptable.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return,
+            }
+        }
+    }
+
+    fn on_task(&mut self, task: TaskView) {
+        let now = crate::store::now_ms();
+        let (prev, policy, mut memory) = match self.tasks.remove(&task.id) {
+            Some(t) => (Some(t.view), t.policy, t.memory),
+            None => (None, self.policy_of(&task.id), strategy::Memory::default()),
+        };
+        let (store, database) = (&mut self.store, &self.database);
+        let detail = || detail(store, database, &task);
+        if let Some(n) = strategy::decide(prev.as_ref(), &task, &policy, &mut memory, now, detail) {
+            self.desktop.send(n);
+        }
+        // Finished tasks are forgotten: a retry starts over with a fresh look-up.
+        if !task.state.is_finished() {
+            self.tasks.insert(task.id.clone(), Tracked { view: task, policy, memory });
+        }
+    }
+
+    /// The task's own strategy, or the default. Read once per task and kept while it lives.
+    fn policy_of(&mut self, id: &str) -> Policy {
+        let named = self.open().and_then(|s| s.task(id).ok().flatten()).and_then(|rec| rec.spec.notify);
+        // Submit validated the name; an unreadable one falls back to the default.
+        let strategy = named.and_then(|n| n.parse().ok()).unwrap_or(self.config.default_strategy());
+        Policy {
+            strategy,
+            min_progress_delta: self.config.min_progress_delta,
+            throttle_ms: self.config.throttle_ms,
+        }
+    }
+
+    fn open(&mut self) -> Option<&Store> {
+        open_store(&mut self.store, &self.database)
+    }
+}
+
+fn open_store<'a>(store: &'a mut Option<Store>, database: &Path) -> Option<&'a Store> {
+    if store.is_none() {
+        match Store::open_for_reading(database) {
+            Ok(s) => *store = s,
+            Err(e) => eprintln!("smart-agents worker: notifications cannot read the database: {e}"),
+        }
+    }
+    store.as_ref()
+}
+
+/// The first line of a finished task's reason (failures) or result output.
+fn detail(store: &mut Option<Store>, database: &Path, task: &TaskView) -> Option<String> {
+    let from_reason = task.reason.as_deref().and_then(strategy::first_line);
+    if task.state != crate::model::TaskState::Completed && from_reason.is_some() {
+        return from_reason;
+    }
+    let rec = open_store(store, database)?.task(&task.id).ok().flatten()?;
+    rec.output.as_deref().and_then(strategy::first_line).or(from_reason)
+}

@@ -1,0 +1,118 @@
+//! The dashboard end to end in a real terminal: tmux runs `smart-agents tui`, the test reads the
+//! screen with `capture-pane`. Needs the Debian package `tmux` (CI's .ci/run installs it): the
+//! test fails, not skips, without it.
+
+mod common;
+
+use common::{Home, LONG};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const CONFIG: &str = "[limits]\ncpu_threshold = 100\nmemory_threshold = 100\n";
+
+/// A tmux server on its own socket, killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        let found = Command::new("tmux").arg("-V").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+        assert!(found, "tmux is missing: install the Debian package `tmux` (CI's .ci/run does)");
+        Tmux { socket: format!("sa-{name}-{}", std::process::id()) }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("run tmux")
+    }
+
+    fn screen(&self, target: &str) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", target]).stdout).into_owned()
+    }
+
+    /// Capture until every needle shows, or fail after `within` with the last screen.
+    fn wait_screen(&self, target: &str, needles: &[&str], within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let screen = self.screen(target);
+            if needles.iter().all(|n| screen.contains(n)) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "within {within:?} the screen never showed {needles:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    fn has_session(&self, name: &str) -> bool {
+        self.run(&["has-session", "-t", name]).status.success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
+}
+
+#[test]
+fn dashboard_shows_live_progress_and_quits_cleanly() {
+    let home = Home::with_config(CONFIG);
+    let tmux = Tmux::new("tui");
+    let after = home.temp_dir().join("after-tui");
+    // After the dashboard quits, the pane's shell records its exit code, whether the terminal
+    // is back in canonical mode with echo, and whether the alternate screen was left.
+    let script = format!(
+        "SMART_AGENTS_HOME={home} NO_COLOR=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent {bin} tui; \
+         rc=$?; {{ echo \"rc=$rc\"; stty -a; tmux -L {sock} display -p 'alternate=#{{alternate_on}}'; }} > {after}",
+        home = quote(home.path()),
+        bin = quote(Path::new(common::BIN)),
+        sock = tmux.socket,
+        after = quote(&after),
+    );
+    let started = tmux.run(&["new-session", "-d", "-s", "tui", "-x", "120", "-y", "32", &script]);
+    assert!(started.status.success(), "tmux new-session: {}", common::describe(&started));
+
+    let bin_dir = Path::new(common::BIN).parent().expect("binary folder");
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let out = home
+        .cmd(&[
+            "execute",
+            "--async",
+            "Tmux dashboard probe",
+            "--",
+            "sh",
+            "-c",
+            "smart-agents progress 30 'Step one'; sleep 30",
+        ])
+        .env("PATH", path)
+        .output()
+        .expect("submit");
+    assert!(out.status.success(), "submit: {}", common::describe(&out));
+    let id = common::stdout(&out).trim().to_string();
+
+    tmux.wait_screen("tui", &["Tmux dashboard probe", "30%", "Step one"], LONG);
+
+    home.run_ok(&["progress", "70", "Step two", "--task", &id]);
+    tmux.wait_screen("tui", &["70%", "Step two"], Duration::from_secs(1));
+
+    let sent = tmux.run(&["send-keys", "-t", "tui", "q"]);
+    assert!(sent.status.success(), "send-keys: {}", common::describe(&sent));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while tmux.has_session("tui") {
+        assert!(Instant::now() < deadline, "the dashboard did not quit on q:\n{}", tmux.screen("tui"));
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let report = std::fs::read_to_string(&after).expect("the pane's shell ran after the dashboard");
+    assert!(report.contains("rc=0"), "the dashboard exited with an error:\n{report}");
+    let words: Vec<&str> = report.split_whitespace().collect();
+    assert!(words.contains(&"icanon") && words.contains(&"echo"), "the terminal was left raw:\n{report}");
+    assert!(report.contains("alternate=0"), "the alternate screen was not left:\n{report}");
+}
