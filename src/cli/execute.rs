@@ -49,6 +49,9 @@ pub struct Args {
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
+    /// No progress bar and no result text: only the exit code (with --async, only the id)
+    #[arg(short, long, conflicts_with = "json")]
+    pub quiet: bool,
     /// The command to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -153,7 +156,7 @@ fn shell_words(argv: &[String]) -> String {
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
-    let (detach, json) = (args.detach, args.json);
+    let (detach, json, quiet) = (args.detach, args.json, args.quiet);
     let spec = args.spec()?;
     let mut client = Client::connect(paths).await?;
     let id = match client.request(Request::Submit { spec: Box::new(spec) }).await? {
@@ -168,6 +171,13 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         }
         return Ok(0);
     }
-    eprintln!("task {id} queued");
-    follow::follow_and_report(paths, client, vec![id], json).await
+    let output = match (json, quiet) {
+        (true, _) => follow::Output::Json,
+        (false, true) => follow::Output::Quiet,
+        (false, false) => follow::Output::Human,
+    };
+    if output == follow::Output::Human {
+        eprintln!("task {id} queued");
+    }
+    follow::follow_and_report(paths, client, vec![id], output).await
 }

@@ -2,8 +2,11 @@
 
 mod admission;
 mod cancel;
+mod config_cmd;
+mod doctor;
 pub mod execute;
 pub mod follow;
+pub mod generate;
 mod logs;
 mod progress;
 pub mod render;
@@ -59,12 +62,30 @@ pub enum Command {
     Worker(worker::Args),
     /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
     Tui,
+    /// Show, locate or edit config.toml
+    Config(config_cmd::Args),
+    /// Check paths, permissions, the worker, the database, notifications and agent CLIs
+    Doctor(doctor::Args),
+    /// Print the shell completion script: bash, zsh, fish, elvish or powershell
+    Completions(generate::CompletionsArgs),
+    /// Recent task ids, for the completion scripts
+    #[command(name = "__complete-ids", hide = true)]
+    CompleteIds(generate::CompleteIdsArgs),
+    /// Write completions/ and man/ into DIR (the repository keeps them in step with the code)
+    #[command(name = "__generate", hide = true)]
+    Generate(generate::GenerateArgs),
 }
 
 /// Run a parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    // Generated text depends only on the definitions, not on any home folder.
+    let command = match cli.command {
+        Command::Completions(args) => return generate::completions(args),
+        Command::Generate(args) => return generate::generate(args),
+        command => command,
+    };
     let paths = Paths::from_env()?;
-    match cli.command {
+    match command {
         Command::Worker(args) if args.is_foreground() => worker::run_foreground(&paths),
         command => {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -93,5 +114,11 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
             crate::tui::run(paths, config).await?;
             Ok(0)
         }
+        Command::Config(args) => config_cmd::run(args, &paths),
+        Command::Doctor(args) => doctor::run(args, &paths).await,
+        Command::CompleteIds(args) => generate::complete_ids(args, &paths),
+        Command::Completions(_) | Command::Generate(_) => Err(crate::error::Error::internal(
+            "generation commands are handled before the home folder is read",
+        )),
     }
 }
