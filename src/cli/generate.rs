@@ -53,6 +53,11 @@ pub fn completion_script(shell: Shell) -> String {
     let slots = id_slots(&visible());
     match shell {
         Shell::Bash => {
+            // clap_complete 4.6 spells the state of subcommands of a hyphenated binary two
+            // ways (`smart__subcmd__agents__…` in the case arms, `smart__agents__…` in the
+            // loop), so nothing completes past the subcommand (clap-rs/clap#6421). Use the
+            // loop's spelling; a no-op once fixed upstream.
+            script = script.replace(&BIN.replace('-', "__subcmd__"), &BIN.replace('-', "__"));
             // clap_complete names the function itself (`_smart__agents`): take it from its
             // `complete -F NAME` line rather than guess.
             let func = script
