@@ -147,11 +147,11 @@ complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fi
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "edit" -d 'Open config.toml in $EDITOR (else vi) and validate it on save'
 
 # Task ids complete from `smart-agents __complete-ids` (added by smart-agents, not clap_complete).
-complete -c smart-agents -n "__fish_seen_subcommand_from execute" -l after -f -a "(smart-agents __complete-ids --describe)"
-complete -c smart-agents -n "__fish_seen_subcommand_from status" -f -a "(smart-agents __complete-ids --describe)"
-complete -c smart-agents -n "__fish_seen_subcommand_from result" -f -a "(smart-agents __complete-ids --describe)"
-complete -c smart-agents -n "__fish_seen_subcommand_from cancel" -f -a "(smart-agents __complete-ids --describe)"
-complete -c smart-agents -n "__fish_seen_subcommand_from logs" -f -a "(smart-agents __complete-ids --describe)"
-complete -c smart-agents -n "__fish_seen_subcommand_from wait" -f -a "(smart-agents __complete-ids --describe)"
-complete -c smart-agents -n "__fish_seen_subcommand_from retry" -f -a "(smart-agents __complete-ids --describe)"
-complete -c smart-agents -n "__fish_seen_subcommand_from priority" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l after -r -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand status" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand result" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand cancel" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand wait" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand retry" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand priority" -f -a "(smart-agents __complete-ids --describe)"

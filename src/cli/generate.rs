@@ -70,7 +70,7 @@ pub fn completion_script(shell: Shell) -> String {
             }
         }
         Shell::Zsh => script = zsh_hook(&script, &slots),
-        Shell::Fish => script.push_str(&fish_hook(&slots)),
+        Shell::Fish => script.push_str(&fish_hook(&script, &slots)),
         _ => {}
     }
     script
@@ -231,19 +231,30 @@ complete -F _smart-agents_ids -o bashdefault -o default smart-agents
     )
 }
 
-fn fish_hook(slots: &[IdSlot]) -> String {
+fn fish_hook(script: &str, slots: &[IdSlot]) -> String {
+    // clap_complete's own helper tells the top-level subcommand apart from a nested one of the
+    // same name (`status` vs `worker status`); without it, fall back to fish's coarser test.
+    let helper = format!("__fish_{}_using_subcommand", BIN.replace('-', "_"));
+    let has_helper = script.contains(&format!("function {helper}"));
     let mut out = String::from(
         "\n# Task ids complete from `smart-agents __complete-ids` (added by smart-agents, not clap_complete).\n",
     );
     for slot in slots {
-        // Nested paths are matched on their last word, which fish's helper cannot scope further.
-        let Some(last) = slot.path.last() else { continue };
+        let Some((first, rest)) = slot.path.split_first() else { continue };
+        let mut cond = if has_helper {
+            format!("{helper} {first}")
+        } else {
+            format!("__fish_seen_subcommand_from {first}")
+        };
+        for word in rest {
+            cond.push_str(&format!("; and __fish_seen_subcommand_from {word}"));
+        }
         let arg = match &slot.long {
-            Some(long) => format!(" -l {long}"),
+            Some(long) => format!(" -l {long} -r"),
             None => String::new(),
         };
         out.push_str(&format!(
-            "complete -c smart-agents -n \"__fish_seen_subcommand_from {last}\"{arg} -f -a \"(smart-agents __complete-ids --describe)\"\n"
+            "complete -c smart-agents -n \"{cond}\"{arg} -f -a \"(smart-agents __complete-ids --describe)\"\n"
         ));
     }
     out
@@ -281,6 +292,8 @@ _smart-agents_ids() {{
 }}
 
 if [ "$funcstack[1]" = "_smart-agents" ]; then
+    # Autoloaded as `_smart-agents`: route later completions through the id hook too.
+    compdef _smart-agents_ids smart-agents
     _smart-agents_ids "$@"
 else
     compdef _smart-agents_ids smart-agents
