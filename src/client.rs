@@ -91,7 +91,14 @@ impl Client {
 
     /// One request, one response; `Response::Error` becomes `Err` with its kind.
     pub async fn request(&mut self, req: Request) -> Result<Response> {
-        write_frame(&mut self.stream, &req).await?;
+        if let Err(e) = write_frame(&mut self.stream, &req).await {
+            // A worker that refuses a connection (another uid) answers and closes at once, so
+            // the write can fail while its answer is already waiting: read that first.
+            return match read_frame(&mut self.stream).await {
+                Ok(Response::Error { kind, message }) => Err(Error::new(kind, message)),
+                _ => Err(e.into()),
+            };
+        }
         match read_frame(&mut self.stream).await? {
             Response::Error { kind, message } => Err(Error::new(kind, message)),
             response => Ok(response),

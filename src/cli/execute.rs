@@ -59,6 +59,9 @@ pub struct Args {
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
+    /// No progress bar and no result text: only the exit code (with --async, only the id)
+    #[arg(short, long, conflicts_with = "json")]
+    pub quiet: bool,
     /// The command to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -183,26 +186,28 @@ fn shell_words(argv: &[String]) -> String {
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
-    let (detach, json) = (args.detach, args.json);
+    let (detach, output) = (args.detach, follow::Output::from_flags(args.json, args.quiet));
     let spec = args.spec()?;
-    submit(spec, detach, json, paths).await
+    submit(spec, detach, output, paths).await
 }
 
 /// Queue `spec`; print its id and return, or follow it to the end.
-pub async fn submit(spec: TaskSpec, detach: bool, json: bool, paths: &Paths) -> Result<i32> {
+pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths: &Paths) -> Result<i32> {
     let mut client = Client::connect(paths).await?;
     let id = match client.request(Request::Submit { spec: Box::new(spec) }).await? {
         Response::Submitted { id } => id,
         other => return Err(Error::internal(format!("unexpected answer to submit: {other:?}"))),
     };
     if detach {
-        if json {
+        if output == follow::Output::Json {
             print_json(&serde_json::json!({ "id": id }))?;
         } else {
             println!("{id}");
         }
         return Ok(0);
     }
-    eprintln!("task {id} queued");
-    follow::follow_and_report(paths, client, vec![id], json).await
+    if output == follow::Output::Human {
+        eprintln!("task {id} queued");
+    }
+    follow::follow_and_report(paths, client, vec![id], output).await
 }

@@ -101,12 +101,41 @@ fn draw(bar: &ProgressBar, task: &TaskView) {
     bar.set_message(render::headline(task));
 }
 
+/// How `follow_and_report` speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Bars on stderr, then the result text.
+    Human,
+    /// No bars, the result as JSON.
+    Json,
+    /// Nothing at all: the exit code says it.
+    Quiet,
+}
+
+impl Output {
+    pub fn from_flags(json: bool, quiet: bool) -> Output {
+        match (json, quiet) {
+            (true, _) => Output::Json,
+            (false, true) => Output::Quiet,
+            (false, false) => Output::Human,
+        }
+    }
+}
+
 /// Follow, then print each task's result and return the exit code: the task's own exit code
 /// for one task, 0 only if all completed for several.
-pub async fn follow_and_report(paths: &Paths, client: Client, ids: Vec<String>, json: bool) -> Result<i32> {
-    let show = !json;
+pub async fn follow_and_report(
+    paths: &Paths,
+    client: Client,
+    ids: Vec<String>,
+    output: Output,
+) -> Result<i32> {
+    let show = output == Output::Human;
     match follow(client, ids.clone(), show, None).await? {
         Ending::Detached => {
+            if output == Output::Quiet {
+                return Ok(exit::INTERRUPTED);
+            }
             eprintln!(
                 "detached: {} keeps running. Look later with `smart-agents status {}`, `logs` or `result`",
                 ids.join(", "),
@@ -124,7 +153,9 @@ pub async fn follow_and_report(paths: &Paths, client: Client, ids: Vec<String>, 
                     None => None,
                 };
                 let Some(rec) = rec else { continue };
-                super::result::print_result(&rec, json)?;
+                if output != Output::Quiet {
+                    super::result::print_result(&rec, output == Output::Json)?;
+                }
                 code = exit_code_for(view).max(code);
             }
             Ok(code)

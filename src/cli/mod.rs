@@ -3,8 +3,11 @@
 mod admission;
 mod agents;
 mod cancel;
+mod config_cmd;
+mod doctor;
 pub mod execute;
 pub mod follow;
+pub mod generate;
 mod logs;
 mod notices;
 mod progress;
@@ -35,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Queue a task (an agent prompt or `-- COMMAND ARGS`) and follow it, or return at once with --async
-    Execute(execute::Args),
+    Execute(Box<execute::Args>),
     /// One task's state, or a summary of the queue
     Status(status::StatusArgs),
     /// A finished task's output, verdict and metrics
@@ -69,12 +72,30 @@ pub enum Command {
     Worker(worker::Args),
     /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
     Tui,
+    /// Show, locate or edit config.toml
+    Config(config_cmd::Args),
+    /// Check paths, permissions, the worker, the database, notifications and agent CLIs
+    Doctor(doctor::Args),
+    /// Print the shell completion script: bash, zsh, fish, elvish or powershell
+    Completions(generate::CompletionsArgs),
+    /// Recent task ids, for the completion scripts
+    #[command(name = "__complete-ids", hide = true)]
+    CompleteIds(generate::CompleteIdsArgs),
+    /// Write completions/ and man/ into DIR (the repository keeps them in step with the code)
+    #[command(name = "__generate", hide = true)]
+    Generate(generate::GenerateArgs),
 }
 
 /// Run a parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    // Generated text depends only on the definitions, not on any home folder.
+    let command = match cli.command {
+        Command::Completions(args) => return generate::completions(args),
+        Command::Generate(args) => return generate::generate(args),
+        command => command,
+    };
     let paths = Paths::from_env()?;
-    match cli.command {
+    match command {
         Command::Worker(args) if args.is_foreground() => worker::run_foreground(&paths),
         command => {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -85,7 +106,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
     match command {
-        Command::Execute(args) => execute::run(args, &paths).await,
+        Command::Execute(args) => execute::run(*args, &paths).await,
         Command::Status(args) => status::status(args, &paths).await,
         Command::Result(args) => result::run(args, &paths).await,
         Command::List(args) => status::list(args, &paths),
@@ -106,5 +127,11 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
             crate::tui::run(paths, config).await?;
             Ok(0)
         }
+        Command::Config(args) => config_cmd::run(args, &paths),
+        Command::Doctor(args) => doctor::run(args, &paths).await,
+        Command::CompleteIds(args) => generate::complete_ids(args, &paths),
+        Command::Completions(_) | Command::Generate(_) => Err(crate::error::Error::internal(
+            "generation commands are handled before the home folder is read",
+        )),
     }
 }

@@ -47,5 +47,6 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         priority: DEFAULT_PRIORITY,
         ..TaskSpec::default()
     };
-    super::execute::submit(spec, args.detach, args.json, paths).await
+    let output = super::follow::Output::from_flags(args.json, false);
+    super::execute::submit(spec, args.detach, output, paths).await
 }

@@ -16,12 +16,19 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
     /// Start a detached worker if none answers
-    Start,
+    Start {
+        /// Print nothing; the exit code says whether a worker answers
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// Stop the worker; running tasks go on and the next worker adopts them
     Stop {
         /// Cancel running tasks first
         #[arg(long)]
         kill: bool,
+        /// Print nothing
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Is a worker running, and what is it doing
     Status {
@@ -46,15 +53,22 @@ pub fn run_foreground(paths: &Paths) -> Result<i32> {
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     match args.action {
         Action::Run => unreachable_foreground(),
-        Action::Start => {
+        Action::Start { quiet } => {
             let mut client = Client::connect(paths).await?;
             let status = worker_status(&mut client).await?;
-            println!("worker running (pid {}, version {})", status.pid, status.version);
+            if !quiet {
+                println!("worker running (pid {}, version {})", status.pid, status.version);
+            }
             Ok(0)
         }
-        Action::Stop { kill } => {
+        Action::Stop { kill, quiet } => {
+            let say = |text: &str| {
+                if !quiet {
+                    println!("{text}");
+                }
+            };
             let Some(mut client) = Client::connect_existing(paths).await? else {
-                println!("no worker running");
+                say("no worker running");
                 return Ok(0);
             };
             let pid = worker_status(&mut client).await?.pid;
@@ -67,12 +81,12 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             // Bounded wait for the process to go, so a following `start` gets a fresh one.
             for _ in 0..600 {
                 if !alive(pid as i32) {
-                    println!("worker stopped");
+                    say("worker stopped");
                     return Ok(0);
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
-            println!("worker {pid} is stopping");
+            say(&format!("worker {pid} is stopping"));
             Ok(0)
         }
         Action::Status { json } => {

@@ -2,33 +2,67 @@
 //! holds memory over the memory threshold. The gate tests run one at a time (`gate_lock`).
 
 use crate::common::Home;
-use crate::support::{busy_loops, gate_lock, machine_cpu_percent, meminfo, memory_hog, parse_gate, reason};
+use crate::support::{
+    Bounded, busy_loops, gate_lock, machine_cpu_percent, meminfo, memory_hog, parse_gate, reason,
+};
 use std::time::{Duration, Instant};
 
 /// How long after the load ends a gated task may take to start: the CPU average has a 3 s time
 /// constant and the gate reopens 5 points below the threshold; the rest is slack for a busy CI box.
 const REOPEN_WITHIN: Duration = Duration::from_secs(15);
 
+const CPU_CONFIG: &str = "[limits]\ncpu_threshold = 75\nmemory_threshold = 100\nmax_concurrent_tasks = 5\n";
+
 #[test]
 fn busy_loops_over_the_cpu_threshold_hold_a_task_until_they_end() {
     let _serial = gate_lock();
     // Two loops on two cores read ~100%, clearly over 75; the gate reopens below 70, which
     // leaves room for whatever else this machine runs (parallel tests, builds).
-    let home =
-        Home::with_config("[limits]\ncpu_threshold = 75\nmemory_threshold = 100\nmax_concurrent_tasks = 5\n");
+    let home = Home::with_config(CPU_CONFIG);
     // A running worker has primed its CPU counters before the load starts.
     home.run_ok(&["worker", "start"]);
     let loops = busy_loops(2, 90);
     std::thread::sleep(Duration::from_secs(3));
-
     let id = home.submit(&["true"]);
+    held_by_cpu(&home, &id);
+    starts_once_the_load_ends(&home, &id, loops);
+}
+
+/// The worker that `execute` itself starts has no CPU reading yet at its first round; the load
+/// that was there before it must still hold the task.
+#[test]
+fn a_worker_started_by_the_submit_respects_load_that_was_already_there() {
+    let _serial = gate_lock();
+    let home = Home::with_config(CPU_CONFIG);
+    let loops = busy_loops(2, 90);
+    std::thread::sleep(Duration::from_secs(3));
+    let id = home.submit(&["true"]);
+    held_by_cpu(&home, &id);
+    starts_once_the_load_ends(&home, &id, loops);
+}
+
+/// An idle worker does not sample; when a task arrives, the load of the last seconds must count,
+/// not the average since the worker last looked.
+#[test]
+fn a_worker_idle_before_the_load_still_sees_the_load() {
+    let _serial = gate_lock();
+    let home = Home::with_config(CPU_CONFIG);
+    home.run_ok(&["worker", "start"]);
+    std::thread::sleep(Duration::from_secs(10));
+    let loops = busy_loops(2, 90);
+    std::thread::sleep(Duration::from_secs(3));
+    let id = home.submit(&["true"]);
+    held_by_cpu(&home, &id);
+    starts_once_the_load_ends(&home, &id, loops);
+}
+
+/// The task waits with `cpu N% >= 75%` (or 70% in the hysteresis band), and still does a second
+/// later: the gate does not flap open under steady load.
+fn held_by_cpu(home: &Home, id: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     let view = loop {
-        let view = home.status(&id);
-        assert_ne!(
-            view["state"], "completed",
-            "the task ran although two busy loops fill both cores: {view}"
-        );
+        let view = home.status(id);
+        assert_eq!(view["state"], "pending", "the task ran although two busy loops fill both cores: {view}");
         if reason(&view).starts_with("cpu ") {
             break view;
         }
@@ -40,13 +74,13 @@ fn busy_loops_over_the_cpu_threshold_hold_a_task_until_they_end() {
         parse_gate(&why, "cpu").unwrap_or_else(|| panic!("reason is not `cpu N% >= M%`: {why:?}"));
     assert!(threshold == 75.0 || threshold == 70.0, "the threshold shown is the configured one: {why:?}");
     assert!(percent >= threshold, "the reading shown is over the threshold: {why:?}");
-
-    // Still held a second later: the gate does not flap open under steady load.
     std::thread::sleep(Duration::from_secs(1));
-    let view = home.status(&id);
+    let view = home.status(id);
     assert_eq!(view["state"], "pending", "{view}");
     assert!(reason(&view).starts_with("cpu "), "{view}");
+}
 
+fn starts_once_the_load_ends(home: &Home, id: &str, loops: Vec<Bounded>) {
     for l in loops {
         l.end();
     }
@@ -55,7 +89,7 @@ fn busy_loops_over_the_cpu_threshold_hold_a_task_until_they_end() {
     // machine really was meanwhile (other programs count too: that is the point of the gate).
     let mut seen = Vec::new();
     loop {
-        let view = home.status(&id);
+        let view = home.status(id);
         if view["state"] == "completed" {
             break;
         }

@@ -1,0 +1,421 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'smart-agents'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'smart-agents' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('execute', 'execute', [CompletionResultType]::ParameterValue, 'Queue a task (an agent prompt or `-- COMMAND ARGS`) and follow it, or return at once with --async')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'One task''s state, or a summary of the queue')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'A finished task''s output, verdict and metrics')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Running, pending and finished tasks, newest first')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel tasks: pending ones at once, running ones by signal to their process group')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'A task''s captured stdout and stderr')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
+            [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
+            [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a finished failed or cancelled task again as a new attempt')
+            [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Change a pending task''s priority (1-10)')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop starting new tasks (running tasks go on)')
+            [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agents: installed, load, circuit, capabilities')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task')
+            [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`')
+            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or edit config.toml')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check paths, permissions, the worker, the database, notifications and agent CLIs')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script: bash, zsh, fish, elvish or powershell')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;execute' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent to run the task (`shell` runs the command after `--`)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, '1 (lowest) to 10 (highest)')
+            [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'Resource class, capped separately (e.g. e2e, build)')
+            [CompletionResult]::new('--cwd', '--cwd', [CompletionResultType]::ParameterName, 'Working folder (default: this one)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Fail the task if it runs longer (90s, 10m, 1h30m)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Run again this many times after a failure, with backoff')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Start only after this task completed (repeatable)')
+            [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Do not start before this delay has passed (90s, 10m)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Do not start before this time: RFC 3339 or local HH:MM (the next one to come)')
+            [CompletionResult]::new('--mem', '--mem', [CompletionResultType]::ParameterName, 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts')
+            [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Route to an installed, healthy, least-loaded agent with this capability')
+            [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)')
+            [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the task id and return at once')
+            [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Run in a new git worktree on branch smart-agents/ID (kept after the task)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;status' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;result' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the task to finish instead of failing at once')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;list' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only tasks in this state (repeatable): pending, running, completed, failed, cancelled')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many tasks')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: an array of task objects as in `status --json`')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;cancel' {
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once signalled instead of waiting for running tasks to end')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;logs' {
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new output until the task ends')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new output until the task ends')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;wait' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (exit 5)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;follow' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the final states as JSON instead of a line per task')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;notices' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the finished tasks as a JSON array (`[]` when nothing is new)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;retry' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;priority' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;pause' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;agents' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One agent in full')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;agents;show' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;agents;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One agent in full')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;agents;help;show' {
+            break
+        }
+        'smart-agents;agents;help;help' {
+            break
+        }
+        'smart-agents;resume' {
+            [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the new task''s id and return at once')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;progress' {
+            [CompletionResult]::new('--task', '--task', [CompletionResultType]::ParameterName, 'The task (default: $SMART_AGENTS_TASK_ID, set by the worker)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;worker' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached worker if none answers')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the worker; running tasks go on and the next worker adopts them')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is a worker running, and what is it doing')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run the worker in the foreground')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;worker;start' {
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing; the exit code says whether a worker answers')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing; the exit code says whether a worker answers')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;worker;stop' {
+            [CompletionResult]::new('--kill', '--kill', [CompletionResultType]::ParameterName, 'Cancel running tasks first')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;worker;status' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;worker;run' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;worker;help' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached worker if none answers')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the worker; running tasks go on and the next worker adopts them')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is a worker running, and what is it doing')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run the worker in the foreground')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;worker;help;start' {
+            break
+        }
+        'smart-agents;worker;help;stop' {
+            break
+        }
+        'smart-agents;worker;help;status' {
+            break
+        }
+        'smart-agents;worker;help;run' {
+            break
+        }
+        'smart-agents;worker;help;help' {
+            break
+        }
+        'smart-agents;tui' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;config' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The effective config: every key, its value, and where it came from')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the path of config.toml (it may not exist yet)')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open config.toml in $EDITOR (else vi) and validate it on save')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;config;show' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;config;path' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;config;edit' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;config;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The effective config: every key, its value, and where it came from')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the path of config.toml (it may not exist yet)')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open config.toml in $EDITOR (else vi) and validate it on save')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;config;help;show' {
+            break
+        }
+        'smart-agents;config;help;path' {
+            break
+        }
+        'smart-agents;config;help;edit' {
+            break
+        }
+        'smart-agents;config;help;help' {
+            break
+        }
+        'smart-agents;doctor' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;help' {
+            [CompletionResult]::new('execute', 'execute', [CompletionResultType]::ParameterValue, 'Queue a task (an agent prompt or `-- COMMAND ARGS`) and follow it, or return at once with --async')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'One task''s state, or a summary of the queue')
+            [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'A finished task''s output, verdict and metrics')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Running, pending and finished tasks, newest first')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel tasks: pending ones at once, running ones by signal to their process group')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'A task''s captured stdout and stderr')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
+            [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
+            [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a finished failed or cancelled task again as a new attempt')
+            [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Change a pending task''s priority (1-10)')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop starting new tasks (running tasks go on)')
+            [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agents: installed, load, circuit, capabilities')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task')
+            [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`')
+            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or edit config.toml')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check paths, permissions, the worker, the database, notifications and agent CLIs')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script: bash, zsh, fish, elvish or powershell')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;help;execute' {
+            break
+        }
+        'smart-agents;help;status' {
+            break
+        }
+        'smart-agents;help;result' {
+            break
+        }
+        'smart-agents;help;list' {
+            break
+        }
+        'smart-agents;help;cancel' {
+            break
+        }
+        'smart-agents;help;logs' {
+            break
+        }
+        'smart-agents;help;wait' {
+            break
+        }
+        'smart-agents;help;follow' {
+            break
+        }
+        'smart-agents;help;notices' {
+            break
+        }
+        'smart-agents;help;retry' {
+            break
+        }
+        'smart-agents;help;priority' {
+            break
+        }
+        'smart-agents;help;pause' {
+            break
+        }
+        'smart-agents;help;agents' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One agent in full')
+            break
+        }
+        'smart-agents;help;agents;show' {
+            break
+        }
+        'smart-agents;help;resume' {
+            break
+        }
+        'smart-agents;help;progress' {
+            break
+        }
+        'smart-agents;help;worker' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached worker if none answers')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the worker; running tasks go on and the next worker adopts them')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is a worker running, and what is it doing')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run the worker in the foreground')
+            break
+        }
+        'smart-agents;help;worker;start' {
+            break
+        }
+        'smart-agents;help;worker;stop' {
+            break
+        }
+        'smart-agents;help;worker;status' {
+            break
+        }
+        'smart-agents;help;worker;run' {
+            break
+        }
+        'smart-agents;help;tui' {
+            break
+        }
+        'smart-agents;help;config' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The effective config: every key, its value, and where it came from')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the path of config.toml (it may not exist yet)')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Open config.toml in $EDITOR (else vi) and validate it on save')
+            break
+        }
+        'smart-agents;help;config;show' {
+            break
+        }
+        'smart-agents;help;config;path' {
+            break
+        }
+        'smart-agents;help;config;edit' {
+            break
+        }
+        'smart-agents;help;doctor' {
+            break
+        }
+        'smart-agents;help;completions' {
+            break
+        }
+        'smart-agents;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,343 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[smart-agents] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'smart-agents'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'smart-agents'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand execute 'Queue a task (an agent prompt or `-- COMMAND ARGS`) and follow it, or return at once with --async'
+            cand status 'One task''s state, or a summary of the queue'
+            cand result 'A finished task''s output, verdict and metrics'
+            cand list 'Running, pending and finished tasks, newest first'
+            cand cancel 'Cancel tasks: pending ones at once, running ones by signal to their process group'
+            cand logs 'A task''s captured stdout and stderr'
+            cand wait 'Block until tasks end; exit 0 only if all completed'
+            cand follow 'Live progress bars for tasks until they all end; exits with their status'
+            cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook'
+            cand retry 'Run a finished failed or cancelled task again as a new attempt'
+            cand priority 'Change a pending task''s priority (1-10)'
+            cand pause 'Stop starting new tasks (running tasks go on)'
+            cand agents 'Agents: installed, load, circuit, capabilities'
+            cand resume 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task'
+            cand progress 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`'
+            cand worker 'Start, stop or inspect the background worker'
+            cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+            cand config 'Show, locate or edit config.toml'
+            cand doctor 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
+            cand completions 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;execute'= {
+            cand --agent 'Agent to run the task (`shell` runs the command after `--`)'
+            cand --priority '1 (lowest) to 10 (highest)'
+            cand --class 'Resource class, capped separately (e.g. e2e, build)'
+            cand --cwd 'Working folder (default: this one)'
+            cand --timeout 'Fail the task if it runs longer (90s, 10m, 1h30m)'
+            cand --retries 'Run again this many times after a failure, with backoff'
+            cand --after 'Start only after this task completed (repeatable)'
+            cand --delay 'Do not start before this delay has passed (90s, 10m)'
+            cand --at 'Do not start before this time: RFC 3339 or local HH:MM (the next one to come)'
+            cand --mem 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts'
+            cand --capability 'Route to an installed, healthy, least-loaded agent with this capability'
+            cand --notify 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)'
+            cand --async 'Print the task id and return at once'
+            cand --worktree 'Run in a new git worktree on branch smart-agents/ID (kept after the task)'
+            cand --json 'Machine-readable output'
+            cand -q 'No progress bar and no result text: only the exit code (with --async, only the id)'
+            cand --quiet 'No progress bar and no result text: only the exit code (with --async, only the id)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;status'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;result'= {
+            cand --json 'Machine-readable output'
+            cand --wait 'Wait for the task to finish instead of failing at once'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;list'= {
+            cand --state 'Only tasks in this state (repeatable): pending, running, completed, failed, cancelled'
+            cand --limit 'At most this many tasks'
+            cand --json 'Machine-readable output: an array of task objects as in `status --json`'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;cancel'= {
+            cand --no-wait 'Return once signalled instead of waiting for running tasks to end'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;logs'= {
+            cand --tail 'Only the last N lines'
+            cand -f 'Keep printing new output until the task ends'
+            cand --follow 'Keep printing new output until the task ends'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;wait'= {
+            cand --timeout 'Give up after this long (exit 5)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;follow'= {
+            cand --json 'Print the final states as JSON instead of a line per task'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;notices'= {
+            cand --json 'Print the finished tasks as a JSON array (`[]` when nothing is new)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;retry'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;priority'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;pause'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;agents'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand show 'One agent in full'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;agents;show'= {
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;agents;help'= {
+            cand show 'One agent in full'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;agents;help;show'= {
+        }
+        &'smart-agents;agents;help;help'= {
+        }
+        &'smart-agents;resume'= {
+            cand --async 'Print the new task''s id and return at once'
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;progress'= {
+            cand --task 'The task (default: $SMART_AGENTS_TASK_ID, set by the worker)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;worker'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand start 'Start a detached worker if none answers'
+            cand stop 'Stop the worker; running tasks go on and the next worker adopts them'
+            cand status 'Is a worker running, and what is it doing'
+            cand run 'Run the worker in the foreground'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;worker;start'= {
+            cand -q 'Print nothing; the exit code says whether a worker answers'
+            cand --quiet 'Print nothing; the exit code says whether a worker answers'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;worker;stop'= {
+            cand --kill 'Cancel running tasks first'
+            cand -q 'Print nothing'
+            cand --quiet 'Print nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;worker;status'= {
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;worker;run'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;worker;help'= {
+            cand start 'Start a detached worker if none answers'
+            cand stop 'Stop the worker; running tasks go on and the next worker adopts them'
+            cand status 'Is a worker running, and what is it doing'
+            cand run 'Run the worker in the foreground'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;worker;help;start'= {
+        }
+        &'smart-agents;worker;help;stop'= {
+        }
+        &'smart-agents;worker;help;status'= {
+        }
+        &'smart-agents;worker;help;run'= {
+        }
+        &'smart-agents;worker;help;help'= {
+        }
+        &'smart-agents;tui'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand show 'The effective config: every key, its value, and where it came from'
+            cand path 'Print the path of config.toml (it may not exist yet)'
+            cand edit 'Open config.toml in $EDITOR (else vi) and validate it on save'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;config;show'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;config;path'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;config;edit'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;config;help'= {
+            cand show 'The effective config: every key, its value, and where it came from'
+            cand path 'Print the path of config.toml (it may not exist yet)'
+            cand edit 'Open config.toml in $EDITOR (else vi) and validate it on save'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;config;help;show'= {
+        }
+        &'smart-agents;config;help;path'= {
+        }
+        &'smart-agents;config;help;edit'= {
+        }
+        &'smart-agents;config;help;help'= {
+        }
+        &'smart-agents;doctor'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;help'= {
+            cand execute 'Queue a task (an agent prompt or `-- COMMAND ARGS`) and follow it, or return at once with --async'
+            cand status 'One task''s state, or a summary of the queue'
+            cand result 'A finished task''s output, verdict and metrics'
+            cand list 'Running, pending and finished tasks, newest first'
+            cand cancel 'Cancel tasks: pending ones at once, running ones by signal to their process group'
+            cand logs 'A task''s captured stdout and stderr'
+            cand wait 'Block until tasks end; exit 0 only if all completed'
+            cand follow 'Live progress bars for tasks until they all end; exits with their status'
+            cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook'
+            cand retry 'Run a finished failed or cancelled task again as a new attempt'
+            cand priority 'Change a pending task''s priority (1-10)'
+            cand pause 'Stop starting new tasks (running tasks go on)'
+            cand agents 'Agents: installed, load, circuit, capabilities'
+            cand resume 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task'
+            cand progress 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`'
+            cand worker 'Start, stop or inspect the background worker'
+            cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+            cand config 'Show, locate or edit config.toml'
+            cand doctor 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
+            cand completions 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;help;execute'= {
+        }
+        &'smart-agents;help;status'= {
+        }
+        &'smart-agents;help;result'= {
+        }
+        &'smart-agents;help;list'= {
+        }
+        &'smart-agents;help;cancel'= {
+        }
+        &'smart-agents;help;logs'= {
+        }
+        &'smart-agents;help;wait'= {
+        }
+        &'smart-agents;help;follow'= {
+        }
+        &'smart-agents;help;notices'= {
+        }
+        &'smart-agents;help;retry'= {
+        }
+        &'smart-agents;help;priority'= {
+        }
+        &'smart-agents;help;pause'= {
+        }
+        &'smart-agents;help;agents'= {
+            cand show 'One agent in full'
+        }
+        &'smart-agents;help;agents;show'= {
+        }
+        &'smart-agents;help;resume'= {
+        }
+        &'smart-agents;help;progress'= {
+        }
+        &'smart-agents;help;worker'= {
+            cand start 'Start a detached worker if none answers'
+            cand stop 'Stop the worker; running tasks go on and the next worker adopts them'
+            cand status 'Is a worker running, and what is it doing'
+            cand run 'Run the worker in the foreground'
+        }
+        &'smart-agents;help;worker;start'= {
+        }
+        &'smart-agents;help;worker;stop'= {
+        }
+        &'smart-agents;help;worker;status'= {
+        }
+        &'smart-agents;help;worker;run'= {
+        }
+        &'smart-agents;help;tui'= {
+        }
+        &'smart-agents;help;config'= {
+            cand show 'The effective config: every key, its value, and where it came from'
+            cand path 'Print the path of config.toml (it may not exist yet)'
+            cand edit 'Open config.toml in $EDITOR (else vi) and validate it on save'
+        }
+        &'smart-agents;help;config;show'= {
+        }
+        &'smart-agents;help;config;path'= {
+        }
+        &'smart-agents;help;config;edit'= {
+        }
+        &'smart-agents;help;doctor'= {
+        }
+        &'smart-agents;help;completions'= {
+        }
+        &'smart-agents;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,183 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_smart_agents_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_smart_agents_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_smart_agents_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_smart_agents_using_subcommand
+    set -l cmd (__fish_smart_agents_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -s V -l version -d 'Print version'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "execute" -d 'Queue a task (an agent prompt or `-- COMMAND ARGS`) and follow it, or return at once with --async'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "status" -d 'One task\'s state, or a summary of the queue'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "result" -d 'A finished task\'s output, verdict and metrics'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "list" -d 'Running, pending and finished tasks, newest first'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "cancel" -d 'Cancel tasks: pending ones at once, running ones by signal to their process group'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "logs" -d 'A task\'s captured stdout and stderr'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "wait" -d 'Block until tasks end; exit 0 only if all completed'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "follow" -d 'Live progress bars for tasks until they all end; exits with their status'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "notices" -d 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "retry" -d 'Run a finished failed or cancelled task again as a new attempt'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "priority" -d 'Change a pending task\'s priority (1-10)'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "pause" -d 'Stop starting new tasks (running tasks go on)'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "agents" -d 'Agents: installed, load, circuit, capabilities'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "resume" -d 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "progress" -d 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "worker" -d 'Start, stop or inspect the background worker'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "tui" -d 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "config" -d 'Show, locate or edit config.toml'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "doctor" -d 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "completions" -d 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l agent -d 'Agent to run the task (`shell` runs the command after `--`)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l priority -d '1 (lowest) to 10 (highest)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l class -d 'Resource class, capped separately (e.g. e2e, build)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l cwd -d 'Working folder (default: this one)' -r -F
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l timeout -d 'Fail the task if it runs longer (90s, 10m, 1h30m)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l retries -d 'Run again this many times after a failure, with backoff' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l after -d 'Start only after this task completed (repeatable)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l delay -d 'Do not start before this delay has passed (90s, 10m)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l at -d 'Do not start before this time: RFC 3339 or local HH:MM (the next one to come)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l mem -d 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l capability -d 'Route to an installed, healthy, least-loaded agent with this capability' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l notify -d 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l async -d 'Print the task id and return at once'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l worktree -d 'Run in a new git worktree on branch smart-agents/ID (kept after the task)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -s q -l quiet -d 'No progress bar and no result text: only the exit code (with --async, only the id)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand status" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand status" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand result" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand result" -l wait -d 'Wait for the task to finish instead of failing at once'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand result" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -l state -d 'Only tasks in this state (repeatable): pending, running, completed, failed, cancelled' -r -f -a "running\t''
+pending\t''
+completed\t''
+failed\t''
+cancelled\t''"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -l limit -d 'At most this many tasks' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -l json -d 'Machine-readable output: an array of task objects as in `status --json`'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand cancel" -l no-wait -d 'Return once signalled instead of waiting for running tasks to end'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand cancel" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -l tail -d 'Only the last N lines' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -s f -l follow -d 'Keep printing new output until the task ends'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand wait" -l timeout -d 'Give up after this long (exit 5)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand follow" -l json -d 'Print the final states as JSON instead of a line per task'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand follow" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand notices" -l json -d 'Print the finished tasks as a JSON array (`[]` when nothing is new)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand notices" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand retry" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand priority" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand pause" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show help" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'One agent in full'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from show" -l json
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "show" -d 'One agent in full'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand resume" -l async -d 'Print the new task\'s id and return at once'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand resume" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand resume" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand progress" -l task -d 'The task (default: $SMART_AGENTS_TASK_ID, set by the worker)' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand progress" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and not __fish_seen_subcommand_from start stop status run help" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and not __fish_seen_subcommand_from start stop status run help" -f -a "start" -d 'Start a detached worker if none answers'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and not __fish_seen_subcommand_from start stop status run help" -f -a "stop" -d 'Stop the worker; running tasks go on and the next worker adopts them'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and not __fish_seen_subcommand_from start stop status run help" -f -a "status" -d 'Is a worker running, and what is it doing'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and not __fish_seen_subcommand_from start stop status run help" -f -a "run" -d 'Run the worker in the foreground'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and not __fish_seen_subcommand_from start stop status run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print nothing; the exit code says whether a worker answers'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from stop" -l kill -d 'Cancel running tasks first'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print nothing'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from status" -l json
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a detached worker if none answers'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the worker; running tasks go on and the next worker adopts them'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is a worker running, and what is it doing'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run the worker in the foreground'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand worker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand tui" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and not __fish_seen_subcommand_from show path edit help" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and not __fish_seen_subcommand_from show path edit help" -f -a "show" -d 'The effective config: every key, its value, and where it came from'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and not __fish_seen_subcommand_from show path edit help" -f -a "path" -d 'Print the path of config.toml (it may not exist yet)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and not __fish_seen_subcommand_from show path edit help" -f -a "edit" -d 'Open config.toml in $EDITOR (else vi) and validate it on save'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and not __fish_seen_subcommand_from show path edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'The effective config: every key, its value, and where it came from'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of config.toml (it may not exist yet)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Open config.toml in $EDITOR (else vi) and validate it on save'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand doctor" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "execute" -d 'Queue a task (an agent prompt or `-- COMMAND ARGS`) and follow it, or return at once with --async'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "status" -d 'One task\'s state, or a summary of the queue'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "result" -d 'A finished task\'s output, verdict and metrics'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "list" -d 'Running, pending and finished tasks, newest first'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "cancel" -d 'Cancel tasks: pending ones at once, running ones by signal to their process group'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "logs" -d 'A task\'s captured stdout and stderr'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "wait" -d 'Block until tasks end; exit 0 only if all completed'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "follow" -d 'Live progress bars for tasks until they all end; exits with their status'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "notices" -d 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "retry" -d 'Run a finished failed or cancelled task again as a new attempt'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "priority" -d 'Change a pending task\'s priority (1-10)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "pause" -d 'Stop starting new tasks (running tasks go on)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "agents" -d 'Agents: installed, load, circuit, capabilities'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "resume" -d 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "progress" -d 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "worker" -d 'Start, stop or inspect the background worker'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "tui" -d 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "config" -d 'Show, locate or edit config.toml'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "doctor" -d 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "completions" -d 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "show" -d 'One agent in full'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "start" -d 'Start a detached worker if none answers'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "stop" -d 'Stop the worker; running tasks go on and the next worker adopts them'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "status" -d 'Is a worker running, and what is it doing'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "run" -d 'Run the worker in the foreground'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The effective config: every key, its value, and where it came from'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of config.toml (it may not exist yet)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "edit" -d 'Open config.toml in $EDITOR (else vi) and validate it on save'
+
+# Task ids complete from `smart-agents __complete-ids` (added by smart-agents, not clap_complete).
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l after -r -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand status" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand result" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand cancel" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand wait" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand follow" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand retry" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand priority" -f -a "(smart-agents __complete-ids --describe)"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand resume" -f -a "(smart-agents __complete-ids --describe)"

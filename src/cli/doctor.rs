@@ -1,0 +1,282 @@
+//! `doctor`: one line per check, `ok` / `warn` / `fail`, each problem with its fix. Exits 1
+//! when any check fails. Never writes: the database is opened read-only.
+
+use super::render::{paint, print_json};
+use crate::agents::Registry;
+use crate::client::Client;
+use crate::config::Config;
+use crate::error::{Result, exit};
+use crate::paths::Paths;
+use crate::protocol::{Request, Response};
+use serde::Serialize;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub check: String,
+    pub status: Level,
+    pub detail: String,
+    pub fix: Option<String>,
+}
+
+fn check(name: &str, status: Level, detail: impl Into<String>, fix: Option<String>) -> Check {
+    Check { check: name.into(), status, detail: detail.into(), fix }
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let mut checks =
+        vec![check("version", Level::Ok, format!("smart-agents {}", env!("CARGO_PKG_VERSION")), None)];
+    permissions(paths, &mut checks);
+    let config = config(paths, &mut checks);
+    checks.push(worker(paths).await);
+    checks.push(database(&paths.database));
+    checks.push(session_bus());
+    agents(&config, &mut checks);
+    let failed = checks.iter().any(|c| c.status == Level::Fail);
+    if args.json {
+        print_json(&serde_json::json!({ "ok": !failed, "checks": checks }))?;
+    } else {
+        let mut out = std::io::stdout().lock();
+        use std::io::Write;
+        for c in &checks {
+            let word = match c.status {
+                Level::Ok => paint("ok  ", "32"),
+                Level::Warn => paint("warn", "33"),
+                Level::Fail => paint("fail", "31"),
+            };
+            writeln!(out, "{word}  {:<12} {}", c.check, c.detail)?;
+            if let Some(fix) = &c.fix {
+                writeln!(out, "      {:<12} fix: {fix}", "")?;
+            }
+        }
+    }
+    Ok(if failed { exit::TASK_FAILED } else { exit::SUCCESS })
+}
+
+/// Folders must be 0700 and the files holding task data 0600: nobody else may read prompts,
+/// output or the socket.
+fn permissions(paths: &Paths, checks: &mut Vec<Check>) {
+    let mut dirs: Vec<&Path> = vec![paths.logs_dir.as_path(), paths.runs_dir.as_path()];
+    for file in [&paths.config_file, &paths.database, &paths.socket, &paths.worker_log] {
+        if let Some(parent) = file.parent() {
+            dirs.push(parent);
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        checks.push(private(dir, 0o700, "folder"));
+    }
+    let mut files = vec![paths.database.clone(), paths.socket.clone(), paths.worker_log.clone()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = paths.database.clone().into_os_string();
+        name.push(suffix);
+        files.push(name.into());
+    }
+    if let Ok(entries) = std::fs::read_dir(&paths.logs_dir) {
+        files.extend(entries.flatten().map(|e| e.path()));
+    }
+    for file in files.iter().filter(|f| f.exists()) {
+        checks.push(private(file, 0o600, "file"));
+    }
+}
+
+fn private(path: &Path, want: u32, what: &str) -> Check {
+    let name = if what == "folder" { "folder" } else { "file" };
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            check(name, Level::Ok, format!("{} (not created yet)", path.display()), None)
+        }
+        Err(e) => check(
+            name,
+            Level::Fail,
+            format!("{}: {e}", path.display()),
+            Some(format!("make it readable by you: chmod u+rwx {}", path.display())),
+        ),
+        Ok(meta) => {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 == 0 {
+                check(name, Level::Ok, format!("{} {mode:04o}", path.display()), None)
+            } else {
+                check(
+                    name,
+                    Level::Fail,
+                    format!("{} is {mode:04o}: other users can reach it", path.display()),
+                    Some(format!("chmod {want:o} {}", path.display())),
+                )
+            }
+        }
+    }
+}
+
+fn config(paths: &Paths, checks: &mut Vec<Check>) -> Config {
+    match Config::load(&paths.config_file) {
+        Ok(config) => {
+            let detail = if paths.config_file.exists() {
+                format!("{} is valid", paths.config_file.display())
+            } else {
+                format!("{} not present: defaults", paths.config_file.display())
+            };
+            checks.push(check("config", Level::Ok, detail, None));
+            config
+        }
+        Err(e) => {
+            checks.push(check("config", Level::Fail, e.to_string(), Some("smart-agents config edit".into())));
+            Config::default()
+        }
+    }
+}
+
+async fn worker(paths: &Paths) -> Check {
+    let mine = env!("CARGO_PKG_VERSION");
+    let client = match Client::connect_existing(paths).await {
+        Ok(Some(client)) => client,
+        Ok(None) => {
+            return check(
+                "worker",
+                Level::Warn,
+                "not running (it starts on the first command that needs it)",
+                Some("smart-agents worker start".into()),
+            );
+        }
+        Err(e) => {
+            return check(
+                "worker",
+                Level::Fail,
+                e.to_string(),
+                Some(format!("smart-agents worker stop, then look at {}", paths.worker_log.display())),
+            );
+        }
+    };
+    let mut client = client;
+    match client.request(Request::WorkerStatus).await {
+        Ok(Response::WorkerStatus { status }) if status.version == mine => check(
+            "worker",
+            Level::Ok,
+            format!("running, pid {}, version {}", status.pid, status.version),
+            None,
+        ),
+        Ok(Response::WorkerStatus { status }) => check(
+            "worker",
+            Level::Warn,
+            format!("pid {} runs version {}, this is {mine}", status.pid, status.version),
+            Some("smart-agents worker stop && smart-agents worker start".into()),
+        ),
+        Ok(other) => check("worker", Level::Fail, format!("unexpected answer: {other:?}"), None),
+        Err(e) => check("worker", Level::Fail, e.to_string(), Some("smart-agents worker stop".into())),
+    }
+}
+
+fn database(path: &Path) -> Check {
+    use rusqlite::{Connection, OpenFlags};
+    if !path.exists() {
+        return check("database", Level::Ok, format!("{} (not created yet)", path.display()), None);
+    }
+    let aside = Some(format!(
+        "smart-agents worker stop; mv {0} {0}.broken (a fresh queue is created on next use)",
+        path.display()
+    ));
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let result = Connection::open_with_flags(path, flags).and_then(|conn| {
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+    });
+    match result {
+        Ok(rows) if rows == ["ok"] => {
+            check("database", Level::Ok, format!("{} integrity ok", path.display()), None)
+        }
+        Ok(rows) => check(
+            "database",
+            Level::Fail,
+            format!("{}: {}", path.display(), rows.into_iter().take(3).collect::<Vec<_>>().join("; ")),
+            aside,
+        ),
+        Err(e) => check("database", Level::Fail, format!("{}: {e}", path.display()), aside),
+    }
+}
+
+/// Notifications go over the D-Bus session bus; without one they are skipped, so this warns.
+fn session_bus() -> Check {
+    let fix =
+        Some("run inside a desktop session, or set DBUS_SESSION_BUS_ADDRESS (notifications only)".into());
+    let Some(address) = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok().filter(|a| !a.is_empty()) else {
+        return check("session bus", Level::Warn, "DBUS_SESSION_BUS_ADDRESS is not set", fix);
+    };
+    // `unix:path=/run/user/1000/bus,guid=…`, several separated by `;`: any reachable one will do.
+    for part in address.split(';') {
+        let Some(rest) = part.strip_prefix("unix:") else { continue };
+        for kv in rest.split(',') {
+            let reached = match kv.split_once('=') {
+                Some(("path", path)) => std::os::unix::net::UnixStream::connect(path).is_ok(),
+                Some(("abstract", name)) => connect_abstract(name),
+                _ => continue,
+            };
+            if reached {
+                return check("session bus", Level::Ok, format!("{part} reachable"), None);
+            }
+        }
+    }
+    check("session bus", Level::Warn, format!("cannot reach {address}"), fix)
+}
+
+fn connect_abstract(name: &str) -> bool {
+    use std::os::linux::net::SocketAddrExt;
+    std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())
+        .and_then(|addr| std::os::unix::net::UnixStream::connect_addr(&addr))
+        .is_ok()
+}
+
+fn agents(config: &Config, checks: &mut Vec<Check>) {
+    let registry = match Registry::new(config) {
+        Ok(registry) => registry,
+        // Already reported by the config check.
+        Err(_) => return,
+    };
+    let path_var = std::env::var("PATH").ok();
+    let mut any = false;
+    for def in &registry.agents {
+        let Some(program) = def.program() else { continue };
+        if def.installed(path_var.as_deref()) {
+            any = true;
+            checks.push(check("agent", Level::Ok, format!("{}: {program} on PATH", def.name), None));
+        } else {
+            let fix = install_hint(program).map(str::to_string);
+            checks.push(check("agent", Level::Warn, format!("{}: {program} not on PATH", def.name), fix));
+        }
+    }
+    if !any {
+        checks.push(check(
+            "agent",
+            Level::Warn,
+            "no agent CLI found: only `execute -- COMMAND` tasks can run",
+            Some("install one of the agent CLIs above".into()),
+        ));
+    }
+}
+
+fn install_hint(program: &str) -> Option<&'static str> {
+    Some(match program {
+        "claude" => "npm install -g @anthropic-ai/claude-code",
+        "codex" => "npm install -g @openai/codex",
+        "gemini" => "npm install -g @google/gemini-cli",
+        "aider" => "pip install aider-chat",
+        _ => return None,
+    })
+}
