@@ -41,6 +41,7 @@ fn show_json_gives_each_value_and_where_it_came_from() {
 #[test]
 fn show_without_a_file_is_all_defaults() {
     let home = Home::new();
+    std::fs::remove_file(home.path().join("config.toml")).expect("remove the test config");
     let show = home.json(&["config", "show", "--json"]);
     assert_eq!(show["exists"], false);
     assert!(show["values"].as_array().is_some_and(|v| v.iter().all(|e| e["source"] == "default")), "{show}");
