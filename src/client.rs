@@ -1,9 +1,9 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
 //! requests and subscriptions.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::paths::Paths;
-use crate::protocol::{PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
+use crate::protocol::{FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -33,8 +33,9 @@ impl Client {
             if let Some(client) = Self::connect_existing(paths).await? {
                 return Ok(client);
             }
-            // A worker that exits at once (bad config, corrupt database, another won the race
-            // and then died) says why in its log.
+            // A worker that exits at once (bad config, corrupt database) says why in its log.
+            // One that exits cleanly found another worker holding the lock: that one answers
+            // soon, or it was on its way out, and then a fresh start is needed.
             if let Ok(Some(status)) = worker.try_wait() {
                 if let Some(client) = Self::connect_existing(paths).await? {
                     return Ok(client);
@@ -45,6 +46,7 @@ impl Client {
                         last_line(&paths.worker_log).unwrap_or_else(|| format!("it exited with {status}"))
                     )));
                 }
+                worker = start_worker(paths)?;
             }
             if Instant::now() > deadline {
                 return Err(Error::unavailable(format!(
@@ -81,11 +83,14 @@ impl Client {
         };
         let mut client = Client { stream };
         let hello = Request::Hello { protocol: PROTOCOL_VERSION, version: env!("CARGO_PKG_VERSION").into() };
-        match client.request(hello).await {
-            Ok(Response::Hello { .. }) => Ok(Some(client)),
+        let written = write_frame(&mut client.stream, &hello).await;
+        match read_frame(&mut client.stream).await {
+            Ok(Response::Hello { .. }) if written.is_ok() => Ok(Some(client)),
+            Ok(Response::Error { kind, message }) => Err(Error::new(kind, message)),
             Ok(other) => Err(Error::unavailable(format!("unexpected handshake answer: {other:?}"))),
-            Err(e) if e.kind() == ErrorKind::Internal => Err(Error::unavailable(e)),
-            Err(e) => Err(e),
+            // A worker that is going away (killed, or stopping) resets or closes: no worker.
+            Err(FrameError::Io(_) | FrameError::Closed) => Ok(None),
+            Err(e) => Err(Error::unavailable(e)),
         }
     }
 
