@@ -62,6 +62,9 @@ pub enum Gate {
     Usage { percent: f64, limit: f64 },
     /// Linux pressure stall (`some avg10`) closed it: it reopens below `limit`.
     Pressure { avg10: f64, limit: f64 },
+    /// No fresh reading yet (just started, or idle for a while): a start waits the ~200 ms
+    /// it takes to measure rather than guess.
+    Measuring,
 }
 
 impl Gate {
@@ -311,6 +314,7 @@ fn cpu_block(readings: &Readings, limits: &Limits) -> Option<WaitReason<'static>
         Gate::Open => None,
         Gate::Usage { percent, limit } => Some(WaitReason::Cpu { percent, threshold: limit }),
         Gate::Pressure { avg10, limit } => Some(WaitReason::CpuPressure { avg10, threshold: limit }),
+        Gate::Measuring => Some(WaitReason::CpuMeasuring),
     }
 }
 
@@ -322,6 +326,7 @@ fn mem_gate_block(readings: &Readings, limits: &Limits) -> Option<WaitReason<'st
         Gate::Open => None,
         Gate::Usage { percent, limit } => Some(WaitReason::Memory { percent, threshold: limit }),
         Gate::Pressure { avg10, limit } => Some(WaitReason::MemoryPressure { avg10, threshold: limit }),
+        Gate::Measuring => None,
     }
 }
 

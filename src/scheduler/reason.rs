@@ -28,6 +28,8 @@ pub enum WaitReason<'a> {
     Cpu { percent: f64, threshold: f64 },
     /// CPU pressure (Linux PSI `some avg10`) closed the CPU gate: `cpu pressure 75% >= 70%`.
     CpuPressure { avg10: f64, threshold: f64 },
+    /// No fresh CPU reading yet; one arrives within ~200 ms: `cpu: measuring`.
+    CpuMeasuring,
     /// Memory gate, including footprints of tasks just started: `memory 88% >= 85%`.
     Memory { percent: f64, threshold: f64 },
     /// Memory pressure (Linux PSI `some avg10`) closed the memory gate:
@@ -42,6 +44,7 @@ impl WaitReason<'_> {
             self,
             WaitReason::Cpu { .. }
                 | WaitReason::CpuPressure { .. }
+                | WaitReason::CpuMeasuring
                 | WaitReason::Memory { .. }
                 | WaitReason::MemoryPressure { .. }
         )
@@ -96,6 +99,7 @@ impl fmt::Display for Rendered<'_, '_> {
             WaitReason::CpuPressure { avg10, threshold } => {
                 write!(f, "cpu pressure {} >= {}", Pct::floor(avg10), Pct::exact(threshold))
             }
+            WaitReason::CpuMeasuring => write!(f, "cpu: measuring"),
             WaitReason::Memory { percent, threshold } => {
                 write!(f, "memory {} >= {}", Pct::floor(percent), Pct::exact(threshold))
             }

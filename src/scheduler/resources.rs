@@ -27,6 +27,8 @@ pub const HYSTERESIS_POINTS: f64 = 5.0;
 pub const CPU_SMOOTHING: Duration = Duration::from_secs(3);
 /// Memory PSI `some avg10` (percent) at which the memory gate closes.
 pub const MEMORY_PRESSURE_LIMIT: f64 = 10.0;
+/// A CPU interval longer than this is too old to tell the current load.
+pub const STALE_AFTER: Duration = Duration::from_secs(2);
 /// How often to sample while a task waits on a gate.
 pub const SAMPLE_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -76,7 +78,12 @@ impl ResourceMonitor {
 
     /// When the next sample is worth taking (the worker sleeps until then while gated).
     pub fn next_sample_due(&self) -> Instant {
-        let interval = SAMPLE_INTERVAL.max(MINIMUM_CPU_UPDATE_INTERVAL);
+        // While a first reading is being taken, the earliest moment it can exist.
+        let interval = if self.cpu_ema.is_none() && self.system.is_some() {
+            MINIMUM_CPU_UPDATE_INTERVAL
+        } else {
+            SAMPLE_INTERVAL.max(MINIMUM_CPU_UPDATE_INTERVAL)
+        };
         // The CPU refresh paces sampling; without sysinfo, the last sample does (PSI alone can
         // still close a gate, and "now" forever would spin the worker).
         match self.last_cpu_refresh.or(self.last_sample) {
@@ -94,7 +101,15 @@ impl ResourceMonitor {
             let due = self
                 .last_cpu_refresh
                 .is_none_or(|last| now.saturating_duration_since(last) >= MINIMUM_CPU_UPDATE_INTERVAL);
-            if due {
+            // After a quiet spell the counters span it all: recent load would be averaged
+            // away. Start a fresh interval instead and decide on that.
+            let stale =
+                self.last_cpu_refresh.is_some_and(|last| now.saturating_duration_since(last) > STALE_AFTER);
+            if stale {
+                system.refresh_cpu_usage();
+                self.cpu_ema = None;
+                self.last_cpu_refresh = Some(now);
+            } else if due {
                 system.refresh_cpu_usage();
                 // The first refresh only primes sysinfo's counters; it has no value yet.
                 if let Some(last) = self.last_cpu_refresh {
@@ -140,6 +155,10 @@ impl ResourceMonitor {
             (self.mem_closed, r.mem_percent, mem_at),
             (self.mem_pressure_closed, r.mem_pressure, MEMORY_PRESSURE_LIMIT),
         );
+        // sysinfo works but has no fresh value yet: measure before letting a task start.
+        if cpu_on && self.system.is_some() && r.cpu_percent.is_none() && r.cpu_gate == Gate::Open {
+            r.cpu_gate = Gate::Measuring;
+        }
     }
 }
 

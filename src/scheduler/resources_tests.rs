@@ -102,3 +102,25 @@ fn threshold_100_keeps_gates_open() {
     monitor.update_gates(&mut r, &limits);
     assert!(r.cpu_gate.is_closed() && r.mem_gate.is_closed());
 }
+
+#[test]
+fn no_start_on_a_guess_before_the_first_reading_or_after_a_quiet_spell() {
+    let limits = Limits::default();
+    let mut monitor = ResourceMonitor::new();
+    let t0 = Instant::now();
+    // Right after start there is no CPU value: the gate waits to measure.
+    let first = monitor.sample(t0, &limits);
+    assert_eq!(first.cpu_percent, None);
+    assert_eq!(first.cpu_gate, Gate::Measuring);
+    assert!(monitor.next_sample_due() <= t0 + MINIMUM_CPU_UPDATE_INTERVAL);
+    // A reading 200 ms later is real.
+    let second = monitor.sample(t0 + MINIMUM_CPU_UPDATE_INTERVAL, &limits);
+    assert!(second.cpu_percent.is_some());
+    assert_ne!(second.cpu_gate, Gate::Measuring);
+    // After a long quiet spell, the old interval is thrown away and measured afresh.
+    let later = monitor.sample(t0 + MINIMUM_CPU_UPDATE_INTERVAL + STALE_AFTER * 2, &limits);
+    assert_eq!(later.cpu_gate, Gate::Measuring);
+    // With the gate off there is nothing to wait for.
+    let off = Limits { cpu_threshold: 100.0, ..Limits::default() };
+    assert_eq!(ResourceMonitor::new().sample(Instant::now(), &off).cpu_gate, Gate::Open);
+}

@@ -68,7 +68,8 @@ impl Actor {
                         .spec
                         .after
                         .iter()
-                        .find(|d| self.tasks.contains_key(*d))
+                        // A dependency that finished this round is in memory until the commit.
+                        .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
                         .map(String::as_str),
                     mem_bytes: rec.spec.mem_bytes.unwrap_or(0),
                 }),
@@ -161,8 +162,13 @@ impl Actor {
         self.to_spawn.push(id.to_string());
     }
 
-    /// Pending tasks whose dependency failed, was cancelled or vanished fail now, naming it.
+    /// Pending tasks whose dependency failed, was cancelled or vanished fail now, naming it;
+    /// repeated so that a chain of dependents fails in one round.
     fn fail_broken_dependencies(&mut self, now: i64) {
+        while self.fail_broken_dependencies_once(now) {}
+    }
+
+    fn fail_broken_dependencies_once(&mut self, now: i64) -> bool {
         let mut broken: Vec<(String, String)> = Vec::new();
         for live in self.tasks.values() {
             if live.rec.state != TaskState::Pending {
@@ -189,8 +195,10 @@ impl Actor {
                 break;
             }
         }
+        let any = !broken.is_empty();
         for (id, why) in broken {
             self.finish(&id, TaskState::Failed, Some(why), None, now);
         }
+        any
     }
 }

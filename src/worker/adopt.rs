@@ -10,6 +10,9 @@ use crate::store::now_ms;
 impl Actor {
     pub(super) fn load(&mut self) -> Result<()> {
         self.paused = self.store.meta("paused")?.as_deref() == Some("1");
+        if let Some(saved) = self.store.meta("circuits")? {
+            self.circuits.load(&saved);
+        }
         let now = now_ms();
         let mut exited = Vec::new();
         for rec in self.store.active()? {

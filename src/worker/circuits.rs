@@ -23,7 +23,7 @@ impl CircuitState {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Circuit {
     consecutive_failures: u32,
     /// Unix ms the circuit stays open until; set while open or half open.
@@ -45,6 +45,19 @@ impl Circuits {
             circuits: HashMap::new(),
             threshold: threshold.max(1),
             open_ms: open_seconds as i64 * 1000,
+        }
+    }
+
+    /// The circuits as JSON, kept in the database so that a restart does not forget them.
+    pub fn save(&self) -> String {
+        serde_json::to_string(&self.circuits).unwrap_or_default()
+    }
+
+    /// Restore what `save` wrote; a trial that was running is forgotten (its task ends anyway).
+    pub fn load(&mut self, saved: &str) {
+        if let Ok(mut circuits) = serde_json::from_str::<HashMap<String, Circuit>>(saved) {
+            circuits.values_mut().for_each(|c| c.trial_running = false);
+            self.circuits = circuits;
         }
     }
 
@@ -134,5 +147,8 @@ mod tests {
         c.on_start("codex", 10_000);
         assert_eq!(c.on_result("codex", false, 10_500), Some(CircuitState::Open));
         assert_eq!(c.state("other", 0), CircuitState::Closed);
+        let mut restored = Circuits::new(2, 10);
+        restored.load(&c.save());
+        assert_eq!(restored.state("codex", 10_600), CircuitState::Open);
     }
 }

@@ -198,6 +198,7 @@ impl Actor {
                 if let Some(changed) = self.circuits.on_result(&agent, state == TaskState::Completed, now) {
                     let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
                     let _ = self.store.add_event(&format!("agent:{agent}"), now, "circuit", Some(&data));
+                    let _ = self.store.set_meta("circuits", &self.circuits.save());
                 }
             }
         }
