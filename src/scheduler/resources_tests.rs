@@ -111,7 +111,8 @@ fn no_start_on_a_guess_before_the_first_reading_or_after_a_quiet_spell() {
     // Right after start there is no CPU value: the gate waits to measure.
     let first = monitor.sample(t0, &limits);
     assert_eq!(first.cpu_percent, None);
-    assert_eq!(first.cpu_gate, Gate::Measuring);
+    // (Pressure stall information from a busy machine may close it first.)
+    assert!(matches!(first.cpu_gate, Gate::Measuring | Gate::Pressure { .. }), "{:?}", first.cpu_gate);
     assert!(monitor.next_sample_due() <= t0 + MINIMUM_CPU_UPDATE_INTERVAL);
     // A reading 200 ms later is real.
     let second = monitor.sample(t0 + MINIMUM_CPU_UPDATE_INTERVAL, &limits);
@@ -119,7 +120,7 @@ fn no_start_on_a_guess_before_the_first_reading_or_after_a_quiet_spell() {
     assert_ne!(second.cpu_gate, Gate::Measuring);
     // After a long quiet spell, the old interval is thrown away and measured afresh.
     let later = monitor.sample(t0 + MINIMUM_CPU_UPDATE_INTERVAL + STALE_AFTER * 2, &limits);
-    assert_eq!(later.cpu_gate, Gate::Measuring);
+    assert!(matches!(later.cpu_gate, Gate::Measuring | Gate::Pressure { .. }), "{:?}", later.cpu_gate);
     // With the gate off there is nothing to wait for.
     let off = Limits { cpu_threshold: 100.0, ..Limits::default() };
     assert_eq!(ResourceMonitor::new().sample(Instant::now(), &off).cpu_gate, Gate::Open);

@@ -31,6 +31,12 @@ pub enum Msg {
         attempt: u32,
         pid: i32,
     },
+    /// The spawner started a supervisor, or could not.
+    Spawned {
+        id: String,
+        attempt: u32,
+        result: Result<super::runner::Started, String>,
+    },
     /// A streaming agent's log file (name in the logs folder) grew.
     Output {
         file: String,
@@ -114,6 +120,9 @@ pub struct Actor {
     /// Stream readers of running agent tasks.
     pub(super) agent_runs: HashMap<String, super::agent_run::AgentRun>,
     pub(super) interest: super::output_watch::Interest,
+    pub(super) spawner: Sender<super::spawner::Job>,
+    /// Stream formats of tasks whose supervisor is being started.
+    pub(super) streams: HashMap<String, Option<(crate::agents::Backend, Option<PathBuf>)>>,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -129,6 +138,7 @@ impl Actor {
         tx: Sender<Msg>,
     ) -> Result<Actor> {
         let registry = crate::agents::Registry::new(&config)?;
+        let spawner = super::spawner::start(paths.clone(), tx.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
         let mut actor = Actor {
             paths,
@@ -158,6 +168,8 @@ impl Actor {
             circuits,
             agent_runs: HashMap::new(),
             interest: Default::default(),
+            spawner,
+            streams: HashMap::new(),
         };
         actor.load()?;
         Ok(actor)
@@ -232,6 +244,7 @@ impl Actor {
                     self.replies.push((reply, response));
                 }
                 Msg::Exited { id, attempt, pid } => self.on_exit(&id, attempt, pid, now),
+                Msg::Spawned { id, attempt, result } => self.on_spawned(&id, attempt, result, now),
                 Msg::Output { file } => {
                     if outputs.insert(file.clone()) {
                         self.on_output(&file, now);

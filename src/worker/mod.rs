@@ -12,6 +12,7 @@ mod requests;
 mod routing;
 pub mod runner;
 mod server;
+mod spawner;
 pub mod supervise;
 mod transitions;
 

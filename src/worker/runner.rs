@@ -11,6 +11,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 
 /// A started supervisor: its pid is also the task's process group id.
+#[derive(Debug)]
 pub struct Started {
     pub pid: i32,
     pub pid_start: Option<u64>,

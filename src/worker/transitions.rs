@@ -4,6 +4,7 @@
 
 use super::actor::{Actor, Kill, KillReason, Live, Msg, Timer};
 use super::runner;
+use super::spawner;
 use super::supervise::ExitRecord;
 use crate::error::{Error, Result};
 use crate::model::{MAX_INPUT_BYTES, MAX_PRIORITY, MIN_PRIORITY, TaskSpec, TaskState};
@@ -96,32 +97,52 @@ impl Actor {
                 }
                 None => continue,
             };
-            let Some(live) = self.tasks.get_mut(&id) else { continue };
-            match runner::spawn(&self.paths, &live.rec, &launch.argv, &launch.options, &env) {
-                Ok(started) => {
-                    live.rec.pid = Some(started.pid);
-                    live.rec.pid_start = started.pid_start;
-                    live.rec.log_offset = Some(started.log_offset);
-                    let attempt = live.rec.attempt;
-                    if let Some(timeout) = live.rec.spec.timeout_ms {
-                        let at = live.rec.started_at.unwrap_or(now) + timeout as i64;
-                        self.add_timer(at, Timer::Timeout { id: id.clone(), attempt });
-                    }
-                    if let Some((backend, side)) = launch.stream {
-                        self.follow_stream(&id, backend, side, started.log_offset);
-                    }
-                    self.watch(&id, attempt, started.pid);
-                    // The pid rides on the next commit, which under load comes within
-                    // milliseconds anyway; when idle a short timer forces it. A worker that
-                    // dies inside that window finds the supervisor by its command line.
-                    self.dirty.insert(id);
-                    self.add_timer(now + PID_FLUSH_MS, Timer::Wake);
-                }
-                Err(e) => {
-                    self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now);
-                    self.flush_soon = true;
-                }
+            let Some(rec) = self.tasks.get(&id).map(|live| live.rec.clone()) else { continue };
+            if let Some(timeout) = rec.spec.timeout_ms {
+                let at = rec.started_at.unwrap_or(now) + timeout as i64;
+                self.add_timer(at, Timer::Timeout { id: id.clone(), attempt: rec.attempt });
             }
+            let job = spawner::Job { rec, argv: launch.argv, options: launch.options, env };
+            self.streams.insert(id.clone(), launch.stream);
+            if self.spawner.send(job).is_err() {
+                self.finish(&id, TaskState::Failed, Some("the worker is stopping".into()), None, now);
+            }
+        }
+    }
+
+    /// A supervisor started (or could not be).
+    pub(super) fn on_spawned(
+        &mut self,
+        id: &str,
+        attempt: u32,
+        result: Result<runner::Started, String>,
+        now: i64,
+    ) {
+        let stream = self.streams.remove(id).flatten();
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        if live.rec.attempt != attempt || live.rec.state != TaskState::Running {
+            return;
+        }
+        match result {
+            Ok(started) => {
+                live.rec.pid = Some(started.pid);
+                live.rec.pid_start = started.pid_start;
+                live.rec.log_offset = Some(started.log_offset);
+                // Cancelled or timed out while it was being started: signal it now.
+                if live.kill.is_some() {
+                    runner::signal_group(started.pid, libc::SIGTERM);
+                }
+                if let Some((backend, side)) = stream {
+                    self.follow_stream(id, backend, side, started.log_offset);
+                }
+                self.watch(id, attempt, started.pid);
+                // The pid rides on the next commit, which under load comes within
+                // milliseconds anyway; when idle a short timer forces it. A worker that dies
+                // inside that window finds the supervisor by its command line.
+                self.dirty.insert(id.to_string());
+                self.add_timer(now + PID_FLUSH_MS, Timer::Wake);
+            }
+            Err(e) => self.finish(id, TaskState::Failed, Some(e), None, now),
         }
     }
 
