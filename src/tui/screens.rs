@@ -2,27 +2,13 @@
 
 use super::app::App;
 use super::details::Details;
-use super::support::{NOW, sample as tv, task};
+use super::support::{sample as tv, task};
 use super::{Msg, update};
-use crate::config::Limits;
 use crate::model::{Metrics, TaskResult, TaskState, TaskView, Todo, TodoStatus};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::{Terminal, backend::TestBackend};
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn app_with(tasks: Vec<TaskView>) -> App {
-    let mut app = App::new(&Limits::default(), NOW, 80, 24);
-    app.color = false;
-    update(&mut app, Msg::Snapshot { tasks, paused: false });
-    app
-}
+use super::support::keys_for_tests::{app_with, ch, key};
 
 fn render(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();

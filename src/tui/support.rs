@@ -77,3 +77,28 @@ pub fn task(i: usize) -> TaskView {
     }
     v
 }
+
+/// Test helpers shared by the `update` tests and the screen snapshots.
+#[cfg(test)]
+pub mod keys_for_tests {
+    use super::super::{App, Msg, update};
+    use crate::config::Limits;
+    use crate::model::TaskView;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    pub fn key(code: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    pub fn ch(c: char) -> Msg {
+        key(KeyCode::Char(c))
+    }
+
+    /// An 80x24, colourless dashboard showing `tasks` at the fixed time `NOW`.
+    pub fn app_with(tasks: Vec<TaskView>) -> App {
+        let mut app = App::new(&Limits::default(), super::NOW, 80, 24);
+        app.color = false;
+        update(&mut app, Msg::Snapshot { tasks, paused: false });
+        app
+    }
+}

@@ -9,20 +9,7 @@ use crate::model::{TaskState, TaskView};
 use crate::protocol::{Event, Request};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn app_with(tasks: Vec<TaskView>) -> App {
-    let mut app = App::new(&Limits::default(), NOW, 80, 24);
-    app.color = false;
-    update(&mut app, Msg::Snapshot { tasks, paused: false });
-    app
-}
+use super::support::keys_for_tests::{app_with, ch, key};
 
 fn ids(app: &App) -> Vec<&str> {
     app.visible.iter().map(|&i| app.tasks[i].view.id.as_str()).collect()
