@@ -44,6 +44,8 @@ pub struct TaskRecord {
     pub pid_start: Option<u64>,
     /// Where the current attempt's output begins in the log file.
     pub log_offset: Option<u64>,
+    /// Median duration of recent completed tasks of the same agent and class, noted at start.
+    pub typical_ms: Option<u64>,
     pub session_id: Option<String>,
     pub output: Option<String>,
     pub metrics: Metrics,
@@ -53,14 +55,25 @@ pub struct TaskRecord {
 }
 
 impl TaskRecord {
-    /// Remaining seconds from the task's own progress rate: none rather than a made-up one.
+    /// Remaining seconds, from the task's own progress rate checked against how long finished
+    /// tasks like it took: early on (little progress, a noisy rate) history weighs more, later
+    /// the task's own rate. No progress, no ETA: none rather than a made-up one.
     pub fn eta_at(&self, now: i64) -> Option<u64> {
         let (started, p) = (self.started_at?, self.progress?);
         if self.state != TaskState::Running || !(1.0..100.0).contains(&p) {
             return None;
         }
-        let elapsed = (now - started).max(0) as f64 / 1000.0;
-        Some((elapsed * (100.0 - p) / p).round() as u64)
+        let elapsed_ms = (now - started).max(0) as f64;
+        let rate = elapsed_ms * (100.0 - p) / p;
+        let eta_ms = match self.typical_ms.map(|t| t as f64 - elapsed_ms) {
+            // Past the typical duration, history has nothing more to say.
+            Some(left) if left > 0.0 => {
+                let w = p / 100.0;
+                w * rate + (1.0 - w) * left
+            }
+            _ => rate,
+        };
+        Some((eta_ms / 1000.0).round() as u64)
     }
 
     pub fn view(&self) -> TaskView {
@@ -194,4 +207,37 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
         _ => "",
     };
     Error::internal(format!("database {}: {e}{hint}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running(progress: Option<f64>, typical_ms: Option<u64>) -> TaskRecord {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_for_worker(&dir.path().join("t.db")).unwrap();
+        let spec =
+            TaskSpec { description: "x".into(), agent: "shell".into(), priority: 5, ..Default::default() };
+        store.insert_task(&NewTask { id: "abcdef", spec: &spec, created_at: 0, env_hash: None }).unwrap();
+        let mut rec = store.task("abcdef").unwrap().unwrap();
+        rec.state = TaskState::Running;
+        rec.started_at = Some(0);
+        rec.progress = progress;
+        rec.typical_ms = typical_ms;
+        store.save(&rec).unwrap();
+        // What was saved reads back, typical duration included (schema 2).
+        assert_eq!(store.task("abcdef").unwrap().unwrap(), rec);
+        rec
+    }
+
+    #[test]
+    fn eta_needs_progress_and_leans_on_history_early() {
+        assert_eq!(running(None, Some(60_000)).eta_at(10_000), None);
+        // 25% after 10 s: the rate alone says 30 s more.
+        assert_eq!(running(Some(25.0), None).eta_at(10_000), Some(30));
+        // History says such tasks take 100 s (90 s left); early on it weighs 75%.
+        assert_eq!(running(Some(25.0), Some(100_000)).eta_at(10_000), Some(75));
+        // Past the typical duration, the task's own rate decides.
+        assert_eq!(running(Some(50.0), Some(5_000)).eta_at(10_000), Some(10));
+    }
 }

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
     reason, progress, step, eta_seconds, attempt, created_at, started_at, finished_at, not_before, \
-    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset";
+    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms";
 
 fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     let json_err = |i: usize, e: serde_json::Error| {
@@ -54,6 +54,7 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
             .map_err(|e| json_err(24, e))?
             .unwrap_or_default(),
         log_offset: row.get::<_, Option<i64>>(25)?.map(|v| v as u64),
+        typical_ms: row.get::<_, Option<i64>>(26)?.map(|v| v.max(0) as u64),
         todos: Vec::new(),
     })
 }
@@ -190,5 +191,17 @@ impl TaskRecord {
             metrics: self.metrics.clone(),
             artifacts: self.artifacts.clone(),
         }
+    }
+}
+
+impl Store {
+    /// Durations (ms) of the most recent completed tasks of `agent` and `class`, newest first.
+    pub fn recent_durations(&self, agent: &str, class: Option<&str>, limit: usize) -> Result<Vec<u64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT finished_at - started_at FROM tasks WHERE state = 'completed' AND agent = ?1 \
+             AND class IS ?2 AND started_at IS NOT NULL ORDER BY seq DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![agent, class, limit as i64], |r| r.get::<_, i64>(0))?;
+        Ok(rows.filter_map(|r| r.ok()).map(|d| d.max(0) as u64).collect())
     }
 }

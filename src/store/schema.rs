@@ -52,4 +52,7 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     "#,
+    // 2: the typical duration of finished tasks like this one (same agent and class), noted at
+    // start, so every reader can check a progress-rate ETA against history.
+    "ALTER TABLE tasks ADD COLUMN typical_ms INTEGER;",
 ];

@@ -123,6 +123,8 @@ pub struct Actor {
     pub(super) spawner: Sender<super::spawner::Job>,
     /// Stream formats of tasks whose supervisor is being started.
     pub(super) streams: HashMap<String, Option<(crate::agents::Backend, Option<PathBuf>)>>,
+    /// Recent completed durations (ms, newest first) per (agent, class), loaded on first use.
+    pub(super) durations: HashMap<(String, Option<String>), std::collections::VecDeque<u64>>,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -170,6 +172,7 @@ impl Actor {
             interest: Default::default(),
             spawner,
             streams: HashMap::new(),
+            durations: HashMap::new(),
         };
         actor.load()?;
         Ok(actor)

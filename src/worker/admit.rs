@@ -147,7 +147,13 @@ impl Actor {
     }
 
     fn start(&mut self, id: &str, now: i64) {
+        let Some((agent, class)) = self.tasks.get(id).map(|l| (l.rec.agent.clone(), l.rec.class.clone()))
+        else {
+            return;
+        };
+        let typical = self.typical_ms(&agent, class.as_deref());
         let Some(live) = self.tasks.get_mut(id) else { return };
+        live.rec.typical_ms = typical;
         live.rec.state = TaskState::Running;
         live.rec.started_at = Some(now);
         live.rec.waiting_reason = None;

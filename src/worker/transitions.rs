@@ -63,6 +63,7 @@ impl Actor {
             pid: None,
             pid_start: None,
             log_offset: None,
+            typical_ms: None,
             session_id: None,
             output: None,
             metrics: Default::default(),
@@ -257,6 +258,13 @@ impl Actor {
         if state == TaskState::Completed && rec.progress.is_some() {
             rec.progress = Some(100.0);
         }
+        if let (TaskState::Completed, Some(ms)) = (state, rec.metrics.duration_ms) {
+            let key = (rec.agent.clone(), rec.class.clone());
+            if let Some(history) = self.durations.get_mut(&key) {
+                history.push_front(ms);
+                history.truncate(HISTORY);
+            }
+        }
         let data = json!({"state": state, "reason": rec.reason, "exit_code": code, "attempt": rec.attempt});
         if let Err(e) = self.store.add_event(id, at, "finished", Some(&data)) {
             eprintln!("smart-agents worker: recording the end of {id}: {e}");
@@ -367,7 +375,25 @@ fn reset_for_attempt(rec: &mut TaskRecord) {
     rec.todos.clear();
 }
 
+/// Finished durations kept per (agent, class) for the ETA's sanity check.
+const HISTORY: usize = 20;
+
 impl Actor {
+    /// Median duration of recent completed tasks like `rec` (at least three of them).
+    pub(super) fn typical_ms(&mut self, agent: &str, class: Option<&str>) -> Option<u64> {
+        let key = (agent.to_string(), class.map(str::to_string));
+        if !self.durations.contains_key(&key) {
+            let recent = self.store.recent_durations(agent, class, HISTORY).unwrap_or_default();
+            self.durations.insert(key.clone(), recent.into());
+        }
+        let mut history: Vec<u64> = self.durations.get(&key)?.iter().copied().collect();
+        if history.len() < 3 {
+            return None;
+        }
+        history.sort_unstable();
+        Some(history[history.len() / 2])
+    }
+
     /// New progress from the task itself or its agent's stream. History keeps a row per new
     /// step or per ten points, not one per tick.
     pub(super) fn set_progress(
