@@ -188,7 +188,7 @@ fn a_bad_config_names_the_file_and_line() {
     assert!(stderr(&out).contains(&place), "{}", describe(&out));
 
     // Fixed, everything works.
-    home.write_config("[limits]\nmax_concurrent_tasks = 2\n");
+    home.write_config(&format!("{}max_concurrent_tasks = 2\n", common::UNGATED));
     let id = home.submit(&["true"]);
     home.wait_state(&id, "completed", LONG);
 }
