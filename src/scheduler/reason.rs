@@ -61,6 +61,61 @@ impl WaitReason<'_> {
     }
 }
 
+impl WaitReason<'_> {
+    /// A fingerprint of the text [`WaitReason::at`] renders at `now_ms`, without formatting:
+    /// equal keys mean equal texts, so a round re-renders only the reasons that changed.
+    pub fn key(&self, now_ms: i64) -> u64 {
+        let mut h = Fnv::default();
+        let pct = |v: f64| v.floor() as i64;
+        let exact = |v: f64| (v * 10.0).round() as i64;
+        match *self {
+            WaitReason::Paused => h.num(1),
+            WaitReason::Dependencies(id) => h.num(2).text(id),
+            // The text says the time, and the date when it is not today: re-check hourly.
+            WaitReason::Scheduled(at) => h.num(3).num(at / 60_000).num(now_ms / 3_600_000),
+            WaitReason::Backoff { attempt, at } => {
+                h.num(4).num(attempt.into()).num((at - now_ms + 999) / 1000)
+            }
+            WaitReason::ClassFull { class, running, cap } => {
+                h.num(5).text(class).num(running.into()).num(cap.into())
+            }
+            WaitReason::GlobalCap { running, cap } => h.num(6).num(running.into()).num(cap.into()),
+            WaitReason::Cpu { percent, threshold } => h.num(7).num(pct(percent)).num(exact(threshold)),
+            WaitReason::CpuPressure { avg10, threshold } => h.num(8).num(pct(avg10)).num(exact(threshold)),
+            WaitReason::Memory { percent, threshold } => h.num(9).num(pct(percent)).num(exact(threshold)),
+            WaitReason::MemoryPressure { avg10, threshold } => {
+                h.num(10).num(pct(avg10)).num(exact(threshold))
+            }
+            WaitReason::CpuMeasuring => h.num(11),
+        };
+        h.0
+    }
+}
+
+/// FNV-1a: tiny and fast for a handful of fields.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn bytes(&mut self, bytes: &[u8]) -> &mut Fnv {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
+        self
+    }
+    fn num(&mut self, n: i64) -> &mut Fnv {
+        self.bytes(&n.to_le_bytes())
+    }
+    fn text(&mut self, s: &str) -> &mut Fnv {
+        self.num(s.len() as i64).bytes(s.as_bytes())
+    }
+}
+
 /// Uses the system clock; prefer [`WaitReason::render`] where `now` is already known.
 impl fmt::Display for WaitReason<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -51,6 +51,15 @@ pub(super) struct Live {
     /// Unix ms it (last) became pending: the age used for ordering.
     pub enqueued_at: i64,
     pub kill: Option<Kill>,
+    /// Fingerprint of the waiting reason last stored (0: none), so unchanged reasons are not
+    /// rendered again each round.
+    pub reason_key: u64,
+}
+
+impl Live {
+    pub fn new(rec: TaskRecord, env: Option<Arc<Vec<(String, String)>>>, enqueued_at: i64) -> Live {
+        Live { rec, env, enqueued_at, kill: None, reason_key: 0 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

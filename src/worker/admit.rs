@@ -4,7 +4,6 @@
 use super::actor::{Actor, Timer};
 use crate::model::TaskState;
 use crate::scheduler::{self, Pending, Readings, Running};
-use std::fmt::Write;
 use std::time::Instant;
 
 /// How long a started task's declared footprint is added to the memory reading, until the
@@ -45,6 +44,7 @@ impl Actor {
         let blocked: std::collections::HashSet<&str> =
             agent_blocked.iter().map(|(id, _)| id.as_str()).collect();
         let mut pending = Vec::new();
+        let mut lives = Vec::new();
         for live in self.tasks.values() {
             let rec = &live.rec;
             match rec.state {
@@ -55,38 +55,39 @@ impl Actor {
                     }
                 }
                 TaskState::Pending if blocked.contains(rec.id.as_str()) => {}
-                TaskState::Pending => pending.push(Pending {
-                    id: &rec.id,
-                    seq: rec.seq,
-                    priority: rec.priority,
-                    class: rec.class.as_deref(),
-                    agent: &rec.agent,
-                    enqueued_at: live.enqueued_at,
-                    not_before: rec.not_before,
-                    retry_attempt: (rec.attempt > 1 && rec.not_before.is_some()).then_some(rec.attempt),
-                    blocked_on: rec
-                        .spec
-                        .after
-                        .iter()
-                        // A dependency that finished this round is in memory until the commit.
-                        .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
-                        .map(String::as_str),
-                    mem_bytes: rec.spec.mem_bytes.unwrap_or(0),
-                }),
+                TaskState::Pending => {
+                    lives.push(live);
+                    pending.push(Pending {
+                        id: &rec.id,
+                        seq: rec.seq,
+                        priority: rec.priority,
+                        class: rec.class.as_deref(),
+                        agent: &rec.agent,
+                        enqueued_at: live.enqueued_at,
+                        not_before: rec.not_before,
+                        retry_attempt: (rec.attempt > 1 && rec.not_before.is_some()).then_some(rec.attempt),
+                        blocked_on: rec
+                            .spec
+                            .after
+                            .iter()
+                            // A dependency that finished this round is in memory until the commit.
+                            .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
+                            .map(String::as_str),
+                        mem_bytes: rec.spec.mem_bytes.unwrap_or(0),
+                    })
+                }
                 _ => {}
             }
         }
         let paused = self.paused || self.stopping.is_some();
         let decision = scheduler::decide(&pending, &running, &readings, &self.config.limits, paused, now);
-        // Render each reason into one buffer and keep only those that changed.
-        let mut text = String::new();
-        let mut changed: Vec<(String, String)> = Vec::new();
+        // Only reasons whose fingerprint changed are rendered and written.
+        let mut changed: Vec<(String, String, u64)> = Vec::new();
         for (i, reason) in &decision.waiting {
-            text.clear();
-            let _ = write!(text, "{}", reason.at(now));
-            let id = pending[*i].id;
-            if self.tasks.get(id).and_then(|l| l.rec.waiting_reason.as_deref()) != Some(text.as_str()) {
-                changed.push((id.to_string(), text.clone()));
+            let key = reason.key(now);
+            if lives[*i].reason_key != key {
+                let text = reason.at(now).to_string();
+                changed.push((pending[*i].id.to_string(), text, key));
             }
         }
         let starts: Vec<String> = decision.start.iter().map(|i| pending[*i].id.to_string()).collect();
@@ -98,16 +99,21 @@ impl Actor {
         });
         drop(decision);
         drop(pending);
-        for (id, reason) in changed {
+        drop(lives);
+        for (id, reason, key) in changed {
             if let Some(live) = self.tasks.get_mut(&id) {
-                live.rec.waiting_reason = Some(reason);
-                self.dirty.insert(id);
+                live.reason_key = key;
+                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
+                    live.rec.waiting_reason = Some(reason);
+                    self.dirty.insert(id);
+                }
             }
         }
         for (id, reason) in agent_blocked {
-            if let Some(live) = self.tasks.get_mut(&id)
-                && live.rec.waiting_reason.as_deref() != Some(reason.as_str())
-            {
+            let Some(live) = self.tasks.get_mut(&id) else { continue };
+            // Not a reason from decide(): its next one must be rendered afresh.
+            live.reason_key = 0;
+            if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
                 live.rec.waiting_reason = Some(reason);
                 self.dirty.insert(id);
             }
@@ -154,6 +160,7 @@ impl Actor {
         let typical = self.typical_ms(&agent, class.as_deref());
         let Some(live) = self.tasks.get_mut(id) else { return };
         live.rec.typical_ms = typical;
+        live.reason_key = 0;
         live.rec.state = TaskState::Running;
         live.rec.started_at = Some(now);
         live.rec.waiting_reason = None;

@@ -27,7 +27,7 @@ impl Actor {
             }
             let mut pid = rec.pid;
             let enqueued_at = rec.created_at;
-            self.tasks.insert(id.clone(), Live { rec, env: None, enqueued_at, kill: None });
+            self.tasks.insert(id.clone(), Live::new(rec, None, enqueued_at));
             if !running {
                 continue;
             }

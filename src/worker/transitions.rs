@@ -74,7 +74,7 @@ impl Actor {
         if let Some(at) = rec.not_before {
             self.add_timer(at, Timer::Wake);
         }
-        self.tasks.insert(id.clone(), Live { rec, env: Some(Arc::new(env)), enqueued_at: now, kill: None });
+        self.tasks.insert(id.clone(), Live::new(rec, Some(Arc::new(env)), now));
         self.dirty.insert(id.clone());
         Ok(id)
     }
@@ -354,7 +354,7 @@ impl Actor {
         rec.not_before = None;
         self.store.add_event(id, now, "retry", Some(&json!({"attempt": rec.attempt})))?;
         self.finished_deps.remove(id);
-        self.tasks.insert(id.to_string(), Live { rec, env: None, enqueued_at: now, kill: None });
+        self.tasks.insert(id.to_string(), Live::new(rec, None, now));
         self.dirty.insert(id.to_string());
         Ok(())
     }
