@@ -285,3 +285,33 @@ fn caps_outrank_a_closed_gate_in_the_reason() {
     assert_eq!(reason_of(&d, 1), "global cap (5/5)");
     assert!(!d.gated, "nothing waits only on a gate");
 }
+
+#[test]
+fn reason_keys_change_exactly_when_the_text_does() {
+    let now = 1_700_000_000_000;
+    let reasons = [
+        WaitReason::Paused,
+        WaitReason::Dependencies("ab12cd"),
+        WaitReason::Dependencies("ab12ce"),
+        WaitReason::GlobalCap { running: 5, cap: 5 },
+        WaitReason::GlobalCap { running: 4, cap: 5 },
+        WaitReason::ClassFull { class: "e2e", running: 1, cap: 1 },
+        WaitReason::Cpu { percent: 92.4, threshold: 70.0 },
+        WaitReason::Cpu { percent: 93.1, threshold: 70.0 },
+        WaitReason::Memory { percent: 92.4, threshold: 70.0 },
+        WaitReason::Backoff { attempt: 2, at: now + 8_000 },
+        WaitReason::Backoff { attempt: 2, at: now + 9_000 },
+        WaitReason::CpuMeasuring,
+    ];
+    for a in &reasons {
+        for b in &reasons {
+            let same_text = a.render(now) == b.render(now);
+            assert_eq!(a.key(now) == b.key(now), same_text, "{} vs {}", a.render(now), b.render(now));
+        }
+    }
+    // The same reading within one percent renders the same, and so keys the same.
+    let a = WaitReason::Cpu { percent: 92.1, threshold: 70.0 };
+    let b = WaitReason::Cpu { percent: 92.8, threshold: 70.0 };
+    assert_eq!(a.key(now), b.key(now));
+    assert_eq!(a.render(now), b.render(now));
+}
