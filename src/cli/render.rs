@@ -39,7 +39,7 @@ pub fn headline(t: &TaskView) -> String {
                 parts.push(step.clone());
             }
             if let Some(eta) = t.eta_seconds {
-                parts.push(format!("~{} left", crate::duration::format(Duration::from_secs(eta))));
+                parts.push(format!("~{} left", crate::duration::format(Duration::from_secs(eta.max(1)))));
             }
         }
         TaskState::Pending => parts.extend(t.waiting_reason.clone()),

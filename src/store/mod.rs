@@ -64,6 +64,10 @@ impl TaskRecord {
             return None;
         }
         let elapsed_ms = (now - started).max(0) as f64;
+        // A rate from the first moments (a task that reports 30% as it starts) means nothing.
+        if elapsed_ms < MIN_ETA_ELAPSED_MS {
+            return None;
+        }
         let rate = elapsed_ms * (100.0 - p) / p;
         let eta_ms = match self.typical_ms.map(|t| t as f64 - elapsed_ms) {
             // Past the typical duration, history has nothing more to say.
@@ -98,6 +102,9 @@ impl TaskRecord {
         }
     }
 }
+
+/// Below this much running time a task's progress rate is too young to extrapolate.
+const MIN_ETA_ELAPSED_MS: f64 = 3_000.0;
 
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
@@ -233,6 +240,7 @@ mod tests {
     #[test]
     fn eta_needs_progress_and_leans_on_history_early() {
         assert_eq!(running(None, Some(60_000)).eta_at(10_000), None);
+        assert_eq!(running(Some(30.0), None).eta_at(500), None, "too early to tell");
         // 25% after 10 s: the rate alone says 30 s more.
         assert_eq!(running(Some(25.0), None).eta_at(10_000), Some(30));
         // History says such tasks take 100 s (90 s left); early on it weighs 75%.

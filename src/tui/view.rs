@@ -126,7 +126,7 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool) -> Row<'a> {
     };
     // Only what the worker estimated: no ETA is shown rather than a made-up one.
     let eta = match (v.state, v.eta_seconds) {
-        (TaskState::Running, Some(s)) => duration::format(Duration::from_secs(s)),
+        (TaskState::Running, Some(s)) => duration::format(Duration::from_secs(s.max(1))),
         _ => String::new(),
     };
     let progress = match (v.state, v.progress) {
