@@ -50,7 +50,7 @@ pub struct TaskRecord {
     pub output: Option<String>,
     pub metrics: Metrics,
     pub artifacts: Artifacts,
-    /// Live only: the agent's latest todo list (not a column; rebuilt from the log on adoption).
+    /// The agent's latest todo list.
     pub todos: Vec<crate::model::Todo>,
 }
 
@@ -231,8 +231,10 @@ mod tests {
         rec.started_at = Some(0);
         rec.progress = progress;
         rec.typical_ms = typical_ms;
+        rec.todos =
+            vec![crate::model::Todo { text: "Read".into(), status: crate::model::TodoStatus::InProgress }];
         store.save(&rec).unwrap();
-        // What was saved reads back, typical duration included (schema 2).
+        // What was saved reads back, typical duration (schema 2) and todos (3) included.
         assert_eq!(store.task("abcdef").unwrap().unwrap(), rec);
         rec
     }

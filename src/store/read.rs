@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
     reason, progress, step, eta_seconds, attempt, created_at, started_at, finished_at, not_before, \
-    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms";
+    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms, todos";
 
 fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     let json_err = |i: usize, e: serde_json::Error| {
@@ -55,7 +55,12 @@ fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
             .unwrap_or_default(),
         log_offset: row.get::<_, Option<i64>>(25)?.map(|v| v as u64),
         typical_ms: row.get::<_, Option<i64>>(26)?.map(|v| v.max(0) as u64),
-        todos: Vec::new(),
+        todos: row
+            .get::<_, Option<String>>(27)?
+            .map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(|e| json_err(27, e))?
+            .unwrap_or_default(),
     })
 }
 

@@ -55,4 +55,6 @@ pub const MIGRATIONS: &[&str] = &[
     // 2: the typical duration of finished tasks like this one (same agent and class), noted at
     // start, so every reader can check a progress-rate ETA against history.
     "ALTER TABLE tasks ADD COLUMN typical_ms INTEGER;",
+    // 3: the agent's todo list, so `status` shows the steps (not only the live view).
+    "ALTER TABLE tasks ADD COLUMN todos TEXT;",
 ];
