@@ -69,6 +69,24 @@ pub(super) enum KillReason {
     Shutdown,
 }
 
+impl KillReason {
+    pub fn to_json(self) -> serde_json::Value {
+        match self {
+            KillReason::Cancel => serde_json::json!("cancel"),
+            KillReason::Shutdown => serde_json::json!("shutdown"),
+            KillReason::Timeout(ms) => serde_json::json!({ "timeout_ms": ms }),
+        }
+    }
+
+    pub fn from_json(value: &serde_json::Value) -> Option<KillReason> {
+        match value.as_str() {
+            Some("cancel") => Some(KillReason::Cancel),
+            Some("shutdown") => Some(KillReason::Shutdown),
+            _ => value.get("timeout_ms")?.as_u64().map(KillReason::Timeout),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Kill {
     pub reason: KillReason,
@@ -109,6 +127,8 @@ pub struct Actor {
     pub(super) paused: bool,
     pub(super) started: Instant,
     pub(super) timers: BinaryHeap<Reverse<(i64, Timer)>>,
+    /// The times of the `Wake` timers in `timers`, so the same wake-up is set once.
+    pub(super) wakes: std::collections::BTreeSet<i64>,
     pub(super) stopping: Option<Stopping>,
     /// Final states of finished tasks that pending tasks depend on.
     pub(super) finished_deps: HashMap<String, crate::model::TaskState>,
@@ -164,6 +184,7 @@ impl Actor {
             paused: false,
             started: Instant::now(),
             timers: BinaryHeap::new(),
+            wakes: Default::default(),
             stopping: None,
             finished_deps: HashMap::new(),
             dirty: BTreeSet::new(),
@@ -236,7 +257,7 @@ impl Actor {
 
     pub(super) fn add_timer(&mut self, at: i64, timer: Timer) {
         // Rounds may ask for the same wake-up again and again (an open circuit, a gate).
-        if timer == Timer::Wake && self.timers.iter().any(|Reverse((t, k))| *t == at && *k == Timer::Wake) {
+        if timer == Timer::Wake && !self.wakes.insert(at) {
             return;
         }
         self.timers.push(Reverse((at, timer)));
@@ -300,6 +321,7 @@ impl Actor {
         }
         // Finished tasks leave memory once written and published.
         self.tasks.retain(|_, live| !live.rec.state.is_finished());
+        self.purge_timers();
         Ok(())
     }
 
@@ -308,13 +330,35 @@ impl Actor {
             if *at > now {
                 break;
             }
-            let Some(Reverse((_, timer))) = self.timers.pop() else { break };
+            let Some(Reverse((at, timer))) = self.timers.pop() else { break };
             match timer {
-                Timer::Wake => {}
+                Timer::Wake => {
+                    self.wakes.remove(&at);
+                }
                 Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
                 Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt),
             }
         }
+    }
+
+    /// Timeouts and escalations of tasks that have ended stay in the heap until due (a heap
+    /// cannot remove from the middle); when they outnumber the live ones, rebuild it.
+    fn purge_timers(&mut self) {
+        if self.timers.len() < 1024 || self.timers.len() < 4 * self.tasks.len() {
+            return;
+        }
+        let tasks = &self.tasks;
+        let live = |id: &String, attempt: &u32| {
+            tasks.get(id).is_some_and(|l| l.rec.attempt == *attempt && !l.rec.state.is_finished())
+        };
+        let timers = std::mem::take(&mut self.timers);
+        self.timers = timers
+            .into_iter()
+            .filter(|Reverse((_, timer))| match timer {
+                Timer::Wake => true,
+                Timer::Timeout { id, attempt } | Timer::Sigkill { id, attempt } => live(id, attempt),
+            })
+            .collect();
     }
 
     pub(super) fn running_count(&self) -> usize {

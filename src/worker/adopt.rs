@@ -1,7 +1,7 @@
 //! Startup: take over the queue an earlier worker left, including the tasks still running
 //! under their supervisors.
 
-use super::actor::{Actor, Live, Timer};
+use super::actor::{Actor, Kill, KillReason, Live, Timer};
 use super::runner;
 use crate::error::Result;
 use crate::model::TaskState;
@@ -31,6 +31,11 @@ impl Actor {
             if !running {
                 continue;
             }
+            // A cancel or timeout the last worker started must still end the task.
+            let kill = self.requested_kill(&id, attempt)?;
+            if let (Some(reason), Some(live)) = (kill, self.tasks.get_mut(&id)) {
+                live.kill = Some(Kill { reason });
+            }
             // An agent's stream is re-read from where this attempt began.
             let stream = self.tasks.get(&id).and_then(|l| {
                 let launch = self.launch(&l.rec).ok()?;
@@ -56,6 +61,11 @@ impl Actor {
             let live = self.tasks.get_mut(&id);
             match (pid, live) {
                 (Some(p), Some(live)) if runner::is_same_process(p, live.rec.pid_start) => {
+                    if live.kill.is_some() {
+                        runner::signal_group(p, libc::SIGTERM);
+                        let grace = self.config.limits.kill_grace().as_millis() as i64;
+                        self.add_timer(now + grace, Timer::Sigkill { id: id.clone(), attempt });
+                    }
                     self.store.add_event(&id, now, "adopted", Some(&serde_json::json!({"pid": p})))?;
                     self.watch(&id, attempt, p);
                 }
@@ -85,5 +95,18 @@ impl Actor {
         // These writes go out in the first round.
         self.flush_soon = true;
         Ok(())
+    }
+
+    /// The cancel or timeout recorded for this attempt of a running task, if any.
+    fn requested_kill(&self, id: &str, attempt: u32) -> Result<Option<KillReason>> {
+        let kill = self
+            .store
+            .events(id)?
+            .into_iter()
+            .filter(|(_, kind, _)| kind == "cancel_requested")
+            .filter_map(|(_, _, data)| serde_json::from_str::<serde_json::Value>(&data?).ok())
+            .filter(|d| d.get("attempt").and_then(|a| a.as_u64()) == Some(u64::from(attempt)))
+            .find_map(|d| KillReason::from_json(d.get("kill")?));
+        Ok(kill)
     }
 }

@@ -47,7 +47,9 @@ pub fn run(paths: &Paths) -> Result<bool> {
     let rt =
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the runtime")?;
     let (tx, rx) = std::sync::mpsc::channel();
-    let (hub, _) = tokio::sync::broadcast::channel(1024);
+    // Room for a few rounds of a busy queue; a subscriber that falls further behind gets a
+    // fresh snapshot.
+    let (hub, _) = tokio::sync::broadcast::channel(8192);
     // Desktop notifications follow the hub like any subscriber; spawned once the runtime runs.
     let notifier = crate::notify::Notifier::new(config.notifications.clone(), paths.database.clone());
     let notifier_events = hub.subscribe();

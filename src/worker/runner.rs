@@ -94,6 +94,21 @@ pub fn pidfd_open(pid: i32) -> std::io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
+/// Wait for `pid` to go without a pidfd (none could be had): a slow check, used only then.
+pub async fn until_gone(pid: i32) {
+    // SAFETY: signal 0 only checks that the pid exists.
+    while unsafe { libc::kill(pid, 0) } == 0 && !is_zombie(pid) {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
+fn is_zombie(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rfind(')').map(|i| stat[i + 1..].trim_start().starts_with('Z')))
+        .unwrap_or(true)
+}
+
 /// Reap `pid` if it is our child; harmless when it is not.
 pub fn reap(pid: i32) {
     let mut status = 0;

@@ -11,13 +11,29 @@ use std::sync::mpsc::Sender;
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{broadcast, oneshot};
 
+/// Connections served at once; beyond this a client is told to retry, so idle or runaway
+/// clients cannot take every descriptor the worker needs for its tasks.
+const MAX_CONNECTIONS: usize = 256;
+/// A client must say hello within this long.
+const HELLO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub async fn serve(listener: UnixListener, actor: Sender<Msg>, hub: Hub) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
+            Ok((mut stream, _)) => {
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    let busy =
+                        error(ErrorKind::WorkerUnavailable, "the worker has too many clients; retry shortly");
+                    tokio::spawn(async move {
+                        let _ = write_frame(&mut stream, &busy).await;
+                    });
+                    continue;
+                };
                 let (actor, hub) = (actor.clone(), hub.clone());
                 tokio::spawn(async move {
                     let _ = connection(stream, actor, hub).await;
+                    drop(slot);
                 });
             }
             // Out of descriptors and the like: back off briefly rather than spin.
@@ -45,7 +61,14 @@ async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Res
             return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
         }
     }
-    match read_frame::<_, Request>(&mut stream).await {
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_frame::<_, Request>(&mut stream)).await {
+        Ok(hello) => hello,
+        Err(_) => {
+            let msg = "no hello within 5 s";
+            return write_frame(&mut stream, &error(ErrorKind::Usage, msg)).await;
+        }
+    };
+    match hello {
         Ok(Request::Hello { protocol, .. }) if protocol == PROTOCOL_VERSION => {
             let hello = Response::Hello {
                 protocol: PROTOCOL_VERSION,
@@ -128,7 +151,13 @@ async fn subscribe(
             event = events.recv() => {
                 let event: Arc<Event> = match event {
                     Ok(event) => event,
-                    Err(broadcast::error::RecvError::Lagged(_)) => Arc::new(Event::Lagged),
+                    // Events were dropped: a fresh snapshot puts the subscriber right again,
+                    // so a follower cannot miss the end it waits for.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }).await;
+                        write_frame(&mut writer, &snapshot).await?;
+                        continue;
+                    }
                     Err(broadcast::error::RecvError::Closed) => return Ok(()),
                 };
                 if let (Some(wanted), Event::Task { task }) = (&wanted, event.as_ref())

@@ -80,7 +80,18 @@ impl ExitRecord {
     }
 }
 
-extern "C" fn ignore_signal(_: libc::c_int) {}
+/// Set when a cancel or timeout reached the group before the command existed (the supervisor
+/// may still be taking its git snapshot): the command must then not run, or be told at once.
+static TERMINATED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn ignore_signal(_: libc::c_int) {
+    // An atomic store is async-signal-safe.
+    TERMINATED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn terminated() -> bool {
+    TERMINATED.load(std::sync::atomic::Ordering::SeqCst)
+}
 
 /// Entry point; `args` is the whole argv:
 /// `[exe, __supervise, id, attempt, exit_file, OPTIONS..., --, command...]`.
@@ -120,15 +131,20 @@ pub fn main(args: &[OsString]) -> i32 {
     }
 }
 
-fn failed(error: String) -> ExitRecord {
+/// A record with nothing known yet but the time.
+fn ended() -> ExitRecord {
     ExitRecord {
         code: None,
         signal: None,
-        error: Some(error),
+        error: None,
         finished_at: crate::store::now_ms(),
         files: None,
         worktree: None,
     }
+}
+
+fn failed(error: String) -> ExitRecord {
+    ExitRecord { error: Some(error), ..ended() }
 }
 
 fn run(command: &[OsString], options: &Options) -> ExitRecord {
@@ -142,18 +158,23 @@ fn run(command: &[OsString], options: &Options) -> ExitRecord {
     let repo = if options.artifacts { super::git::repo_root(&cwd) } else { None };
     let before = repo.as_deref().and_then(super::git::snapshot);
     let program = &command[0];
+    if terminated() {
+        return ExitRecord { signal: Some(libc::SIGTERM), ..ended() };
+    }
     let mut record = match Command::new(program).args(&command[1..]).current_dir(&cwd).spawn() {
         Err(e) => failed(spawn_error(&program.to_string_lossy(), &e)),
-        Ok(mut child) => match child.wait() {
-            Ok(status) => {
-                ExitRecord { code: status.code(), signal: status.signal(), ..failed(String::new()) }
+        Ok(mut child) => {
+            // The signal came while it was being started: pass it on.
+            if terminated() {
+                // SAFETY: signalling our own child.
+                unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
             }
-            Err(e) => failed(format!("lost track of the command: {e}")),
-        },
+            match child.wait() {
+                Ok(status) => ExitRecord { code: status.code(), signal: status.signal(), ..ended() },
+                Err(e) => failed(format!("lost track of the command: {e}")),
+            }
+        }
     };
-    if record.error.as_deref() == Some("") {
-        record.error = None;
-    }
     if let (Some(repo), Some(before)) = (&repo, &before) {
         record.files = super::git::snapshot(repo).map(|after| super::git::changed(repo, before, &after));
     }

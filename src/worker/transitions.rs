@@ -86,6 +86,7 @@ impl Actor {
                 Ok(env) => env,
                 Err(e) => {
                     self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now);
+                    self.flush_soon = true;
                     continue;
                 }
             };
@@ -107,6 +108,7 @@ impl Actor {
             self.streams.insert(id.clone(), launch.stream);
             if self.spawner.send(job).is_err() {
                 self.finish(&id, TaskState::Failed, Some("the worker is stopping".into()), None, now);
+                self.flush_soon = true;
             }
         }
     }
@@ -129,9 +131,12 @@ impl Actor {
                 live.rec.pid = Some(started.pid);
                 live.rec.pid_start = started.pid_start;
                 live.rec.log_offset = Some(started.log_offset);
-                // Cancelled or timed out while it was being started: signal it now.
+                // Cancelled or timed out while it was being started: signal it now, and
+                // escalate after the grace period as a cancel would.
                 if live.kill.is_some() {
                     runner::signal_group(started.pid, libc::SIGTERM);
+                    let grace = self.config.limits.kill_grace().as_millis() as i64;
+                    self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
                 }
                 if let Some((backend, side)) = stream {
                     self.follow_stream(id, backend, side, started.log_offset);
@@ -163,14 +168,23 @@ impl Actor {
         let tx = self.tx.clone();
         let id = id.to_string();
         self.rt.spawn(async move {
-            if let Ok(fd) = runner::pidfd_open(pid) {
-                // SAFETY: the OwnedFd moves into the AsyncFd and stays open until it drops.
-                let registered = unsafe {
-                    tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE)
-                };
-                if let Ok(fd) = registered {
-                    let _ = fd.readable().await;
+            match runner::pidfd_open(pid) {
+                Ok(fd) => {
+                    // SAFETY: the OwnedFd moves into the AsyncFd and stays open until it drops.
+                    let registered = unsafe {
+                        tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE)
+                    };
+                    match registered {
+                        Ok(fd) => {
+                            let _ = fd.readable().await;
+                        }
+                        Err(_) => runner::until_gone(pid).await,
+                    }
                 }
+                // Already gone: report it now.
+                Err(e) if e.raw_os_error() == Some(libc::ESRCH) => {}
+                // Out of descriptors and the like: never call a live task ended.
+                Err(_) => runner::until_gone(pid).await,
             }
             let _ = tx.send(Msg::Exited { id, attempt, pid });
         });
@@ -225,7 +239,9 @@ impl Actor {
             }
         }
         let Some(live) = self.tasks.get(id) else { return };
-        if state == TaskState::Failed && live.kill.is_none() && attempt <= live.rec.spec.retries {
+        // A timeout is a failed attempt like any other; a cancel is the user's word.
+        let retriable = matches!(kill, None | Some(KillReason::Timeout(_)));
+        if state == TaskState::Failed && retriable && attempt <= live.rec.spec.retries {
             self.retry_later(id, reason.unwrap_or_default(), code, now);
         } else {
             self.finish(id, state, reason, code, finished_at);
@@ -268,6 +284,10 @@ impl Actor {
         let data = json!({"state": state, "reason": rec.reason, "exit_code": code, "attempt": rec.attempt});
         if let Err(e) = self.store.add_event(id, at, "finished", Some(&data)) {
             eprintln!("smart-agents worker: recording the end of {id}: {e}");
+        }
+        // A cache of final states for dependency checks; the database has them all.
+        if self.finished_deps.len() >= 10_000 {
+            self.finished_deps.clear();
         }
         self.finished_deps.insert(id.to_string(), state);
         self.dirty.insert(id.to_string());
@@ -312,7 +332,9 @@ impl Actor {
                     }
                     let grace = self.config.limits.kill_grace().as_millis() as i64;
                     self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
-                    let _ = self.store.add_event(id, now, "cancel_requested", None);
+                    // Kept so that a worker restarted before the task ends still ends it.
+                    let data = json!({"attempt": attempt, "kill": reason.to_json()});
+                    let _ = self.store.add_event(id, now, "cancel_requested", Some(&data));
                 }
                 "cancelling".into()
             }
