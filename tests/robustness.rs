@@ -63,3 +63,30 @@ fn a_client_that_never_says_hello_is_sent_away() {
     // The worker goes on serving.
     home.run_ok(&["worker", "status"]);
 }
+
+/// A task is started while the commit that marks it running is written; if the worker dies in
+/// between, the task is pending on disk while its supervisor runs. The next worker must adopt
+/// it, not start it a second time.
+#[test]
+fn a_task_started_before_its_commit_is_adopted_not_run_twice() {
+    let home = Home::new();
+    home.run_ok(&["pause"]);
+    let id = home.submit(&["true"]);
+    home.run_ok(&["worker", "stop"]);
+    // What the dead worker's spawner had started.
+    let exit_file = home.path().join("runs").join(format!("{id}-1.exit"));
+    let mut supervisor = std::process::Command::new(common::BIN)
+        .args(["__supervise", &id, "1"])
+        .arg(&exit_file)
+        .args(["--", "sleep", "1"])
+        .current_dir(home.path())
+        .spawn()
+        .expect("start a supervisor");
+    home.run_ok(&["worker", "start"]);
+    let view = home.wait_state(&id, "completed", LONG);
+    assert_eq!(view["attempt"], 1, "{view}");
+    let _ = supervisor.wait();
+    // Admission is paused, so only adoption can have brought it to an end, and no second
+    // supervisor was started.
+    assert!(common::processes_matching(&format!("__supervise {id} ")).is_empty());
+}

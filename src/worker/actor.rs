@@ -152,6 +152,8 @@ pub struct Actor {
     pub(super) spawner: Sender<super::spawner::Job>,
     /// Stream formats of tasks whose supervisor is being started.
     pub(super) streams: HashMap<String, Option<(crate::agents::Backend, Option<PathBuf>)>>,
+    /// Tasks queued in this round (submits, retries): not on disk until its commit.
+    pub(super) fresh: std::collections::HashSet<String>,
     /// Recent completed durations (ms, newest first) per (agent, class), loaded on first use.
     pub(super) durations: HashMap<(String, Option<String>), std::collections::VecDeque<u64>>,
 }
@@ -203,6 +205,7 @@ impl Actor {
             spawner,
             streams: HashMap::new(),
             durations: HashMap::new(),
+            fresh: Default::default(),
         };
         actor.load()?;
         Ok(actor)
@@ -287,6 +290,10 @@ impl Actor {
         }
         self.fire_timers(now);
         self.admit(now);
+        // Tasks queued before this round are on disk as pending: start them now, while this
+        // round's commit is written, so starts and fsyncs overlap (adoption covers a crash in
+        // between). A new submit waits for its commit: it must be durable before it runs.
+        self.spawn_started(now, false);
         let saved = self.save_dirty(now).and_then(|()| Ok(self.store.conn.execute_batch("COMMIT")?));
         if let Err(e) = saved {
             let _ = self.store.conn.execute_batch("ROLLBACK");
@@ -307,7 +314,8 @@ impl Actor {
         for path in self.cleanup.drain(..) {
             let _ = std::fs::remove_file(path);
         }
-        self.spawn_started(now);
+        self.spawn_started(now, true);
+        self.fresh.clear();
         Ok(())
     }
 

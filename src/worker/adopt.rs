@@ -15,9 +15,23 @@ impl Actor {
         }
         let now = now_ms();
         let mut exited = Vec::new();
-        for rec in self.store.active()? {
+        let supervisors = runner::supervisors();
+        for mut rec in self.store.active()? {
             let id = rec.id.clone();
             let attempt = rec.attempt;
+            // Tasks queued in an earlier round are started while their "running" commit is
+            // written (see Actor::round): a crash in between leaves them pending on disk with a
+            // supervisor alive or an exit record written. They did start.
+            let key = (id.clone(), attempt);
+            let early = rec.state == TaskState::Pending
+                && (supervisors.contains_key(&key) || self.paths.exit_file(&id, attempt).exists());
+            if early {
+                rec.state = TaskState::Running;
+                rec.started_at = Some(now);
+                rec.waiting_reason = None;
+                self.store.add_event(&id, now, "started", Some(&serde_json::json!({"attempt": attempt})))?;
+                self.dirty.insert(id.clone());
+            }
             let running = rec.state == TaskState::Running;
             if let Some(at) = rec.not_before.filter(|at| *at > now) {
                 self.add_timer(at, Timer::Wake);
@@ -51,7 +65,7 @@ impl Actor {
             }
             if pid.is_none() {
                 // The last worker died between starting the supervisor and recording it.
-                pid = runner::find_supervisor(&id, attempt);
+                pid = supervisors.get(&key).copied();
                 if let (Some(p), Some(live)) = (pid, self.tasks.get_mut(&id)) {
                     live.rec.pid = Some(p);
                     live.rec.pid_start = runner::process_start_time(p);

@@ -4,6 +4,7 @@ use super::supervise;
 use crate::error::{Context, Error, Result};
 use crate::paths::Paths;
 use crate::store::TaskRecord;
+use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
@@ -142,25 +143,36 @@ pub fn is_same_process(pid: i32, start: Option<u64>) -> bool {
     }
 }
 
-/// Find a supervisor for (id, attempt) by its command line; used when a worker died between
-/// starting one and recording its pid.
-pub fn find_supervisor(id: &str, attempt: u32) -> Option<i32> {
-    let attempt = attempt.to_string();
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+/// Every live supervisor by (task id, attempt), from one pass over /proc: for a worker that
+/// died between starting a supervisor and recording it.
+pub fn supervisors() -> HashMap<(String, u32), i32> {
+    let mut found: Vec<((String, u32), i32, i32)> = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return HashMap::new() };
+    for entry in entries.flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
             continue;
         };
         let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
-        let mut args = cmdline.split(|b| *b == 0);
-        args.next();
-        if args.next() == Some(supervise::ARG.as_bytes())
-            && args.next() == Some(id.as_bytes())
-            && args.next() == Some(attempt.as_bytes())
-        {
-            return Some(pid);
+        let mut args = cmdline.split(|b| *b == 0).skip(1);
+        if args.next() != Some(supervise::ARG.as_bytes()) {
+            continue;
+        }
+        let id = args.next().map(|a| String::from_utf8_lossy(a).into_owned());
+        let attempt = args.next().and_then(|a| std::str::from_utf8(a).ok()?.parse().ok());
+        if let (Some(id), Some(attempt)) = (id, attempt) {
+            found.push(((id, attempt), pid, parent_of(pid)));
         }
     }
-    None
+    // A supervisor's child keeps its command line until it execs: keep the parent.
+    let pids: std::collections::HashSet<i32> = found.iter().map(|(_, pid, _)| *pid).collect();
+    found.into_iter().filter(|(_, _, ppid)| !pids.contains(ppid)).map(|(key, pid, _)| (key, pid)).collect()
+}
+
+fn parent_of(pid: i32) -> i32 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat[stat.rfind(')')? + 1..].split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The tail of this attempt's output: at most `cap` bytes, keeping the end (where errors and

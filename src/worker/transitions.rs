@@ -76,12 +76,18 @@ impl Actor {
         }
         self.tasks.insert(id.clone(), Live::new(rec, Some(Arc::new(env)), now));
         self.dirty.insert(id.clone());
+        self.fresh.insert(id.clone());
         Ok(id)
     }
 
-    /// Start the supervisors of the tasks admitted this round (after their commit).
-    pub(super) fn spawn_started(&mut self, now: i64) {
-        for id in std::mem::take(&mut self.to_spawn) {
+    /// Start the supervisors of the tasks admitted this round; those queued in this very round
+    /// only once `committed`.
+    pub(super) fn spawn_started(&mut self, now: i64, committed: bool) {
+        let (later, ready): (Vec<String>, Vec<String>) = std::mem::take(&mut self.to_spawn)
+            .into_iter()
+            .partition(|id| !committed && self.fresh.contains(id));
+        self.to_spawn = later;
+        for id in ready {
             let env = match self.env_of(&id) {
                 Ok(env) => env,
                 Err(e) => {
@@ -378,6 +384,7 @@ impl Actor {
         self.finished_deps.remove(id);
         self.tasks.insert(id.to_string(), Live::new(rec, None, now));
         self.dirty.insert(id.to_string());
+        self.fresh.insert(id.to_string());
         Ok(())
     }
 }
