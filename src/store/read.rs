@@ -108,6 +108,15 @@ impl Store {
 
     /// Tasks in `states`, running first, then pending, then finished, newest first in each.
     pub fn list(&self, states: &[TaskState], limit: usize) -> Result<Vec<TaskRecord>> {
+        // One snapshot for the three queries, so a task that ends meanwhile is not listed
+        // twice (a savepoint: it also nests inside the worker's own transaction).
+        self.conn.execute_batch("SAVEPOINT list")?;
+        let listed = self.list_in_snapshot(states, limit);
+        self.conn.execute_batch("RELEASE list")?;
+        listed
+    }
+
+    fn list_in_snapshot(&self, states: &[TaskState], limit: usize) -> Result<Vec<TaskRecord>> {
         let wanted = |s: TaskState| states.is_empty() || states.contains(&s);
         let mut out = Vec::new();
         for group in [
