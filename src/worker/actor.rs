@@ -152,6 +152,8 @@ pub struct Actor {
     pub(super) spawner: Sender<super::spawner::Job>,
     /// Stream formats of tasks whose supervisor is being started.
     pub(super) streams: HashMap<String, Option<(crate::agents::Backend, Option<PathBuf>)>>,
+    /// Tasks finished since memory was last handed back (see `trim_when_idle`).
+    pub(super) finished_since_trim: usize,
     /// Tasks queued in this round (submits, retries): not on disk until its commit.
     pub(super) fresh: std::collections::HashSet<String>,
     /// Recent completed durations (ms, newest first) per (agent, class), loaded on first use.
@@ -206,6 +208,7 @@ impl Actor {
             streams: HashMap::new(),
             durations: HashMap::new(),
             fresh: Default::default(),
+            finished_since_trim: 0,
         };
         actor.load()?;
         Ok(actor)
@@ -232,10 +235,13 @@ impl Actor {
                             Err(RecvTimeoutError::Disconnected) => return Ok(()),
                         }
                     }
-                    None => match rx.recv() {
-                        Ok(m) => Some(m),
-                        Err(_) => return Ok(()),
-                    },
+                    None => {
+                        self.trim_when_idle();
+                        match rx.recv() {
+                            Ok(m) => Some(m),
+                            Err(_) => return Ok(()),
+                        }
+                    }
                 }
             };
             let mut batch: Vec<Msg> = first.into_iter().collect();
@@ -251,6 +257,19 @@ impl Actor {
                 Some(Stopping::AfterKill) if self.running_count() == 0 => return Ok(()),
                 _ => {}
             }
+        }
+    }
+
+    /// After a big queue has drained, give its memory back to the system before sleeping: the
+    /// allocator keeps freed pages otherwise, and an idle worker should be small.
+    fn trim_when_idle(&mut self) {
+        if self.tasks.is_empty() && self.finished_since_trim >= 1_000 {
+            self.finished_since_trim = 0;
+            self.finished_deps.clear();
+            self.durations.clear();
+            let _ = self.store.conn.execute_batch("PRAGMA shrink_memory");
+            // SAFETY: malloc_trim only releases free heap memory.
+            unsafe { libc::malloc_trim(0) };
         }
     }
 

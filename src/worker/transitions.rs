@@ -291,6 +291,7 @@ impl Actor {
         if let Err(e) = self.store.add_event(id, at, "finished", Some(&data)) {
             eprintln!("smart-agents worker: recording the end of {id}: {e}");
         }
+        self.finished_since_trim += 1;
         // A cache of final states for dependency checks; the database has them all.
         if self.finished_deps.len() >= 10_000 {
             self.finished_deps.clear();
