@@ -7,7 +7,7 @@
 use super::AgentRequest;
 use super::common::{
     ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
-    u64_of,
+    todos_of, u64_of,
 };
 use super::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 use serde_json::{Map, Value};
@@ -241,27 +241,17 @@ fn usage_total(usage: &Map<String, Value>) -> u64 {
 /// The todo list and, as the step, the `activeForm` (else `content`) of the item in progress.
 fn read_todos(input: &Map<String, Value>) -> (Vec<Todo>, Option<String>) {
     let mut step = None;
-    let todos = input
-        .get("todos")
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_object)
-                .map(|item| {
-                    let text = str_of(item, "content").unwrap_or_default().to_string();
-                    let status = TodoStatus::from_word(str_of(item, "status").unwrap_or_default());
-                    if status == TodoStatus::InProgress && step.is_none() {
-                        step = str_of(item, "activeForm")
-                            .filter(|s| !s.trim().is_empty())
-                            .map(str::to_string)
-                            .or_else(|| Some(text.clone()));
-                    }
-                    Todo { text, status }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let todos = todos_of(input, "todos", |item| {
+        let text = str_of(item, "content").unwrap_or_default().to_string();
+        let status = TodoStatus::from_word(str_of(item, "status").unwrap_or_default());
+        if status == TodoStatus::InProgress && step.is_none() {
+            step = str_of(item, "activeForm")
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_string)
+                .or_else(|| Some(text.clone()));
+        }
+        Todo { text, status }
+    });
     (todos, step)
 }
 

@@ -7,8 +7,8 @@
 
 use super::AgentRequest;
 use super::common::{
-    ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of, u64_of,
-    with_preamble,
+    ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
+    todos_of, u64_of, with_preamble,
 };
 use super::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 use serde_json::{Map, Value};
@@ -185,24 +185,14 @@ impl StreamParser for CodexParser {
 
 /// Items `{text, completed}`; the first one not completed is the step.
 fn read_todos(item: &Map<String, Value>) -> (Vec<Todo>, Option<String>) {
-    let todos: Vec<Todo> = item
-        .get("items")
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_object)
-                .map(|i| Todo {
-                    text: str_of(i, "text").unwrap_or_default().to_string(),
-                    status: if i.get("completed").and_then(Value::as_bool) == Some(true) {
-                        TodoStatus::Completed
-                    } else {
-                        TodoStatus::Pending
-                    },
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let todos = todos_of(item, "items", |i| Todo {
+        text: str_of(i, "text").unwrap_or_default().to_string(),
+        status: if i.get("completed").and_then(Value::as_bool) == Some(true) {
+            TodoStatus::Completed
+        } else {
+            TodoStatus::Pending
+        },
+    });
     let step = todos.iter().find(|t| t.status != TodoStatus::Completed).map(|t| t.text.clone());
     (todos, step)
 }

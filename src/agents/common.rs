@@ -61,6 +61,18 @@ pub(crate) fn step_with(verb: &str, arg: Option<&str>) -> String {
 
 /// Completed items over the items still meant to be done, as a percentage. Cancelled items
 /// leave the total, so a list whose rest was cancelled can still reach 100.
+/// The objects of `obj[key]`, each turned into a todo by `todo` (anything else skipped).
+pub(crate) fn todos_of(
+    obj: &Map<String, Value>,
+    key: &str,
+    todo: impl FnMut(&Map<String, Value>) -> Todo,
+) -> Vec<Todo> {
+    obj.get(key)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_object).map(todo).collect())
+        .unwrap_or_default()
+}
+
 pub(crate) fn todo_percent(todos: &[Todo]) -> Option<f64> {
     let total = todos.iter().filter(|t| t.status != TodoStatus::Cancelled).count();
     if total == 0 {

@@ -7,8 +7,8 @@
 
 use super::AgentRequest;
 use super::common::{
-    ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of, u64_of,
-    with_preamble,
+    ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
+    todos_of, u64_of, with_preamble,
 };
 use super::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 use serde_json::{Map, Value};
@@ -183,20 +183,10 @@ impl StreamParser for GeminiParser {
 
 /// `parameters.todos[]` of `{description, status}`; the item in progress is the step.
 fn read_todos(params: &Map<String, Value>) -> (Vec<Todo>, Option<String>) {
-    let todos: Vec<Todo> = params
-        .get("todos")
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_object)
-                .map(|i| Todo {
-                    text: str_of(i, "description").unwrap_or_default().to_string(),
-                    status: TodoStatus::from_word(str_of(i, "status").unwrap_or_default()),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let todos = todos_of(params, "todos", |i| Todo {
+        text: str_of(i, "description").unwrap_or_default().to_string(),
+        status: TodoStatus::from_word(str_of(i, "status").unwrap_or_default()),
+    });
     let step = todos.iter().find(|t| t.status == TodoStatus::InProgress).map(|t| t.text.clone());
     (todos, step)
 }
