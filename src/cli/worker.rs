@@ -80,7 +80,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             }
             // Bounded wait for the process to go, so a following `start` gets a fresh one.
             for _ in 0..600 {
-                if !alive(pid as i32) {
+                if !crate::worker::runner::is_running(pid as i32) {
                     say("worker stopped");
                     return Ok(0);
                 }
@@ -124,13 +124,5 @@ async fn worker_status(client: &mut Client) -> Result<crate::model::WorkerStatus
     match client.request(Request::WorkerStatus).await? {
         Response::WorkerStatus { status } => Ok(status),
         other => Err(Error::internal(format!("unexpected answer: {other:?}"))),
-    }
-}
-
-/// Whether `pid` runs: a zombie (exited, not yet reaped by its parent) counts as gone.
-fn alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next()) != Some("Z"),
-        Err(_) => false,
     }
 }

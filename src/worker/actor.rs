@@ -50,7 +50,8 @@ pub(super) struct Live {
     pub env: Option<Arc<Vec<(String, String)>>>,
     /// Unix ms it (last) became pending: the age used for ordering.
     pub enqueued_at: i64,
-    pub kill: Option<Kill>,
+    /// Why the worker is ending it (cancel, timeout, shutdown), once it has signalled it.
+    pub kill: Option<KillReason>,
     /// Fingerprint of the waiting reason last stored (0: none), so unchanged reasons are not
     /// rendered again each round.
     pub reason_key: u64,
@@ -85,11 +86,6 @@ impl KillReason {
             _ => value.get("timeout_ms")?.as_u64().map(KillReason::Timeout),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Kill {
-    pub reason: KillReason,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,7 +1,7 @@
 //! Startup: take over the queue an earlier worker left, including the tasks still running
 //! under their supervisors.
 
-use super::actor::{Actor, Kill, KillReason, Live, Timer};
+use super::actor::{Actor, KillReason, Live, Timer};
 use super::runner;
 use crate::error::Result;
 use crate::model::TaskState;
@@ -48,7 +48,7 @@ impl Actor {
             // A cancel or timeout the last worker started must still end the task.
             let kill = self.requested_kill(&id, attempt)?;
             if let (Some(reason), Some(live)) = (kill, self.tasks.get_mut(&id)) {
-                live.kill = Some(Kill { reason });
+                live.kill = Some(reason);
             }
             // An agent's stream is re-read from where this attempt began.
             let stream = self.tasks.get(&id).and_then(|l| {

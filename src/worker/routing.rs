@@ -55,9 +55,6 @@ impl Actor {
             spec.agent = "shell".into();
             return Ok(());
         }
-        if spec.prompt.as_deref().is_none_or(|p| p.trim().is_empty()) {
-            return Err(Error::usage("nothing to run: give a prompt, or a command after `--`"));
-        }
         let path = path_of(spec).map(str::to_string);
         let def = match (&spec.capability, spec.agent.as_str()) {
             (Some(_), agent) if !agent.is_empty() => {

@@ -97,17 +97,21 @@ pub fn pidfd_open(pid: i32) -> std::io::Result<OwnedFd> {
 
 /// Wait for `pid` to go without a pidfd (none could be had): a slow check, used only then.
 pub async fn until_gone(pid: i32) {
-    // SAFETY: signal 0 only checks that the pid exists.
-    while unsafe { libc::kill(pid, 0) } == 0 && !is_zombie(pid) {
+    while is_running(pid) {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }
 
-fn is_zombie(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| stat.rfind(')').map(|i| stat[i + 1..].trim_start().starts_with('Z')))
-        .unwrap_or(true)
+/// Field `n + 3` of /proc/PID/stat in proc(5)'s numbering (0 is the state).
+/// The command name may hold spaces and parentheses: fields start after the last ')'.
+fn stat_field(pid: i32, n: usize) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 1..].split_whitespace().nth(n).map(str::to_string)
+}
+
+/// Whether `pid` runs: a zombie (exited, not yet reaped) or a missing process does not.
+pub fn is_running(pid: i32) -> bool {
+    stat_field(pid, 0).is_some_and(|state| state != "Z")
 }
 
 /// Reap `pid` if it is our child; harmless when it is not.
@@ -128,10 +132,7 @@ pub fn signal_group(pgid: i32, signal: i32) {
 /// Field 22 of /proc/PID/stat: start time in clock ticks. With the pid it names one process
 /// for good, so a recycled pid is never mistaken for our supervisor.
 pub fn process_start_time(pid: i32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces and parentheses: fields start after the last ')'.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    rest.split_whitespace().nth(19)?.parse().ok()
+    stat_field(pid, 19)?.parse().ok()
 }
 
 /// Whether `pid` is still the process that started at `start`.
@@ -169,10 +170,7 @@ pub fn supervisors() -> HashMap<(String, u32), i32> {
 }
 
 fn parent_of(pid: i32) -> i32 {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| stat[stat.rfind(')')? + 1..].split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
+    stat_field(pid, 1).and_then(|p| p.parse().ok()).unwrap_or(0)
 }
 
 /// The tail of this attempt's output: at most `cap` bytes, keeping the end (where errors and

@@ -2,7 +2,7 @@
 //! retries going back to pending. Each change is written with an event row in the round's
 //! transaction.
 
-use super::actor::{Actor, Kill, KillReason, Live, Msg, Timer};
+use super::actor::{Actor, KillReason, Live, Msg, Timer};
 use super::runner;
 use super::spawner;
 use super::supervise::ExitRecord;
@@ -206,7 +206,7 @@ impl Actor {
         let record = ExitRecord::read(&exit_file);
         self.cleanup.push(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
-        let kill = live.kill.map(|k| k.reason);
+        let kill = live.kill;
         let (mut state, mut reason) = outcome(record.as_ref(), kill);
         let code = record.as_ref().and_then(|r| r.code);
         if let Some(r) = &record
@@ -332,7 +332,7 @@ impl Actor {
             }
             TaskState::Running => {
                 if live.kill.is_none() {
-                    live.kill = Some(Kill { reason });
+                    live.kill = Some(reason);
                     let attempt = live.rec.attempt;
                     if let Some(pid) = live.rec.pid {
                         runner::signal_group(pid, libc::SIGTERM);
