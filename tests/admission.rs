@@ -4,7 +4,6 @@
 mod common;
 
 use common::{BIN, Home, LONG, describe};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 #[test]
@@ -82,15 +81,13 @@ fn progress_reported_from_inside_a_task_shows_in_status() {
 fn ctrl_c_detaches_a_following_execute_and_leaves_the_task_running() {
     let home = Home::new();
     home.run_ok(&["worker", "start"]);
-    let child = Command::new(BIN)
-        .args(["execute", "--", "sh", "-c", "echo detached-task; while [ ! -e gate ]; do sleep 0.05; done"])
-        .env("SMART_AGENTS_HOME", home.path())
-        .current_dir(home.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = home.spawn(&[
+        "execute",
+        "--",
+        "sh",
+        "-c",
+        "echo detached-task; while [ ! -e gate ]; do sleep 0.05; done",
+    ]);
     // Wait until the task runs, i.e. the client is following it.
     let deadline = std::time::Instant::now() + LONG;
     let id = loop {

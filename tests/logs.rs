@@ -2,9 +2,8 @@
 
 mod common;
 
-use common::{BIN, Home, LONG, describe, stdout};
+use common::{Home, LONG, describe, stdout};
 use std::io::BufRead;
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -37,15 +36,7 @@ fn follow_prints_output_as_it_arrives_and_returns_when_the_task_ends() {
     let id = home.submit(&["sh", "-c", script]);
     home.wait_state(&id, "running", LONG);
 
-    let mut child = Command::new(BIN)
-        .args(["logs", "--follow", &id])
-        .env("SMART_AGENTS_HOME", home.path())
-        .current_dir(home.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start logs --follow");
+    let mut child = home.spawn(&["logs", "--follow", &id]);
     let (tx, rx) = mpsc::channel();
     let out = child.stdout.take().expect("piped stdout");
     let reader = std::thread::spawn(move || {
@@ -124,14 +115,7 @@ fn follow_on_a_pending_task_waits_for_it_to_start() {
     let home = Home::new();
     home.run_ok(&["pause"]);
     let id = home.submit(&["sh", "-c", "echo from-a-paused-task"]);
-    let child = Command::new(BIN)
-        .args(["logs", "--follow", &id])
-        .env("SMART_AGENTS_HOME", home.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start logs --follow");
+    let child = home.spawn(&["logs", "--follow", &id]);
     home.run_ok(&["resume"]);
     home.wait_state(&id, "completed", LONG);
     let out = child.wait_with_output().expect("logs --follow returns");

@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{BIN, Home, LONG, alive, describe, wait_gone};
-use std::process::{Command, Stdio};
+use common::{Home, LONG, alive, describe, wait_gone};
 use std::time::{Duration, Instant};
 
 /// Poll until exactly one worker serves the home; a losing racer may take a moment to exit.
@@ -25,18 +24,7 @@ fn assert_one_worker(home: &Home) -> i32 {
 fn two_simultaneous_starts_leave_exactly_one_worker() {
     let home = Home::new();
     for round in 0..3 {
-        let children: Vec<_> = (0..2)
-            .map(|_| {
-                Command::new(BIN)
-                    .args(["worker", "start"])
-                    .env("SMART_AGENTS_HOME", home.path())
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .expect("start a client")
-            })
-            .collect();
+        let children: Vec<_> = (0..2).map(|_| home.spawn(&["worker", "start"])).collect();
         for child in children {
             let out = child.wait_with_output().expect("client output");
             assert_eq!(out.status.code(), Some(0), "round {round}: {}", describe(&out));
@@ -55,17 +43,7 @@ fn two_simultaneous_starts_leave_exactly_one_worker() {
 fn many_clients_at_once_on_a_cold_home_share_one_worker() {
     let home = Home::new();
     let children: Vec<_> = (0..6)
-        .map(|n| {
-            Command::new(BIN)
-                .args(["execute", "--async", "--", "sh", "-c", &format!("echo racer{n}")])
-                .env("SMART_AGENTS_HOME", home.path())
-                .current_dir(home.path())
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("start a client")
-        })
+        .map(|n| home.spawn(&["execute", "--async", "--", "sh", "-c", &format!("echo racer{n}")]))
         .collect();
     let mut ids = Vec::new();
     for child in children {

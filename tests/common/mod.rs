@@ -97,6 +97,19 @@ impl Home {
         cmd
     }
 
+    /// The binary in the background with this home: stdin closed, stdout and stderr piped.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(BIN)
+            .args(args)
+            .env("SMART_AGENTS_HOME", self.path())
+            .current_dir(self.path())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start `smart-agents {}`: {e}", args.join(" ")))
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd(args).output().expect("run smart-agents")
     }
