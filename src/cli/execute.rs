@@ -6,7 +6,6 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::{DEFAULT_PRIORITY, TaskSpec};
 use crate::paths::Paths;
-use crate::protocol::{Request, Response};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -193,11 +192,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
 
 /// Queue `spec`; print its id and return, or follow it to the end.
 pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths: &Paths) -> Result<i32> {
-    let mut client = Client::connect(paths).await?;
-    let id = match client.request(Request::Submit { spec: Box::new(spec) }).await? {
-        Response::Submitted { id } => id,
-        other => return Err(Error::internal(format!("unexpected answer to submit: {other:?}"))),
-    };
+    let (client, id) = Client::submit(paths, spec).await?;
     if detach {
         if output == follow::Output::Json {
             print_json(&serde_json::json!({ "id": id }))?;

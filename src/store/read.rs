@@ -106,6 +106,12 @@ impl Store {
         Ok(stmt.query_row([id], record).optional()?)
     }
 
+    /// The task a submit with this client-chosen request id queued, if any.
+    pub fn task_by_request(&self, request_id: &str) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM tasks WHERE request_id = ?1")?;
+        Ok(stmt.query_row([request_id], |row| row.get(0)).optional()?)
+    }
+
     /// Tasks in `states`, running first, then pending, then finished, newest first in each.
     pub fn list(&self, states: &[TaskState], limit: usize) -> Result<Vec<TaskRecord>> {
         // One snapshot for the three queries, so a task that ends meanwhile is not listed

@@ -57,4 +57,8 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE tasks ADD COLUMN typical_ms INTEGER;",
     // 3: the agent's todo list, so `status` shows the steps (not only the live view).
     "ALTER TABLE tasks ADD COLUMN todos TEXT;",
+    // 4 (issue 11): the id a client chose for its submit, so a submit sent again after a lost
+    // connection finds the task the first one queued.
+    "ALTER TABLE tasks ADD COLUMN request_id TEXT;
+     CREATE UNIQUE INDEX tasks_by_request_id ON tasks(request_id);",
 ];
