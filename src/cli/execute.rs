@@ -79,6 +79,11 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 pub fn parse_time(text: &str) -> Result<i64, String> {
     use chrono::{Local, NaiveTime, TimeZone};
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        // A time already gone is most likely a mistake (a wrong date or zone): say so rather
+        // than start at once as if it were meant.
+        if t.timestamp_millis() < crate::store::now_ms() {
+            return Err(format!("--at {text} is in the past; leave --at out to start now"));
+        }
         return Ok(t.timestamp_millis());
     }
     let bad = || format!("invalid time '{text}': expected RFC 3339 (2026-11-21T14:05:00Z) or local HH:MM");

@@ -12,8 +12,6 @@ use crate::store::{NewTask, TaskRecord};
 use serde_json::json;
 use std::sync::Arc;
 
-/// One argument may hold this many bytes with its final NUL (MAX_ARG_STRLEN, 32 pages).
-const MAX_ARG_BYTES: usize = 128 * 1024;
 /// Output kept in the database per task: the tail, where errors and summaries are.
 const OUTPUT_CAP: u64 = 64 * 1024;
 /// At most this long between starting a supervisor and recording its pid.
@@ -41,16 +39,8 @@ impl Actor {
             }
         };
         let env = std::mem::take(&mut spec.env);
-        let env_hash = self.envs.intern(&self.store, &env)?;
-        let seq = self.store.insert_task(&NewTask {
-            id: &id,
-            spec: &spec,
-            created_at: now,
-            env_hash: Some(&env_hash),
-        })?;
-        self.store.add_event(&id, now, "submitted", None)?;
-        let rec = TaskRecord {
-            seq,
+        let mut rec = TaskRecord {
+            seq: 0,
             id: id.clone(),
             description: spec.description.clone(),
             agent: spec.agent.clone(),
@@ -79,6 +69,15 @@ impl Actor {
             todos: Vec::new(),
             spec,
         };
+        self.check_launch(&rec)?;
+        let env_hash = self.envs.intern(&self.store, &env)?;
+        rec.seq = self.store.insert_task(&NewTask {
+            id: &id,
+            spec: &rec.spec,
+            created_at: now,
+            env_hash: Some(&env_hash),
+        })?;
+        self.store.add_event(&id, now, "submitted", None)?;
         if let Some(at) = rec.not_before {
             self.add_timer(at, Timer::Wake);
         }
@@ -510,7 +509,7 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
         }
     }
     // Agents take the prompt as one argument, and Linux refuses a longer one at start.
-    if let Some(len) = spec.prompt.as_ref().map(String::len).filter(|len| *len >= MAX_ARG_BYTES) {
+    if let Some(len) = spec.prompt.as_ref().map(String::len).filter(|len| *len >= super::routing::MAX_ARG_BYTES) {
         return Err(Error::usage(format!(
             "the prompt is {len} bytes, over the 128 KiB Linux allows in one argument; put the details in a \
              file and name it in the prompt"
