@@ -151,7 +151,9 @@ impl Client {
             let mut client = match Client::connect(paths).await {
                 Ok(client) => client,
                 // An earlier send may have been queued: keep asking while there is time.
-                Err(e) if in_doubt && e.kind() == ErrorKind::WorkerUnavailable && Instant::now() < deadline => {
+                Err(e)
+                    if in_doubt && e.kind() == ErrorKind::WorkerUnavailable && Instant::now() < deadline =>
+                {
                     tokio::time::sleep(pause).await;
                     continue;
                 }
@@ -160,7 +162,9 @@ impl Client {
             let lost = match client.exchange(&Request::Submit { spec: spec.clone() }).await {
                 Ok(Response::Submitted { id }) => return Ok((client, id)),
                 // Said by a worker on its way out: not queued, and the next one will take it.
-                Ok(Response::Error { kind: ErrorKind::WorkerUnavailable, message }) => Error::unavailable(message),
+                Ok(Response::Error { kind: ErrorKind::WorkerUnavailable, message }) => {
+                    Error::unavailable(message)
+                }
                 Ok(Response::Error { kind, message }) => return Err(Error::new(kind, message)),
                 Ok(other) => return Err(Error::internal(format!("unexpected answer to submit: {other:?}"))),
                 Err(e) => {
@@ -228,10 +232,12 @@ fn last_line(path: &std::path::Path) -> Option<String> {
 /// 128 random bits in hex, naming one submit across its resends.
 fn request_id() -> String {
     let mut bytes = [0u8; 16];
-    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
+    let read =
+        std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
     if read.is_err() {
         // Unique enough without /dev/urandom: this process, this instant.
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         bytes = (nanos ^ (u128::from(std::process::id()) << 96)).to_be_bytes();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -87,7 +87,9 @@ mod tests {
 
     #[test]
     fn huge_numbers_are_too_large_not_malformed() {
-        for big in ["99999999999999999999d", "99999999999999999999s", "99999d", "36501d", "9".repeat(60).as_str()] {
+        for big in
+            ["99999999999999999999d", "99999999999999999999s", "99999d", "36501d", "9".repeat(60).as_str()]
+        {
             let big = if big.ends_with(char::is_alphabetic) { big.to_string() } else { format!("{big}s") };
             let err = parse(&big).unwrap_err().to_string();
             assert!(err.contains("too large") && err.contains(&big), "{big}: {err}");

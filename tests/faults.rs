@@ -4,11 +4,11 @@
 //! folders, and a table of bad inputs that must each leave the queue as it was. Scaled to run
 //! in seconds; the README's reliability section gives the figures.
 
-mod common;
 #[path = "faults/bad_inputs.rs"]
 mod bad_inputs;
 #[path = "faults/clients.rs"]
 mod clients;
+mod common;
 #[path = "faults/kills.rs"]
 mod kills;
 #[path = "faults/supervisor.rs"]

@@ -30,7 +30,11 @@ fn request() -> impl Strategy<Value = Request> {
         proptest::collection::vec(any::<String>(), 0..5).prop_map(|ids| Request::Cancel { ids }),
         (any::<String>(), any::<u8>()).prop_map(|(id, priority)| Request::SetPriority { id, priority }),
         // Whole percents: serde_json may print a float 1 ulp off, which is not the decoder's doing.
-        (any::<String>(), proptest::option::of((0u32..=100).prop_map(f64::from)), proptest::option::of(any::<String>()))
+        (
+            any::<String>(),
+            proptest::option::of((0u32..=100).prop_map(f64::from)),
+            proptest::option::of(any::<String>())
+        )
             .prop_map(|(id, percent, step)| Request::Progress { id, percent, step }),
         Just(Request::Pause),
         Just(Request::WorkerStatus),
@@ -149,11 +153,13 @@ fn mangled_line() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         (prop::sample::select(lines.clone()), any::<prop::sample::Index>())
             .prop_map(|(line, cut)| line[..cut.index(line.len() + 1).min(line.len())].to_vec()),
-        (prop::sample::select(lines), any::<prop::sample::Index>(), any::<u8>()).prop_map(|(mut line, at, b)| {
-            let i = at.index(line.len());
-            line[i] = b;
-            line
-        }),
+        (prop::sample::select(lines), any::<prop::sample::Index>(), any::<u8>()).prop_map(
+            |(mut line, at, b)| {
+                let i = at.index(line.len());
+                line[i] = b;
+                line
+            }
+        ),
         proptest::collection::vec(any::<u8>(), 0..200),
     ]
 }

@@ -86,7 +86,10 @@ fn permissions(paths: &Paths, checks: &mut Vec<Check>) {
         let needed = made && (dir == paths.logs_dir || dir == paths.runs_dir);
         if needed && !dir.exists() {
             let detail = format!("{} is missing: it was deleted", dir.display());
-            let fix = format!("the worker makes it again before the next task starts; or mkdir -m 700 {}", dir.display());
+            let fix = format!(
+                "the worker makes it again before the next task starts; or mkdir -m 700 {}",
+                dir.display()
+            );
             checks.push(check("folder", Level::Warn, detail, Some(fix)));
             continue;
         }

@@ -141,7 +141,9 @@ pub fn group_alive(pgid: i32) -> bool {
         return false;
     }
     // SAFETY: signal 0 only checks whether the group has members.
-    if unsafe { libc::kill(-pgid, 0) } != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) {
+    if unsafe { libc::kill(-pgid, 0) } != 0
+        && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    {
         return false;
     }
     let Ok(entries) = std::fs::read_dir("/proc") else { return true };

@@ -5,7 +5,9 @@
 use super::Hub;
 use super::actor::Msg;
 use crate::error::ErrorKind;
-use crate::protocol::{BUSY, Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
+use crate::protocol::{
+    BUSY, Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame,
+};
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use tokio::net::{UnixListener, UnixStream};

@@ -6,10 +6,15 @@ use crate::common::{Home, LONG, describe, kill9, stdout, wait_gone};
 use crate::support::{assert_no_leftovers, integrity, line_counts};
 use std::time::{Duration, Instant};
 
-/// Kills of the worker in each test.
+/// Kills of the worker in each test, and tasks; `SMART_AGENTS_FAULT_SCALE=N` multiplies both
+/// for a longer run than CI's.
 const KILLS: usize = 3;
 const DRAIN_TASKS: usize = 40;
 const BURST_SUBMITS: usize = 30;
+
+fn scale() -> usize {
+    std::env::var("SMART_AGENTS_FAULT_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1).max(1)
+}
 
 fn kill_worker(home: &Home) {
     let pid = home.worker_pid();
@@ -22,8 +27,9 @@ fn worker_kill_9_during_a_drain_loses_nothing_and_runs_nothing_twice() {
     let home = Home::with_config("[limits]\nmax_concurrent_tasks = 4\nkill_grace_seconds = 1\n");
     let ran = home.path().join("ran");
     let script = format!("echo $SMART_AGENTS_TASK_ID >>{}; sleep 0.3", ran.display());
-    let ids: Vec<String> = (0..DRAIN_TASKS).map(|_| home.submit(&["sh", "-c", &script])).collect();
-    for _ in 0..KILLS {
+    let (kills, tasks) = (KILLS * scale(), DRAIN_TASKS * scale());
+    let ids: Vec<String> = (0..tasks).map(|_| home.submit(&["sh", "-c", &script])).collect();
+    for _ in 0..kills {
         std::thread::sleep(Duration::from_millis(700));
         kill_worker(&home);
         // Tasks that end while no worker watches are read from their exit records later.
@@ -35,16 +41,17 @@ fn worker_kill_9_during_a_drain_loses_nothing_and_runs_nothing_twice() {
     let out = home.run(&args);
     assert_eq!(out.status.code(), Some(0), "every task completes: {}", describe(&out));
 
-    let listed = home.list(&["--limit", "1000"]);
-    assert_eq!(listed.len(), DRAIN_TASKS, "nothing lost, nothing added");
+    let listed = home.list(&["--limit", "100000"]);
+    assert_eq!(listed.len(), tasks, "nothing lost, nothing added");
     assert!(listed.iter().all(|t| t["state"] == "completed"), "{listed:?}");
     let counts = line_counts(&ran);
     for id in &ids {
         assert_eq!(counts.get(id), Some(&1), "task {id} ran once: {counts:?}");
     }
-    assert_eq!(counts.len(), DRAIN_TASKS, "no other runs: {counts:?}");
+    assert_eq!(counts.len(), tasks, "no other runs: {counts:?}");
     assert_no_leftovers(&home);
     assert_eq!(integrity(&home), "ok");
+    eprintln!("drain: {kills} kills, {tasks} tasks, 0 lost, 0 run twice, 0 orphans, integrity ok");
 }
 
 /// One submit in the background: its marker, and the process.
@@ -59,9 +66,10 @@ fn worker_kill_9_during_a_burst_of_submits_leaves_no_submit_in_doubt() {
     home.run_ok(&["worker", "start"]);
     let mut submits = Vec::new();
     let started = Instant::now();
-    for n in 0..BURST_SUBMITS {
+    let (kills, total) = (KILLS * scale(), BURST_SUBMITS * scale());
+    for n in 0..total {
         submits.push(submit_in_background(&home, n));
-        if n % (BURST_SUBMITS / KILLS) == BURST_SUBMITS / KILLS / 2 {
+        if n % (total / kills) == total / kills / 2 {
             // A worker may be starting; kill the one that answers.
             if let Some(pid) = home.workers().first() {
                 kill9(*pid);
@@ -79,8 +87,8 @@ fn worker_kill_9_during_a_burst_of_submits_leaves_no_submit_in_doubt() {
             _ => panic!("submit {marker}: {}", describe(&out)),
         }
     }
-    assert!(started.elapsed() < Duration::from_secs(60));
-    let listed = home.list(&["--limit", "1000"]);
+    assert!(started.elapsed() < Duration::from_secs(60 * scale() as u64));
+    let listed = home.list(&["--limit", "100000"]);
     let count = |marker: &str| listed.iter().filter(|t| t["description"] == marker).count();
     for (marker, id) in &printed {
         assert_eq!(count(marker), 1, "{marker} queued once: {listed:?}");
@@ -91,6 +99,7 @@ fn worker_kill_9_during_a_burst_of_submits_leaves_no_submit_in_doubt() {
         assert_eq!(count(marker), 0, "{marker} exited 4, so it must not be queued");
     }
     assert_eq!(listed.len(), printed.len(), "nothing else queued");
-    eprintln!("burst: {} submits, {} queued, {} refused, {KILLS} kills", BURST_SUBMITS, printed.len(), refused.len());
+    let (queued, absent) = (printed.len(), refused.len());
+    eprintln!("burst: {kills} kills, {total} submits, {queued} queued once, {absent} exited 4 and absent");
     assert_eq!(integrity(&home), "ok");
 }
