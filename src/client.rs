@@ -175,6 +175,7 @@ impl Client {
             if Instant::now() > deadline {
                 return Err(lost);
             }
+            eprintln!("smart-agents: {lost}; sending the submit again");
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(1));
         }

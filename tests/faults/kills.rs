@@ -2,7 +2,7 @@
 //! orphan, an intact database) and during a burst of submits (every printed id exists, every
 //! submit that exited 4 is absent, none is queued twice).
 
-use crate::common::{Home, LONG, describe, kill9, stdout, wait_gone};
+use crate::common::{Home, LONG, describe, kill9, stderr, stdout, wait_gone};
 use crate::support::{assert_no_leftovers, integrity, line_counts};
 use std::time::{Duration, Instant};
 
@@ -79,10 +79,14 @@ fn worker_kill_9_during_a_burst_of_submits_leaves_no_submit_in_doubt() {
     }
     let mut printed = Vec::new();
     let mut refused = Vec::new();
+    let mut resent = 0;
     for (marker, child) in submits {
         let out = child.wait_with_output().expect("wait for a submit");
         match out.status.code() {
-            Some(0) => printed.push((marker, stdout(&out).trim().to_string())),
+            Some(0) => {
+                resent += usize::from(stderr(&out).contains("sending the submit again"));
+                printed.push((marker, stdout(&out).trim().to_string()));
+            }
             Some(4) => refused.push(marker),
             _ => panic!("submit {marker}: {}", describe(&out)),
         }
@@ -100,6 +104,8 @@ fn worker_kill_9_during_a_burst_of_submits_leaves_no_submit_in_doubt() {
     }
     assert_eq!(listed.len(), printed.len(), "nothing else queued");
     let (queued, absent) = (printed.len(), refused.len());
-    eprintln!("burst: {kills} kills, {total} submits, {queued} queued once, {absent} exited 4 and absent");
+    eprintln!(
+        "burst: {kills} kills, {total} submits, {queued} queued once ({resent} after a resend), {absent} exited 4 and absent"
+    );
     assert_eq!(integrity(&home), "ok");
 }
