@@ -168,7 +168,10 @@ impl Config {
             return Err(bad("notifications.min_progress_delta must be from 0 to 100"));
         }
         // Profiles are checked by building the registry once.
-        crate::agents::Registry::new(self).map_err(|e| e.context(path.display()))?;
+        crate::agents::Registry::new(self).map_err(|e| {
+            let what = e.to_string();
+            bad(what.strip_prefix("invalid config: ").unwrap_or(&what))
+        })?;
         Ok(())
     }
 }
@@ -235,6 +238,10 @@ mod tests {
         assert!(err.contains("/x/config.toml:3:"), "{err}");
         let err = parse("[limits]\nkill_grace_seconds = -1\n").unwrap_err().to_string();
         assert!(err.contains("/x/config.toml:2:"), "{err}");
+        let err = parse("default_agent = \"x\"\n\n[agents.x]\nmodel = \"m\"\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3:") && err.contains("agents.x"), "{err}");
+        let err = parse("\ndefault_agent = \"nobody\"\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:2:") && err.contains("nobody"), "{err}");
     }
 
     #[test]
