@@ -4,7 +4,7 @@
 
 use crate::common::{Home, LONG, describe, kill9, stderr, stdout, wait_gone};
 use crate::support::{assert_no_leftovers, integrity, line_counts};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Kills of the worker in each test, and tasks; `SMART_AGENTS_FAULT_SCALE=N` multiplies both
 /// for a longer run than CI's.
@@ -65,7 +65,6 @@ fn worker_kill_9_during_a_burst_of_submits_leaves_no_submit_in_doubt() {
     let home = Home::new();
     home.run_ok(&["worker", "start"]);
     let mut submits = Vec::new();
-    let started = Instant::now();
     let (kills, total) = (KILLS * scale(), BURST_SUBMITS * scale());
     for n in 0..total {
         submits.push(submit_in_background(&home, n));
@@ -91,7 +90,6 @@ fn worker_kill_9_during_a_burst_of_submits_leaves_no_submit_in_doubt() {
             _ => panic!("submit {marker}: {}", describe(&out)),
         }
     }
-    assert!(started.elapsed() < Duration::from_secs(60 * scale() as u64));
     let listed = home.list(&["--limit", "100000"]);
     let count = |marker: &str| listed.iter().filter(|t| t["description"] == marker).count();
     for (marker, id) in &printed {
