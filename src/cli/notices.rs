@@ -1,21 +1,31 @@
-//! `notices [--json]`: task endings not seen yet, then marked seen. Meant for a shell prompt
-//! hook or an editor, so it prints nothing at all when there is nothing new.
+//! `notices [--json] [--follow]`: task endings not seen yet, then marked seen. Meant for a
+//! shell prompt hook or an editor, so it prints nothing at all when there is nothing new.
+//! With `--follow` it keeps going: each ending is printed as the worker announces it (pushed,
+//! never polled), until SIGTERM, Ctrl-C or the reader of its output goes away.
 
 use super::render;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
-use crate::protocol::{Request, Response};
+use crate::protocol::{Event, Request, Response};
+use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Print the finished tasks as a JSON array (`[]` when nothing is new)
+    /// Print the finished tasks as a JSON array (`[]` when nothing is new); with --follow, one
+    /// JSON object a line
     #[arg(long)]
     pub json: bool,
+    /// Keep running and print each ending as it happens (starts the worker if none runs)
+    #[arg(long, short)]
+    pub follow: bool,
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    if args.follow {
+        return follow(args.json, paths).await;
+    }
     // Never start a worker from a prompt hook: without one, nothing can have ended since.
     // The marking is the worker's to write (it is the database's only writer), so endings
     // recorded before it stopped are told once it runs again.
@@ -34,6 +44,82 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// Subscribe first, then tell the endings not seen yet, so none falls between the two; after
+/// that each ending the worker pushes is told (and marked seen) as it comes.
+async fn follow(json: bool, paths: &Paths) -> Result<i32> {
+    // A reader that went away shows up as EPIPE on the next line, handled as the end.
+    // SAFETY: changing the disposition of one signal before any thread writes.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut closed = reader_gone();
+    let mut sub = Client::connect(paths).await?.subscribe(None).await?;
+    let mut requests = Client::connect(paths).await?;
+    if !tell_new(&mut requests, json).await? {
+        return Ok(0);
+    }
+    loop {
+        let ended = tokio::select! {
+            next = sub.next() => match next? {
+                Response::Event { event: Event::Task { task } } => task.state.is_finished(),
+                Response::Event { event: Event::Lagged } => true,
+                _ => false,
+            },
+            _ = term.recv() => return Ok(0),
+            _ = &mut closed => return Ok(0),
+        };
+        if ended && !tell_new(&mut requests, json).await? {
+            return Ok(0);
+        }
+    }
+}
+
+/// Print the endings not seen yet; false once nobody reads our output.
+async fn tell_new(client: &mut Client, json: bool) -> Result<bool> {
+    let Response::Notices { tasks } = client.request(Request::Notices).await? else {
+        return Err(Error::internal("unexpected answer to notices"));
+    };
+    let mut out = std::io::stdout().lock();
+    let mut text = String::new();
+    for task in &tasks {
+        text.push_str(&if json { serde_json::to_string(task)? } else { line(task) });
+        text.push('\n');
+    }
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Resolves when stdout is a pipe or socket whose reader has closed it. A thread blocks in
+/// poll(2) on it (no timeout, so no polling loop): the kernel wakes it with POLLERR/POLLHUP.
+fn reader_gone() -> tokio::sync::oneshot::Receiver<()> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    // SAFETY: fstat on our own stdout into a zeroed struct.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    let is_stream = unsafe { libc::fstat(1, &mut st) } == 0
+        && matches!(st.st_mode & libc::S_IFMT, libc::S_IFIFO | libc::S_IFSOCK);
+    if !is_stream {
+        std::mem::forget(tx);
+        return rx;
+    }
+    std::thread::spawn(move || {
+        let mut fd = libc::pollfd { fd: 1, events: 0, revents: 0 };
+        loop {
+            // SAFETY: one valid pollfd; blocks until the kernel reports an error or hang-up.
+            let n = unsafe { libc::poll(&mut fd, 1, -1) };
+            if n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+                tx.send(()).ok();
+                return;
+            }
+            if n < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                return;
+            }
+        }
+    });
+    rx
 }
 
 /// `✓ ab12cd completed · Analyze auth · 2m13s`, `✗ ab12cd failed · Analyze auth · 4s · exit 3`.
