@@ -7,7 +7,7 @@ mod common;
 
 use common::Home;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const THEIRS: &str = r#"{
   "theme": "dark",
@@ -27,7 +27,7 @@ fn integrate(home: &Home, user_home: &Path, path: &str, args: &[&str]) -> std::p
     let mut cmd = home.cmd(&all);
     cmd.env("HOME", user_home).env("PATH", path).current_dir(user_home);
     // Claude Code offline: no update checks or telemetry.
-    for var in ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_TELEMETRY", "DISABLE_AUTOUPDATER"] {
+    for var in common::ci_tools::CLAUDE_OFFLINE {
         cmd.env(var, "1");
     }
     cmd.output().expect("run integrate")
@@ -110,22 +110,12 @@ fn integrate_project_writes_the_projects_files_and_refuses_broken_json() {
     assert_eq!(std::fs::read_to_string(project.join(".claude/settings.json")).unwrap(), "{ not json");
 }
 
-/// The real Claude Code's folder (see .ci/install-mcp-tools).
-pub fn claude_dir() -> PathBuf {
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
-    let dir = cache.join("smart-agents-ci/agent-clis/claude/node_modules/.bin");
-    assert!(dir.join("claude").exists(), "{} has no claude: run .ci/install-mcp-tools", dir.display());
-    dir
-}
-
 #[test]
 fn integrate_registers_through_the_real_claude_mcp_add() {
     let home = Home::new();
     let user = home.temp_dir().join("user");
     std::fs::create_dir_all(&user).unwrap();
-    let path = format!("{}:/usr/bin:/bin", claude_dir().display());
+    let path = format!("{}:/usr/bin:/bin", common::ci_tools::claude_dir().display());
     let out = integrate(&home, &user, &path, &[]);
     assert!(out.status.success(), "{}", common::describe(&out));
     assert!(common::stdout(&out).contains("registered with `claude mcp`"), "{}", common::describe(&out));

@@ -8,23 +8,6 @@ mod common;
 use common::Home;
 use std::path::PathBuf;
 
-/// The venv's python: `SMART_AGENTS_MCP_PYTHON`, else the CI cache folder.
-fn python() -> PathBuf {
-    if let Some(path) = std::env::var_os("SMART_AGENTS_MCP_PYTHON") {
-        return PathBuf::from(path);
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
-    let python = cache.join("smart-agents-ci/mcp-venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run .ci/install-mcp-tools (or set SMART_AGENTS_MCP_PYTHON to a python with `mcp`)",
-        python.display()
-    );
-    python
-}
-
 #[test]
 fn the_official_python_sdk_drives_every_tool() {
     let home = Home::new();
@@ -32,7 +15,7 @@ fn the_official_python_sdk_drives_every_tool() {
     std::fs::create_dir_all(&project).expect("project folder");
     let project = std::fs::canonicalize(&project).expect("canonical project");
     let script: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "mcp", "client.py"].iter().collect();
-    let out = std::process::Command::new(python())
+    let out = std::process::Command::new(common::ci_tools::mcp_python())
         .arg(&script)
         .arg(common::BIN)
         .arg(home.path())
