@@ -93,3 +93,26 @@ fn follow_tells_the_backlog_first_and_stops_when_its_reader_goes_away() {
     let status = exits_within(&mut follower, Duration::from_secs(2));
     assert!(status.success(), "a closed pipe should end it cleanly: {status:?}");
 }
+
+#[test]
+fn follow_carries_on_with_the_next_worker() {
+    let home = Home::new();
+    let mut follower = home.spawn(&["notices", "--follow"]);
+    let lines = lines_of(&mut follower);
+    let first = home.submit_with(&["Before the restart"], &["true"]);
+    let (line, _) = lines.recv_timeout(LONG).expect("a line before the restart");
+    assert!(line.contains(&first), "{line}");
+
+    home.run_ok(&["worker", "stop"]);
+    // The next command starts a new worker; the follower finds it and tells its endings.
+    let second = home.submit_with(&["After the restart"], &["true"]);
+    let (line, arrived) = lines.recv_timeout(LONG).expect("a line after the restart");
+    assert!(line.starts_with(&format!("✓ {second} completed · After the restart")), "{line}");
+    let took = delay(&home, &second, arrived);
+    assert!(took < Duration::from_secs(1), "the ending was told {took:?} after it happened");
+    assert!(follower.try_wait().expect("try_wait").is_none(), "the follower stopped with the worker");
+
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(follower.id() as i32, libc::SIGTERM) };
+    assert!(exits_within(&mut follower, Duration::from_secs(2)).success());
+}

@@ -4,8 +4,9 @@
 //! never polled), until SIGTERM, Ctrl-C or the reader of its output goes away.
 
 use super::render;
-use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::client::{Client, Subscription};
+use futures_util::StreamExt;
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
 use crate::protocol::{Event, Request, Response};
@@ -47,30 +48,72 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
 }
 
 /// Subscribe first, then tell the endings not seen yet, so none falls between the two; after
-/// that each ending the worker pushes is told (and marked seen) as it comes.
+/// that each ending the worker pushes is told (and marked seen) as it comes. When the worker
+/// stops, wait for the next one (its socket appearing, not polled) and go on from there.
 async fn follow(json: bool, paths: &Paths) -> Result<i32> {
     // A reader that went away shows up as EPIPE on the next line, handled as the end.
     // SAFETY: changing the disposition of one signal before any thread writes.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut closed = reader_gone();
-    let mut sub = Client::connect(paths).await?.subscribe(None).await?;
-    let mut requests = Client::connect(paths).await?;
-    if !tell_new(&mut requests, json).await? {
-        return Ok(0);
-    }
+    let mut first = true;
     loop {
-        let ended = tokio::select! {
-            next = sub.next() => match next? {
-                Response::Event { event: Event::Task { task } } => task.state.is_finished(),
-                Response::Event { event: Event::Lagged } => true,
-                _ => false,
-            },
+        let (sub, requests) = tokio::select! {
+            pair = connect(paths, first) => pair?,
             _ = term.recv() => return Ok(0),
             _ = &mut closed => return Ok(0),
         };
-        if ended && !tell_new(&mut requests, json).await? {
+        first = false;
+        let session = tell_while_connected(sub, requests, json);
+        let worker_gone = tokio::select! {
+            gone = session => gone?,
+            _ = term.recv() => return Ok(0),
+            _ = &mut closed => return Ok(0),
+        };
+        if !worker_gone {
             return Ok(0);
+        }
+    }
+}
+
+/// A subscription and a connection for requests: starting the worker the first time, then
+/// only once another worker has bound its socket.
+async fn connect(paths: &Paths, start: bool) -> Result<(Subscription, Client)> {
+    if start {
+        return Ok((Client::connect(paths).await?.subscribe(None).await?, Client::connect(paths).await?));
+    }
+    let dir = paths.socket.parent().ok_or_else(|| Error::internal("the socket has no folder"))?;
+    let inotify = inotify::Inotify::init()?;
+    inotify.watches().add(dir, inotify::WatchMask::CREATE | inotify::WatchMask::MOVED_TO)?;
+    let mut created = inotify.into_event_stream([0u8; 1024])?;
+    loop {
+        // Checked after the watch is in place, so a worker binding meanwhile is not missed.
+        if let (Some(sub), Some(requests)) =
+            (Client::connect_existing(paths).await?, Client::connect_existing(paths).await?)
+        {
+            return Ok((sub.subscribe(None).await?, requests));
+        }
+        if created.next().await.is_none() {
+            return Err(Error::unavailable("stopped watching for the worker's socket"));
+        }
+    }
+}
+
+/// Tell endings until the worker goes away (true) or nobody reads our output (false).
+async fn tell_while_connected(mut sub: Subscription, mut requests: Client, json: bool) -> Result<bool> {
+    if !tell_new(&mut requests, json).await? {
+        return Ok(false);
+    }
+    loop {
+        let ended = match sub.next().await {
+            Ok(Response::Event { event: Event::Task { task } }) => task.state.is_finished(),
+            Ok(Response::Event { event: Event::Lagged }) => true,
+            Ok(_) => false,
+            Err(e) if e.kind() == ErrorKind::WorkerUnavailable => return Ok(true),
+            Err(e) => return Err(e),
+        };
+        if ended && !tell_new(&mut requests, json).await? {
+            return Ok(false);
         }
     }
 }
