@@ -32,7 +32,8 @@ fn claude_plugin_validate_strict_accepts_the_plugin_and_the_marketplace() {
             cmd.env(var, "1");
         }
         let out = cmd.output().expect("run claude plugin validate");
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(out.status.success() && text.contains("Validation passed"), "{target}: {text}");
     }
     let market = json(".claude-plugin/marketplace.json");
@@ -60,7 +61,8 @@ fn the_plugin_serves_mcp_hooks_and_a_monitor() {
     assert_eq!(keys, ["command", "description", "name"]);
     assert_eq!(monitor["command"], "smart-agents notices --follow");
     for command in ["bg", "tasks", "result"] {
-        let text = std::fs::read_to_string(repo(&format!("assets/claude-code/commands/{command}.md"))).unwrap();
+        let text =
+            std::fs::read_to_string(repo(&format!("assets/claude-code/commands/{command}.md"))).unwrap();
         assert!(text.starts_with("---\ndescription: "), "{command}.md has no description");
     }
 }
@@ -69,7 +71,8 @@ fn the_plugin_serves_mcp_hooks_and_a_monitor() {
 fn the_notice_hook_tells_an_ending_as_claude_code_runs_it() {
     let home = Home::new();
     let hooks = json("assets/claude-code/hooks/hooks.json");
-    let command = hooks["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"].as_str().expect("hook command");
+    let command =
+        hooks["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"].as_str().expect("hook command");
     let bin_dir = Path::new(common::BIN).parent().expect("bin folder");
     let run = || {
         std::process::Command::new("sh")

@@ -55,7 +55,9 @@ pub fn run(args: Args) -> Result<i32> {
     let after = with_hook(before.clone(), install)?;
     apply(&place.settings_file, &before, &after, args.dry_run, "notice hook (UserPromptSubmit)")?;
     if install && !args.dry_run && find_on_path("smart-agents").is_none() {
-        eprintln!("note: smart-agents is not on PATH; Claude Code runs `smart-agents mcp` and the hook from PATH");
+        eprintln!(
+            "note: smart-agents is not on PATH; Claude Code runs `smart-agents mcp` and the hook from PATH"
+        );
     }
     Ok(0)
 }
@@ -99,7 +101,11 @@ fn register_server(place: &Place, install: bool, dry_run: bool, claude: Option<&
     }
     let now = read_json(&place.mcp_file)?;
     print_diff(&place.mcp_file, &before, &now)?;
-    println!("{what}: {} with `claude mcp` ({})", if install { "registered" } else { "removed" }, place.scope);
+    println!(
+        "{what}: {} with `claude mcp` ({})",
+        if install { "registered" } else { "removed" },
+        place.scope
+    );
     Ok(())
 }
 
@@ -146,7 +152,9 @@ fn with_hook(mut settings: Value, install: bool) -> Result<Value> {
     let entry = ours["hooks"]["UserPromptSubmit"][0].clone();
     let root = object(&mut settings, "the settings")?;
     let hooks = root.entry("hooks").or_insert_with(|| json!({}));
-    let hooks = hooks.as_object_mut().ok_or_else(|| Error::usage("`hooks` is not a JSON object: fix it by hand first"))?;
+    let hooks = hooks
+        .as_object_mut()
+        .ok_or_else(|| Error::usage("`hooks` is not a JSON object: fix it by hand first"))?;
     let list = hooks.entry("UserPromptSubmit").or_insert_with(|| json!([]));
     let list = list
         .as_array_mut()
@@ -169,7 +177,9 @@ fn with_hook(mut settings: Value, install: bool) -> Result<Value> {
 }
 
 fn object<'a>(value: &'a mut Value, what: &str) -> Result<&'a mut Map<String, Value>> {
-    value.as_object_mut().ok_or_else(|| Error::usage(format!("{what} is not a JSON object: fix it by hand first")))
+    value
+        .as_object_mut()
+        .ok_or_else(|| Error::usage(format!("{what} is not a JSON object: fix it by hand first")))
 }
 
 /// Write `after` (after a backup) unless it is what is there or this is a dry run; print the diff.
@@ -223,7 +233,8 @@ fn read_json(path: &Path) -> Result<Value> {
     if text.trim().is_empty() {
         return Ok(json!({}));
     }
-    serde_json::from_str(&text).map_err(|e| Error::usage(format!("{} is not valid JSON: {e}", path.display())))
+    serde_json::from_str(&text)
+        .map_err(|e| Error::usage(format!("{} is not valid JSON: {e}", path.display())))
 }
 
 fn pretty(value: &Value) -> Result<String> {

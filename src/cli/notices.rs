@@ -5,11 +5,11 @@
 
 use super::render;
 use crate::client::{Client, Subscription};
-use futures_util::StreamExt;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
 use crate::protocol::{Event, Request, Response};
+use futures_util::StreamExt;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

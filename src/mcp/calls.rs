@@ -221,9 +221,9 @@ pub async fn agents(paths: &Paths, _args: AgentsArgs) -> Result<Reply> {
 /// A blocking time in seconds, refused above the limit so a call never meets a client timeout.
 fn seconds(what: &str, value: Option<u64>, default: u64) -> Result<Duration> {
     match value.unwrap_or(default) {
-        s if s > MAX_BLOCK_SECONDS => {
-            Err(Error::usage(format!("`{what}` is {s}: at most {MAX_BLOCK_SECONDS} seconds, call again to wait longer")))
-        }
+        s if s > MAX_BLOCK_SECONDS => Err(Error::usage(format!(
+            "`{what}` is {s}: at most {MAX_BLOCK_SECONDS} seconds, call again to wait longer"
+        ))),
         s => Ok(Duration::from_secs(s)),
     }
 }

@@ -115,8 +115,11 @@ fn to_result(reply: Result<Reply>) -> CallToolResult {
         Ok(reply) => {
             let json_text = serde_json::to_string_pretty(&reply.json).unwrap_or_default();
             let content = vec![ContentBlock::text(reply.text), ContentBlock::text(json_text)];
-            let mut result =
-                if reply.is_error { CallToolResult::error(content) } else { CallToolResult::success(content) };
+            let mut result = if reply.is_error {
+                CallToolResult::error(content)
+            } else {
+                CallToolResult::success(content)
+            };
             result.structured_content = Some(reply.json);
             result
         }

@@ -159,7 +159,12 @@ pub fn definitions() -> Vec<Tool> {
     ]
 }
 
-fn tool<T: JsonSchema + 'static>(name: &'static str, title: &str, text: &'static str, read_only: bool) -> Tool {
+fn tool<T: JsonSchema + 'static>(
+    name: &'static str,
+    title: &str,
+    text: &'static str,
+    read_only: bool,
+) -> Tool {
     let mut annotations = ToolAnnotations::default();
     annotations.title = Some(title.to_string());
     annotations.read_only_hint = Some(read_only);
