@@ -147,7 +147,7 @@ pub fn list(paths: &Paths, args: ListArgs) -> Result<Reply> {
                 .filter(|(_, n)| *n > 0)
                 .map(|(st, n)| format!("{n} {st}"))
                 .collect();
-            format!("{n} tasks: {}", counts.join(", "))
+            format!("{n} task{}: {}", if n == 1 { "" } else { "s" }, counts.join(", "))
         }
     };
     Ok(Reply::ok(json!({ "tasks": views }), text))
