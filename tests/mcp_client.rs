@@ -38,3 +38,46 @@ fn the_official_python_sdk_drives_every_tool() {
         "{listed:?}"
     );
 }
+
+#[test]
+fn garbage_from_a_client_gets_errors_and_the_server_keeps_answering() {
+    use std::io::Write;
+    let home = Home::new();
+    let mut server = std::process::Command::new(common::BIN)
+        .arg("mcp")
+        .env("SMART_AGENTS_HOME", home.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start smart-agents mcp");
+    let lines = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        "this is not json",
+        r#"[1,2,3]"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"no/such"}"#,
+        r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"status","arguments":[1,2]}}"#,
+        r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"execute","arguments":{"command":"not an array"}}}"#,
+        r#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"status","arguments":{"id":"\u0000\u0001../../x"}}}"#,
+        r#"{"jsonrpc":"2.0","id":6,"method":"tools/list"}"#,
+    ];
+    let mut stdin = server.stdin.take().expect("stdin");
+    for line in lines {
+        writeln!(stdin, "{line}").expect("write to the server");
+    }
+    // Closing stdin ends the session: the server answers what it got, then exits cleanly.
+    drop(stdin);
+    let out = server.wait_with_output().expect("server output");
+    assert!(out.status.success(), "{}", common::describe(&out));
+    let answers: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every answer is JSON"))
+        .collect();
+    let by_id = |id: i64| answers.iter().find(|a| a["id"] == id).unwrap_or_else(|| panic!("no answer {id}: {answers:?}"));
+    assert!(by_id(2)["error"].is_object());
+    assert_eq!(by_id(4)["result"]["isError"], true, "{answers:?}");
+    assert_eq!(by_id(5)["result"]["isError"], true, "{answers:?}");
+    assert_eq!(by_id(6)["result"]["tools"].as_array().map(Vec::len), Some(8), "{answers:?}");
+    assert!(home.list(&[]).is_empty(), "garbage queued a task");
+}
