@@ -32,7 +32,7 @@ fn the_official_python_sdk_drives_every_tool() {
     );
     // The server started the worker on demand, and what the client queued is in the database.
     let listed = home.list(&[]);
-    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert_eq!(listed.len(), 4, "{listed:?}");
     assert!(
         listed.iter().any(|t| t["description"] == "Say hello" && t["state"] == "completed"),
         "{listed:?}"

@@ -102,8 +102,16 @@ async def main(bin_path, home, project):
             waited, _ = await ok(session, "wait", {"ids": [slow["id"]]})
             check(waited["tasks"][0]["state"] == "cancelled", "the cancelled task ends", waited)
 
+            # Calls are served concurrently: a blocked `wait` does not hold up `status`.
+            naps, _ = await ok(session, "execute", {"command": ["sleep", "2"]})
+            waiting = asyncio.create_task(call(session, "wait", {"ids": [naps["id"]], "timeout_seconds": 20}))
+            await asyncio.sleep(0.2)
+            view, _ = await ok(session, "status", {"id": naps["id"]})
+            check(not waiting.done(), "status answers while wait blocks", view)
+            check((await waiting).structured_content["done"] is True, "the concurrent wait ends", None)
+
             listed, _ = await ok(session, "list", {"state": ["completed"], "limit": 10})
-            check({t["id"] for t in listed["tasks"]} == {tid, pwd["id"]}, "list filters by state", listed)
+            check({t["id"] for t in listed["tasks"]} == {tid, pwd["id"], naps["id"]}, "list filters by state", listed)
             agents, _ = await ok(session, "agents", {})
             check(any(a["name"] == "shell" for a in agents["agents"]), "agents lists shell", agents)
 
@@ -123,7 +131,7 @@ async def main(bin_path, home, project):
             await refused(session, "nope", {}, "no tool named 'nope'")
 
             after, _ = await ok(session, "list", {})
-            check(len(after["tasks"]) == 3, "the server still answers, nothing else was queued", after)
+            check(len(after["tasks"]) == 4, "the server still answers, nothing else was queued", after)
     print("all MCP checks passed", flush=True)
 
 
