@@ -74,7 +74,9 @@ fn garbage_from_a_client_gets_errors_and_the_server_keeps_answering() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("every answer is JSON"))
         .collect();
-    let by_id = |id: i64| answers.iter().find(|a| a["id"] == id).unwrap_or_else(|| panic!("no answer {id}: {answers:?}"));
+    let by_id = |id: i64| {
+        answers.iter().find(|a| a["id"] == id).unwrap_or_else(|| panic!("no answer {id}: {answers:?}"))
+    };
     assert!(by_id(2)["error"].is_object());
     assert_eq!(by_id(4)["result"]["isError"], true, "{answers:?}");
     assert_eq!(by_id(5)["result"]["isError"], true, "{answers:?}");

@@ -11,6 +11,7 @@ use crate::paths::Paths;
 use crate::protocol::{Event, Request, Response};
 use futures_util::StreamExt;
 use std::io::Write;
+use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -88,14 +89,32 @@ async fn connect(paths: &Paths, start: bool) -> Result<(Subscription, Client)> {
     let mut created = inotify.into_event_stream([0u8; 1024])?;
     loop {
         // Checked after the watch is in place, so a worker binding meanwhile is not missed.
-        if let (Some(sub), Some(requests)) =
-            (Client::connect_existing(paths).await?, Client::connect_existing(paths).await?)
-        {
-            return Ok((sub.subscribe(None).await?, requests));
+        if let Some(pair) = try_connect(paths).await? {
+            return Ok(pair);
         }
         if created.next().await.is_none() {
             return Err(Error::unavailable("stopped watching for the worker's socket"));
         }
+        // A socket appeared: its worker listens within milliseconds of binding it.
+        let mut pause = Duration::from_millis(1);
+        while pause < Duration::from_millis(500) {
+            tokio::time::sleep(pause).await;
+            if let Some(pair) = try_connect(paths).await? {
+                return Ok(pair);
+            }
+            pause *= 2;
+        }
+    }
+}
+
+async fn try_connect(paths: &Paths) -> Result<Option<(Subscription, Client)>> {
+    let Some(sub) = Client::connect_existing(paths).await? else { return Ok(None) };
+    let Some(requests) = Client::connect_existing(paths).await? else { return Ok(None) };
+    match sub.subscribe(None).await {
+        Ok(sub) => Ok(Some((sub, requests))),
+        // Gone between the handshake and the subscription: wait for the next one.
+        Err(e) if e.kind() == ErrorKind::WorkerUnavailable => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
