@@ -119,6 +119,7 @@ async def main(bin_path, home, project):
             await refused(session, "result", {"id": "zzzzzz"}, "no task with id 'zzzzzz'")
             await refused(session, "cancel", {"ids": ["zzzzzz"]}, "no task with id 'zzzzzz'")
             await refused(session, "execute", {}, "nothing to run")
+            await refused(session, "execute", {"description": "only a label"}, "nothing to run")
             await refused(session, "execute", {"prompt": "x", "command": ["true"]}, "not both")
             await refused(session, "execute", {"prompt": 3}, "invalid type")
             await refused(session, "execute", {"command": ["true"], "timeout": "soon"}, "timeout")
