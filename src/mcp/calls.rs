@@ -53,7 +53,9 @@ fn spec_of(a: ExecuteArgs) -> Result<crate::model::TaskSpec> {
     }
     if a.prompt.is_none() && command.is_empty() {
         // A description alone is not a prompt here, unlike the CLI's positional argument.
-        return Err(Error::usage("nothing to run: give `prompt` (for an agent) or `command` (an argument array)"));
+        return Err(Error::usage(
+            "nothing to run: give `prompt` (for an agent) or `command` (an argument array)",
+        ));
     }
     if a.agent.is_some() && a.capability.is_some() {
         return Err(Error::usage("give either `agent` or `capability`, not both"));
