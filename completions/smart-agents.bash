@@ -40,11 +40,17 @@ _smart__agents() {
             smart__agents,help)
                 cmd="smart__agents__subcmd__help"
                 ;;
+            smart__agents,integrate)
+                cmd="smart__agents__subcmd__integrate"
+                ;;
             smart__agents,list)
                 cmd="smart__agents__subcmd__list"
                 ;;
             smart__agents,logs)
                 cmd="smart__agents__subcmd__logs"
+                ;;
+            smart__agents,mcp)
+                cmd="smart__agents__subcmd__mcp"
                 ;;
             smart__agents,notices)
                 cmd="smart__agents__subcmd__notices"
@@ -139,11 +145,17 @@ _smart__agents() {
             smart__agents__subcmd__help,help)
                 cmd="smart__agents__subcmd__help__subcmd__help"
                 ;;
+            smart__agents__subcmd__help,integrate)
+                cmd="smart__agents__subcmd__help__subcmd__integrate"
+                ;;
             smart__agents__subcmd__help,list)
                 cmd="smart__agents__subcmd__help__subcmd__list"
                 ;;
             smart__agents__subcmd__help,logs)
                 cmd="smart__agents__subcmd__help__subcmd__logs"
+                ;;
+            smart__agents__subcmd__help,mcp)
+                cmd="smart__agents__subcmd__help__subcmd__mcp"
                 ;;
             smart__agents__subcmd__help,notices)
                 cmd="smart__agents__subcmd__help__subcmd__notices"
@@ -239,7 +251,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,7 +579,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help"
+            opts="execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -748,6 +760,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__integrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -763,6 +789,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__mcp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -986,6 +1026,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__integrate)
+            opts="-h --project --user --dry-run --uninstall --help claude-code"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__list)
             opts="-h --state --limit --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1026,8 +1080,22 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__mcp)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__notices)
-            opts="-h --json --help"
+            opts="-f -h --json --follow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

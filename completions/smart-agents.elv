@@ -30,7 +30,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand logs 'A task''s captured stdout and stderr'
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
-            cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook'
+            cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
             cand retry 'Run a finished failed or cancelled task again as a new attempt'
             cand priority 'Change a pending task''s priority (1-10)'
             cand pause 'Stop starting new tasks (running tasks go on)'
@@ -39,6 +39,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand progress 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`'
             cand worker 'Start, stop or inspect the background worker'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+            cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
+            cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
             cand config 'Show, locate or edit config.toml'
             cand doctor 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
             cand completions 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
@@ -106,7 +108,9 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --help 'Print help'
         }
         &'smart-agents;notices'= {
-            cand --json 'Print the finished tasks as a JSON array (`[]` when nothing is new)'
+            cand --json 'Print the finished tasks as a JSON array (`[]` when nothing is new); with --follow, one JSON object a line'
+            cand -f 'Keep running and print each ending as it happens (starts the worker if none runs)'
+            cand --follow 'Keep running and print each ending as it happens (starts the worker if none runs)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -205,6 +209,18 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'smart-agents;mcp'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;integrate'= {
+            cand --project 'For this project only: `.mcp.json` and `.claude/settings.json` in the current folder'
+            cand --user 'For every project of this user: `~/.claude.json` and `~/.claude/settings.json` (default)'
+            cand --dry-run 'Print what would change and change nothing'
+            cand --uninstall 'Remove what `integrate` added'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'smart-agents;config'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -258,7 +274,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand logs 'A task''s captured stdout and stderr'
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
-            cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook'
+            cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
             cand retry 'Run a finished failed or cancelled task again as a new attempt'
             cand priority 'Change a pending task''s priority (1-10)'
             cand pause 'Stop starting new tasks (running tasks go on)'
@@ -267,6 +283,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand progress 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`'
             cand worker 'Start, stop or inspect the background worker'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+            cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
+            cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
             cand config 'Show, locate or edit config.toml'
             cand doctor 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
             cand completions 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
@@ -320,6 +338,10 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;worker;run'= {
         }
         &'smart-agents;help;tui'= {
+        }
+        &'smart-agents;help;mcp'= {
+        }
+        &'smart-agents;help;integrate'= {
         }
         &'smart-agents;help;config'= {
             cand show 'The effective config: every key, its value, and where it came from'

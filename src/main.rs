@@ -8,7 +8,10 @@ fn main() {
         std::process::exit(supervise::main(&args));
     }
     let cli = cli::Cli::parse();
-    if !matches!(&cli.command, cli::Command::Worker(w) if w.is_foreground()) {
+    // The MCP server sees a closed stdout as the end of its session and stops by itself.
+    let keeps_sigpipe = matches!(&cli.command, cli::Command::Mcp)
+        || matches!(&cli.command, cli::Command::Worker(w) if w.is_foreground());
+    if !keeps_sigpipe {
         // A client writing into a closed pipe (`| head`) ends quietly, as Unix tools do.
         // SAFETY: restoring the default disposition of one signal.
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };

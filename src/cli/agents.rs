@@ -27,12 +27,18 @@ pub enum Action {
     },
 }
 
-pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+/// The agents as the worker sees them, `installed` judged on this process's PATH.
+pub async fn fetch(paths: &Paths) -> Result<Vec<AgentStatus>> {
     let mut client = Client::connect(paths).await?;
     let path = std::env::var("PATH").ok();
-    let Response::Agents { agents } = client.request(Request::Agents { path }).await? else {
-        return Err(Error::internal("unexpected answer to agents"));
-    };
+    match client.request(Request::Agents { path }).await? {
+        Response::Agents { agents } => Ok(agents),
+        _ => Err(Error::internal("unexpected answer to agents")),
+    }
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let agents = fetch(paths).await?;
     match args.action {
         Some(Action::Show { name, json }) => {
             let agent = agents

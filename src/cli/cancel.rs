@@ -5,7 +5,7 @@ use super::follow::{self, Ending};
 use crate::client::Client;
 use crate::error::{Error, Result, exit};
 use crate::paths::Paths;
-use crate::protocol::{Request, Response};
+use crate::protocol::{CancelOutcome, Request, Response};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,11 +17,18 @@ pub struct Args {
     pub no_wait: bool,
 }
 
-pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+/// Ask the worker to cancel `ids`: one outcome each (`cancelled`, `cancelling`, `not_found`,
+/// `error: ...`, or the finished state the task kept).
+pub async fn request(paths: &Paths, ids: Vec<String>) -> Result<Vec<CancelOutcome>> {
     let mut client = Client::connect(paths).await?;
-    let Response::Cancelled { outcomes } = client.request(Request::Cancel { ids: args.ids }).await? else {
-        return Err(Error::internal("unexpected answer to cancel"));
-    };
+    match client.request(Request::Cancel { ids }).await? {
+        Response::Cancelled { outcomes } => Ok(outcomes),
+        _ => Err(Error::internal("unexpected answer to cancel")),
+    }
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let outcomes = request(paths, args.ids).await?;
     let mut code = 0;
     let mut signalled = Vec::new();
     for o in &outcomes {

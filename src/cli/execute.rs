@@ -117,7 +117,8 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 impl Args {
-    fn spec(self) -> Result<TaskSpec> {
+    /// The task this command line asks for, checked as the worker would check it.
+    pub fn spec(self) -> Result<TaskSpec> {
         // Empty: the worker picks (shell for a command; default agent for a prompt).
         let agent = self.agent.unwrap_or_default();
         let prompt = match (&self.description, self.command.is_empty()) {
@@ -195,9 +196,15 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     submit(spec, detach, output, paths).await
 }
 
+/// Hand `spec` to the worker (starting one if needed), exactly once even if the connection
+/// drops; the connection stays open for following.
+pub async fn queue(spec: TaskSpec, paths: &Paths) -> Result<(Client, String)> {
+    Client::submit(paths, spec).await
+}
+
 /// Queue `spec`; print its id and return, or follow it to the end.
 pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths: &Paths) -> Result<i32> {
-    let (client, id) = Client::submit(paths, spec).await?;
+    let (client, id) = queue(spec, paths).await?;
     if detach {
         if output == follow::Output::Json {
             print_json(&serde_json::json!({ "id": id }))?;

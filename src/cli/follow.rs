@@ -26,6 +26,17 @@ pub async fn follow(
     show: bool,
     timeout: Option<Duration>,
 ) -> Result<Ending> {
+    follow_watching(client, ids, show, timeout, |_| {}).await
+}
+
+/// `follow`, telling `watch` the tasks' views (in the order asked) after every change.
+pub async fn follow_watching(
+    client: Client,
+    ids: Vec<String>,
+    show: bool,
+    timeout: Option<Duration>,
+    mut watch: impl FnMut(&[TaskView]),
+) -> Result<Ending> {
     let mut sub = client.subscribe(Some(ids.clone())).await?;
     let multi = MultiProgress::with_draw_target(if show {
         ProgressDrawTarget::stderr_with_hz(10)
@@ -65,6 +76,7 @@ pub async fn follow(
             draw(bar, &task);
             views.insert(task.id.clone(), task);
         }
+        watch(&ordered(&ids, &views));
     }
     for bar in bars.values() {
         bar.finish_and_clear();

@@ -77,12 +77,22 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
 fn print_initial(file: &mut std::fs::File, tail: Option<usize>) -> Result<u64> {
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    let start = match tail {
-        Some(n) => tail_start(&bytes, n),
-        None => 0,
-    };
-    write_lossy(&bytes[start..])?;
+    write_lossy(&bytes[tail_of(&bytes, tail)..])?;
     Ok(bytes.len() as u64)
+}
+
+fn tail_of(bytes: &[u8], tail: Option<usize>) -> usize {
+    tail.map_or(0, |n| tail_start(bytes, n))
+}
+
+/// A task's captured output so far (the last `tail` lines when given), for the MCP tool.
+pub fn read_text(paths: &Paths, id: &str, tail: Option<usize>) -> Result<String> {
+    let path = paths.task_log(id);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes[tail_of(&bytes, tail)..]).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::from(e).context(format!("reading {}", path.display()))),
+    }
 }
 
 /// Byte index where the last `n` lines begin.

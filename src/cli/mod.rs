@@ -1,20 +1,21 @@
 //! The command line: one module per subcommand, each with its Args and a `run`.
 
 mod admission;
-mod agents;
-mod cancel;
+pub mod agents;
+pub mod cancel;
 mod config_cmd;
 mod doctor;
 pub mod execute;
 pub mod follow;
 pub mod generate;
-mod logs;
+mod integrate;
+pub mod logs;
 mod notices;
 mod progress;
 pub mod render;
 mod result;
 mod resume;
-mod status;
+pub mod status;
 mod wait;
 mod worker;
 
@@ -53,7 +54,8 @@ pub enum Command {
     Wait(wait::Args),
     /// Live progress bars for tasks until they all end; exits with their status
     Follow(follow::Args),
-    /// Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook
+    /// Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook;
+    /// with --follow, each ending as it happens
     Notices(notices::Args),
     /// Run a finished failed or cancelled task again as a new attempt
     Retry(admission::RetryArgs),
@@ -72,6 +74,11 @@ pub enum Command {
     Worker(worker::Args),
     /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
     Tui,
+    /// Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP
+    /// client such as Claude Code, over stdin and stdout
+    Mcp,
+    /// Register the MCP server and the notice hook with an AI client: `integrate claude-code`
+    Integrate(integrate::Args),
     /// Show, locate or edit config.toml
     Config(config_cmd::Args),
     /// Check paths, permissions, the worker, the database, notifications and agent CLIs
@@ -127,6 +134,8 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
             crate::tui::run(paths, config).await?;
             Ok(0)
         }
+        Command::Mcp => crate::mcp::serve(paths).await,
+        Command::Integrate(args) => integrate::run(args),
         Command::Config(args) => config_cmd::run(args, &paths),
         Command::Doctor(args) => doctor::run(args, &paths).await,
         Command::CompleteIds(args) => generate::complete_ids(args, &paths),

@@ -2,10 +2,11 @@
 
 use super::follow::{self, Ending};
 use super::render;
+use super::status::task;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Paths;
-use crate::store::{Store, TaskRecord, resolve_id};
+use crate::store::TaskRecord;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
@@ -21,9 +22,8 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
-    let store = Store::open_for_reading(&paths.database)?;
-    let id = resolve_id(store.as_ref(), &args.id)?;
-    let rec = read(store.as_ref(), &id)?;
+    let rec = task(paths, &args.id)?;
+    let id = rec.id.clone();
     if !rec.state.is_finished() {
         if !args.wait {
             return Err(Error::new(
@@ -36,17 +36,9 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             return Ok(crate::error::exit::INTERRUPTED);
         }
     }
-    let store = Store::open_for_reading(&paths.database)?;
-    let rec = read(store.as_ref(), &id)?;
+    let rec = task(paths, &id)?;
     print_result(&rec, args.json)?;
     Ok(follow::exit_code_for(&rec.view()))
-}
-
-fn read(store: Option<&Store>, id: &str) -> Result<TaskRecord> {
-    store
-        .and_then(|s| s.task(id).transpose())
-        .transpose()?
-        .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))
 }
 
 pub fn print_result(rec: &TaskRecord, json: bool) -> Result<()> {

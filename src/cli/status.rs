@@ -5,7 +5,7 @@ use super::render::{self, print_json, truncate};
 use crate::error::{Error, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
-use crate::store::{Store, Summary, now_ms, resolve_id};
+use crate::store::{Store, Summary, TaskRecord, now_ms, resolve_id};
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
@@ -40,16 +40,11 @@ impl clap::ValueEnum for TaskState {
 }
 
 pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
-    let store = Store::open_for_reading(&paths.database)?;
     let Some(typed) = args.id else {
+        let store = Store::open_for_reading(&paths.database)?;
         return summary(store.as_ref(), args.json);
     };
-    let id = resolve_id(store.as_ref(), &typed)?;
-    let rec = store
-        .as_ref()
-        .and_then(|s| s.task(&id).transpose())
-        .transpose()?
-        .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
+    let rec = task(paths, &typed)?;
     let view = rec.view();
     if args.json {
         print_json(&view)?;
@@ -74,12 +69,28 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
     Ok(0)
 }
 
-fn summary(store: Option<&Store>, json: bool) -> Result<i32> {
+/// One task by id or unique prefix, read from the database.
+pub fn task(paths: &Paths, typed: &str) -> Result<TaskRecord> {
+    let store = Store::open_for_reading(&paths.database)?;
+    let id = resolve_id(store.as_ref(), typed)?;
+    store
+        .as_ref()
+        .and_then(|s| s.task(&id).transpose())
+        .transpose()?
+        .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))
+}
+
+/// The counts by state and the running tasks: `status --json` without an id.
+pub fn summary_of(store: Option<&Store>) -> Result<(Summary, Vec<TaskView>)> {
     let (counts, running) = match store {
         Some(store) => (store.summary()?, store.list(&[TaskState::Running], 100)?),
         None => (Summary::default(), Vec::new()),
     };
-    let running: Vec<TaskView> = running.iter().map(|r| r.view()).collect();
+    Ok((counts, running.iter().map(|r| r.view()).collect()))
+}
+
+fn summary(store: Option<&Store>, json: bool) -> Result<i32> {
+    let (counts, running) = summary_of(store)?;
     if json {
         print_json(&serde_json::json!({ "counts": counts, "running": running }))?;
         return Ok(0);
@@ -96,12 +107,16 @@ fn summary(store: Option<&Store>, json: bool) -> Result<i32> {
     Ok(0)
 }
 
+/// Tasks in these states (all when empty), newest first.
+pub fn records(paths: &Paths, states: &[TaskState], limit: usize) -> Result<Vec<TaskRecord>> {
+    match Store::open_for_reading(&paths.database)? {
+        Some(store) => store.list(states, limit),
+        None => Ok(Vec::new()),
+    }
+}
+
 pub fn list(args: ListArgs, paths: &Paths) -> Result<i32> {
-    let store = Store::open_for_reading(&paths.database)?;
-    let records = match &store {
-        Some(store) => store.list(&args.states, args.limit)?,
-        None => Vec::new(),
-    };
+    let records = records(paths, &args.states, args.limit)?;
     let views: Vec<TaskView> = records.iter().map(|r| r.view()).collect();
     if args.json {
         print_json(&views)?;

@@ -2,6 +2,8 @@
 //! the real binary and never leaves a worker or a task process behind.
 #![allow(dead_code)]
 
+pub mod ci_tools;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
