@@ -26,6 +26,7 @@
 
 pub mod aider;
 pub mod claude;
+mod claude_tasks;
 pub mod codex;
 pub mod command;
 mod common;
