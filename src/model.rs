@@ -83,6 +83,8 @@ pub struct TaskSpec {
     pub worktree: bool,
     /// Task whose agent session this one continues.
     pub resume_of: Option<String>,
+    /// `execute --autonomy`: overrides the agent profile's.
+    pub autonomy: Option<crate::agents::Autonomy>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).

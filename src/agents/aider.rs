@@ -35,6 +35,7 @@ pub fn args(req: &AgentRequest<'_>, analytics_log: &Path) -> Vec<String> {
     if req.resume.is_some() {
         args.push("--restore-chat-history".to_string());
     }
+    args.extend(req.autonomy.args(super::Backend::Aider));
     args.extend(req.extra_args.iter().cloned());
     args
 }

@@ -34,6 +34,7 @@ pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(id) = req.resume {
         push_opt(&mut args, "--resume", id);
     }
+    args.extend(req.autonomy.args(super::Backend::Claude));
     args.extend(req.extra_args.iter().cloned());
     if dashed {
         args.push("--".to_string());

@@ -20,6 +20,7 @@ pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(model) = req.model {
         push_opt(&mut args, "--model", model);
     }
+    args.extend(req.autonomy.args(super::Backend::Codex));
     args.extend(req.extra_args.iter().cloned());
     if let Some(id) = req.resume {
         args.push("resume".to_string());

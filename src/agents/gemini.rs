@@ -32,6 +32,7 @@ pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(id) = req.resume {
         push_opt(&mut args, "--resume", id);
     }
+    args.extend(req.autonomy.args(super::Backend::Gemini));
     args.extend(req.extra_args.iter().cloned());
     args
 }

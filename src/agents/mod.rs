@@ -25,6 +25,7 @@
 //! `tests/standins/standin.py` for their environment variables).
 
 pub mod aider;
+pub mod autonomy;
 pub mod claude;
 mod claude_tasks;
 pub mod codex;
@@ -38,6 +39,7 @@ pub mod registry;
 mod tests;
 
 pub use aider::AiderParser;
+pub use autonomy::Autonomy;
 pub use claude::ClaudeParser;
 pub use codex::CodexParser;
 pub use command::CommandParser;
@@ -132,6 +134,8 @@ pub struct AgentRequest<'a> {
     pub resume: Option<&'a str>,
     /// aider only: where it appends its analytics JSONL (read it with `feed_side_line`).
     pub analytics_log: Option<&'a Path>,
+    /// What the agent may do on its own, mapped to the CLI's flags.
+    pub autonomy: Autonomy,
 }
 
 /// The arguments (after the program name) for an agent backend.

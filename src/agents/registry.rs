@@ -22,6 +22,8 @@ pub struct AgentDef {
     pub command: Vec<String>,
     /// Expected resident memory, counted against the memory gate when it starts.
     pub mem_bytes: Option<u64>,
+    /// Its tasks' autonomy unless `execute --autonomy` says otherwise.
+    pub autonomy: super::Autonomy,
 }
 
 impl AgentDef {
@@ -56,6 +58,7 @@ fn builtin(name: &str, backend: Backend, caps: &[&str], max: u32, mem: Option<u6
         args: Vec::new(),
         command: Vec::new(),
         mem_bytes: mem,
+        autonomy: super::Autonomy::default(),
     }
 }
 
@@ -141,7 +144,12 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
         Some(text) => Some(crate::cli::execute::parse_size(text).map_err(bad)?),
         None => base.and_then(|b| b.mem_bytes),
     };
+    let autonomy = match &p.autonomy {
+        Some(word) => word.parse().map_err(bad)?,
+        None => base.map(|b| b.autonomy).unwrap_or_default(),
+    };
     Ok(AgentDef {
+        autonomy,
         name: name.to_string(),
         backend,
         capabilities: p

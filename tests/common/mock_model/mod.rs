@@ -70,6 +70,13 @@ impl MockModel {
         MockModel { port, state, stop }
     }
 
+    /// Append turns to the script (e.g. ones that name paths known only after start).
+    pub fn script(&self, turns: Vec<Turn>) {
+        if let Ok(mut s) = self.state.lock() {
+            s.turns.extend(turns);
+        }
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }
