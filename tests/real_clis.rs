@@ -141,7 +141,8 @@ impl Run {
         let dir: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "real"].iter().collect();
         let _ = std::fs::create_dir_all(&dir);
         let test = std::thread::current().name().unwrap_or("run").rsplit("::").next().unwrap_or("run").to_string();
-        let _ = std::fs::write(dir.join(format!("{}-{test}-{case}.log", self.name)), self.log());
+        let file = dir.join(format!("{}-{test}-{case}-{}.log", self.name, self.id));
+        let _ = std::fs::write(file, self.log());
     }
 }
 

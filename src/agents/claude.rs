@@ -7,6 +7,7 @@
 //! `is_error: false` (error subtypes have been seen with `is_error: false`).
 
 use super::AgentRequest;
+use super::advice;
 use super::claude_tasks::{TaskBoard, is_task_tool, result_text};
 use super::common::{
     ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
@@ -50,6 +51,8 @@ struct FinalResult {
     text: Option<String>,
     tokens: Option<u64>,
     cost: Option<f64>,
+    /// The HTTP status of the failed API call (`api_error_status`), when there was one.
+    api_status: Option<u64>,
     /// What the CLI refused to let the agent do, in words ("Running: rm -rf build").
     denials: Vec<String>,
 }
@@ -70,6 +73,9 @@ pub struct ClaudeParser {
     last_text: String,
     files: Vec<String>,
     result: Option<FinalResult>,
+    /// The last line that was not JSON (stderr shares the log): why a run ended early.
+    last_plain: Option<String>,
+    refusal: Option<&'static str>,
 }
 
 impl ClaudeParser {
@@ -164,13 +170,16 @@ impl ClaudeParser {
         else {
             return;
         };
+        let created = obj_of(obj, "tool_use_result")
+            .and_then(|r| obj_of(r, "task"))
+            .and_then(|t| super::claude_tasks::task_number(t.get("id")));
         let mut changed = false;
         for block in blocks.iter().filter_map(Value::as_object) {
             if str_of(block, "type") == Some("tool_result")
                 && let Some(id) = str_of(block, "tool_use_id")
             {
                 let is_error = block.get("is_error").and_then(Value::as_bool).unwrap_or(false);
-                changed |= self.tasks.on_tool_result(id, &result_text(block.get("content")), is_error);
+                changed |= self.tasks.on_tool_result(id, &result_text(block.get("content")), is_error, created);
             }
         }
         if changed {
@@ -193,7 +202,20 @@ impl ClaudeParser {
             tokens,
             cost,
             denials: denials_of(obj),
+            api_status: u64_of(obj, "api_error_status"),
         });
+    }
+
+    fn on_plain(&mut self, line: &[u8]) {
+        let text = String::from_utf8_lossy(line);
+        let text = short(&text);
+        if text.is_empty() {
+            return;
+        }
+        if self.refusal.is_none() {
+            self.refusal = advice::refusal(super::Backend::Claude, &text);
+        }
+        self.last_plain = Some(text);
     }
 
     fn note_session(&mut self, obj: &Map<String, Value>, events: &mut Vec<AgentEvent>) {
@@ -210,6 +232,7 @@ impl StreamParser for ClaudeParser {
     fn feed_line(&mut self, line: &[u8]) -> Vec<AgentEvent> {
         let mut events = Vec::new();
         let Some(obj) = parse_object(line) else {
+            self.on_plain(line);
             return events;
         };
         match str_of(&obj, "type") {
@@ -233,22 +256,17 @@ impl StreamParser for ClaudeParser {
         let (success, reason) = match &self.result {
             None => (
                 false,
-                Some(end.unwrap_or_else(|| {
-                    "claude exited without a final result (stream truncated)".to_string()
-                })),
+                Some(match self.refusal {
+                    Some(refusal) => refusal.to_string(),
+                    None => advice::no_result("claude", end, self.last_plain.as_deref()),
+                }),
             ),
             Some(r) if r.subtype == "success" && !r.is_error => match end {
                 Some(end) => (false, Some(format!("claude reported success but {end}"))),
                 None => (true, None),
             },
             Some(r) if r.subtype != "success" => (false, Some(format!("claude stopped: {}", r.subtype))),
-            Some(r) => (
-                false,
-                Some(match r.text.as_deref().map(short).filter(|t| !t.is_empty()) {
-                    Some(text) => format!("claude reported an error: {text}"),
-                    None => "claude reported an error".to_string(),
-                }),
-            ),
+            Some(r) => (false, Some(error_reason(r))),
         };
         let reason = with_denials(reason, self.result.as_ref().map_or(&[][..], |r| &r.denials));
         let result_text = self.result.as_ref().and_then(|r| r.text.clone());
@@ -268,6 +286,22 @@ impl StreamParser for ClaudeParser {
             files_changed: self.files.clone(),
         }
     }
+}
+
+/// An error result in words: the API status when there was one, the CLI's text, and for an
+/// authentication failure what to do.
+fn error_reason(r: &FinalResult) -> String {
+    let status = r.api_status.map(|s| format!(" (API status {s})")).unwrap_or_default();
+    let text = r.text.as_deref().map(short).filter(|t| !t.is_empty());
+    let mut reason = match &text {
+        Some(text) => format!("claude reported an error{status}: {text}"),
+        None => format!("claude reported an error{status}"),
+    };
+    let auth = r.api_status == Some(401) || text.as_deref().is_some_and(|t| t.contains("Invalid API key"));
+    if let Some(advice) = auth.then(|| advice::refusal(super::Backend::Claude, "Invalid API key")).flatten() {
+        reason = format!("{reason}; {advice}");
+    }
+    reason
 }
 
 /// `permission_denials[]` of the result: `{tool_name, tool_input}` each.

@@ -71,15 +71,22 @@ impl TaskBoard {
         self.by_tool_use.insert(id.to_string(), pending);
     }
 
-    /// A tool result; returns whether the list changed.
-    pub(crate) fn on_tool_result(&mut self, tool_use_id: &str, content: &str, is_error: bool) -> bool {
+    /// A tool result; returns whether the list changed. `created` is the new task's number
+    /// when the line says it outright (`tool_use_result.task.id`).
+    pub(crate) fn on_tool_result(
+        &mut self,
+        tool_use_id: &str,
+        content: &str,
+        is_error: bool,
+        created: Option<u64>,
+    ) -> bool {
         let Some(pending) = self.by_tool_use.remove(tool_use_id) else { return false };
         if is_error {
             return false;
         }
         match pending {
             Pending::Create { subject, active_form } => {
-                let number = created_number(content).unwrap_or_else(|| self.next_number());
+                let number = created.or_else(|| created_number(content)).unwrap_or_else(|| self.next_number());
                 if self.tasks.iter().any(|t| t.number == number) {
                     return false;
                 }
@@ -134,7 +141,7 @@ impl TaskBoard {
 }
 
 /// `taskId` as a number: the CLI sends a string ("1"); a number is accepted too.
-fn task_number(value: Option<&Value>) -> Option<u64> {
+pub(crate) fn task_number(value: Option<&Value>) -> Option<u64> {
     match value? {
         Value::String(s) => s.trim().trim_start_matches('#').parse().ok(),
         other => other.as_u64(),
@@ -177,10 +184,10 @@ mod tests {
         b.on_tool_use("TaskCreate", "b", &input(json!({"subject": "Second"})));
         b.on_tool_use("TaskUpdate", "c", &input(json!({"taskId": "1", "status": "in_progress"})));
         // Results out of order: the update and the second create come back first.
-        assert!(b.on_tool_result("c", "Updated task #1 status", false));
-        assert!(b.on_tool_result("b", "Task #2 created successfully: Second", false));
+        assert!(b.on_tool_result("c", "Updated task #1 status", false, None));
+        assert!(b.on_tool_result("b", "Task #2 created successfully: Second", false, None));
         assert_eq!(b.snapshot().1, None, "task 1 does not exist yet");
-        assert!(b.on_tool_result("a", "Task #1 created successfully: First", false));
+        assert!(b.on_tool_result("a", "Task #1 created successfully: First", false, None));
         let (todos, step) = b.snapshot();
         assert_eq!(todos.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["First", "Second"]);
         assert_eq!(todos[0].status, TodoStatus::InProgress);
@@ -191,11 +198,11 @@ mod tests {
     fn errors_and_unknown_results_change_nothing() {
         let mut b = TaskBoard::default();
         b.on_tool_use("TaskCreate", "a", &input(json!({"subject": "One"})));
-        assert!(!b.on_tool_result("a", "<tool_use_error>bad</tool_use_error>", true));
-        assert!(!b.on_tool_result("zzz", "Task #9 created successfully: x", false));
+        assert!(!b.on_tool_result("a", "<tool_use_error>bad</tool_use_error>", true, None));
+        assert!(!b.on_tool_result("zzz", "Task #9 created successfully: x", false, None));
         assert!(b.snapshot().0.is_empty());
         b.on_tool_use("TaskUpdate", "u", &input(json!({"status": "completed"})));
-        assert!(!b.on_tool_result("u", "Updated", false), "an update without taskId is ignored");
+        assert!(!b.on_tool_result("u", "Updated", false, None), "an update without taskId is ignored");
     }
 
     #[test]
@@ -204,11 +211,11 @@ mod tests {
         for (i, subject) in ["A", "B", "C"].iter().enumerate() {
             let id = format!("t{i}");
             b.on_tool_use("TaskCreate", &id, &input(json!({ "subject": subject })));
-            b.on_tool_result(&id, &format!("Task #{} created successfully: {subject}", i + 1), false);
+            b.on_tool_result(&id, &format!("Task #{} created successfully: {subject}", i + 1), false, None);
         }
         for (id, task, status) in [("u1", 1, "completed"), ("u2", 2, "deleted"), ("u3", 3, "in_progress")] {
             b.on_tool_use("TaskUpdate", id, &input(json!({"taskId": task, "status": status})));
-            b.on_tool_result(id, "Updated", false);
+            b.on_tool_result(id, "Updated", false, None);
         }
         let (todos, step) = b.snapshot();
         assert_eq!(todos.len(), 2);

@@ -6,6 +6,7 @@
 //! the reason.
 
 use super::AgentRequest;
+use super::advice;
 use super::common::{
     ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
     todos_of, u64_of, with_preamble,
@@ -140,8 +141,7 @@ impl StreamParser for GeminiParser {
         let end = process_end(exit_code, signal);
         let detail = self.result.as_ref().and_then(|r| r.error.clone()).or_else(|| self.last_error.clone());
         let known_exit = match (signal, exit_code) {
-            (None, Some(EXIT_TURN_LIMIT)) => Some("turn limit reached (exit code 53)"),
-            (None, Some(EXIT_BAD_INPUT)) => Some("bad input (exit code 42)"),
+            (None, Some(code)) => advice::exit_code(super::Backend::Gemini, code),
             _ => None,
         };
         let success = self.result.as_ref().is_some_and(|r| r.success) && end.is_none();
@@ -149,8 +149,8 @@ impl StreamParser for GeminiParser {
             None
         } else if let Some(what) = known_exit {
             Some(match &detail {
-                Some(detail) => format!("gemini: {what}: {detail}"),
-                None => format!("gemini: {what}"),
+                Some(detail) => format!("{what}: {detail}"),
+                None => what.to_string(),
             })
         } else if signal.is_some() {
             end

@@ -24,6 +24,7 @@
 //! replayed by the unit tests and by the stand-in executables in `tests/standins/` (see
 //! `tests/standins/standin.py` for their environment variables).
 
+mod advice;
 pub mod aider;
 pub mod autonomy;
 pub mod claude;

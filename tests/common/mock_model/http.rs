@@ -104,6 +104,18 @@ pub fn write_json(
     stream.flush()
 }
 
+/// A JSON response that promises the whole body but closes half-way through it.
+pub fn write_cut_json(stream: &mut TcpStream, body: &serde_json::Value) -> std::io::Result<()> {
+    let body = body.to_string();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(&body.as_bytes()[..body.len() / 2])?;
+    stream.flush()
+}
+
 /// A `text/event-stream` response sent as chunks, one per event.
 pub struct EventStream<'a> {
     stream: &'a mut TcpStream,

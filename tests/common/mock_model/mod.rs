@@ -19,6 +19,9 @@ pub use http::Request;
 pub use protocols::Protocol;
 pub use script::{Failure, Part, Turn};
 
+/// Keep `Part` nameable from tests that build turns by hand.
+pub type ReplyPart = Part;
+
 use script::Ctx;
 use serde_json::{Value, json};
 use std::collections::VecDeque;
@@ -159,11 +162,12 @@ fn answer(conn: &mut TcpStream, p: Protocol, turn: &Turn, ctx: &Ctx, stream: boo
     if let Some(Failure::Status { code, headers, message }) = &turn.failure {
         return http::write_json(conn, *code, headers, &p.error_body(*code, message));
     }
+    let cut = matches!(turn.failure, Some(Failure::Cut));
     if !stream {
-        return http::write_json(conn, 200, &[], &p.whole(turn, ctx));
+        let body = p.whole(turn, ctx);
+        return if cut { http::write_cut_json(conn, &body) } else { http::write_json(conn, 200, &[], &body) };
     }
     let events = p.stream(turn, ctx);
-    let cut = matches!(turn.failure, Some(Failure::Cut));
     let keep = if cut { events.len().div_ceil(2) } else { events.len() };
     let mut out = http::EventStream::start(conn)?;
     for (name, data) in &events[..keep] {

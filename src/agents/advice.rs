@@ -1,0 +1,72 @@
+//! What to do when a CLI refuses to run: the exit codes and messages the CLIs end with before
+//! doing any work, each turned into a reason that names the fix.
+
+use super::Backend;
+
+/// A refusal recognised in a line the CLI printed (stderr shares the task's log).
+pub(crate) fn refusal(backend: Backend, line: &str) -> Option<&'static str> {
+    match backend {
+        Backend::Claude if line.contains("cannot be used with root/sudo") => Some(
+            "claude refuses autonomy \"full\" (bypassPermissions) when run as root: run smart-agents as a \
+             normal user, or set IS_SANDBOX=1 in the task's environment if this machine is a throwaway \
+             sandbox, or use --autonomy edit",
+        ),
+        Backend::Claude if line.contains("Invalid API key") || line.contains("Please run /login") => Some(
+            "claude could not authenticate: set ANTHROPIC_API_KEY in the environment you submit from, \
+             or log in once with `claude /login`",
+        ),
+        _ => None,
+    }
+}
+
+/// An exit code with a documented meaning, as a reason that says what to do.
+pub(crate) fn exit_code(backend: Backend, code: i32) -> Option<&'static str> {
+    match (backend, code) {
+        (Backend::Gemini, 41) => Some(
+            "gemini could not authenticate (exit code 41): set GEMINI_API_KEY (or log in once with \
+             `gemini`); with GOOGLE_GEMINI_BASE_URL also set security.auth.selectedType = \
+             \"gemini-api-key\" in ~/.gemini/settings.json",
+        ),
+        (Backend::Gemini, 42) => Some("gemini: bad input (exit code 42)"),
+        (Backend::Gemini, 44) => Some("gemini: its sandbox failed to start (exit code 44): check its sandbox settings"),
+        (Backend::Gemini, 52) => Some("gemini: its settings are invalid (exit code 52): check ~/.gemini/settings.json"),
+        (Backend::Gemini, 53) => Some("gemini: turn limit reached (exit code 53)"),
+        (Backend::Gemini, 55) => Some(
+            "gemini refuses to run in a folder it does not trust (exit code 55): trust the folder once in \
+             `gemini`, or set security.folderTrust.enabled = false in ~/.gemini/settings.json, or add \
+             \"--skip-trust\" to the agent's `args`",
+        ),
+        _ => None,
+    }
+}
+
+/// Why a run that printed no final result failed, from its exit and its last plain line.
+pub(crate) fn no_result(name: &str, end: Option<String>, last_line: Option<&str>) -> String {
+    match (end, last_line) {
+        (Some(end), Some(line)) => format!("{name} {end} without a result: {line}"),
+        (Some(end), None) => {
+            format!("{name} {end} without a result and printed nothing to say why (see `smart-agents logs`)")
+        }
+        (None, _) => format!("{name} exited without a final result (stream truncated)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_and_codes_name_a_fix() {
+        let root = "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
+        assert!(refusal(Backend::Claude, root).is_some_and(|r| r.contains("IS_SANDBOX=1")));
+        assert_eq!(refusal(Backend::Codex, root), None);
+        assert!(exit_code(Backend::Gemini, 41).is_some_and(|r| r.contains("GEMINI_API_KEY")));
+        assert!(exit_code(Backend::Gemini, 55).is_some_and(|r| r.contains("folderTrust")));
+        assert_eq!(exit_code(Backend::Gemini, 7), None);
+        assert_eq!(
+            no_result("claude", Some("exited with code 3".into()), Some("boom")),
+            "claude exited with code 3 without a result: boom"
+        );
+        assert!(no_result("claude", Some("exited with code 3".into()), None).contains("smart-agents logs"));
+    }
+}
