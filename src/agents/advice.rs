@@ -11,12 +11,20 @@ pub(crate) fn refusal(backend: Backend, line: &str) -> Option<&'static str> {
              normal user, or set IS_SANDBOX=1 in the task's environment if this machine is a throwaway \
              sandbox, or use --autonomy edit",
         ),
-        Backend::Claude if line.contains("Invalid API key") || line.contains("Please run /login") => Some(
-            "claude could not authenticate: set ANTHROPIC_API_KEY in the environment you submit from, \
-             or log in once with `claude /login`",
-        ),
         _ => None,
     }
+}
+
+/// An API failure's text with what to do added when it was an authentication failure.
+pub(crate) fn with_auth_advice(backend: Backend, text: String) -> String {
+    let auth = text.contains("401") || text.contains("Unauthorized") || text.contains("Invalid API key");
+    let advice = match backend {
+        Backend::Claude => "set ANTHROPIC_API_KEY in the environment you submit from, or log in once with `claude /login`",
+        Backend::Codex => "set OPENAI_API_KEY in the environment you submit from, or log in once with `codex login`",
+        Backend::Gemini => "set GEMINI_API_KEY in the environment you submit from, or log in once with `gemini`",
+        Backend::Aider | Backend::Command => "set the model provider's API key in the environment you submit from",
+    };
+    if auth { format!("{text}; the API refused the credentials: {advice}") } else { text }
 }
 
 /// An exit code with a documented meaning, as a reason that says what to do.
@@ -60,6 +68,9 @@ mod tests {
         let root = "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
         assert!(refusal(Backend::Claude, root).is_some_and(|r| r.contains("IS_SANDBOX=1")));
         assert_eq!(refusal(Backend::Codex, root), None);
+        let auth = with_auth_advice(Backend::Codex, "unexpected status 401 Unauthorized".into());
+        assert!(auth.contains("OPENAI_API_KEY"), "{auth}");
+        assert_eq!(with_auth_advice(Backend::Codex, "high demand".into()), "high demand");
         assert!(exit_code(Backend::Gemini, 41).is_some_and(|r| r.contains("GEMINI_API_KEY")));
         assert!(exit_code(Backend::Gemini, 55).is_some_and(|r| r.contains("folderTrust")));
         assert_eq!(exit_code(Backend::Gemini, 7), None);

@@ -293,15 +293,11 @@ impl StreamParser for ClaudeParser {
 fn error_reason(r: &FinalResult) -> String {
     let status = r.api_status.map(|s| format!(" (API status {s})")).unwrap_or_default();
     let text = r.text.as_deref().map(short).filter(|t| !t.is_empty());
-    let mut reason = match &text {
+    let reason = match &text {
         Some(text) => format!("claude reported an error{status}: {text}"),
         None => format!("claude reported an error{status}"),
     };
-    let auth = r.api_status == Some(401) || text.as_deref().is_some_and(|t| t.contains("Invalid API key"));
-    if let Some(advice) = auth.then(|| advice::refusal(super::Backend::Claude, "Invalid API key")).flatten() {
-        reason = format!("{reason}; {advice}");
-    }
-    reason
+    advice::with_auth_advice(super::Backend::Claude, reason)
 }
 
 /// `permission_denials[]` of the result: `{tool_name, tool_input}` each.

@@ -91,7 +91,7 @@ fn claude_read_only_autonomy_reports_the_denied_write() {
 fn claude_api_errors_fail_with_the_status() {
     for (turn, expect) in [
         (Turn::status(500, "mock says the server broke"), "500"),
-        (Turn::status(401, "invalid x-api-key"), "401"),
+        (Turn::status(401, "invalid x-api-key"), "ANTHROPIC_API_KEY"),
         (Turn::rate_limited(30), "429"),
     ] {
         let Some(run) = start("claude", "Hi", |_| vec![turn], How::default()) else { return };

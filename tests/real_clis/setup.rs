@@ -151,7 +151,8 @@ fn codex_config(url: &str) -> String {
     format!(
         "model = \"gpt-5.5\"\nmodel_provider = \"mock\"\ncheck_for_update_on_startup = false\n\n\
          [model_providers.mock]\nname = \"mock\"\nbase_url = \"{url}/v1\"\nwire_api = \"responses\"\n\
-         env_key = \"OPENAI_API_KEY\"\n\n[analytics]\nenabled = false\n\n[feedback]\nenabled = false\n\n\
+         env_key = \"OPENAI_API_KEY\"\n\
+         request_max_retries = 0\nstream_max_retries = 0\n\n[analytics]\nenabled = false\n\n[feedback]\nenabled = false\n\n\
          [features]\napps = false\nplugins = false\nremote_plugin = false\nplugin_sharing = false\n\
          in_app_updates = false\nskill_mcp_dependency_install = false\n\n[tools.update_plan]\nenabled = true\n"
     )

@@ -98,6 +98,7 @@ fn anthropic(turn: &Turn, ctx: &Ctx) -> Vec<Event> {
     )];
     for (i, part) in turn.parts.iter().enumerate() {
         let (block, delta) = match part {
+            Part::Custom { .. } => continue,
             Part::Text(t) => (json!({"type": "text", "text": ""}), json!({"type": "text_delta", "text": t})),
             Part::Tool { name, input } => (
                 json!({"type": "tool_use", "id": format!("toolu_mock{}_{i}", ctx.n), "name": name, "input": {}}),
@@ -146,6 +147,8 @@ fn responses(turn: &Turn, ctx: &Ctx) -> Vec<Event> {
             Part::Tool { name, input } => json!({"type": "function_call", "id": format!("fc_{}_{i}", ctx.n),
                 "call_id": format!("call_{}_{i}", ctx.n), "name": name, "arguments": input.to_string(),
                 "status": "completed"}),
+            Part::Custom { name, input } => json!({"type": "custom_tool_call", "id": format!("ctc_{}_{i}", ctx.n),
+                "call_id": format!("call_{}_{i}", ctx.n), "name": name, "input": input, "status": "completed"}),
         };
         out.push(ev("response.output_item.done", json!({"output_index": i, "item": done})));
         items.push(done);
@@ -163,9 +166,10 @@ fn gemini_chunk(turn: &Turn, ctx: &Ctx) -> Value {
     let parts: Vec<Value> = turn
         .parts
         .iter()
-        .map(|p| match p {
-            Part::Text(t) => json!({"text": t}),
-            Part::Tool { name, input } => json!({"functionCall": {"name": name, "args": input}}),
+        .filter_map(|p| match p {
+            Part::Custom { .. } => None,
+            Part::Text(t) => Some(json!({"text": t})),
+            Part::Tool { name, input } => Some(json!({"functionCall": {"name": name, "args": input}})),
         })
         .collect();
     json!({"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
@@ -188,6 +192,7 @@ fn chat(turn: &Turn, ctx: &Ctx) -> Vec<Event> {
     let mut out = vec![chunk(json!({"role": "assistant", "content": ""}), Value::Null)];
     for (i, part) in turn.parts.iter().enumerate() {
         out.push(match part {
+            Part::Custom { .. } => continue,
             Part::Text(t) => chunk(json!({"content": t}), Value::Null),
             Part::Tool { name, input } => chunk(
                 json!({"tool_calls": [{"index": i, "id": format!("call_{}_{i}", ctx.n), "type": "function",

@@ -10,6 +10,8 @@ pub enum Part {
     Text(String),
     /// A tool call: the tool's name as the CLI offers it, and its arguments.
     Tool { name: String, input: Value },
+    /// A freeform tool call (OpenAI Responses `custom_tool_call`, e.g. Codex's `apply_patch`).
+    Custom { name: String, input: String },
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +44,10 @@ impl Turn {
 
     pub fn tool(name: &str, input: Value) -> Turn {
         Turn::with(vec![Part::Tool { name: name.to_string(), input }])
+    }
+
+    pub fn custom(name: &str, input: &str) -> Turn {
+        Turn::with(vec![Part::Custom { name: name.to_string(), input: input.to_string() }])
     }
 
     /// Several tool calls in one reply.
@@ -92,7 +98,7 @@ impl Turn {
     }
 
     pub fn has_tools(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Tool { .. }))
+        self.parts.iter().any(|p| !matches!(p, Part::Text(_)))
     }
 
     pub fn text_joined(&self) -> String {
@@ -100,7 +106,7 @@ impl Turn {
             .iter()
             .filter_map(|p| match p {
                 Part::Text(t) => Some(t.as_str()),
-                Part::Tool { .. } => None,
+                Part::Tool { .. } | Part::Custom { .. } => None,
             })
             .collect()
     }
