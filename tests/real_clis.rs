@@ -51,6 +51,8 @@ pub struct How<'a> {
     pub base_url: Option<&'a str>,
     /// Extra environment for the CLI.
     pub env: &'a [(&'a str, &'a str)],
+    /// Gemini only: this settings.json instead of the offline one.
+    pub settings: Option<&'a str>,
 }
 
 /// Start `name` on `prompt` against a mock playing `turns(repo)`; `None` when the lane skips.
@@ -62,7 +64,7 @@ pub fn start(
 ) -> Option<Run> {
     let bin = setup::cli_bin(name)?;
     let mock = MockModel::start(Vec::new());
-    let world = setup::world(name, &bin, &mock, how.base_url);
+    let world = setup::world(name, &bin, &mock, how.base_url, how.settings);
     mock.script(turns(&world.repo()));
     let url = how.base_url.map_or_else(|| mock.url(), str::to_string);
     let home = Home::with_config(&format!("{}{}", setup::profile(name, &world, &url), how.config));

@@ -157,7 +157,10 @@ impl StreamParser for GeminiParser {
         } else if let Some(r) = &self.result {
             match (r.success, &detail) {
                 (true, _) => end,
-                (false, Some(detail)) => Some(format!("gemini reported an error: {detail}")),
+                (false, Some(detail)) => Some(advice::with_auth_advice(
+                    super::Backend::Gemini,
+                    format!("gemini reported an error: {detail}"),
+                )),
                 (false, None) => Some(end.map_or_else(
                     || "gemini reported an error".to_string(),
                     |end| format!("gemini reported an error and {end}"),

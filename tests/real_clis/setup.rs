@@ -102,7 +102,7 @@ fn git(repo: &Path, args: &[&str]) {
 }
 
 /// A world for `name` pointed at `mock` (or at `base_url` when given, e.g. a closed port).
-pub fn world(name: &str, bin: &Path, mock: &MockModel, base_url: Option<&str>) -> World {
+pub fn world(name: &str, bin: &Path, mock: &MockModel, base_url: Option<&str>, settings: Option<&str>) -> World {
     let dir = tempfile::Builder::new().prefix("sarc").tempdir_in("/tmp").expect("temp dir");
     let home = dir.path().join("home");
     let repo = dir.path().join("repo");
@@ -134,7 +134,7 @@ pub fn world(name: &str, bin: &Path, mock: &MockModel, base_url: Option<&str>) -
             set("OPENAI_API_KEY", "mock-key");
         }
         "gemini" => {
-            write(&home.join(".gemini/settings.json"), GEMINI_SETTINGS);
+            write(&home.join(".gemini/settings.json"), settings.unwrap_or(GEMINI_SETTINGS));
             set("GEMINI_API_KEY", "mock-key");
             set("GOOGLE_GEMINI_BASE_URL", &url);
         }
@@ -161,7 +161,7 @@ fn codex_config(url: &str) -> String {
 const GEMINI_SETTINGS: &str = r#"{
   "security": {"auth": {"selectedType": "gemini-api-key"}, "folderTrust": {"enabled": false}},
   "privacy": {"usageStatisticsEnabled": false},
-  "general": {"enableAutoUpdate": false},
+  "general": {"enableAutoUpdate": false, "maxAttempts": 1, "retryFetchErrors": false},
   "telemetry": {"enabled": false}
 }"#;
 

@@ -35,7 +35,7 @@ impl Protocol {
         match self {
             Protocol::Anthropic => anthropic(turn, ctx),
             Protocol::Responses => responses(turn, ctx),
-            Protocol::Gemini => vec![(None, gemini_chunk(turn, ctx).to_string())],
+            Protocol::Gemini => gemini_stream(turn, ctx),
             Protocol::Chat => chat(turn, ctx),
         }
     }
@@ -176,6 +176,25 @@ fn gemini_chunk(turn: &Turn, ctx: &Ctx) -> Value {
         "usageMetadata": {"promptTokenCount": turn.input_tokens, "candidatesTokenCount": turn.output_tokens,
             "totalTokenCount": turn.input_tokens + turn.output_tokens},
         "modelVersion": ctx.model, "responseId": format!("mock-{}", ctx.n)})
+}
+
+/// One chunk per part, then a last one with the finish reason and usage, so a cut stream
+/// lacks the finish reason as a real cut would.
+fn gemini_stream(turn: &Turn, ctx: &Ctx) -> Vec<Event> {
+    let whole = gemini_chunk(turn, ctx);
+    let parts = whole["candidates"][0]["content"]["parts"].as_array().cloned().unwrap_or_default();
+    let mut out: Vec<Event> = parts
+        .into_iter()
+        .map(|part| {
+            let chunk = json!({"candidates": [{"content": {"role": "model", "parts": [part]}, "index": 0}],
+                "modelVersion": ctx.model, "responseId": format!("mock-{}", ctx.n)});
+            (None, chunk.to_string())
+        })
+        .collect();
+    let mut last = whole;
+    last["candidates"][0]["content"]["parts"] = json!([{"text": ""}]);
+    out.push((None, last.to_string()));
+    out
 }
 
 fn chat_usage(turn: &Turn) -> Value {
