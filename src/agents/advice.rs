@@ -17,12 +17,17 @@ pub(crate) fn refusal(backend: Backend, line: &str) -> Option<&'static str> {
 
 /// An API failure's text with what to do added when it was an authentication failure.
 pub(crate) fn with_auth_advice(backend: Backend, text: String) -> String {
-    let auth = text.contains("401") || text.contains("Unauthorized") || text.contains("Invalid API key");
+    let auth = ["401", "Unauthorized", "Invalid API key", "AuthenticationError", "UNAUTHENTICATED"]
+        .iter()
+        .any(|word| text.contains(word));
     let advice = match backend {
         Backend::Claude => "set ANTHROPIC_API_KEY in the environment you submit from, or log in once with `claude /login`",
         Backend::Codex => "set OPENAI_API_KEY in the environment you submit from, or log in once with `codex login`",
         Backend::Gemini => "set GEMINI_API_KEY in the environment you submit from, or log in once with `gemini`",
-        Backend::Aider | Backend::Command => "set the model provider's API key in the environment you submit from",
+        Backend::Aider | Backend::Command => {
+            "set the model provider's API key (OPENAI_API_KEY, ANTHROPIC_API_KEY, …) in the environment you \
+             submit from"
+        }
     };
     if auth { format!("{text}; the API refused the credentials: {advice}") } else { text }
 }

@@ -7,6 +7,7 @@
 //! `Tokens: ... Cost: ...` line.
 
 use super::AgentRequest;
+use super::advice;
 use super::common::{
     ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_capped, push_opt, short,
     step_with, str_of, u64_of, with_preamble,
@@ -195,7 +196,7 @@ impl StreamParser for AiderParser {
         } else if signal.is_some() {
             end
         } else if let Some(error) = self.errors.first() {
-            Some(format!("aider reported an error: {error}"))
+            Some(advice::with_auth_advice(super::Backend::Aider, format!("aider reported an error: {error}")))
         } else if end.is_some() {
             end
         } else {
@@ -265,6 +266,11 @@ fn is_chatter(line: &str) -> bool {
         "Initial repo scan",
         "Summarizing",
         "Can't initialize prompt toolkit",
+        // Its git setup notes (seen in a real run in a fresh repository).
+        "Update git name with:",
+        "Update git email with:",
+        "You can skip this check with",
+        "Added .aider",
     ];
     PREFIXES.iter().any(|p| line.starts_with(p))
         || (line.starts_with("Added ") && line.ends_with("to the chat."))
