@@ -48,8 +48,9 @@ pub struct AiderParser {
     /// "Applied edit to" and "Commit" lines: the output when the reply is empty.
     bookkeeping: Vec<String>,
     errors: Vec<String>,
-    /// Whether the previous non-blank stdout line was the last error (a retry cancels it).
-    last_was_error: bool,
+    /// The error being printed: aider wraps it over several lines and may follow it with
+    /// "Retrying in ..." (then it does not count); a blank line ends it.
+    error_block: Option<String>,
     files: Vec<String>,
     message_sends: u32,
     analytics_tokens: Option<u64>,
@@ -113,17 +114,22 @@ impl AiderParser {
     fn on_text_line(&mut self, line: &str) -> Vec<AgentEvent> {
         let trimmed = line.trim();
         if trimmed.is_empty() {
+            if let Some(error) = self.error_block.take() {
+                self.errors.push(error);
+                return Vec::new();
+            }
             if !self.reply.is_empty() {
                 push_capped(&mut self.reply, "", MAX_REPLY_BYTES);
             }
             return Vec::new();
         }
-        let was_error = std::mem::take(&mut self.last_was_error);
         if trimmed.starts_with("Retrying in ") {
             // aider retries transient errors itself; only errors it gave up on count.
-            if was_error {
-                self.errors.pop();
-            }
+            self.error_block = None;
+            return Vec::new();
+        }
+        if self.error_block.is_some() {
+            // The rest of a wrapped error, or its explanation.
             return Vec::new();
         }
         if let Some(rest) = trimmed.strip_prefix("Tokens: ") {
@@ -144,8 +150,7 @@ impl AiderParser {
             return Vec::new();
         }
         if is_error_line(trimmed) {
-            self.errors.push(short(trimmed));
-            self.last_was_error = true;
+            self.error_block = Some(short(trimmed));
             return Vec::new();
         }
         if is_chatter(trimmed) {
@@ -190,6 +195,7 @@ impl StreamParser for AiderParser {
 
     fn finish(&mut self, exit_code: Option<i32>, signal: Option<i32>) -> Verdict {
         let end = process_end(exit_code, signal);
+        self.errors.extend(self.error_block.take());
         let success = end.is_none() && self.message_sends > 0 && self.errors.is_empty();
         let reason = if success {
             None
