@@ -204,4 +204,13 @@ pub struct AgentStatus {
     pub circuit: String,
     pub class: Option<String>,
     pub model: Option<String>,
+    /// What an agent may do on its own: read-only, edit or full.
+    #[serde(default)]
+    pub autonomy: String,
+    /// The installed CLI's version (`--version`), read by the client on the caller's PATH.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Set when that version is outside the range the tests cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_warning: Option<String>,
 }

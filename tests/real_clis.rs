@@ -155,3 +155,21 @@ impl Run {
 pub fn reason(result: &Value) -> String {
     result["reason"].as_str().unwrap_or_default().to_string()
 }
+
+#[test]
+fn agents_shows_the_pinned_versions_without_warnings() {
+    let mut bins = Vec::new();
+    for name in ["claude", "codex", "gemini", "aider"] {
+        let Some(bin) = setup::cli_bin(name) else { return };
+        bins.push(bin.display().to_string());
+    }
+    bins.push(std::env::var("PATH").unwrap_or_default());
+    let home = Home::new();
+    let out = home.cmd(&["agents", "--json"]).env("PATH", bins.join(":")).output().expect("agents");
+    let agents: Value = serde_json::from_slice(&out.stdout).expect("agents --json");
+    for (name, version) in [("claude", "2.1.197"), ("codex", "0.171.0"), ("gemini", "0.61.0"), ("aider", "0.86.2")] {
+        let agent = agents.as_array().and_then(|a| a.iter().find(|x| x["name"] == name)).expect("listed");
+        assert_eq!(agent["version"], version, "{agent}");
+        assert!(agent.get("version_warning").is_none(), "{agent}");
+    }
+}

@@ -35,6 +35,7 @@ mod common;
 pub mod event;
 pub mod gemini;
 pub mod registry;
+pub mod versions;
 
 #[cfg(test)]
 mod tests;

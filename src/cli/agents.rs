@@ -3,6 +3,8 @@
 use super::render::{self, print_json, truncate};
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::agents::registry::find_on_path;
+use crate::agents::{Backend, versions};
 use crate::model::AgentStatus;
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
@@ -30,9 +32,10 @@ pub enum Action {
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let mut client = Client::connect(paths).await?;
     let path = std::env::var("PATH").ok();
-    let Response::Agents { agents } = client.request(Request::Agents { path }).await? else {
+    let Response::Agents { mut agents } = client.request(Request::Agents { path: path.clone() }).await? else {
         return Err(Error::internal("unexpected answer to agents"));
     };
+    add_versions(&mut agents, path.as_deref());
     match args.action {
         Some(Action::Show { name, json }) => {
             let agent = agents
@@ -51,25 +54,46 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     Ok(0)
 }
 
+/// Each installed CLI's `--version` (run here, on the caller's PATH, all at once: a
+/// Node or Python CLI takes a second to start) and a warning outside the tested range.
+fn add_versions(agents: &mut [AgentStatus], path: Option<&str>) {
+    std::thread::scope(|scope| {
+        for agent in agents.iter_mut().filter(|a| a.installed) {
+            let Ok(backend) = agent.backend.parse::<Backend>() else { continue };
+            let Some(program) = backend.program().and_then(|p| find_on_path(p, path)) else { continue };
+            scope.spawn(move || {
+                agent.version = versions::detect(&program);
+                agent.version_warning = agent.version.as_deref().and_then(|v| versions::warning(backend, v));
+            });
+        }
+    });
+}
+
 fn table(agents: &[AgentStatus]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{:<12} {:<8} {:<10} {:>7} {:<9}  CAPABILITIES",
-        "NAME", "BACKEND", "INSTALLED", "RUNNING", "CIRCUIT"
+        "{:<12} {:<8} {:<10} {:<10} {:>7} {:<9}  CAPABILITIES",
+        "NAME", "BACKEND", "INSTALLED", "VERSION", "RUNNING", "CIRCUIT"
     )?;
     for a in agents {
         let installed = if a.installed { render::paint("yes", "32") } else { render::paint("no ", "2") };
         let cap = if a.max_concurrency == u32::MAX { "-".to_string() } else { a.max_concurrency.to_string() };
         writeln!(
             out,
-            "{:<12} {:<8} {installed:<10} {:>7} {:<9}  {}",
+            "{:<12} {:<8} {installed:<10} {:<10} {:>7} {:<9}  {}",
             truncate(&a.name, 12),
             a.backend,
+            a.version.as_deref().map_or("-".to_string(), |v| {
+                if a.version_warning.is_some() { format!("{v}!") } else { v.to_string() }
+            }),
             format!("{}/{cap}", a.running),
             a.circuit,
             a.capabilities.join(", ")
         )?;
+    }
+    for warning in agents.iter().filter_map(|a| a.version_warning.as_deref()) {
+        eprintln!("warning: {warning}");
     }
     Ok(())
 }
@@ -78,6 +102,13 @@ fn show(a: &AgentStatus) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} ({} backend)", a.name, a.backend)?;
     writeln!(out, "  installed     {}", if a.installed { "yes" } else { "no: its CLI is not on PATH" })?;
+    if let Some(version) = &a.version {
+        writeln!(out, "  version       {version}")?;
+    }
+    if let Some(warning) = &a.version_warning {
+        writeln!(out, "  warning       {warning}")?;
+    }
+    writeln!(out, "  autonomy      {}", a.autonomy)?;
     writeln!(out, "  capabilities  {}", a.capabilities.join(", "))?;
     writeln!(out, "  running       {} of {}", a.running, a.max_concurrency)?;
     writeln!(out, "  circuit       {}", a.circuit)?;
