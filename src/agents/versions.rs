@@ -19,11 +19,32 @@ pub fn tested_range(backend: Backend) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// `--version` can hang on a broken install: give up after this long.
-const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
+/// `--version` can hang on a broken install: give up after this long. (Gemini CLI alone takes
+/// 15 s to print its version on a busy 2-core machine.)
+const VERSION_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The npm packages of the agent CLIs.
+const PACKAGES: [&str; 3] = ["@anthropic-ai/claude-code", "@openai/codex", "@google/gemini-cli"];
+
+/// The installed version: from the npm package the executable belongs to (instant), else
+/// from what `program --version` prints.
+pub fn detect(program: &Path) -> Option<String> {
+    package_version(program).or_else(|| run_version(program))
+}
+
+/// An npm install links `bin/NAME` into the package folder: read its package.json.
+fn package_version(program: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(program).ok()?;
+    real.ancestors().skip(1).take(4).find_map(|dir| {
+        let text = std::fs::read(dir.join("package.json")).ok()?;
+        let json: serde_json::Value = serde_json::from_slice(&text).ok()?;
+        let name = json.get("name")?.as_str()?;
+        PACKAGES.contains(&name).then(|| json.get("version")?.as_str().map(str::to_string)).flatten()
+    })
+}
 
 /// The first `X.Y.Z` in what `program --version` prints (stdin closed), if it says one.
-pub fn detect(program: &Path) -> Option<String> {
+fn run_version(program: &Path) -> Option<String> {
     let mut child = Command::new(program)
         .arg("--version")
         .stdin(Stdio::null())
@@ -99,5 +120,21 @@ mod tests {
             assert_eq!(detect(&script).as_deref(), Some(*want), "{printed}");
         }
         assert_eq!(detect(&dir.path().join("missing")), None);
+    }
+
+    #[test]
+    fn an_npm_install_is_read_from_its_package_json() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let package = dir.path().join("node_modules/@google/gemini-cli");
+        std::fs::create_dir_all(package.join("dist")).unwrap();
+        std::fs::write(package.join("package.json"), r#"{"name":"@google/gemini-cli","version":"0.61.0"}"#).unwrap();
+        // A script that would print something else: the package wins, nothing runs.
+        std::fs::write(package.join("dist/index.js"), "#!/bin/sh\necho 9.9.9\n").unwrap();
+        std::fs::set_permissions(package.join("dist/index.js"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::create_dir_all(dir.path().join("node_modules/.bin")).unwrap();
+        let link = dir.path().join("node_modules/.bin/gemini");
+        std::os::unix::fs::symlink("../@google/gemini-cli/dist/index.js", &link).unwrap();
+        assert_eq!(detect(&link).as_deref(), Some("0.61.0"));
     }
 }

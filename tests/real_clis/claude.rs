@@ -31,8 +31,9 @@ fn claude_task_tools_drive_progress_then_answer_tokens_cost_and_files() {
     assert_eq!(first["progress"], 0.0, "{first}");
     assert_eq!(first["state"], "running");
     assert_eq!(first["todos"].as_array().map(Vec::len), Some(2), "{first}");
-    let second = run.poll("half done", |v| v["progress"].as_f64() == Some(50.0));
-    assert_eq!(second["step"], "Reporting back", "{second}");
+    // The two updates of one message arrive as two lines: wait for both.
+    let second =
+        run.poll("half done", |v| v["progress"].as_f64() == Some(50.0) && v["step"] == "Reporting back");
     assert_eq!(second["todos"][0]["status"], "completed", "{second}");
 
     let result = run.ended("completed");
