@@ -209,7 +209,8 @@ impl ClaudeParser {
     fn on_plain(&mut self, line: &[u8]) {
         let text = String::from_utf8_lossy(line);
         let text = short(&text);
-        if text.is_empty() {
+        // A cut-off JSON line is no message of its own.
+        if text.is_empty() || text.starts_with('{') {
             return;
         }
         if self.refusal.is_none() {
@@ -256,9 +257,11 @@ impl StreamParser for ClaudeParser {
         let (success, reason) = match &self.result {
             None => (
                 false,
-                Some(match self.refusal {
-                    Some(refusal) => refusal.to_string(),
-                    None => advice::no_result("claude", end, self.last_plain.as_deref()),
+                Some(match (self.refusal, signal) {
+                    (Some(refusal), _) => refusal.to_string(),
+                    // A signal says it all.
+                    (None, Some(_)) => end.unwrap_or_default(),
+                    (None, None) => advice::no_result("claude", end, self.last_plain.as_deref()),
                 }),
             ),
             Some(r) if r.subtype == "success" && !r.is_error => match end {
