@@ -58,8 +58,16 @@ pub fn cli_bin(name: &str) -> Option<PathBuf> {
     if dir.join(program).exists() {
         return Some(dir);
     }
-    let why = format!("{name} is not installed in {} and could not be installed", dir.display());
-    assert!(std::env::var_os(ENV_DIR).is_none(), "{why} ({ENV_DIR} is set, so the lane must run)");
+    // The installer leaves NAME.FAILED when the registry could not give the package.
+    let failed = install_dir().as_ref().ok().and_then(|d| std::fs::read_to_string(d.join(format!("{name}.FAILED"))).ok());
+    let why = match failed {
+        Some(why) => format!("{name} could not be installed: {why}"),
+        None => {
+            let why = format!("{name} is not installed in {}", dir.display());
+            assert!(std::env::var_os(ENV_DIR).is_none(), "{why} ({ENV_DIR} is set, so the lane must run)");
+            why
+        }
+    };
     eprintln!("\n!!!!! REAL-CLI LANE SKIPPED ({name}): {why}; run .ci/install-agent-clis\n");
     None
 }
