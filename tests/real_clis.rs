@@ -146,7 +146,13 @@ impl Run {
         let dir: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "real"].iter().collect();
         let _ = std::fs::create_dir_all(&dir);
         let test = std::thread::current().name().unwrap_or("run").rsplit("::").next().unwrap_or("run").to_string();
-        let file = dir.join(format!("{}-{test}-{case}-{}.log", self.name, self.id));
+        // Runs of one test are numbered in order, so names stay the same between recordings.
+        thread_local!(static SEQ: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+        let n = SEQ.with(|s| {
+            s.set(s.get() + 1);
+            s.get()
+        });
+        let file = dir.join(format!("{}-{test}-{n}-{case}.log", self.name));
         let _ = std::fs::write(file, self.log());
     }
 }
