@@ -17,10 +17,7 @@ mod script;
 
 pub use http::Request;
 pub use protocols::Protocol;
-pub use script::{Failure, Part, Turn};
-
-/// Keep `Part` nameable from tests that build turns by hand.
-pub type ReplyPart = Part;
+pub use script::{Failure, Turn};
 
 use script::Ctx;
 use serde_json::{Value, json};
