@@ -10,7 +10,9 @@ use std::path::Path;
 
 /// A folder with a `claude` printing `claude_version` and a `codex` printing the tested one.
 fn fake_clis(dir: &Path, claude_version: &str) -> String {
-    for (name, printed) in [("claude", format!("{claude_version} (Claude Code)")), ("codex", "codex-cli 0.171.0".into())] {
+    for (name, printed) in
+        [("claude", format!("{claude_version} (Claude Code)")), ("codex", "codex-cli 0.171.0".into())]
+    {
         let file = dir.join(name);
         std::fs::write(&file, format!("#!/bin/sh\necho '{printed}'\n")).expect("write fake CLI");
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).expect("chmod");
@@ -55,8 +57,14 @@ fn doctor_warns_about_an_untested_version_and_names_the_tested_one() {
         .find(|c| c["check"] == "agent" && c["detail"].as_str().is_some_and(|d| d.starts_with("claude:")))
         .expect("a claude check");
     assert_eq!(claude["status"], "warn", "{claude}");
-    assert!(claude["detail"].as_str().is_some_and(|d| d.contains("1.0.3") && d.contains("older")), "{claude}");
-    assert!(claude["fix"].as_str().is_some_and(|f| f.contains("@anthropic-ai/claude-code@2.1.197")), "{claude}");
+    assert!(
+        claude["detail"].as_str().is_some_and(|d| d.contains("1.0.3") && d.contains("older")),
+        "{claude}"
+    );
+    assert!(
+        claude["fix"].as_str().is_some_and(|f| f.contains("@anthropic-ai/claude-code@2.1.197")),
+        "{claude}"
+    );
     let codex = checks
         .iter()
         .find(|c| c["check"] == "agent" && c["detail"].as_str().is_some_and(|d| d.starts_with("codex:")))

@@ -29,11 +29,18 @@ fn each_protocol_streams_text_tool_calls_and_usage() {
     let mock = MockModel::start(vec![tool.clone(), tool.clone(), tool.clone(), tool]);
     let streamed = json!({"stream": true, "tools": [{"name": "x"}]});
     let anthropic = post(&mock, "/v1/messages?beta=true", &streamed);
-    for want in ["event: message_start", "\"type\":\"tool_use\"", "input_json_delta", "\"output_tokens\":3", "message_stop"] {
+    for want in [
+        "event: message_start",
+        "\"type\":\"tool_use\"",
+        "input_json_delta",
+        "\"output_tokens\":3",
+        "message_stop",
+    ] {
         assert!(anthropic.contains(want), "anthropic lacks {want}: {anthropic}");
     }
     let responses = post(&mock, "/v1/responses", &streamed);
-    for want in ["response.created", "\"type\":\"function_call\"", "response.completed", "\"input_tokens\":7"] {
+    for want in ["response.created", "\"type\":\"function_call\"", "response.completed", "\"input_tokens\":7"]
+    {
         assert!(responses.contains(want), "responses lacks {want}: {responses}");
     }
     let gemini = post(&mock, "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse", &json!({}));
@@ -41,7 +48,8 @@ fn each_protocol_streams_text_tool_calls_and_usage() {
         assert!(gemini.contains(want), "gemini lacks {want}: {gemini}");
     }
     let chat = post(&mock, "/v1/chat/completions", &streamed);
-    for want in ["\"tool_calls\"", "\"finish_reason\":\"tool_calls\"", "\"prompt_tokens\":7", "data: [DONE]"] {
+    for want in ["\"tool_calls\"", "\"finish_reason\":\"tool_calls\"", "\"prompt_tokens\":7", "data: [DONE]"]
+    {
         assert!(chat.contains(want), "chat lacks {want}: {chat}");
     }
     assert_eq!(mock.turns_left(), 0);

@@ -145,7 +145,8 @@ impl Run {
         }
         let dir: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "real"].iter().collect();
         let _ = std::fs::create_dir_all(&dir);
-        let test = std::thread::current().name().unwrap_or("run").rsplit("::").next().unwrap_or("run").to_string();
+        let test =
+            std::thread::current().name().unwrap_or("run").rsplit("::").next().unwrap_or("run").to_string();
         // Runs of one test are numbered in order, so names stay the same between recordings.
         thread_local!(static SEQ: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
         let n = SEQ.with(|s| {
@@ -173,7 +174,9 @@ fn agents_shows_the_pinned_versions_without_warnings() {
     let home = Home::new();
     let out = home.cmd(&["agents", "--json"]).env("PATH", bins.join(":")).output().expect("agents");
     let agents: Value = serde_json::from_slice(&out.stdout).expect("agents --json");
-    for (name, version) in [("claude", "2.1.197"), ("codex", "0.171.0"), ("gemini", "0.61.0"), ("aider", "0.86.2")] {
+    for (name, version) in
+        [("claude", "2.1.197"), ("codex", "0.171.0"), ("gemini", "0.61.0"), ("aider", "0.86.2")]
+    {
         let agent = agents.as_array().and_then(|a| a.iter().find(|x| x["name"] == name)).expect("listed");
         assert_eq!(agent["version"], version, "{agent}");
         assert!(agent.get("version_warning").is_none(), "{agent}");

@@ -21,9 +21,15 @@ pub(crate) fn with_auth_advice(backend: Backend, text: String) -> String {
         .iter()
         .any(|word| text.contains(word));
     let advice = match backend {
-        Backend::Claude => "set ANTHROPIC_API_KEY in the environment you submit from, or log in once with `claude /login`",
-        Backend::Codex => "set OPENAI_API_KEY in the environment you submit from, or log in once with `codex login`",
-        Backend::Gemini => "set GEMINI_API_KEY in the environment you submit from, or log in once with `gemini`",
+        Backend::Claude => {
+            "set ANTHROPIC_API_KEY in the environment you submit from, or log in once with `claude /login`"
+        }
+        Backend::Codex => {
+            "set OPENAI_API_KEY in the environment you submit from, or log in once with `codex login`"
+        }
+        Backend::Gemini => {
+            "set GEMINI_API_KEY in the environment you submit from, or log in once with `gemini`"
+        }
         Backend::Aider | Backend::Command => {
             "set the model provider's API key (OPENAI_API_KEY, ANTHROPIC_API_KEY, …) in the environment you \
              submit from"
@@ -41,8 +47,12 @@ pub(crate) fn exit_code(backend: Backend, code: i32) -> Option<&'static str> {
              \"gemini-api-key\" in ~/.gemini/settings.json",
         ),
         (Backend::Gemini, 42) => Some("gemini: bad input (exit code 42)"),
-        (Backend::Gemini, 44) => Some("gemini: its sandbox failed to start (exit code 44): check its sandbox settings"),
-        (Backend::Gemini, 52) => Some("gemini: its settings are invalid (exit code 52): check ~/.gemini/settings.json"),
+        (Backend::Gemini, 44) => {
+            Some("gemini: its sandbox failed to start (exit code 44): check its sandbox settings")
+        }
+        (Backend::Gemini, 52) => {
+            Some("gemini: its settings are invalid (exit code 52): check ~/.gemini/settings.json")
+        }
         (Backend::Gemini, 53) => Some("gemini: turn limit reached (exit code 53)"),
         (Backend::Gemini, 55) => Some(
             "gemini refuses to run in a folder it does not trust (exit code 55): trust the folder once in \
@@ -70,7 +80,8 @@ mod tests {
 
     #[test]
     fn refusals_and_codes_name_a_fix() {
-        let root = "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
+        let root =
+            "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
         assert!(refusal(Backend::Claude, root).is_some_and(|r| r.contains("IS_SANDBOX=1")));
         assert_eq!(refusal(Backend::Codex, root), None);
         let auth = with_auth_advice(Backend::Codex, "unexpected status 401 Unauthorized".into());

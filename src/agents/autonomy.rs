@@ -45,7 +45,9 @@ impl Autonomy {
             (Backend::Gemini, Autonomy::Full) => &["--approval-mode", "yolo"],
             // aider answers its own questions with --yes-always (always passed); these decide
             // what there is to answer: no file writes, no shell commands, or git commits.
-            (Backend::Aider, Autonomy::ReadOnly) => &["--dry-run", "--no-auto-commits", "--no-suggest-shell-commands"],
+            (Backend::Aider, Autonomy::ReadOnly) => {
+                &["--dry-run", "--no-auto-commits", "--no-suggest-shell-commands"]
+            }
             (Backend::Aider, Autonomy::Edit) => &["--no-auto-commits", "--no-suggest-shell-commands"],
             (Backend::Aider, Autonomy::Full) => &["--auto-commits"],
             (Backend::Command, _) => &[],

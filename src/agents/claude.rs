@@ -179,7 +179,8 @@ impl ClaudeParser {
                 && let Some(id) = str_of(block, "tool_use_id")
             {
                 let is_error = block.get("is_error").and_then(Value::as_bool).unwrap_or(false);
-                changed |= self.tasks.on_tool_result(id, &result_text(block.get("content")), is_error, created);
+                changed |=
+                    self.tasks.on_tool_result(id, &result_text(block.get("content")), is_error, created);
             }
         }
         if changed {
@@ -310,7 +311,9 @@ fn denials_of(obj: &Map<String, Value>) -> Vec<String> {
     items
         .iter()
         .filter_map(Value::as_object)
-        .map(|d| tool_step(str_of(d, "tool_name").unwrap_or_default(), obj_of(d, "tool_input").unwrap_or(&empty)))
+        .map(|d| {
+            tool_step(str_of(d, "tool_name").unwrap_or_default(), obj_of(d, "tool_input").unwrap_or(&empty))
+        })
         .collect()
 }
 

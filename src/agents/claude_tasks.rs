@@ -52,7 +52,8 @@ pub(crate) fn is_task_tool(name: &str) -> bool {
 impl TaskBoard {
     /// A `TaskCreate` / `TaskUpdate` tool use; it takes effect when its result arrives.
     pub(crate) fn on_tool_use(&mut self, name: &str, id: &str, input: &Map<String, Value>) {
-        let text = |key: &str| str_of(input, key).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let text =
+            |key: &str| str_of(input, key).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let pending = match name {
             "TaskCreate" => Pending::Create {
                 subject: text("subject").unwrap_or_else(|| "Task".to_string()),
@@ -86,7 +87,8 @@ impl TaskBoard {
         }
         match pending {
             Pending::Create { subject, active_form } => {
-                let number = created.or_else(|| created_number(content)).unwrap_or_else(|| self.next_number());
+                let number =
+                    created.or_else(|| created_number(content)).unwrap_or_else(|| self.next_number());
                 if self.tasks.iter().any(|t| t.number == number) {
                     return false;
                 }
@@ -134,8 +136,9 @@ impl TaskBoard {
             .clone()
             .find(|t| t.status == "in_progress")
             .map(|t| t.active_form.clone().unwrap_or_else(|| t.subject.clone()));
-        let todos =
-            live.map(|t| Todo { text: t.subject.clone(), status: TodoStatus::from_word(&t.status) }).collect();
+        let todos = live
+            .map(|t| Todo { text: t.subject.clone(), status: TodoStatus::from_word(&t.status) })
+            .collect();
         (todos, step)
     }
 }

@@ -112,7 +112,11 @@ mod tests {
     fn detect_reads_the_first_version_word() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        let cases = [("2.1.197 (Claude Code)", "2.1.197"), ("codex-cli 0.171.0", "0.171.0"), ("aider v0.86.2", "0.86.2")];
+        let cases = [
+            ("2.1.197 (Claude Code)", "2.1.197"),
+            ("codex-cli 0.171.0", "0.171.0"),
+            ("aider v0.86.2", "0.86.2"),
+        ];
         for (i, (printed, want)) in cases.iter().enumerate() {
             let script = dir.path().join(format!("cli{i}"));
             std::fs::write(&script, format!("#!/bin/sh\necho '{printed}'\n")).unwrap();
@@ -128,10 +132,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let package = dir.path().join("node_modules/@google/gemini-cli");
         std::fs::create_dir_all(package.join("dist")).unwrap();
-        std::fs::write(package.join("package.json"), r#"{"name":"@google/gemini-cli","version":"0.61.0"}"#).unwrap();
+        std::fs::write(package.join("package.json"), r#"{"name":"@google/gemini-cli","version":"0.61.0"}"#)
+            .unwrap();
         // A script that would print something else: the package wins, nothing runs.
         std::fs::write(package.join("dist/index.js"), "#!/bin/sh\necho 9.9.9\n").unwrap();
-        std::fs::set_permissions(package.join("dist/index.js"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(package.join("dist/index.js"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
         std::fs::create_dir_all(dir.path().join("node_modules/.bin")).unwrap();
         let link = dir.path().join("node_modules/.bin/gemini");
         std::os::unix::fs::symlink("../@google/gemini-cli/dist/index.js", &link).unwrap();

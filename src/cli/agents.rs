@@ -1,10 +1,10 @@
 //! `agents`: who can take work, how busy each is, and whether its circuit is open.
 
 use super::render::{self, print_json, truncate};
-use crate::client::Client;
-use crate::error::{Error, Result};
 use crate::agents::registry::find_on_path;
 use crate::agents::{Backend, versions};
+use crate::client::Client;
+use crate::error::{Error, Result};
 use crate::model::AgentStatus;
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
@@ -32,7 +32,8 @@ pub enum Action {
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let mut client = Client::connect(paths).await?;
     let path = std::env::var("PATH").ok();
-    let Response::Agents { mut agents } = client.request(Request::Agents { path: path.clone() }).await? else {
+    let Response::Agents { mut agents } = client.request(Request::Agents { path: path.clone() }).await?
+    else {
         return Err(Error::internal("unexpected answer to agents"));
     };
     add_versions(&mut agents, path.as_deref());

@@ -283,7 +283,8 @@ fn agent_version(name: &str, backend: crate::agents::Backend, program: &str, fou
         Some(warning) => {
             let (low, high) = versions::tested_range(backend).unwrap_or_default();
             let pin = if program == "aider" { "==" } else { "@" };
-            let fix = install_hint(program).map(|hint| format!("{hint}{pin}{high} (tested: {low} to {high})"));
+            let fix =
+                install_hint(program).map(|hint| format!("{hint}{pin}{high} (tested: {low} to {high})"));
             check("agent", Level::Warn, format!("{detail}: {warning}"), fix)
         }
         None => check("agent", Level::Ok, detail, None),

@@ -32,9 +32,7 @@ fn aider_edits_a_file_with_tokens_and_cost() {
 #[test]
 fn aider_api_errors_fail() {
     let mut seen = Vec::new();
-    let cases = [
-        (Turn::status(401, "invalid api key"), "OPENAI_API_KEY"),
-    ];
+    let cases = [(Turn::status(401, "invalid api key"), "OPENAI_API_KEY")];
     for (turn, expect) in cases {
         let Some(run) = start("aider", "Hi", |_| vec![turn; 3], How::default()) else { return };
         let result = run.ended("failed");

@@ -18,7 +18,10 @@ fn claude_task_tools_drive_progress_then_answer_tokens_cost_and_files() {
         let file = repo.join("hello.txt").display().to_string();
         vec![
             // Two creations in one message, then start the first.
-            Turn::tools(&[create("Write hello file", "Writing hello file"), create("Report back", "Reporting back")]),
+            Turn::tools(&[
+                create("Write hello file", "Writing hello file"),
+                create("Report back", "Reporting back"),
+            ]),
             Turn::tools(&[update("1", "in_progress")]),
             Turn::tool("Write", json!({"file_path": file, "content": "hello\n"})).after(PAUSE),
             Turn::tools(&[update("1", "completed"), update("2", "in_progress")]),

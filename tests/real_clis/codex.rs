@@ -41,7 +41,8 @@ fn codex_plan_drives_progress_then_answer_and_tokens() {
 #[test]
 fn codex_apply_patch_changes_a_file() {
     let patch = "*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n";
-    let turns = |_: &std::path::Path| vec![Turn::custom("apply_patch", patch), Turn::text("Added hello.txt.")];
+    let turns =
+        |_: &std::path::Path| vec![Turn::custom("apply_patch", patch), Turn::text("Added hello.txt.")];
     let Some(run) = start("codex", "Add hello.txt", turns, How::default()) else { return };
     let result = run.ended("completed");
     assert_eq!(result["output"], "Added hello.txt.", "{result:#}");
@@ -74,7 +75,8 @@ fn codex_waits_for_an_unreachable_api_and_the_timeout_ends_it() {
     // Codex never gives up on the network: the step says why, `--timeout` ends it.
     let closed = How { base_url: Some("http://127.0.0.1:9"), flags: &["--timeout", "15s"], ..How::default() };
     let Some(run) = start("codex", "Hi", |_| Vec::new(), closed) else { return };
-    let v = run.poll("the reconnecting step", |v| v["step"].as_str().is_some_and(|s| s.starts_with("Reconnecting")));
+    let v = run
+        .poll("the reconnecting step", |v| v["step"].as_str().is_some_and(|s| s.starts_with("Reconnecting")));
     assert_eq!(v["state"], "running", "{v}");
     let result = run.ended("failed");
     assert!(reason(&result).starts_with("timeout after 15s"), "{result:#}");

@@ -57,7 +57,8 @@ fn gemini_api_errors_and_cut_stream_fail() {
 #[test]
 fn gemini_refusals_say_what_to_do() {
     // Without the API-key auth type the base-URL variable switches auth: exit 41.
-    let no_auth = r#"{"security": {"folderTrust": {"enabled": false}}, "general": {"enableAutoUpdate": false}}"#;
+    let no_auth =
+        r#"{"security": {"folderTrust": {"enabled": false}}, "general": {"enableAutoUpdate": false}}"#;
     let how = How { settings: Some(no_auth), ..How::default() };
     let Some(run) = start("gemini", "Hi", |_| Vec::new(), how) else { return };
     let result = run.ended("failed");

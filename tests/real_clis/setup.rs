@@ -59,7 +59,10 @@ pub fn cli_bin(name: &str) -> Option<PathBuf> {
         return Some(dir);
     }
     // The installer leaves NAME.FAILED when the registry could not give the package.
-    let failed = install_dir().as_ref().ok().and_then(|d| std::fs::read_to_string(d.join(format!("{name}.FAILED"))).ok());
+    let failed = install_dir()
+        .as_ref()
+        .ok()
+        .and_then(|d| std::fs::read_to_string(d.join(format!("{name}.FAILED"))).ok());
     let why = match failed {
         Some(why) => format!("{name} could not be installed: {why}"),
         None => {
@@ -110,7 +113,13 @@ fn git(repo: &Path, args: &[&str]) {
 }
 
 /// A world for `name` pointed at `mock` (or at `base_url` when given, e.g. a closed port).
-pub fn world(name: &str, bin: &Path, mock: &MockModel, base_url: Option<&str>, settings: Option<&str>) -> World {
+pub fn world(
+    name: &str,
+    bin: &Path,
+    mock: &MockModel,
+    base_url: Option<&str>,
+    settings: Option<&str>,
+) -> World {
     let dir = tempfile::Builder::new().prefix("sarc").tempdir_in("/tmp").expect("temp dir");
     let home = dir.path().join("home");
     let repo = dir.path().join("repo");
@@ -130,7 +139,8 @@ pub fn world(name: &str, bin: &Path, mock: &MockModel, base_url: Option<&str>, s
         "claude" => {
             set("ANTHROPIC_BASE_URL", &url);
             set("ANTHROPIC_API_KEY", "mock-key");
-            for k in ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_TELEMETRY", "DISABLE_AUTOUPDATER"] {
+            for k in ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_TELEMETRY", "DISABLE_AUTOUPDATER"]
+            {
                 set(k, "1");
             }
             set("CLAUDE_CODE_MAX_RETRIES", "0");

@@ -50,7 +50,9 @@ fn error_text_fails_even_with_exit_zero() {
     assert!(!v.success);
     let reason = v.reason.clone().unwrap_or_default();
     assert!(
-        reason.starts_with("aider reported an error: litellm.AuthenticationError: AnthropicException - invalid x-api-key"),
+        reason.starts_with(
+            "aider reported an error: litellm.AuthenticationError: AnthropicException - invalid x-api-key"
+        ),
         "{reason}"
     );
     assert!(reason.contains("ANTHROPIC_API_KEY"), "an authentication failure says what to do: {reason}");

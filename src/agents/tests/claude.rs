@@ -188,7 +188,10 @@ fn unknown_tools_and_fields_make_plain_steps() {
 fn task_tools_fixture_progress_steps_and_todos() {
     let mut p = ClaudeParser::new();
     let (events, v) = replay(&mut p, "claude-tasks.jsonl", Some(0));
-    assert_eq!(percents(&events), vec![Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(33.33), Some(33.33), Some(50.0), Some(100.0)]);
+    assert_eq!(
+        percents(&events),
+        vec![Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(33.33), Some(33.33), Some(50.0), Some(100.0)]
+    );
     let named: Vec<String> = steps(&events).into_iter().flatten().collect();
     assert_eq!(named, vec!["Writing hello file", "Reporting back", "Reporting back"]);
     let Some(AgentEvent::Progress { todos: Some(todos), .. }) =
@@ -222,12 +225,17 @@ fn permission_denials_are_named_even_on_success() {
 #[test]
 fn a_refusal_on_stderr_becomes_the_reason() {
     let mut p = ClaudeParser::new();
-    p.feed_line(b"--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons");
+    p.feed_line(
+        b"--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons",
+    );
     let v = p.finish(Some(1), None);
     assert!(!v.success);
     assert!(v.reason.as_deref().is_some_and(|r| r.contains("IS_SANDBOX=1")), "{v:?}");
     let mut p = ClaudeParser::new();
     p.feed_line(b"Error: something odd happened");
     let v = p.finish(Some(3), None);
-    assert_eq!(v.reason.as_deref(), Some("claude exited with code 3 without a result: Error: something odd happened"));
+    assert_eq!(
+        v.reason.as_deref(),
+        Some("claude exited with code 3 without a result: Error: something odd happened")
+    );
 }

@@ -47,7 +47,8 @@ pub fn read_request(stream: &TcpStream) -> std::io::Result<Request> {
             headers.push((k.trim().to_string(), v.trim().to_string()));
         }
     }
-    let find = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    let find =
+        |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
     let mut body = Vec::new();
     if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         loop {

@@ -188,7 +188,9 @@ fn streams(p: Protocol, request: &Request) -> bool {
 /// use the unstreamed `generateContent`.
 fn is_side(p: Protocol, request: &Request) -> bool {
     match p {
-        Protocol::Anthropic => request.json().get("tools").and_then(Value::as_array).is_none_or(Vec::is_empty),
+        Protocol::Anthropic => {
+            request.json().get("tools").and_then(Value::as_array).is_none_or(Vec::is_empty)
+        }
         Protocol::Gemini => !request.path().contains(":streamGenerateContent"),
         Protocol::Responses | Protocol::Chat => false,
     }

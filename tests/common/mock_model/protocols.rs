@@ -105,8 +105,14 @@ fn anthropic(turn: &Turn, ctx: &Ctx) -> Vec<Event> {
                 json!({"type": "input_json_delta", "partial_json": input.to_string()}),
             ),
         };
-        out.push(ev("content_block_start", json!({"type": "content_block_start", "index": i, "content_block": block})));
-        out.push(ev("content_block_delta", json!({"type": "content_block_delta", "index": i, "delta": delta})));
+        out.push(ev(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": i, "content_block": block}),
+        ));
+        out.push(ev(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": i, "delta": delta}),
+        ));
         out.push(ev("content_block_stop", json!({"type": "content_block_stop", "index": i})));
     }
     let stop = if turn.has_tools() { "tool_use" } else { "end_turn" };
@@ -133,22 +139,31 @@ fn responses(turn: &Turn, ctx: &Ctx) -> Vec<Event> {
         (Some(name), v.to_string())
     };
     let id = format!("resp_{}", ctx.n);
-    let head = json!({"id": id, "object": "response", "status": "in_progress", "model": ctx.model, "output": []});
+    let head =
+        json!({"id": id, "object": "response", "status": "in_progress", "model": ctx.model, "output": []});
     let mut out = vec![ev("response.created", json!({"response": head}))];
     let mut items = Vec::new();
     for (i, part) in turn.parts.iter().enumerate() {
         let done = match part {
             Part::Text(t) => {
-                out.push(ev("response.output_item.added", json!({"output_index": i, "item": message_item(ctx, "", "in_progress")})));
-                out.push(ev("response.output_text.delta", json!({"output_index": i, "content_index": 0,
-                    "item_id": format!("msg_{}", ctx.n), "delta": t})));
+                out.push(ev(
+                    "response.output_item.added",
+                    json!({"output_index": i, "item": message_item(ctx, "", "in_progress")}),
+                ));
+                out.push(ev(
+                    "response.output_text.delta",
+                    json!({"output_index": i, "content_index": 0,
+                    "item_id": format!("msg_{}", ctx.n), "delta": t}),
+                ));
                 message_item(ctx, t, "completed")
             }
             Part::Tool { name, input } => json!({"type": "function_call", "id": format!("fc_{}_{i}", ctx.n),
                 "call_id": format!("call_{}_{i}", ctx.n), "name": name, "arguments": input.to_string(),
                 "status": "completed"}),
-            Part::Custom { name, input } => json!({"type": "custom_tool_call", "id": format!("ctc_{}_{i}", ctx.n),
-                "call_id": format!("call_{}_{i}", ctx.n), "name": name, "input": input, "status": "completed"}),
+            Part::Custom { name, input } => {
+                json!({"type": "custom_tool_call", "id": format!("ctc_{}_{i}", ctx.n),
+                "call_id": format!("call_{}_{i}", ctx.n), "name": name, "input": input, "status": "completed"})
+            }
         };
         out.push(ev("response.output_item.done", json!({"output_index": i, "item": done})));
         items.push(done);

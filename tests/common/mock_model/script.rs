@@ -9,9 +9,15 @@ use std::time::Duration;
 pub enum Part {
     Text(String),
     /// A tool call: the tool's name as the CLI offers it, and its arguments.
-    Tool { name: String, input: Value },
+    Tool {
+        name: String,
+        input: Value,
+    },
     /// A freeform tool call (OpenAI Responses `custom_tool_call`, e.g. Codex's `apply_patch`).
-    Custom { name: String, input: String },
+    Custom {
+        name: String,
+        input: String,
+    },
 }
 
 #[derive(Debug, Clone)]
