@@ -20,11 +20,32 @@ fn fake_clis(dir: &Path, claude_version: &str) -> String {
     format!("{}:/usr/bin:/bin", dir.display())
 }
 
+/// npm installs of `claude` at `claude_version` and `codex` at the tested version, as
+/// `npm install --prefix DIR` lays them out; their scripts print nothing useful, so the
+/// versions can only come from the packages.
+fn npm_clis(dir: &Path, claude_version: &str) -> String {
+    let bin = dir.join("node_modules/.bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    for (name, package, version) in
+        [("claude", "@anthropic-ai/claude-code", claude_version), ("codex", "@openai/codex", "0.171.0")]
+    {
+        let root = dir.join("node_modules").join(package);
+        std::fs::create_dir_all(root.join("bin")).expect("package");
+        let json = format!(r#"{{"name":"{package}","version":"{version}"}}"#);
+        std::fs::write(root.join("package.json"), json).expect("package.json");
+        std::fs::write(root.join("bin/cli.js"), "#!/bin/sh\necho no version here\n").expect("script");
+        std::fs::set_permissions(root.join("bin/cli.js"), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+        std::os::unix::fs::symlink(format!("../{package}/bin/cli.js"), bin.join(name)).expect("link");
+    }
+    format!("{}:/usr/bin:/bin", bin.display())
+}
+
 #[test]
 fn agents_shows_versions_and_warns_outside_the_tested_range() {
     let home = Home::new();
     let dir = tempfile::tempdir().expect("temp");
-    let path = fake_clis(dir.path(), "9.0.1");
+    let path = npm_clis(dir.path(), "9.0.1");
     let out = home.cmd(&["agents", "--json"]).env("PATH", &path).output().expect("agents");
     let agents: serde_json::Value = serde_json::from_slice(&out.stdout).expect("agents --json");
     let by_name = |n: &str| agents.as_array().and_then(|a| a.iter().find(|x| x["name"] == n)).cloned();

@@ -26,10 +26,40 @@ const VERSION_TIMEOUT: Duration = Duration::from_secs(30);
 /// The npm packages of the agent CLIs.
 const PACKAGES: [&str; 3] = ["@anthropic-ai/claude-code", "@openai/codex", "@google/gemini-cli"];
 
-/// The installed version: from the npm package the executable belongs to (instant), else
-/// from what `program --version` prints.
+/// The installed version as the install says it, without running anything (instant): the npm
+/// package the executable belongs to, the Python package in its environment, or a versioned
+/// file name (Claude Code's native installer). `agents` uses this.
+pub fn installed(program: &Path) -> Option<String> {
+    package_version(program).or_else(|| dist_info_version(program)).or_else(|| file_name_version(program))
+}
+
+/// [`installed`], else what `program --version` prints (seconds for a Node or Python CLI on a
+/// busy machine). `doctor` uses this.
 pub fn detect(program: &Path) -> Option<String> {
-    package_version(program).or_else(|| run_version(program))
+    installed(program).or_else(|| run_version(program))
+}
+
+/// A venv, pipx or `pip --user` install: `bin/aider` beside `lib/pythonX.Y/site-packages`,
+/// which holds `aider_chat-VERSION.dist-info`.
+fn dist_info_version(program: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(program).ok()?;
+    let prefix = real.parent()?.parent()?;
+    let lib = std::fs::read_dir(prefix.join("lib")).ok()?;
+    lib.flatten().find_map(|python| {
+        let site = std::fs::read_dir(python.path().join("site-packages")).ok()?;
+        site.flatten().find_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let version = name.strip_prefix("aider_chat-")?.strip_suffix(".dist-info")?;
+            parse(version).map(|_| version.to_string())
+        })
+    })
+}
+
+/// `~/.local/share/claude/versions/2.1.197`: the executable is named for its version.
+fn file_name_version(program: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(program).ok()?;
+    let name = real.file_name()?.to_str()?;
+    parse(name).map(|_| name.to_string())
 }
 
 /// An npm install links `bin/NAME` into the package folder: read its package.json.
@@ -124,6 +154,24 @@ mod tests {
             assert_eq!(detect(&script).as_deref(), Some(*want), "{printed}");
         }
         assert_eq!(detect(&dir.path().join("missing")), None);
+    }
+
+    #[test]
+    fn a_venv_and_a_versioned_file_name_are_read_without_running() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("venv/bin")).unwrap();
+        std::fs::create_dir_all(
+            dir.path().join("venv/lib/python3.11/site-packages/aider_chat-0.86.2.dist-info"),
+        )
+        .unwrap();
+        // Not executable: reading the install must not run it.
+        std::fs::write(dir.path().join("venv/bin/aider"), "").unwrap();
+        assert_eq!(installed(&dir.path().join("venv/bin/aider")).as_deref(), Some("0.86.2"));
+        std::fs::create_dir_all(dir.path().join("versions")).unwrap();
+        std::fs::write(dir.path().join("versions/2.1.197"), "").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("versions/2.1.197"), dir.path().join("claude")).unwrap();
+        assert_eq!(installed(&dir.path().join("claude")).as_deref(), Some("2.1.197"));
+        assert_eq!(installed(&dir.path().join("venv/lib")), None);
     }
 
     #[test]

@@ -55,19 +55,16 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     Ok(0)
 }
 
-/// Each installed CLI's `--version` (run here, on the caller's PATH, all at once: a
-/// Node or Python CLI takes a second to start) and a warning outside the tested range.
+/// Each installed CLI's version as its install says it (found on the caller's PATH, nothing
+/// run: `agents` stays instant; `doctor` also asks the CLI) and a warning outside the tested
+/// range.
 fn add_versions(agents: &mut [AgentStatus], path: Option<&str>) {
-    std::thread::scope(|scope| {
-        for agent in agents.iter_mut().filter(|a| a.installed) {
-            let Ok(backend) = agent.backend.parse::<Backend>() else { continue };
-            let Some(program) = backend.program().and_then(|p| find_on_path(p, path)) else { continue };
-            scope.spawn(move || {
-                agent.version = versions::detect(&program);
-                agent.version_warning = agent.version.as_deref().and_then(|v| versions::warning(backend, v));
-            });
-        }
-    });
+    for agent in agents.iter_mut().filter(|a| a.installed) {
+        let Ok(backend) = agent.backend.parse::<Backend>() else { continue };
+        let Some(program) = backend.program().and_then(|p| find_on_path(p, path)) else { continue };
+        agent.version = versions::installed(&program);
+        agent.version_warning = agent.version.as_deref().and_then(|v| versions::warning(backend, v));
+    }
 }
 
 fn table(agents: &[AgentStatus]) -> Result<()> {
