@@ -68,7 +68,7 @@ pub(crate) fn no_result(name: &str, end: Option<String>, last_line: Option<&str>
     match (end, last_line) {
         (Some(end), Some(line)) => format!("{name} {end} without a result: {line}"),
         (Some(end), None) => {
-            format!("{name} {end} without a result and printed nothing to say why (see `smart-agents logs`)")
+            format!("{name} {end} without a result: its output (`smart-agents logs ID`) says why")
         }
         (None, _) => format!("{name} exited without a final result (stream truncated)"),
     }

@@ -173,6 +173,9 @@ impl StreamParser for CodexParser {
             end
         } else if let Some(error) = &self.stream_error {
             Some(error.clone())
+        } else if end.is_some() && self.turn_ok.is_none() {
+            // An exit code Codex does not explain in its stream: point at what it printed.
+            Some(advice::no_result("codex", end, None))
         } else if end.is_some() {
             end
         } else {

@@ -169,7 +169,10 @@ impl StreamParser for GeminiParser {
         } else if let Some(detail) = detail {
             Some(detail)
         } else {
-            Some(end.unwrap_or_else(|| "gemini exited without a final result (stream truncated)".to_string()))
+            Some(match end {
+                Some(end) => advice::no_result("gemini", Some(end), None),
+                None => "gemini exited without a final result (stream truncated)".to_string(),
+            })
         };
         let output = if self.current.is_empty() { self.previous.clone() } else { self.current.clone() };
         Verdict {
