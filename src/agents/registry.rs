@@ -198,6 +198,9 @@ mod tests {
         assert_eq!(reviewer.capabilities, vec!["code_review"]);
         assert_eq!(reviewer.class.as_deref(), Some("analysis"));
         assert_eq!(reviewer.max_concurrency, 3);
+        assert_eq!(reviewer.autonomy, super::super::Autonomy::Edit, "the default lets it edit");
+        let r = registry("[agents.claude]\nautonomy = \"read-only\"\n").unwrap();
+        assert_eq!(r.get("claude").unwrap().autonomy, super::super::Autonomy::ReadOnly);
     }
 
     #[test]
@@ -206,6 +209,9 @@ mod tests {
         assert!(registry("[agents.x]\nbackend = \"nope\"\n").is_err());
         assert!(registry("[agents.x]\nbackend = \"command\"\n").is_err());
         assert!(registry("default_agent = \"ghost\"\n").is_err());
+        let err =
+            registry("[agents.x]\nbackend = \"claude\"\nautonomy = \"yolo\"\n").unwrap_err().to_string();
+        assert!(err.contains("agents.x") && err.contains("read-only, edit or full"), "{err}");
     }
 
     #[test]
