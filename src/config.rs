@@ -62,6 +62,8 @@ pub struct AgentProfile {
     pub command: Vec<String>,
     /// Expected resident memory (`2G`), counted against the memory gate at start.
     pub mem: Option<String>,
+    /// read-only | edit | full: what the agent may do without asking (default edit).
+    pub autonomy: Option<String>,
 }
 
 /// `[circuit]`: when an agent that keeps failing is rested.

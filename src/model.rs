@@ -87,6 +87,8 @@ pub struct TaskSpec {
     /// task the first send queued instead of queueing another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// `execute --autonomy`: overrides the agent profile's.
+    pub autonomy: Option<crate::agents::Autonomy>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
@@ -209,4 +211,13 @@ pub struct AgentStatus {
     pub circuit: String,
     pub class: Option<String>,
     pub model: Option<String>,
+    /// What an agent may do on its own: read-only, edit or full.
+    #[serde(default)]
+    pub autonomy: String,
+    /// The installed CLI's version (`--version`), read by the client on the caller's PATH.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Set when that version is outside the range the tests cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_warning: Option<String>,
 }

@@ -7,6 +7,7 @@
 //! `Tokens: ... Cost: ...` line.
 
 use super::AgentRequest;
+use super::advice;
 use super::common::{
     ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_capped, push_opt, short,
     step_with, str_of, u64_of, with_preamble,
@@ -35,6 +36,7 @@ pub fn args(req: &AgentRequest<'_>, analytics_log: &Path) -> Vec<String> {
     if req.resume.is_some() {
         args.push("--restore-chat-history".to_string());
     }
+    args.extend(req.autonomy.args(super::Backend::Aider));
     args.extend(req.extra_args.iter().cloned());
     args
 }
@@ -46,8 +48,9 @@ pub struct AiderParser {
     /// "Applied edit to" and "Commit" lines: the output when the reply is empty.
     bookkeeping: Vec<String>,
     errors: Vec<String>,
-    /// Whether the previous non-blank stdout line was the last error (a retry cancels it).
-    last_was_error: bool,
+    /// The error being printed: aider wraps it over several lines and may follow it with
+    /// "Retrying in ..." (then it does not count); a blank line ends it.
+    error_block: Option<String>,
     files: Vec<String>,
     message_sends: u32,
     analytics_tokens: Option<u64>,
@@ -111,17 +114,22 @@ impl AiderParser {
     fn on_text_line(&mut self, line: &str) -> Vec<AgentEvent> {
         let trimmed = line.trim();
         if trimmed.is_empty() {
+            if let Some(error) = self.error_block.take() {
+                self.errors.push(error);
+                return Vec::new();
+            }
             if !self.reply.is_empty() {
                 push_capped(&mut self.reply, "", MAX_REPLY_BYTES);
             }
             return Vec::new();
         }
-        let was_error = std::mem::take(&mut self.last_was_error);
         if trimmed.starts_with("Retrying in ") {
             // aider retries transient errors itself; only errors it gave up on count.
-            if was_error {
-                self.errors.pop();
-            }
+            self.error_block = None;
+            return Vec::new();
+        }
+        if self.error_block.is_some() {
+            // The rest of a wrapped error, or its explanation.
             return Vec::new();
         }
         if let Some(rest) = trimmed.strip_prefix("Tokens: ") {
@@ -142,8 +150,7 @@ impl AiderParser {
             return Vec::new();
         }
         if is_error_line(trimmed) {
-            self.errors.push(short(trimmed));
-            self.last_was_error = true;
+            self.error_block = Some(short(trimmed));
             return Vec::new();
         }
         if is_chatter(trimmed) {
@@ -188,13 +195,14 @@ impl StreamParser for AiderParser {
 
     fn finish(&mut self, exit_code: Option<i32>, signal: Option<i32>) -> Verdict {
         let end = process_end(exit_code, signal);
+        self.errors.extend(self.error_block.take());
         let success = end.is_none() && self.message_sends > 0 && self.errors.is_empty();
         let reason = if success {
             None
         } else if signal.is_some() {
             end
         } else if let Some(error) = self.errors.first() {
-            Some(format!("aider reported an error: {error}"))
+            Some(advice::with_auth_advice(super::Backend::Aider, format!("aider reported an error: {error}")))
         } else if end.is_some() {
             end
         } else {
@@ -264,6 +272,11 @@ fn is_chatter(line: &str) -> bool {
         "Initial repo scan",
         "Summarizing",
         "Can't initialize prompt toolkit",
+        // Its git setup notes (seen in a real run in a fresh repository).
+        "Update git name with:",
+        "Update git email with:",
+        "You can skip this check with",
+        "Added .aider",
     ];
     PREFIXES.iter().any(|p| line.starts_with(p))
         || (line.starts_with("Added ") && line.ends_with("to the chat."))

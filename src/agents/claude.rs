@@ -1,10 +1,14 @@
 //! Claude Code: `claude -p PROMPT --output-format stream-json --verbose`.
 //!
-//! Progress comes from `TodoWrite` tool uses, else the latest tool use; the answer and the
+//! Progress comes from the task tools (`TaskCreate` / `TaskUpdate`, 2.1.x, read by
+//! [`super::claude_tasks`]) or `TodoWrite` (older releases, `CLAUDE_CODE_ENABLE_TASKS=0`), else
+//! the latest tool use; the answer and the
 //! verdict come from the final `result` event, which must say `subtype: success` *and*
 //! `is_error: false` (error subtypes have been seen with `is_error: false`).
 
 use super::AgentRequest;
+use super::advice;
+use super::claude_tasks::{TaskBoard, is_task_tool, result_text};
 use super::common::{
     ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
     todos_of, u64_of,
@@ -31,6 +35,7 @@ pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(id) = req.resume {
         push_opt(&mut args, "--resume", id);
     }
+    args.extend(req.autonomy.args(super::Backend::Claude));
     args.extend(req.extra_args.iter().cloned());
     if dashed {
         args.push("--".to_string());
@@ -46,12 +51,17 @@ struct FinalResult {
     text: Option<String>,
     tokens: Option<u64>,
     cost: Option<f64>,
+    /// The HTTP status of the failed API call (`api_error_status`), when there was one.
+    api_status: Option<u64>,
+    /// What the CLI refused to let the agent do, in words ("Running: rm -rf build").
+    denials: Vec<String>,
 }
 
 #[derive(Debug, Default)]
 pub struct ClaudeParser {
     session_id: Option<String>,
     progress: ProgressTracker,
+    tasks: TaskBoard,
     /// Latest usage per message id: a message split over several lines repeats its usage.
     usage_by_message: HashMap<String, u64>,
     usage_without_id: u64,
@@ -63,6 +73,9 @@ pub struct ClaudeParser {
     last_text: String,
     files: Vec<String>,
     result: Option<FinalResult>,
+    /// The last line that was not JSON (stderr shares the log): why a run ended early.
+    last_plain: Option<String>,
+    refusal: Option<&'static str>,
 }
 
 impl ClaudeParser {
@@ -113,7 +126,13 @@ impl ClaudeParser {
         let empty = Map::new();
         let input = obj_of(block, "input").unwrap_or(&empty);
         let update = match name {
-            "TodoWrite" if in_subagent => None,
+            "TodoWrite" | "TaskCreate" | "TaskUpdate" | "TaskList" | "TaskGet" if in_subagent => None,
+            name if is_task_tool(name) => {
+                self.tasks.on_tool_use(name, str_of(block, "id").unwrap_or_default(), input);
+                None
+            }
+            // Reading the list back is no step of its own.
+            "TaskList" | "TaskGet" => None,
             "TodoWrite" => {
                 let (todos, step) = read_todos(input);
                 self.progress.set_todos(todos, step)
@@ -142,6 +161,34 @@ impl ClaudeParser {
         events.extend(update);
     }
 
+    /// Tool results: the task tools' changes count once their result is in.
+    fn on_user(&mut self, obj: &Map<String, Value>, events: &mut Vec<AgentEvent>) {
+        if obj.get("parent_tool_use_id").is_some_and(|v| !v.is_null()) {
+            return;
+        }
+        let Some(blocks) = obj_of(obj, "message").and_then(|m| m.get("content")).and_then(Value::as_array)
+        else {
+            return;
+        };
+        let created = obj_of(obj, "tool_use_result")
+            .and_then(|r| obj_of(r, "task"))
+            .and_then(|t| super::claude_tasks::task_number(t.get("id")));
+        let mut changed = false;
+        for block in blocks.iter().filter_map(Value::as_object) {
+            if str_of(block, "type") == Some("tool_result")
+                && let Some(id) = str_of(block, "tool_use_id")
+            {
+                let is_error = block.get("is_error").and_then(Value::as_bool).unwrap_or(false);
+                changed |=
+                    self.tasks.on_tool_result(id, &result_text(block.get("content")), is_error, created);
+            }
+        }
+        if changed {
+            let (todos, step) = self.tasks.snapshot();
+            events.extend(self.progress.set_todos(todos, step));
+        }
+    }
+
     fn on_result(&mut self, obj: &Map<String, Value>, events: &mut Vec<AgentEvent>) {
         let tokens = obj_of(obj, "usage").map(usage_total);
         let cost = f64_of(obj, "total_cost_usd");
@@ -155,7 +202,22 @@ impl ClaudeParser {
             text: str_of(obj, "result").map(str::to_string),
             tokens,
             cost,
+            denials: denials_of(obj),
+            api_status: u64_of(obj, "api_error_status"),
         });
+    }
+
+    fn on_plain(&mut self, line: &[u8]) {
+        let text = String::from_utf8_lossy(line);
+        let text = short(&text);
+        // A cut-off JSON line is no message of its own.
+        if text.is_empty() || text.starts_with('{') {
+            return;
+        }
+        if self.refusal.is_none() {
+            self.refusal = advice::refusal(super::Backend::Claude, &text);
+        }
+        self.last_plain = Some(text);
     }
 
     fn note_session(&mut self, obj: &Map<String, Value>, events: &mut Vec<AgentEvent>) {
@@ -172,6 +234,7 @@ impl StreamParser for ClaudeParser {
     fn feed_line(&mut self, line: &[u8]) -> Vec<AgentEvent> {
         let mut events = Vec::new();
         let Some(obj) = parse_object(line) else {
+            self.on_plain(line);
             return events;
         };
         match str_of(&obj, "type") {
@@ -180,6 +243,7 @@ impl StreamParser for ClaudeParser {
                 self.note_session(&obj, &mut events);
                 self.on_assistant(&obj, &mut events);
             }
+            Some("user") => self.on_user(&obj, &mut events),
             Some("result") => {
                 self.note_session(&obj, &mut events);
                 self.on_result(&obj, &mut events);
@@ -194,23 +258,21 @@ impl StreamParser for ClaudeParser {
         let (success, reason) = match &self.result {
             None => (
                 false,
-                Some(end.unwrap_or_else(|| {
-                    "claude exited without a final result (stream truncated)".to_string()
-                })),
+                Some(match (self.refusal, signal) {
+                    (Some(refusal), _) => refusal.to_string(),
+                    // A signal says it all.
+                    (None, Some(_)) => end.unwrap_or_default(),
+                    (None, None) => advice::no_result("claude", end, self.last_plain.as_deref()),
+                }),
             ),
             Some(r) if r.subtype == "success" && !r.is_error => match end {
                 Some(end) => (false, Some(format!("claude reported success but {end}"))),
                 None => (true, None),
             },
             Some(r) if r.subtype != "success" => (false, Some(format!("claude stopped: {}", r.subtype))),
-            Some(r) => (
-                false,
-                Some(match r.text.as_deref().map(short).filter(|t| !t.is_empty()) {
-                    Some(text) => format!("claude reported an error: {text}"),
-                    None => "claude reported an error".to_string(),
-                }),
-            ),
+            Some(r) => (false, Some(error_reason(r))),
         };
+        let reason = with_denials(reason, self.result.as_ref().map_or(&[][..], |r| &r.denials));
         let result_text = self.result.as_ref().and_then(|r| r.text.clone());
         let output = result_text.filter(|t| !t.is_empty()).unwrap_or_else(|| self.last_text.clone());
         let running = Some(self.last_usage_total).filter(|t| *t > 0);
@@ -228,6 +290,48 @@ impl StreamParser for ClaudeParser {
             files_changed: self.files.clone(),
         }
     }
+}
+
+/// An error result in words: the API status when there was one, the CLI's text, and for an
+/// authentication failure what to do.
+fn error_reason(r: &FinalResult) -> String {
+    let status = r.api_status.map(|s| format!(" (API status {s})")).unwrap_or_default();
+    let text = r.text.as_deref().map(short).filter(|t| !t.is_empty());
+    let reason = match &text {
+        Some(text) => format!("claude reported an error{status}: {text}"),
+        None => format!("claude reported an error{status}"),
+    };
+    advice::with_auth_advice(super::Backend::Claude, reason)
+}
+
+/// `permission_denials[]` of the result: `{tool_name, tool_input}` each.
+fn denials_of(obj: &Map<String, Value>) -> Vec<String> {
+    let empty = Map::new();
+    let items = obj.get("permission_denials").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    items
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|d| {
+            tool_step(str_of(d, "tool_name").unwrap_or_default(), obj_of(d, "tool_input").unwrap_or(&empty))
+        })
+        .collect()
+}
+
+/// A run denied permissions says which, even when it succeeded otherwise: the user has to
+/// widen its autonomy (or do those steps) for the work to be complete.
+fn with_denials(reason: Option<String>, denials: &[String]) -> Option<String> {
+    if denials.is_empty() {
+        return reason;
+    }
+    let note = format!(
+        "permission denied {}x: {} (raise the agent's autonomy, see `execute --autonomy`)",
+        denials.len(),
+        denials.join("; ")
+    );
+    Some(match reason {
+        Some(reason) => format!("{reason}; {note}"),
+        None => note,
+    })
 }
 
 /// Everything the model read or wrote: fresh input, cache writes, cache reads and output.

@@ -6,6 +6,7 @@
 //! `agent_message`: both are accepted. The stream reports tokens but never cost.
 
 use super::AgentRequest;
+use super::advice;
 use super::common::{
     ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
     todos_of, u64_of, with_preamble,
@@ -20,6 +21,7 @@ pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(model) = req.model {
         push_opt(&mut args, "--model", model);
     }
+    args.extend(req.autonomy.args(super::Backend::Codex));
     args.extend(req.extra_args.iter().cloned());
     if let Some(id) = req.resume {
         args.push("resume".to_string());
@@ -148,6 +150,11 @@ impl StreamParser for CodexParser {
             }
             Some("error") => {
                 self.stream_error = str_of(&obj, "message").map(short).filter(|m| !m.is_empty());
+                // Codex waits for the API without end ("Reconnecting... waiting for network"):
+                // say so as the step, so a stuck run shows why.
+                if let Some(message) = self.stream_error.clone().filter(|m| m.starts_with("Reconnecting")) {
+                    events.extend(self.progress.set_tool_step(message));
+                }
             }
             _ => {}
         }
@@ -160,11 +167,15 @@ impl StreamParser for CodexParser {
         let reason = if success {
             None
         } else if self.turn_ok == Some(false) {
-            Some(self.turn_error.clone().unwrap_or_else(|| "codex turn failed".to_string()))
+            let error = self.turn_error.clone().unwrap_or_else(|| "codex turn failed".to_string());
+            Some(advice::with_auth_advice(super::Backend::Codex, error))
         } else if signal.is_some() {
             end
         } else if let Some(error) = &self.stream_error {
             Some(error.clone())
+        } else if end.is_some() && self.turn_ok.is_none() {
+            // An exit code Codex does not explain in its stream: point at what it printed.
+            Some(advice::no_result("codex", end, None))
         } else if end.is_some() {
             end
         } else {

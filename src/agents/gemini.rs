@@ -6,6 +6,7 @@
 //! the reason.
 
 use super::AgentRequest;
+use super::advice;
 use super::common::{
     ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
     todos_of, u64_of, with_preamble,
@@ -32,6 +33,7 @@ pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(id) = req.resume {
         push_opt(&mut args, "--resume", id);
     }
+    args.extend(req.autonomy.args(super::Backend::Gemini));
     args.extend(req.extra_args.iter().cloned());
     args
 }
@@ -139,8 +141,7 @@ impl StreamParser for GeminiParser {
         let end = process_end(exit_code, signal);
         let detail = self.result.as_ref().and_then(|r| r.error.clone()).or_else(|| self.last_error.clone());
         let known_exit = match (signal, exit_code) {
-            (None, Some(EXIT_TURN_LIMIT)) => Some("turn limit reached (exit code 53)"),
-            (None, Some(EXIT_BAD_INPUT)) => Some("bad input (exit code 42)"),
+            (None, Some(code)) => advice::exit_code(super::Backend::Gemini, code),
             _ => None,
         };
         let success = self.result.as_ref().is_some_and(|r| r.success) && end.is_none();
@@ -148,15 +149,18 @@ impl StreamParser for GeminiParser {
             None
         } else if let Some(what) = known_exit {
             Some(match &detail {
-                Some(detail) => format!("gemini: {what}: {detail}"),
-                None => format!("gemini: {what}"),
+                Some(detail) => format!("{what}: {detail}"),
+                None => what.to_string(),
             })
         } else if signal.is_some() {
             end
         } else if let Some(r) = &self.result {
             match (r.success, &detail) {
                 (true, _) => end,
-                (false, Some(detail)) => Some(format!("gemini reported an error: {detail}")),
+                (false, Some(detail)) => Some(advice::with_auth_advice(
+                    super::Backend::Gemini,
+                    format!("gemini reported an error: {detail}"),
+                )),
                 (false, None) => Some(end.map_or_else(
                     || "gemini reported an error".to_string(),
                     |end| format!("gemini reported an error and {end}"),
@@ -165,7 +169,10 @@ impl StreamParser for GeminiParser {
         } else if let Some(detail) = detail {
             Some(detail)
         } else {
-            Some(end.unwrap_or_else(|| "gemini exited without a final result (stream truncated)".to_string()))
+            Some(match end {
+                Some(end) => advice::no_result("gemini", Some(end), None),
+                None => "gemini exited without a final result (stream truncated)".to_string(),
+            })
         };
         let output = if self.current.is_empty() { self.previous.clone() } else { self.current.clone() };
         Verdict {

@@ -24,19 +24,24 @@
 //! replayed by the unit tests and by the stand-in executables in `tests/standins/` (see
 //! `tests/standins/standin.py` for their environment variables).
 
+mod advice;
 pub mod aider;
+pub mod autonomy;
 pub mod claude;
+mod claude_tasks;
 pub mod codex;
 pub mod command;
 mod common;
 pub mod event;
 pub mod gemini;
 pub mod registry;
+pub mod versions;
 
 #[cfg(test)]
 mod tests;
 
 pub use aider::AiderParser;
+pub use autonomy::Autonomy;
 pub use claude::ClaudeParser;
 pub use codex::CodexParser;
 pub use command::CommandParser;
@@ -131,6 +136,8 @@ pub struct AgentRequest<'a> {
     pub resume: Option<&'a str>,
     /// aider only: where it appends its analytics JSONL (read it with `feed_side_line`).
     pub analytics_log: Option<&'a Path>,
+    /// What the agent may do on its own, mapped to the CLI's flags.
+    pub autonomy: Autonomy,
 }
 
 /// The arguments (after the program name) for an agent backend.

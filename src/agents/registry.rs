@@ -22,6 +22,8 @@ pub struct AgentDef {
     pub command: Vec<String>,
     /// Expected resident memory, counted against the memory gate when it starts.
     pub mem_bytes: Option<u64>,
+    /// Its tasks' autonomy unless `execute --autonomy` says otherwise.
+    pub autonomy: super::Autonomy,
 }
 
 impl AgentDef {
@@ -56,6 +58,7 @@ fn builtin(name: &str, backend: Backend, caps: &[&str], max: u32, mem: Option<u6
         args: Vec::new(),
         command: Vec::new(),
         mem_bytes: mem,
+        autonomy: super::Autonomy::default(),
     }
 }
 
@@ -141,7 +144,12 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
         Some(text) => Some(crate::cli::execute::parse_size(text).map_err(bad)?),
         None => base.and_then(|b| b.mem_bytes),
     };
+    let autonomy = match &p.autonomy {
+        Some(word) => word.parse().map_err(bad)?,
+        None => base.map(|b| b.autonomy).unwrap_or_default(),
+    };
     Ok(AgentDef {
+        autonomy,
         name: name.to_string(),
         backend,
         capabilities: p
@@ -190,6 +198,9 @@ mod tests {
         assert_eq!(reviewer.capabilities, vec!["code_review"]);
         assert_eq!(reviewer.class.as_deref(), Some("analysis"));
         assert_eq!(reviewer.max_concurrency, 3);
+        assert_eq!(reviewer.autonomy, super::super::Autonomy::Edit, "the default lets it edit");
+        let r = registry("[agents.claude]\nautonomy = \"read-only\"\n").unwrap();
+        assert_eq!(r.get("claude").unwrap().autonomy, super::super::Autonomy::ReadOnly);
     }
 
     #[test]
@@ -198,6 +209,9 @@ mod tests {
         assert!(registry("[agents.x]\nbackend = \"nope\"\n").is_err());
         assert!(registry("[agents.x]\nbackend = \"command\"\n").is_err());
         assert!(registry("default_agent = \"ghost\"\n").is_err());
+        let err =
+            registry("[agents.x]\nbackend = \"claude\"\nautonomy = \"yolo\"\n").unwrap_err().to_string();
+        assert!(err.contains("agents.x") && err.contains("read-only, edit or full"), "{err}");
     }
 
     #[test]

@@ -265,9 +265,9 @@ fn agents(config: &Config, checks: &mut Vec<Check>) {
     let mut any = false;
     for def in &registry.agents {
         let Some(program) = def.program() else { continue };
-        if def.installed(path_var.as_deref()) {
+        if let Some(found) = crate::agents::registry::find_on_path(program, path_var.as_deref()) {
             any = true;
-            checks.push(check("agent", Level::Ok, format!("{}: {program} on PATH", def.name), None));
+            checks.push(agent_version(&def.name, def.backend, program, &found));
         } else {
             let fix = install_hint(program).map(str::to_string);
             checks.push(check("agent", Level::Warn, format!("{}: {program} not on PATH", def.name), fix));
@@ -280,6 +280,26 @@ fn agents(config: &Config, checks: &mut Vec<Check>) {
             "no agent CLI found: only `execute -- COMMAND` tasks can run",
             Some("install one of the agent CLIs above".into()),
         ));
+    }
+}
+
+/// An installed agent CLI and its version, a warning when the tests do not cover it.
+fn agent_version(name: &str, backend: crate::agents::Backend, program: &str, found: &Path) -> Check {
+    use crate::agents::versions;
+    let version = versions::detect(found);
+    let detail = match &version {
+        Some(v) => format!("{name}: {program} {v} on PATH"),
+        None => format!("{name}: {program} on PATH (its --version said no version)"),
+    };
+    match version.as_deref().and_then(|v| versions::warning(backend, v)) {
+        Some(warning) => {
+            let (low, high) = versions::tested_range(backend).unwrap_or_default();
+            let pin = if program == "aider" { "==" } else { "@" };
+            let fix =
+                install_hint(program).map(|hint| format!("{hint}{pin}{high} (tested: {low} to {high})"));
+            check("agent", Level::Warn, format!("{detail}: {warning}"), fix)
+        }
+        None => check("agent", Level::Ok, detail, None),
     }
 }
 

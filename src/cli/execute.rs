@@ -8,7 +8,7 @@ use crate::model::{DEFAULT_PRIORITY, TaskSpec};
 use crate::paths::Paths;
 use std::path::PathBuf;
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct Args {
     /// What the task is for; for agents, the prompt. Defaults to the command line.
     pub description: Option<String>,
@@ -51,6 +51,10 @@ pub struct Args {
     /// Run in a new git worktree on branch smart-agents/ID (kept after the task)
     #[arg(long)]
     pub worktree: bool,
+    /// What an agent may do on its own: read-only, edit (default: change files in its folder)
+    /// or full (anything, no sandbox); overrides the agent profile's `autonomy`
+    #[arg(long, value_name = "LEVEL", value_parser = clap::builder::ValueParser::new(parse_autonomy))]
+    pub autonomy: Option<crate::agents::Autonomy>,
     /// Desktop notifications for this task: silent, completion, milestone or verbose
     /// (default: `[notifications] strategy` in config.toml)
     #[arg(long, value_name = "STRATEGY", value_parser = parse_strategy)]
@@ -160,12 +164,17 @@ impl Args {
             capability: self.capability,
             worktree: self.worktree,
             notify: self.notify,
+            autonomy: self.autonomy,
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.
         crate::worker::validate(&spec)?;
         Ok(spec)
     }
+}
+
+fn parse_autonomy(s: &str) -> std::result::Result<crate::agents::Autonomy, String> {
+    s.parse()
 }
 
 /// This shell's environment, which the task runs with (minus the id of a task we are in).

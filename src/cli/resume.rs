@@ -41,6 +41,8 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         description: prompt.clone(),
         prompt: Some(prompt),
         resume_of: Some(id),
+        // A continued session keeps the permissions it was started with.
+        autonomy: original.spec.autonomy,
         cwd: original.spec.cwd.clone(),
         class: original.spec.class.clone(),
         env: super::execute::caller_env(),

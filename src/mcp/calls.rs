@@ -77,14 +77,14 @@ fn spec_of(a: ExecuteArgs) -> Result<crate::model::TaskSpec> {
         retries: a.retries.unwrap_or(0),
         after: a.after.unwrap_or_default(),
         delay: duration("delay", a.delay)?,
-        at: None,
-        mem: None,
         capability: a.capability,
         worktree: a.worktree.unwrap_or(false),
         notify: notify.map(|s| s.as_str().to_string()),
         json: true,
         quiet: false,
         command,
+        // Flags the tool does not take keep the CLI's defaults.
+        ..Default::default()
     };
     let mut spec = args.spec()?;
     // With a prompt the CLI's description is the prompt; here a separate label may be given.

@@ -96,6 +96,9 @@ impl Actor {
                         circuit: self.circuits.state(&a.name, now).as_str().to_string(),
                         class: a.class.clone(),
                         model: a.model.clone(),
+                        autonomy: a.autonomy.to_string(),
+                        version: None,
+                        version_warning: None,
                     })
                     .collect();
                 Response::Agents { agents }

@@ -195,6 +195,7 @@ impl Actor {
             extra_args: &def.args,
             resume: session.as_deref(),
             analytics_log: Some(&analytics),
+            autonomy: spec.autonomy.unwrap_or(def.autonomy),
         };
         let args = build_args(def.backend, &request).map_err(|e| Error::usage(e.to_string()))?;
         let program = def.program().unwrap_or(def.backend.as_str()).to_string();

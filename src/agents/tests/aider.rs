@@ -48,10 +48,14 @@ fn exit_zero_without_message_send_fails() {
 fn error_text_fails_even_with_exit_zero() {
     let (events, v) = run("aider-error-stdout.txt", Some("aider-error-analytics.jsonl"), 0);
     assert!(!v.success);
-    assert_eq!(
-        v.reason.as_deref(),
-        Some("aider reported an error: litellm.AuthenticationError: AnthropicException - invalid x-api-key")
+    let reason = v.reason.clone().unwrap_or_default();
+    assert!(
+        reason.starts_with(
+            "aider reported an error: litellm.AuthenticationError: AnthropicException - invalid x-api-key"
+        ),
+        "{reason}"
     );
+    assert!(reason.contains("ANTHROPIC_API_KEY"), "an authentication failure says what to do: {reason}");
     assert!(!events.iter().any(|e| matches!(e, AgentEvent::Text { .. })));
     assert_eq!(v.output, "");
 }
@@ -135,4 +139,24 @@ fn junk_never_panics() {
     // Text lines, even invalid UTF-8, are kept (lossily) as reply, capped in size.
     assert!(v.output.contains("invalid utf-8"));
     assert!(v.output.len() <= 1024 * 1024);
+}
+
+#[test]
+fn a_wrapped_error_that_aider_retried_does_not_count() {
+    // As a real run prints it: the error wraps, an explanation follows, then the retry.
+    let mut p = crate::agents::AiderParser::new();
+    for line in [
+        "litellm.InternalServerError: InternalServerError: OpenAIException - Connection ",
+        "error.",
+        "The API provider's servers are down or overloaded.",
+        "Retrying in 0.2 seconds...",
+        "Recovered.",
+        "",
+    ] {
+        p.feed_line(line.as_bytes());
+    }
+    p.feed_side_line(br#"{"event":"message_send","properties":{"prompt_tokens":1,"completion_tokens":1}}"#);
+    let v = p.finish(Some(0), None);
+    assert!(v.success, "{v:?}");
+    assert_eq!(v.output, "Recovered.");
 }

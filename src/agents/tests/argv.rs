@@ -12,6 +12,27 @@ fn s(v: &[&str]) -> Vec<String> {
 }
 
 #[test]
+fn autonomy_maps_to_each_cli() {
+    use crate::agents::Autonomy;
+    let cases = [
+        (Backend::Claude, Autonomy::ReadOnly, "--permission-mode plan"),
+        (Backend::Claude, Autonomy::Full, "--permission-mode bypassPermissions"),
+        (Backend::Codex, Autonomy::ReadOnly, "--sandbox read-only"),
+        (Backend::Codex, Autonomy::Full, "--dangerously-bypass-approvals-and-sandbox"),
+        (Backend::Gemini, Autonomy::ReadOnly, "--approval-mode plan"),
+        (Backend::Gemini, Autonomy::Full, "--approval-mode yolo"),
+        (Backend::Aider, Autonomy::ReadOnly, "--dry-run"),
+        (Backend::Aider, Autonomy::Full, "--auto-commits"),
+    ];
+    let log = Path::new("/tmp/a.jsonl");
+    for (backend, autonomy, flags) in cases {
+        let r = AgentRequest { autonomy, analytics_log: Some(log), ..req("x") };
+        let args = build_args(backend, &r).unwrap_or_default().join(" ");
+        assert!(args.contains(flags), "{backend} {autonomy}: {args}");
+    }
+}
+
+#[test]
 fn claude_args() {
     let extra = s(&["--max-turns", "5"]);
     let r = AgentRequest {
@@ -35,6 +56,8 @@ fn claude_args() {
             "Be brief.",
             "--resume",
             "abc",
+            "--permission-mode",
+            "acceptEdits",
             "--max-turns",
             "5"
         ]))
@@ -42,7 +65,16 @@ fn claude_args() {
     // A prompt that looks like an option goes after `--`.
     assert_eq!(
         build_args(Backend::Claude, &req("--help me")),
-        Ok(s(&["-p", "--output-format", "stream-json", "--verbose", "--", "--help me"]))
+        Ok(s(&[
+            "-p",
+            "--output-format",
+            "stream-json",
+            "--verbose",
+            "--permission-mode",
+            "acceptEdits",
+            "--",
+            "--help me"
+        ]))
     );
 }
 
@@ -50,7 +82,7 @@ fn claude_args() {
 fn codex_args() {
     assert_eq!(
         build_args(Backend::Codex, &req(NASTY)),
-        Ok(s(&["exec", "--json", "--skip-git-repo-check", NASTY]))
+        Ok(s(&["exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", NASTY]))
     );
     let r = AgentRequest {
         model: Some("gpt-5"),
@@ -66,6 +98,8 @@ fn codex_args() {
             "--skip-git-repo-check",
             "--model",
             "gpt-5",
+            "--sandbox",
+            "workspace-write",
             "resume",
             "0199a213",
             "Be brief.\n\ngo on"
@@ -73,7 +107,7 @@ fn codex_args() {
     );
     assert_eq!(
         build_args(Backend::Codex, &req("-x")),
-        Ok(s(&["exec", "--json", "--skip-git-repo-check", "--", "-x"]))
+        Ok(s(&["exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", "--", "-x"]))
     );
 }
 
@@ -90,12 +124,14 @@ fn gemini_args() {
             "--model",
             "gemini-2.5-pro",
             "--resume",
-            "latest"
+            "latest",
+            "--approval-mode",
+            "auto_edit"
         ]))
     );
     assert_eq!(
         build_args(Backend::Gemini, &req("-x")),
-        Ok(s(&["--prompt=-x", "--output-format", "stream-json"]))
+        Ok(s(&["--prompt=-x", "--output-format", "stream-json", "--approval-mode", "auto_edit"]))
     );
 }
 
@@ -116,13 +152,15 @@ fn aider_args() {
             "--analytics-log",
             "/tmp/run/analytics.jsonl",
             "--model",
-            "sonnet"
+            "sonnet",
+            "--no-auto-commits",
+            "--no-suggest-shell-commands"
         ]))
     );
     let r = AgentRequest { analytics_log: Some(log), resume: Some("x"), ..req("-x") };
     let args = build_args(Backend::Aider, &r).unwrap_or_default();
     assert_eq!(args.first().map(String::as_str), Some("--message=-x"));
-    assert_eq!(args.last().map(String::as_str), Some("--restore-chat-history"));
+    assert!(args.iter().any(|a| a == "--restore-chat-history"), "{args:?}");
     assert_eq!(build_args(Backend::Aider, &req("x")), Err(AgentError::MissingAnalyticsLog));
     assert_eq!(build_args(Backend::Command, &req("x")), Err(AgentError::NoAgentArgv));
 }

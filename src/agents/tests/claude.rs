@@ -73,7 +73,8 @@ fn truncated_stream_fails_and_says_why() {
 
     let mut p = ClaudeParser::new();
     let (_, v) = replay(&mut p, "claude-truncated.jsonl", Some(1));
-    assert_eq!(v.reason.as_deref(), Some("exited with code 1"));
+    let reason = v.reason.unwrap_or_default();
+    assert!(reason.starts_with("claude exited with code 1 without a result"), "{reason}");
 
     let mut p = ClaudeParser::new();
     feed_all(&mut p, &fixture("claude-truncated.jsonl"));
@@ -178,5 +179,63 @@ fn unknown_tools_and_fields_make_plain_steps() {
     assert_eq!(
         steps(&events),
         vec![Some("mcp__github__create_issue".to_string()), Some("Running:".to_string())]
+    );
+}
+
+/// Claude Code 2.1.197 as recorded by the real-CLI lane, with a third task (created, then
+/// deleted) added and two creation results swapped.
+#[test]
+fn task_tools_fixture_progress_steps_and_todos() {
+    let mut p = ClaudeParser::new();
+    let (events, v) = replay(&mut p, "claude-tasks.jsonl", Some(0));
+    assert_eq!(
+        percents(&events),
+        vec![Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(33.33), Some(33.33), Some(50.0), Some(100.0)]
+    );
+    let named: Vec<String> = steps(&events).into_iter().flatten().collect();
+    assert_eq!(named, vec!["Writing hello file", "Reporting back", "Reporting back"]);
+    let Some(AgentEvent::Progress { todos: Some(todos), .. }) =
+        events.iter().rev().find(|e| matches!(e, AgentEvent::Progress { .. }))
+    else {
+        panic!("no progress with todos");
+    };
+    // In id order, the deleted one gone, both done.
+    let texts: Vec<&str> = todos.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts, vec!["Write hello file", "Report back"]);
+    assert!(todos.iter().all(|t| t.status == TodoStatus::Completed));
+    // The task tools themselves never become the step.
+    assert!(!named.iter().any(|s| s.starts_with("Task")), "{named:?}");
+    assert!(v.success, "{v:?}");
+    assert_eq!(v.output, "Wrote hello.txt.");
+    assert_eq!(v.files_changed, vec!["/tmp/sarcaFTuyo/repo/hello.txt"]);
+    assert_eq!(v.cost_usd, Some(0.0075));
+}
+
+#[test]
+fn permission_denials_are_named_even_on_success() {
+    let mut p = ClaudeParser::new();
+    p.feed_line(br#"{"type":"result","subtype":"success","is_error":false,"result":"ok","permission_denials":[{"tool_name":"Write","tool_use_id":"t","tool_input":{"file_path":"/r/a.txt"}},{"tool_name":"Bash","tool_input":{"command":"rm -rf build"}}]}"#);
+    let v = p.finish(Some(0), None);
+    assert!(v.success);
+    let reason = v.reason.unwrap_or_default();
+    assert!(reason.contains("permission denied 2x: Editing /r/a.txt; Running: rm -rf build"), "{reason}");
+    assert!(reason.contains("--autonomy"), "{reason}");
+}
+
+#[test]
+fn a_refusal_on_stderr_becomes_the_reason() {
+    let mut p = ClaudeParser::new();
+    p.feed_line(
+        b"--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons",
+    );
+    let v = p.finish(Some(1), None);
+    assert!(!v.success);
+    assert!(v.reason.as_deref().is_some_and(|r| r.contains("IS_SANDBOX=1")), "{v:?}");
+    let mut p = ClaudeParser::new();
+    p.feed_line(b"Error: something odd happened");
+    let v = p.finish(Some(3), None);
+    assert_eq!(
+        v.reason.as_deref(),
+        Some("claude exited with code 3 without a result: Error: something odd happened")
     );
 }

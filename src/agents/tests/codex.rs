@@ -124,3 +124,14 @@ fn junk_interleaved_changes_nothing() {
     assert_eq!(events, clean.0);
     assert_eq!(p.finish(Some(0), None), clean.1);
 }
+
+#[test]
+fn an_unexplained_exit_points_at_the_output() {
+    let mut p = CodexParser::new();
+    p.feed_line(br#"{"type":"thread.started","thread_id":"t"}"#);
+    let v = p.finish(Some(2), None);
+    assert_eq!(
+        v.reason.as_deref(),
+        Some("codex exited with code 2 without a result: its output (`smart-agents logs ID`) says why")
+    );
+}

@@ -5,6 +5,7 @@ mod argv;
 mod claude;
 mod codex;
 mod gemini;
+mod recorded;
 
 use super::{AgentEvent, StreamParser, Verdict};
 use std::path::PathBuf;
