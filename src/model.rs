@@ -87,6 +87,14 @@ pub struct TaskSpec {
     /// task the first send queued instead of queueing another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The flow this task is a step (or an undo) of, and the step's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_name: Option<String>,
+    /// The task that started this one (delegation): `execute` inside a task, or `--parent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).

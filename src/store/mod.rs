@@ -1,10 +1,12 @@
 //! The SQLite database: the truth about every task. The worker is its only writer; clients
 //! open it to read (`status`, `list`, `result`) so they answer even while the worker is down.
 
+mod flows;
 mod read;
 mod schema;
 mod write;
 
+pub use flows::FlowRecord;
 pub use read::{Summary, resolve_id};
 pub use write::{EnvCache, NewTask};
 

@@ -5,6 +5,8 @@ mod admit;
 mod adopt;
 mod agent_run;
 mod circuits;
+mod delegation;
+mod flows;
 pub mod daemon;
 mod git;
 mod group_end;
