@@ -119,6 +119,22 @@ pub struct TaskView {
     /// The agent's todo list, when it keeps one: the steps shown as a tree.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub todos: Vec<Todo>,
+    /// The task that started this one (delegation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The tasks this one started: filled in by `status ID` (not in lists or events).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildOutcome>,
+}
+
+/// A child task as its parent's `status` and `result` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildOutcome {
+    pub id: String,
+    pub description: String,
+    pub state: TaskState,
+    pub success: bool,
+    pub reason: Option<String>,
 }
 
 /// One item of an agent's todo list.
@@ -179,6 +195,9 @@ pub struct TaskResult {
     pub output: String,
     pub metrics: Metrics,
     pub artifacts: Artifacts,
+    /// The tasks this one started, with how they ended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildOutcome>,
 }
 
 /// `worker status --json`.

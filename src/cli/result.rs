@@ -38,7 +38,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     }
     let store = Store::open_for_reading(&paths.database)?;
     let rec = read(store.as_ref(), &id)?;
-    print_result(&rec, args.json)?;
+    print_result(&rec, store.as_ref(), args.json)?;
     Ok(follow::exit_code_for(&rec.view()))
 }
 
@@ -49,8 +49,12 @@ fn read(store: Option<&Store>, id: &str) -> Result<TaskRecord> {
         .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))
 }
 
-pub fn print_result(rec: &TaskRecord, json: bool) -> Result<()> {
-    let result = rec.result();
+/// `store`: where the children's outcomes are read (a parent's result lists them).
+pub fn print_result(rec: &TaskRecord, store: Option<&Store>, json: bool) -> Result<()> {
+    let mut result = rec.result();
+    if let Some(store) = store {
+        result.children = store.children(&rec.id)?.iter().map(|c| c.child_outcome()).collect();
+    }
     if json {
         return render::print_json(&result);
     }
@@ -81,5 +85,9 @@ pub fn print_result(rec: &TaskRecord, json: bool) -> Result<()> {
         facts.push(format!("{} files changed", result.artifacts.changes));
     }
     eprintln!("{} {}", rec.id, facts.join(" · "));
+    for child in &result.children {
+        let why = child.reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default();
+        eprintln!("  child {} {}{why}", child.id, render::state_word(child.state));
+    }
     Ok(())
 }

@@ -50,7 +50,10 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
         .and_then(|s| s.task(&id).transpose())
         .transpose()?
         .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
-    let view = rec.view();
+    let mut view = rec.view();
+    if let Some(store) = &store {
+        view.children = store.children(&id)?.iter().map(|c| c.child_outcome()).collect();
+    }
     if args.json {
         print_json(&view)?;
         return Ok(0);
@@ -71,6 +74,12 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
     }
     writeln!(out, "  {}", facts.join(" · "))?;
     writeln!(out, "  created {}", view.created_at)?;
+    if let Some(parent) = &view.parent {
+        writeln!(out, "  parent {parent}")?;
+    }
+    for child in &view.children {
+        writeln!(out, "  child {}  {}  {}", child.id, render::state_word(child.state), truncate(&child.description, 60))?;
+    }
     Ok(0)
 }
 

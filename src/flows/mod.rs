@@ -5,6 +5,7 @@
 mod file;
 pub mod saga;
 pub mod template;
+pub mod view;
 #[cfg(test)]
 mod tests;
 

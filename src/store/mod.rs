@@ -82,6 +82,17 @@ impl TaskRecord {
         Some((eta_ms / 1000.0).round() as u64)
     }
 
+    /// How this task is shown as someone's child.
+    pub fn child_outcome(&self) -> crate::model::ChildOutcome {
+        crate::model::ChildOutcome {
+            id: self.id.clone(),
+            description: self.description.clone(),
+            state: self.state,
+            success: self.state == TaskState::Completed,
+            reason: self.reason.clone(),
+        }
+    }
+
     pub fn view(&self) -> TaskView {
         TaskView {
             id: self.id.clone(),
@@ -101,6 +112,8 @@ impl TaskRecord {
             finished_at: self.finished_at.map(rfc3339),
             exit_code: self.exit_code,
             todos: self.todos.clone(),
+            parent: self.spec.parent.clone(),
+            children: Vec::new(),
         }
     }
 }

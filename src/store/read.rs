@@ -211,6 +211,7 @@ impl TaskRecord {
             output: self.output.clone().unwrap_or_default(),
             metrics: self.metrics.clone(),
             artifacts: self.artifacts.clone(),
+            children: Vec::new(),
         }
     }
 }
