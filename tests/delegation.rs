@@ -52,7 +52,12 @@ fn a_task_starts_children_within_the_caps_and_cancelling_it_cancels_them() {
     home.wait_state(&parent, "cancelled", LONG);
     let out = home.run(&["result", &parent, "--json"]);
     let result: serde_json::Value = serde_json::from_slice(&out.stdout).expect("result JSON");
-    let outcomes: Vec<&str> = result["children"].as_array().expect("children").iter().map(|c| c["state"].as_str().unwrap()).collect();
+    let outcomes: Vec<&str> = result["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .map(|c| c["state"].as_str().unwrap())
+        .collect();
     assert_eq!(outcomes, ["cancelled", "cancelled"]);
 }
 

@@ -18,7 +18,8 @@ fn run_flow(home: &Home, file: &str, extra: &[&str]) -> (Value, Option<i32>) {
     let mut args = vec!["flow", "run", file, "--json"];
     args.extend_from_slice(extra);
     let out = home.run(&args);
-    let flow = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("no JSON ({e}): {}", describe(&out)));
+    let flow =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("no JSON ({e}): {}", describe(&out)));
     (flow, out.status.code())
 }
 
@@ -27,7 +28,10 @@ fn step<'a>(flow: &'a Value, name: &str) -> &'a Value {
 }
 
 fn output(home: &Home, task: &Value) -> String {
-    home.json(&["result", task.as_str().expect("task id"), "--json"])["output"].as_str().unwrap_or("").to_string()
+    home.json(&["result", task.as_str().expect("task id"), "--json"])["output"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 #[test]
@@ -99,7 +103,8 @@ after = ["broken"]
     assert_eq!(std::fs::read_to_string(&log).expect("undo log"), "undo-second\nundo-first\n");
     assert_eq!(step(&flow, "never")["state"], "cancelled");
     assert!(!home.temp_dir().join("never").exists(), "a step after the failure ran");
-    let undos: Vec<&str> = flow["undos"].as_array().expect("undos").iter().map(|u| u["step"].as_str().unwrap()).collect();
+    let undos: Vec<&str> =
+        flow["undos"].as_array().expect("undos").iter().map(|u| u["step"].as_str().unwrap()).collect();
     assert_eq!(undos, ["second", "first"]);
     // retry re-runs only the failed step (it fails again: the plan is kept as queued).
     let before = step(&flow, "first")["task_id"].clone();
@@ -132,9 +137,17 @@ fn a_failure_under_continue_lets_the_rest_run() {
 fn a_bad_file_is_refused_with_its_line_and_nothing_is_queued() {
     let home = Home::new();
     let cases = [
-        ("name = \"x\"\n[[steps]]\nname = \"a\"\ncommand = \"true\"\nprompt_typo = \"p\"\n", ":5:", "prompt_typo"),
+        (
+            "name = \"x\"\n[[steps]]\nname = \"a\"\ncommand = \"true\"\nprompt_typo = \"p\"\n",
+            ":5:",
+            "prompt_typo",
+        ),
         ("name = \"x\"\n[[steps]]\nname = \"a\"\ncommand = \"true\"\nafter = [\"ghost\"]\n", ":5:", "ghost"),
-        ("name = \"x\"\n\n[[steps]]\nname = \"a\"\ncommand = \"echo {{steps.a.outptu}}\"\n", ":5:", "unknown template"),
+        (
+            "name = \"x\"\n\n[[steps]]\nname = \"a\"\ncommand = \"echo {{steps.a.outptu}}\"\n",
+            ":5:",
+            "unknown template",
+        ),
         (
             "name = \"x\"\n[[steps]]\nname = \"a\"\ncommand = \"true\"\nafter = [\"b\"]\n[[steps]]\nname = \"b\"\n\
              command = \"true\"\nafter = [\"a\"]\n",
@@ -200,7 +213,11 @@ command = "echo after {{steps.slow.output}}"
 fn cancelling_a_flow_cancels_its_unfinished_steps() {
     let home = Home::new();
     let sleep = format!("sleep {}", common::unique_sleep(30));
-    let file = write(&home, "long.toml", &format!("name = \"long\"\n[[steps]]\nname = \"s\"\ncommand = \"{sleep}\"\n"));
+    let file = write(
+        &home,
+        "long.toml",
+        &format!("name = \"long\"\n[[steps]]\nname = \"s\"\ncommand = \"{sleep}\"\n"),
+    );
     let id = home.run_ok(&["flow", "run", &file, "--async"]).trim().to_string();
     let flow = home.json(&["flow", "status", &id, "--json"]);
     let task = step(&flow, "s")["task_id"].as_str().expect("queued").to_string();
@@ -220,13 +237,15 @@ fn the_example_flows_parse_and_run_with_stand_in_agents() {
     let path = format!("{}:{}", standins.display(), std::env::var("PATH").unwrap_or_default());
     let home = Home::new();
     home.write_config(&format!("default_agent = \"claude\"\n{}", common::UNGATED));
-    let mut names: Vec<PathBuf> = std::fs::read_dir(examples()).expect("assets/flows").map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<PathBuf> =
+        std::fs::read_dir(examples()).expect("assets/flows").map(|e| e.unwrap().path()).collect();
     names.sort();
     assert_eq!(names.len(), 3, "{names:?}");
     for file in &names {
         let file = file.display().to_string();
         let out = home.cmd(&["flow", "run", &file, "--json"]).env("PATH", &path).output().expect("run");
-        let flow: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{file}: {e}: {}", describe(&out)));
+        let flow: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{file}: {e}: {}", describe(&out)));
         assert_eq!(flow["state"], "completed", "{file}: {flow}");
         assert_eq!(flow["steps_done"], flow["steps_total"]);
     }

@@ -121,12 +121,14 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
 
 async fn run_flow(args: RunArgs, paths: &Paths) -> Result<i32> {
     let file = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?;
+    let text =
+        std::fs::read_to_string(&args.file).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?;
     let vars: BTreeMap<String, String> = args.vars.into_iter().collect();
     let plan = crate::flows::parse(&file, &text, &vars).map_err(Error::usage)?;
     let cwd = match args.cwd {
         Some(dir) => dir,
-        None => std::env::current_dir().map_err(|e| Error::usage(format!("cannot read the current folder: {e}")))?,
+        None => std::env::current_dir()
+            .map_err(|e| Error::usage(format!("cannot read the current folder: {e}")))?,
     };
     let cwd = std::fs::canonicalize(&cwd)
         .map_err(|e| Error::usage(format!("working folder {} does not exist: {e}", cwd.display())))?;
@@ -208,7 +210,9 @@ async fn follow(paths: &Paths, client: Client, id: &str, show: bool) -> Result<O
 
 fn new_bar(multi: &MultiProgress, step: &str) -> ProgressBar {
     let bar = multi.add(ProgressBar::new(100));
-    if let Ok(style) = ProgressStyle::with_template("{spinner:.cyan} {prefix:<16} [{bar:24.cyan/blue}] {pos:>3}% {elapsed:>4} {msg}") {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner:.cyan} {prefix:<16} [{bar:24.cyan/blue}] {pos:>3}% {elapsed:>4} {msg}",
+    ) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_prefix(step.to_string());
@@ -232,7 +236,13 @@ fn read_view(paths: &Paths, typed: &str) -> Result<FlowView> {
 }
 
 fn headline(flow: &FlowView) -> String {
-    let mut line = format!("{} ({}/{} steps, {:.0}%)", flow.state.as_str(), flow.steps_done, flow.steps_total, flow.progress);
+    let mut line = format!(
+        "{} ({}/{} steps, {:.0}%)",
+        flow.state.as_str(),
+        flow.steps_done,
+        flow.steps_total,
+        flow.progress
+    );
     if let Some(reason) = &flow.reason {
         line.push_str(&format!(" · {reason}"));
     }
@@ -246,7 +256,14 @@ fn print_flow(flow: &FlowView) -> Result<()> {
     for s in &flow.steps {
         let task = s.task_id.as_deref().unwrap_or("-");
         let detail = s.reason.clone().unwrap_or_default();
-        writeln!(out, "  {:<16} {:<9} {:<6} {}", truncate(&s.name, 16), s.state, task, truncate(&detail, 60))?;
+        writeln!(
+            out,
+            "  {:<16} {:<9} {:<6} {}",
+            truncate(&s.name, 16),
+            s.state,
+            task,
+            truncate(&detail, 60)
+        )?;
     }
     for u in &flow.undos {
         writeln!(out, "  undo {:<11} {:<9} {}", truncate(&u.step, 11), u.state, u.task_id)?;

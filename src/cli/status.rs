@@ -78,7 +78,13 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
         writeln!(out, "  parent {parent}")?;
     }
     for child in &view.children {
-        writeln!(out, "  child {}  {}  {}", child.id, render::state_word(child.state), truncate(&child.description, 60))?;
+        writeln!(
+            out,
+            "  child {}  {}  {}",
+            child.id,
+            render::state_word(child.state),
+            truncate(&child.description, 60)
+        )?;
     }
     Ok(0)
 }

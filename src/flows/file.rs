@@ -119,7 +119,10 @@ fn check(raw: RawFlow, overrides: &BTreeMap<String, String>) -> Result<Plan, At>
         steps.push(step(s, &vars, &names)?);
     }
     if let Some(name) = cycle(&steps) {
-        return Err(At(starts[&name], format!("step `{name}` is part of a cycle of `after` (or output) dependencies")));
+        return Err(At(
+            starts[&name],
+            format!("step `{name}` is part of a cycle of `after` (or output) dependencies"),
+        ));
     }
     Ok(Plan { name: raw.name.into_inner(), steps, vars })
 }
@@ -131,7 +134,10 @@ fn step(s: RawStep, vars: &BTreeMap<String, String>, names: &BTreeSet<String>) -
     for dep in &s.after {
         let d = dep.get_ref();
         if !names.contains(d) {
-            return Err(At(dep.span().start, format!("step `{name}` runs after `{d}`, but no step has that name")));
+            return Err(At(
+                dep.span().start,
+                format!("step `{name}` runs after `{d}`, but no step has that name"),
+            ));
         }
         if *d == name {
             return Err(At(dep.span().start, format!("step `{name}` cannot run after itself")));
@@ -153,11 +159,15 @@ fn step(s: RawStep, vars: &BTreeMap<String, String>, names: &BTreeSet<String>) -
         on: s.on,
         mem: s.mem,
     };
-    let action = to_action(raw, vars, names, &name).map_err(|m| At(prompt_at.or(command_at).unwrap_or(at), m))?;
+    let action =
+        to_action(raw, vars, names, &name).map_err(|m| At(prompt_at.or(command_at).unwrap_or(at), m))?;
     // Using a step's output means running after it.
     for used in action.outputs_used() {
         if used == name {
-            return Err(At(prompt_at.or(command_at).unwrap_or(at), format!("step `{name}` uses its own output")));
+            return Err(At(
+                prompt_at.or(command_at).unwrap_or(at),
+                format!("step `{name}` uses its own output"),
+            ));
         }
         after.insert(used);
     }
@@ -166,17 +176,29 @@ fn step(s: RawStep, vars: &BTreeMap<String, String>, names: &BTreeSet<String>) -
         Some(u) => {
             let start = u.span().start;
             let raw = match u.into_inner() {
-                RawUndo::Line(line) => RawAction { command: Some(CommandLine::Line(line)), ..Default::default() },
-                RawUndo::Argv(argv) => RawAction { command: Some(CommandLine::Argv(argv)), ..Default::default() },
+                RawUndo::Line(line) => {
+                    RawAction { command: Some(CommandLine::Line(line)), ..Default::default() }
+                }
+                RawUndo::Argv(argv) => {
+                    RawAction { command: Some(CommandLine::Argv(argv)), ..Default::default() }
+                }
                 RawUndo::Table(t) => t,
             };
-            Some(to_action(raw, vars, names, &name).map_err(|m| At(start, format!("undo of `{name}`: {m}")))?)
+            Some(
+                to_action(raw, vars, names, &name)
+                    .map_err(|m| At(start, format!("undo of `{name}`: {m}")))?,
+            )
         }
     };
     Ok(Step { name, action, after: after.into_iter().collect(), on_failure: s.on_failure, undo })
 }
 
-fn to_action(raw: RawAction, vars: &BTreeMap<String, String>, names: &BTreeSet<String>, step: &str) -> Result<Action, String> {
+fn to_action(
+    raw: RawAction,
+    vars: &BTreeMap<String, String>,
+    names: &BTreeSet<String>,
+    step: &str,
+) -> Result<Action, String> {
     let fill = |t: &str| -> Result<String, String> {
         let text = template::render_vars(t, vars)?;
         for used in template::outputs_used(&text) {

@@ -5,9 +5,9 @@
 mod file;
 pub mod saga;
 pub mod template;
-pub mod view;
 #[cfg(test)]
 mod tests;
+pub mod view;
 
 pub use file::parse;
 use serde::{Deserialize, Serialize};

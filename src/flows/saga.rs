@@ -59,7 +59,8 @@ fn go_on(plan: &Plan, steps: &HashMap<String, Seen>) -> Next {
         .filter(|s| steps.get(&s.name).is_some_and(|t| t.state != TaskState::Completed))
         .map(|s| s.name.as_str())
         .collect();
-    let reason = (!let_go.is_empty()).then(|| format!("steps that failed and were let go: {}", let_go.join(", ")));
+    let reason =
+        (!let_go.is_empty()).then(|| format!("steps that failed and were let go: {}", let_go.join(", ")));
     Next { end: Some((super::FlowState::Completed, reason)), ..Next::default() }
 }
 

@@ -26,11 +26,14 @@ pub fn refs(text: &str) -> Result<Vec<Ref>, String> {
 
 fn parse_ref(inner: &str) -> Result<Ref, String> {
     let parts: Vec<&str> = inner.split('.').collect();
-    let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ident =
+        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     match parts.as_slice() {
         ["vars", name] if ident(name) => Ok(Ref::Var(name.to_string())),
         ["steps", name, "output"] if ident(name) => Ok(Ref::Output(name.to_string())),
-        _ => Err(format!("unknown template `{{{{{inner}}}}}`: expected {{{{vars.NAME}}}} or {{{{steps.NAME.output}}}}")),
+        _ => Err(format!(
+            "unknown template `{{{{{inner}}}}}`: expected {{{{vars.NAME}}}} or {{{{steps.NAME.output}}}}"
+        )),
     }
 }
 

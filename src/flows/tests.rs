@@ -39,7 +39,10 @@ fn reads_a_flow_with_vars_outputs_and_options() {
 
 #[test]
 fn refuses_bad_files_with_their_line() {
-    assert!(err("name = \"x\"\n[[steps]]\nname = \"a\"\ncommand = \"true\"\ncolour = 1\n").starts_with("f.toml:5:"));
+    assert!(
+        err("name = \"x\"\n[[steps]]\nname = \"a\"\ncommand = \"true\"\ncolour = 1\n")
+            .starts_with("f.toml:5:")
+    );
     let unknown_after = "name = \"x\"\n[[steps]]\nname = \"a\"\ncommand = \"true\"\nafter = [\"zz\"]\n";
     let e = err(unknown_after);
     assert!(e.starts_with("f.toml:5:") && e.contains("`zz`"), "{e}");

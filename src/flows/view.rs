@@ -72,7 +72,12 @@ pub fn view(flow: &FlowRecord, tasks: &[TaskRecord]) -> FlowView {
         .iter()
         .filter_map(|t| {
             let (attempt, step) = parse_undo_name(t.spec.step_name.as_deref()?)?;
-            Some(UndoView { step: step.to_string(), task_id: t.id.clone(), state: t.state.to_string(), attempt })
+            Some(UndoView {
+                step: step.to_string(),
+                task_id: t.id.clone(),
+                state: t.state.to_string(),
+                attempt,
+            })
         })
         .collect();
     let weight = |s: &StepView| match s.state.as_str() {
@@ -82,7 +87,8 @@ pub fn view(flow: &FlowRecord, tasks: &[TaskRecord]) -> FlowView {
     };
     let total = steps.len();
     let done = steps.iter().filter(|s| weight(s) >= 1.0).count();
-    let progress = if total == 0 { 100.0 } else { steps.iter().map(weight).sum::<f64>() * 100.0 / total as f64 };
+    let progress =
+        if total == 0 { 100.0 } else { steps.iter().map(weight).sum::<f64>() * 100.0 / total as f64 };
     FlowView {
         id: flow.id.clone(),
         name: flow.name.clone(),

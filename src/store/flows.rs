@@ -24,7 +24,8 @@ pub struct FlowRecord {
     pub finished_at: Option<i64>,
 }
 
-const FLOW_COLUMNS: &str = "id, name, file, plan, cwd, env_hash, state, reason, attempt, created_at, finished_at";
+const FLOW_COLUMNS: &str =
+    "id, name, file, plan, cwd, env_hash, state, reason, attempt, created_at, finished_at";
 
 fn flow_record(row: &Row<'_>) -> rusqlite::Result<FlowRecord> {
     let plan: String = row.get(3)?;

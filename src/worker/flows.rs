@@ -104,7 +104,9 @@ impl Actor {
         }
         let outputs: BTreeMap<String, String> = tasks
             .iter()
-            .filter(|t| t.state.is_finished() && parse_undo_name(t.spec.step_name.as_deref().unwrap_or("")).is_none())
+            .filter(|t| {
+                t.state.is_finished() && parse_undo_name(t.spec.step_name.as_deref().unwrap_or("")).is_none()
+            })
             .filter_map(|t| Some((t.spec.step_name.clone()?, t.output.clone().unwrap_or_default())))
             .collect();
         let mut queue: Vec<(String, Action, String)> = Vec::new();
@@ -123,7 +125,12 @@ impl Actor {
                 if initial {
                     return Err(e);
                 }
-                return self.end_flow(&mut flow, FlowState::Failed, Some(format!("step {label} could not be queued: {e}")), now);
+                return self.end_flow(
+                    &mut flow,
+                    FlowState::Failed,
+                    Some(format!("step {label} could not be queued: {e}")),
+                    now,
+                );
             }
         }
         if let Some((state, reason)) = next.end {
@@ -132,7 +139,14 @@ impl Actor {
         Ok(())
     }
 
-    fn queue_step(&mut self, flow: &FlowRecord, label: &str, a: Action, step_name: String, now: i64) -> Result<String> {
+    fn queue_step(
+        &mut self,
+        flow: &FlowRecord,
+        label: &str,
+        a: Action,
+        step_name: String,
+        now: i64,
+    ) -> Result<String> {
         let env = match &flow.env_hash {
             Some(hash) => self.store.env(hash)?,
             None => Vec::new(),
@@ -159,7 +173,13 @@ impl Actor {
     }
 
     /// End a flow; its unfinished tasks are cancelled (a queue error leaves some behind).
-    fn end_flow(&mut self, flow: &mut FlowRecord, state: FlowState, reason: Option<String>, now: i64) -> Result<()> {
+    fn end_flow(
+        &mut self,
+        flow: &mut FlowRecord,
+        state: FlowState,
+        reason: Option<String>,
+        now: i64,
+    ) -> Result<()> {
         flow.state = state;
         flow.reason = reason;
         flow.finished_at = Some(now);
@@ -194,7 +214,8 @@ impl Actor {
     /// `flow cancel`: the flow ends cancelled; its unfinished steps are cancelled.
     pub(super) fn flow_cancel(&mut self, typed: &str, now: i64) -> Result<String> {
         let id = self.store.resolve_flow(typed)?;
-        let mut flow = self.store.flow(&id)?.ok_or_else(|| Error::not_found(format!("no flow with id '{id}'")))?;
+        let mut flow =
+            self.store.flow(&id)?.ok_or_else(|| Error::not_found(format!("no flow with id '{id}'")))?;
         if flow.state != FlowState::Running {
             return Ok(format!("flow {id} already ended {}", flow.state.as_str()));
         }
@@ -206,9 +227,13 @@ impl Actor {
     /// their dependencies end. Undo tasks of the earlier attempt are history.
     pub(super) fn flow_retry(&mut self, typed: &str, now: i64) -> Result<String> {
         let id = self.store.resolve_flow(typed)?;
-        let mut flow = self.store.flow(&id)?.ok_or_else(|| Error::not_found(format!("no flow with id '{id}'")))?;
+        let mut flow =
+            self.store.flow(&id)?.ok_or_else(|| Error::not_found(format!("no flow with id '{id}'")))?;
         if !matches!(flow.state, FlowState::Failed | FlowState::Cancelled) {
-            return Err(Error::usage(format!("flow {id} is {}: only a failed or cancelled flow is retried", flow.state.as_str())));
+            return Err(Error::usage(format!(
+                "flow {id} is {}: only a failed or cancelled flow is retried",
+                flow.state.as_str()
+            )));
         }
         let tasks = self.flow_tasks(&id)?;
         if tasks.iter().any(|t| !t.state.is_finished()) {
@@ -216,7 +241,8 @@ impl Actor {
         }
         for t in &tasks {
             let step = t.spec.step_name.as_deref().unwrap_or("");
-            if parse_undo_name(step).is_none() && matches!(t.state, TaskState::Failed | TaskState::Cancelled) {
+            if parse_undo_name(step).is_none() && matches!(t.state, TaskState::Failed | TaskState::Cancelled)
+            {
                 self.retry_now(&t.id, now)?;
             }
         }
@@ -225,7 +251,12 @@ impl Actor {
         flow.reason = None;
         flow.finished_at = None;
         self.store.save_flow(&flow)?;
-        self.store.add_event(&format!("flow:{id}"), now, "flow_retry", Some(&serde_json::json!({"attempt": flow.attempt})))?;
+        self.store.add_event(
+            &format!("flow:{id}"),
+            now,
+            "flow_retry",
+            Some(&serde_json::json!({"attempt": flow.attempt})),
+        )?;
         self.flows_touched.insert(id.clone());
         Ok(id)
     }
