@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Running, pending and finished tasks, newest first')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel tasks: pending ones at once, running ones by signal to their process group')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'A task''s captured stdout and stderr')
+            [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
@@ -64,6 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Route to an installed, healthy, least-loaded agent with this capability')
             [CompletionResult]::new('--autonomy', '--autonomy', [CompletionResultType]::ParameterName, 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)')
+            [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'The task this one is a child of (default: the task this runs inside, if any)')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the task id and return at once')
             [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Run in a new git worktree on branch smart-agents/ID (kept after the task)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
@@ -106,6 +108,78 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new output until the task ends')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;flow' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Check a flow file, queue it, and follow it (or return at once with --async)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'A flow and its steps')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Flows, newest first')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a flow: its unfinished steps are cancelled (nothing is undone)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a failed or cancelled flow''s failed and cancelled steps again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;flow;run' {
+            [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'Set a variable for {{vars.NAME}} (repeatable; overrides [vars])')
+            [CompletionResult]::new('--cwd', '--cwd', [CompletionResultType]::ParameterName, 'Working folder of the steps (default: this one)')
+            [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the flow id and return at once')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;flow;status' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;flow;list' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many flows')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: an array of flow objects as in `flow status --json`')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;flow;cancel' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;flow;retry' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;flow;help' {
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Check a flow file, queue it, and follow it (or return at once with --async)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'A flow and its steps')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Flows, newest first')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a flow: its unfinished steps are cancelled (nothing is undone)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a failed or cancelled flow''s failed and cancelled steps again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;flow;help;run' {
+            break
+        }
+        'smart-agents;flow;help;status' {
+            break
+        }
+        'smart-agents;flow;help;list' {
+            break
+        }
+        'smart-agents;flow;help;cancel' {
+            break
+        }
+        'smart-agents;flow;help;retry' {
+            break
+        }
+        'smart-agents;flow;help;help' {
             break
         }
         'smart-agents;wait' {
@@ -321,6 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Running, pending and finished tasks, newest first')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel tasks: pending ones at once, running ones by signal to their process group')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'A task''s captured stdout and stderr')
+            [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
@@ -356,6 +431,29 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;logs' {
+            break
+        }
+        'smart-agents;help;flow' {
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Check a flow file, queue it, and follow it (or return at once with --async)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'A flow and its steps')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Flows, newest first')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel a flow: its unfinished steps are cancelled (nothing is undone)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a failed or cancelled flow''s failed and cancelled steps again')
+            break
+        }
+        'smart-agents;help;flow;run' {
+            break
+        }
+        'smart-agents;help;flow;status' {
+            break
+        }
+        'smart-agents;help;flow;list' {
+            break
+        }
+        'smart-agents;help;flow;cancel' {
+            break
+        }
+        'smart-agents;help;flow;retry' {
             break
         }
         'smart-agents;help;wait' {

@@ -34,6 +34,9 @@ _smart__agents() {
             smart__agents,execute)
                 cmd="smart__agents__subcmd__execute"
                 ;;
+            smart__agents,flow)
+                cmd="smart__agents__subcmd__flow"
+                ;;
             smart__agents,follow)
                 cmd="smart__agents__subcmd__follow"
                 ;;
@@ -121,6 +124,42 @@ _smart__agents() {
             smart__agents__subcmd__config__subcmd__help,show)
                 cmd="smart__agents__subcmd__config__subcmd__help__subcmd__show"
                 ;;
+            smart__agents__subcmd__flow,cancel)
+                cmd="smart__agents__subcmd__flow__subcmd__cancel"
+                ;;
+            smart__agents__subcmd__flow,help)
+                cmd="smart__agents__subcmd__flow__subcmd__help"
+                ;;
+            smart__agents__subcmd__flow,list)
+                cmd="smart__agents__subcmd__flow__subcmd__list"
+                ;;
+            smart__agents__subcmd__flow,retry)
+                cmd="smart__agents__subcmd__flow__subcmd__retry"
+                ;;
+            smart__agents__subcmd__flow,run)
+                cmd="smart__agents__subcmd__flow__subcmd__run"
+                ;;
+            smart__agents__subcmd__flow,status)
+                cmd="smart__agents__subcmd__flow__subcmd__status"
+                ;;
+            smart__agents__subcmd__flow__subcmd__help,cancel)
+                cmd="smart__agents__subcmd__flow__subcmd__help__subcmd__cancel"
+                ;;
+            smart__agents__subcmd__flow__subcmd__help,help)
+                cmd="smart__agents__subcmd__flow__subcmd__help__subcmd__help"
+                ;;
+            smart__agents__subcmd__flow__subcmd__help,list)
+                cmd="smart__agents__subcmd__flow__subcmd__help__subcmd__list"
+                ;;
+            smart__agents__subcmd__flow__subcmd__help,retry)
+                cmd="smart__agents__subcmd__flow__subcmd__help__subcmd__retry"
+                ;;
+            smart__agents__subcmd__flow__subcmd__help,run)
+                cmd="smart__agents__subcmd__flow__subcmd__help__subcmd__run"
+                ;;
+            smart__agents__subcmd__flow__subcmd__help,status)
+                cmd="smart__agents__subcmd__flow__subcmd__help__subcmd__status"
+                ;;
             smart__agents__subcmd__help,agents)
                 cmd="smart__agents__subcmd__help__subcmd__agents"
                 ;;
@@ -138,6 +177,9 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help,execute)
                 cmd="smart__agents__subcmd__help__subcmd__execute"
+                ;;
+            smart__agents__subcmd__help,flow)
+                cmd="smart__agents__subcmd__help__subcmd__flow"
                 ;;
             smart__agents__subcmd__help,follow)
                 cmd="smart__agents__subcmd__help__subcmd__follow"
@@ -202,6 +244,21 @@ _smart__agents() {
             smart__agents__subcmd__help__subcmd__config,show)
                 cmd="smart__agents__subcmd__help__subcmd__config__subcmd__show"
                 ;;
+            smart__agents__subcmd__help__subcmd__flow,cancel)
+                cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__cancel"
+                ;;
+            smart__agents__subcmd__help__subcmd__flow,list)
+                cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__list"
+                ;;
+            smart__agents__subcmd__help__subcmd__flow,retry)
+                cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__retry"
+                ;;
+            smart__agents__subcmd__help__subcmd__flow,run)
+                cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__run"
+                ;;
+            smart__agents__subcmd__help__subcmd__flow,status)
+                cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__status"
+                ;;
             smart__agents__subcmd__help__subcmd__worker,run)
                 cmd="smart__agents__subcmd__help__subcmd__worker__subcmd__run"
                 ;;
@@ -251,7 +308,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui mcp integrate config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress worker tui mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,7 +560,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__execute)
-            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --capability --worktree --autonomy --notify --json --quiet --help"
+            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --capability --worktree --autonomy --notify --parent --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -561,6 +618,204 @@ _smart__agents() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow)
+            opts="-h --help run status list cancel retry help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__cancel)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__help)
+            opts="run status list cancel retry help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__list)
+            opts="-h --limit --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__retry)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__run)
+            opts="-h --var --async --cwd --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --var)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cwd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__flow__subcmd__status)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -583,7 +838,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui mcp integrate config doctor completions help"
+            opts="execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress worker tui mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,6 +980,90 @@ _smart__agents() {
         smart__agents__subcmd__help__subcmd__execute)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__flow)
+            opts="run status list cancel retry"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__flow__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__flow__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__flow__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__flow__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__flow__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1417,10 +1756,14 @@ _smart-agents_ids() {
         [[ "${COMP_WORDS[i]}" == -* ]] || words+=("${COMP_WORDS[i]}")
     done
     [[ "${words[*]:0:1}" == "execute" && "$prev" == --after ]] && want=1
+    [[ "${words[*]:0:1}" == "execute" && "$prev" == --parent ]] && want=1
     [[ "${words[*]:0:1}" == "status" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "result" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "cancel" && ${#words[@]} -ge 1 ]] && want=1
     [[ "${words[*]:0:1}" == "logs" && ${#words[@]} -eq 1 ]] && want=1
+    [[ "${words[*]:0:2}" == "flow status" && ${#words[@]} -eq 2 ]] && want=1
+    [[ "${words[*]:0:2}" == "flow cancel" && ${#words[@]} -eq 2 ]] && want=1
+    [[ "${words[*]:0:2}" == "flow retry" && ${#words[@]} -eq 2 ]] && want=1
     [[ "${words[*]:0:1}" == "wait" && ${#words[@]} -ge 1 ]] && want=1
     [[ "${words[*]:0:1}" == "follow" && ${#words[@]} -ge 1 ]] && want=1
     [[ "${words[*]:0:1}" == "retry" && ${#words[@]} -eq 1 ]] && want=1

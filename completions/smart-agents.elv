@@ -28,6 +28,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand list 'Running, pending and finished tasks, newest first'
             cand cancel 'Cancel tasks: pending ones at once, running ones by signal to their process group'
             cand logs 'A task''s captured stdout and stderr'
+            cand flow 'Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it'
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
@@ -60,6 +61,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --capability 'Route to an installed, healthy, least-loaded agent with this capability'
             cand --autonomy 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`'
             cand --notify 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)'
+            cand --parent 'The task this one is a child of (default: the task this runs inside, if any)'
             cand --async 'Print the task id and return at once'
             cand --worktree 'Run in a new git worktree on branch smart-agents/ID (kept after the task)'
             cand --json 'Machine-readable output'
@@ -97,6 +99,65 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --follow 'Keep printing new output until the task ends'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'smart-agents;flow'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand run 'Check a flow file, queue it, and follow it (or return at once with --async)'
+            cand status 'A flow and its steps'
+            cand list 'Flows, newest first'
+            cand cancel 'Cancel a flow: its unfinished steps are cancelled (nothing is undone)'
+            cand retry 'Run a failed or cancelled flow''s failed and cancelled steps again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;flow;run'= {
+            cand --var 'Set a variable for {{vars.NAME}} (repeatable; overrides [vars])'
+            cand --cwd 'Working folder of the steps (default: this one)'
+            cand --async 'Print the flow id and return at once'
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;flow;status'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;flow;list'= {
+            cand --limit 'At most this many flows'
+            cand --json 'Machine-readable output: an array of flow objects as in `flow status --json`'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;flow;cancel'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;flow;retry'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;flow;help'= {
+            cand run 'Check a flow file, queue it, and follow it (or return at once with --async)'
+            cand status 'A flow and its steps'
+            cand list 'Flows, newest first'
+            cand cancel 'Cancel a flow: its unfinished steps are cancelled (nothing is undone)'
+            cand retry 'Run a failed or cancelled flow''s failed and cancelled steps again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;flow;help;run'= {
+        }
+        &'smart-agents;flow;help;status'= {
+        }
+        &'smart-agents;flow;help;list'= {
+        }
+        &'smart-agents;flow;help;cancel'= {
+        }
+        &'smart-agents;flow;help;retry'= {
+        }
+        &'smart-agents;flow;help;help'= {
         }
         &'smart-agents;wait'= {
             cand --timeout 'Give up after this long (exit 5)'
@@ -273,6 +334,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand list 'Running, pending and finished tasks, newest first'
             cand cancel 'Cancel tasks: pending ones at once, running ones by signal to their process group'
             cand logs 'A task''s captured stdout and stderr'
+            cand flow 'Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it'
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
@@ -302,6 +364,23 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;cancel'= {
         }
         &'smart-agents;help;logs'= {
+        }
+        &'smart-agents;help;flow'= {
+            cand run 'Check a flow file, queue it, and follow it (or return at once with --async)'
+            cand status 'A flow and its steps'
+            cand list 'Flows, newest first'
+            cand cancel 'Cancel a flow: its unfinished steps are cancelled (nothing is undone)'
+            cand retry 'Run a failed or cancelled flow''s failed and cancelled steps again'
+        }
+        &'smart-agents;help;flow;run'= {
+        }
+        &'smart-agents;help;flow;status'= {
+        }
+        &'smart-agents;help;flow;list'= {
+        }
+        &'smart-agents;help;flow;cancel'= {
+        }
+        &'smart-agents;help;flow;retry'= {
         }
         &'smart-agents;help;wait'= {
         }

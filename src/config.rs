@@ -17,6 +17,23 @@ pub struct Config {
     pub agents: BTreeMap<String, AgentProfile>,
     pub circuit: Circuit,
     pub notifications: Notifications,
+    pub delegation: Delegation,
+}
+
+/// `[delegation]`: tasks started from inside a task are its children, within these caps.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Delegation {
+    /// How deep children may nest below a task started by a person (a child is depth 1).
+    pub max_depth: u32,
+    /// Children one task may start in all.
+    pub max_children: u32,
+}
+
+impl Default for Delegation {
+    fn default() -> Self {
+        Delegation { max_depth: 3, max_children: 20 }
+    }
 }
 
 /// `[notifications]`: desktop notifications sent by the worker.

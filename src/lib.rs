@@ -6,6 +6,7 @@ pub mod client;
 pub mod config;
 pub mod duration;
 pub mod error;
+pub mod flows;
 pub mod ids;
 pub mod mcp;
 pub mod model;

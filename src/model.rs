@@ -89,6 +89,14 @@ pub struct TaskSpec {
     pub request_id: Option<String>,
     /// `execute --autonomy`: overrides the agent profile's.
     pub autonomy: Option<crate::agents::Autonomy>,
+    /// The flow this task is a step (or an undo) of, and the step's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_name: Option<String>,
+    /// The task that started this one (delegation): `execute` inside a task, or `--parent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
@@ -113,6 +121,22 @@ pub struct TaskView {
     /// The agent's todo list, when it keeps one: the steps shown as a tree.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub todos: Vec<Todo>,
+    /// The task that started this one (delegation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The tasks this one started: filled in by `status ID` (not in lists or events).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildOutcome>,
+}
+
+/// A child task as its parent's `status` and `result` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildOutcome {
+    pub id: String,
+    pub description: String,
+    pub state: TaskState,
+    pub success: bool,
+    pub reason: Option<String>,
 }
 
 /// One item of an agent's todo list.
@@ -173,6 +197,9 @@ pub struct TaskResult {
     pub output: String,
     pub metrics: Metrics,
     pub artifacts: Artifacts,
+    /// The tasks this one started, with how they ended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildOutcome>,
 }
 
 /// `worker status --json`.

@@ -54,6 +54,21 @@ pub enum Request {
     },
     /// Task endings not yet seen by `notices` (then marked seen).
     Notices,
+    /// Queue a checked flow: its row and its ready steps, in one transaction.
+    FlowRun {
+        plan: Box<crate::flows::Plan>,
+        file: String,
+        cwd: String,
+        env: Vec<(String, String)>,
+    },
+    /// Cancel a running flow's unfinished steps.
+    FlowCancel {
+        id: String,
+    },
+    /// Run a failed or cancelled flow's failed and cancelled steps again.
+    FlowRetry {
+        id: String,
+    },
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.

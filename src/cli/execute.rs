@@ -59,6 +59,9 @@ pub struct Args {
     /// (default: `[notifications] strategy` in config.toml)
     #[arg(long, value_name = "STRATEGY", value_parser = parse_strategy)]
     pub notify: Option<String>,
+    /// The task this one is a child of (default: the task this runs inside, if any)
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<String>,
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
@@ -165,6 +168,7 @@ impl Args {
             worktree: self.worktree,
             notify: self.notify,
             autonomy: self.autonomy,
+            parent: self.parent.filter(|p| !p.trim().is_empty()),
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.
@@ -185,6 +189,14 @@ pub fn caller_env() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The task this runs inside (`SMART_AGENTS_TASK_ID`, set by the worker), when it is a task of
+/// this home: a task of another home (a test run inside a task) is no parent here.
+fn enclosing_task(paths: &Paths) -> Option<String> {
+    let id = std::env::var("SMART_AGENTS_TASK_ID").ok().filter(|id| !id.trim().is_empty())?;
+    let store = crate::store::Store::open_for_reading(&paths.database).ok()??;
+    store.task(&id).ok()?.map(|t| t.id)
+}
+
 /// The command line as a person would type it, for the default description.
 fn shell_words(argv: &[String]) -> String {
     argv.iter()
@@ -201,7 +213,10 @@ fn shell_words(argv: &[String]) -> String {
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let (detach, output) = (args.detach, follow::Output::from_flags(args.json, args.quiet));
-    let spec = args.spec()?;
+    let mut spec = args.spec()?;
+    if spec.parent.is_none() {
+        spec.parent = enclosing_task(paths);
+    }
     submit(spec, detach, output, paths).await
 }
 

@@ -166,7 +166,7 @@ pub async fn follow_and_report(
                 };
                 let Some(rec) = rec else { continue };
                 if output != Output::Quiet {
-                    super::result::print_result(&rec, output == Output::Json)?;
+                    super::result::print_result(&rec, store.as_ref(), output == Output::Json)?;
                 }
                 code = exit_code_for(view).max(code);
             }

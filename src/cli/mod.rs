@@ -6,6 +6,7 @@ pub mod cancel;
 mod config_cmd;
 mod doctor;
 pub mod execute;
+mod flow;
 pub mod follow;
 pub mod generate;
 mod integrate;
@@ -50,6 +51,8 @@ pub enum Command {
     Cancel(cancel::Args),
     /// A task's captured stdout and stderr
     Logs(logs::Args),
+    /// Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it
+    Flow(flow::Args),
     /// Block until tasks end; exit 0 only if all completed
     Wait(wait::Args),
     /// Live progress bars for tasks until they all end; exits with their status
@@ -119,6 +122,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::List(args) => status::list(args, &paths),
         Command::Cancel(args) => cancel::run(args, &paths).await,
         Command::Logs(args) => logs::run(args, &paths).await,
+        Command::Flow(args) => flow::run(args, &paths).await,
         Command::Wait(args) => wait::run(args, &paths).await,
         Command::Follow(args) => follow::run(args, &paths).await,
         Command::Notices(args) => notices::run(args, &paths).await,

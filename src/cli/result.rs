@@ -3,6 +3,7 @@
 use super::follow::{self, Ending};
 use super::render;
 use super::status::task;
+use crate::store::Store;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Paths;
@@ -36,13 +37,18 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             return Ok(crate::error::exit::INTERRUPTED);
         }
     }
-    let rec = task(paths, &id)?;
-    print_result(&rec, args.json)?;
+    let store = Store::open_for_reading(&paths.database)?;
+    let rec = super::status::record(store.as_ref(), &id)?;
+    print_result(&rec, store.as_ref(), args.json)?;
     Ok(follow::exit_code_for(&rec.view()))
 }
 
-pub fn print_result(rec: &TaskRecord, json: bool) -> Result<()> {
-    let result = rec.result();
+/// `store`: where the children's outcomes are read (a parent's result lists them).
+pub fn print_result(rec: &TaskRecord, store: Option<&Store>, json: bool) -> Result<()> {
+    let mut result = rec.result();
+    if let Some(store) = store {
+        result.children = store.children(&rec.id)?.iter().map(|c| c.child_outcome()).collect();
+    }
     if json {
         return render::print_json(&result);
     }
@@ -73,5 +79,9 @@ pub fn print_result(rec: &TaskRecord, json: bool) -> Result<()> {
         facts.push(format!("{} files changed", result.artifacts.changes));
     }
     eprintln!("{} {}", rec.id, facts.join(" · "));
+    for child in &result.children {
+        let why = child.reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default();
+        eprintln!("  child {} {}{why}", child.id, render::state_word(child.state));
+    }
     Ok(())
 }

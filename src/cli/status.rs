@@ -44,8 +44,9 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
         let store = Store::open_for_reading(&paths.database)?;
         return summary(store.as_ref(), args.json);
     };
-    let rec = task(paths, &typed)?;
-    let view = rec.view();
+    let store = Store::open_for_reading(&paths.database)?;
+    let rec = record(store.as_ref(), &typed)?;
+    let view = with_children(store.as_ref(), &rec)?;
     if args.json {
         print_json(&view)?;
         return Ok(0);
@@ -66,18 +67,48 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
     }
     writeln!(out, "  {}", facts.join(" · "))?;
     writeln!(out, "  created {}", view.created_at)?;
+    if let Some(parent) = &view.parent {
+        writeln!(out, "  parent {parent}")?;
+    }
+    for child in &view.children {
+        writeln!(
+            out,
+            "  child {}  {}  {}",
+            child.id,
+            render::state_word(child.state),
+            truncate(&child.description, 60)
+        )?;
+    }
     Ok(0)
 }
 
 /// One task by id or unique prefix, read from the database.
 pub fn task(paths: &Paths, typed: &str) -> Result<TaskRecord> {
     let store = Store::open_for_reading(&paths.database)?;
-    let id = resolve_id(store.as_ref(), typed)?;
+    record(store.as_ref(), typed)
+}
+
+/// The task `typed` (an id or a unique prefix) names in `store`.
+pub fn record(store: Option<&Store>, typed: &str) -> Result<TaskRecord> {
+    let id = resolve_id(store, typed)?;
     store
-        .as_ref()
         .and_then(|s| s.task(&id).transpose())
         .transpose()?
         .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))
+}
+
+/// One task as `status --json` shows it, with the tasks it started (delegation).
+pub fn view(paths: &Paths, typed: &str) -> Result<TaskView> {
+    let store = Store::open_for_reading(&paths.database)?;
+    with_children(store.as_ref(), &record(store.as_ref(), typed)?)
+}
+
+fn with_children(store: Option<&Store>, rec: &TaskRecord) -> Result<TaskView> {
+    let mut view = rec.view();
+    if let Some(store) = store {
+        view.children = store.children(&rec.id)?.iter().map(|c| c.child_outcome()).collect();
+    }
+    Ok(view)
 }
 
 /// The counts by state and the running tasks: `status --json` without an id.

@@ -104,7 +104,7 @@ pub fn status(paths: &Paths, args: StatusArgs) -> Result<Reply> {
         );
         return Ok(Reply::ok(json!({ "counts": c, "running": running }), text));
     };
-    let view = status::task(paths, &id)?.view();
+    let view = status::view(paths, &id)?;
     let text = format!("{} {} · {}", view.id, headline(&view), view.description);
     Ok(Reply::ok(serde_json::to_value(&view)?, text))
 }

@@ -1,10 +1,12 @@
 //! The SQLite database: the truth about every task. The worker is its only writer; clients
 //! open it to read (`status`, `list`, `result`) so they answer even while the worker is down.
 
+mod flows;
 mod read;
 mod schema;
 mod write;
 
+pub use flows::FlowRecord;
 pub use read::{Summary, resolve_id};
 pub use write::{EnvCache, NewTask};
 
@@ -80,6 +82,17 @@ impl TaskRecord {
         Some((eta_ms / 1000.0).round() as u64)
     }
 
+    /// How this task is shown as someone's child.
+    pub fn child_outcome(&self) -> crate::model::ChildOutcome {
+        crate::model::ChildOutcome {
+            id: self.id.clone(),
+            description: self.description.clone(),
+            state: self.state,
+            success: self.state == TaskState::Completed,
+            reason: self.reason.clone(),
+        }
+    }
+
     pub fn view(&self) -> TaskView {
         TaskView {
             id: self.id.clone(),
@@ -99,6 +112,8 @@ impl TaskRecord {
             finished_at: self.finished_at.map(rfc3339),
             exit_code: self.exit_code,
             todos: self.todos.clone(),
+            parent: self.spec.parent.clone(),
+            children: Vec::new(),
         }
     }
 }

@@ -5,11 +5,11 @@ use crate::error::{Error, Result};
 use crate::model::{TaskResult, TaskState};
 use rusqlite::{OptionalExtension, Row, params};
 
-const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
+pub(super) const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
     reason, progress, step, eta_seconds, attempt, created_at, started_at, finished_at, not_before, \
     exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms, todos";
 
-fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
+pub(super) fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     let json_err = |i: usize, e: serde_json::Error| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     };
@@ -211,6 +211,7 @@ impl TaskRecord {
             output: self.output.clone().unwrap_or_default(),
             metrics: self.metrics.clone(),
             artifacts: self.artifacts.clone(),
+            children: Vec::new(),
         }
     }
 }

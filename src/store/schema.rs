@@ -61,4 +61,25 @@ pub const MIGRATIONS: &[&str] = &[
     // connection finds the task the first one queued.
     "ALTER TABLE tasks ADD COLUMN request_id TEXT;
      CREATE UNIQUE INDEX tasks_by_request_id ON tasks(request_id);",
+    // issue 17: flows (a plan of step tasks run as one); each step task names its flow and step.
+    "CREATE TABLE flows (
+        seq         INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL,
+        file        TEXT NOT NULL,
+        plan        TEXT NOT NULL,
+        cwd         TEXT NOT NULL,
+        env_hash    TEXT,
+        state       TEXT NOT NULL,
+        reason      TEXT,
+        attempt     INTEGER NOT NULL DEFAULT 1,
+        created_at  INTEGER NOT NULL,
+        finished_at INTEGER
+     );
+     ALTER TABLE tasks ADD COLUMN flow_id TEXT;
+     ALTER TABLE tasks ADD COLUMN step_name TEXT;
+     CREATE INDEX tasks_by_flow ON tasks(flow_id) WHERE flow_id IS NOT NULL;",
+    // issue 17: delegation, a task started from inside another is its child.
+    "ALTER TABLE tasks ADD COLUMN parent_id TEXT;
+     CREATE INDEX tasks_by_parent ON tasks(parent_id) WHERE parent_id IS NOT NULL;",
 ];

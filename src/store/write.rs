@@ -46,7 +46,8 @@ impl Store {
         self.conn
             .prepare_cached(
                 "INSERT INTO tasks (id, description, agent, spec, env_hash, priority, class, state, \
-                 created_at, not_before, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10)",
+                 created_at, not_before, request_id, flow_id, step_name, parent_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 t.id,
@@ -59,6 +60,9 @@ impl Store {
                 t.created_at,
                 spec.not_before_ms,
                 spec.request_id,
+                spec.flow_id,
+                spec.step_name,
+                spec.parent,
             ])?;
         Ok(self.conn.last_insert_rowid())
     }

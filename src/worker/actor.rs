@@ -156,6 +156,8 @@ pub struct Actor {
     pub(super) fresh: std::collections::HashSet<String>,
     /// Recent completed durations (ms, newest first) per (agent, class), loaded on first use.
     pub(super) durations: HashMap<(String, Option<String>), std::collections::VecDeque<u64>>,
+    /// Flows whose tasks changed this round: the planner looks at them before admission.
+    pub(super) flows_touched: BTreeSet<String>,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -207,8 +209,13 @@ impl Actor {
             durations: HashMap::new(),
             fresh: Default::default(),
             finished_since_trim: 0,
+            flows_touched: BTreeSet::new(),
         };
         actor.load()?;
+        // A worker that died mid-flow left decisions to take: look at every running flow.
+        for flow in actor.store.flows(true, usize::MAX)? {
+            actor.flows_touched.insert(flow.id);
+        }
         Ok(actor)
     }
 
@@ -306,6 +313,7 @@ impl Actor {
             }
         }
         self.fire_timers(now);
+        self.advance_flows(now);
         self.admit(now);
         // Tasks queued before this round are on disk as pending: start them now, while this
         // round's commit is written, so starts and fsyncs overlap (adoption covers a crash in
@@ -333,6 +341,8 @@ impl Actor {
         }
         self.spawn_started(now, true);
         self.fresh.clear();
+        // Tasks ended after the planner ran (a failed start): decide in another round.
+        self.flush_soon |= !self.flows_touched.is_empty();
         Ok(())
     }
 

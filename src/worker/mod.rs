@@ -6,6 +6,8 @@ mod adopt;
 mod agent_run;
 mod circuits;
 pub mod daemon;
+mod delegation;
+mod flows;
 mod git;
 mod group_end;
 mod output_watch;

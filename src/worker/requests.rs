@@ -28,7 +28,11 @@ impl Actor {
                 let mut outcomes = Vec::new();
                 for typed in ids {
                     let outcome = match self.resolve(&typed) {
-                        Ok(id) => CancelOutcome { outcome: self.cancel(&id, KillReason::Cancel, now), id },
+                        Ok(id) => {
+                            let outcome = self.cancel(&id, KillReason::Cancel, now);
+                            self.cancel_children(&id, now);
+                            CancelOutcome { outcome, id }
+                        }
                         Err(e) if e.kind() == crate::error::ErrorKind::NotFound => {
                             CancelOutcome { id: typed, outcome: "not_found".into() }
                         }
@@ -108,6 +112,11 @@ impl Actor {
                 Response::Ok { message: None }
             }
             Request::Notices => Response::Notices { tasks: self.notices()? },
+            Request::FlowRun { plan, file, cwd, env } => {
+                Response::Submitted { id: self.flow_run(*plan, file, cwd, env, now)? }
+            }
+            Request::FlowCancel { id } => Response::Ok { message: Some(self.flow_cancel(&id, now)?) },
+            Request::FlowRetry { id } => Response::Submitted { id: self.flow_retry(&id, now)? },
         })
     }
 

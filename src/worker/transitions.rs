@@ -26,6 +26,7 @@ impl Actor {
             return Ok(id);
         }
         validate(&spec)?;
+        self.link_parent(&mut spec)?;
         self.route(&mut spec, now)?;
         let mut after = Vec::with_capacity(spec.after.len());
         for typed in &spec.after {
@@ -310,6 +311,9 @@ impl Actor {
             self.finished_deps.clear();
         }
         self.finished_deps.insert(id.to_string(), state);
+        if let Some(flow) = self.tasks.get(id).and_then(|l| l.rec.spec.flow_id.clone()) {
+            self.flows_touched.insert(flow);
+        }
         self.dirty.insert(id.to_string());
     }
 
