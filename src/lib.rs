@@ -6,6 +6,7 @@ pub mod client;
 pub mod config;
 pub mod duration;
 pub mod error;
+pub mod executor;
 pub mod ids;
 pub mod model;
 pub mod notify;

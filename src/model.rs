@@ -83,6 +83,10 @@ pub struct TaskSpec {
     pub worktree: bool,
     /// Task whose agent session this one continues.
     pub resume_of: Option<String>,
+    /// Where it runs; settled at submit (`--on`, agent profile, class, `default_executor`).
+    pub executor: Option<crate::executor::Executor>,
+    /// CPUs the task needs (`sbatch -c` on Slurm); one when unset.
+    pub cpus: Option<u32>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
@@ -104,6 +108,12 @@ pub struct TaskView {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub exit_code: Option<i32>,
+    /// `local` or `slurm`.
+    #[serde(default)]
+    pub executor: crate::executor::Executor,
+    /// The Slurm job id of the current attempt, else null.
+    #[serde(default)]
+    pub external_id: Option<String>,
     /// The agent's todo list, when it keeps one: the steps shown as a tree.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub todos: Vec<Todo>,

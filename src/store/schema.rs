@@ -57,4 +57,7 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE tasks ADD COLUMN typical_ms INTEGER;",
     // 3: the agent's todo list, so `status` shows the steps (not only the live view).
     "ALTER TABLE tasks ADD COLUMN todos TEXT;",
+    // 4: the cluster's id of a task's current attempt (a Slurm job id), for executors other
+    // than local.
+    "ALTER TABLE tasks ADD COLUMN external_id TEXT;",
 ];
