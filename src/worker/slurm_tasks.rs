@@ -74,6 +74,21 @@ pub(super) fn executor_of(rec: &TaskRecord) -> Executor {
 }
 
 impl Actor {
+    /// Where a new task runs: `--on`, else its agent's profile, its class, `default_executor`.
+    /// A Slurm task is refused at once when `sbatch` cannot be found.
+    pub(super) fn settle_executor(&self, spec: &mut crate::model::TaskSpec) -> crate::error::Result<()> {
+        let executor =
+            spec.executor.unwrap_or_else(|| self.config.executor_for(&spec.agent, spec.class.as_deref()));
+        if executor == Executor::Slurm && slurm::program("sbatch").is_none() {
+            return Err(crate::error::Error::usage(
+                "executor slurm: `sbatch` is not on the worker's PATH; install Slurm's client tools, \
+                 or run it with --on local",
+            ));
+        }
+        spec.executor = Some(executor);
+        Ok(())
+    }
+
     /// Admitted: the task takes a Slurm slot and is submitted once this round is committed.
     pub(super) fn hand_to_slurm(&mut self, id: &str) {
         let Some(live) = self.tasks.get_mut(id) else { return };

@@ -21,6 +21,7 @@ impl Actor {
     pub(super) fn submit(&mut self, mut spec: TaskSpec, now: i64) -> Result<String> {
         validate(&spec)?;
         self.route(&mut spec, now)?;
+        self.settle_executor(&mut spec)?;
         let mut after = Vec::with_capacity(spec.after.len());
         for typed in &spec.after {
             after.push(self.resolve(typed)?);
