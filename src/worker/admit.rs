@@ -163,7 +163,14 @@ impl Actor {
         for (i, reason) in &decision.waiting {
             let key = reason.key(now);
             if keys[*i] != key {
-                changed.push((pending[*i].id.to_string(), reason.at(now).to_string(), key));
+                let text = match reason {
+                    // Slurm tasks wait on their own cap, not the local one.
+                    scheduler::WaitReason::GlobalCap { running, cap } if executor == Executor::Slurm => {
+                        format!("slurm: max_concurrent ({running}/{cap})")
+                    }
+                    _ => reason.at(now).to_string(),
+                };
+                changed.push((pending[*i].id.to_string(), text, key));
             }
         }
         Verdict {

@@ -290,7 +290,7 @@ impl Actor {
     }
 
     /// Slurm started the job: the task runs.
-    fn mark_running(&mut self, id: &str, now: i64) {
+    pub(super) fn mark_running(&mut self, id: &str, now: i64) {
         let Some(live) = self.tasks.get_mut(id) else { return };
         if live.rec.state != TaskState::Pending {
             return;
