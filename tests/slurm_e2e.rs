@@ -25,7 +25,10 @@ pub const LONG: Duration = Duration::from_secs(120);
 /// under CI=true it fails it.
 pub fn slurm_ready(test: &str) -> bool {
     let why = if std::env::var_os("SMART_AGENTS_SLURM").is_none() {
-        Some("SMART_AGENTS_SLURM is not set (start a cluster with `eval \"$(.ci/slurm-up)\"` as root)".to_string())
+        Some(
+            "SMART_AGENTS_SLURM is not set (start a cluster with `eval \"$(.ci/slurm-up)\"` as root)"
+                .to_string(),
+        )
     } else {
         match Command::new("sinfo").args(["-h", "-o", "%T"]).output() {
             Ok(out) if out.status.success() => None,
@@ -34,7 +37,10 @@ pub fn slurm_ready(test: &str) -> bool {
         }
     };
     let Some(why) = why else { return true };
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{test}: Slurm is required under CI=true, but {why}");
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{test}: Slurm is required under CI=true, but {why}"
+    );
     // Written past the test harness's capture, so it shows in a passing run.
     let _ = writeln!(std::io::stderr(), "\n*** SKIP {test}: no Slurm cluster: {why} ***\n");
     false
@@ -59,7 +65,11 @@ pub fn poll(home: &Home, id: &str, what: &str, ok: impl Fn(&Value) -> bool) -> V
         if ok(&view) {
             return view;
         }
-        assert!(Instant::now() < deadline, "task {id} never showed {what}: {view}\n{}", home.worker_log_tail());
+        assert!(
+            Instant::now() < deadline,
+            "task {id} never showed {what}: {view}\n{}",
+            home.worker_log_tail()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

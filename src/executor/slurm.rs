@@ -209,16 +209,27 @@ mod tests {
             assert!(args.iter().any(|a| a == want), "{want} missing from {args:?}");
         }
         assert_eq!(args.last().map(String::as_str), Some("/d/runs/abc123-1.sbatch"));
-        let bare = sbatch_args(&SlurmSettings::default(), &JobRequest { mem_bytes: None, timeout_ms: None, ..request() });
-        assert!(!bare.iter().any(|a| a.starts_with("--mem") || a.starts_with("--time") || a.starts_with("--partition")));
+        let bare = sbatch_args(
+            &SlurmSettings::default(),
+            &JobRequest { mem_bytes: None, timeout_ms: None, ..request() },
+        );
+        assert!(
+            !bare
+                .iter()
+                .any(|a| a.starts_with("--mem") || a.starts_with("--time") || a.starts_with("--partition"))
+        );
     }
 
     #[test]
     fn scripts_quote_every_word() {
-        let argv: Vec<String> = ["/bin/smart-agents", "__supervise", "it's", "a b", "$HOME", "plain"].map(String::from).into();
+        let argv: Vec<String> =
+            ["/bin/smart-agents", "__supervise", "it's", "a b", "$HOME", "plain"].map(String::from).into();
         let script = job_script("abc", 2, &argv);
         assert!(script.starts_with("#!/bin/sh\n"));
-        assert!(script.contains(r"exec /bin/smart-agents __supervise 'it'\''s' 'a b' '$HOME' plain"), "{script}");
+        assert!(
+            script.contains(r"exec /bin/smart-agents __supervise 'it'\''s' 'a b' '$HOME' plain"),
+            "{script}"
+        );
         assert_eq!(task_of("smart-agents:abc"), Some("abc"));
         assert_eq!(task_of("other"), None);
     }

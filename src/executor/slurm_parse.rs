@@ -89,7 +89,9 @@ pub fn verdict(job_id: &str, end: Option<&JobEnd>, log_tail: &str) -> (bool, Str
         "BOOT_FAIL" => format!("node failure: the node for Slurm job {job_id} did not boot"),
         "PREEMPTED" => format!("preempted: Slurm job {job_id} gave way to other work"),
         "DEADLINE" => format!("deadline: Slurm job {job_id} missed its deadline"),
-        "CANCELLED" => return (true, format!("cancelled in Slurm: job {job_id} was cancelled outside smart-agents")),
+        "CANCELLED" => {
+            return (true, format!("cancelled in Slurm: job {job_id} was cancelled outside smart-agents"));
+        }
         state => match (end.code, end.signal) {
             (_, Some(sig)) => format!("slurm: job {job_id} {state}, killed by signal {sig}"),
             (Some(code), _) if code != 0 => format!("slurm: job {job_id} {state} with code {code}"),
@@ -111,7 +113,10 @@ mod tests {
         assert_eq!(jobs[0].phase, JobPhase::Queued);
         assert_eq!(jobs[0].reason.as_deref(), Some("Resources"));
         assert_eq!(jobs[0].comment.as_deref(), Some("smart-agents:abc"));
-        assert_eq!((jobs[1].phase, jobs[1].reason.as_deref(), jobs[1].comment.as_deref()), (JobPhase::Running, None, None));
+        assert_eq!(
+            (jobs[1].phase, jobs[1].reason.as_deref(), jobs[1].comment.as_deref()),
+            (JobPhase::Running, None, None)
+        );
         // A comment may hold the separator.
         assert_eq!(jobs[2].comment.as_deref(), Some("x|y"));
         assert_eq!(jobs[2].phase, JobPhase::Ended);
@@ -130,12 +135,16 @@ mod tests {
     #[test]
     fn endings_without_a_record_say_what_slurm_did() {
         let end = |state: &str, code, signal| JobEnd { state: state.into(), code, signal, reason: None };
-        let oom = verdict("5", Some(&end("FAILED", Some(0), Some(9))), "error: StepId=5.batch exceeded memory limit");
+        let oom = verdict(
+            "5",
+            Some(&end("FAILED", Some(0), Some(9))),
+            "error: StepId=5.batch exceeded memory limit",
+        );
         assert!(oom.1.starts_with("out of memory"), "{oom:?}");
         assert!(verdict("5", Some(&end("OUT_OF_MEMORY", Some(0), None)), "").1.starts_with("out of memory"));
         assert!(verdict("5", Some(&end("TIMEOUT", Some(0), None)), "").1.starts_with("timeout"));
         assert!(verdict("5", Some(&end("NODE_FAIL", Some(0), None)), "").1.starts_with("node failure"));
-        assert_eq!(verdict("5", Some(&end("CANCELLED", Some(0), None)), "").0, true);
+        assert!(verdict("5", Some(&end("CANCELLED", Some(0), None)), "").0);
         assert!(verdict("5", Some(&end("FAILED", Some(0), Some(9))), "").1.contains("signal 9"));
         assert!(verdict("5", None, "").1.starts_with("lost"));
     }

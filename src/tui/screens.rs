@@ -66,8 +66,6 @@ fn screen_details_with_todo_tree() {
             state: TaskState::Running,
             success: false,
             exit_code: None,
-            executor: Default::default(),
-            external_id: None,
             reason: None,
             output: String::new(),
             metrics: Metrics { tokens_used: Some(12_345), cost_usd: Some(0.42), ..Metrics::default() },

@@ -2,9 +2,9 @@
 //! start what it chose, and store each waiting task's reason when it changed.
 
 use super::actor::{Actor, Timer};
-use crate::model::TaskState;
 use super::slurm_tasks::executor_of;
 use crate::executor::Executor;
+use crate::model::TaskState;
 use crate::scheduler::{self, Pending, Readings, Running};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
@@ -62,14 +62,22 @@ impl Actor {
             recent_mem_bytes: self.recent_starts.iter().map(|(_, b)| b).sum(),
         };
         let blocked: HashSet<&str> = agent_blocked.iter().map(|(id, _)| id.as_str()).collect();
-        let local_verdict = self.decide_for(Executor::Local, &blocked, &local, &readings, &self.config.limits, now);
+        let local_verdict =
+            self.decide_for(Executor::Local, &blocked, &local, &readings, &self.config.limits, now);
         let mut per_class = local.per_class;
         for class in local_verdict.start_classes.iter().flatten() {
             *per_class.entry(class.clone()).or_default() += 1;
         }
-        let remote = Running { total: running.remove(&Executor::Slurm).unwrap_or(0), per_class, recent_mem_bytes: 0 };
-        let slurm_verdict =
-            self.decide_for(Executor::Slurm, &blocked, &remote, &Readings::default(), &self.slurm.limits, now);
+        let remote =
+            Running { total: running.remove(&Executor::Slurm).unwrap_or(0), per_class, recent_mem_bytes: 0 };
+        let slurm_verdict = self.decide_for(
+            Executor::Slurm,
+            &blocked,
+            &remote,
+            &Readings::default(),
+            &self.slurm.limits,
+            now,
+        );
         drop(blocked);
         for (id, reason) in agent_blocked {
             let Some(live) = self.tasks.get_mut(&id) else { continue };

@@ -8,11 +8,20 @@ use crate::executor::{JobEnd, JobInfo, JobPhase, SlurmSettings};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 pub enum Cmd {
-    Submit { id: String, attempt: u32, req: Box<JobRequest> },
+    Submit {
+        id: String,
+        attempt: u32,
+        req: Box<JobRequest>,
+    },
     /// Where these jobs are: one `squeue` call, and `scontrol` for those that ended.
-    Poll { jobs: Vec<String> },
+    Poll {
+        jobs: Vec<String>,
+    },
     /// `scancel`; `signal` KILL skips Slurm's grace period.
-    Cancel { job: String, signal: Option<&'static str> },
+    Cancel {
+        job: String,
+        signal: Option<&'static str>,
+    },
 }
 
 pub enum Reply {

@@ -100,7 +100,13 @@ impl Actor {
     }
 
     /// Write the job script and submit it (from `spawn_started`).
-    pub(super) fn submit_job(&mut self, rec: &TaskRecord, launch: Launch, env: &[(String, String)], now: i64) {
+    pub(super) fn submit_job(
+        &mut self,
+        rec: &TaskRecord,
+        launch: Launch,
+        env: &[(String, String)],
+        now: i64,
+    ) {
         let prepared = self.job_request(rec, &launch, env);
         let id = rec.id.clone();
         let sent = prepared.and_then(|(req, offset)| {
@@ -202,7 +208,12 @@ impl Actor {
                 if live.kill.is_some() {
                     let _ = self.slurm.send(Cmd::Cancel { job: job.clone(), signal: None });
                 }
-                let _ = self.store.add_event(id, now, "slurm_submitted", Some(&json!({"job": job, "attempt": attempt})));
+                let _ = self.store.add_event(
+                    id,
+                    now,
+                    "slurm_submitted",
+                    Some(&json!({"job": job, "attempt": attempt})),
+                );
                 self.dirty.insert(id.to_string());
                 self.schedule_tick(now + self.slurm.settings.reconcile_ms());
             }
@@ -236,12 +247,8 @@ impl Actor {
         if self.slurm.polling {
             return;
         }
-        let jobs: Vec<String> = self
-            .slurm
-            .handed
-            .keys()
-            .filter_map(|id| self.tasks.get(id)?.rec.external_id.clone())
-            .collect();
+        let jobs: Vec<String> =
+            self.slurm.handed.keys().filter_map(|id| self.tasks.get(id)?.rec.external_id.clone()).collect();
         if jobs.is_empty() {
             return; // only submits in flight: their answers set the next look
         }
@@ -329,8 +336,7 @@ impl Actor {
                 (state, reason, None)
             }
             None => {
-                let (cancelled, reason) =
-                    crate::executor::slurm_verdict(&seen.job, seen.end.as_ref(), &tail);
+                let (cancelled, reason) = crate::executor::slurm_verdict(&seen.job, seen.end.as_ref(), &tail);
                 let state = if cancelled { TaskState::Cancelled } else { TaskState::Failed };
                 (state, Some(reason), seen.end.as_ref().and_then(|e| e.code).filter(|c| *c != 0))
             }

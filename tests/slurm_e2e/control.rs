@@ -42,7 +42,12 @@ fn a_worker_killed_during_a_slurm_run_finds_the_job_again() {
         return;
     }
     let home = Home::with_config(FAST);
-    let id = submit(&home, &["--on", "slurm"], &["sh", "-c", "sleep 4; echo finished after the restart; exit 4"], &[]);
+    let id = submit(
+        &home,
+        &["--on", "slurm"],
+        &["sh", "-c", "sleep 4; echo finished after the restart; exit 4"],
+        &[],
+    );
     let running = poll(&home, &id, "running", |v| v["state"] == "running");
     let job = running["external_id"].as_str().expect("job id").to_string();
     kill9(home.worker_pid());

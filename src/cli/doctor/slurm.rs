@@ -71,7 +71,12 @@ fn shared_folder(dir: &std::path::Path) -> Check {
     }
     #[allow(clippy::unnecessary_cast)]
     match is_shared(st.f_type as i64) {
-        Some(kind) => check("slurm fs", Level::Ok, format!("{} is on {kind}, shared with the nodes", data.display()), None),
+        Some(kind) => check(
+            "slurm fs",
+            Level::Ok,
+            format!("{} is on {kind}, shared with the nodes", data.display()),
+            None,
+        ),
         None => check(
             "slurm fs",
             Level::Warn,
@@ -80,7 +85,10 @@ fn shared_folder(dir: &std::path::Path) -> Check {
                  records there (fine when Slurm runs on this machine only)",
                 data.display()
             ),
-            Some("set SMART_AGENTS_HOME (or XDG_DATA_HOME) to a folder on the cluster's shared filesystem".into()),
+            Some(
+                "set SMART_AGENTS_HOME (or XDG_DATA_HOME) to a folder on the cluster's shared filesystem"
+                    .into(),
+            ),
         ),
     }
 }
