@@ -69,6 +69,8 @@ impl Actor {
                         .values()
                         .filter(|l| l.rec.state == TaskState::Running)
                         .map(|l| l.rec.id.clone())
+                        // Jobs waiting in Slurm are ended too, not left to start unwatched.
+                        .chain(self.slurm.handed.keys().cloned())
                         .collect();
                     for id in running {
                         self.cancel(&id, KillReason::Shutdown, now);

@@ -286,6 +286,8 @@ impl Actor {
         code: Option<i32>,
         at: i64,
     ) {
+        // Whatever the path here, it no longer holds a Slurm slot.
+        self.slurm.handed.remove(id);
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         rec.state = state;
@@ -326,6 +328,7 @@ impl Actor {
     /// A failed attempt with retries left goes back to pending after a backoff.
     fn retry_later(&mut self, id: &str, reason: String, code: Option<i32>, now: i64) {
         let jitter = self.ids.next_u64();
+        self.slurm.handed.remove(id);
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         let data = json!({"attempt": rec.attempt, "reason": reason, "exit_code": code});
