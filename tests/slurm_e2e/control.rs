@@ -59,3 +59,32 @@ fn a_worker_killed_during_a_slurm_run_finds_the_job_again() {
     assert_eq!(view["attempt"], 1);
     assert!(result(&home, &id)["output"].as_str().unwrap_or("").contains("finished after the restart"));
 }
+
+#[test]
+fn a_worker_that_died_while_submitting_finds_the_job_by_its_comment() {
+    if !slurm_ready("a_worker_that_died_while_submitting_finds_the_job_by_its_comment") {
+        return;
+    }
+    let home = Home::with_config(FAST);
+    let id = submit(&home, &["--on", "slurm"], &["sh", "-c", "sleep 3; echo adopted by comment"], &[]);
+    let running = poll(&home, &id, "running", |v| v["state"] == "running");
+    let job = running["external_id"].as_str().expect("job id").to_string();
+    kill9(home.worker_pid());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // As if the worker had died between `sbatch` and recording the job id.
+    let db = rusqlite::Connection::open(home.database()).expect("open the database");
+    let changed = db
+        .execute(
+            "UPDATE tasks SET external_id = NULL, state = 'pending', started_at = NULL, \
+             waiting_reason = 'slurm: submitting' WHERE id = ?1",
+            [&id],
+        )
+        .expect("rewind the task");
+    assert_eq!(changed, 1);
+    drop(db);
+    home.run_ok(&["worker", "start"]);
+    let view = home.wait_state(&id, "completed", LONG);
+    assert_eq!(view["external_id"], job.as_str(), "found by its comment, not submitted again: {view}");
+    assert_eq!(view["attempt"], 1);
+    assert!(result(&home, &id)["output"].as_str().unwrap_or("").contains("adopted by comment"));
+}
