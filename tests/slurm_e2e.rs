@@ -41,8 +41,10 @@ pub fn slurm_ready(test: &str) -> bool {
         std::env::var("CI").as_deref() != Ok("true"),
         "{test}: Slurm is required under CI=true, but {why}"
     );
-    // Written past the test harness's capture, so it shows in a passing run.
-    let _ = writeln!(std::io::stderr(), "\n*** SKIP {test}: no Slurm cluster: {why} ***\n");
+    // Written past the test harness's capture, so it shows in a passing run; one write, so
+    // parallel tests do not cut it up.
+    let line = format!("\n*** SKIP {test}: no Slurm cluster: {why} ***\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
     false
 }
 
@@ -77,6 +79,13 @@ pub fn poll(home: &Home, id: &str, what: &str, ok: impl Fn(&Value) -> bool) -> V
 pub fn result(home: &Home, id: &str) -> Value {
     let out = home.run(&["result", id, "--json"]);
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("result {id}: {e}: {}", describe(&out)))
+}
+
+/// The memory Slurm may hand out on its (first) node, in MiB.
+pub fn node_memory_mb() -> u64 {
+    let out = Command::new("sinfo").args(["-h", "-o", "%m"]).output().expect("sinfo");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().next().and_then(|l| l.trim().trim_end_matches('+').parse().ok()).expect("node memory")
 }
 
 /// What Slurm says of job `job`: `JobState=…` and `ExitCode=…` from `scontrol`.

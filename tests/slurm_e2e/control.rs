@@ -11,9 +11,10 @@ fn cancel_while_queued_and_while_running() {
     }
     let home = Home::with_config(FAST);
     // Each takes most of the node's memory: the second one must queue behind the first.
-    let first = submit(&home, &["--on", "slurm", "--mem", "12G"], &["sleep", "300"], &[]);
+    let mem = format!("{}M", super::node_memory_mb() * 6 / 10);
+    let first = submit(&home, &["--on", "slurm", "--mem", &mem], &["sleep", "300"], &[]);
     poll(&home, &first, "the first job running", |v| v["state"] == "running");
-    let second = submit(&home, &["--on", "slurm", "--mem", "12G"], &["sleep", "300"], &[]);
+    let second = submit(&home, &["--on", "slurm", "--mem", &mem], &["sleep", "300"], &[]);
     let queued = poll(&home, &second, "the second job queued in Slurm", |v| {
         v["waiting_reason"].as_str().is_some_and(|r| r.starts_with("slurm: queued (") && !r.contains("None"))
     });
