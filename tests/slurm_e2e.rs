@@ -174,3 +174,53 @@ fn a_standin_agent_on_slurm_streams_progress_and_answers() {
     assert_eq!(res["output"], "Auth uses JWT in src/auth/mod.rs; refresh tokens are not rotated.", "{res}");
     assert_eq!(res["metrics"]["cost_usd"], 0.0841, "{res}");
 }
+
+#[test]
+fn without_sbatch_a_slurm_task_is_refused_and_nothing_is_queued() {
+    // Needs no cluster: the worker's PATH has no sbatch.
+    let home = Home::new();
+    let out = home
+        .cmd(&["execute", "--async", "--on", "slurm", "--", "true"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sbatch") && err.contains("--on local"), "{err}");
+    assert!(home.list(&[]).is_empty(), "nothing may be queued");
+    let out = home.cmd(&["execute", "--async", "--on", "k8s", "--", "true"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("slurm"), "{}", describe(&out));
+}
+
+#[test]
+fn doctor_checks_sbatch_the_controller_and_the_shared_folder() {
+    if !slurm_ready("doctor_checks_sbatch_the_controller_and_the_shared_folder") {
+        return;
+    }
+    let home = Home::new();
+    home.write_config(&format!("default_executor = \"slurm\"\n{}", common::UNGATED));
+    let out = home.run(&["doctor", "--json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("doctor --json");
+    let check = |name: &str| {
+        let found = report["checks"].as_array().and_then(|c| c.iter().find(|c| c["check"] == name).cloned());
+        found.unwrap_or_else(|| panic!("no {name} check: {report}"))
+    };
+    assert_eq!(check("slurm")["status"], "ok", "{report}");
+    assert_eq!(check("slurm ctld")["status"], "ok", "{report}");
+    // /tmp is not shared with other nodes: said, but only as a warning.
+    let fs = check("slurm fs");
+    assert_eq!(fs["status"], "warn", "{report}");
+    assert!(fs["detail"].as_str().unwrap_or("").contains("local filesystem"), "{fs}");
+    // With the controller unreachable, a config that uses Slurm fails the check.
+    let out = home
+        .cmd(&["doctor", "--json"])
+        .env("SLURM_CONF", "/nonexistent/slurm.conf")
+        .output()
+        .expect("doctor");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("doctor --json");
+    let ctld =
+        report["checks"].as_array().and_then(|c| c.iter().find(|c| c["check"] == "slurm ctld").cloned());
+    assert_eq!(ctld.expect("ctld check")["status"], "fail", "{report}");
+    assert_ne!(out.status.code(), Some(0));
+}

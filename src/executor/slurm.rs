@@ -6,6 +6,7 @@ use super::SlurmSettings;
 use super::slurm_parse::{self, JobEnd, JobInfo, JobPhase};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// One attempt of a task, ready to submit.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,9 +102,32 @@ fn tool(name: &str) -> Result<Command, String> {
     Ok(cmd)
 }
 
+/// How long a Slurm command may take: they retry for a minute when the controller or the
+/// config is missing, and the worker's line to Slurm must not stall that long.
+const CALL_LIMIT: Duration = Duration::from_secs(15);
+
+fn output(cmd: Command, what: &str) -> Result<String, String> {
+    output_within(cmd, what, CALL_LIMIT)
+}
+
 /// Run `cmd`; its stdout, or its stderr as the error.
-fn output(mut cmd: Command, what: &str) -> Result<String, String> {
-    let out = cmd.output().map_err(|e| format!("{what}: {e}"))?;
+fn output_within(mut cmd: Command, what: &str, limit: Duration) -> Result<String, String> {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = cmd.spawn().map_err(|e| format!("{what}: {e}"))?;
+    let pid = child.id() as i32;
+    let (tx, rx) = std::sync::mpsc::channel();
+    // The output is read off this thread so a large listing cannot fill the pipe while we wait.
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(limit) {
+        Ok(out) => out.map_err(|e| format!("{what}: {e}"))?,
+        Err(_) => {
+            // SAFETY: our own child, not yet reaped (its waiter thread is still waiting).
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            return Err(format!("{what} did not answer within {} s", limit.as_secs()));
+        }
+    };
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
@@ -160,7 +184,8 @@ pub fn cancel(id: &str, signal: Option<&str>) -> Result<(), String> {
 pub fn ping() -> Result<String, String> {
     let mut cmd = tool("scontrol")?;
     cmd.arg("ping");
-    let out = output(cmd, "scontrol ping")?;
+    // `doctor` asks: a short answer beats a complete one.
+    let out = output_within(cmd, "scontrol ping", Duration::from_secs(5))?;
     let said = out.split_whitespace().collect::<Vec<_>>().join(" ");
     if said.contains("UP") { Ok(said) } else { Err(said) }
 }
