@@ -62,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Do not start before this delay has passed (90s, 10m)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Do not start before this time: RFC 3339 or local HH:MM (the next one to come)')
             [CompletionResult]::new('--mem', '--mem', [CompletionResultType]::ParameterName, 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts')
+            [CompletionResult]::new('--on', '--on', [CompletionResultType]::ParameterName, 'Where it runs: local (this machine) or slurm (a job on the configured cluster)')
             [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Route to an installed, healthy, least-loaded agent with this capability')
             [CompletionResult]::new('--autonomy', '--autonomy', [CompletionResultType]::ParameterName, 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)')

@@ -58,6 +58,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --delay 'Do not start before this delay has passed (90s, 10m)'
             cand --at 'Do not start before this time: RFC 3339 or local HH:MM (the next one to come)'
             cand --mem 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts'
+            cand --on 'Where it runs: local (this machine) or slurm (a job on the configured cluster)'
             cand --capability 'Route to an installed, healthy, least-loaded agent with this capability'
             cand --autonomy 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`'
             cand --notify 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)'

@@ -60,6 +60,8 @@ complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l af
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l delay -d 'Do not start before this delay has passed (90s, 10m)' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l at -d 'Do not start before this time: RFC 3339 or local HH:MM (the next one to come)' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l mem -d 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l on -d 'Where it runs: local (this machine) or slurm (a job on the configured cluster)' -r -f -a "local\t''
+slurm\t''"
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l capability -d 'Route to an installed, healthy, least-loaded agent with this capability' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l autonomy -d 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile\'s `autonomy`' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l notify -d 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)' -r

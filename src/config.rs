@@ -17,6 +17,12 @@ pub struct Config {
     pub agents: BTreeMap<String, AgentProfile>,
     pub circuit: Circuit,
     pub notifications: Notifications,
+    /// `local` (the default) or `slurm`: where tasks run unless told otherwise.
+    pub default_executor: Option<String>,
+    /// `[executors.slurm]`.
+    pub executors: crate::executor::Executors,
+    /// `[classes.NAME]`: per-class defaults (the executor).
+    pub classes: BTreeMap<String, crate::executor::settings::ClassProfile>,
     pub delegation: Delegation,
 }
 
@@ -81,6 +87,8 @@ pub struct AgentProfile {
     pub mem: Option<String>,
     /// read-only | edit | full: what the agent may do without asking (default edit).
     pub autonomy: Option<String>,
+    /// `local` or `slurm`: where its tasks run.
+    pub executor: Option<String>,
 }
 
 /// `[circuit]`: when an agent that keeps failing is rested.
@@ -186,6 +194,7 @@ impl Config {
         if !(0.0..=100.0).contains(&n.min_progress_delta) || n.min_progress_delta.is_nan() {
             return Err(bad("notifications.min_progress_delta must be from 0 to 100"));
         }
+        self.validate_executors().map_err(|e| bad(&e))?;
         // Profiles are checked by building the registry once.
         crate::agents::Registry::new(self).map_err(|e| {
             let what = e.to_string();
@@ -210,6 +219,35 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
         }
     }
     Some(line_col(text, span?.start).0)
+}
+
+impl Config {
+    fn validate_executors(&self) -> std::result::Result<(), String> {
+        use crate::executor::Executor;
+        let named = std::iter::once(("default_executor".to_string(), self.default_executor.as_ref()))
+            .chain(self.agents.iter().map(|(n, p)| (format!("agents.{n}.executor"), p.executor.as_ref())))
+            .chain(self.classes.iter().map(|(n, c)| (format!("classes.{n}.executor"), c.executor.as_ref())));
+        for (key, value) in named {
+            if let Some(value) = value {
+                value.parse::<Executor>().map_err(|e| format!("{key}: {e}"))?;
+            }
+        }
+        match self.executors.slurm.problem() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Where a task of `agent` and `class` runs when it does not say.
+    pub fn executor_for(&self, agent: &str, class: Option<&str>) -> crate::executor::Executor {
+        let from_agent = self.agents.get(agent).and_then(|p| p.executor.as_deref());
+        let from_class = class.and_then(|c| self.classes.get(c)).and_then(|c| c.executor.as_deref());
+        from_agent
+            .or(from_class)
+            .or(self.default_executor.as_deref())
+            .and_then(|e| e.parse().ok())
+            .unwrap_or_default()
+    }
 }
 
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -261,6 +299,28 @@ mod tests {
         assert!(err.contains("/x/config.toml:3:") && err.contains("agents.x"), "{err}");
         let err = parse("\ndefault_agent = \"nobody\"\n").unwrap_err().to_string();
         assert!(err.contains("/x/config.toml:2:") && err.contains("nobody"), "{err}");
+    }
+
+    #[test]
+    fn executors_are_checked_and_chosen_in_order() {
+        use crate::executor::Executor;
+        let c = parse(
+            "default_executor = \"slurm\"\n[executors.slurm]\npartition = \"debug\"\nmax_concurrent = 5\n\
+             [agents.local-one]\nbackend = \"claude\"\nexecutor = \"local\"\n[classes.e2e]\nexecutor = \"local\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.executors.slurm.max_concurrent, 5);
+        assert_eq!(c.executors.slurm.reconcile_seconds, 3.0);
+        assert_eq!(c.executor_for("shell", None), Executor::Slurm);
+        assert_eq!(c.executor_for("shell", Some("e2e")), Executor::Local);
+        assert_eq!(c.executor_for("local-one", None), Executor::Local);
+        assert_eq!(parse("").unwrap().executor_for("shell", None), Executor::Local);
+        assert_eq!(parse("").unwrap().executors.slurm.max_concurrent, 50);
+        let err = parse("default_executor = \"k8s\"\n").unwrap_err().to_string();
+        assert!(err.contains("default_executor") && err.contains("k8s"), "{err}");
+        assert!(parse("[executors.slurm]\nmax_concurrent = 0\n").is_err());
+        assert!(parse("[executors.slurm]\nbogus = 1\n").is_err());
+        assert!(parse("[classes.x]\nexecutor = \"nope\"\n").is_err());
     }
 
     #[test]

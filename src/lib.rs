@@ -7,6 +7,7 @@ pub mod config;
 pub mod duration;
 pub mod error;
 pub mod flows;
+pub mod executor;
 pub mod ids;
 pub mod mcp;
 pub mod model;

@@ -97,6 +97,10 @@ pub struct TaskSpec {
     /// The task that started this one (delegation): `execute` inside a task, or `--parent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// Where it runs; settled at submit (`--on`, agent profile, class, `default_executor`).
+    pub executor: Option<crate::executor::Executor>,
+    /// CPUs the task needs (`sbatch -c` on Slurm); one when unset.
+    pub cpus: Option<u32>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
@@ -118,6 +122,12 @@ pub struct TaskView {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub exit_code: Option<i32>,
+    /// `local` or `slurm`.
+    #[serde(default)]
+    pub executor: crate::executor::Executor,
+    /// The Slurm job id of the current attempt, else null.
+    #[serde(default)]
+    pub external_id: Option<String>,
     /// The agent's todo list, when it keeps one: the steps shown as a tree.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub todos: Vec<Todo>,

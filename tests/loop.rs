@@ -6,7 +6,7 @@ use common::{Home, LONG, describe, stderr, stdout};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-const VIEW_FIELDS: [&str; 16] = [
+const VIEW_FIELDS: [&str; 18] = [
     "id",
     "description",
     "agent",
@@ -23,6 +23,8 @@ const VIEW_FIELDS: [&str; 16] = [
     "started_at",
     "finished_at",
     "exit_code",
+    "executor",
+    "external_id",
 ];
 
 fn keys(v: &Value) -> BTreeSet<String> {

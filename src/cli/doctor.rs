@@ -1,6 +1,8 @@
 //! `doctor`: one line per check, `ok` / `warn` / `fail`, each problem with its fix. Exits 1
 //! when any check fails. Never writes: the database is opened read-only.
 
+mod slurm;
+
 use super::render::{paint, print_json};
 use crate::agents::Registry;
 use crate::client::Client;
@@ -48,6 +50,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     checks.push(database(&paths.database));
     checks.push(session_bus());
     agents(&config, &mut checks);
+    slurm::checks(&config, paths, &mut checks);
     let failed = checks.iter().any(|c| c.status == Level::Fail);
     if args.json {
         print_json(&serde_json::json!({ "ok": !failed, "checks": checks }))?;

@@ -45,6 +45,9 @@ pub struct Args {
     /// Expected memory of the task (512M, 2G), counted against the memory gate as it starts
     #[arg(long, value_parser = parse_size)]
     pub mem: Option<u64>,
+    /// Where it runs: local (this machine) or slurm (a job on the configured cluster)
+    #[arg(long = "on", value_name = "EXECUTOR")]
+    pub on: Option<crate::executor::Executor>,
     /// Route to an installed, healthy, least-loaded agent with this capability
     #[arg(long, conflicts_with = "agent")]
     pub capability: Option<String>,
@@ -163,6 +166,7 @@ impl Args {
             after: self.after,
             not_before_ms,
             mem_bytes: self.mem,
+            executor: self.on,
             prompt,
             capability: self.capability,
             worktree: self.worktree,

@@ -53,6 +53,14 @@ pub fn headline(t: &TaskView) -> String {
     parts.join(" · ")
 }
 
+/// Where a task runs: `local`, or `slurm 1234` with its job id.
+pub fn placement(t: &TaskView) -> String {
+    match &t.external_id {
+        Some(job) => format!("{} {job}", t.executor),
+        None => t.executor.to_string(),
+    }
+}
+
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()

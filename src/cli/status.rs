@@ -56,6 +56,7 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
     writeln!(out, "  {}", truncate(&view.description, 200))?;
     let mut facts = vec![format!("agent {}", view.agent), format!("priority {}", view.priority)];
     facts.extend(view.class.as_ref().map(|c| format!("class {c}")));
+    facts.push(format!("on {}", render::placement(&view)));
     if view.attempt > 1 || rec.spec.retries > 0 {
         facts.push(format!("attempt {}/{}", view.attempt, rec.spec.retries + 1));
     }
@@ -160,8 +161,8 @@ pub fn list(args: ListArgs, paths: &Paths) -> Result<i32> {
     }
     writeln!(
         out,
-        "{:<6}  {:<9}  {:>3}  {:<7}  {:>5}  {:<30}  STATUS",
-        "ID", "STATE", "PRI", "AGENT", "DONE", "DESCRIPTION"
+        "{:<6}  {:<9}  {:>3}  {:<7}  {:<12}  {:>5}  {:<30}  STATUS",
+        "ID", "STATE", "PRI", "AGENT", "ON", "DONE", "DESCRIPTION"
     )?;
     for (rec, view) in records.iter().zip(&views) {
         let done = view.progress.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into());
@@ -181,10 +182,11 @@ pub fn list(args: ListArgs, paths: &Paths) -> Result<i32> {
             .replace(view.state.as_str(), &render::state_word(view.state));
         writeln!(
             out,
-            "{:<6}  {state}  {:>3}  {:<7}  {:>5}  {:<30}  {}",
+            "{:<6}  {state}  {:>3}  {:<7}  {:<12}  {:>5}  {:<30}  {}",
             view.id,
             view.priority,
             truncate(&view.agent, 7),
+            truncate(&render::placement(view), 12),
             done,
             truncate(&view.description, 30),
             truncate(&detail, 60)

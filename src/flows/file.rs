@@ -227,8 +227,8 @@ fn to_action(
         None => None,
     };
     let mem_bytes = raw.mem.as_deref().map(crate::cli::execute::parse_size).transpose()?;
-    if raw.on.as_deref().is_some_and(|on| on.trim().is_empty()) {
-        return Err("`on` names an executor: it cannot be empty".into());
+    if let Some(on) = raw.on.as_deref() {
+        on.parse::<crate::executor::Executor>().map_err(|e| format!("`on`: {e}"))?;
     }
     if raw.agent.is_some() && raw.capability.is_some() {
         return Err(format!("step `{step}` gives both `agent` and `capability`: give one"));

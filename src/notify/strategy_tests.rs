@@ -18,6 +18,8 @@ fn view(state: TaskState, progress: Option<f64>, step: Option<&str>) -> TaskView
         started_at: Some("2026-01-01T10:00:00.000Z".into()),
         finished_at: None,
         exit_code: None,
+        executor: Default::default(),
+        external_id: None,
         todos: Vec::new(),
         parent: None,
         children: Vec::new(),

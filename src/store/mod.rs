@@ -54,6 +54,8 @@ pub struct TaskRecord {
     pub artifacts: Artifacts,
     /// The agent's latest todo list.
     pub todos: Vec<crate::model::Todo>,
+    /// The cluster's id for the current attempt (a Slurm job id).
+    pub external_id: Option<String>,
 }
 
 impl TaskRecord {
@@ -111,6 +113,8 @@ impl TaskRecord {
             started_at: self.started_at.map(rfc3339),
             finished_at: self.finished_at.map(rfc3339),
             exit_code: self.exit_code,
+            executor: self.spec.executor.unwrap_or_default(),
+            external_id: self.external_id.clone(),
             todos: self.todos.clone(),
             parent: self.spec.parent.clone(),
             children: Vec::new(),

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 pub(super) const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
     reason, progress, step, eta_seconds, attempt, created_at, started_at, finished_at, not_before, \
-    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms, todos";
+    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms, todos, external_id";
 
 pub(super) fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     let json_err = |i: usize, e: serde_json::Error| {
@@ -61,6 +61,7 @@ pub(super) fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
             .transpose()
             .map_err(|e| json_err(27, e))?
             .unwrap_or_default(),
+        external_id: row.get(28)?,
     })
 }
 

@@ -82,4 +82,7 @@ pub const MIGRATIONS: &[&str] = &[
     // issue 17: delegation, a task started from inside another is its child.
     "ALTER TABLE tasks ADD COLUMN parent_id TEXT;
      CREATE INDEX tasks_by_parent ON tasks(parent_id) WHERE parent_id IS NOT NULL;",
+    // 4: the cluster's id of a task's current attempt (a Slurm job id), for executors other
+    // than local.
+    "ALTER TABLE tasks ADD COLUMN external_id TEXT;",
 ];

@@ -53,6 +53,8 @@ pub fn sample(id: &str, state: TaskState) -> TaskView {
         started_at: (state != TaskState::Pending).then(|| at(NOW - 300_000)),
         finished_at: state.is_finished().then(|| at(NOW - 60_000)),
         exit_code: None,
+        executor: Default::default(),
+        external_id: None,
         todos: Vec::new(),
         parent: None,
         children: Vec::new(),

@@ -147,7 +147,11 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool) -> Row<'a> {
         Span::styled(state_icon(v.state), fg(app, state_color(v.state))),
         Span::raw(v.id.as_str()),
         Span::raw(v.description.as_str()),
-        Span::raw(v.agent.as_str()),
+        // Tasks off this machine say where: `shell@slurm`.
+        match v.executor {
+            crate::executor::Executor::Local => Span::raw(v.agent.as_str()),
+            other => Span::raw(format!("{}@{other}", v.agent)),
+        },
         Span::styled(progress, fg(app, Color::Cyan)),
         Span::raw(step),
         Span::raw(elapsed),

@@ -41,6 +41,8 @@ pub enum Msg {
     Output {
         file: String,
     },
+    /// Slurm answered (a submit, a poll, a failed cancel).
+    Slurm(super::slurm_link::Reply),
 }
 
 /// A pending or running task, held in memory until it finishes.
@@ -102,6 +104,8 @@ pub(super) enum Timer {
         id: String,
         attempt: u32,
     },
+    /// Look at the active Slurm jobs.
+    Reconcile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -158,6 +162,8 @@ pub struct Actor {
     pub(super) durations: HashMap<(String, Option<String>), std::collections::VecDeque<u64>>,
     /// Flows whose tasks changed this round: the planner looks at them before admission.
     pub(super) flows_touched: BTreeSet<String>,
+    /// Tasks on the Slurm executor.
+    pub(super) slurm: super::slurm_tasks::SlurmSide,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -175,6 +181,7 @@ impl Actor {
         let registry = crate::agents::Registry::new(&config)?;
         let spawner = super::spawner::start(paths.clone(), tx.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
+        let slurm = super::slurm_tasks::SlurmSide::new(&config, tx.clone());
         let mut actor = Actor {
             paths,
             config,
@@ -210,6 +217,7 @@ impl Actor {
             fresh: Default::default(),
             finished_since_trim: 0,
             flows_touched: BTreeSet::new(),
+            slurm,
         };
         actor.load()?;
         // A worker that died mid-flow left decisions to take: look at every running flow.
@@ -310,6 +318,7 @@ impl Actor {
                         self.on_output(&file, now);
                     }
                 }
+                Msg::Slurm(reply) => self.on_slurm(reply, now),
             }
         }
         self.fire_timers(now);
@@ -372,6 +381,7 @@ impl Actor {
                 }
                 Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
                 Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt),
+                Timer::Reconcile => self.on_reconcile(now),
             }
         }
     }
@@ -390,7 +400,7 @@ impl Actor {
         self.timers = timers
             .into_iter()
             .filter(|Reverse((_, timer))| match timer {
-                Timer::Wake => true,
+                Timer::Wake | Timer::Reconcile => true,
                 Timer::Timeout { id, attempt } | Timer::Sigkill { id, attempt } => live(id, attempt),
             })
             .collect();

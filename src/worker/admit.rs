@@ -2,9 +2,23 @@
 //! start what it chose, and store each waiting task's reason when it changed.
 
 use super::actor::{Actor, Timer};
+use super::slurm_tasks::executor_of;
+use crate::executor::Executor;
 use crate::model::TaskState;
 use crate::scheduler::{self, Pending, Readings, Running};
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
+
+/// One executor's admission verdicts, owned so the actor can act on them.
+#[derive(Default)]
+struct Verdict {
+    /// (task id, reason text, reason fingerprint) for reasons that changed.
+    changed: Vec<(String, String, u64)>,
+    starts: Vec<String>,
+    start_classes: Vec<Option<String>>,
+    wake_at: Option<i64>,
+    gated: bool,
+}
 
 /// How long a started task's declared footprint is added to the memory reading, until the
 /// reading itself shows it.
@@ -17,98 +31,54 @@ impl Actor {
         self.fail_broken_dependencies(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
-        let any_pending = self.tasks.values().any(|l| l.rec.state == TaskState::Pending);
+        let handed = &self.slurm.handed;
+        let any_pending =
+            self.tasks.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id));
         if !any_pending {
             return;
         }
         let readings = if gates_on && !self.paused { self.readings() } else { Readings::default() };
         self.recent_starts.retain(|(at, _)| now - at < FOOTPRINT_SETTLE_MS);
-        let mut running = Running {
-            recent_mem_bytes: self.recent_starts.iter().map(|(_, b)| b).sum(),
-            ..Default::default()
-        };
         // The agents' own limits (circuit, concurrency) apply before the shared ones.
         let per_agent = self.running_per_agent();
-        let mut agent_blocked: Vec<(String, String)> = Vec::new();
         let agent_ids: Vec<String> = self
             .tasks
             .values()
             .filter(|l| l.rec.state == TaskState::Pending && l.rec.agent != "shell")
+            .filter(|l| !self.slurm.handed.contains_key(&l.rec.id))
             .map(|l| l.rec.id.clone())
             .collect();
+        let mut agent_blocked: Vec<(String, String)> = Vec::new();
         for id in agent_ids {
             if let Some(why) = self.agent_wait(&id, &per_agent, now) {
                 agent_blocked.push((id, why));
             }
         }
-        let blocked: std::collections::HashSet<&str> =
-            agent_blocked.iter().map(|(id, _)| id.as_str()).collect();
-        let mut pending = Vec::new();
-        let mut lives = Vec::new();
-        for live in self.tasks.values() {
-            let rec = &live.rec;
-            match rec.state {
-                TaskState::Running => {
-                    running.total += 1;
-                    if let Some(class) = &rec.class {
-                        *running.per_class.entry(class.clone()).or_default() += 1;
-                    }
-                }
-                TaskState::Pending if blocked.contains(rec.id.as_str()) => {}
-                TaskState::Pending => {
-                    lives.push(live);
-                    pending.push(Pending {
-                        id: &rec.id,
-                        seq: rec.seq,
-                        priority: rec.priority,
-                        class: rec.class.as_deref(),
-                        agent: &rec.agent,
-                        enqueued_at: live.enqueued_at,
-                        not_before: rec.not_before,
-                        retry_attempt: (rec.attempt > 1 && rec.not_before.is_some()).then_some(rec.attempt),
-                        blocked_on: rec
-                            .spec
-                            .after
-                            .iter()
-                            // A dependency that finished this round is in memory until the commit.
-                            .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
-                            .map(String::as_str),
-                        mem_bytes: rec.spec.mem_bytes.unwrap_or(0),
-                    })
-                }
-                _ => {}
-            }
+        // Each executor has its own cap and gates; class caps count both.
+        let mut running = self.occupied();
+        let local = Running {
+            total: running.remove(&Executor::Local).unwrap_or(0),
+            per_class: self.occupied_per_class(),
+            recent_mem_bytes: self.recent_starts.iter().map(|(_, b)| b).sum(),
+        };
+        let blocked: HashSet<&str> = agent_blocked.iter().map(|(id, _)| id.as_str()).collect();
+        let local_verdict =
+            self.decide_for(Executor::Local, &blocked, &local, &readings, &self.config.limits, now);
+        let mut per_class = local.per_class;
+        for class in local_verdict.start_classes.iter().flatten() {
+            *per_class.entry(class.clone()).or_default() += 1;
         }
-        let paused = self.paused || self.stopping.is_some();
-        let decision = scheduler::decide(&pending, &running, &readings, &self.config.limits, paused, now);
-        // Only reasons whose fingerprint changed are rendered and written.
-        let mut changed: Vec<(String, String, u64)> = Vec::new();
-        for (i, reason) in &decision.waiting {
-            let key = reason.key(now);
-            if lives[*i].reason_key != key {
-                let text = reason.at(now).to_string();
-                changed.push((pending[*i].id.to_string(), text, key));
-            }
-        }
-        let starts: Vec<String> = decision.start.iter().map(|i| pending[*i].id.to_string()).collect();
-        let agent_blocked: Vec<(String, String)> = agent_blocked;
-        let wake_at = decision.wake_at;
-        let sample_at = decision.gated.then(|| {
-            let due = self.monitor.next_sample_due().saturating_duration_since(Instant::now());
-            now + due.as_millis() as i64
-        });
-        drop(decision);
-        drop(pending);
-        drop(lives);
-        for (id, reason, key) in changed {
-            if let Some(live) = self.tasks.get_mut(&id) {
-                live.reason_key = key;
-                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                    live.rec.waiting_reason = Some(reason);
-                    self.dirty.insert(id);
-                }
-            }
-        }
+        let remote =
+            Running { total: running.remove(&Executor::Slurm).unwrap_or(0), per_class, recent_mem_bytes: 0 };
+        let slurm_verdict = self.decide_for(
+            Executor::Slurm,
+            &blocked,
+            &remote,
+            &Readings::default(),
+            &self.slurm.limits,
+            now,
+        );
+        drop(blocked);
         for (id, reason) in agent_blocked {
             let Some(live) = self.tasks.get_mut(&id) else { continue };
             // Not a reason from decide(): its next one must be rendered afresh.
@@ -119,7 +89,118 @@ impl Actor {
             }
         }
         let mut per_agent = per_agent;
-        for id in starts {
+        for verdict in [local_verdict, slurm_verdict] {
+            self.apply_verdict(verdict, &mut per_agent, now);
+        }
+        if let Some(at) = self.circuits.next_change(now) {
+            self.add_timer(at, Timer::Wake);
+        }
+    }
+
+    /// Tasks holding a slot, per executor: running, or handed to Slurm.
+    fn occupied(&self) -> HashMap<Executor, u32> {
+        let mut counts = HashMap::new();
+        for live in self.tasks.values().filter(|l| self.holds_slot(&l.rec)) {
+            *counts.entry(executor_of(&live.rec)).or_default() += 1;
+        }
+        counts
+    }
+
+    fn occupied_per_class(&self) -> HashMap<String, u32> {
+        let mut counts = HashMap::new();
+        for live in self.tasks.values().filter(|l| self.holds_slot(&l.rec)) {
+            if let Some(class) = &live.rec.class {
+                *counts.entry(class.clone()).or_default() += 1;
+            }
+        }
+        counts
+    }
+
+    fn holds_slot(&self, rec: &crate::store::TaskRecord) -> bool {
+        rec.state == TaskState::Running || self.slurm.handed.contains_key(&rec.id)
+    }
+
+    /// One executor's admission round, as owned results.
+    fn decide_for(
+        &self,
+        executor: Executor,
+        blocked: &HashSet<&str>,
+        running: &Running,
+        readings: &Readings,
+        limits: &crate::config::Limits,
+        now: i64,
+    ) -> Verdict {
+        let mut pending = Vec::new();
+        let mut keys = Vec::new();
+        for live in self.tasks.values() {
+            let rec = &live.rec;
+            if rec.state != TaskState::Pending
+                || executor_of(rec) != executor
+                || blocked.contains(rec.id.as_str())
+                || self.slurm.handed.contains_key(&rec.id)
+            {
+                continue;
+            }
+            keys.push(live.reason_key);
+            pending.push(Pending {
+                id: &rec.id,
+                seq: rec.seq,
+                priority: rec.priority,
+                class: rec.class.as_deref(),
+                agent: &rec.agent,
+                enqueued_at: live.enqueued_at,
+                not_before: rec.not_before,
+                retry_attempt: (rec.attempt > 1 && rec.not_before.is_some()).then_some(rec.attempt),
+                blocked_on: rec
+                    .spec
+                    .after
+                    .iter()
+                    // A dependency that finished this round is in memory until the commit.
+                    .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
+                    .map(String::as_str),
+                mem_bytes: rec.spec.mem_bytes.unwrap_or(0),
+            });
+        }
+        if pending.is_empty() {
+            return Verdict::default();
+        }
+        let paused = self.paused || self.stopping.is_some();
+        let decision = scheduler::decide(&pending, running, readings, limits, paused, now);
+        // Only reasons whose fingerprint changed are rendered and written.
+        let mut changed = Vec::new();
+        for (i, reason) in &decision.waiting {
+            let key = reason.key(now);
+            if keys[*i] != key {
+                let text = match reason {
+                    // Slurm tasks wait on their own cap, not the local one.
+                    scheduler::WaitReason::GlobalCap { running, cap } if executor == Executor::Slurm => {
+                        format!("slurm: max_concurrent ({running}/{cap})")
+                    }
+                    _ => reason.at(now).to_string(),
+                };
+                changed.push((pending[*i].id.to_string(), text, key));
+            }
+        }
+        Verdict {
+            changed,
+            starts: decision.start.iter().map(|i| pending[*i].id.to_string()).collect(),
+            start_classes: decision.start.iter().map(|i| pending[*i].class.map(str::to_string)).collect(),
+            wake_at: decision.wake_at,
+            gated: decision.gated,
+        }
+    }
+
+    fn apply_verdict(&mut self, verdict: Verdict, per_agent: &mut HashMap<String, u32>, now: i64) {
+        for (id, reason, key) in verdict.changed {
+            if let Some(live) = self.tasks.get_mut(&id) {
+                live.reason_key = key;
+                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
+                    live.rec.waiting_reason = Some(reason);
+                    self.dirty.insert(id);
+                }
+            }
+        }
+        for id in verdict.starts {
             // decide() does not know the agents' own caps: hold back a start over one and run
             // another round at once, so the freed slot goes to the next task.
             let agent = self.tasks.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
@@ -131,12 +212,17 @@ impl Actor {
             }
             *n += 1;
             self.circuits.on_start(&agent, now);
-            self.start(&id, now);
+            if self.tasks.get(&id).is_some_and(|l| executor_of(&l.rec) == Executor::Slurm) {
+                self.hand_to_slurm(&id);
+            } else {
+                self.start(&id, now);
+            }
         }
-        if let Some(at) = self.circuits.next_change(now) {
-            self.add_timer(at, Timer::Wake);
-        }
-        for at in [wake_at, sample_at].into_iter().flatten() {
+        let sample_at = verdict.gated.then(|| {
+            let due = self.monitor.next_sample_due().saturating_duration_since(Instant::now());
+            now + due.as_millis() as i64
+        });
+        for at in [verdict.wake_at, sample_at].into_iter().flatten() {
             self.add_timer(at.max(now + 1), Timer::Wake);
         }
     }

@@ -3,7 +3,9 @@
 
 use super::actor::{Actor, KillReason, Live, Timer};
 use super::runner;
+use super::slurm_tasks::executor_of;
 use crate::error::Result;
+use crate::executor::Executor;
 use crate::model::TaskState;
 use crate::store::now_ms;
 
@@ -16,14 +18,17 @@ impl Actor {
         let now = now_ms();
         let mut exited = Vec::new();
         let supervisors = runner::supervisors();
+        let mut listed = None;
         for mut rec in self.store.active()? {
+            let on_slurm = executor_of(&rec) == Executor::Slurm;
             let id = rec.id.clone();
             let attempt = rec.attempt;
             // Tasks queued in an earlier round are started while their "running" commit is
             // written (see Actor::round): a crash in between leaves them pending on disk with a
             // supervisor alive or an exit record written. They did start.
             let key = (id.clone(), attempt);
-            let early = rec.state == TaskState::Pending
+            let early = !on_slurm
+                && rec.state == TaskState::Pending
                 && (supervisors.contains_key(&key) || self.paths.exit_file(&id, attempt).exists());
             if early {
                 rec.state = TaskState::Running;
@@ -42,6 +47,10 @@ impl Actor {
             let mut pid = rec.pid;
             let enqueued_at = rec.created_at;
             self.tasks.insert(id.clone(), Live::new(rec, None, enqueued_at));
+            if on_slurm {
+                self.adopt_job(&id, &mut listed, now);
+            }
+            let running = self.tasks.get(&id).is_some_and(|l| l.rec.state == TaskState::Running);
             if !running {
                 continue;
             }
@@ -58,6 +67,9 @@ impl Actor {
             if let Some(((backend, side), offset)) = stream {
                 self.follow_stream(&id, backend, side, offset);
                 self.on_output(&format!("{id}.log"), now);
+            }
+            if on_slurm {
+                continue; // its job's end is seen by the next poll
             }
             if self.paths.exit_file(&id, attempt).exists() {
                 exited.push((id, attempt, pid.unwrap_or(0)));

@@ -163,6 +163,8 @@ impl Actor {
             timeout_ms: a.timeout_ms,
             retries: a.retries,
             mem_bytes: a.mem_bytes,
+            // Checked when the file was read; unset, the worker settles it as for `execute`.
+            executor: a.on.as_deref().and_then(|on| on.parse().ok()),
             capability: a.capability,
             worktree: a.worktree,
             flow_id: Some(flow.id.clone()),

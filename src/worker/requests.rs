@@ -73,6 +73,8 @@ impl Actor {
                         .values()
                         .filter(|l| l.rec.state == TaskState::Running)
                         .map(|l| l.rec.id.clone())
+                        // Jobs waiting in Slurm are ended too, not left to start unwatched.
+                        .chain(self.slurm.handed.keys().cloned())
                         .collect();
                     for id in running {
                         self.cancel(&id, KillReason::Shutdown, now);
@@ -181,6 +183,10 @@ impl Actor {
 
     fn progress(&mut self, typed: &str, percent: Option<f64>, step: Option<String>, now: i64) -> Result<()> {
         let id = self.resolve(typed)?;
+        // A Slurm job that reports has started, whether or not a poll has seen it yet.
+        if self.tasks.get(&id).is_some_and(|l| l.rec.external_id.is_some()) {
+            self.mark_running(&id, now);
+        }
         if !self.tasks.get(&id).is_some_and(|l| l.rec.state == TaskState::Running) {
             return Err(Error::usage(format!("task {id} is not running")));
         }

@@ -29,24 +29,7 @@ pub fn spawn(
     env: &[(String, String)],
 ) -> Result<Started> {
     let spec = &task.spec;
-    // Someone may have deleted a folder while the worker ran: make it again, or fail the task
-    // naming it.
-    for dir in [&paths.logs_dir, &paths.runs_dir] {
-        crate::paths::ensure_private_dir(dir)?;
-    }
-    let log_path = paths.task_log(&task.id);
-    let mut log = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(&log_path)
-        .context(format!("opening the log {}", log_path.display()))?;
-    let mut log_offset = log.seek(SeekFrom::End(0))?;
-    if task.attempt > 1 {
-        let header = format!("--- smart-agents: attempt {} ---\n", task.attempt);
-        log.write_all(header.as_bytes())?;
-        log_offset += header.len() as u64;
-    }
+    let (log, log_offset) = open_log(paths, task)?;
     if argv.is_empty() {
         return Err(Error::usage("the task has no command to run"));
     }
@@ -88,6 +71,30 @@ pub fn spawn(
     Ok(Started { pid, pid_start: process_start_time(pid), log_offset })
 }
 
+/// The task's log, opened to append, with this attempt's header written: the file and where
+/// the attempt's output begins.
+pub fn open_log(paths: &Paths, task: &TaskRecord) -> Result<(std::fs::File, u64)> {
+    // Someone may have deleted a folder while the worker ran: make it again, or fail the task
+    // naming it.
+    for dir in [&paths.logs_dir, &paths.runs_dir] {
+        crate::paths::ensure_private_dir(dir)?;
+    }
+    let log_path = paths.task_log(&task.id);
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(&log_path)
+        .context(format!("opening the log {}", log_path.display()))?;
+    let mut log_offset = log.seek(SeekFrom::End(0))?;
+    if task.attempt > 1 {
+        let header = format!("--- smart-agents: attempt {} ---\n", task.attempt);
+        log.write_all(header.as_bytes())?;
+        log_offset += header.len() as u64;
+    }
+    Ok((log, log_offset))
+}
+
 /// A pidfd that becomes readable when `pid` exits: an exit notification without polling, for
 /// our own children and for supervisors adopted from an earlier worker alike.
 pub fn pidfd_open(pid: i32) -> std::io::Result<OwnedFd> {
@@ -121,6 +128,10 @@ pub fn is_running(pid: i32) -> bool {
 
 /// Reap `pid` if it is our child; harmless when it is not.
 pub fn reap(pid: i32) {
+    // 0 would reap any child of ours.
+    if pid <= 0 {
+        return;
+    }
     let mut status = 0;
     // SAFETY: non-blocking waitpid on a specific pid.
     unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };

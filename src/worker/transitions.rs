@@ -28,6 +28,7 @@ impl Actor {
         validate(&spec)?;
         self.link_parent(&mut spec)?;
         self.route(&mut spec, now)?;
+        self.settle_executor(&mut spec)?;
         let mut after = Vec::with_capacity(spec.after.len());
         for typed in &spec.after {
             after.push(self.resolve(typed)?);
@@ -68,6 +69,7 @@ impl Actor {
             metrics: Default::default(),
             artifacts: Default::default(),
             todos: Vec::new(),
+            external_id: None,
             spec,
         };
         self.check_launch(&rec)?;
@@ -91,9 +93,11 @@ impl Actor {
     /// Start the supervisors of the tasks admitted this round; those queued in this very round
     /// only once `committed`.
     pub(super) fn spawn_started(&mut self, now: i64, committed: bool) {
+        // A Slurm job is submitted only once its hand-over is on disk: a worker restarted in
+        // between finds it by its comment.
         let (later, ready): (Vec<String>, Vec<String>) = std::mem::take(&mut self.to_spawn)
             .into_iter()
-            .partition(|id| !committed && self.fresh.contains(id));
+            .partition(|id| !committed && (self.fresh.contains(id) || self.slurm.handed.contains_key(id)));
         self.to_spawn = later;
         for id in ready {
             let env = match self.env_of(&id) {
@@ -114,6 +118,10 @@ impl Actor {
                 None => continue,
             };
             let Some(rec) = self.tasks.get(&id).map(|live| live.rec.clone()) else { continue };
+            if self.slurm.handed.contains_key(&id) {
+                self.submit_job(&rec, launch, &env, now);
+                continue;
+            }
             if let Some(timeout) = rec.spec.timeout_ms {
                 let at = rec.started_at.unwrap_or(now) + timeout as i64;
                 self.add_timer(at, Timer::Timeout { id: id.clone(), attempt: rec.attempt });
@@ -258,10 +266,25 @@ impl Actor {
                 }
             }
         }
+        self.conclude(id, state, reason, code, kill, finished_at, now);
+    }
+
+    /// An attempt ended: retry it when it failed and has retries left, else finish the task.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn conclude(
+        &mut self,
+        id: &str,
+        state: TaskState,
+        reason: Option<String>,
+        code: Option<i32>,
+        kill: Option<KillReason>,
+        finished_at: i64,
+        now: i64,
+    ) {
         let Some(live) = self.tasks.get(id) else { return };
         // A timeout is a failed attempt like any other; a cancel is the user's word.
         let retriable = matches!(kill, None | Some(KillReason::Timeout(_)));
-        if state == TaskState::Failed && retriable && attempt <= live.rec.spec.retries {
+        if state == TaskState::Failed && retriable && live.rec.attempt <= live.rec.spec.retries {
             self.retry_later(id, reason.unwrap_or_default(), code, now);
         } else {
             self.finish(id, state, reason, code, finished_at);
@@ -277,6 +300,8 @@ impl Actor {
         code: Option<i32>,
         at: i64,
     ) {
+        // Whatever the path here, it no longer holds a Slurm slot.
+        self.slurm.handed.remove(id);
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         rec.state = state;
@@ -320,6 +345,7 @@ impl Actor {
     /// A failed attempt with retries left goes back to pending after a backoff.
     fn retry_later(&mut self, id: &str, reason: String, code: Option<i32>, now: i64) {
         let jitter = self.ids.next_u64();
+        self.slurm.handed.remove(id);
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         let data = json!({"attempt": rec.attempt, "reason": reason, "exit_code": code});
@@ -337,6 +363,9 @@ impl Actor {
     }
 
     pub(super) fn cancel(&mut self, id: &str, reason: KillReason, now: i64) -> String {
+        if self.slurm.handed.contains_key(id) {
+            return self.cancel_slurm(id, reason, now);
+        }
         let Some(live) = self.tasks.get_mut(id) else {
             return match self.store.task(id) {
                 Ok(Some(rec)) => rec.state.to_string(),
@@ -374,6 +403,9 @@ impl Actor {
 
     pub(super) fn on_sigkill(&mut self, id: &str, attempt: u32) {
         let Some(live) = self.tasks.get(id) else { return };
+        if live.rec.attempt == attempt && self.slurm.handed.contains_key(id) {
+            return self.kill_slurm(id);
+        }
         if live.rec.attempt == attempt
             && live.rec.state == TaskState::Running
             && let Some(pid) = live.rec.pid
@@ -417,6 +449,7 @@ fn reset_for_attempt(rec: &mut TaskRecord) {
     rec.step = None;
     rec.output = None;
     rec.todos.clear();
+    rec.external_id = None;
 }
 
 /// Finished durations kept per (agent, class) for the ETA's sanity check.
@@ -477,7 +510,7 @@ pub(super) fn backoff_ms(attempt: u32, jitter: u64) -> i64 {
     base - spread + (jitter % (2 * spread as u64 + 1)) as i64
 }
 
-fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> (TaskState, Option<String>) {
+pub(super) fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> (TaskState, Option<String>) {
     match (kill, record) {
         (Some(KillReason::Cancel), _) => (TaskState::Cancelled, Some("cancelled by user".into())),
         (Some(KillReason::Shutdown), _) => {

@@ -1,0 +1,62 @@
+//! `[executors.slurm]` in config.toml, and `[classes.NAME]`'s executor.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Executors {
+    pub slurm: SlurmSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlurmSettings {
+    /// `sbatch --partition`; the cluster's default partition when unset.
+    pub partition: Option<String>,
+    /// `sbatch --account`.
+    pub account: Option<String>,
+    /// Slurm tasks submitted at once (queued in Slurm or running); the local
+    /// `max_concurrent_tasks` and CPU/memory gates do not apply to them.
+    pub max_concurrent: u32,
+    /// Passed to `sbatch` before the script, e.g. `["--qos=low", "--gres=gpu:1"]`.
+    pub extra_args: Vec<String>,
+    /// Seconds between the checks of active jobs (one `squeue` call covers all of them).
+    pub reconcile_seconds: f64,
+}
+
+impl Default for SlurmSettings {
+    fn default() -> Self {
+        SlurmSettings {
+            partition: None,
+            account: None,
+            max_concurrent: 50,
+            extra_args: Vec::new(),
+            reconcile_seconds: 3.0,
+        }
+    }
+}
+
+impl SlurmSettings {
+    /// What is wrong with these settings, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if self.max_concurrent == 0 {
+            return Some("executors.slurm.max_concurrent must be at least 1".into());
+        }
+        if !(0.1..=3600.0).contains(&self.reconcile_seconds) {
+            return Some("executors.slurm.reconcile_seconds must be between 0.1 and 3600".into());
+        }
+        None
+    }
+
+    pub fn reconcile_ms(&self) -> i64 {
+        (self.reconcile_seconds * 1000.0) as i64
+    }
+}
+
+/// `[classes.NAME]`: defaults for the tasks of a class.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClassProfile {
+    /// `local` or `slurm`.
+    pub executor: Option<String>,
+}

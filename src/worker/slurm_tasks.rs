@@ -1,0 +1,381 @@
+//! Tasks on the Slurm executor, seen from the worker's core: an admitted task is handed to
+//! Slurm (a slot of `max_concurrent`), submitted once that is committed, and followed with one
+//! poll per reconcile tick while any job is active (none otherwise). The end comes from the
+//! supervisor's exit record first and Slurm's word second.
+
+use super::actor::{Actor, KillReason, Msg, Timer};
+use super::routing::Launch;
+use super::runner;
+use super::slurm_link::{self, Cmd, Reply, Seen};
+use super::transitions::outcome;
+use crate::config::{Config, Limits};
+use crate::executor::slurm::{self, JobRequest};
+use crate::executor::{Executor, JobPhase, SlurmSettings};
+use crate::model::TaskState;
+use crate::store::TaskRecord;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::mpsc::Sender;
+
+/// The waiting reason between admission and `sbatch`'s answer.
+pub(super) const SUBMITTING: &str = "slurm: submitting";
+/// How soon after a cancel the job is looked at again.
+const CANCEL_LOOK_MS: i64 = 500;
+
+pub(super) struct SlurmSide {
+    /// Started on first use: a worker that never sees a Slurm task runs no thread for it.
+    link: Option<Sender<Cmd>>,
+    actor: Sender<Msg>,
+    settings: SlurmSettings,
+    /// Admission limits for Slurm tasks: the class caps, `max_concurrent` as the cap, and no
+    /// CPU or memory gate (the cluster has its own).
+    pub limits: Limits,
+    /// Tasks handed to Slurm (submitting, queued there or running): id → attempt.
+    pub handed: HashMap<String, u32>,
+    polling: bool,
+    tick_at: Option<i64>,
+    last_error: Option<String>,
+}
+
+impl SlurmSide {
+    pub fn new(config: &Config, actor: Sender<Msg>) -> SlurmSide {
+        let settings = config.executors.slurm.clone();
+        let limits = Limits {
+            max_concurrent_tasks: settings.max_concurrent,
+            cpu_threshold: 100.0,
+            memory_threshold: 100.0,
+            ..config.limits.clone()
+        };
+        SlurmSide {
+            link: None,
+            actor,
+            settings,
+            limits,
+            handed: HashMap::new(),
+            polling: false,
+            tick_at: None,
+            last_error: None,
+        }
+    }
+
+    fn send(&mut self, cmd: Cmd) -> Result<(), String> {
+        if self.link.is_none() {
+            let link = slurm_link::start(self.settings.clone(), self.actor.clone())
+                .map_err(|e| format!("cannot start the Slurm thread: {e}"))?;
+            self.link = Some(link);
+        }
+        let link = self.link.as_ref().ok_or("no Slurm thread")?;
+        link.send(cmd).map_err(|_| "the Slurm thread stopped".to_string())
+    }
+}
+
+pub(super) fn executor_of(rec: &TaskRecord) -> Executor {
+    rec.spec.executor.unwrap_or_default()
+}
+
+impl Actor {
+    /// Where a new task runs: `--on`, else its agent's profile, its class, `default_executor`.
+    /// A Slurm task is refused at once when `sbatch` cannot be found.
+    pub(super) fn settle_executor(&self, spec: &mut crate::model::TaskSpec) -> crate::error::Result<()> {
+        let executor =
+            spec.executor.unwrap_or_else(|| self.config.executor_for(&spec.agent, spec.class.as_deref()));
+        if executor == Executor::Slurm && slurm::program("sbatch").is_none() {
+            return Err(crate::error::Error::usage(
+                "executor slurm: `sbatch` is not on the worker's PATH; install Slurm's client tools, \
+                 or run it with --on local",
+            ));
+        }
+        spec.executor = Some(executor);
+        Ok(())
+    }
+
+    /// Admitted: the task takes a Slurm slot and is submitted once this round is committed.
+    pub(super) fn hand_to_slurm(&mut self, id: &str) {
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        live.reason_key = 0;
+        live.rec.waiting_reason = Some(SUBMITTING.into());
+        self.slurm.handed.insert(id.to_string(), live.rec.attempt);
+        self.dirty.insert(id.to_string());
+        self.to_spawn.push(id.to_string());
+    }
+
+    /// Write the job script and submit it (from `spawn_started`).
+    pub(super) fn submit_job(
+        &mut self,
+        rec: &TaskRecord,
+        launch: Launch,
+        env: &[(String, String)],
+        now: i64,
+    ) {
+        let prepared = self.job_request(rec, &launch, env);
+        let id = rec.id.clone();
+        let sent = prepared.and_then(|(req, offset)| {
+            if let Some(live) = self.tasks.get_mut(&id) {
+                live.rec.log_offset = Some(offset);
+            }
+            self.slurm.send(Cmd::Submit { id: id.clone(), attempt: rec.attempt, req: Box::new(req) })
+        });
+        match sent {
+            Ok(()) => {
+                self.streams.insert(id, launch.stream);
+            }
+            Err(e) => {
+                self.slurm.handed.remove(&id);
+                self.conclude(&id, TaskState::Failed, Some(format!("slurm: {e}")), None, None, now, now);
+                self.flush_soon = true;
+            }
+        }
+    }
+
+    fn job_request(
+        &self,
+        rec: &TaskRecord,
+        launch: &Launch,
+        env: &[(String, String)],
+    ) -> Result<(JobRequest, u64), String> {
+        let (_, log_offset) = runner::open_log(&self.paths, rec).map_err(|e| e.to_string())?;
+        let exit_file = self.paths.exit_file(&rec.id, rec.attempt);
+        let _ = std::fs::remove_file(&exit_file);
+        let exe = std::env::current_exe().map_err(|e| format!("cannot find the smart-agents binary: {e}"))?;
+        let mut argv = vec![
+            exe.display().to_string(),
+            super::supervise::ARG.to_string(),
+            rec.id.clone(),
+            rec.attempt.to_string(),
+            exit_file.display().to_string(),
+        ];
+        argv.extend(launch.options.to_args());
+        argv.push("--".into());
+        argv.extend(launch.argv.iter().cloned());
+        let script = self.paths.runs_dir.join(format!("{}-{}.sbatch", rec.id, rec.attempt));
+        write_script(&script, &slurm::job_script(&rec.id, rec.attempt, &argv))
+            .map_err(|e| format!("cannot write the job script {}: {e}", script.display()))?;
+        let mut env = env.to_vec();
+        env.push(("SMART_AGENTS_TASK_ID".into(), rec.id.clone()));
+        if let Some(home) = std::env::var_os("SMART_AGENTS_HOME") {
+            env.push(("SMART_AGENTS_HOME".into(), home.to_string_lossy().into_owned()));
+        }
+        let spec = &rec.spec;
+        let req = JobRequest {
+            task_id: rec.id.clone(),
+            script,
+            log: self.paths.task_log(&rec.id),
+            cwd: spec.cwd.clone(),
+            cpus: spec.cpus.unwrap_or(1),
+            mem_bytes: spec.mem_bytes,
+            timeout_ms: spec.timeout_ms,
+            env,
+        };
+        Ok((req, log_offset))
+    }
+
+    pub(super) fn on_slurm(&mut self, reply: Reply, now: i64) {
+        match reply {
+            Reply::Submitted { id, attempt, result } => self.on_submitted(&id, attempt, result, now),
+            Reply::Polled(result) => {
+                self.slurm.polling = false;
+                match result {
+                    Ok(seen) => {
+                        self.slurm.last_error = None;
+                        for s in seen {
+                            self.on_seen(s, now);
+                        }
+                    }
+                    // Said once, not every tick: the tasks stay as they are until Slurm answers.
+                    Err(e) if self.slurm.last_error.as_ref() != Some(&e) => {
+                        eprintln!("smart-agents worker: cannot reach Slurm: {e}");
+                        self.slurm.last_error = Some(e);
+                    }
+                    Err(_) => {}
+                }
+                self.schedule_tick(now + self.slurm.settings.reconcile_ms());
+            }
+            Reply::CancelFailed { job, error } => {
+                eprintln!("smart-agents worker: cancelling Slurm job {job}: {error}");
+            }
+        }
+    }
+
+    fn on_submitted(&mut self, id: &str, attempt: u32, result: Result<String, String>, now: i64) {
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        if live.rec.attempt != attempt || !self.slurm.handed.contains_key(id) {
+            return;
+        }
+        match result {
+            Ok(job) => {
+                live.rec.external_id = Some(job.clone());
+                live.rec.waiting_reason = Some("slurm: queued".into());
+                if live.kill.is_some() {
+                    let _ = self.slurm.send(Cmd::Cancel { job: job.clone(), signal: None });
+                }
+                let _ = self.store.add_event(
+                    id,
+                    now,
+                    "slurm_submitted",
+                    Some(&json!({"job": job, "attempt": attempt})),
+                );
+                self.dirty.insert(id.to_string());
+                self.schedule_tick(now + self.slurm.settings.reconcile_ms());
+            }
+            Err(e) => {
+                let kill = live.kill;
+                self.slurm.handed.remove(id);
+                self.streams.remove(id);
+                let (state, reason) = match kill {
+                    Some(k) => outcome(None, Some(k)),
+                    None => (TaskState::Failed, Some(format!("slurm: {e}"))),
+                };
+                self.conclude(id, state, reason, None, kill, now, now);
+            }
+        }
+    }
+
+    /// Look at the active jobs again at `at`, unless a look is already set for earlier.
+    pub(super) fn schedule_tick(&mut self, at: i64) {
+        if self.slurm.handed.is_empty() || self.slurm.tick_at.is_some_and(|t| t <= at) {
+            return;
+        }
+        self.slurm.tick_at = Some(at);
+        self.add_timer(at, Timer::Reconcile);
+    }
+
+    pub(super) fn on_reconcile(&mut self, now: i64) {
+        if self.slurm.tick_at.is_some_and(|t| t > now) {
+            return; // a later look replaced this one
+        }
+        self.slurm.tick_at = None;
+        if self.slurm.polling {
+            return;
+        }
+        let jobs: Vec<String> =
+            self.slurm.handed.keys().filter_map(|id| self.tasks.get(id)?.rec.external_id.clone()).collect();
+        if jobs.is_empty() {
+            return; // only submits in flight: their answers set the next look
+        }
+        self.slurm.polling = self.slurm.send(Cmd::Poll { jobs }).is_ok();
+    }
+
+    fn on_seen(&mut self, seen: Seen, now: i64) {
+        let found = self.slurm.handed.iter().find(|(id, attempt)| {
+            self.tasks.get(*id).is_some_and(|l| {
+                l.rec.attempt == **attempt && l.rec.external_id.as_deref() == Some(seen.job.as_str())
+            })
+        });
+        let Some((id, attempt)) = found.map(|(id, a)| (id.clone(), *a)) else { return };
+        if self.paths.exit_file(&id, attempt).exists() {
+            self.release(&id, attempt);
+            self.mark_running(&id, now);
+            self.on_exit(&id, attempt, 0, now);
+            return;
+        }
+        match seen.info.as_ref().map(|i| i.phase) {
+            Some(JobPhase::Queued) => {
+                let why = seen.info.and_then(|i| i.reason).unwrap_or_else(|| "None".into());
+                let text = format!("slurm: queued ({why})");
+                if let Some(live) = self.tasks.get_mut(&id)
+                    && live.rec.waiting_reason.as_deref() != Some(text.as_str())
+                {
+                    live.rec.waiting_reason = Some(text);
+                    self.dirty.insert(id);
+                }
+            }
+            Some(JobPhase::Running) => {
+                self.mark_running(&id, now);
+                // Inotify does not see writes made on other nodes: read the stream here too.
+                self.on_output(&format!("{id}.log"), now);
+            }
+            Some(JobPhase::Ended) | None => {
+                self.release(&id, attempt);
+                self.ended_without_record(&id, &seen, now);
+            }
+        }
+    }
+
+    fn release(&mut self, id: &str, attempt: u32) {
+        self.slurm.handed.remove(id);
+        self.cleanup.push(self.paths.runs_dir.join(format!("{id}-{attempt}.sbatch")));
+    }
+
+    /// Slurm started the job: the task runs.
+    pub(super) fn mark_running(&mut self, id: &str, now: i64) {
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        if live.rec.state != TaskState::Pending {
+            return;
+        }
+        let rec = &mut live.rec;
+        rec.state = TaskState::Running;
+        rec.started_at = Some(now);
+        rec.waiting_reason = None;
+        live.reason_key = 0;
+        let (attempt, offset, timeout) = (rec.attempt, rec.log_offset.unwrap_or(0), rec.spec.timeout_ms);
+        let data = json!({"attempt": attempt, "job": rec.external_id});
+        let _ = self.store.add_event(id, now, "started", Some(&data));
+        if let Some(ms) = timeout {
+            self.add_timer(now + ms as i64, Timer::Timeout { id: id.to_string(), attempt });
+        }
+        if let Some((backend, side)) = self.streams.remove(id).flatten() {
+            self.follow_stream(id, backend, side, offset);
+        }
+        self.dirty.insert(id.to_string());
+    }
+
+    /// The job ended and the supervisor left no exit record: it was killed with the job
+    /// (memory limit, time limit, node failure) or never ran.
+    fn ended_without_record(&mut self, id: &str, seen: &Seen, now: i64) {
+        if let Some(run) = self.unfollow_stream(id) {
+            let (events, _) = run.finish(None, None);
+            self.apply_agent_events(id, events, now);
+        }
+        self.streams.remove(id);
+        let Some(live) = self.tasks.get(id) else { return };
+        let kill = live.kill;
+        let tail = runner::output_tail(&self.paths, id, live.rec.log_offset.unwrap_or(0), 8 * 1024);
+        let (state, reason, code) = match kill {
+            Some(k) => {
+                let (state, reason) = outcome(None, Some(k));
+                (state, reason, None)
+            }
+            None => {
+                let (cancelled, reason) = crate::executor::slurm_verdict(&seen.job, seen.end.as_ref(), &tail);
+                let state = if cancelled { TaskState::Cancelled } else { TaskState::Failed };
+                (state, Some(reason), seen.end.as_ref().and_then(|e| e.code).filter(|c| *c != 0))
+            }
+        };
+        self.conclude(id, state, reason, code, kill, now, now);
+    }
+
+    /// `cancel` (or a timeout, or `worker stop --kill`) of a task handed to Slurm.
+    pub(super) fn cancel_slurm(&mut self, id: &str, reason: KillReason, now: i64) -> String {
+        let Some(live) = self.tasks.get_mut(id) else { return "not_found".into() };
+        if live.kill.is_none() {
+            live.kill = Some(reason);
+            let attempt = live.rec.attempt;
+            if let Some(job) = live.rec.external_id.clone() {
+                let _ = self.slurm.send(Cmd::Cancel { job, signal: None });
+            }
+            let grace = self.config.limits.kill_grace().as_millis() as i64;
+            self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
+            let data = json!({"attempt": attempt, "kill": reason.to_json()});
+            let _ = self.store.add_event(id, now, "cancel_requested", Some(&data));
+            let soon = now + CANCEL_LOOK_MS.min(self.slurm.settings.reconcile_ms());
+            self.slurm.tick_at = self.slurm.tick_at.filter(|t| *t <= soon);
+            self.schedule_tick(soon);
+        }
+        "cancelling".into()
+    }
+
+    /// The grace period after a cancel ran out: no more waiting on the job's own handlers.
+    pub(super) fn kill_slurm(&mut self, id: &str) {
+        if let Some(job) = self.tasks.get(id).and_then(|l| l.rec.external_id.clone()) {
+            let _ = self.slurm.send(Cmd::Cancel { job, signal: Some("KILL") });
+        }
+    }
+}
+
+fn write_script(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o700).open(path)?;
+    file.write_all(text.as_bytes())
+}
