@@ -78,6 +78,12 @@ pub struct TaskSpec {
     pub not_before_ms: Option<i64>,
     /// Expected resident memory of the task, counted against the memory gate at admission.
     pub mem_bytes: Option<u64>,
+    /// Expected cores (`execute --cpus`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<f64>,
+    /// End the task when its process tree goes past `mem_bytes` (`execute --mem-limit`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub mem_limit: bool,
     pub notify: Option<String>,
     pub capability: Option<String>,
     pub worktree: bool,
@@ -107,6 +113,12 @@ pub struct TaskView {
     /// The agent's todo list, when it keeps one: the steps shown as a tree.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub todos: Vec<Todo>,
+    /// What admission expects it to use: `{"mem_bytes", "cpus", "source"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footprint: Option<crate::scheduler::Footprint>,
+    /// Once an attempt has run, what it used: `{"rss_bytes", "cpu_seconds"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak: Option<crate::scheduler::Peak>,
 }
 
 /// One item of an agent's todo list.
@@ -167,6 +179,9 @@ pub struct TaskResult {
     pub output: String,
     pub metrics: Metrics,
     pub artifacts: Artifacts,
+    /// What the last attempt used: `{"rss_bytes", "cpu_seconds"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak: Option<crate::scheduler::Peak>,
 }
 
 /// `worker status --json`.

@@ -46,6 +46,12 @@ pub struct Args {
     /// Expected memory of the task (512M, 2G), counted against the memory gate as it starts
     #[arg(long, value_parser = parse_size)]
     pub mem: Option<u64>,
+    /// Expected cores the task keeps busy (1, 2, 0.5), counted against the CPU gate as it starts
+    #[arg(long, value_parser = parse_cpus)]
+    pub cpus: Option<f64>,
+    /// End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)
+    #[arg(long = "mem-limit", requires = "mem")]
+    pub mem_limit: bool,
     /// Route to an installed, healthy, least-loaded agent with this capability
     #[arg(long, conflicts_with = "agent")]
     pub capability: Option<String>,
@@ -91,6 +97,14 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
         at += chrono::Duration::days(1);
     }
     Ok(at.timestamp_millis())
+}
+
+/// Cores: a number from 0 to 4096.
+pub fn parse_cpus(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if (0.0..=4096.0).contains(&n) => Ok(n),
+        _ => Err(format!("invalid cpus '{text}': expected a number of cores like 1, 2 or 0.5")),
+    }
 }
 
 /// `512M`, `2G`, `1.5G`, `800K` or plain bytes.
@@ -151,6 +165,8 @@ impl Args {
             after: self.after,
             not_before_ms,
             mem_bytes: self.mem,
+            cpus: self.cpus,
+            mem_limit: self.mem_limit,
             prompt,
             capability: self.capability,
             worktree: self.worktree,

@@ -80,6 +80,9 @@ pub fn print_result(rec: &TaskRecord, json: bool) -> Result<()> {
     if result.artifacts.changes > 0 {
         facts.push(format!("{} files changed", result.artifacts.changes));
     }
+    if let Some(peak) = &result.peak {
+        facts.push(format!("peak {}", crate::scheduler::footprint::format_bytes(peak.rss_bytes)));
+    }
     eprintln!("{} {}", rec.id, facts.join(" · "));
     Ok(())
 }

@@ -19,6 +19,8 @@ fn view(state: TaskState, progress: Option<f64>, step: Option<&str>) -> TaskView
         finished_at: None,
         exit_code: None,
         todos: Vec::new(),
+        footprint: None,
+        peak: None,
     }
 }
 

@@ -52,6 +52,10 @@ pub struct TaskRecord {
     pub artifacts: Artifacts,
     /// The agent's latest todo list.
     pub todos: Vec<crate::model::Todo>,
+    /// What admission expects it to use (issue 9).
+    pub footprint: Option<crate::scheduler::Footprint>,
+    /// What its last attempt used.
+    pub peak: Option<crate::scheduler::Peak>,
 }
 
 impl TaskRecord {
@@ -99,6 +103,8 @@ impl TaskRecord {
             finished_at: self.finished_at.map(rfc3339),
             exit_code: self.exit_code,
             todos: self.todos.clone(),
+            footprint: self.footprint,
+            peak: self.peak,
         }
     }
 }

@@ -70,6 +70,7 @@ fn screen_details_with_todo_tree() {
             output: String::new(),
             metrics: Metrics { tokens_used: Some(12_345), cost_usd: Some(0.42), ..Metrics::default() },
             artifacts: Default::default(),
+            peak: None,
         }),
         attempt: 2,
         after: vec!["pq34rs".into()],

@@ -54,6 +54,8 @@ pub fn sample(id: &str, state: TaskState) -> TaskView {
         finished_at: state.is_finished().then(|| at(NOW - 60_000)),
         exit_code: None,
         todos: Vec::new(),
+        footprint: None,
+        peak: None,
     }
 }
 

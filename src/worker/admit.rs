@@ -3,12 +3,9 @@
 
 use super::actor::{Actor, Timer};
 use crate::model::TaskState;
-use crate::scheduler::{self, Pending, Readings, Running};
+use crate::scheduler::{self, Pending, Readings};
 use std::time::Instant;
 
-/// How long a started task's declared footprint is added to the memory reading, until the
-/// reading itself shows it.
-const FOOTPRINT_SETTLE_MS: i64 = 10_000;
 /// Readings are reused within this window, so a burst of rounds reads /proc once.
 const READINGS_FRESH_MS: u128 = 100;
 
@@ -17,67 +14,43 @@ impl Actor {
         self.fail_broken_dependencies(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
-        let any_pending = self.tasks.values().any(|l| l.rec.state == TaskState::Pending);
-        if !any_pending {
+        let mem_gate_on = limits.memory_threshold < 100.0;
+        let pending_ids: Vec<String> =
+            self.tasks.values().filter(|l| l.rec.state == TaskState::Pending).map(|l| l.rec.id.clone()).collect();
+        if pending_ids.is_empty() {
             return;
         }
         let readings = if gates_on && !self.paused { self.readings() } else { Readings::default() };
-        self.recent_starts.retain(|(at, _)| now - at < FOOTPRINT_SETTLE_MS);
-        let mut running = Running {
-            recent_mem_bytes: self.recent_starts.iter().map(|(_, b)| b).sum(),
-            ..Default::default()
-        };
-        // The agents' own limits (circuit, concurrency) apply before the shared ones.
-        let per_agent = self.running_per_agent();
-        let mut agent_blocked: Vec<(String, String)> = Vec::new();
-        let agent_ids: Vec<String> = self
-            .tasks
-            .values()
-            .filter(|l| l.rec.state == TaskState::Pending && l.rec.agent != "shell")
-            .map(|l| l.rec.id.clone())
-            .collect();
-        for id in agent_ids {
-            if let Some(why) = self.agent_wait(&id, &per_agent, now) {
-                agent_blocked.push((id, why));
-            }
+        self.reroute_from_resting_agents(&pending_ids, now);
+        for id in &pending_ids {
+            self.footprint_of(id);
         }
-        let blocked: std::collections::HashSet<&str> =
-            agent_blocked.iter().map(|(id, _)| id.as_str()).collect();
-        let mut pending = Vec::new();
-        let mut lives = Vec::new();
-        for live in self.tasks.values() {
+        let running = self.running_snapshot(now, mem_gate_on);
+        let mut pending = Vec::with_capacity(pending_ids.len());
+        let mut lives = Vec::with_capacity(pending_ids.len());
+        for live in self.tasks.values().filter(|l| l.rec.state == TaskState::Pending) {
             let rec = &live.rec;
-            match rec.state {
-                TaskState::Running => {
-                    running.total += 1;
-                    if let Some(class) = &rec.class {
-                        *running.per_class.entry(class.clone()).or_default() += 1;
-                    }
-                }
-                TaskState::Pending if blocked.contains(rec.id.as_str()) => {}
-                TaskState::Pending => {
-                    lives.push(live);
-                    pending.push(Pending {
-                        id: &rec.id,
-                        seq: rec.seq,
-                        priority: rec.priority,
-                        class: rec.class.as_deref(),
-                        agent: &rec.agent,
-                        enqueued_at: live.enqueued_at,
-                        not_before: rec.not_before,
-                        retry_attempt: (rec.attempt > 1 && rec.not_before.is_some()).then_some(rec.attempt),
-                        blocked_on: rec
-                            .spec
-                            .after
-                            .iter()
-                            // A dependency that finished this round is in memory until the commit.
-                            .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
-                            .map(String::as_str),
-                        mem_bytes: rec.spec.mem_bytes.unwrap_or(0),
-                    })
-                }
-                _ => {}
-            }
+            let fp = live.fp.map(|(_, fp)| fp).unwrap_or_default();
+            lives.push(live);
+            pending.push(Pending {
+                id: &rec.id,
+                seq: rec.seq,
+                priority: rec.priority,
+                class: rec.class.as_deref(),
+                agent: &rec.agent,
+                enqueued_at: live.enqueued_at,
+                not_before: rec.not_before,
+                retry_attempt: (rec.attempt > 1 && rec.not_before.is_some()).then_some(rec.attempt),
+                blocked_on: rec
+                    .spec
+                    .after
+                    .iter()
+                    // A dependency that finished this round is in memory until the commit.
+                    .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
+                    .map(String::as_str),
+                mem_bytes: fp.mem_bytes,
+                cpus: fp.cpus,
+            })
         }
         let paused = self.paused || self.stopping.is_some();
         let decision = scheduler::decide(&pending, &running, &readings, &self.config.limits, paused, now);
@@ -91,7 +64,6 @@ impl Actor {
             }
         }
         let starts: Vec<String> = decision.start.iter().map(|i| pending[*i].id.to_string()).collect();
-        let agent_blocked: Vec<(String, String)> = agent_blocked;
         let wake_at = decision.wake_at;
         let sample_at = decision.gated.then(|| {
             let due = self.monitor.next_sample_due().saturating_duration_since(Instant::now());
@@ -109,27 +81,8 @@ impl Actor {
                 }
             }
         }
-        for (id, reason) in agent_blocked {
-            let Some(live) = self.tasks.get_mut(&id) else { continue };
-            // Not a reason from decide(): its next one must be rendered afresh.
-            live.reason_key = 0;
-            if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                live.rec.waiting_reason = Some(reason);
-                self.dirty.insert(id);
-            }
-        }
-        let mut per_agent = per_agent;
         for id in starts {
-            // decide() does not know the agents' own caps: hold back a start over one and run
-            // another round at once, so the freed slot goes to the next task.
             let agent = self.tasks.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
-            let cap = self.registry.get(&agent).map_or(u32::MAX, |d| d.max_concurrency);
-            let n = per_agent.entry(agent.clone()).or_default();
-            if *n >= cap {
-                self.flush_soon = true;
-                continue;
-            }
-            *n += 1;
             self.circuits.on_start(&agent, now);
             self.start(&id, now);
         }
@@ -138,6 +91,28 @@ impl Actor {
         }
         for at in [wake_at, sample_at].into_iter().flatten() {
             self.add_timer(at.max(now + 1), Timer::Wake);
+        }
+    }
+
+    /// A capability-routed task whose agent is resting or busy moves to another agent with
+    /// that capability (see `agent_wait`); admission itself then judges the agent it has.
+    fn reroute_from_resting_agents(&mut self, pending: &[String], now: i64) {
+        let routed: Vec<&String> = pending
+            .iter()
+            .filter(|id| self.tasks.get(*id).is_some_and(|l| l.rec.spec.capability.is_some()))
+            .collect();
+        if routed.is_empty() {
+            return;
+        }
+        let per_agent = self.running_per_agent();
+        for id in routed {
+            if self.agent_wait(id, &per_agent, now).is_none()
+                && let Some(live) = self.tasks.get_mut(id.as_str())
+            {
+                // Its agent may have changed: so may its footprint.
+                live.fp = None;
+                live.kind = None;
+            }
         }
     }
 
@@ -164,12 +139,10 @@ impl Actor {
         live.rec.state = TaskState::Running;
         live.rec.started_at = Some(now);
         live.rec.waiting_reason = None;
-        if let Some(bytes) = live.rec.spec.mem_bytes {
-            self.recent_starts.push((now, bytes));
-        }
+        live.shown = None;
         let data = serde_json::json!({"attempt": live.rec.attempt});
         let _ = self.store.add_event(id, now, "started", Some(&data));
-        // A fresh reading after a start must not miss it: the footprint bridges until then.
+        // A fresh reading after a start must not miss it: the reservation bridges until then.
         self.last_readings = None;
         self.dirty.insert(id.to_string());
         self.to_spawn.push(id.to_string());

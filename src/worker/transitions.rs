@@ -69,6 +69,8 @@ impl Actor {
             metrics: Default::default(),
             artifacts: Default::default(),
             todos: Vec::new(),
+            footprint: None,
+            peak: None,
             spec,
         };
         if let Some(at) = rec.not_before {
@@ -207,6 +209,7 @@ impl Actor {
         self.cleanup.push(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
         let kill = live.kill;
+        self.record_peak(id, record.as_ref(), finished_at);
         let (mut state, mut reason) = outcome(record.as_ref(), kill);
         let code = record.as_ref().and_then(|r| r.code);
         if let Some(r) = &record
@@ -476,6 +479,12 @@ fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> (TaskState,
         (None, None) => {
             (TaskState::Failed, Some("lost: its supervisor ended without recording an exit status".into()))
         }
+        (None, Some(r)) if r.mem_limit_exceeded.is_some() => {
+            use crate::scheduler::footprint::format_bytes;
+            let limit = format_bytes(r.mem_limit_exceeded.unwrap_or(0));
+            let peak = format_bytes(r.peak_rss_bytes.unwrap_or(0));
+            (TaskState::Failed, Some(format!("memory limit {limit} exceeded (peak {peak})")))
+        }
         (None, Some(r)) => match (&r.error, r.code, r.signal) {
             (Some(error), _, _) => (TaskState::Failed, Some(error.clone())),
             (None, Some(0), _) => (TaskState::Completed, None),
@@ -505,6 +514,12 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
     }
     if !std::path::Path::new(&spec.cwd).is_dir() {
         return Err(Error::usage(format!("working folder {} does not exist", spec.cwd)));
+    }
+    if spec.cpus.is_some_and(|c| !(0.0..=4096.0).contains(&c)) {
+        return Err(Error::usage("--cpus must be a number of cores from 0 to 4096"));
+    }
+    if spec.mem_limit && spec.mem_bytes.is_none_or(|b| b == 0) {
+        return Err(Error::usage("--mem-limit needs --mem SIZE: the limit to enforce"));
     }
     if let Some(name) = &spec.notify {
         name.parse::<crate::notify::Strategy>().map_err(Error::usage)?;
@@ -541,8 +556,16 @@ mod tests {
             finished_at: 0,
             files: None,
             worktree: None,
+            peak_rss_bytes: Some(600 << 20),
+            cpu_seconds: None,
+            mem_limit_exceeded: None,
         };
         assert_eq!(outcome(Some(&rec(Some(0), None, None)), None).0, TaskState::Completed);
+        let over = ExitRecord { mem_limit_exceeded: Some(512 << 20), ..rec(None, Some(15), None) };
+        assert_eq!(
+            outcome(Some(&over), None),
+            (TaskState::Failed, Some("memory limit 512 MiB exceeded (peak 600 MiB)".into()))
+        );
         assert_eq!(
             outcome(Some(&rec(Some(3), None, None)), None),
             (TaskState::Failed, Some("exited with code 3".into()))
