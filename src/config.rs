@@ -176,27 +176,44 @@ impl Config {
         };
         for (key, value) in [("cpu_threshold", l.cpu_threshold), ("memory_threshold", l.memory_threshold)] {
             if value == 0.0 {
-                let what = format!("limits.{key} = 0 would never let a task start: use 1 to 100 (100 turns the gate off)");
+                let what = format!(
+                    "limits.{key} = 0 would never let a task start: use 1 to 100 (100 turns the gate off)"
+                );
                 return Err(bad(key, what));
             }
         }
         for (class, cap) in &l.classes {
             if *cap == 0 {
-                return Err(bad(class, format!("limits.classes.{class} = 0 would never let a task of class {class} start: use at least 1")));
+                return Err(bad(
+                    class,
+                    format!(
+                        "limits.classes.{class} = 0 would never let a task of class {class} start: use at least 1"
+                    ),
+                ));
             }
         }
         if !(0.0..=600.0).contains(&l.slow_start_seconds) {
-            return Err(bad("slow_start_seconds", "limits.slow_start_seconds must be between 0 and 600".into()));
+            return Err(bad(
+                "slow_start_seconds",
+                "limits.slow_start_seconds must be between 0 and 600".into(),
+            ));
         }
         for (class, f) in &l.footprints {
             if let Some(mem) = &f.mem {
-                crate::cli::execute::parse_size(mem).map_err(|e| bad("mem", format!("limits.footprints.{class}.mem: {e}")))?;
+                crate::cli::execute::parse_size(mem)
+                    .map_err(|e| bad("mem", format!("limits.footprints.{class}.mem: {e}")))?;
             }
             if f.cpus.is_some_and(|c| !(0.0..=4096.0).contains(&c)) {
-                return Err(bad("cpus", format!("limits.footprints.{class}.cpus must be between 0 and 4096")));
+                return Err(bad(
+                    "cpus",
+                    format!("limits.footprints.{class}.cpus must be between 0 and 4096"),
+                ));
             }
             if f.mem_limit && f.mem.is_none() {
-                return Err(bad("mem_limit", format!("limits.footprints.{class}.mem_limit needs `mem` to know the limit")));
+                return Err(bad(
+                    "mem_limit",
+                    format!("limits.footprints.{class}.mem_limit needs `mem` to know the limit"),
+                ));
             }
         }
         Ok(())
@@ -234,11 +251,13 @@ impl Config {
 
 /// The line (1-based) of the first `key =` in `text`, for messages about a value.
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        let line = line.trim_start().trim_start_matches('"');
-        line.strip_prefix(key).is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start().trim_start_matches('"');
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {

@@ -71,8 +71,12 @@ pub struct Layer {
 /// Resolve from the most specific layer down. Each number comes from the first layer that has
 /// it; the source named is the most specific layer that gave any number.
 pub fn resolve(declared: Layer, learned: Layer, class: Layer, agent: Layer) -> Footprint {
-    let layers =
-        [(declared, Source::Declared), (learned, Source::Learned), (class, Source::Class), (agent, Source::Agent)];
+    let layers = [
+        (declared, Source::Declared),
+        (learned, Source::Learned),
+        (class, Source::Class),
+        (agent, Source::Agent),
+    ];
     let mem = layers.iter().find_map(|(l, s)| l.mem_bytes.map(|m| (m, *s)));
     let cpus = layers.iter().find_map(|(l, s)| l.cpus.map(|c| (c, *s)));
     let rank = |s: Source| layers.iter().position(|(_, x)| *x == s).unwrap_or(usize::MAX);
@@ -81,11 +85,7 @@ pub fn resolve(declared: Layer, learned: Layer, class: Layer, agent: Layer) -> F
         .flatten()
         .min_by_key(|s| rank(*s))
         .unwrap_or(Source::Default);
-    Footprint {
-        mem_bytes: mem.map_or(0, |m| m.0),
-        cpus: cpus.map_or(DEFAULT_CPUS, |c| c.0.max(0.0)),
-        source,
-    }
+    Footprint { mem_bytes: mem.map_or(0, |m| m.0), cpus: cpus.map_or(DEFAULT_CPUS, |c| c.0.max(0.0)), source }
 }
 
 /// What one finished attempt used.

@@ -28,9 +28,8 @@ fn the_most_specific_source_wins_per_number() {
 #[test]
 fn learning_takes_a_high_percentile() {
     assert_eq!(learn(&[]), None);
-    let runs: Vec<Peak> = (1..=10)
-        .map(|i| Peak { rss_bytes: i * 100 * MIB, cpu_seconds: 10.0, wall_seconds: 10.0 })
-        .collect();
+    let runs: Vec<Peak> =
+        (1..=10).map(|i| Peak { rss_bytes: i * 100 * MIB, cpu_seconds: 10.0, wall_seconds: 10.0 }).collect();
     let l = learn(&runs).expect("learned");
     assert_eq!(l.mem_bytes, Some(900 * MIB), "9th of 10");
     assert_eq!(l.cpus, Some(1.0));

@@ -84,7 +84,11 @@ pub fn block<'a>(
         let bytes = reserved.mem_bytes.saturating_add(task.mem_bytes);
         let expected = bytes as f64 / readings.mem_total_bytes as f64 * 100.0;
         if percent + expected > limits.memory_threshold {
-            return Some(WaitReason::MemoryExpected { percent, expected, threshold: limits.memory_threshold });
+            return Some(WaitReason::MemoryExpected {
+                percent,
+                expected,
+                threshold: limits.memory_threshold,
+            });
         }
     }
     None

@@ -12,6 +12,6 @@ pub mod snapshot;
 
 pub use admission::{decide, effective_priority};
 pub use footprint::{Footprint, Peak, Source};
-pub use snapshot::{AgentSlot, Circuit, Decision, Gate, Pending, Readings, Running};
 pub use reason::WaitReason;
 pub use resources::ResourceMonitor;
+pub use snapshot::{AgentSlot, Circuit, Decision, Gate, Pending, Readings, Running};

@@ -101,9 +101,15 @@ impl WaitReason<'_> {
                 h.num(5).text(class).num(running.into()).num(cap.into())
             }
             WaitReason::GlobalCap { running, cap } => h.num(6).num(running.into()).num(cap.into()),
-            WaitReason::Cpu { percent, threshold } => h.num(7).num(gate(percent, threshold)).num(exact(threshold)),
-            WaitReason::CpuPressure { avg10, threshold } => h.num(8).num(gate(avg10, threshold)).num(exact(threshold)),
-            WaitReason::Memory { percent, threshold } => h.num(9).num(gate(percent, threshold)).num(exact(threshold)),
+            WaitReason::Cpu { percent, threshold } => {
+                h.num(7).num(gate(percent, threshold)).num(exact(threshold))
+            }
+            WaitReason::CpuPressure { avg10, threshold } => {
+                h.num(8).num(gate(avg10, threshold)).num(exact(threshold))
+            }
+            WaitReason::Memory { percent, threshold } => {
+                h.num(9).num(gate(percent, threshold)).num(exact(threshold))
+            }
             WaitReason::MemoryPressure { avg10, threshold } => {
                 h.num(10).num(gate(avg10, threshold)).num(exact(threshold))
             }
@@ -200,7 +206,9 @@ impl fmt::Display for Rendered<'_, '_> {
                 Pct::exact(threshold)
             ),
             WaitReason::SlowStart => f.write_str("memory: slow start, watching a task of unknown size"),
-            WaitReason::AgentBusy { agent, running, cap } => write!(f, "agent {agent} busy ({running}/{cap})"),
+            WaitReason::AgentBusy { agent, running, cap } => {
+                write!(f, "agent {agent} busy ({running}/{cap})")
+            }
             WaitReason::AgentTrial { agent, failures } => {
                 write!(f, "agent {agent} on trial after {failures} failures")
             }
@@ -209,7 +217,9 @@ impl fmt::Display for Rendered<'_, '_> {
                 write_local_time(f, until, self.now_ms)?;
                 write!(f, " ({failures} failures)")
             }
-            WaitReason::MemoryPressure { avg10, threshold } => write_gate(f, "memory pressure", avg10, threshold),
+            WaitReason::MemoryPressure { avg10, threshold } => {
+                write_gate(f, "memory pressure", avg10, threshold)
+            }
         }
     }
 }

@@ -38,7 +38,7 @@ fn busy_app(width: u16, height: u16) -> App {
     f.reason = Some("exit 2".into());
     let mut app = app_with(vec![running_task(), p, f, tv("ok5678", TaskState::Completed)]);
     update(&mut app, Msg::Resize { width, height });
-    update(&mut app, Msg::Resources { cpu: 93.4, mem: 41.0 });
+    update(&mut app, Msg::Resources { cpu: 93.4, mem: 41.0, cpu_reserved: 50.0, mem_reserved: 8.3 });
     app
 }
 

@@ -15,19 +15,25 @@ impl Actor {
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
         let mem_gate_on = limits.memory_threshold < 100.0;
-        let pending_ids: Vec<String> =
-            self.tasks.values().filter(|l| l.rec.state == TaskState::Pending).map(|l| l.rec.id.clone()).collect();
-        if pending_ids.is_empty() {
+        if !self.tasks.values().any(|l| l.rec.state == TaskState::Pending) {
             return;
         }
         let readings = if gates_on && !self.paused { self.readings() } else { Readings::default() };
-        self.reroute_from_resting_agents(&pending_ids, now);
-        for id in &pending_ids {
+        self.reroute_from_resting_agents(now);
+        // Footprints are cached per task until something new is learned.
+        let generation = self.learn_gen;
+        let stale: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|l| l.rec.state == TaskState::Pending && l.fp.is_none_or(|(g, _)| g != generation))
+            .map(|l| l.rec.id.clone())
+            .collect();
+        for id in &stale {
             self.footprint_of(id);
         }
         let running = self.running_snapshot(now, mem_gate_on);
-        let mut pending = Vec::with_capacity(pending_ids.len());
-        let mut lives = Vec::with_capacity(pending_ids.len());
+        let mut pending = Vec::new();
+        let mut lives = Vec::new();
         for live in self.tasks.values().filter(|l| l.rec.state == TaskState::Pending) {
             let rec = &live.rec;
             let fp = live.fp.map(|(_, fp)| fp).unwrap_or_default();
@@ -96,20 +102,24 @@ impl Actor {
 
     /// A capability-routed task whose agent is resting or busy moves to another agent with
     /// that capability (see `agent_wait`); admission itself then judges the agent it has.
-    fn reroute_from_resting_agents(&mut self, pending: &[String], now: i64) {
-        let routed: Vec<&String> = pending
-            .iter()
-            .filter(|id| self.tasks.get(*id).is_some_and(|l| l.rec.spec.capability.is_some()))
+    fn reroute_from_resting_agents(&mut self, now: i64) {
+        let routed: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|l| l.rec.state == TaskState::Pending && l.rec.spec.capability.is_some())
+            .map(|l| l.rec.id.clone())
             .collect();
         if routed.is_empty() {
             return;
         }
         let per_agent = self.running_per_agent();
         for id in routed {
-            if self.agent_wait(id, &per_agent, now).is_none()
-                && let Some(live) = self.tasks.get_mut(id.as_str())
+            let before = self.tasks.get(&id).map(|l| l.rec.agent.clone());
+            self.agent_wait(&id, &per_agent, now);
+            if let Some(live) = self.tasks.get_mut(id.as_str())
+                && Some(&live.rec.agent) != before.as_ref()
             {
-                // Its agent may have changed: so may its footprint.
+                // A new agent: a new kind and footprint.
                 live.fp = None;
                 live.kind = None;
             }

@@ -64,7 +64,8 @@ impl Actor {
 
     fn learned_layer(&mut self, kind: &str) -> Layer {
         if !self.learned.contains_key(kind) {
-            let mut peaks: VecDeque<Peak> = self.store.recent_peaks(kind, LEARN_WINDOW).unwrap_or_default().into();
+            let mut peaks: VecDeque<Peak> =
+                self.store.recent_peaks(kind, LEARN_WINDOW).unwrap_or_default().into();
             let layer = footprint::learn(peaks.make_contiguous());
             self.learned.insert(kind.to_string(), History { peaks, layer });
         }
@@ -106,8 +107,12 @@ impl Actor {
     pub(super) fn running_snapshot(&mut self, now: i64, mem_gate_on: bool) -> Running {
         let mut running = Running::default();
         let slow_start_ms = (self.config.limits.slow_start_seconds * 1000.0) as i64;
-        let ids: Vec<String> =
-            self.tasks.values().filter(|l| l.rec.state == TaskState::Running).map(|l| l.rec.id.clone()).collect();
+        let ids: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|l| l.rec.state == TaskState::Running)
+            .map(|l| l.rec.id.clone())
+            .collect();
         for id in ids {
             let fp = self.footprint_of(&id);
             let Some(live) = self.tasks.get_mut(&id) else { continue };
@@ -116,7 +121,8 @@ impl Actor {
                 *running.per_class.entry(class.clone()).or_default() += 1;
             }
             let age_ms = (now - live.rec.started_at.unwrap_or(now)).max(0);
-            running.reserved_cores += footprint::cpu_reservation(fp.cpus, Duration::from_millis(age_ms as u64));
+            running.reserved_cores +=
+                footprint::cpu_reservation(fp.cpus, Duration::from_millis(age_ms as u64));
             if !mem_gate_on {
                 continue;
             }

@@ -27,16 +27,30 @@ pub struct Meter {
     /// Dropping or sending wakes the thread at once: the supervisor never waits on a sleep.
     stop: Sender<()>,
     thread: Option<JoinHandle<Measured>>,
+    /// The supervisor's own children before the command (git snapshots): left out.
+    before: Option<(f64, u64)>,
+}
+
+/// (CPU seconds, largest resident set in bytes) of the children reaped so far.
+fn children_usage() -> Option<(f64, u64)> {
+    // SAFETY: getrusage fills the struct we own.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } != 0 {
+        return None;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Some((secs(usage.ru_utime) + secs(usage.ru_stime), usage.ru_maxrss.max(0) as u64 * 1024))
 }
 
 impl Meter {
     pub fn start(child: i32, limit: Option<u64>, grace_ms: u64) -> Meter {
+        let before = children_usage();
         let (stop, stopped) = channel();
         let thread = std::thread::Builder::new()
             .name("meter".into())
             .spawn(move || sample_until(child, limit, Duration::from_millis(grace_ms), &stopped))
             .ok();
-        Meter { stop, thread }
+        Meter { stop, thread, before }
     }
 
     /// Stop sampling (the command has been waited for) and add the CPU time of everything it
@@ -44,14 +58,14 @@ impl Meter {
     pub fn stop(self) -> Measured {
         let _ = self.stop.send(());
         let mut measured = self.thread.and_then(|t| t.join().ok()).unwrap_or_default();
-        // SAFETY: getrusage fills the struct we own.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } == 0 {
-            let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-            measured.cpu_seconds = measured.cpu_seconds.max(secs(usage.ru_utime) + secs(usage.ru_stime));
-            // ru_maxrss (KiB) is the largest single descendant: a floor for the tree's peak.
-            let max_single = (usage.ru_maxrss.max(0) as u64) * 1024;
-            measured.peak_rss_bytes = measured.peak_rss_bytes.max(max_single);
+        let (cpu_before, max_before) = self.before.unwrap_or_default();
+        if let Some((cpu, max_single)) = children_usage() {
+            measured.cpu_seconds = measured.cpu_seconds.max(cpu - cpu_before);
+            // The largest single descendant: a floor for the tree's peak (a task too short to
+            // be sampled), when it is the command's and not an earlier git snapshot's.
+            if max_single > max_before {
+                measured.peak_rss_bytes = measured.peak_rss_bytes.max(max_single);
+            }
         }
         measured
     }

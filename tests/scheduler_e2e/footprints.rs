@@ -89,7 +89,11 @@ fn a_task_waits_on_the_memory_its_neighbours_will_use() {
     let view = wait_reason(&home, &second, Duration::from_secs(10), |r| r.contains("expected"));
     let why = reason(&view);
     assert!(why.starts_with("memory ") && why.ends_with(&format!("expected > {threshold}%")), "{why}");
-    let expected: f64 = why.split(" + ").nth(1).and_then(|r| r.split('%').next()).and_then(|n| n.parse().ok())
+    let expected: f64 = why
+        .split(" + ")
+        .nth(1)
+        .and_then(|r| r.split('%').next())
+        .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no expected points in {why:?}"));
     assert!((11.0..=13.0).contains(&expected), "6% reserved + 6% for itself: {why}");
     assert_eq!(view["footprint"]["source"], "declared", "{view}");
@@ -109,8 +113,10 @@ fn a_burst_of_an_unknown_kind_starts_one_by_one() {
     home.run_ok(&["resume"]);
     let view = wait_reason(&home, &ids[1], Duration::from_secs(10), |r| r.contains("slow start"));
     assert_eq!(reason(&view), "memory: slow start, watching a task of unknown size");
-    let starts: Vec<i64> =
-        ids.iter().map(|id| ms(&home.wait_state(id, "running", Duration::from_secs(10)), "started_at")).collect();
+    let starts: Vec<i64> = ids
+        .iter()
+        .map(|id| ms(&home.wait_state(id, "running", Duration::from_secs(10)), "started_at"))
+        .collect();
     for pair in starts.windows(2) {
         assert!(pair[1] - pair[0] >= 1_400, "each start waits for the one before to be watched: {starts:?}");
     }
