@@ -83,7 +83,14 @@ fn main() {
         "cpu",
         "[limits]\ncpu_threshold = 70\nmemory_threshold = 100\nmax_concurrent_tasks = 8\n",
     );
-    let mut rows = vec![measure("smart-agents", 100.0, || cpu_home.burst(&script, cpu, &[]))];
+    let busy = machine_busy_percent();
+    let mut rows = Vec::new();
+    if busy < 50.0 {
+        rows.push(measure("smart-agents", 100.0, || cpu_home.burst(&script, cpu, &[])));
+    } else {
+        // External load counts against the gate: it would (rightly) hold the burst.
+        println!("smart-agents row skipped: the machine is already {busy:.0}% busy with other programs");
+    }
     for p in [1, 2, 5] {
         rows.push(measure(&format!("xargs -P {p}"), 100.0, || xargs(&dir, &script, cpu, p)));
     }
@@ -229,7 +236,7 @@ impl Home {
             ids.push(self.cli(&args));
         }
         self.cli(&["resume"]);
-        let mut args = vec!["wait", "--timeout", "10m"];
+        let mut args = vec!["wait", "--timeout", "3m"];
         args.extend(ids.iter().map(String::as_str));
         let _ = Command::new(BIN).args(&args).env("SMART_AGENTS_HOME", &self.dir).output();
         marks
@@ -252,6 +259,22 @@ fn meminfo() -> (u64, u64) {
     };
     let total = field("MemTotal:").max(1);
     (total, total.saturating_sub(field("MemAvailable:")))
+}
+
+/// Busy percent of the whole machine over one second, from /proc/stat.
+fn machine_busy_percent() -> f64 {
+    let read = || -> (u64, u64) {
+        let text = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let nums: Vec<u64> =
+            text.lines().next().unwrap_or("").split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+        let idle = nums.get(3).copied().unwrap_or(0) + nums.get(4).copied().unwrap_or(0);
+        (nums.iter().sum(), idle)
+    };
+    let (t0, i0) = read();
+    std::thread::sleep(Duration::from_secs(1));
+    let (t1, i1) = read();
+    let total = t1.saturating_sub(t0).max(1);
+    100.0 * (total - i1.saturating_sub(i0).min(total)) as f64 / total as f64
 }
 
 fn env_f64(name: &str, default: f64) -> f64 {

@@ -110,27 +110,8 @@ pub fn decide<'a>(
     }
 
     // Nothing more can start: everyone left gets the first reason that holds for them.
-    for (lane, heap) in lanes.iter().enumerate() {
-        let (class, agent) = (lane / width, lane % width);
-        for key in heap.iter() {
-            let task = &pending[key.index as usize];
-            let agent_block = (agent > 0).then(|| agents.block(agent - 1, task.agent)).flatten();
-            let class_full = class > 0 && classes.is_full(class - 1);
-            let reason = match (agent_block, class_full, task.class) {
-                (Some(why), _, _) => why,
-                (None, true, Some(name)) => {
-                    let (running, cap) = classes.usage(class - 1);
-                    WaitReason::ClassFull { class: name, running, cap }
-                }
-                _ if total >= cap => WaitReason::GlobalCap { running: total, cap },
-                // The loop only stops with room left when a gate blocks (or no lane with room
-                // has a task left), so `gate` is set here; the fallback is defensive.
-                _ => gate.unwrap_or(WaitReason::GlobalCap { running: total, cap }),
-            };
-            decision.gated |= reason.is_gate();
-            decision.waiting.push((key.index as usize, reason));
-        }
-    }
+    let left = Left { classes: &classes, agents: &agents, width, total, cap, gate };
+    left.reasons(pending, &lanes, &mut decision);
     decision
 }
 
@@ -141,6 +122,43 @@ struct Key {
     enqueued_at: Reverse<i64>,
     seq: Reverse<i64>,
     index: u32,
+}
+
+/// Where the round stopped, for the reasons of the tasks left waiting.
+struct Left<'r, 'l, 'a> {
+    classes: &'r ClassSlots<'l>,
+    agents: &'r AgentSlots,
+    width: usize,
+    total: u32,
+    cap: u32,
+    gate: Option<WaitReason<'a>>,
+}
+
+impl<'a> Left<'_, '_, 'a> {
+    fn reasons(&self, pending: &'a [Pending<'a>], lanes: &[BinaryHeap<Key>], decision: &mut Decision<'a>) {
+        let (total, cap) = (self.total, self.cap);
+        for (lane, heap) in lanes.iter().enumerate() {
+            let (class, agent) = (lane / self.width, lane % self.width);
+            for key in heap.iter() {
+                let task = &pending[key.index as usize];
+                let agent_block = (agent > 0).then(|| self.agents.block(agent - 1, task.agent)).flatten();
+                let class_full = class > 0 && self.classes.is_full(class - 1);
+                let reason = match (agent_block, class_full, task.class) {
+                    (Some(why), _, _) => why,
+                    (None, true, Some(name)) => {
+                        let (running, cap) = self.classes.usage(class - 1);
+                        WaitReason::ClassFull { class: name, running, cap }
+                    }
+                    _ if total >= cap => WaitReason::GlobalCap { running: total, cap },
+                    // The loop only stops with room left when a gate blocks (or no lane with
+                    // room has a task left), so `gate` is set here; the fallback is defensive.
+                    _ => self.gate.unwrap_or(WaitReason::GlobalCap { running: total, cap }),
+                };
+                decision.gated |= reason.is_gate();
+                decision.waiting.push((key.index as usize, reason));
+            }
+        }
+    }
 }
 
 struct Lanes;

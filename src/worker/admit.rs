@@ -58,8 +58,8 @@ impl Actor {
                 cpus: fp.cpus,
             })
         }
-        let paused = self.paused || self.stopping.is_some();
-        let decision = scheduler::decide(&pending, &running, &readings, &self.config.limits, paused, now);
+        let (limits, paused) = (&self.config.limits, self.paused || self.stopping.is_some());
+        let decision = scheduler::decide(&pending, &running, &readings, limits, paused, now);
         // Only reasons whose fingerprint changed are rendered and written.
         let mut changed: Vec<(String, String, u64)> = Vec::new();
         for (i, reason) in &decision.waiting {
@@ -76,17 +76,8 @@ impl Actor {
             now + due.as_millis() as i64
         });
         drop(decision);
-        drop(pending);
-        drop(lives);
-        for (id, reason, key) in changed {
-            if let Some(live) = self.tasks.get_mut(&id) {
-                live.reason_key = key;
-                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                    live.rec.waiting_reason = Some(reason);
-                    self.dirty.insert(id);
-                }
-            }
-        }
+        drop((pending, lives));
+        self.store_reasons(changed);
         for id in starts {
             let agent = self.tasks.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
             self.circuits.on_start(&agent, now);
@@ -97,6 +88,19 @@ impl Actor {
         }
         for at in [wake_at, sample_at].into_iter().flatten() {
             self.add_timer(at.max(now + 1), Timer::Wake);
+        }
+    }
+
+    /// Keep each changed waiting reason (id, text, fingerprint); rows are written on change.
+    fn store_reasons(&mut self, changed: Vec<(String, String, u64)>) {
+        for (id, reason, key) in changed {
+            if let Some(live) = self.tasks.get_mut(&id) {
+                live.reason_key = key;
+                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
+                    live.rec.waiting_reason = Some(reason);
+                    self.dirty.insert(id);
+                }
+            }
         }
     }
 
