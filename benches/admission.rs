@@ -3,7 +3,7 @@
 //! 10,000 pending tasks.
 
 use smart_agents::config::Limits;
-use smart_agents::scheduler::{Gate, Pending, Readings, Running, decide};
+use smart_agents::scheduler::{AgentSlot, Circuit, Gate, Pending, Readings, Running, decide};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -26,6 +26,7 @@ fn pending(ids: &[String], deps: usize, scheduled: usize) -> Vec<Pending<'_>> {
             retry_attempt: None,
             blocked_on: (i % 100 >= 100 - deps).then_some("ab12"),
             mem_bytes: 256 << 20,
+            cpus: 0.1,
         })
         .collect()
 }
@@ -41,13 +42,23 @@ fn main() {
     let limits = Limits::default();
     let calm = Readings {
         cpu_percent: Some(20.0),
+        cpus: 2,
         mem_percent: Some(40.0),
         mem_total_bytes: 16 << 30,
         ..Readings::default()
     };
     let cpu_closed = Readings { cpu_gate: Gate::Usage { percent: 95.0, limit: 70.0 }, ..calm };
-    let busy =
-        Running { total: 3, per_class: HashMap::from([("e2e".to_string(), 1)]), recent_mem_bytes: 1 << 30 };
+    let agents = ["claude", "codex", "gemini", "aider"]
+        .map(|name| AgentSlot { name: name.into(), running: 0, cap: 2, circuit: Circuit::Closed })
+        .to_vec();
+    let busy = Running {
+        total: 3,
+        per_class: HashMap::from([("e2e".to_string(), 1)]),
+        reserved_mem_bytes: 1 << 30,
+        reserved_cores: 0.5,
+        agents,
+        ..Running::default()
+    };
     println!("{:<34} {:>8} {:>10} {:>10} {:>10}", "scenario", "pending", "min", "median", "p90");
     for n in [1_000, 10_000] {
         let ids: Vec<String> = (0..n).map(|i| format!("t{i:05}")).collect();

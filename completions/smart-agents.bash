@@ -560,7 +560,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__execute)
-            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --capability --worktree --autonomy --notify --parent --json --quiet --help"
+            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --notify --parent --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,6 +608,10 @@ _smart__agents() {
                     ;;
                 --on)
                     COMPREPLY=($(compgen -W "local slurm" -- "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --capability)

@@ -62,11 +62,13 @@ complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l at
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l mem -d 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l on -d 'Where it runs: local (this machine) or slurm (a job on the configured cluster)' -r -f -a "local\t''
 slurm\t''"
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l cpus -d 'Expected cores the task keeps busy (1, 2, 0.5), counted against the CPU gate as it starts' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l capability -d 'Route to an installed, healthy, least-loaded agent with this capability' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l autonomy -d 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile\'s `autonomy`' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l notify -d 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l parent -d 'The task this one is a child of (default: the task this runs inside, if any)' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l async -d 'Print the task id and return at once'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l mem-limit -d 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l worktree -d 'Run in a new git worktree on branch smart-agents/ID (kept after the task)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l json -d 'Machine-readable output'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -s q -l quiet -d 'No progress bar and no result text: only the exit code (with --async, only the id)'

@@ -119,6 +119,31 @@ pub struct Limits {
     pub kill_grace_seconds: f64,
     /// Per-class caps; a class without one only counts against the global cap.
     pub classes: BTreeMap<String, u32>,
+    /// Per-class footprint defaults: `[limits.footprints.e2e]` `mem = "6G"`, `cpus = 2`,
+    /// `mem_limit = true` (end a task of the class whose tree goes past `mem`).
+    pub footprints: BTreeMap<String, ClassFootprint>,
+    /// How long a task of unknown memory footprint is watched before another task may pass
+    /// the memory gate (slow start).
+    pub slow_start_seconds: f64,
+}
+
+/// `[limits.footprints.CLASS]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClassFootprint {
+    /// Expected peak memory of a task of the class (`512M`, `6G`).
+    pub mem: Option<String>,
+    /// Expected cores it keeps busy.
+    pub cpus: Option<f64>,
+    /// Enforce `mem` as a limit (as `execute --mem-limit` does).
+    pub mem_limit: bool,
+}
+
+impl ClassFootprint {
+    /// `mem` in bytes; checked at load, so a bad size cannot reach here from a file.
+    pub fn mem_bytes(&self) -> Option<u64> {
+        self.mem.as_deref().and_then(|m| crate::cli::execute::parse_size(m).ok())
+    }
 }
 
 impl Default for Limits {
@@ -129,6 +154,8 @@ impl Default for Limits {
             memory_threshold: 85.0,
             kill_grace_seconds: 10.0,
             classes: BTreeMap::from([("e2e".to_string(), 1), ("build".to_string(), 2)]),
+            footprints: BTreeMap::new(),
+            slow_start_seconds: 3.0,
         }
     }
 }
@@ -162,7 +189,61 @@ impl Config {
             Error::usage(format!("invalid config {}{place}: {}", path.display(), e.message().trim()))
         })?;
         config.validate(path, text)?;
+        config.validate_admission(text, path)?;
         Ok(config)
+    }
+
+    /// Settings under which nothing could ever start, and bad footprints, named with the
+    /// file and the line of the key.
+    fn validate_admission(&self, text: &str, path: &Path) -> Result<()> {
+        let l = &self.limits;
+        let bad = |key: &str, what: String| {
+            let place = key_line(text, key).map(|n| format!(":{n}")).unwrap_or_default();
+            Error::usage(format!("invalid config {}{place}: {what}", path.display()))
+        };
+        for (key, value) in [("cpu_threshold", l.cpu_threshold), ("memory_threshold", l.memory_threshold)] {
+            if value == 0.0 {
+                let what = format!(
+                    "limits.{key} = 0 would never let a task start: use 1 to 100 (100 turns the gate off)"
+                );
+                return Err(bad(&format!("limits.{key}"), what));
+            }
+        }
+        for (class, cap) in &l.classes {
+            if *cap == 0 {
+                return Err(bad(
+                    &format!("limits.classes.{class}"),
+                    format!(
+                        "limits.classes.{class} = 0 would never let a task of class {class} start: use at least 1"
+                    ),
+                ));
+            }
+        }
+        if !(0.0..=600.0).contains(&l.slow_start_seconds) {
+            return Err(bad(
+                "limits.slow_start_seconds",
+                "limits.slow_start_seconds must be between 0 and 600".into(),
+            ));
+        }
+        for (class, f) in &l.footprints {
+            if let Some(mem) = &f.mem {
+                crate::cli::execute::parse_size(mem)
+                    .map_err(|e| bad(&format!("limits.footprints.{class}.mem"), format!("limits.footprints.{class}.mem: {e}")))?;
+            }
+            if f.cpus.is_some_and(|c| !(0.0..=4096.0).contains(&c)) {
+                return Err(bad(
+                    &format!("limits.footprints.{class}.cpus"),
+                    format!("limits.footprints.{class}.cpus must be between 0 and 4096"),
+                ));
+            }
+            if f.mem_limit && f.mem.is_none() {
+                return Err(bad(
+                    &format!("limits.footprints.{class}.mem_limit"),
+                    format!("limits.footprints.{class}.mem_limit needs `mem` to know the limit"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Each message starts with the dotted key it is about, which locates its line.
@@ -321,6 +402,28 @@ mod tests {
         assert!(parse("[executors.slurm]\nmax_concurrent = 0\n").is_err());
         assert!(parse("[executors.slurm]\nbogus = 1\n").is_err());
         assert!(parse("[classes.x]\nexecutor = \"nope\"\n").is_err());
+    }
+
+    #[test]
+    fn settings_that_never_admit_are_refused_with_file_and_line() {
+        let err = parse("[limits]\nmax_concurrent_tasks = 3\ncpu_threshold = 0\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3") && err.contains("cpu_threshold = 0"), "{err}");
+        let err = parse("[limits]\n\nmemory_threshold = 0\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3") && err.contains("memory_threshold"), "{err}");
+        let err = parse("[limits.classes]\ne2e = 1\nbuild = 0\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3") && err.contains("classes.build = 0"), "{err}");
+        assert!(parse("[limits]\ncpu_threshold = 1\nmemory_threshold = 100\n").is_ok());
+    }
+
+    #[test]
+    fn class_footprints_are_read_and_checked() {
+        let c = parse("[limits.footprints.e2e]\nmem = \"6G\"\ncpus = 2\nmem_limit = true\n").unwrap();
+        let e2e = &c.limits.footprints["e2e"];
+        assert_eq!((e2e.mem_bytes(), e2e.cpus, e2e.mem_limit), (Some(6 << 30), Some(2.0), true));
+        let err = parse("[limits.footprints.e2e]\ncpus = 1\nmem = \"lots\"\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3") && err.contains("lots"), "{err}");
+        assert!(parse("[limits.footprints.e2e]\nmem_limit = true\n").is_err());
+        assert!(parse("[limits]\nslow_start_seconds = -1\n").is_err());
     }
 
     #[test]

@@ -78,6 +78,12 @@ pub struct TaskSpec {
     pub not_before_ms: Option<i64>,
     /// Expected resident memory of the task, counted against the memory gate at admission.
     pub mem_bytes: Option<u64>,
+    /// Expected cores (`execute --cpus`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<f64>,
+    /// End the task when its process tree goes past `mem_bytes` (`execute --mem-limit`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub mem_limit: bool,
     pub notify: Option<String>,
     pub capability: Option<String>,
     pub worktree: bool,
@@ -99,8 +105,6 @@ pub struct TaskSpec {
     pub parent: Option<String>,
     /// Where it runs; settled at submit (`--on`, agent profile, class, `default_executor`).
     pub executor: Option<crate::executor::Executor>,
-    /// CPUs the task needs (`sbatch -c` on Slurm); one when unset.
-    pub cpus: Option<u32>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
@@ -131,6 +135,12 @@ pub struct TaskView {
     /// The agent's todo list, when it keeps one: the steps shown as a tree.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub todos: Vec<Todo>,
+    /// What admission expects it to use: `{"mem_bytes", "cpus", "source"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footprint: Option<crate::scheduler::Footprint>,
+    /// Once an attempt has run, what it used: `{"rss_bytes", "cpu_seconds"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak: Option<crate::scheduler::Peak>,
     /// The task that started this one (delegation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
@@ -210,6 +220,9 @@ pub struct TaskResult {
     /// The tasks this one started, with how they ended.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ChildOutcome>,
+    /// What the last attempt used: `{"rss_bytes", "cpu_seconds"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak: Option<crate::scheduler::Peak>,
 }
 
 /// `worker status --json`.

@@ -3,6 +3,8 @@
 //! priorities, waiting reasons (here); dependencies, delays, timeouts and retries (`time`).
 
 mod common;
+#[path = "scheduler_e2e/footprints.rs"]
+mod footprints;
 #[path = "scheduler_e2e/gates.rs"]
 mod gates;
 #[path = "scheduler_e2e/support.rs"]

@@ -48,6 +48,12 @@ pub struct Args {
     /// Where it runs: local (this machine) or slurm (a job on the configured cluster)
     #[arg(long = "on", value_name = "EXECUTOR")]
     pub on: Option<crate::executor::Executor>,
+    /// Expected cores the task keeps busy (1, 2, 0.5), counted against the CPU gate as it starts
+    #[arg(long, value_parser = parse_cpus)]
+    pub cpus: Option<f64>,
+    /// End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)
+    #[arg(long = "mem-limit", requires = "mem")]
+    pub mem_limit: bool,
     /// Route to an installed, healthy, least-loaded agent with this capability
     #[arg(long, conflicts_with = "agent")]
     pub capability: Option<String>,
@@ -105,6 +111,14 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
         at += chrono::Duration::days(1);
     }
     Ok(at.timestamp_millis())
+}
+
+/// Cores: a number from 0 to 4096.
+pub fn parse_cpus(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if (0.0..=4096.0).contains(&n) => Ok(n),
+        _ => Err(format!("invalid cpus '{text}': expected a number of cores like 1, 2 or 0.5")),
+    }
 }
 
 /// `512M`, `2G`, `1.5G`, `800K` or plain bytes.
@@ -167,6 +181,8 @@ impl Args {
             not_before_ms,
             mem_bytes: self.mem,
             executor: self.on,
+            cpus: self.cpus,
+            mem_limit: self.mem_limit,
             prompt,
             capability: self.capability,
             worktree: self.worktree,

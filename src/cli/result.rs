@@ -78,6 +78,9 @@ pub fn print_result(rec: &TaskRecord, store: Option<&Store>, json: bool) -> Resu
     if result.artifacts.changes > 0 {
         facts.push(format!("{} files changed", result.artifacts.changes));
     }
+    if let Some(peak) = &result.peak {
+        facts.push(format!("peak {}", crate::scheduler::footprint::format_bytes(peak.rss_bytes)));
+    }
     eprintln!("{} {}", rec.id, facts.join(" · "));
     for child in &result.children {
         let why = child.reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default();

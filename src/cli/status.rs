@@ -67,6 +67,9 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
         facts.push(format!("after {}", rec.spec.after.join(", ")));
     }
     writeln!(out, "  {}", facts.join(" · "))?;
+    if let Some(line) = usage_line(&view) {
+        writeln!(out, "  {line}")?;
+    }
     writeln!(out, "  created {}", view.created_at)?;
     if let Some(parent) = &view.parent {
         writeln!(out, "  parent {parent}")?;
@@ -81,6 +84,21 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
         )?;
     }
     Ok(0)
+}
+
+/// `expects 512 MiB, 1 core (declared) · peak 420 MiB, 3.2 cpu-s`.
+fn usage_line(view: &TaskView) -> Option<String> {
+    use crate::scheduler::footprint::format_bytes;
+    let mut parts = Vec::new();
+    if let Some(fp) = &view.footprint {
+        let mem = if fp.mem_bytes == 0 { "unknown memory".to_string() } else { format_bytes(fp.mem_bytes) };
+        let unit = if fp.cpus == 1.0 { "core" } else { "cores" };
+        parts.push(format!("expects {mem}, {} {unit} ({})", fp.cpus, fp.source.as_str()));
+    }
+    if let Some(peak) = &view.peak {
+        parts.push(format!("peak {}, {:.1} cpu-s", format_bytes(peak.rss_bytes), peak.cpu_seconds));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// One task by id or unique prefix, read from the database.

@@ -23,6 +23,8 @@ fn view(state: TaskState, progress: Option<f64>, step: Option<&str>) -> TaskView
         todos: Vec::new(),
         parent: None,
         children: Vec::new(),
+        footprint: None,
+        peak: None,
     }
 }
 

@@ -3,9 +3,15 @@
 //! calls them when something changes, and only samples resources while a task waits on them.
 
 pub mod admission;
+pub mod footprint;
+mod gates;
+mod lanes;
 pub mod reason;
 pub mod resources;
+pub mod snapshot;
 
-pub use admission::{Decision, Gate, Pending, Readings, Running, decide, effective_priority};
+pub use admission::{decide, effective_priority};
+pub use footprint::{Footprint, Peak, Source};
 pub use reason::WaitReason;
 pub use resources::ResourceMonitor;
+pub use snapshot::{AgentSlot, Circuit, Decision, Gate, Pending, Readings, Running};

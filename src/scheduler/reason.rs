@@ -9,7 +9,7 @@ use std::time::Duration;
 ///
 /// When several apply, the first in this order is reported (a person fixes the first cause
 /// first, and the later ones may vanish by the time it is gone):
-/// paused > dependencies > scheduled/backoff > class full > global cap > cpu > memory.
+/// paused > dependencies > scheduled/backoff > agent > class full > global cap > cpu > memory.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum WaitReason<'a> {
     /// The worker is paused: `paused`.
@@ -24,14 +24,30 @@ pub enum WaitReason<'a> {
     ClassFull { class: &'a str, running: u32, cap: u32 },
     /// `max_concurrent_tasks` is reached: `global cap (5/5)`.
     GlobalCap { running: u32, cap: u32 },
-    /// CPU gate: `cpu 92% >= 70%`. `threshold` is the level the reading must fall below.
+    /// The agent's circuit is open after failures: `agent claude unavailable until 14:05 (5 failures)`.
+    AgentResting { agent: &'a str, until: i64, failures: u32 },
+    /// The agent's one trial task runs: `agent claude on trial after 5 failures`.
+    AgentTrial { agent: &'a str, failures: u32 },
+    /// The agent runs its `max_concurrency`: `agent claude busy (2/2)`.
+    AgentBusy { agent: &'a str, running: u32, cap: u32 },
+    /// CPU gate: `cpu 92% >= 70%` over the configured threshold; inside the hysteresis band
+    /// `cpu 67%, reopens below 65% (threshold 70%)`.
     Cpu { percent: f64, threshold: f64 },
+    /// The CPU reading plus the cores of recent starts and this task would pass the
+    /// threshold: `cpu 55% + 1 core expected > 70%`.
+    CpuExpected { percent: f64, cores: f64, threshold: f64 },
     /// CPU pressure (Linux PSI `some avg10`) closed the CPU gate: `cpu pressure 75% >= 70%`.
     CpuPressure { avg10: f64, threshold: f64 },
     /// No fresh CPU reading yet; one arrives within ~200 ms: `cpu: measuring`.
     CpuMeasuring,
-    /// Memory gate, including footprints of tasks just started: `memory 88% >= 85%`.
+    /// Memory gate: `memory 88% >= 85%` (band text as for CPU).
     Memory { percent: f64, threshold: f64 },
+    /// Memory in use plus what running tasks and this one are still expected to add would
+    /// pass the threshold: `memory 21% + 9% expected > 23%`.
+    MemoryExpected { percent: f64, expected: f64, threshold: f64 },
+    /// A task of unknown footprint started moments ago and is watched while it climbs:
+    /// `memory: slow start, watching a task of unknown size`.
+    SlowStart,
     /// Memory pressure (Linux PSI `some avg10`) closed the memory gate:
     /// `memory pressure 12% >= 10%`.
     MemoryPressure { avg10: f64, threshold: f64 },
@@ -45,8 +61,11 @@ impl WaitReason<'_> {
             WaitReason::Cpu { .. }
                 | WaitReason::CpuPressure { .. }
                 | WaitReason::CpuMeasuring
+                | WaitReason::CpuExpected { .. }
                 | WaitReason::Memory { .. }
+                | WaitReason::MemoryExpected { .. }
                 | WaitReason::MemoryPressure { .. }
+                | WaitReason::SlowStart
         )
     }
 
@@ -67,6 +86,8 @@ impl WaitReason<'_> {
     pub fn key(&self, now_ms: i64) -> u64 {
         let mut h = Fnv::default();
         let pct = |v: f64| v.floor() as i64;
+        // Gate texts differ over the threshold and inside the hysteresis band.
+        let gate = |v: f64, t: f64| v.floor() as i64 * 2 + i64::from(v >= t);
         let exact = |v: f64| (v * 10.0).round() as i64;
         match *self {
             WaitReason::Paused => h.num(1),
@@ -80,13 +101,33 @@ impl WaitReason<'_> {
                 h.num(5).text(class).num(running.into()).num(cap.into())
             }
             WaitReason::GlobalCap { running, cap } => h.num(6).num(running.into()).num(cap.into()),
-            WaitReason::Cpu { percent, threshold } => h.num(7).num(pct(percent)).num(exact(threshold)),
-            WaitReason::CpuPressure { avg10, threshold } => h.num(8).num(pct(avg10)).num(exact(threshold)),
-            WaitReason::Memory { percent, threshold } => h.num(9).num(pct(percent)).num(exact(threshold)),
+            WaitReason::Cpu { percent, threshold } => {
+                h.num(7).num(gate(percent, threshold)).num(exact(threshold))
+            }
+            WaitReason::CpuPressure { avg10, threshold } => {
+                h.num(8).num(gate(avg10, threshold)).num(exact(threshold))
+            }
+            WaitReason::Memory { percent, threshold } => {
+                h.num(9).num(gate(percent, threshold)).num(exact(threshold))
+            }
             WaitReason::MemoryPressure { avg10, threshold } => {
-                h.num(10).num(pct(avg10)).num(exact(threshold))
+                h.num(10).num(gate(avg10, threshold)).num(exact(threshold))
             }
             WaitReason::CpuMeasuring => h.num(11),
+            WaitReason::SlowStart => h.num(12),
+            WaitReason::CpuExpected { percent, cores, threshold } => {
+                h.num(13).num(pct(percent)).num(exact(cores)).num(exact(threshold))
+            }
+            WaitReason::MemoryExpected { percent, expected, threshold } => {
+                h.num(14).num(pct(percent)).num(expected.ceil() as i64).num(exact(threshold))
+            }
+            WaitReason::AgentBusy { agent, running, cap } => {
+                h.num(15).text(agent).num(running.into()).num(cap.into())
+            }
+            WaitReason::AgentTrial { agent, failures } => h.num(16).text(agent).num(failures.into()),
+            WaitReason::AgentResting { agent, until, failures } => {
+                h.num(17).text(agent).num(until / 60_000).num(failures.into()).num(now_ms / 3_600_000)
+            }
         };
         h.0
     }
@@ -148,20 +189,55 @@ impl fmt::Display for Rendered<'_, '_> {
                 write!(f, "class {class} full ({running}/{cap})")
             }
             WaitReason::GlobalCap { running, cap } => write!(f, "global cap ({running}/{cap})"),
-            WaitReason::Cpu { percent, threshold } => {
-                write!(f, "cpu {} >= {}", Pct::floor(percent), Pct::exact(threshold))
+            WaitReason::Cpu { percent, threshold } => write_gate(f, "cpu", percent, threshold),
+            WaitReason::CpuExpected { percent, cores, threshold } => {
+                let cores = (cores * 10.0).round() / 10.0;
+                let unit = if cores == 1.0 { "core" } else { "cores" };
+                write!(f, "cpu {} + {cores} {unit} expected > {}", Pct::floor(percent), Pct::exact(threshold))
             }
-            WaitReason::CpuPressure { avg10, threshold } => {
-                write!(f, "cpu pressure {} >= {}", Pct::floor(avg10), Pct::exact(threshold))
-            }
+            WaitReason::CpuPressure { avg10, threshold } => write_gate(f, "cpu pressure", avg10, threshold),
             WaitReason::CpuMeasuring => write!(f, "cpu: measuring"),
-            WaitReason::Memory { percent, threshold } => {
-                write!(f, "memory {} >= {}", Pct::floor(percent), Pct::exact(threshold))
+            WaitReason::Memory { percent, threshold } => write_gate(f, "memory", percent, threshold),
+            WaitReason::MemoryExpected { percent, expected, threshold } => write!(
+                f,
+                "memory {} + {}% expected > {}",
+                Pct::floor(percent),
+                expected.ceil(),
+                Pct::exact(threshold)
+            ),
+            WaitReason::SlowStart => f.write_str("memory: slow start, watching a task of unknown size"),
+            WaitReason::AgentBusy { agent, running, cap } => {
+                write!(f, "agent {agent} busy ({running}/{cap})")
+            }
+            WaitReason::AgentTrial { agent, failures } => {
+                write!(f, "agent {agent} on trial after {failures} failures")
+            }
+            WaitReason::AgentResting { agent, until, failures } => {
+                write!(f, "agent {agent} unavailable until ")?;
+                write_local_time(f, until, self.now_ms)?;
+                write!(f, " ({failures} failures)")
             }
             WaitReason::MemoryPressure { avg10, threshold } => {
-                write!(f, "memory pressure {} >= {}", Pct::floor(avg10), Pct::exact(threshold))
+                write_gate(f, "memory pressure", avg10, threshold)
             }
         }
+    }
+}
+
+/// `cpu 92% >= 70%` at or over the threshold; inside the hysteresis band, where the gate is
+/// still closed below it, `cpu 67%, reopens below 65% (threshold 70%)`.
+fn write_gate(f: &mut fmt::Formatter<'_>, what: &str, percent: f64, threshold: f64) -> fmt::Result {
+    if percent >= threshold {
+        write!(f, "{what} {} >= {}", Pct::floor(percent), Pct::exact(threshold))
+    } else {
+        let reopen = super::resources::reopen_level(threshold);
+        write!(
+            f,
+            "{what} {}, reopens below {} (threshold {})",
+            Pct::floor(percent),
+            Pct::exact(reopen),
+            Pct::exact(threshold)
+        )
     }
 }
 

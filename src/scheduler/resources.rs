@@ -9,13 +9,15 @@
 //! - *Memory in use is (total − available) / total; inside a memory-limited cgroup (container)
 //!   the cgroup's anonymous memory over its limit is used too, whichever is higher.*
 //! - *Hysteresis: a gate closes when its reading reaches the threshold and reopens only once
-//!   the reading falls 5 points below it (70% closes, below 65% reopens), so it does not flap.*
+//!   the reading falls 5 points below it (70% closes, below 65% reopens), so it does not flap;
+//!   for thresholds under 20% the band is a quarter of the threshold (4% reopens below 3%), so
+//!   a closed gate can always reopen.*
 //! - *Where Linux PSI exists, `some avg10` of `/proc/pressure/cpu` at or above the CPU threshold
 //!   also closes the CPU gate, and memory pressure of 10% or more (tasks stalled on memory a
 //!   tenth of the time) closes the memory gate whatever the usage; both reopen 5 points lower.*
 //! - *A threshold of 100 disables its gate, pressure included.*
 
-use super::admission::{Gate, Readings};
+use super::snapshot::{Gate, Readings};
 use crate::config::Limits;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -44,6 +46,8 @@ pub struct ResourceMonitor {
     cpu_pressure_closed: bool,
     mem_closed: bool,
     mem_pressure_closed: bool,
+    /// Logical cores: the CPU percent is a share of all of them.
+    cpus: u32,
 }
 
 impl Default for ResourceMonitor {
@@ -73,6 +77,7 @@ impl ResourceMonitor {
             cpu_pressure_closed: false,
             mem_closed: false,
             mem_pressure_closed: false,
+            cpus: std::thread::available_parallelism().map_or(0, |n| n.get() as u32),
         }
     }
 
@@ -129,6 +134,7 @@ impl ResourceMonitor {
             }
         }
         readings.cpu_percent = self.cpu_ema;
+        readings.cpus = self.cpus;
         if let Some(dir) = &self.psi_dir {
             readings.cpu_pressure = read_psi(&dir.join("cpu"));
             readings.mem_pressure = read_psi(&dir.join("memory"));
@@ -175,25 +181,28 @@ pub fn ema(previous: Option<f64>, sample: f64, dt: Duration, tau: Duration) -> f
     }
 }
 
+/// Where a gate closed at `threshold` reopens: [`HYSTERESIS_POINTS`] lower, but never more
+/// than a quarter of the threshold lower, so the level stays above zero and is reachable.
+pub fn reopen_level(threshold: f64) -> f64 {
+    threshold - HYSTERESIS_POINTS.min(threshold.max(0.0) / 4.0)
+}
+
 /// The next state of a gate: closes at `value >= close_at`; once closed, reopens only when
-/// `value < close_at - HYSTERESIS_POINTS`. An unknown value opens it (never block blind).
+/// `value < reopen_level(close_at)`. An unknown value opens it (never block blind).
 pub fn hysteresis(closed: bool, value: Option<f64>, close_at: f64) -> bool {
     match value {
         None => false,
-        Some(v) if closed => v >= close_at - HYSTERESIS_POINTS,
+        Some(v) if closed => v >= reopen_level(close_at),
         Some(v) => v >= close_at,
     }
 }
 
-/// The gate with the numbers for its reason: the level shown is the one the reading must fall
-/// below, i.e. the threshold, or the reopening level while inside the hysteresis band.
+/// The gate with the numbers for its reason: the configured threshold (the text adds the
+/// reopening level while the reading is inside the hysteresis band).
 fn gate(usage: (bool, Option<f64>, f64), pressure: (bool, Option<f64>, f64)) -> Gate {
-    let limit = |value: f64, at: f64| {
-        if value >= at { at } else { at - HYSTERESIS_POINTS }
-    };
     match (usage, pressure) {
-        ((true, Some(percent), at), _) => Gate::Usage { percent, limit: limit(percent, at) },
-        (_, (true, Some(avg10), at)) => Gate::Pressure { avg10, limit: limit(avg10, at) },
+        ((true, Some(percent), at), _) => Gate::Usage { percent, limit: at },
+        (_, (true, Some(avg10), at)) => Gate::Pressure { avg10, limit: at },
         _ => Gate::Open,
     }
 }

@@ -24,12 +24,25 @@ fn hysteresis_closes_at_threshold_and_reopens_five_below() {
     assert!(!hysteresis(true, None, 70.0), "unknown opens");
 }
 
+/// Issue 9: `memory_threshold = 4` with 1% in use once waited forever on "memory 1% >= -1%".
 #[test]
-fn gate_shows_the_level_to_fall_below() {
+fn a_low_threshold_can_always_reopen() {
+    assert_eq!(reopen_level(70.0), 65.0);
+    assert_eq!(reopen_level(4.0), 3.0);
+    for threshold in [0.5, 1.0, 4.0, 12.0, 20.0, 85.0] {
+        let reopen = reopen_level(threshold);
+        assert!(reopen > 0.0 && reopen < threshold, "{threshold}: {reopen}");
+        assert!(!hysteresis(true, Some(reopen - 0.01), threshold), "{threshold} reopens");
+    }
+    assert!(!hysteresis(true, Some(1.0), 4.0), "1% in use reopens a gate closed at 4%");
+}
+
+#[test]
+fn gate_shows_the_configured_threshold() {
     let g = gate((true, Some(92.0), 70.0), (false, None, 70.0));
     assert_eq!(g, Gate::Usage { percent: 92.0, limit: 70.0 });
     let g = gate((true, Some(67.0), 70.0), (false, None, 70.0));
-    assert_eq!(g, Gate::Usage { percent: 67.0, limit: 65.0 });
+    assert_eq!(g, Gate::Usage { percent: 67.0, limit: 70.0 });
     let g = gate((false, Some(50.0), 85.0), (true, Some(12.0), 10.0));
     assert_eq!(g, Gate::Pressure { avg10: 12.0, limit: 10.0 });
     assert_eq!(gate((false, Some(50.0), 85.0), (false, Some(1.0), 10.0)), Gate::Open);

@@ -56,6 +56,10 @@ pub struct TaskRecord {
     pub todos: Vec<crate::model::Todo>,
     /// The cluster's id for the current attempt (a Slurm job id).
     pub external_id: Option<String>,
+    /// What admission expects it to use (issue 9).
+    pub footprint: Option<crate::scheduler::Footprint>,
+    /// What its last attempt used.
+    pub peak: Option<crate::scheduler::Peak>,
 }
 
 impl TaskRecord {
@@ -118,6 +122,8 @@ impl TaskRecord {
             todos: self.todos.clone(),
             parent: self.spec.parent.clone(),
             children: Vec::new(),
+            footprint: self.footprint,
+            peak: self.peak,
         }
     }
 }

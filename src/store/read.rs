@@ -7,7 +7,8 @@ use rusqlite::{OptionalExtension, Row, params};
 
 pub(super) const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
     reason, progress, step, eta_seconds, attempt, created_at, started_at, finished_at, not_before, \
-    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms, todos, external_id";
+    exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms, todos, external_id, \
+    footprint, peak";
 
 pub(super) fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     let json_err = |i: usize, e: serde_json::Error| {
@@ -62,6 +63,9 @@ pub(super) fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
             .map_err(|e| json_err(27, e))?
             .unwrap_or_default(),
         external_id: row.get(28)?,
+        // Unreadable footprints and peaks are display data: shown as absent, never an error.
+        footprint: row.get::<_, Option<String>>(29)?.and_then(|t| serde_json::from_str(&t).ok()),
+        peak: row.get::<_, Option<String>>(30)?.and_then(|t| serde_json::from_str(&t).ok()),
     })
 }
 
@@ -213,6 +217,7 @@ impl TaskRecord {
             metrics: self.metrics.clone(),
             artifacts: self.artifacts.clone(),
             children: Vec::new(),
+            peak: self.peak,
         }
     }
 }
@@ -226,5 +231,49 @@ impl Store {
         )?;
         let rows = stmt.query_map(params![agent, class, limit as i64], |r| r.get::<_, i64>(0))?;
         Ok(rows.filter_map(|r| r.ok()).map(|d| d.max(0) as u64).collect())
+    }
+}
+
+impl Store {
+    /// What one finished attempt of `kind` used, for learning footprints.
+    pub fn record_attempt(
+        &self,
+        task_id: &str,
+        attempt: u32,
+        kind: &str,
+        finished_at: i64,
+        peak: &crate::scheduler::Peak,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO attempts (task_id, attempt, kind, finished_at, rss_bytes, \
+                 cpu_seconds, wall_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                task_id,
+                attempt,
+                kind,
+                finished_at,
+                peak.rss_bytes.min(i64::MAX as u64) as i64,
+                peak.cpu_seconds,
+                peak.wall_seconds
+            ])?;
+        Ok(())
+    }
+
+    /// The most recent attempts of `kind`, newest first.
+    pub fn recent_peaks(&self, kind: &str, limit: usize) -> Result<Vec<crate::scheduler::Peak>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rss_bytes, cpu_seconds, wall_seconds FROM attempts WHERE kind = ?1 \
+             ORDER BY finished_at DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![kind, limit as i64], |r| {
+            Ok(crate::scheduler::Peak {
+                rss_bytes: r.get::<_, i64>(0)?.max(0) as u64,
+                cpu_seconds: r.get(1)?,
+                wall_seconds: r.get(2)?,
+            })
+        })?;
+        Ok(rows.filter_map(|r| r.ok()).collect())
     }
 }

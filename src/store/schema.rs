@@ -85,4 +85,21 @@ pub const MIGRATIONS: &[&str] = &[
     // 4: the cluster's id of a task's current attempt (a Slurm job id), for executors other
     // than local.
     "ALTER TABLE tasks ADD COLUMN external_id TEXT;",
+    // 4 (issue 9): each task's expected footprint and its last attempt's peak, shown by
+    // `status`; and what every attempt used, by kind, to learn footprints from.
+    r#"
+    ALTER TABLE tasks ADD COLUMN footprint TEXT;
+    ALTER TABLE tasks ADD COLUMN peak TEXT;
+    CREATE TABLE attempts (
+        task_id      TEXT NOT NULL,
+        attempt      INTEGER NOT NULL,
+        kind         TEXT NOT NULL,
+        finished_at  INTEGER NOT NULL,
+        rss_bytes    INTEGER NOT NULL,
+        cpu_seconds  REAL NOT NULL,
+        wall_seconds REAL NOT NULL,
+        PRIMARY KEY (task_id, attempt)
+    );
+    CREATE INDEX attempts_by_kind ON attempts(kind, finished_at);
+    "#,
 ];

@@ -28,6 +28,9 @@ pub enum Msg {
     Resources {
         cpu: f32,
         mem: f32,
+        /// What running tasks still reserve (see `reserved`), percent.
+        cpu_reserved: f32,
+        mem_reserved: f32,
     },
     Resize {
         width: u16,
@@ -130,6 +133,9 @@ pub struct App {
     pub worker: Worker,
     pub cpu: Option<f32>,
     pub mem: Option<f32>,
+    /// Reserved by running tasks whose use has not shown yet, percent.
+    pub cpu_reserved: f32,
+    pub mem_reserved: f32,
     pub cpu_threshold: f64,
     pub mem_threshold: f64,
     pub filter: String,
@@ -165,6 +171,8 @@ impl App {
             worker: Worker::Connecting,
             cpu: None,
             mem: None,
+            cpu_reserved: 0.0,
+            mem_reserved: 0.0,
             cpu_threshold: limits.cpu_threshold,
             mem_threshold: limits.memory_threshold,
             filter: String::new(),
@@ -214,7 +222,7 @@ impl App {
                 && e.view
                     .waiting_reason
                     .as_deref()
-                    .is_some_and(|r| r.starts_with("cpu ") || r.starts_with("memory "))
+                    .is_some_and(|r| r.starts_with("cpu") || r.starts_with("memory"))
             {
                 self.gated = true;
             }
@@ -335,9 +343,11 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             app.worker = Worker::Down(why);
             None
         }
-        Msg::Resources { cpu, mem } => {
+        Msg::Resources { cpu, mem, cpu_reserved, mem_reserved } => {
             app.cpu = Some(cpu);
             app.mem = Some(mem);
+            app.cpu_reserved = cpu_reserved;
+            app.mem_reserved = mem_reserved;
             None
         }
         Msg::Resize { width, height } => {

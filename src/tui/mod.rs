@@ -10,6 +10,7 @@ pub mod details;
 mod details_view;
 mod keys;
 pub mod layout;
+mod reserved;
 pub mod support;
 pub mod view;
 
@@ -92,7 +93,10 @@ pub async fn run(paths: Paths, config: Config) -> Result<()> {
                     let total = system.total_memory().max(1) as f64;
                     let mem = (system.used_memory() as f64 / total * 100.0) as f32;
                     let cpu = system.global_cpu_usage();
-                    update(&mut app, Msg::Resources { cpu, mem });
+                    let cores = system.cpus().len();
+                    let (mem_reserved, cpu_reserved) =
+                        reserved::reserved_percent(&app, system.total_memory(), cores);
+                    update(&mut app, Msg::Resources { cpu, mem, cpu_reserved, mem_reserved });
                 }
                 Msg::Tick { now_ms: crate::store::now_ms() }
             }

@@ -38,7 +38,7 @@ fn busy_app(width: u16, height: u16) -> App {
     f.reason = Some("exit 2".into());
     let mut app = app_with(vec![running_task(), p, f, tv("ok5678", TaskState::Completed)]);
     update(&mut app, Msg::Resize { width, height });
-    update(&mut app, Msg::Resources { cpu: 93.4, mem: 41.0 });
+    update(&mut app, Msg::Resources { cpu: 93.4, mem: 41.0, cpu_reserved: 50.0, mem_reserved: 8.3 });
     app
 }
 
@@ -71,6 +71,7 @@ fn screen_details_with_todo_tree() {
             metrics: Metrics { tokens_used: Some(12_345), cost_usd: Some(0.42), ..Metrics::default() },
             artifacts: Default::default(),
             children: Vec::new(),
+            peak: None,
         }),
         attempt: 2,
         after: vec!["pq34rs".into()],

@@ -58,6 +58,8 @@ pub fn sample(id: &str, state: TaskState) -> TaskView {
         todos: Vec::new(),
         parent: None,
         children: Vec::new(),
+        footprint: None,
+        peak: None,
     }
 }
 

@@ -79,19 +79,22 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         first.push(Span::styled(label, fg(app, state_color(*state))));
     }
 
-    let reading = |name: &str, value: Option<f32>, limit: f64| {
+    // `cpu 40%+50%/70%`: used now, plus reserved by starts whose use has not shown yet, against
+    // the threshold; red once the two together pass it.
+    let reading = |name: &str, value: Option<f32>, reserved: f32, limit: f64| {
+        let plus = if reserved >= 0.5 { format!("+{reserved:.0}%") } else { String::new() };
         let text = match value {
-            Some(v) => format!("{name} {v:.0}%/{limit:.0}%"),
-            None => format!("{name} –/{limit:.0}%"),
+            Some(v) => format!("{name} {v:.0}%{plus}/{limit:.0}%"),
+            None => format!("{name} –{plus}/{limit:.0}%"),
         };
-        let over = value.is_some_and(|v| f64::from(v) >= limit && limit < 100.0);
+        let over = value.is_some_and(|v| f64::from(v + reserved) >= limit && limit < 100.0);
         Span::styled(text, if over { fg(app, Color::Red).add_modifier(Modifier::BOLD) } else { Style::new() })
     };
     let mut second = vec![
         Span::raw(" "),
-        reading("cpu", app.cpu, app.cpu_threshold),
+        reading("cpu", app.cpu, app.cpu_reserved, app.cpu_threshold),
         Span::raw("  "),
-        reading("mem", app.mem, app.mem_threshold),
+        reading("mem", app.mem, app.mem_reserved, app.mem_threshold),
     ];
     if let Worker::Down(why) = &app.worker {
         second.push(Span::styled(format!("  reconnecting: {why}"), fg(app, Color::Red)));

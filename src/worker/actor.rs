@@ -59,11 +59,17 @@ pub(super) struct Live {
     /// Fingerprint of the waiting reason last stored (0: none), so unchanged reasons are not
     /// rendered again each round.
     pub reason_key: u64,
+    /// Its kind (see `scheduler::footprint::kind`), worked out once.
+    pub kind: Option<String>,
+    /// The footprint resolved at learning generation `.0` (see `Actor::learn_gen`).
+    pub fp: Option<(u64, crate::scheduler::Footprint)>,
+    /// Resident memory its tree showed at the last look, and when (for reservations).
+    pub shown: Option<(Instant, u64)>,
 }
 
 impl Live {
     pub fn new(rec: TaskRecord, env: Option<Arc<Vec<(String, String)>>>, enqueued_at: i64) -> Live {
-        Live { rec, env, enqueued_at, kill: None, orphaned: false, reason_key: 0 }
+        Live { rec, env, enqueued_at, kill: None, orphaned: false, reason_key: 0, kind: None, fp: None, shown: None }
     }
 }
 
@@ -144,8 +150,11 @@ pub struct Actor {
     pub(super) flush_soon: bool,
     pub(super) monitor: crate::scheduler::ResourceMonitor,
     pub(super) last_readings: Option<(Instant, crate::scheduler::Readings)>,
-    /// (unix ms, bytes) of recent starts that declared a memory footprint.
-    pub(super) recent_starts: Vec<(i64, u64)>,
+    /// Recent attempts per kind (newest first, loaded on first use) and the footprint learned
+    /// from them.
+    pub(super) learned: HashMap<String, super::footprints::History>,
+    /// Bumped whenever a learned footprint changes: cached task footprints are then stale.
+    pub(super) learn_gen: u64,
     pub(super) registry: crate::agents::Registry,
     pub(super) circuits: super::circuits::Circuits,
     /// Stream readers of running agent tasks.
@@ -206,7 +215,8 @@ impl Actor {
             flush_soon: true,
             monitor: crate::scheduler::ResourceMonitor::new(),
             last_readings: None,
-            recent_starts: Vec::new(),
+            learned: HashMap::new(),
+            learn_gen: 1,
             registry,
             circuits,
             agent_runs: HashMap::new(),

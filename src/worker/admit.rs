@@ -1,13 +1,17 @@
-//! Admission round: feed the queue to the pure `scheduler::decide`, then apply its verdicts:
-//! start what it chose, and store each waiting task's reason when it changed.
+//! Admission round: feed the queue to the pure `scheduler::decide`, once per executor, then
+//! apply its verdicts: start (or hand to Slurm) what it chose, and store each waiting task's
+//! reason when it changed.
 
 use super::actor::{Actor, Timer};
 use super::slurm_tasks::executor_of;
+use crate::config::Limits;
 use crate::executor::Executor;
 use crate::model::TaskState;
 use crate::scheduler::{self, Pending, Readings, Running};
-use std::collections::{HashMap, HashSet};
 use std::time::Instant;
+
+/// Readings are reused within this window, so a burst of rounds reads /proc once.
+const READINGS_FRESH_MS: u128 = 100;
 
 /// One executor's admission verdicts, owned so the actor can act on them.
 #[derive(Default)]
@@ -15,119 +19,86 @@ struct Verdict {
     /// (task id, reason text, reason fingerprint) for reasons that changed.
     changed: Vec<(String, String, u64)>,
     starts: Vec<String>,
-    start_classes: Vec<Option<String>>,
     wake_at: Option<i64>,
     gated: bool,
 }
-
-/// How long a started task's declared footprint is added to the memory reading, until the
-/// reading itself shows it.
-const FOOTPRINT_SETTLE_MS: i64 = 10_000;
-/// Readings are reused within this window, so a burst of rounds reads /proc once.
-const READINGS_FRESH_MS: u128 = 100;
 
 impl Actor {
     pub(super) fn admit(&mut self, now: i64) {
         self.fail_broken_dependencies(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
+        let mem_gate_on = limits.memory_threshold < 100.0;
         let handed = &self.slurm.handed;
-        let any_pending =
-            self.tasks.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id));
-        if !any_pending {
+        if !self.tasks.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id)) {
             return;
         }
         let readings = if gates_on && !self.paused { self.readings() } else { Readings::default() };
-        self.recent_starts.retain(|(at, _)| now - at < FOOTPRINT_SETTLE_MS);
-        // The agents' own limits (circuit, concurrency) apply before the shared ones.
-        let per_agent = self.running_per_agent();
-        let agent_ids: Vec<String> = self
-            .tasks
-            .values()
-            .filter(|l| l.rec.state == TaskState::Pending && l.rec.agent != "shell")
-            .filter(|l| !self.slurm.handed.contains_key(&l.rec.id))
-            .map(|l| l.rec.id.clone())
-            .collect();
-        let mut agent_blocked: Vec<(String, String)> = Vec::new();
-        for id in agent_ids {
-            if let Some(why) = self.agent_wait(&id, &per_agent, now) {
-                agent_blocked.push((id, why));
-            }
+        self.reroute_from_resting_agents(now);
+        self.refresh_footprints();
+        // Local gates and the local cap see local tasks; class caps and the agents' own limits
+        // count both executors.
+        let mut running = self.running_snapshot(now, mem_gate_on);
+        let local = self.decide_for(Executor::Local, &running, &readings, &self.config.limits, now);
+        for id in &local.starts {
+            self.count_start(&mut running, id);
         }
-        // Each executor has its own cap and gates; class caps count both.
-        let mut running = self.occupied();
-        let local = Running {
-            total: running.remove(&Executor::Local).unwrap_or(0),
-            per_class: self.occupied_per_class(),
-            recent_mem_bytes: self.recent_starts.iter().map(|(_, b)| b).sum(),
+        let remote = Running {
+            total: self.slurm_occupied(),
+            per_class: running.per_class,
+            agents: running.agents,
+            ..Running::default()
         };
-        let blocked: HashSet<&str> = agent_blocked.iter().map(|(id, _)| id.as_str()).collect();
-        let local_verdict =
-            self.decide_for(Executor::Local, &blocked, &local, &readings, &self.config.limits, now);
-        let mut per_class = local.per_class;
-        for class in local_verdict.start_classes.iter().flatten() {
-            *per_class.entry(class.clone()).or_default() += 1;
-        }
-        let remote =
-            Running { total: running.remove(&Executor::Slurm).unwrap_or(0), per_class, recent_mem_bytes: 0 };
-        let slurm_verdict = self.decide_for(
-            Executor::Slurm,
-            &blocked,
-            &remote,
-            &Readings::default(),
-            &self.slurm.limits,
-            now,
-        );
-        drop(blocked);
-        for (id, reason) in agent_blocked {
-            let Some(live) = self.tasks.get_mut(&id) else { continue };
-            // Not a reason from decide(): its next one must be rendered afresh.
-            live.reason_key = 0;
-            if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                live.rec.waiting_reason = Some(reason);
-                self.dirty.insert(id);
-            }
-        }
-        let mut per_agent = per_agent;
-        for verdict in [local_verdict, slurm_verdict] {
-            self.apply_verdict(verdict, &mut per_agent, now);
+        let slurm = self.decide_for(Executor::Slurm, &remote, &Readings::default(), &self.slurm.limits, now);
+        for verdict in [local, slurm] {
+            self.apply_verdict(verdict, now);
         }
         if let Some(at) = self.circuits.next_change(now) {
             self.add_timer(at, Timer::Wake);
         }
     }
 
-    /// Tasks holding a slot, per executor: running, or handed to Slurm.
-    fn occupied(&self) -> HashMap<Executor, u32> {
-        let mut counts = HashMap::new();
-        for live in self.tasks.values().filter(|l| self.holds_slot(&l.rec)) {
-            *counts.entry(executor_of(&live.rec)).or_default() += 1;
+    /// Footprints are cached per task until something new is learned.
+    fn refresh_footprints(&mut self) {
+        let generation = self.learn_gen;
+        let stale: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|l| l.rec.state == TaskState::Pending && l.fp.is_none_or(|(g, _)| g != generation))
+            .map(|l| l.rec.id.clone())
+            .collect();
+        for id in &stale {
+            self.footprint_of(id);
         }
-        counts
     }
 
-    fn occupied_per_class(&self) -> HashMap<String, u32> {
-        let mut counts = HashMap::new();
-        for live in self.tasks.values().filter(|l| self.holds_slot(&l.rec)) {
-            if let Some(class) = &live.rec.class {
-                *counts.entry(class.clone()).or_default() += 1;
-            }
-        }
-        counts
+    /// Slurm tasks holding one of its `max_concurrent` slots: running, or queued there.
+    fn slurm_occupied(&self) -> u32 {
+        let holds = |l: &&super::actor::Live| {
+            executor_of(&l.rec) == Executor::Slurm
+                && (l.rec.state == TaskState::Running || self.slurm.handed.contains_key(&l.rec.id))
+        };
+        self.tasks.values().filter(holds).count() as u32
     }
 
-    fn holds_slot(&self, rec: &crate::store::TaskRecord) -> bool {
-        rec.state == TaskState::Running || self.slurm.handed.contains_key(&rec.id)
+    /// A task started this round takes its class's and its agent's slots for the next round.
+    fn count_start(&self, running: &mut Running, id: &str) {
+        let Some(live) = self.tasks.get(id) else { return };
+        if let Some(class) = &live.rec.class {
+            *running.per_class.entry(class.clone()).or_default() += 1;
+        }
+        if let Some(slot) = running.agents.iter_mut().find(|a| a.name == live.rec.agent) {
+            slot.running += 1;
+        }
     }
 
     /// One executor's admission round, as owned results.
     fn decide_for(
         &self,
         executor: Executor,
-        blocked: &HashSet<&str>,
         running: &Running,
         readings: &Readings,
-        limits: &crate::config::Limits,
+        limits: &Limits,
         now: i64,
     ) -> Verdict {
         let mut pending = Vec::new();
@@ -136,11 +107,11 @@ impl Actor {
             let rec = &live.rec;
             if rec.state != TaskState::Pending
                 || executor_of(rec) != executor
-                || blocked.contains(rec.id.as_str())
                 || self.slurm.handed.contains_key(&rec.id)
             {
                 continue;
             }
+            let fp = live.fp.map(|(_, fp)| fp).unwrap_or_default();
             keys.push(live.reason_key);
             pending.push(Pending {
                 id: &rec.id,
@@ -158,7 +129,8 @@ impl Actor {
                     // A dependency that finished this round is in memory until the commit.
                     .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
                     .map(String::as_str),
-                mem_bytes: rec.spec.mem_bytes.unwrap_or(0),
+                mem_bytes: fp.mem_bytes,
+                cpus: fp.cpus,
             });
         }
         if pending.is_empty() {
@@ -184,33 +156,15 @@ impl Actor {
         Verdict {
             changed,
             starts: decision.start.iter().map(|i| pending[*i].id.to_string()).collect(),
-            start_classes: decision.start.iter().map(|i| pending[*i].class.map(str::to_string)).collect(),
             wake_at: decision.wake_at,
             gated: decision.gated,
         }
     }
 
-    fn apply_verdict(&mut self, verdict: Verdict, per_agent: &mut HashMap<String, u32>, now: i64) {
-        for (id, reason, key) in verdict.changed {
-            if let Some(live) = self.tasks.get_mut(&id) {
-                live.reason_key = key;
-                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                    live.rec.waiting_reason = Some(reason);
-                    self.dirty.insert(id);
-                }
-            }
-        }
+    fn apply_verdict(&mut self, verdict: Verdict, now: i64) {
+        self.store_reasons(verdict.changed);
         for id in verdict.starts {
-            // decide() does not know the agents' own caps: hold back a start over one and run
-            // another round at once, so the freed slot goes to the next task.
             let agent = self.tasks.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
-            let cap = self.registry.get(&agent).map_or(u32::MAX, |d| d.max_concurrency);
-            let n = per_agent.entry(agent.clone()).or_default();
-            if *n >= cap {
-                self.flush_soon = true;
-                continue;
-            }
-            *n += 1;
             self.circuits.on_start(&agent, now);
             if self.tasks.get(&id).is_some_and(|l| executor_of(&l.rec) == Executor::Slurm) {
                 self.hand_to_slurm(&id);
@@ -224,6 +178,45 @@ impl Actor {
         });
         for at in [verdict.wake_at, sample_at].into_iter().flatten() {
             self.add_timer(at.max(now + 1), Timer::Wake);
+        }
+    }
+
+    /// Keep each changed waiting reason (id, text, fingerprint); rows are written on change.
+    fn store_reasons(&mut self, changed: Vec<(String, String, u64)>) {
+        for (id, reason, key) in changed {
+            if let Some(live) = self.tasks.get_mut(&id) {
+                live.reason_key = key;
+                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
+                    live.rec.waiting_reason = Some(reason);
+                    self.dirty.insert(id);
+                }
+            }
+        }
+    }
+
+    /// A capability-routed task whose agent is resting or busy moves to another agent with
+    /// that capability (see `agent_wait`); admission itself then judges the agent it has.
+    fn reroute_from_resting_agents(&mut self, now: i64) {
+        let routed: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|l| l.rec.state == TaskState::Pending && l.rec.spec.capability.is_some())
+            .map(|l| l.rec.id.clone())
+            .collect();
+        if routed.is_empty() {
+            return;
+        }
+        let per_agent = self.running_per_agent();
+        for id in routed {
+            let before = self.tasks.get(&id).map(|l| l.rec.agent.clone());
+            self.agent_wait(&id, &per_agent, now);
+            if let Some(live) = self.tasks.get_mut(id.as_str())
+                && Some(&live.rec.agent) != before.as_ref()
+            {
+                // A new agent: a new kind and footprint.
+                live.fp = None;
+                live.kind = None;
+            }
         }
     }
 
@@ -250,12 +243,10 @@ impl Actor {
         live.rec.state = TaskState::Running;
         live.rec.started_at = Some(now);
         live.rec.waiting_reason = None;
-        if let Some(bytes) = live.rec.spec.mem_bytes {
-            self.recent_starts.push((now, bytes));
-        }
+        live.shown = None;
         let data = serde_json::json!({"attempt": live.rec.attempt});
         let _ = self.store.add_event(id, now, "started", Some(&data));
-        // A fresh reading after a start must not miss it: the footprint bridges until then.
+        // A fresh reading after a start must not miss it: the reservation bridges until then.
         self.last_readings = None;
         self.dirty.insert(id.to_string());
         self.to_spawn.push(id.to_string());

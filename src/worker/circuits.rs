@@ -86,6 +86,19 @@ impl Circuits {
         }
     }
 
+    /// The circuit as admission sees it.
+    pub fn slot(&self, agent: &str, now: i64) -> crate::scheduler::Circuit {
+        use crate::scheduler::Circuit as Slot;
+        let Some(c) = self.circuits.get(agent) else { return Slot::Closed };
+        let failures = c.consecutive_failures;
+        match self.state(agent, now) {
+            CircuitState::Closed => Slot::Closed,
+            CircuitState::Open => Slot::Open { until: c.open_until.unwrap_or(now), failures },
+            CircuitState::HalfOpen if c.trial_running => Slot::Trial { failures },
+            CircuitState::HalfOpen => Slot::HalfOpen { failures },
+        }
+    }
+
     /// When the earliest open circuit turns half open (the worker wakes then).
     pub fn next_change(&self, now: i64) -> Option<i64> {
         self.circuits.values().filter_map(|c| c.open_until).filter(|t| *t > now).min()

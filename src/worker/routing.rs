@@ -80,9 +80,8 @@ impl Actor {
         if spec.class.is_none() {
             spec.class = def.class.clone();
         }
-        if spec.mem_bytes.is_none() {
-            spec.mem_bytes = def.mem_bytes;
-        }
+        // The agent's `mem` is not copied into the spec: admission reads it as the `agent`
+        // footprint layer, below what the task declared or its kind has shown.
         Ok(())
     }
 
@@ -157,7 +156,12 @@ impl Actor {
     /// argv, supervisor options and stream reader for the current attempt of `rec`.
     pub(super) fn launch(&self, rec: &TaskRecord) -> Result<Launch> {
         let spec = &rec.spec;
-        let mut options = supervise::Options { artifacts: true, worktree: None };
+        let mut options = supervise::Options {
+            artifacts: true,
+            worktree: None,
+            mem_limit: self.mem_limit_of(&rec.id),
+            grace_ms: self.config.limits.kill_grace().as_millis() as u64,
+        };
         if spec.worktree {
             let path = self.paths.worktrees_dir.join(&rec.id);
             crate::paths::ensure_private_dir(&self.paths.worktrees_dir)?;

@@ -107,7 +107,9 @@ impl Actor {
         env: &[(String, String)],
         now: i64,
     ) {
-        let prepared = self.job_request(rec, &launch, env);
+        // `-c` and `--mem` ask Slurm for what admission would expect locally.
+        let footprint = self.footprint_of(&rec.id);
+        let prepared = self.job_request(rec, &launch, env, &footprint);
         let id = rec.id.clone();
         let sent = prepared.and_then(|(req, offset)| {
             if let Some(live) = self.tasks.get_mut(&id) {
@@ -132,6 +134,7 @@ impl Actor {
         rec: &TaskRecord,
         launch: &Launch,
         env: &[(String, String)],
+        footprint: &crate::scheduler::Footprint,
     ) -> Result<(JobRequest, u64), String> {
         let (_, log_offset) = runner::open_log(&self.paths, rec).map_err(|e| e.to_string())?;
         let exit_file = self.paths.exit_file(&rec.id, rec.attempt);
@@ -161,8 +164,9 @@ impl Actor {
             script,
             log: self.paths.task_log(&rec.id),
             cwd: spec.cwd.clone(),
-            cpus: spec.cpus.unwrap_or(1),
-            mem_bytes: spec.mem_bytes,
+            cpus: (footprint.cpus.ceil() as u32).max(1),
+            // 0 is an unknown size: ask for nothing rather than for nothing at all.
+            mem_bytes: (footprint.mem_bytes > 0).then_some(footprint.mem_bytes),
             timeout_ms: spec.timeout_ms,
             env,
         };

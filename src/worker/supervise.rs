@@ -31,6 +31,15 @@ pub struct ExitRecord {
     /// With `--worktree`: where the task ran.
     #[serde(default)]
     pub worktree: Option<String>,
+    /// Highest resident memory of the command's process tree seen while it ran.
+    #[serde(default)]
+    pub peak_rss_bytes: Option<u64>,
+    /// CPU time of the command and the descendants it waited for.
+    #[serde(default)]
+    pub cpu_seconds: Option<f64>,
+    /// With `--mem-limit`: the limit, when the tree went past it and was ended.
+    #[serde(default)]
+    pub mem_limit_exceeded: Option<u64>,
 }
 
 /// Supervisor options, between the exit file and `--`.
@@ -40,6 +49,10 @@ pub struct Options {
     pub artifacts: bool,
     /// Run in a new git worktree: (path, branch).
     pub worktree: Option<(String, String)>,
+    /// End the command's group when its tree's memory goes past this many bytes.
+    pub mem_limit: Option<u64>,
+    /// Milliseconds between SIGTERM and SIGKILL when ending it for memory.
+    pub grace_ms: u64,
 }
 
 impl Options {
@@ -50,6 +63,9 @@ impl Options {
         }
         if let Some((path, branch)) = &self.worktree {
             args.extend(["--worktree".to_string(), path.clone(), branch.clone()]);
+        }
+        if let Some(limit) = self.mem_limit {
+            args.extend(["--mem-limit".to_string(), limit.to_string(), self.grace_ms.to_string()]);
         }
         args
     }
@@ -65,6 +81,11 @@ impl Options {
                     let path = args.get(i + 1)?.to_str()?.to_string();
                     let branch = args.get(i + 2)?.to_str()?.to_string();
                     options.worktree = Some((path, branch));
+                    i += 2;
+                }
+                "--mem-limit" => {
+                    options.mem_limit = Some(args.get(i + 1)?.to_str()?.parse().ok()?);
+                    options.grace_ms = args.get(i + 2)?.to_str()?.parse().ok()?;
                     i += 2;
                 }
                 _ => return None,
@@ -141,6 +162,9 @@ fn ended() -> ExitRecord {
         finished_at: crate::store::now_ms(),
         files: None,
         worktree: None,
+        peak_rss_bytes: None,
+        cpu_seconds: None,
+        mem_limit_exceeded: None,
     }
 }
 
@@ -170,10 +194,16 @@ fn run(command: &[OsString], options: &Options) -> ExitRecord {
                 // SAFETY: signalling our own child.
                 unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
             }
-            match child.wait() {
+            let meter = super::meter::Meter::start(child.id() as i32, options.mem_limit, options.grace_ms);
+            let mut record = match child.wait() {
                 Ok(status) => ExitRecord { code: status.code(), signal: status.signal(), ..ended() },
                 Err(e) => failed(format!("lost track of the command: {e}")),
-            }
+            };
+            let measured = meter.stop();
+            record.peak_rss_bytes = Some(measured.peak_rss_bytes);
+            record.cpu_seconds = Some(measured.cpu_seconds);
+            record.mem_limit_exceeded = measured.exceeded;
+            record
         }
     };
     if let (Some(repo), Some(before)) = (&repo, &before) {

@@ -70,6 +70,8 @@ impl Actor {
             artifacts: Default::default(),
             todos: Vec::new(),
             external_id: None,
+            footprint: None,
+            peak: None,
             spec,
         };
         self.check_launch(&rec)?;
@@ -225,10 +227,11 @@ impl Actor {
         let Some(live) = self.tasks.get(id) else { return };
         self.cleanup.push(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
-        let kill = live.kill;
+        let (kill, orphaned) = (live.kill, live.orphaned);
+        self.record_peak(id, record.as_ref(), finished_at);
         let (mut state, mut reason) = outcome(record.as_ref(), kill);
         if record.is_none() && kill.is_none() {
-            reason = Some(super::group_end::lost_reason(live.orphaned));
+            reason = Some(super::group_end::lost_reason(orphaned));
         }
         let code = record.as_ref().and_then(|r| r.code);
         if let Some(r) = &record
@@ -521,6 +524,12 @@ pub(super) fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> 
             Some(format!("timeout after {}", crate::duration::format(std::time::Duration::from_millis(ms)))),
         ),
         (None, None) => (TaskState::Failed, Some(super::group_end::lost_reason(false))),
+        (None, Some(r)) if r.mem_limit_exceeded.is_some() => {
+            use crate::scheduler::footprint::format_bytes;
+            let limit = format_bytes(r.mem_limit_exceeded.unwrap_or(0));
+            let peak = format_bytes(r.peak_rss_bytes.unwrap_or(0));
+            (TaskState::Failed, Some(format!("memory limit {limit} exceeded (peak {peak})")))
+        }
         (None, Some(r)) => match (&r.error, r.code, r.signal) {
             (Some(error), _, _) => (TaskState::Failed, Some(error.clone())),
             (None, Some(0), _) => (TaskState::Completed, None),
@@ -563,6 +572,12 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
     if !std::path::Path::new(&spec.cwd).is_dir() {
         return Err(Error::usage(format!("working folder {} does not exist", spec.cwd)));
     }
+    if spec.cpus.is_some_and(|c| !(0.0..=4096.0).contains(&c)) {
+        return Err(Error::usage("--cpus must be a number of cores from 0 to 4096"));
+    }
+    if spec.mem_limit && spec.mem_bytes.is_none_or(|b| b == 0) {
+        return Err(Error::usage("--mem-limit needs --mem SIZE: the limit to enforce"));
+    }
     if let Some(name) = &spec.notify {
         name.parse::<crate::notify::Strategy>().map_err(Error::usage)?;
     }
@@ -598,8 +613,16 @@ mod tests {
             finished_at: 0,
             files: None,
             worktree: None,
+            peak_rss_bytes: Some(600 << 20),
+            cpu_seconds: None,
+            mem_limit_exceeded: None,
         };
         assert_eq!(outcome(Some(&rec(Some(0), None, None)), None).0, TaskState::Completed);
+        let over = ExitRecord { mem_limit_exceeded: Some(512 << 20), ..rec(None, Some(15), None) };
+        assert_eq!(
+            outcome(Some(&over), None),
+            (TaskState::Failed, Some("memory limit 512 MiB exceeded (peak 600 MiB)".into()))
+        );
         assert_eq!(
             outcome(Some(&rec(Some(3), None, None)), None),
             (TaskState::Failed, Some("exited with code 3".into()))

@@ -75,9 +75,14 @@ pub fn max_overlap(intervals: &[(i64, i64)]) -> usize {
 
 /// `(percent, threshold)` from `cpu 92% >= 70%` / `memory 88% >= 85%` after `prefix`, or None
 /// when the text does not have exactly that shape (`\d+% >= \d+(\.\d)?%`).
+/// Inside the hysteresis band, `cpu 72%, reopens below 70% (threshold 75%)` reads as (72, 70).
 pub fn parse_gate(text: &str, prefix: &str) -> Option<(f64, f64)> {
     let rest = text.strip_prefix(prefix)?.strip_prefix(' ')?;
-    let (left, right) = rest.split_once(" >= ")?;
+    let banded = rest.split_once(", reopens below ").map(|(left, right)| (left, right.split(' ').next()));
+    let (left, right) = match banded {
+        Some((left, Some(right))) => (left, right),
+        _ => rest.split_once(" >= ")?,
+    };
     let number = |s: &str, decimals: bool| -> Option<f64> {
         let digits = s.strip_suffix('%')?;
         let ok = !digits.is_empty()

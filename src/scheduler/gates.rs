@@ -1,0 +1,112 @@
+//! The resource side of admission: may one more task start, given the readings, what the
+//! running tasks still reserve, and the candidate's own footprint? Pure, like `decide`.
+//!
+//! Rules, in order (the first that holds is the reason):
+//! 1. A gate the monitor closed (usage or pressure at or over its threshold, inside the
+//!    hysteresis band, or no reading yet) holds every start. Exception: with nothing running,
+//!    a reading under the threshold lets the first task in order start whatever its size, so an
+//!    unknown or oversized task never waits forever on an idle machine.
+//! 2. Slow start: while a task of unknown memory footprint is watched, nothing else passes the
+//!    memory gate.
+//! 3. CPU: busy percent now + (reserved cores + the candidate's cores) / cores must stay within
+//!    the threshold.
+//! 4. Memory: in use now + (reserved bytes + the candidate's footprint) / total must stay within
+//!    the threshold.
+//!
+//! A threshold of 100 disables its gate, pressure, slow start and projection included.
+
+use super::reason::WaitReason;
+use super::snapshot::{Gate, Pending, Readings};
+use crate::config::Limits;
+
+/// What the round has reserved so far: the running tasks' reservations plus this round's starts.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Reserved {
+    pub mem_bytes: u64,
+    pub cores: f64,
+    /// Tasks of unknown memory footprint being watched.
+    pub watching: u32,
+    /// Nothing runs and nothing started this round.
+    pub idle: bool,
+}
+
+impl Reserved {
+    pub fn add(&mut self, task: &Pending<'_>) {
+        self.mem_bytes = self.mem_bytes.saturating_add(task.mem_bytes);
+        self.cores += task.cpus.max(0.0);
+        if task.mem_bytes == 0 {
+            self.watching += 1;
+        }
+        self.idle = false;
+    }
+}
+
+/// True when a threshold is in force; 100 (or more) disables a gate.
+pub fn enforced(threshold: f64) -> bool {
+    threshold < 100.0
+}
+
+/// Why `task` may not start now, or `None` when it may.
+pub fn block<'a>(
+    task: &Pending<'_>,
+    reserved: &Reserved,
+    readings: &Readings,
+    limits: &Limits,
+) -> Option<WaitReason<'a>> {
+    let cpu_on = enforced(limits.cpu_threshold);
+    let mem_on = enforced(limits.memory_threshold);
+    let holds = |gate: &Gate| if reserved.idle { gate.is_over() } else { gate.is_closed() };
+    if cpu_on && holds(&readings.cpu_gate) {
+        return Some(cpu_gate_reason(readings.cpu_gate));
+    }
+    if mem_on && readings.mem_gate != Gate::Measuring && holds(&readings.mem_gate) {
+        return Some(mem_gate_reason(readings.mem_gate));
+    }
+    if reserved.idle {
+        return None;
+    }
+    if mem_on && reserved.watching > 0 && readings.mem_percent.is_some() {
+        return Some(WaitReason::SlowStart);
+    }
+    if cpu_on
+        && let Some(percent) = readings.cpu_percent
+        && readings.cpus > 0
+    {
+        let cores = reserved.cores + task.cpus.max(0.0);
+        if percent + cores / f64::from(readings.cpus) * 100.0 > limits.cpu_threshold {
+            return Some(WaitReason::CpuExpected { percent, cores, threshold: limits.cpu_threshold });
+        }
+    }
+    if mem_on
+        && let Some(percent) = readings.mem_percent
+        && readings.mem_total_bytes > 0
+    {
+        let bytes = reserved.mem_bytes.saturating_add(task.mem_bytes);
+        let expected = bytes as f64 / readings.mem_total_bytes as f64 * 100.0;
+        if percent + expected > limits.memory_threshold {
+            return Some(WaitReason::MemoryExpected {
+                percent,
+                expected,
+                threshold: limits.memory_threshold,
+            });
+        }
+    }
+    None
+}
+
+fn cpu_gate_reason(gate: Gate) -> WaitReason<'static> {
+    match gate {
+        Gate::Usage { percent, limit } => WaitReason::Cpu { percent, threshold: limit },
+        Gate::Pressure { avg10, limit } => WaitReason::CpuPressure { avg10, threshold: limit },
+        Gate::Measuring | Gate::Open => WaitReason::CpuMeasuring,
+    }
+}
+
+fn mem_gate_reason(gate: Gate) -> WaitReason<'static> {
+    match gate {
+        Gate::Pressure { avg10, limit } => WaitReason::MemoryPressure { avg10, threshold: limit },
+        Gate::Usage { percent, limit } => WaitReason::Memory { percent, threshold: limit },
+        // Memory is read at once; never held for a measurement.
+        Gate::Measuring | Gate::Open => WaitReason::Memory { percent: 0.0, threshold: 0.0 },
+    }
+}

@@ -1,0 +1,179 @@
+//! The worker's side of footprints: resolving each task's expected use from its layers,
+//! learning from finished attempts, and what running tasks still reserve. The rules
+//! themselves are pure, in `scheduler::footprint`.
+
+use super::actor::Actor;
+use super::proctree;
+use super::supervise::ExitRecord;
+use crate::model::TaskState;
+use crate::scheduler::footprint::{self, LEARN_WINDOW, Layer};
+use crate::scheduler::{AgentSlot, Footprint, Peak, Running};
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// A running task's tree is measured at most this often for its reservation.
+const SHOWN_FRESH: Duration = Duration::from_millis(250);
+
+/// Recent attempts of one kind and what they teach.
+#[derive(Debug, Default)]
+pub struct History {
+    peaks: VecDeque<Peak>,
+    layer: Option<Layer>,
+}
+
+impl Actor {
+    /// The footprint of task `id`, from its cache unless something was learned since.
+    pub(super) fn footprint_of(&mut self, id: &str) -> Footprint {
+        let generation = self.learn_gen;
+        let Some(live) = self.tasks.get_mut(id) else { return Footprint::default() };
+        if let Some((at, fp)) = live.fp
+            && at == generation
+        {
+            return fp;
+        }
+        let rec = &live.rec;
+        let kind = live
+            .kind
+            .get_or_insert_with(|| footprint::kind(&rec.agent, rec.class.as_deref(), &rec.spec.command))
+            .clone();
+        let declared = Layer { mem_bytes: rec.spec.mem_bytes, cpus: rec.spec.cpus };
+        let class = rec
+            .class
+            .as_ref()
+            .and_then(|c| self.config.limits.footprints.get(c))
+            .map(|f| Layer { mem_bytes: f.mem_bytes(), cpus: f.cpus })
+            .unwrap_or_default();
+        let agent = Layer { mem_bytes: self.registry.get(&rec.agent).and_then(|d| d.mem_bytes), cpus: None };
+        let learned = self.learned_layer(&kind);
+        let fp = footprint::resolve(declared, learned, class, agent);
+        let Some(live) = self.tasks.get_mut(id) else { return fp };
+        live.fp = Some((generation, fp));
+        // Stored (and shown) when it changes in a way a person would notice; small drifts of
+        // a learned figure ride along with the next write of the row.
+        let noticeable = live.rec.footprint.is_none_or(|old| {
+            old.source != fp.source
+                || old.mem_bytes.abs_diff(fp.mem_bytes) > old.mem_bytes / 8
+                || (old.cpus - fp.cpus).abs() >= 0.1
+        });
+        live.rec.footprint = Some(fp);
+        if noticeable {
+            self.dirty.insert(id.to_string());
+        }
+        fp
+    }
+
+    fn learned_layer(&mut self, kind: &str) -> Layer {
+        if !self.learned.contains_key(kind) {
+            let mut peaks: VecDeque<Peak> =
+                self.store.recent_peaks(kind, LEARN_WINDOW).unwrap_or_default().into();
+            let layer = footprint::learn(peaks.make_contiguous());
+            self.learned.insert(kind.to_string(), History { peaks, layer });
+        }
+        self.learned.get(kind).and_then(|h| h.layer).unwrap_or_default()
+    }
+
+    /// An attempt ended: keep what it used with the task and with its kind.
+    pub(super) fn record_peak(&mut self, id: &str, record: Option<&ExitRecord>, finished_at: i64) {
+        let Some(r) = record else { return };
+        let Some(rss_bytes) = r.peak_rss_bytes else { return };
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        let wall = live.rec.started_at.map_or(0.0, |s| (finished_at - s).max(0) as f64 / 1000.0);
+        let peak = Peak { rss_bytes, cpu_seconds: r.cpu_seconds.unwrap_or(0.0), wall_seconds: wall };
+        live.rec.peak = Some(peak);
+        let rec = &live.rec;
+        let kind = live
+            .kind
+            .get_or_insert_with(|| footprint::kind(&rec.agent, rec.class.as_deref(), &rec.spec.command))
+            .clone();
+        // A task ended for going past its memory limit says nothing about its kind's normal use.
+        if r.mem_limit_exceeded.is_some() {
+            return;
+        }
+        let attempt = live.rec.attempt;
+        let _ = self.store.record_attempt(id, attempt, &kind, finished_at, &peak);
+        self.learned_layer(&kind);
+        if let Some(history) = self.learned.get_mut(&kind) {
+            history.peaks.push_front(peak);
+            history.peaks.truncate(LEARN_WINDOW);
+            let layer = footprint::learn(history.peaks.make_contiguous());
+            if layer != history.layer {
+                history.layer = layer;
+                self.learn_gen += 1;
+            }
+        }
+    }
+
+    /// What runs, with the reservations of running tasks and the agents' own limits.
+    pub(super) fn running_snapshot(&mut self, now: i64, mem_gate_on: bool) -> Running {
+        let mut running = Running::default();
+        let slow_start_ms = (self.config.limits.slow_start_seconds * 1000.0) as i64;
+        // Class caps count every task holding a slot, a Slurm job queued there included; the
+        // local cap and the reservations count what runs here.
+        let handed = &self.slurm.handed;
+        let ids: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|l| l.rec.state == TaskState::Running || handed.contains_key(&l.rec.id))
+            .map(|l| l.rec.id.clone())
+            .collect();
+        for id in ids {
+            let fp = self.footprint_of(&id);
+            let Some(live) = self.tasks.get_mut(&id) else { continue };
+            if let Some(class) = &live.rec.class {
+                *running.per_class.entry(class.clone()).or_default() += 1;
+            }
+            if super::slurm_tasks::executor_of(&live.rec) == crate::executor::Executor::Slurm {
+                continue;
+            }
+            running.total += 1;
+            let age_ms = (now - live.rec.started_at.unwrap_or(now)).max(0);
+            running.reserved_cores +=
+                footprint::cpu_reservation(fp.cpus, Duration::from_millis(age_ms as u64));
+            if !mem_gate_on {
+                continue;
+            }
+            if fp.mem_unknown() {
+                running.watching += u32::from(age_ms < slow_start_ms);
+                continue;
+            }
+            let shown = match (live.shown, live.rec.pid) {
+                (Some((at, bytes)), _) if at.elapsed() < SHOWN_FRESH => bytes,
+                (_, Some(pid)) => {
+                    let bytes = proctree::tree_usage(pid, true).rss_bytes;
+                    live.shown = Some((Instant::now(), bytes));
+                    bytes
+                }
+                (_, None) => 0,
+            };
+            running.reserved_mem_bytes += footprint::mem_reservation(fp.mem_bytes, shown);
+        }
+        running.agents = self.agent_slots(now);
+        running
+    }
+
+    fn agent_slots(&self, now: i64) -> Vec<AgentSlot> {
+        let per_agent = self.running_per_agent();
+        self.registry
+            .agents
+            .iter()
+            .filter(|a| a.name != "shell")
+            .map(|a| AgentSlot {
+                name: a.name.clone(),
+                running: per_agent.get(&a.name).copied().unwrap_or(0),
+                cap: a.max_concurrency,
+                circuit: self.circuits.slot(&a.name, now),
+            })
+            .collect()
+    }
+
+    /// The memory limit to enforce for `id`'s attempt: `execute --mem SIZE --mem-limit`, or
+    /// its class's `mem` when the class sets `mem_limit = true`.
+    pub(super) fn mem_limit_of(&self, id: &str) -> Option<u64> {
+        let rec = &self.tasks.get(id)?.rec;
+        if rec.spec.mem_limit {
+            return rec.spec.mem_bytes.filter(|&b| b > 0);
+        }
+        let class = rec.class.as_ref().and_then(|c| self.config.limits.footprints.get(c))?;
+        class.mem_limit.then(|| class.mem_bytes()).flatten().filter(|&b| b > 0)
+    }
+}
