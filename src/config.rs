@@ -17,6 +17,37 @@ pub struct Config {
     pub agents: BTreeMap<String, AgentProfile>,
     pub circuit: Circuit,
     pub notifications: Notifications,
+    pub history: History,
+    pub metrics: MetricsConfig,
+}
+
+/// `[history]`: how long finished tasks are kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct History {
+    /// Finished tasks older than this many days are pruned by the worker; 0 keeps them forever.
+    pub keep_days: u32,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History { keep_days: 90 }
+    }
+}
+
+/// `[metrics]`: the Prometheus endpoint.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// `127.0.0.1:9464`: the worker serves `GET /metrics` there. Off when absent.
+    pub listen: Option<String>,
+}
+
+impl MetricsConfig {
+    /// The address to serve on; validated at load.
+    pub fn address(&self) -> Option<std::net::SocketAddr> {
+        self.listen.as_deref().and_then(|a| a.parse().ok())
+    }
 }
 
 /// `[notifications]`: desktop notifications sent by the worker.
@@ -162,6 +193,11 @@ impl Config {
         if !(0.0..=100.0).contains(&n.min_progress_delta) || n.min_progress_delta.is_nan() {
             return Err(bad("notifications.min_progress_delta must be from 0 to 100"));
         }
+        if let Some(listen) = &self.metrics.listen {
+            listen.parse::<std::net::SocketAddr>().map_err(|_| {
+                bad(&format!("metrics.listen must be an address with a port, like 127.0.0.1:9464, got '{listen}'"))
+            })?;
+        }
         // Profiles are checked by building the registry once.
         crate::agents::Registry::new(self).map_err(|e| e.context(path.display()))?;
         Ok(())
@@ -219,5 +255,16 @@ mod tests {
         assert!(err.contains("loud") && err.contains("milestone"), "{err}");
         assert!(parse("[notifications]\nmin_progress_delta = -1\n").is_err());
         assert!(parse("[notifications]\nbogus = 1\n").is_err());
+    }
+
+    #[test]
+    fn history_and_metrics_sections() {
+        let c = parse("").unwrap();
+        assert_eq!((c.history.keep_days, c.metrics.address()), (90, None));
+        let c = parse("[history]\nkeep_days = 7\n[metrics]\nlisten = \"127.0.0.1:9464\"\n").unwrap();
+        assert_eq!(c.history.keep_days, 7);
+        assert_eq!(c.metrics.address().map(|a| a.port()), Some(9464));
+        let err = parse("[metrics]\nlisten = \"localhost\"\n").unwrap_err().to_string();
+        assert!(err.contains("metrics.listen") && err.contains("localhost"), "{err}");
     }
 }

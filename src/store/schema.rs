@@ -57,4 +57,13 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE tasks ADD COLUMN typical_ms INTEGER;",
     // 3: the agent's todo list, so `status` shows the steps (not only the live view).
     "ALTER TABLE tasks ADD COLUMN todos TEXT;",
+    // 4: who caused each event (audit), and indexes for history by time (events, stats, prune).
+    r#"
+    ALTER TABLE events ADD COLUMN uid INTEGER;
+    ALTER TABLE events ADD COLUMN client TEXT;
+    ALTER TABLE events ADD COLUMN pid INTEGER;
+    ALTER TABLE events ADD COLUMN cwd TEXT;
+    CREATE INDEX events_by_time ON events(at);
+    CREATE INDEX tasks_by_finished ON tasks(finished_at);
+    "#,
 ];

@@ -24,6 +24,8 @@ pub enum Msg {
     Request {
         req: Request,
         reply: oneshot::Sender<Response>,
+        /// The client that sent it (`None`: the worker itself, e.g. on SIGTERM).
+        origin: Option<Arc<crate::store::Origin>>,
     },
     /// A supervisor's pidfd became readable.
     Exited {
@@ -154,6 +156,14 @@ pub struct Actor {
     pub(super) fresh: std::collections::HashSet<String>,
     /// Recent completed durations (ms, newest first) per (agent, class), loaded on first use.
     pub(super) durations: HashMap<(String, Option<String>), std::collections::VecDeque<u64>>,
+    /// History rows and who caused them.
+    pub(super) journal: super::journal::Journal,
+    /// Counters and histograms since this worker started (`metrics`).
+    pub(super) counters: crate::stats::metrics::Counters,
+    /// Unix ms of the last automatic prune (`[history] keep_days`).
+    pub(super) last_prune: i64,
+    /// Vacuum once this round is committed (a prune freed pages).
+    pub(super) vacuum_after_commit: bool,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -165,6 +175,7 @@ impl Actor {
         config: Config,
         store: Store,
         hub: Hub,
+        history: super::journal::HistoryHub,
         rt: tokio::runtime::Handle,
         tx: Sender<Msg>,
     ) -> Result<Actor> {
@@ -205,6 +216,10 @@ impl Actor {
             durations: HashMap::new(),
             fresh: Default::default(),
             finished_since_trim: 0,
+            journal: super::journal::Journal::new(history),
+            counters: Default::default(),
+            last_prune: 0,
+            vacuum_after_commit: false,
         };
         actor.load()?;
         Ok(actor)
@@ -290,8 +305,10 @@ impl Actor {
         let mut outputs = std::collections::HashSet::new();
         for msg in batch {
             match msg {
-                Msg::Request { req, reply } => {
+                Msg::Request { req, reply, origin } => {
+                    self.journal.caused_by(origin);
                     let response = self.on_request(req, now);
+                    self.journal.caused_by(None);
                     self.replies.push((reply, response));
                 }
                 Msg::Exited { id, attempt, pid } => self.on_exit(&id, attempt, pid, now),
@@ -304,6 +321,7 @@ impl Actor {
             }
         }
         self.fire_timers(now);
+        self.prune_when_due(now);
         self.admit(now);
         // Tasks queued before this round are on disk as pending: start them now, while this
         // round's commit is written, so starts and fsyncs overlap (adoption covers a crash in
@@ -312,6 +330,7 @@ impl Actor {
         let saved = self.save_dirty(now).and_then(|()| Ok(self.store.conn.execute_batch("COMMIT")?));
         if let Err(e) = saved {
             let _ = self.store.conn.execute_batch("ROLLBACK");
+            self.journal.discard();
             for (reply, _) in self.replies.drain(..) {
                 let _ = reply.send(Response::Error {
                     kind: crate::error::ErrorKind::Internal,
@@ -320,12 +339,16 @@ impl Actor {
             }
             return Err(e);
         }
+        if std::mem::take(&mut self.vacuum_after_commit) {
+            self.vacuum_now();
+        }
         for (reply, response) in self.replies.drain(..) {
             let _ = reply.send(response);
         }
         for event in self.events.drain(..) {
             let _ = self.hub.send(Arc::new(event));
         }
+        self.journal.publish();
         for path in self.cleanup.drain(..) {
             let _ = std::fs::remove_file(path);
         }

@@ -3,6 +3,7 @@
 
 use super::actor::{Actor, Timer};
 use crate::model::TaskState;
+use crate::store::EventKind;
 use crate::scheduler::{self, Pending, Readings, Running};
 use std::time::Instant;
 
@@ -101,22 +102,11 @@ impl Actor {
         drop(pending);
         drop(lives);
         for (id, reason, key) in changed {
-            if let Some(live) = self.tasks.get_mut(&id) {
-                live.reason_key = key;
-                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                    live.rec.waiting_reason = Some(reason);
-                    self.dirty.insert(id);
-                }
-            }
+            self.set_waiting(&id, reason, key, now);
         }
+        // Not reasons from decide(): their next one must be rendered afresh (key 0).
         for (id, reason) in agent_blocked {
-            let Some(live) = self.tasks.get_mut(&id) else { continue };
-            // Not a reason from decide(): its next one must be rendered afresh.
-            live.reason_key = 0;
-            if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                live.rec.waiting_reason = Some(reason);
-                self.dirty.insert(id);
-            }
+            self.set_waiting(&id, reason, 0, now);
         }
         let mut per_agent = per_agent;
         for id in starts {
@@ -131,7 +121,8 @@ impl Actor {
             }
             *n += 1;
             self.circuits.on_start(&agent, now);
-            self.start(&id, now);
+            self.start(&id, &readings, &running, now);
+            running.total += 1;
         }
         if let Some(at) = self.circuits.next_change(now) {
             self.add_timer(at, Timer::Wake);
@@ -152,7 +143,24 @@ impl Actor {
         readings
     }
 
-    fn start(&mut self, id: &str, now: i64) {
+    /// Store a pending task's new waiting reason; history gets a row when the kind of reason
+    /// changes (not each time a reading moves a percent).
+    fn set_waiting(&mut self, id: &str, reason: String, key: u64, now: i64) {
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        live.reason_key = key;
+        if live.rec.waiting_reason.as_deref() == Some(reason.as_str()) {
+            return;
+        }
+        let kind_of = crate::stats::metrics::reason_kind;
+        if live.rec.waiting_reason.as_deref().map(kind_of) != Some(kind_of(&reason)) {
+            let data = serde_json::json!({"reason": reason});
+            let _ = self.journal.add(&self.store, id, now, EventKind::Waiting, Some(data));
+        }
+        live.rec.waiting_reason = Some(reason);
+        self.dirty.insert(id.to_string());
+    }
+
+    fn start(&mut self, id: &str, readings: &Readings, running: &Running, now: i64) {
         let Some((agent, class)) = self.tasks.get(id).map(|l| (l.rec.agent.clone(), l.rec.class.clone()))
         else {
             return;
@@ -167,8 +175,22 @@ impl Actor {
         if let Some(bytes) = live.rec.spec.mem_bytes {
             self.recent_starts.push((now, bytes));
         }
-        let data = serde_json::json!({"attempt": live.rec.attempt});
-        let _ = self.store.add_event(id, now, "started", Some(&data));
+        let waited_ms = (now - live.enqueued_at).max(0) as u64;
+        self.counters.on_start(&live.rec.agent, waited_ms);
+        // What let it start: the readings and what was already reserved.
+        let data = serde_json::json!({
+            "attempt": live.rec.attempt,
+            "waited_ms": waited_ms,
+            "cpu_percent": readings.cpu_percent,
+            "mem_percent": readings.mem_percent,
+            "cpu_pressure": readings.cpu_pressure,
+            "mem_pressure": readings.mem_pressure,
+            "running": running.total,
+            "max_concurrent": self.config.limits.max_concurrent_tasks,
+            "reserved_mem_bytes": running.recent_mem_bytes,
+            "mem_bytes": live.rec.spec.mem_bytes,
+        });
+        let _ = self.journal.add(&self.store, id, now, EventKind::Started, Some(data));
         // A fresh reading after a start must not miss it: the footprint bridges until then.
         self.last_readings = None;
         self.dirty.insert(id.to_string());

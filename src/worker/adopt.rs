@@ -5,7 +5,7 @@ use super::actor::{Actor, KillReason, Live, Timer};
 use super::runner;
 use crate::error::Result;
 use crate::model::TaskState;
-use crate::store::now_ms;
+use crate::store::{EventKind, now_ms};
 
 impl Actor {
     pub(super) fn load(&mut self) -> Result<()> {
@@ -29,7 +29,7 @@ impl Actor {
                 rec.state = TaskState::Running;
                 rec.started_at = Some(now);
                 rec.waiting_reason = None;
-                self.store.add_event(&id, now, "started", Some(&serde_json::json!({"attempt": attempt})))?;
+                self.journal.add(&self.store, &id, now, EventKind::Started, Some(serde_json::json!({"attempt": attempt})))?;
                 self.dirty.insert(id.clone());
             }
             let running = rec.state == TaskState::Running;
@@ -80,14 +80,14 @@ impl Actor {
                         let grace = self.config.limits.kill_grace().as_millis() as i64;
                         self.add_timer(now + grace, Timer::Sigkill { id: id.clone(), attempt });
                     }
-                    self.store.add_event(&id, now, "adopted", Some(&serde_json::json!({"pid": p})))?;
+                    self.journal.add(&self.store, &id, now, EventKind::Adopted, Some(serde_json::json!({"pid": p})))?;
                     self.watch(&id, attempt, p);
                 }
                 (None, Some(live)) => {
                     // It never started: run it as if it had just been admitted.
                     live.rec.state = TaskState::Pending;
                     live.rec.started_at = None;
-                    self.store.add_event(&id, now, "requeued", None)?;
+                    self.journal.add(&self.store, &id, now, EventKind::Requeued, None)?;
                     self.dirty.insert(id);
                 }
                 (Some(_), Some(_)) => {
@@ -117,7 +117,7 @@ impl Actor {
             .store
             .events(id)?
             .into_iter()
-            .filter(|(_, kind, _)| kind == "cancel_requested")
+            .filter(|(_, kind, _)| kind == EventKind::CancelRequested.as_str())
             .filter_map(|(_, _, data)| serde_json::from_str::<serde_json::Value>(&data?).ok())
             .filter(|d| d.get("attempt").and_then(|a| a.as_u64()) == Some(u64::from(attempt)))
             .find_map(|d| KillReason::from_json(d.get("kill")?));

@@ -105,6 +105,24 @@ impl Actor {
                 Response::Ok { message: None }
             }
             Request::Notices => Response::Notices { tasks: self.notices()? },
+            Request::Metrics => Response::Metrics { text: self.metrics_text()? },
+            Request::Prune { older_than_ms, dry_run } => {
+                let keep_days = u64::from(self.config.history.keep_days);
+                let older_than = match (older_than_ms, keep_days) {
+                    (Some(ms), _) => ms,
+                    (None, 0) => {
+                        return Err(Error::usage(
+                            "history.keep_days is 0 (keep forever): give --older-than to prune",
+                        ));
+                    }
+                    (None, days) => days * 86_400_000,
+                };
+                Response::Pruned { report: self.prune(older_than, dry_run, now)? }
+            }
+            // The socket side streams these itself.
+            Request::Events { .. } => {
+                return Err(Error::internal("history subscriptions are served by the connection"));
+            }
         })
     }
 

@@ -4,8 +4,10 @@
 
 use super::Hub;
 use super::actor::Msg;
+use super::journal::HistoryHub;
 use crate::error::ErrorKind;
 use crate::protocol::{Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
+use crate::store::{EventKind, Origin};
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use tokio::net::{UnixListener, UnixStream};
@@ -13,12 +15,36 @@ use tokio::sync::{broadcast, oneshot};
 
 /// Connections served at once; beyond this a client is told to retry, so idle or runaway
 /// clients cannot take every descriptor the worker needs for its tasks.
-const MAX_CONNECTIONS: usize = 256;
+pub const MAX_CONNECTIONS: usize = 256;
 /// A client must say hello within this long.
 const HELLO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-pub async fn serve(listener: UnixListener, actor: Sender<Msg>, hub: Hub) {
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+/// What every connection needs from the worker.
+#[derive(Clone)]
+pub struct Shared {
+    pub actor: Sender<Msg>,
+    pub hub: Hub,
+    pub history: HistoryHub,
+    /// One permit per connection that may still open.
+    pub slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl Shared {
+    /// The metrics text: the actor's part, and the connections open now.
+    pub async fn metrics(&self) -> Response {
+        match ask(&self.actor, Request::Metrics, None).await {
+            Response::Metrics { mut text } => {
+                let open = MAX_CONNECTIONS - self.slots.available_permits();
+                text.push_str(&crate::stats::metrics::render_connections(open));
+                Response::Metrics { text }
+            }
+            other => other,
+        }
+    }
+}
+
+pub async fn serve(listener: UnixListener, shared: Shared) {
+    let slots = shared.slots.clone();
     loop {
         match listener.accept().await {
             Ok((mut stream, _)) => {
@@ -30,9 +56,9 @@ pub async fn serve(listener: UnixListener, actor: Sender<Msg>, hub: Hub) {
                     });
                     continue;
                 };
-                let (actor, hub) = (actor.clone(), hub.clone());
+                let shared = shared.clone();
                 tokio::spawn(async move {
-                    let _ = connection(stream, actor, hub).await;
+                    let _ = connection(stream, shared).await;
                     drop(slot);
                 });
             }
@@ -46,11 +72,11 @@ fn error(kind: ErrorKind, message: impl Into<String>) -> Response {
     Response::Error { kind, message: message.into() }
 }
 
-async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Result<(), FrameError> {
+async fn connection(mut stream: UnixStream, shared: Shared) -> Result<(), FrameError> {
     // SAFETY: getuid cannot fail.
     let me = unsafe { libc::getuid() };
-    match stream.peer_cred() {
-        Ok(cred) if cred.uid() == me => {}
+    let peer_pid = match stream.peer_cred() {
+        Ok(cred) if cred.uid() == me => cred.pid().map(|p| p as u32),
         Ok(cred) => {
             let msg =
                 format!("refused: this worker belongs to uid {me}, the client runs as uid {}", cred.uid());
@@ -60,7 +86,7 @@ async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Res
             let msg = format!("refused: cannot check the client's identity: {e}");
             return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
         }
-    }
+    };
     let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_frame::<_, Request>(&mut stream)).await {
         Ok(hello) => hello,
         Err(_) => {
@@ -68,16 +94,22 @@ async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Res
             return write_frame(&mut stream, &error(ErrorKind::Usage, msg)).await;
         }
     };
-    match hello {
-        Ok(Request::Hello { protocol, .. }) if protocol == PROTOCOL_VERSION => {
+    let origin = match hello {
+        Ok(Request::Hello { protocol, client, cwd, .. }) if protocol == PROTOCOL_VERSION => {
             let hello = Response::Hello {
                 protocol: PROTOCOL_VERSION,
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 pid: std::process::id(),
             };
             write_frame(&mut stream, &hello).await?;
+            // The uid and pid are the kernel's word; the client kind and folder the client's.
+            let client = match client.as_deref() {
+                Some(kind @ ("cli" | "mcp" | "tui")) => kind.to_string(),
+                _ => "unknown".to_string(),
+            };
+            Arc::new(Origin { uid: me, client, pid: peer_pid, cwd })
         }
-        Ok(Request::Hello { protocol, version }) => {
+        Ok(Request::Hello { protocol, version, .. }) => {
             let msg = format!(
                 "protocol mismatch: this client (smart-agents {version}) speaks protocol {protocol}, the running \
                  worker (smart-agents {}) speaks {PROTOCOL_VERSION}; run `smart-agents worker stop` so a matching \
@@ -91,17 +123,19 @@ async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Res
             return write_frame(&mut stream, &error(ErrorKind::Usage, msg)).await;
         }
         Err(e) => return reject(&mut stream, e).await,
-    }
+    };
     loop {
         let req = match read_frame::<_, Request>(&mut stream).await {
             Ok(req) => req,
             Err(FrameError::Closed) => return Ok(()),
             Err(e) => return reject(&mut stream, e).await,
         };
-        if let Request::Subscribe { ids } = req {
-            return subscribe(stream, ids, actor, hub).await;
-        }
-        let response = ask(&actor, req).await;
+        let response = match req {
+            Request::Subscribe { ids } => return subscribe(stream, ids, shared.actor, shared.hub).await,
+            Request::Events { ids, kinds } => return follow_history(stream, ids, kinds, shared.history).await,
+            Request::Metrics => shared.metrics().await,
+            req => ask(&shared.actor, req, Some(origin.clone())).await,
+        };
         write_frame(&mut stream, &response).await?;
     }
 }
@@ -114,9 +148,9 @@ async fn reject(stream: &mut UnixStream, e: FrameError) -> Result<(), FrameError
     }
 }
 
-async fn ask(actor: &Sender<Msg>, req: Request) -> Response {
+async fn ask(actor: &Sender<Msg>, req: Request, origin: Option<Arc<Origin>>) -> Response {
     let (reply, answer) = oneshot::channel();
-    if actor.send(Msg::Request { req, reply }).is_err() {
+    if actor.send(Msg::Request { req, reply, origin }).is_err() {
         return error(ErrorKind::WorkerUnavailable, "the worker is stopping");
     }
     answer.await.unwrap_or_else(|_| error(ErrorKind::WorkerUnavailable, "the worker is stopping"))
@@ -133,7 +167,7 @@ async fn subscribe(
     // Subscribe before the snapshot so nothing falls between them (duplicates are harmless:
     // every event carries the whole task).
     let mut events = hub.subscribe();
-    let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }).await;
+    let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }, None).await;
     let wanted: Option<Vec<String>> = match &snapshot {
         Response::Snapshot { tasks, .. } if ids.is_some() => {
             Some(tasks.iter().map(|t| t.id.clone()).collect())
@@ -154,7 +188,7 @@ async fn subscribe(
                     // Events were dropped: a fresh snapshot puts the subscriber right again,
                     // so a follower cannot miss the end it waits for.
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }).await;
+                        let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }, None).await;
                         write_frame(&mut writer, &snapshot).await?;
                         continue;
                     }
@@ -167,6 +201,41 @@ async fn subscribe(
                 write_frame(&mut writer, &Response::Event { event: (*event).clone() }).await?;
             }
             // A subscriber only listens; any read result means it left or misbehaved.
+            _ = tokio::io::AsyncReadExt::read(&mut reader, &mut probe) => return Ok(()),
+        }
+    }
+}
+
+/// `events --follow`: every new history row that matches, as the worker commits it. A
+/// follower that falls behind is told (`Lagged`) and catches up from the database.
+async fn follow_history(
+    stream: UnixStream,
+    ids: Option<Vec<String>>,
+    kinds: Vec<EventKind>,
+    history: HistoryHub,
+) -> Result<(), FrameError> {
+    let (mut reader, mut writer) = stream.into_split();
+    let mut rows = history.subscribe();
+    write_frame(&mut writer, &Response::Ok { message: None }).await?;
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let mut probe = [0u8; 1];
+    loop {
+        tokio::select! {
+            row = rows.recv() => {
+                let row = match row {
+                    Ok(row) => row,
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        write_frame(&mut writer, &Response::Event { event: Event::Lagged }).await?;
+                        continue;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
+                };
+                let wanted = ids.as_ref().is_none_or(|ids| ids.contains(&row.task))
+                    && (kinds.is_empty() || kinds.contains(&row.kind.as_str()));
+                if wanted {
+                    write_frame(&mut writer, &Response::History { event: (*row).clone() }).await?;
+                }
+            }
             _ = tokio::io::AsyncReadExt::read(&mut reader, &mut probe) => return Ok(()),
         }
     }
