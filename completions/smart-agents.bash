@@ -31,6 +31,9 @@ _smart__agents() {
             smart__agents,doctor)
                 cmd="smart__agents__subcmd__doctor"
                 ;;
+            smart__agents,events)
+                cmd="smart__agents__subcmd__events"
+                ;;
             smart__agents,execute)
                 cmd="smart__agents__subcmd__execute"
                 ;;
@@ -46,6 +49,9 @@ _smart__agents() {
             smart__agents,logs)
                 cmd="smart__agents__subcmd__logs"
                 ;;
+            smart__agents,metrics)
+                cmd="smart__agents__subcmd__metrics"
+                ;;
             smart__agents,notices)
                 cmd="smart__agents__subcmd__notices"
                 ;;
@@ -58,6 +64,9 @@ _smart__agents() {
             smart__agents,progress)
                 cmd="smart__agents__subcmd__progress"
                 ;;
+            smart__agents,prune)
+                cmd="smart__agents__subcmd__prune"
+                ;;
             smart__agents,result)
                 cmd="smart__agents__subcmd__result"
                 ;;
@@ -66,6 +75,9 @@ _smart__agents() {
                 ;;
             smart__agents,retry)
                 cmd="smart__agents__subcmd__retry"
+                ;;
+            smart__agents,stats)
+                cmd="smart__agents__subcmd__stats"
                 ;;
             smart__agents,status)
                 cmd="smart__agents__subcmd__status"
@@ -130,6 +142,9 @@ _smart__agents() {
             smart__agents__subcmd__help,doctor)
                 cmd="smart__agents__subcmd__help__subcmd__doctor"
                 ;;
+            smart__agents__subcmd__help,events)
+                cmd="smart__agents__subcmd__help__subcmd__events"
+                ;;
             smart__agents__subcmd__help,execute)
                 cmd="smart__agents__subcmd__help__subcmd__execute"
                 ;;
@@ -145,6 +160,9 @@ _smart__agents() {
             smart__agents__subcmd__help,logs)
                 cmd="smart__agents__subcmd__help__subcmd__logs"
                 ;;
+            smart__agents__subcmd__help,metrics)
+                cmd="smart__agents__subcmd__help__subcmd__metrics"
+                ;;
             smart__agents__subcmd__help,notices)
                 cmd="smart__agents__subcmd__help__subcmd__notices"
                 ;;
@@ -157,6 +175,9 @@ _smart__agents() {
             smart__agents__subcmd__help,progress)
                 cmd="smart__agents__subcmd__help__subcmd__progress"
                 ;;
+            smart__agents__subcmd__help,prune)
+                cmd="smart__agents__subcmd__help__subcmd__prune"
+                ;;
             smart__agents__subcmd__help,result)
                 cmd="smart__agents__subcmd__help__subcmd__result"
                 ;;
@@ -165,6 +186,9 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help,retry)
                 cmd="smart__agents__subcmd__help__subcmd__retry"
+                ;;
+            smart__agents__subcmd__help,stats)
+                cmd="smart__agents__subcmd__help__subcmd__stats"
                 ;;
             smart__agents__subcmd__help,status)
                 cmd="smart__agents__subcmd__help__subcmd__status"
@@ -239,7 +263,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel logs wait follow notices retry priority pause agents resume progress events stats metrics prune worker tui config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,6 +514,28 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__events)
+            opts="-h --follow --since --kind --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__execute)
             opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --capability --worktree --notify --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -567,7 +613,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help"
+            opts="execute status result list cancel logs wait follow notices retry priority pause agents resume progress events stats metrics prune worker tui config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -706,6 +752,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__execute)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -776,6 +836,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__metrics)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__notices)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -832,6 +906,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__result)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -861,6 +949,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1026,6 +1128,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__metrics)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__notices)
             opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1086,6 +1202,24 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__prune)
+            opts="-h --older-than --dry-run --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__result)
             opts="-h --json --wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1121,6 +1255,28 @@ _smart__agents() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__stats)
+            opts="-h --since --by --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "agent class day executor" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1354,6 +1510,7 @@ _smart-agents_ids() {
     [[ "${words[*]:0:1}" == "retry" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "priority" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "resume" && ${#words[@]} -eq 1 ]] && want=1
+    [[ "${words[*]:0:1}" == "events" && ${#words[@]} -ge 1 ]] && want=1
     if [[ $want == 1 && "$cur" != -* ]]; then
         COMPREPLY=( $(compgen -W "$(smart-agents __complete-ids 2>/dev/null)" -- "$cur") )
         return 0

@@ -5,6 +5,7 @@ mod agents;
 mod cancel;
 mod config_cmd;
 mod doctor;
+mod events;
 pub mod execute;
 pub mod follow;
 pub mod generate;
@@ -14,6 +15,7 @@ mod progress;
 pub mod render;
 mod result;
 mod resume;
+mod stats;
 mod status;
 mod wait;
 mod worker;
@@ -68,6 +70,14 @@ pub enum Command {
     Resume(resume::Args),
     /// Report progress from inside a task: `smart-agents progress 40 "Running tests"`
     Progress(progress::Args),
+    /// The history of tasks: what happened, when, and who caused it; --follow streams it
+    Events(events::Args),
+    /// Counts, success rate, wait and run times, tokens and cost, overall or --by agent, class, day
+    Stats(stats::Args),
+    /// Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)
+    Metrics,
+    /// Remove old finished tasks, their events and log files (running and pending never)
+    Prune(stats::PruneArgs),
     /// Start, stop or inspect the background worker
     Worker(worker::Args),
     /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
@@ -122,6 +132,10 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Agents(args) => agents::run(args, &paths).await,
         Command::Resume(args) => resume::run(args, &paths).await,
         Command::Worker(args) => worker::run(args, &paths).await,
+        Command::Events(args) => events::run(args, &paths).await,
+        Command::Stats(args) => stats::run(args, &paths),
+        Command::Metrics => stats::metrics(&paths).await,
+        Command::Prune(args) => stats::prune(args, &paths).await,
         Command::Tui => {
             let config = crate::config::Config::load(&paths.config_file)?;
             crate::tui::run(paths, config).await?;

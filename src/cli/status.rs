@@ -51,8 +51,17 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
         .transpose()?
         .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
     let view = rec.view();
+    // Who asked for the cancel: the audit trail's answer, shown with the task.
+    let cancelled_by = match (&store, view.state) {
+        (Some(store), TaskState::Cancelled) => store.cancelled_by(&id)?,
+        _ => None,
+    };
     if args.json {
-        print_json(&view)?;
+        let mut value = serde_json::to_value(&view)?;
+        if let (Some(by), Some(map)) = (&cancelled_by, value.as_object_mut()) {
+            map.insert("cancelled_by".into(), serde_json::to_value(by)?);
+        }
+        print_json(&value)?;
         return Ok(0);
     }
     let mut out = std::io::stdout().lock();
@@ -71,6 +80,9 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
     }
     writeln!(out, "  {}", facts.join(" · "))?;
     writeln!(out, "  created {}", view.created_at)?;
+    if let Some(by) = cancelled_by {
+        writeln!(out, "  cancelled by {}", by.describe())?;
+    }
     Ok(0)
 }
 

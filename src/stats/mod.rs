@@ -129,7 +129,8 @@ impl Group {
             wait_ms: Spread::of(waits),
             run_ms: Spread::of(runs),
             tokens: rows.iter().filter_map(|r| r.tokens).sum(),
-            cost_usd: rows.iter().filter_map(|r| r.cost_usd).sum(),
+            // An empty f64 sum is -0.0, which would print as "$-0.00".
+            cost_usd: rows.iter().filter_map(|r| r.cost_usd).sum::<f64>() + 0.0,
         }
     }
 }

@@ -49,6 +49,7 @@ impl Drop for Restore {
 }
 
 pub async fn run(paths: Paths, config: Config) -> Result<()> {
+    crate::client::set_client_kind("tui");
     let mut terminal =
         ratatui::try_init().map_err(|e| Error::internal(format!("cannot set up the terminal: {e}")))?;
     let _restore = Restore;
