@@ -80,28 +80,38 @@ fn main() {
     std::thread::sleep(Duration::from_millis(300));
     row("worker RSS idle with this history", kb(home.worker_rss_kb()), "");
 
+    let (metric, value, beside) = prune(&home);
+    row(&metric, value, &beside);
+    home.cli(&["worker", "stop"]);
+
+    print_table(&rows);
+}
+
+/// Half the history goes: how long it takes and how much the file shrinks.
+fn prune(home: &Home) -> (String, String, String) {
     let t0 = Instant::now();
     let out = home.output(&["prune", "--older-than", "40d", "--json"]);
     let pruned = t0.elapsed();
     let report: serde_json::Value = serde_json::from_slice(&out).expect("prune --json");
-    row(
-        "prune --older-than 40d (half the history)",
+    (
+        "prune --older-than 40d (half the history)".to_string(),
         format!("{:.1} s", pruned.as_secs_f64()),
-        &format!(
+        format!(
             "{} tasks, {} events; file {:.0} → {:.0} MB",
             report["tasks"],
             report["events"],
             report["bytes_before"].as_f64().unwrap_or(0.0) / 1e6,
             report["bytes_after"].as_f64().unwrap_or(0.0) / 1e6
         ),
-    );
-    home.cli(&["worker", "stop"]);
+    )
+}
 
+fn print_table(rows: &[(String, String, String)]) {
     let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(10);
     let v = rows.iter().map(|r| r.1.len()).max().unwrap_or(10);
     println!("\n{:<w$}  {:<v$}  beside / target", "metric (median)", "value");
     println!("{}", "-".repeat(w + v + 40));
-    for (metric, value, beside) in &rows {
+    for (metric, value, beside) in rows {
         println!("{metric:<w$}  {value:<v$}  {beside}");
     }
 }

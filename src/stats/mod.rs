@@ -238,6 +238,7 @@ mod tests {
         assert_eq!(claude.wait_ms.max, Some(3_000));
         assert_eq!(claude.run_ms.p50, Some(1_000));
         assert_eq!(r.groups[1].success_rate, None);
-        assert_eq!(finished_per_hour(&rows, 3_600_000 + 4_000, 3), vec![0, 3, 0]);
+        assert_eq!(finished_per_hour(&rows, 100_000, 3), vec![0, 0, 3]);
+        assert_eq!(finished_per_hour(&rows, 3_600_000 + 4_000, 3), vec![0, 1, 2], "by hours ago");
     }
 }

@@ -156,14 +156,8 @@ pub struct Actor {
     pub(super) fresh: std::collections::HashSet<String>,
     /// Recent completed durations (ms, newest first) per (agent, class), loaded on first use.
     pub(super) durations: HashMap<(String, Option<String>), std::collections::VecDeque<u64>>,
-    /// History rows and who caused them.
     pub(super) journal: super::journal::Journal,
-    /// Counters and histograms since this worker started (`metrics`).
-    pub(super) counters: crate::stats::metrics::Counters,
-    /// Unix ms of the last automatic prune (`[history] keep_days`).
-    pub(super) last_prune: i64,
-    /// Vacuum once this round is committed (a prune freed pages).
-    pub(super) vacuum_after_commit: bool,
+    pub(super) upkeep: super::history::Upkeep,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -217,9 +211,7 @@ impl Actor {
             fresh: Default::default(),
             finished_since_trim: 0,
             journal: super::journal::Journal::new(history),
-            counters: Default::default(),
-            last_prune: 0,
-            vacuum_after_commit: false,
+            upkeep: Default::default(),
         };
         actor.load()?;
         Ok(actor)
@@ -306,9 +298,7 @@ impl Actor {
         for msg in batch {
             match msg {
                 Msg::Request { req, reply, origin } => {
-                    self.journal.caused_by(origin);
-                    let response = self.on_request(req, now);
-                    self.journal.caused_by(None);
+                    let response = self.on_request(req, origin, now);
                     self.replies.push((reply, response));
                 }
                 Msg::Exited { id, attempt, pid } => self.on_exit(&id, attempt, pid, now),
@@ -321,7 +311,6 @@ impl Actor {
             }
         }
         self.fire_timers(now);
-        self.prune_when_due(now);
         self.admit(now);
         // Tasks queued before this round are on disk as pending: start them now, while this
         // round's commit is written, so starts and fsyncs overlap (adoption covers a crash in
@@ -330,7 +319,6 @@ impl Actor {
         let saved = self.save_dirty(now).and_then(|()| Ok(self.store.conn.execute_batch("COMMIT")?));
         if let Err(e) = saved {
             let _ = self.store.conn.execute_batch("ROLLBACK");
-            self.journal.discard();
             for (reply, _) in self.replies.drain(..) {
                 let _ = reply.send(Response::Error {
                     kind: crate::error::ErrorKind::Internal,
@@ -339,9 +327,7 @@ impl Actor {
             }
             return Err(e);
         }
-        if std::mem::take(&mut self.vacuum_after_commit) {
-            self.vacuum_now();
-        }
+        self.vacuum_if_pruned();
         for (reply, response) in self.replies.drain(..) {
             let _ = reply.send(response);
         }

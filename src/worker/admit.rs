@@ -15,6 +15,8 @@ const READINGS_FRESH_MS: u128 = 100;
 
 impl Actor {
     pub(super) fn admit(&mut self, now: i64) {
+        // Upkeep rides on rounds the worker runs anyway.
+        self.prune_when_due(now);
         self.fail_broken_dependencies(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
@@ -176,7 +178,7 @@ impl Actor {
             self.recent_starts.push((now, bytes));
         }
         let waited_ms = (now - live.enqueued_at).max(0) as u64;
-        self.counters.on_start(&live.rec.agent, waited_ms);
+        self.upkeep.counters.on_start(&live.rec.agent, waited_ms);
         // What let it start: the readings and what was already reserved.
         let data = serde_json::json!({
             "attempt": live.rec.attempt,

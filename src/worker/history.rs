@@ -9,6 +9,17 @@ use crate::store::PruneReport;
 
 const DAY_MS: i64 = 86_400_000;
 
+/// The worker's bookkeeping for metrics and pruning.
+#[derive(Default)]
+pub struct Upkeep {
+    /// Counters and histograms since this worker started (`metrics`).
+    pub counters: metrics::Counters,
+    /// Unix ms of the last automatic prune (`[history] keep_days`).
+    last_prune: i64,
+    /// Vacuum once this round is committed (a prune freed pages).
+    vacuum_after_commit: bool,
+}
+
 impl Actor {
     /// The Prometheus text, except the connection count (the socket side knows that).
     pub(super) fn metrics_text(&self) -> Result<String> {
@@ -39,7 +50,7 @@ impl Actor {
             ];
             gauges.readings = readings.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
         }
-        Ok(metrics::render(&self.counters, &gauges))
+        Ok(metrics::render(&self.upkeep.counters, &gauges))
     }
 
     /// Remove finished tasks that ended more than `older_than_ms` ago, with their events now
@@ -72,7 +83,7 @@ impl Actor {
         if !dry_run && report.tasks + report.events + report.envs > 0 {
             // Environments may be gone from the table: intern them afresh.
             self.envs = Default::default();
-            self.vacuum_after_commit = true;
+            self.upkeep.vacuum_after_commit = true;
         }
         Ok(report)
     }
@@ -81,10 +92,10 @@ impl Actor {
     /// worker runs anyway (an idle worker is not woken for it).
     pub(super) fn prune_when_due(&mut self, now: i64) {
         let days = self.config.history.keep_days;
-        if days == 0 || now - self.last_prune < DAY_MS {
+        if days == 0 || now - self.upkeep.last_prune < DAY_MS {
             return;
         }
-        self.last_prune = now;
+        self.upkeep.last_prune = now;
         match self.prune(u64::from(days) * DAY_MS as u64, false, now) {
             Ok(r) if r.tasks > 0 => {
                 eprintln!("smart-agents worker: pruned {} tasks older than {days} days", r.tasks);
@@ -95,7 +106,10 @@ impl Actor {
     }
 
     /// After a prune's commit: shrink the file, and tell the prune's caller the new size.
-    pub(super) fn vacuum_now(&mut self) {
+    pub(super) fn vacuum_if_pruned(&mut self) {
+        if !std::mem::take(&mut self.upkeep.vacuum_after_commit) {
+            return;
+        }
         match self.store.vacuum() {
             Ok(bytes) => {
                 for (_, response) in self.replies.iter_mut() {

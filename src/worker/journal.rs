@@ -62,10 +62,4 @@ impl Journal {
         }
         self.current = self.worker.clone();
     }
-
-    /// The round was rolled back: its rows never happened.
-    pub fn discard(&mut self) {
-        self.unpublished.clear();
-        self.current = self.worker.clone();
-    }
 }

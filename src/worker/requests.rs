@@ -13,11 +13,20 @@ const NOTICES_CAP: i64 = 100;
 const NOTICES_MARK: &str = "notices_seen_seq";
 
 impl Actor {
-    pub(super) fn on_request(&mut self, req: Request, now: i64) -> Response {
-        match self.answer(req, now) {
+    /// Answer `req`; the events it causes are recorded as caused by `origin`.
+    pub(super) fn on_request(
+        &mut self,
+        req: Request,
+        origin: Option<std::sync::Arc<crate::store::Origin>>,
+        now: i64,
+    ) -> Response {
+        self.journal.caused_by(origin);
+        let response = match self.answer(req, now) {
             Ok(response) => response,
             Err(e) => Response::Error { kind: e.kind(), message: e.to_string() },
-        }
+        };
+        self.journal.caused_by(None);
+        response
     }
 
     fn answer(&mut self, req: Request, now: i64) -> Result<Response> {

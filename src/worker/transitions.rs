@@ -287,7 +287,7 @@ impl Actor {
                 history.truncate(HISTORY);
             }
         }
-        self.counters.on_finish(&rec.agent, state, &rec.metrics);
+        self.upkeep.counters.on_finish(&rec.agent, state, &rec.metrics);
         let data = json!({"state": state, "reason": rec.reason, "exit_code": code, "attempt": rec.attempt});
         if let Err(e) = self.journal.add(&self.store, id, at, EventKind::Finished, Some(data)) {
             eprintln!("smart-agents worker: recording the end of {id}: {e}");
