@@ -142,7 +142,8 @@ impl Home {
         paths.ensure_dirs().expect("dirs");
         let store = Store::open_for_worker(&paths.database).expect("store");
         let mut ids = smart_agents::ids::IdGen::new();
-        let cli = Origin { uid: 1000, client: "cli".into(), pid: Some(4242), cwd: Some("/home/me/project".into()) };
+        let cli =
+            Origin { uid: 1000, client: "cli".into(), pid: Some(4242), cwd: Some("/home/me/project".into()) };
         let worker = Origin::worker();
         let now = now_ms();
         let mut some = String::new();
@@ -162,7 +163,10 @@ impl Home {
             let created = finished - run - (i as i64 * 104_729) % 60_000;
             let mut id = ids.next_id();
             // Ids are short, so a clash in 100,000 is expected; the worker retries the same way.
-            while store.insert_task(&NewTask { id: &id, spec: &spec, created_at: created, env_hash: None }).is_err() {
+            while store
+                .insert_task(&NewTask { id: &id, spec: &spec, created_at: created, env_hash: None })
+                .is_err()
+            {
                 id = ids.next_id();
             }
             let state = if i % 10 == 3 { "failed" } else { "completed" };
@@ -188,7 +192,14 @@ impl Home {
         some
     }
 
-    fn events(&self, store: &Store, id: &str, created: i64, finished: i64, (cli, worker): (&Origin, &Origin)) {
+    fn events(
+        &self,
+        store: &Store,
+        id: &str,
+        created: i64,
+        finished: i64,
+        (cli, worker): (&Origin, &Origin),
+    ) {
         let step = (finished - created) / EVENTS_PER_TASK as i64;
         store.add_event(id, created, EventKind::Submitted, None, cli).expect("event");
         let waiting = serde_json::json!({"reason": "global cap (5/5)"});
@@ -220,7 +231,8 @@ impl Home {
 
 impl Drop for Home {
     fn drop(&mut self) {
-        let _ = Command::new(BIN).args(["worker", "stop", "--kill"]).env("SMART_AGENTS_HOME", &self.dir).output();
+        let _ =
+            Command::new(BIN).args(["worker", "stop", "--kill"]).env("SMART_AGENTS_HOME", &self.dir).output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

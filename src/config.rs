@@ -195,7 +195,9 @@ impl Config {
         }
         if let Some(listen) = &self.metrics.listen {
             listen.parse::<std::net::SocketAddr>().map_err(|_| {
-                bad(&format!("metrics.listen must be an address with a port, like 127.0.0.1:9464, got '{listen}'"))
+                bad(&format!(
+                    "metrics.listen must be an address with a port, like 127.0.0.1:9464, got '{listen}'"
+                ))
             })?;
         }
         // Profiles are checked by building the registry once.

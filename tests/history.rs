@@ -89,7 +89,7 @@ fn follow_prints_new_events_as_the_worker_pushes_them() {
         }
     });
     let mut seen: Vec<Value> = Vec::new();
-    let mut until = |pred: &dyn Fn(&Value) -> bool, seen: &mut Vec<Value>| {
+    let until = |pred: &dyn Fn(&Value) -> bool, seen: &mut Vec<Value>| {
         let deadline = Instant::now() + LONG;
         while Instant::now() < deadline {
             if let Ok(v) = rx.recv_timeout(Duration::from_millis(100)) {

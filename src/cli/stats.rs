@@ -46,8 +46,18 @@ pub fn run(args: Args, paths: &Paths) -> Result<i32> {
     writeln!(
         out,
         "{:<12} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5}  {:<20} {:<20} {:>9} {:>9}",
-        by, "TASKS", "DONE", "FAILED", "CANCEL", "RUN", "PEND", "OK%", "WAIT p50/p95/max", "RUN p50/p95/max",
-        "TOKENS", "COST"
+        by,
+        "TASKS",
+        "DONE",
+        "FAILED",
+        "CANCEL",
+        "RUN",
+        "PEND",
+        "OK%",
+        "WAIT p50/p95/max",
+        "RUN p50/p95/max",
+        "TOKENS",
+        "COST"
     )?;
     for group in report.groups.iter().chain(std::iter::once(&report.total)) {
         writeln!(out, "{}", row(group))?;
@@ -76,7 +86,8 @@ fn row(g: &Group) -> String {
 }
 
 fn spread(s: &Spread) -> String {
-    let f = |v: Option<u64>| v.map_or("-".to_string(), |ms| crate::duration::format(Duration::from_millis(ms)));
+    let f =
+        |v: Option<u64>| v.map_or("-".to_string(), |ms| crate::duration::format(Duration::from_millis(ms)));
     format!("{}/{}/{}", f(s.p50), f(s.p95), f(s.max))
 }
 
@@ -108,7 +119,8 @@ pub struct PruneArgs {
 /// `prune`: the worker (the database's only writer) removes old finished tasks.
 pub async fn prune(args: PruneArgs, paths: &Paths) -> Result<i32> {
     let older_than_ms = args.older_than.as_deref().map(crate::duration::parse).transpose()?;
-    let req = Request::Prune { older_than_ms: older_than_ms.map(|d| d.as_millis() as u64), dry_run: args.dry_run };
+    let req =
+        Request::Prune { older_than_ms: older_than_ms.map(|d| d.as_millis() as u64), dry_run: args.dry_run };
     let report = match Client::connect(paths).await?.request(req).await? {
         Response::Pruned { report } => report,
         other => return Err(Error::internal(format!("unexpected answer to prune: {other:?}"))),

@@ -96,7 +96,8 @@ fn histogram(out: &mut String, name: &str, per: &[(&String, &Histogram)]) {
         let mut cumulative = 0;
         for (bound, n) in BUCKETS.iter().zip(h.buckets) {
             cumulative += n;
-            let _ = writeln!(out, "smart_agents_{name}_bucket{{agent=\"{agent}\",le=\"{bound}\"}} {cumulative}");
+            let _ =
+                writeln!(out, "smart_agents_{name}_bucket{{agent=\"{agent}\",le=\"{bound}\"}} {cumulative}");
         }
         let _ = writeln!(out, "smart_agents_{name}_bucket{{agent=\"{agent}\",le=\"+Inf\"}} {}", h.count);
         let _ = writeln!(out, "smart_agents_{name}_sum{{agent=\"{agent}\"}} {}", h.sum);
@@ -120,7 +121,11 @@ pub fn render(counters: &Counters, gauges: &Gauges) -> String {
     head(&mut out, "tasks_finished_total", "counter", "Tasks that ended, by agent and final state.");
     for (agent, a) in &counters.agents {
         for (state, n) in &a.finished {
-            let _ = writeln!(out, "smart_agents_tasks_finished_total{{agent=\"{}\",state=\"{state}\"}} {n}", label(agent));
+            let _ = writeln!(
+                out,
+                "smart_agents_tasks_finished_total{{agent=\"{}\",state=\"{state}\"}} {n}",
+                label(agent)
+            );
         }
     }
     let waits: Vec<_> = counters.agents.iter().map(|(k, a)| (k, &a.wait)).collect();
@@ -165,13 +170,27 @@ mod tests {
         let mut c = Counters::default();
         c.on_start("my \"agent\"", 2_000);
         c.on_start("my \"agent\"", 100);
-        let m = Metrics { duration_ms: Some(70_000), tokens_used: Some(5), cost_usd: Some(0.25), agents_involved: 1 };
+        let m = Metrics {
+            duration_ms: Some(70_000),
+            tokens_used: Some(5),
+            cost_usd: Some(0.25),
+            agents_involved: 1,
+        };
         c.on_finish("my \"agent\"", TaskState::Completed, &m);
         let text = render(&c, &Gauges::default());
-        assert!(text.contains("smart_agents_wait_seconds_bucket{agent=\"my \\\"agent\\\"\",le=\"1\"} 1"), "{text}");
+        assert!(
+            text.contains("smart_agents_wait_seconds_bucket{agent=\"my \\\"agent\\\"\",le=\"1\"} 1"),
+            "{text}"
+        );
         assert!(text.contains("le=\"5\"} 2"), "{text}");
-        assert!(text.contains("smart_agents_run_seconds_bucket{agent=\"my \\\"agent\\\"\",le=\"60\"} 0"), "{text}");
-        assert!(text.contains("smart_agents_run_seconds_bucket{agent=\"my \\\"agent\\\"\",le=\"300\"} 1"), "{text}");
+        assert!(
+            text.contains("smart_agents_run_seconds_bucket{agent=\"my \\\"agent\\\"\",le=\"60\"} 0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("smart_agents_run_seconds_bucket{agent=\"my \\\"agent\\\"\",le=\"300\"} 1"),
+            "{text}"
+        );
         assert!(text.contains("smart_agents_admissions_total 2"), "{text}");
         assert!(text.contains("smart_agents_cost_usd_total{agent=\"my \\\"agent\\\"\"} 0.25"), "{text}");
         assert_eq!(reason_kind("cpu 92% >= 70%"), "cpu");

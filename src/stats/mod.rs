@@ -119,8 +119,7 @@ impl Group {
         }
         let (ok, failed) = (counts["completed"], counts["failed"]);
         let waits = rows.iter().filter_map(|r| Some((r.started_at? - r.created_at).max(0) as u64)).collect();
-        let runs =
-            rows.iter().filter_map(|r| Some((r.finished_at? - r.started_at?).max(0) as u64)).collect();
+        let runs = rows.iter().filter_map(|r| Some((r.finished_at? - r.started_at?).max(0) as u64)).collect();
         Group {
             key,
             tasks: rows.len() as u64,
@@ -203,7 +202,13 @@ pub fn cost_per_day(rows: &[TaskRow], now: i64, n: usize) -> Vec<(String, f64)> 
 mod tests {
     use super::*;
 
-    fn row(agent: &str, state: TaskState, created: i64, started: Option<i64>, finished: Option<i64>) -> TaskRow {
+    fn row(
+        agent: &str,
+        state: TaskState,
+        created: i64,
+        started: Option<i64>,
+        finished: Option<i64>,
+    ) -> TaskRow {
         TaskRow {
             agent: agent.into(),
             class: None,

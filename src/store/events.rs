@@ -278,7 +278,10 @@ mod tests {
         let q = EventQuery { kinds: vec![EventKind::Submitted], since: Some(1_500), ..Default::default() };
         let rows = store.query_events(&q).unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].task.as_str(), rows[0].client.as_deref(), rows[0].pid), ("b", Some("cli"), Some(42)));
+        assert_eq!(
+            (rows[0].task.as_str(), rows[0].client.as_deref(), rows[0].pid),
+            ("b", Some("cli"), Some(42))
+        );
         let q = EventQuery { after_seq: Some(3), ..Default::default() };
         assert_eq!(store.query_events(&q).unwrap().len(), 1);
     }

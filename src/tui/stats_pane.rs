@@ -46,12 +46,14 @@ pub fn compute(rows: &[stats::TaskRow], since: i64, now: i64) -> StatsData {
         .groups
         .iter()
         .map(|g| {
-            let ended = g.counts.get("completed").copied().unwrap_or(0) + g.counts.get("failed").copied().unwrap_or(0);
+            let ended = g.counts.get("completed").copied().unwrap_or(0)
+                + g.counts.get("failed").copied().unwrap_or(0);
             (g.key.clone(), g.success_rate, ended)
         })
         .collect();
     let t = &report.total;
-    let fmt = |ms: Option<u64>| ms.map_or("-".into(), |ms| crate::duration::format(Duration::from_millis(ms)));
+    let fmt =
+        |ms: Option<u64>| ms.map_or("-".into(), |ms| crate::duration::format(Duration::from_millis(ms)));
     let rate = t.success_rate.map_or("-".into(), |r| format!("{:.0}%", r * 100.0));
     let summary = format!(
         "last 7 days: {} tasks · {rate} succeeded · wait p50 {} p95 {} · run p50 {} p95 {} · {} tokens · ${:.2}",

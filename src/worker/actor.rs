@@ -28,21 +28,11 @@ pub enum Msg {
         origin: Option<Arc<crate::store::Origin>>,
     },
     /// A supervisor's pidfd became readable.
-    Exited {
-        id: String,
-        attempt: u32,
-        pid: i32,
-    },
+    Exited { id: String, attempt: u32, pid: i32 },
     /// The spawner started a supervisor, or could not.
-    Spawned {
-        id: String,
-        attempt: u32,
-        result: Result<super::runner::Started, String>,
-    },
+    Spawned { id: String, attempt: u32, result: Result<super::runner::Started, String> },
     /// A streaming agent's log file (name in the logs folder) grew.
-    Output {
-        file: String,
-    },
+    Output { file: String },
 }
 
 /// A pending or running task, held in memory until it finishes.

@@ -3,8 +3,8 @@
 
 use super::actor::{Actor, Timer};
 use crate::model::TaskState;
-use crate::store::EventKind;
 use crate::scheduler::{self, Pending, Readings, Running};
+use crate::store::EventKind;
 use std::time::Instant;
 
 /// How long a started task's declared footprint is added to the memory reading, until the

@@ -29,7 +29,13 @@ impl Actor {
                 rec.state = TaskState::Running;
                 rec.started_at = Some(now);
                 rec.waiting_reason = None;
-                self.journal.add(&self.store, &id, now, EventKind::Started, Some(serde_json::json!({"attempt": attempt})))?;
+                self.journal.add(
+                    &self.store,
+                    &id,
+                    now,
+                    EventKind::Started,
+                    Some(serde_json::json!({"attempt": attempt})),
+                )?;
                 self.dirty.insert(id.clone());
             }
             let running = rec.state == TaskState::Running;
@@ -80,7 +86,13 @@ impl Actor {
                         let grace = self.config.limits.kill_grace().as_millis() as i64;
                         self.add_timer(now + grace, Timer::Sigkill { id: id.clone(), attempt });
                     }
-                    self.journal.add(&self.store, &id, now, EventKind::Adopted, Some(serde_json::json!({"pid": p})))?;
+                    self.journal.add(
+                        &self.store,
+                        &id,
+                        now,
+                        EventKind::Adopted,
+                        Some(serde_json::json!({"pid": p})),
+                    )?;
                     self.watch(&id, attempt, p);
                 }
                 (None, Some(live)) => {

@@ -132,7 +132,9 @@ async fn connection(mut stream: UnixStream, shared: Shared) -> Result<(), FrameE
         };
         let response = match req {
             Request::Subscribe { ids } => return subscribe(stream, ids, shared.actor, shared.hub).await,
-            Request::Events { ids, kinds } => return follow_history(stream, ids, kinds, shared.history).await,
+            Request::Events { ids, kinds } => {
+                return follow_history(stream, ids, kinds, shared.history).await;
+            }
             Request::Metrics => shared.metrics().await,
             req => ask(&shared.actor, req, Some(origin.clone())).await,
         };

@@ -239,7 +239,13 @@ impl Actor {
                 let agent = self.tasks.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
                 if let Some(changed) = self.circuits.on_result(&agent, state == TaskState::Completed, now) {
                     let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
-                    let _ = self.journal.add(&self.store, &format!("agent:{agent}"), now, EventKind::Circuit, Some(data));
+                    let _ = self.journal.add(
+                        &self.store,
+                        &format!("agent:{agent}"),
+                        now,
+                        EventKind::Circuit,
+                        Some(data),
+                    );
                     let _ = self.store.set_meta("circuits", &self.circuits.save());
                 }
             }
