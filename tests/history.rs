@@ -180,3 +180,29 @@ fn prune_removes_old_finished_tasks_and_never_pending_ones() {
     let out = home.run(&["prune", "--older-than", "soon"]);
     assert!(!out.status.success() && stderr(&out).contains("soon"), "{}", stdout(&out));
 }
+
+#[test]
+fn the_worker_prunes_by_keep_days_when_it_starts() {
+    let home = Home::with_config("[history]\nkeep_days = 1\n");
+    let old = home.submit(&["echo", "old"]);
+    let recent = home.submit(&["echo", "recent"]);
+    home.wait_state(&old, "completed", LONG);
+    home.wait_state(&recent, "completed", LONG);
+    home.run_ok(&["worker", "stop"]);
+    // Two days pass for one of them.
+    let db = rusqlite::Connection::open(home.database()).expect("open the database");
+    db.execute("UPDATE tasks SET finished_at = finished_at - 2 * 86400000 WHERE id = ?1", [&old])
+        .expect("age the task");
+    drop(db);
+    home.run_ok(&["worker", "start"]);
+    let deadline = Instant::now() + LONG;
+    while home.run(&["status", &old]).status.success() {
+        assert!(Instant::now() < deadline, "the worker never pruned the old task");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(event_lines(&home, &[&recent]).len() == 3, "the recent one keeps its history");
+    assert_eq!(home.state(&recent), "completed");
+    assert!(!home.path().join("logs").join(format!("{old}.log")).exists(), "its log went too");
+    let all = event_lines(&home, &[]);
+    assert!(all.iter().all(|e| e["task"] != old.as_str()), "its events went too: {all:?}");
+}
