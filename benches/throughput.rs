@@ -4,7 +4,7 @@
 use smart_agents::client::Client;
 use smart_agents::model::TaskSpec;
 use smart_agents::protocol::{Event, Request, Response};
-use smart_agents::store::{NewTask, Store};
+use smart_agents::store::{EventKind, NewTask, Origin, Store};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -96,7 +96,8 @@ async fn run(rows: &mut Vec<Row>) {
     );
 
     // 4. Queries with 100,000 finished tasks.
-    let big = Home::new("big", "");
+    // Kept: the worker would otherwise prune these (finished in 2023) by [history] keep_days.
+    let big = Home::new("big", "[history]\nkeep_days = 0\n");
     let id = big.fill(100_000);
     let status = median_of(50, || time(|| run_quiet(big.command(&["status", &id]))));
     let list = median_of(50, || time(|| run_quiet(big.command(&["list", "--limit", "50"]))));
@@ -244,7 +245,7 @@ impl Home {
                 .conn
                 .execute("UPDATE tasks SET state='completed', started_at=created_at, finished_at=created_at+5, exit_code=0, output='' WHERE id=?1", [&id])
                 .expect("finish");
-            store.add_event(&id, 0, "finished", None).expect("event");
+            store.add_event(&id, 0, EventKind::Finished, None, &Origin::worker()).expect("event");
             if i == n / 2 {
                 middle = id;
             }

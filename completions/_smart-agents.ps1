@@ -41,6 +41,10 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agents: installed, load, circuit, capabilities')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task')
             [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'The history of tasks: what happened, when, and who caused it; --follow streams it')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, success rate, wait and run times, tokens and cost, overall or --by agent, class, day')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old finished tasks, their events and log files (running and pending never)')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
@@ -258,6 +262,36 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'smart-agents;events' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events from this long ago on: 30m, 2h, 7d')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Only events of this kind (repeatable)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new events as they happen (the worker pushes them; Ctrl-C to stop)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: seq, at, task, kind, data, uid, client, pid, cwd')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;stats' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only tasks that ended this long ago or later (pending and running always count): 7d')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One line per agent, class, day (local) or executor, under the total')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'smart-agents;metrics' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;prune' {
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Remove finished tasks that ended longer ago than this (default: [history] keep_days)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only say what would go')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'smart-agents;worker' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -408,6 +442,10 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agents: installed, load, circuit, capabilities')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task')
             [CompletionResult]::new('progress', 'progress', [CompletionResultType]::ParameterValue, 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'The history of tasks: what happened, when, and who caused it; --follow streams it')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, success rate, wait and run times, tokens and cost, overall or --by agent, class, day')
+            [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old finished tasks, their events and log files (running and pending never)')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
@@ -488,6 +526,18 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;progress' {
+            break
+        }
+        'smart-agents;help;events' {
+            break
+        }
+        'smart-agents;help;stats' {
+            break
+        }
+        'smart-agents;help;metrics' {
+            break
+        }
+        'smart-agents;help;prune' {
             break
         }
         'smart-agents;help;worker' {

@@ -31,6 +31,9 @@ _smart__agents() {
             smart__agents,doctor)
                 cmd="smart__agents__subcmd__doctor"
                 ;;
+            smart__agents,events)
+                cmd="smart__agents__subcmd__events"
+                ;;
             smart__agents,execute)
                 cmd="smart__agents__subcmd__execute"
                 ;;
@@ -55,6 +58,9 @@ _smart__agents() {
             smart__agents,mcp)
                 cmd="smart__agents__subcmd__mcp"
                 ;;
+            smart__agents,metrics)
+                cmd="smart__agents__subcmd__metrics"
+                ;;
             smart__agents,notices)
                 cmd="smart__agents__subcmd__notices"
                 ;;
@@ -67,6 +73,9 @@ _smart__agents() {
             smart__agents,progress)
                 cmd="smart__agents__subcmd__progress"
                 ;;
+            smart__agents,prune)
+                cmd="smart__agents__subcmd__prune"
+                ;;
             smart__agents,result)
                 cmd="smart__agents__subcmd__result"
                 ;;
@@ -75,6 +84,9 @@ _smart__agents() {
                 ;;
             smart__agents,retry)
                 cmd="smart__agents__subcmd__retry"
+                ;;
+            smart__agents,stats)
+                cmd="smart__agents__subcmd__stats"
                 ;;
             smart__agents,status)
                 cmd="smart__agents__subcmd__status"
@@ -175,6 +187,9 @@ _smart__agents() {
             smart__agents__subcmd__help,doctor)
                 cmd="smart__agents__subcmd__help__subcmd__doctor"
                 ;;
+            smart__agents__subcmd__help,events)
+                cmd="smart__agents__subcmd__help__subcmd__events"
+                ;;
             smart__agents__subcmd__help,execute)
                 cmd="smart__agents__subcmd__help__subcmd__execute"
                 ;;
@@ -199,6 +214,9 @@ _smart__agents() {
             smart__agents__subcmd__help,mcp)
                 cmd="smart__agents__subcmd__help__subcmd__mcp"
                 ;;
+            smart__agents__subcmd__help,metrics)
+                cmd="smart__agents__subcmd__help__subcmd__metrics"
+                ;;
             smart__agents__subcmd__help,notices)
                 cmd="smart__agents__subcmd__help__subcmd__notices"
                 ;;
@@ -211,6 +229,9 @@ _smart__agents() {
             smart__agents__subcmd__help,progress)
                 cmd="smart__agents__subcmd__help__subcmd__progress"
                 ;;
+            smart__agents__subcmd__help,prune)
+                cmd="smart__agents__subcmd__help__subcmd__prune"
+                ;;
             smart__agents__subcmd__help,result)
                 cmd="smart__agents__subcmd__help__subcmd__result"
                 ;;
@@ -219,6 +240,9 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help,retry)
                 cmd="smart__agents__subcmd__help__subcmd__retry"
+                ;;
+            smart__agents__subcmd__help,stats)
+                cmd="smart__agents__subcmd__help__subcmd__stats"
                 ;;
             smart__agents__subcmd__help,status)
                 cmd="smart__agents__subcmd__help__subcmd__status"
@@ -308,7 +332,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress worker tui mcp integrate config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker tui mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +576,28 @@ _smart__agents() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__events)
+            opts="-h --follow --since --kind --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -846,7 +892,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress worker tui mcp integrate config doctor completions help"
+            opts="execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker tui mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -972,6 +1018,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1167,6 +1227,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__metrics)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__notices)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1223,6 +1297,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__result)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1252,6 +1340,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1445,6 +1547,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__metrics)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__notices)
             opts="-f -h --json --follow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1505,6 +1621,24 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__prune)
+            opts="-h --older-than --dry-run --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__result)
             opts="-h --json --wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1540,6 +1674,28 @@ _smart__agents() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__stats)
+            opts="-h --since --by --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "agent class day executor" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1777,6 +1933,7 @@ _smart-agents_ids() {
     [[ "${words[*]:0:1}" == "retry" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "priority" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "resume" && ${#words[@]} -eq 1 ]] && want=1
+    [[ "${words[*]:0:1}" == "events" && ${#words[@]} -ge 1 ]] && want=1
     if [[ $want == 1 && "$cur" != -* ]]; then
         COMPREPLY=( $(compgen -W "$(smart-agents __complete-ids 2>/dev/null)" -- "$cur") )
         return 0

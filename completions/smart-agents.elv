@@ -38,6 +38,10 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand agents 'Agents: installed, load, circuit, capabilities'
             cand resume 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task'
             cand progress 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`'
+            cand events 'The history of tasks: what happened, when, and who caused it; --follow streams it'
+            cand stats 'Counts, success rate, wait and run times, tokens and cost, overall or --by agent, class, day'
+            cand metrics 'Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)'
+            cand prune 'Remove old finished tasks, their events and log files (running and pending never)'
             cand worker 'Start, stop or inspect the background worker'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
@@ -222,6 +226,32 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'smart-agents;events'= {
+            cand --since 'Only events from this long ago on: 30m, 2h, 7d'
+            cand --kind 'Only events of this kind (repeatable)'
+            cand --follow 'Keep printing new events as they happen (the worker pushes them; Ctrl-C to stop)'
+            cand --json 'One JSON object per line: seq, at, task, kind, data, uid, client, pid, cwd'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;stats'= {
+            cand --since 'Only tasks that ended this long ago or later (pending and running always count): 7d'
+            cand --by 'One line per agent, class, day (local) or executor, under the total'
+            cand --json 'Machine-readable output'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'smart-agents;metrics'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;prune'= {
+            cand --older-than 'Remove finished tasks that ended longer ago than this (default: [history] keep_days)'
+            cand --dry-run 'Only say what would go'
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'smart-agents;worker'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -347,6 +377,10 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand agents 'Agents: installed, load, circuit, capabilities'
             cand resume 'Without arguments: start admitting tasks again. With ID and PROMPT: continue the agent session of task ID in a new task'
             cand progress 'Report progress from inside a task: `smart-agents progress 40 "Running tests"`'
+            cand events 'The history of tasks: what happened, when, and who caused it; --follow streams it'
+            cand stats 'Counts, success rate, wait and run times, tokens and cost, overall or --by agent, class, day'
+            cand metrics 'Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)'
+            cand prune 'Remove old finished tasks, their events and log files (running and pending never)'
             cand worker 'Start, stop or inspect the background worker'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
@@ -405,6 +439,14 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;resume'= {
         }
         &'smart-agents;help;progress'= {
+        }
+        &'smart-agents;help;events'= {
+        }
+        &'smart-agents;help;stats'= {
+        }
+        &'smart-agents;help;metrics'= {
+        }
+        &'smart-agents;help;prune'= {
         }
         &'smart-agents;help;worker'= {
             cand start 'Start a detached worker if none answers'

@@ -18,6 +18,17 @@ pub struct Subscription {
     stream: UnixStream,
 }
 
+static CLIENT_KIND: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Name this process in the audit trail: `cli` (the default), `tui` or `mcp`. Set once, early.
+pub fn set_client_kind(kind: &'static str) {
+    let _ = CLIENT_KIND.set(kind);
+}
+
+fn client_kind() -> &'static str {
+    CLIENT_KIND.get().copied().unwrap_or("cli")
+}
+
 /// How long a freshly started worker may take to answer.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a client told "too many clients" keeps trying.
@@ -104,7 +115,12 @@ impl Client {
             }
         };
         let mut client = Client { stream };
-        let hello = Request::Hello { protocol: PROTOCOL_VERSION, version: env!("CARGO_PKG_VERSION").into() };
+        let hello = Request::Hello {
+            protocol: PROTOCOL_VERSION,
+            version: env!("CARGO_PKG_VERSION").into(),
+            client: Some(client_kind().to_string()),
+            cwd: std::env::current_dir().ok().map(|d| d.display().to_string()),
+        };
         let written = write_frame(&mut client.stream, &hello).await;
         match read_frame(&mut client.stream).await {
             Ok(Response::Hello { .. }) if written.is_ok() => Ok(Some(client)),
@@ -179,6 +195,16 @@ impl Client {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(1));
         }
+    }
+
+    /// New history rows, pushed by the worker (`events --follow`); `Ok` once subscribed.
+    pub async fn follow_history(
+        mut self,
+        ids: Option<Vec<String>>,
+        kinds: Vec<crate::store::EventKind>,
+    ) -> Result<Subscription> {
+        self.request(Request::Events { ids, kinds }).await?;
+        Ok(Subscription { stream: self.stream })
     }
 
     /// Events for these tasks (all when `None`): first a snapshot, then each change.

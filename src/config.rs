@@ -24,6 +24,8 @@ pub struct Config {
     /// `[classes.NAME]`: per-class defaults (the executor).
     pub classes: BTreeMap<String, crate::executor::settings::ClassProfile>,
     pub delegation: Delegation,
+    pub history: History,
+    pub metrics: MetricsConfig,
 }
 
 /// `[delegation]`: tasks started from inside a task are its children, within these caps.
@@ -39,6 +41,35 @@ pub struct Delegation {
 impl Default for Delegation {
     fn default() -> Self {
         Delegation { max_depth: 3, max_children: 20 }
+    }
+}
+
+/// `[history]`: how long finished tasks are kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct History {
+    /// Finished tasks older than this many days are pruned by the worker; 0 keeps them forever.
+    pub keep_days: u32,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History { keep_days: 90 }
+    }
+}
+
+/// `[metrics]`: the Prometheus endpoint.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// `127.0.0.1:9464`: the worker serves `GET /metrics` there. Off when absent.
+    pub listen: Option<String>,
+}
+
+impl MetricsConfig {
+    /// The address to serve on; validated at load.
+    pub fn address(&self) -> Option<std::net::SocketAddr> {
+        self.listen.as_deref().and_then(|a| a.parse().ok())
     }
 }
 
@@ -276,6 +307,13 @@ impl Config {
             return Err(bad("notifications.min_progress_delta must be from 0 to 100"));
         }
         self.validate_executors().map_err(|e| bad(&e))?;
+        if let Some(listen) = &self.metrics.listen {
+            listen.parse::<std::net::SocketAddr>().map_err(|_| {
+                bad(&format!(
+                    "metrics.listen must be an address with a port, like 127.0.0.1:9464, got '{listen}'"
+                ))
+            })?;
+        }
         // Profiles are checked by building the registry once.
         crate::agents::Registry::new(self).map_err(|e| {
             let what = e.to_string();
@@ -436,5 +474,16 @@ mod tests {
         assert!(err.contains("loud") && err.contains("milestone"), "{err}");
         assert!(parse("[notifications]\nmin_progress_delta = -1\n").is_err());
         assert!(parse("[notifications]\nbogus = 1\n").is_err());
+    }
+
+    #[test]
+    fn history_and_metrics_sections() {
+        let c = parse("").unwrap();
+        assert_eq!((c.history.keep_days, c.metrics.address()), (90, None));
+        let c = parse("[history]\nkeep_days = 7\n[metrics]\nlisten = \"127.0.0.1:9464\"\n").unwrap();
+        assert_eq!(c.history.keep_days, 7);
+        assert_eq!(c.metrics.address().map(|a| a.port()), Some(9464));
+        let err = parse("[metrics]\nlisten = \"localhost\"\n").unwrap_err().to_string();
+        assert!(err.contains("metrics.listen") && err.contains("localhost"), "{err}");
     }
 }

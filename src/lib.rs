@@ -15,6 +15,7 @@ pub mod notify;
 pub mod paths;
 pub mod protocol;
 pub mod scheduler;
+pub mod stats;
 pub mod store;
 pub mod tui;
 pub mod worker;

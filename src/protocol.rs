@@ -18,6 +18,12 @@ pub enum Request {
     Hello {
         protocol: u32,
         version: String,
+        /// `cli`, `mcp` or `tui`: recorded with the events this connection causes.
+        #[serde(default)]
+        client: Option<String>,
+        /// The client's working folder, for the audit trail.
+        #[serde(default)]
+        cwd: Option<String>,
     },
     Submit {
         spec: Box<TaskSpec>,
@@ -69,6 +75,20 @@ pub enum Request {
     FlowRetry {
         id: String,
     },
+    /// Push every new history row of these tasks (all when `None`) and these kinds (all when
+    /// empty): `events --follow`. Answered with `Ok`, then `History` frames.
+    Events {
+        ids: Option<Vec<String>>,
+        kinds: Vec<crate::store::EventKind>,
+    },
+    /// The Prometheus text exposition.
+    Metrics,
+    /// Remove finished tasks that ended more than `older_than_ms` ago (`[history] keep_days`
+    /// when `None`), their events and files.
+    Prune {
+        older_than_ms: Option<u64>,
+        dry_run: bool,
+    },
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.
@@ -85,6 +105,9 @@ pub enum Response {
     Snapshot { tasks: Vec<TaskView>, paused: bool },
     Event { event: Event },
     Notices { tasks: Vec<TaskView> },
+    History { event: crate::store::EventRow },
+    Metrics { text: String },
+    Pruned { report: crate::store::PruneReport },
     Error { kind: ErrorKind, message: String },
 }
 

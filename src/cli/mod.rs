@@ -5,6 +5,7 @@ pub mod agents;
 pub mod cancel;
 mod config_cmd;
 mod doctor;
+mod events;
 pub mod execute;
 mod flow;
 pub mod follow;
@@ -16,6 +17,7 @@ mod progress;
 pub mod render;
 mod result;
 mod resume;
+mod stats;
 pub mod status;
 mod wait;
 mod worker;
@@ -73,6 +75,14 @@ pub enum Command {
     Resume(resume::Args),
     /// Report progress from inside a task: `smart-agents progress 40 "Running tests"`
     Progress(progress::Args),
+    /// The history of tasks: what happened, when, and who caused it; --follow streams it
+    Events(events::Args),
+    /// Counts, success rate, wait and run times, tokens and cost, overall or --by agent, class, day
+    Stats(stats::Args),
+    /// Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)
+    Metrics,
+    /// Remove old finished tasks, their events and log files (running and pending never)
+    Prune(stats::PruneArgs),
     /// Start, stop or inspect the background worker
     Worker(worker::Args),
     /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
@@ -133,6 +143,10 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Agents(args) => agents::run(args, &paths).await,
         Command::Resume(args) => resume::run(args, &paths).await,
         Command::Worker(args) => worker::run(args, &paths).await,
+        Command::Events(args) => events::run(args, &paths).await,
+        Command::Stats(args) => stats::run(args, &paths),
+        Command::Metrics => stats::metrics(&paths).await,
+        Command::Prune(args) => stats::prune(args, &paths).await,
         Command::Tui => {
             let config = crate::config::Config::load(&paths.config_file)?;
             crate::tui::run(paths, config).await?;

@@ -47,8 +47,17 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
     let store = Store::open_for_reading(&paths.database)?;
     let rec = record(store.as_ref(), &typed)?;
     let view = with_children(store.as_ref(), &rec)?;
+    // Who asked for the cancel: the audit trail's answer, shown with the task.
+    let cancelled_by = match (&store, view.state) {
+        (Some(store), TaskState::Cancelled) => store.cancelled_by(&rec.id)?,
+        _ => None,
+    };
     if args.json {
-        print_json(&view)?;
+        let mut value = serde_json::to_value(&view)?;
+        if let (Some(by), Some(map)) = (&cancelled_by, value.as_object_mut()) {
+            map.insert("cancelled_by".into(), serde_json::to_value(by)?);
+        }
+        print_json(&value)?;
         return Ok(0);
     }
     let mut out = std::io::stdout().lock();
@@ -82,6 +91,9 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
             render::state_word(child.state),
             truncate(&child.description, 60)
         )?;
+    }
+    if let Some(by) = cancelled_by {
+        writeln!(out, "  cancelled by {}", by.describe())?;
     }
     Ok(0)
 }

@@ -31,6 +31,8 @@ struct Server {
 
 /// Serve MCP on stdin/stdout until the client closes them or a signal asks us to stop.
 pub async fn serve(paths: Paths) -> Result<i32> {
+    // The audit trail names MCP clients as such.
+    crate::client::set_client_kind("mcp");
     let server = Server { paths: Arc::new(paths) };
     let running = server
         .serve(rmcp::transport::stdio())

@@ -2,11 +2,15 @@
 //! open it to read (`status`, `list`, `result`) so they answer even while the worker is down.
 
 mod flows;
+mod events;
+mod prune;
 mod read;
 mod schema;
 mod write;
 
 pub use flows::FlowRecord;
+pub use events::{EventKind, EventQuery, EventRow, Origin};
+pub use prune::PruneReport;
 pub use read::{Summary, resolve_id};
 pub use write::{EnvCache, NewTask};
 
@@ -203,6 +207,11 @@ impl Store {
     fn migrate(&self, path: &Path) -> Result<()> {
         let current = self.user_version(path)?;
         let latest = schema::MIGRATIONS.len() as i64;
+        if current == 0 {
+            // Only takes effect before the first table exists: `prune` can then hand pages
+            // back with an incremental vacuum (older files get one full VACUUM, see prune).
+            self.conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL")?;
+        }
         if current > latest {
             return Err(Error::internal(format!(
                 "database {} was written by a newer smart-agents (schema {current}); upgrade this one",

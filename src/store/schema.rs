@@ -102,4 +102,13 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX attempts_by_kind ON attempts(kind, finished_at);
     "#,
+    // 4: who caused each event (audit), and indexes for history by time (events, stats, prune).
+    r#"
+    ALTER TABLE events ADD COLUMN uid INTEGER;
+    ALTER TABLE events ADD COLUMN client TEXT;
+    ALTER TABLE events ADD COLUMN pid INTEGER;
+    ALTER TABLE events ADD COLUMN cwd TEXT;
+    CREATE INDEX events_by_time ON events(at);
+    CREATE INDEX tasks_by_finished ON tasks(finished_at);
+    "#,
 ];

@@ -121,20 +121,6 @@ impl Store {
         Ok(())
     }
 
-    pub fn add_event(
-        &self,
-        task_id: &str,
-        at: i64,
-        kind: &str,
-        data: Option<&serde_json::Value>,
-    ) -> Result<()> {
-        let data = data.map(serde_json::to_string).transpose()?;
-        self.conn
-            .prepare_cached("INSERT INTO events (task_id, at, kind, data) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![task_id, at, kind, data])?;
-        Ok(())
-    }
-
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.conn
             .prepare_cached(

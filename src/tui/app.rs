@@ -44,6 +44,8 @@ pub enum Msg {
     Details(Box<Details>),
     /// What the worker answered to a request, or why it failed.
     Status(String),
+    /// The stats pane's data, loaded off the loop.
+    Stats(Box<super::stats_pane::StatsData>),
 }
 
 /// What the loop must do on the dashboard's behalf.
@@ -51,6 +53,8 @@ pub enum Msg {
 pub enum Action {
     Send(Request),
     LoadDetails(String),
+    /// Read the stats pane's data from the database.
+    LoadStats,
     /// The subscription missed events: drop it and take a fresh snapshot.
     Resubscribe,
     Quit,
@@ -154,6 +158,11 @@ pub struct App {
     pub height: u16,
     /// False when NO_COLOR is set: render without any colour.
     pub color: bool,
+    /// The stats pane replaces the list and details (key `s`).
+    pub show_stats: bool,
+    pub stats: Option<super::stats_pane::StatsData>,
+    /// A task ended while the stats pane was shown: reload it at the next tick.
+    pub(super) stats_stale: bool,
 }
 
 impl App {
@@ -187,6 +196,9 @@ impl App {
             width,
             height,
             color: true,
+            show_stats: false,
+            stats: None,
+            stats_stale: false,
         }
     }
 
@@ -325,7 +337,10 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             app.paused = paused;
             app.replace_all(tasks)
         }
-        Msg::Event(Event::Task { task }) => app.upsert(task),
+        Msg::Event(Event::Task { task }) => {
+            app.stats_stale |= app.show_stats && task.state.is_finished();
+            app.upsert(task)
+        }
         Msg::Event(Event::Admission { paused }) => {
             app.paused = paused;
             app.status = if paused { "admission paused" } else { "admission resumed" }.to_string();
@@ -363,6 +378,9 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
                 app.details_stale = false;
                 return app.selected.clone().map(Action::LoadDetails);
             }
+            if std::mem::take(&mut app.stats_stale) {
+                return Some(Action::LoadStats);
+            }
             None
         }
         Msg::Details(details) => {
@@ -373,6 +391,10 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
         }
         Msg::Status(text) => {
             app.status = text;
+            None
+        }
+        Msg::Stats(data) => {
+            app.stats = Some(*data);
             None
         }
     }

@@ -115,6 +115,20 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
                     .to_string();
             None
         }
+        KeyCode::Char('s') => {
+            app.show_stats = !app.show_stats;
+            if !app.show_stats {
+                app.status = "task list".to_string();
+                return None;
+            }
+            app.status = "stats of the last 7 days: s or Esc to go back".to_string();
+            Some(Action::LoadStats)
+        }
+        KeyCode::Esc if app.show_stats => {
+            app.show_stats = false;
+            app.status = "task list".to_string();
+            None
+        }
         KeyCode::Esc if app.focus == Pane::Details => {
             app.focus = Pane::List;
             None

@@ -11,6 +11,7 @@ mod details_view;
 mod keys;
 pub mod layout;
 mod reserved;
+pub mod stats_pane;
 pub mod support;
 pub mod view;
 
@@ -50,6 +51,7 @@ impl Drop for Restore {
 }
 
 pub async fn run(paths: Paths, config: Config) -> Result<()> {
+    crate::client::set_client_kind("tui");
     let mut terminal =
         ratatui::try_init().map_err(|e| Error::internal(format!("cannot set up the terminal: {e}")))?;
     let _restore = Restore;
@@ -62,12 +64,15 @@ pub async fn run(paths: Paths, config: Config) -> Result<()> {
     let (req_tx, req_rx) = mpsc::channel::<Request>(16);
     let (resub_tx, resub_rx) = mpsc::channel::<()>(1);
     let (details_tx, details_rx) = mpsc::unbounded_channel::<String>();
+    let (stats_tx, stats_rx) = mpsc::unbounded_channel::<()>();
     let subscription = tokio::spawn(subscribe_forever(paths.clone(), msg_tx.clone(), resub_rx));
     let requests = tokio::spawn(send_requests(paths.clone(), req_rx, msg_tx.clone()));
     let details_paths = paths.clone();
     let details_msgs = msg_tx.clone();
     // Store reads may wait on the database lock: keep them off the loop, on their own thread.
     std::thread::spawn(move || load_details(details_paths, details_rx, details_msgs));
+    let (stats_paths, stats_msgs) = (paths.clone(), msg_tx.clone());
+    std::thread::spawn(move || load_stats(stats_paths, stats_rx, stats_msgs));
     drop(msg_tx);
 
     let mut input = EventStream::new();
@@ -106,7 +111,8 @@ pub async fn run(paths: Paths, config: Config) -> Result<()> {
         let mut handled = 0;
         while let Some(msg) = next.take() {
             if let Some(action) = update(&mut app, msg) {
-                quit |= perform(action, &mut app, &req_tx, &resub_tx, &details_tx);
+                let loaders = Loaders { details: &details_tx, stats: &stats_tx };
+                quit |= perform(action, &mut app, &req_tx, &resub_tx, loaders);
             }
             handled += 1;
             if handled < BATCH {
@@ -125,13 +131,33 @@ pub async fn run(paths: Paths, config: Config) -> Result<()> {
     outcome
 }
 
+/// The threads that read the database for the dashboard.
+struct Loaders<'a> {
+    details: &'a mpsc::UnboundedSender<String>,
+    stats: &'a mpsc::UnboundedSender<()>,
+}
+
+/// The stats loader's thread: each request (bursts count once) reads the last week.
+fn load_stats(paths: Paths, mut rx: mpsc::UnboundedReceiver<()>, tx: mpsc::Sender<Msg>) {
+    while rx.blocking_recv().is_some() {
+        while rx.try_recv().is_ok() {}
+        let msg = match stats_pane::load(&paths, crate::store::now_ms()) {
+            Ok(data) => Msg::Stats(Box::new(data)),
+            Err(e) => Msg::Status(format!("stats: {e}")),
+        };
+        if tx.blocking_send(msg).is_err() {
+            return;
+        }
+    }
+}
+
 /// Carry out an action; true when the dashboard should close.
 fn perform(
     action: Action,
     app: &mut App,
     requests: &mpsc::Sender<Request>,
     resubscribe: &mpsc::Sender<()>,
-    details: &mpsc::UnboundedSender<String>,
+    loaders: Loaders<'_>,
 ) -> bool {
     match action {
         Action::Quit => return true,
@@ -146,7 +172,10 @@ fn perform(
         }
         Action::LoadDetails(id) => {
             // Fails only once the loader thread is gone, at exit.
-            let _ = details.send(id);
+            let _ = loaders.details.send(id);
+        }
+        Action::LoadStats => {
+            let _ = loaders.stats.send(());
         }
     }
     false

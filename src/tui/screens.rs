@@ -128,3 +128,45 @@ fn no_color_means_no_colour_at_all() {
     assert!(draw(true));
     assert!(!draw(false));
 }
+
+fn week() -> super::stats_pane::StatsData {
+    let hours = [0, 0, 1, 3, 2, 0, 0, 0, 4, 6, 5, 2, 0, 0, 1, 1, 0, 0, 2, 7, 3, 0, 0, 1];
+    let costs = [0.0, 1.25, 0.4, 0.0, 2.1, 0.75, 0.3];
+    super::stats_pane::StatsData {
+        per_hour: hours.to_vec(),
+        cost_per_day: costs.iter().enumerate().map(|(i, c)| (format!("11-{:02}", 8 + i), *c)).collect(),
+        per_agent: vec![
+            ("aider".into(), None, 0),
+            ("claude".into(), Some(0.92), 25),
+            ("codex".into(), Some(0.5), 4),
+            ("shell".into(), Some(1.0), 12),
+        ],
+        summary: "last 7 days: 41 tasks · 90% succeeded · wait p50 2s p95 40s · run p50 3m p95 21m".into(),
+    }
+}
+
+#[test]
+fn screen_stats_pane() {
+    let mut app = busy_app(100, 30);
+    assert!(matches!(update(&mut app, ch('s')), Some(super::Action::LoadStats)));
+    assert!(render(&app, 100, 30).contains("loading stats"));
+    update(&mut app, Msg::Stats(Box::new(week())));
+    insta::assert_snapshot!(render(&app, 100, 30));
+}
+
+#[test]
+fn stats_pane_reloads_when_a_task_ends_and_closes_with_esc() {
+    use crate::protocol::Event;
+    let mut app = busy_app(100, 30);
+    update(&mut app, Msg::Event(Event::Task { task: tv("new001", TaskState::Completed) }));
+    let tick = Msg::Tick { now_ms: super::support::NOW };
+    assert!(update(&mut app, tick.clone()).is_none(), "hidden: nothing to reload");
+    update(&mut app, ch('s'));
+    update(&mut app, Msg::Stats(Box::new(week())));
+    update(&mut app, Msg::Event(Event::Task { task: tv("new002", TaskState::Failed) }));
+    assert!(matches!(update(&mut app, tick.clone()), Some(super::Action::LoadStats)));
+    assert!(update(&mut app, tick).is_none(), "once per ending, at the tick");
+    update(&mut app, key(KeyCode::Esc));
+    assert!(!app.show_stats);
+    assert!(render(&app, 100, 30).contains("pq34rs"), "the list is back");
+}

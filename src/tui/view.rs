@@ -15,8 +15,12 @@ use std::time::Duration;
 pub fn view(app: &App, frame: &mut Frame) {
     let areas = layout::areas(frame.area());
     header(app, frame, areas.header);
-    list(app, frame, areas.list);
-    super::details_view::details(app, frame, areas.details);
+    if app.show_stats {
+        super::stats_pane::draw(app, frame, areas.list.union(areas.details));
+    } else {
+        list(app, frame, areas.list);
+        super::details_view::details(app, frame, areas.details);
+    }
     status(app, frame, areas.status);
     if app.mode == Mode::Help {
         help(app, frame, frame.area());
@@ -230,6 +234,7 @@ const HELP: &[(&str, &str)] = &[
     ("r", "retry the selected finished task"),
     ("p", "pause or resume admission"),
     ("/", "filter by id, description, agent, state"),
+    ("s", "stats: finished per hour, cost, success rates"),
     ("Esc", "clear the filter, back to the list"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit"),

@@ -24,19 +24,13 @@ pub enum Msg {
     Request {
         req: Request,
         reply: oneshot::Sender<Response>,
+        /// The client that sent it (`None`: the worker itself, e.g. on SIGTERM).
+        origin: Option<Arc<crate::store::Origin>>,
     },
     /// A supervisor's pidfd became readable.
-    Exited {
-        id: String,
-        attempt: u32,
-        pid: i32,
-    },
+    Exited { id: String, attempt: u32, pid: i32 },
     /// The spawner started a supervisor, or could not.
-    Spawned {
-        id: String,
-        attempt: u32,
-        result: Result<super::runner::Started, String>,
-    },
+    Spawned { id: String, attempt: u32, result: Result<super::runner::Started, String> },
     /// A streaming agent's log file (name in the logs folder) grew.
     Output {
         file: String,
@@ -173,6 +167,8 @@ pub struct Actor {
     pub(super) flows_touched: BTreeSet<String>,
     /// Tasks on the Slurm executor.
     pub(super) slurm: super::slurm_tasks::SlurmSide,
+    pub(super) journal: super::journal::Journal,
+    pub(super) upkeep: super::history::Upkeep,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -184,6 +180,7 @@ impl Actor {
         config: Config,
         store: Store,
         hub: Hub,
+        history: super::journal::HistoryHub,
         rt: tokio::runtime::Handle,
         tx: Sender<Msg>,
     ) -> Result<Actor> {
@@ -228,6 +225,8 @@ impl Actor {
             finished_since_trim: 0,
             flows_touched: BTreeSet::new(),
             slurm,
+            journal: super::journal::Journal::new(history),
+            upkeep: Default::default(),
         };
         actor.load()?;
         // A worker that died mid-flow left decisions to take: look at every running flow.
@@ -317,8 +316,8 @@ impl Actor {
         let mut outputs = std::collections::HashSet::new();
         for msg in batch {
             match msg {
-                Msg::Request { req, reply } => {
-                    let response = self.on_request(req, now);
+                Msg::Request { req, reply, origin } => {
+                    let response = self.on_request(req, origin, now);
                     self.replies.push((reply, response));
                 }
                 Msg::Exited { id, attempt, pid } => self.on_exit(&id, attempt, pid, now),
@@ -349,12 +348,14 @@ impl Actor {
             }
             return Err(e);
         }
+        self.vacuum_if_pruned();
         for (reply, response) in self.replies.drain(..) {
             let _ = reply.send(response);
         }
         for event in self.events.drain(..) {
             let _ = self.hub.send(Arc::new(event));
         }
+        self.journal.publish();
         for path in self.cleanup.drain(..) {
             let _ = std::fs::remove_file(path);
         }

@@ -8,6 +8,7 @@ use crate::config::Limits;
 use crate::executor::Executor;
 use crate::model::TaskState;
 use crate::scheduler::{self, Pending, Readings, Running};
+use crate::store::EventKind;
 use std::time::Instant;
 
 /// Readings are reused within this window, so a burst of rounds reads /proc once.
@@ -25,6 +26,8 @@ struct Verdict {
 
 impl Actor {
     pub(super) fn admit(&mut self, now: i64) {
+        // Upkeep rides on rounds the worker runs anyway.
+        self.prune_when_due(now);
         self.fail_broken_dependencies(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
@@ -40,19 +43,19 @@ impl Actor {
         // count both executors.
         let mut running = self.running_snapshot(now, mem_gate_on);
         let local = self.decide_for(Executor::Local, &running, &readings, &self.config.limits, now);
-        for id in &local.starts {
+        let started = local.starts.clone();
+        self.apply_verdict(local, &readings, &mut running, now);
+        for id in &started {
             self.count_start(&mut running, id);
         }
-        let remote = Running {
+        let mut remote = Running {
             total: self.slurm_occupied(),
             per_class: running.per_class,
             agents: running.agents,
             ..Running::default()
         };
         let slurm = self.decide_for(Executor::Slurm, &remote, &Readings::default(), &self.slurm.limits, now);
-        for verdict in [local, slurm] {
-            self.apply_verdict(verdict, now);
-        }
+        self.apply_verdict(slurm, &Readings::default(), &mut remote, now);
         if let Some(at) = self.circuits.next_change(now) {
             self.add_timer(at, Timer::Wake);
         }
@@ -161,15 +164,18 @@ impl Actor {
         }
     }
 
-    fn apply_verdict(&mut self, verdict: Verdict, now: i64) {
-        self.store_reasons(verdict.changed);
+    fn apply_verdict(&mut self, verdict: Verdict, readings: &Readings, running: &mut Running, now: i64) {
+        for (id, reason, key) in verdict.changed {
+            self.set_waiting(&id, reason, key, now);
+        }
         for id in verdict.starts {
             let agent = self.tasks.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
             self.circuits.on_start(&agent, now);
             if self.tasks.get(&id).is_some_and(|l| executor_of(&l.rec) == Executor::Slurm) {
                 self.hand_to_slurm(&id);
             } else {
-                self.start(&id, now);
+                self.start(&id, readings, running, now);
+                running.total += 1;
             }
         }
         let sample_at = verdict.gated.then(|| {
@@ -181,17 +187,21 @@ impl Actor {
         }
     }
 
-    /// Keep each changed waiting reason (id, text, fingerprint); rows are written on change.
-    fn store_reasons(&mut self, changed: Vec<(String, String, u64)>) {
-        for (id, reason, key) in changed {
-            if let Some(live) = self.tasks.get_mut(&id) {
-                live.reason_key = key;
-                if live.rec.waiting_reason.as_deref() != Some(reason.as_str()) {
-                    live.rec.waiting_reason = Some(reason);
-                    self.dirty.insert(id);
-                }
-            }
+    /// Store a pending task's new waiting reason; history gets a row when the kind of reason
+    /// changes (not each time a reading moves a percent).
+    fn set_waiting(&mut self, id: &str, reason: String, key: u64, now: i64) {
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        live.reason_key = key;
+        if live.rec.waiting_reason.as_deref() == Some(reason.as_str()) {
+            return;
         }
+        let kind_of = crate::stats::metrics::reason_kind;
+        if live.rec.waiting_reason.as_deref().map(kind_of) != Some(kind_of(&reason)) {
+            let data = serde_json::json!({"reason": reason});
+            let _ = self.journal.add(&self.store, id, now, EventKind::Waiting, Some(data));
+        }
+        live.rec.waiting_reason = Some(reason);
+        self.dirty.insert(id.to_string());
     }
 
     /// A capability-routed task whose agent is resting or busy moves to another agent with
@@ -231,7 +241,7 @@ impl Actor {
         readings
     }
 
-    fn start(&mut self, id: &str, now: i64) {
+    fn start(&mut self, id: &str, readings: &Readings, running: &Running, now: i64) {
         let Some((agent, class)) = self.tasks.get(id).map(|l| (l.rec.agent.clone(), l.rec.class.clone()))
         else {
             return;
@@ -244,8 +254,24 @@ impl Actor {
         live.rec.started_at = Some(now);
         live.rec.waiting_reason = None;
         live.shown = None;
-        let data = serde_json::json!({"attempt": live.rec.attempt});
-        let _ = self.store.add_event(id, now, "started", Some(&data));
+        let waited_ms = (now - live.enqueued_at).max(0) as u64;
+        self.upkeep.counters.on_start(&live.rec.agent, waited_ms);
+        // What let it start: the readings, what was already reserved, and its own footprint.
+        let footprint = live.fp.map(|(_, fp)| fp);
+        let data = serde_json::json!({
+            "attempt": live.rec.attempt,
+            "waited_ms": waited_ms,
+            "cpu_percent": readings.cpu_percent,
+            "mem_percent": readings.mem_percent,
+            "cpu_pressure": readings.cpu_pressure,
+            "mem_pressure": readings.mem_pressure,
+            "running": running.total,
+            "max_concurrent": self.config.limits.max_concurrent_tasks,
+            "reserved_mem_bytes": running.reserved_mem_bytes,
+            "reserved_cores": running.reserved_cores,
+            "footprint": footprint,
+        });
+        let _ = self.journal.add(&self.store, id, now, EventKind::Started, Some(data));
         // A fresh reading after a start must not miss it: the reservation bridges until then.
         self.last_readings = None;
         self.dirty.insert(id.to_string());

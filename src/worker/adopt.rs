@@ -7,7 +7,7 @@ use super::slurm_tasks::executor_of;
 use crate::error::Result;
 use crate::executor::Executor;
 use crate::model::TaskState;
-use crate::store::now_ms;
+use crate::store::{EventKind, now_ms};
 
 impl Actor {
     pub(super) fn load(&mut self) -> Result<()> {
@@ -34,7 +34,13 @@ impl Actor {
                 rec.state = TaskState::Running;
                 rec.started_at = Some(now);
                 rec.waiting_reason = None;
-                self.store.add_event(&id, now, "started", Some(&serde_json::json!({"attempt": attempt})))?;
+                self.journal.add(
+                    &self.store,
+                    &id,
+                    now,
+                    EventKind::Started,
+                    Some(serde_json::json!({"attempt": attempt})),
+                )?;
                 self.dirty.insert(id.clone());
             }
             let running = rec.state == TaskState::Running;
@@ -90,14 +96,20 @@ impl Actor {
                     if live.kill.is_some() {
                         self.terminate_group(&id, attempt, Some(p), now);
                     }
-                    self.store.add_event(&id, now, "adopted", Some(&serde_json::json!({"pid": p})))?;
+                    self.journal.add(
+                        &self.store,
+                        &id,
+                        now,
+                        EventKind::Adopted,
+                        Some(serde_json::json!({"pid": p})),
+                    )?;
                     self.watch(&id, attempt, p);
                 }
                 (None, Some(live)) => {
                     // It never started: run it as if it had just been admitted.
                     live.rec.state = TaskState::Pending;
                     live.rec.started_at = None;
-                    self.store.add_event(&id, now, "requeued", None)?;
+                    self.journal.add(&self.store, &id, now, EventKind::Requeued, None)?;
                     self.dirty.insert(id);
                 }
                 (Some(p), Some(_)) => {
@@ -122,7 +134,7 @@ impl Actor {
             .store
             .events(id)?
             .into_iter()
-            .filter(|(_, kind, _)| kind == "cancel_requested")
+            .filter(|(_, kind, _)| kind == EventKind::CancelRequested.as_str())
             .filter_map(|(_, _, data)| serde_json::from_str::<serde_json::Value>(&data?).ok())
             .filter(|d| d.get("attempt").and_then(|a| a.as_u64()) == Some(u64::from(attempt)))
             .find_map(|d| KillReason::from_json(d.get("kill")?));

@@ -52,7 +52,7 @@ impl Actor {
         match queued {
             Ok(()) => {
                 self.store.conn.execute_batch("RELEASE flow_run")?;
-                self.store.add_event(&format!("flow:{id}"), now, "flow_started", None)?;
+                self.journal.add(&self.store, &format!("flow:{id}"), now, crate::store::EventKind::FlowStarted, None)?;
                 Ok(id)
             }
             Err(e) => {
@@ -187,7 +187,7 @@ impl Actor {
         flow.finished_at = Some(now);
         self.store.save_flow(flow)?;
         let data = serde_json::json!({"state": state, "reason": flow.reason});
-        self.store.add_event(&format!("flow:{}", flow.id), now, "flow_finished", Some(&data))?;
+        self.journal.add(&self.store, &format!("flow:{}", flow.id), now, crate::store::EventKind::FlowFinished, Some(data))?;
         for t in self.flow_tasks(&flow.id)? {
             if !t.state.is_finished() {
                 self.cancel(&t.id, KillReason::Cancel, now);
@@ -253,11 +253,11 @@ impl Actor {
         flow.reason = None;
         flow.finished_at = None;
         self.store.save_flow(&flow)?;
-        self.store.add_event(
+        self.journal.add(&self.store, 
             &format!("flow:{id}"),
             now,
-            "flow_retry",
-            Some(&serde_json::json!({"attempt": flow.attempt})),
+            crate::store::EventKind::FlowRetry,
+            Some(serde_json::json!({"attempt": flow.attempt})),
         )?;
         self.flows_touched.insert(id.clone());
         Ok(id)

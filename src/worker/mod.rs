@@ -11,6 +11,9 @@ mod flows;
 mod footprints;
 mod git;
 mod group_end;
+mod history;
+mod http;
+mod journal;
 mod meter;
 mod output_watch;
 pub mod proctree;
@@ -62,8 +65,18 @@ pub fn run(paths: &Paths) -> Result<bool> {
     // Desktop notifications follow the hub like any subscriber; spawned once the runtime runs.
     let notifier = crate::notify::Notifier::new(config.notifications.clone(), paths.database.clone());
     let notifier_events = hub.subscribe();
-    let actor =
-        actor::Actor::new(paths.clone(), config, store, hub.clone(), rt.handle().clone(), tx.clone())?;
+    // `events --follow` rows; a follower that falls this far behind re-reads the database.
+    let (history, _) = tokio::sync::broadcast::channel(8192);
+    let metrics_at = config.metrics.address();
+    let actor = actor::Actor::new(
+        paths.clone(),
+        config,
+        store,
+        hub.clone(),
+        history.clone(),
+        rt.handle().clone(),
+        tx.clone(),
+    )?;
     // Without inotify (out of instances) agents still run and get their verdict at exit; only
     // live progress from their streams is missing.
     if let Err(e) = output_watch::spawn(rt.handle(), &paths.logs_dir, tx.clone(), actor.interest.clone()) {
@@ -92,10 +105,21 @@ pub fn run(paths: &Paths) -> Result<bool> {
                 _ = tokio::signal::ctrl_c() => {}
             }
             let (reply, _) = tokio::sync::oneshot::channel();
-            let _ = stop_tx.send(actor::Msg::Request { req: Request::Shutdown { kill: false }, reply });
+            let req = Request::Shutdown { kill: false };
+            let _ = stop_tx.send(actor::Msg::Request { req, reply, origin: None });
         });
+        let shared = server::Shared { actor: tx, hub, history, slots: server::Slots::new() };
+        if let Some(addr) = metrics_at {
+            // The queue works without the endpoint: say why it is missing and go on.
+            match tokio::net::TcpListener::bind(addr).await {
+                Ok(listener) => {
+                    tokio::spawn(http::serve(listener, shared.clone()));
+                }
+                Err(e) => eprintln!("smart-agents worker: cannot serve metrics on {addr}: {e}"),
+            }
+        }
         tokio::select! {
-            _ = server::serve(listener, tx, hub) => {}
+            _ = server::serve(listener, shared) => {}
             _ = done_rx => {
                 // Let connection tasks write the replies of the last round before we go.
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;

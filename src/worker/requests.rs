@@ -13,11 +13,20 @@ const NOTICES_CAP: i64 = 100;
 const NOTICES_MARK: &str = "notices_seen_seq";
 
 impl Actor {
-    pub(super) fn on_request(&mut self, req: Request, now: i64) -> Response {
-        match self.answer(req, now) {
+    /// Answer `req`; the events it causes are recorded as caused by `origin`.
+    pub(super) fn on_request(
+        &mut self,
+        req: Request,
+        origin: Option<std::sync::Arc<crate::store::Origin>>,
+        now: i64,
+    ) -> Response {
+        self.journal.caused_by(origin);
+        let response = match self.answer(req, now) {
             Ok(response) => response,
             Err(e) => Response::Error { kind: e.kind(), message: e.to_string() },
-        }
+        };
+        self.journal.caused_by(None);
+        response
     }
 
     fn answer(&mut self, req: Request, now: i64) -> Result<Response> {
@@ -119,6 +128,24 @@ impl Actor {
             }
             Request::FlowCancel { id } => Response::Ok { message: Some(self.flow_cancel(&id, now)?) },
             Request::FlowRetry { id } => Response::Submitted { id: self.flow_retry(&id, now)? },
+            Request::Metrics => Response::Metrics { text: self.metrics_text()? },
+            Request::Prune { older_than_ms, dry_run } => {
+                let keep_days = u64::from(self.config.history.keep_days);
+                let older_than = match (older_than_ms, keep_days) {
+                    (Some(ms), _) => ms,
+                    (None, 0) => {
+                        return Err(Error::usage(
+                            "history.keep_days is 0 (keep forever): give --older-than to prune",
+                        ));
+                    }
+                    (None, days) => days * 86_400_000,
+                };
+                Response::Pruned { report: self.prune(older_than, dry_run, now)? }
+            }
+            // The socket side streams these itself.
+            Request::Events { .. } => {
+                return Err(Error::internal("history subscriptions are served by the connection"));
+            }
         })
     }
 

@@ -8,7 +8,7 @@ use super::supervise;
 use crate::agents::{AgentDef, AgentRequest, Backend, build_args};
 use crate::error::{Error, Result};
 use crate::model::{TaskSpec, TaskState};
-use crate::store::TaskRecord;
+use crate::store::{EventKind, TaskRecord};
 use std::collections::HashMap;
 
 /// Everything needed to start one attempt.
@@ -139,12 +139,8 @@ impl Actor {
                 .find(|a| self.circuits.blocked(&a.name, now).is_none() && !busy(a))
                 .map(|a| a.name.clone());
             if let (Some(other), Some(live)) = (other, self.tasks.get_mut(id)) {
-                let _ = self.store.add_event(
-                    id,
-                    now,
-                    "rerouted",
-                    Some(&serde_json::json!({"from": agent, "to": other})),
-                );
+                let data = serde_json::json!({"from": agent, "to": other});
+                let _ = self.journal.add(&self.store, id, now, EventKind::Rerouted, Some(data));
                 live.rec.agent = other;
                 self.dirty.insert(id.to_string());
                 return None;

@@ -4,10 +4,12 @@
 
 use super::Hub;
 use super::actor::Msg;
+use super::journal::HistoryHub;
 use crate::error::ErrorKind;
 use crate::protocol::{
     BUSY, Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame,
 };
+use crate::store::{EventKind, Origin};
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use tokio::net::{UnixListener, UnixStream};
@@ -22,24 +24,64 @@ const OWN_FDS: usize = 512;
 /// requests, and waiters (who only listen, and cost a descriptor and a little memory each)
 /// cannot take the slots short requests need.
 #[derive(Clone)]
-struct Slots {
+pub struct Slots {
     /// Connected, no hello yet.
     greeting: Arc<Semaphore>,
     /// Said hello; making requests.
     requests: Arc<Semaphore>,
     /// Subscribed: `wait`, `follow`, the dashboard.
     subscribers: Arc<Semaphore>,
+    /// All three pools' sizes together.
+    capacity: usize,
 }
 
 impl Slots {
     /// Pools sized from the descriptors this process may open (raised to the hard limit).
-    fn new() -> Slots {
+    pub fn new() -> Slots {
         let budget = raise_fd_limit().saturating_sub(OWN_FDS).max(64);
         let greeting = (budget / 8).clamp(8, 512);
         let requests = (budget / 8).clamp(8, 256);
         let subscribers = (budget - greeting - requests).clamp(16, 8192);
         let pool = |n| Arc::new(Semaphore::new(n));
-        Slots { greeting: pool(greeting), requests: pool(requests), subscribers: pool(subscribers) }
+        Slots {
+            greeting: pool(greeting),
+            requests: pool(requests),
+            subscribers: pool(subscribers),
+            capacity: greeting + requests + subscribers,
+        }
+    }
+
+    /// A short request's slot (the metrics endpoint's connections take these too).
+    pub fn request(&self) -> Option<OwnedSemaphorePermit> {
+        self.requests.clone().try_acquire_owned().ok()
+    }
+
+    /// Connections open now, of every kind.
+    pub fn in_use(&self) -> usize {
+        let free = [&self.greeting, &self.requests, &self.subscribers].map(|p| p.available_permits());
+        self.capacity.saturating_sub(free.iter().sum())
+    }
+}
+
+/// What every connection needs from the worker.
+#[derive(Clone)]
+pub struct Shared {
+    pub actor: Sender<Msg>,
+    pub hub: Hub,
+    pub history: HistoryHub,
+    pub slots: Slots,
+}
+
+impl Shared {
+    /// The metrics text: the actor's part, and the connections open now.
+    pub async fn metrics(&self) -> Response {
+        match ask(&self.actor, Request::Metrics, None).await {
+            Response::Metrics { mut text } => {
+                text.push_str(&crate::stats::metrics::render_connections(self.slots.in_use()));
+                Response::Metrics { text }
+            }
+            other => other,
+        }
     }
 }
 
@@ -61,8 +103,8 @@ fn raise_fd_limit() -> usize {
     usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX).min(1 << 20)
 }
 
-pub async fn serve(listener: UnixListener, actor: Sender<Msg>, hub: Hub) {
-    let slots = Slots::new();
+pub async fn serve(listener: UnixListener, shared: Shared) {
+    let slots = shared.slots.clone();
     loop {
         match listener.accept().await {
             Ok((mut stream, _)) => {
@@ -72,9 +114,9 @@ pub async fn serve(listener: UnixListener, actor: Sender<Msg>, hub: Hub) {
                     });
                     continue;
                 };
-                let (actor, hub, slots) = (actor.clone(), hub.clone(), slots.clone());
+                let shared = shared.clone();
                 tokio::spawn(async move {
-                    let _ = connection(stream, greeting, actor, hub, slots).await;
+                    let _ = connection(stream, greeting, shared).await;
                 });
             }
             // Out of descriptors and the like: back off briefly rather than spin.
@@ -90,14 +132,12 @@ fn error(kind: ErrorKind, message: impl Into<String>) -> Response {
 async fn connection(
     mut stream: UnixStream,
     greeting: OwnedSemaphorePermit,
-    actor: Sender<Msg>,
-    hub: Hub,
-    slots: Slots,
+    shared: Shared,
 ) -> Result<(), FrameError> {
     // SAFETY: getuid cannot fail.
     let me = unsafe { libc::getuid() };
-    match stream.peer_cred() {
-        Ok(cred) if cred.uid() == me => {}
+    let peer_pid = match stream.peer_cred() {
+        Ok(cred) if cred.uid() == me => cred.pid().map(|p| p as u32),
         Ok(cred) => {
             let msg =
                 format!("refused: this worker belongs to uid {me}, the client runs as uid {}", cred.uid());
@@ -107,7 +147,7 @@ async fn connection(
             let msg = format!("refused: cannot check the client's identity: {e}");
             return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
         }
-    }
+    };
     let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_frame::<_, Request>(&mut stream)).await {
         Ok(hello) => hello,
         Err(_) => {
@@ -116,9 +156,9 @@ async fn connection(
         }
     };
     drop(greeting);
-    let request_slot = match hello {
-        Ok(Request::Hello { protocol, .. }) if protocol == PROTOCOL_VERSION => {
-            let Ok(slot) = slots.requests.clone().try_acquire_owned() else {
+    let (request_slot, origin) = match hello {
+        Ok(Request::Hello { protocol, client, cwd, .. }) if protocol == PROTOCOL_VERSION => {
+            let Ok(slot) = shared.slots.requests.clone().try_acquire_owned() else {
                 return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, BUSY)).await;
             };
             let hello = Response::Hello {
@@ -127,9 +167,14 @@ async fn connection(
                 pid: std::process::id(),
             };
             write_frame(&mut stream, &hello).await?;
-            slot
+            // The uid and pid are the kernel's word; the client kind and folder the client's.
+            let client = match client.as_deref() {
+                Some(kind @ ("cli" | "mcp" | "tui")) => kind.to_string(),
+                _ => "unknown".to_string(),
+            };
+            (slot, Arc::new(Origin { uid: me, client, pid: peer_pid, cwd }))
         }
-        Ok(Request::Hello { protocol, version }) => {
+        Ok(Request::Hello { protocol, version, .. }) => {
             let msg = format!(
                 "protocol mismatch: this client (smart-agents {version}) speaks protocol {protocol}, the running \
                  worker (smart-agents {}) speaks {PROTOCOL_VERSION}; run `smart-agents worker stop` so a matching \
@@ -150,15 +195,22 @@ async fn connection(
             Err(FrameError::Closed) => return Ok(()),
             Err(e) => return reject(&mut stream, e).await,
         };
-        if let Request::Subscribe { ids } = req {
+        if matches!(req, Request::Subscribe { .. } | Request::Events { .. }) {
             // A listener gives its request slot back and takes one of the many cheap ones.
             drop(request_slot);
-            let Ok(_listening) = slots.subscribers.clone().try_acquire_owned() else {
+            let Ok(_listening) = shared.slots.subscribers.clone().try_acquire_owned() else {
                 return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, BUSY)).await;
             };
-            return subscribe(stream, ids, actor, hub).await;
+            return match req {
+                Request::Events { ids, kinds } => follow_history(stream, ids, kinds, shared.history).await,
+                Request::Subscribe { ids } => subscribe(stream, ids, shared.actor, shared.hub).await,
+                _ => Ok(()),
+            };
         }
-        let response = ask(&actor, req).await;
+        let response = match req {
+            Request::Metrics => shared.metrics().await,
+            req => ask(&shared.actor, req, Some(origin.clone())).await,
+        };
         write_frame(&mut stream, &response).await?;
     }
 }
@@ -171,9 +223,9 @@ async fn reject(stream: &mut UnixStream, e: FrameError) -> Result<(), FrameError
     }
 }
 
-async fn ask(actor: &Sender<Msg>, req: Request) -> Response {
+async fn ask(actor: &Sender<Msg>, req: Request, origin: Option<Arc<Origin>>) -> Response {
     let (reply, answer) = oneshot::channel();
-    if actor.send(Msg::Request { req, reply }).is_err() {
+    if actor.send(Msg::Request { req, reply, origin }).is_err() {
         return error(ErrorKind::WorkerUnavailable, "the worker is stopping");
     }
     answer.await.unwrap_or_else(|_| error(ErrorKind::WorkerUnavailable, "the worker is stopping"))
@@ -190,7 +242,7 @@ async fn subscribe(
     // Subscribe before the snapshot so nothing falls between them (duplicates are harmless:
     // every event carries the whole task).
     let mut events = hub.subscribe();
-    let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }).await;
+    let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }, None).await;
     let wanted: Option<Vec<String>> = match &snapshot {
         Response::Snapshot { tasks, .. } if ids.is_some() => {
             Some(tasks.iter().map(|t| t.id.clone()).collect())
@@ -211,7 +263,7 @@ async fn subscribe(
                     // Events were dropped: a fresh snapshot puts the subscriber right again,
                     // so a follower cannot miss the end it waits for.
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }).await;
+                        let snapshot = ask(&actor, Request::Subscribe { ids: ids.clone() }, None).await;
                         write_frame(&mut writer, &snapshot).await?;
                         continue;
                     }
@@ -224,6 +276,40 @@ async fn subscribe(
                 write_frame(&mut writer, &Response::Event { event: (*event).clone() }).await?;
             }
             // A subscriber only listens; any read result means it left or misbehaved.
+            _ = tokio::io::AsyncReadExt::read(&mut reader, &mut probe) => return Ok(()),
+        }
+    }
+}
+/// `events --follow`: every new history row that matches, as the worker commits it. A
+/// follower that falls behind is told (`Lagged`) and catches up from the database.
+async fn follow_history(
+    stream: UnixStream,
+    ids: Option<Vec<String>>,
+    kinds: Vec<EventKind>,
+    history: HistoryHub,
+) -> Result<(), FrameError> {
+    let (mut reader, mut writer) = stream.into_split();
+    let mut rows = history.subscribe();
+    write_frame(&mut writer, &Response::Ok { message: None }).await?;
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let mut probe = [0u8; 1];
+    loop {
+        tokio::select! {
+            row = rows.recv() => {
+                let row = match row {
+                    Ok(row) => row,
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        write_frame(&mut writer, &Response::Event { event: Event::Lagged }).await?;
+                        continue;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
+                };
+                let wanted = ids.as_ref().is_none_or(|ids| ids.contains(&row.task))
+                    && (kinds.is_empty() || kinds.contains(&row.kind.as_str()));
+                if wanted {
+                    write_frame(&mut writer, &Response::History { event: (*row).clone() }).await?;
+                }
+            }
             _ = tokio::io::AsyncReadExt::read(&mut reader, &mut probe) => return Ok(()),
         }
     }

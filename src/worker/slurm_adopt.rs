@@ -36,7 +36,7 @@ impl Actor {
                 let data = serde_json::json!({"job": job, "attempt": attempt});
                 live.rec.external_id = Some(job);
                 self.slurm.handed.insert(id.to_string(), attempt);
-                let _ = self.store.add_event(id, now, "adopted", Some(&data));
+                let _ = self.journal.add(&self.store, id, now, crate::store::EventKind::Adopted, Some(data));
                 if state == TaskState::Pending {
                     // Its stream is followed once Slurm starts it.
                     let stream = self.launch(&self.tasks[id].rec).ok().and_then(|l| l.stream);
@@ -48,7 +48,7 @@ impl Actor {
                 live.rec.state = TaskState::Pending;
                 live.rec.started_at = None;
                 live.rec.waiting_reason = None;
-                let _ = self.store.add_event(id, now, "requeued", None);
+                let _ = self.journal.add(&self.store, id, now, crate::store::EventKind::Requeued, None);
             }
             None => return,
         }

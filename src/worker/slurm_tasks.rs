@@ -212,11 +212,11 @@ impl Actor {
                 if live.kill.is_some() {
                     let _ = self.slurm.send(Cmd::Cancel { job: job.clone(), signal: None });
                 }
-                let _ = self.store.add_event(
+                let _ = self.journal.add(&self.store, 
                     id,
                     now,
-                    "slurm_submitted",
-                    Some(&json!({"job": job, "attempt": attempt})),
+                    crate::store::EventKind::SlurmSubmitted,
+                    Some(json!({"job": job, "attempt": attempt})),
                 );
                 self.dirty.insert(id.to_string());
                 self.schedule_tick(now + self.slurm.settings.reconcile_ms());
@@ -313,7 +313,7 @@ impl Actor {
         live.reason_key = 0;
         let (attempt, offset, timeout) = (rec.attempt, rec.log_offset.unwrap_or(0), rec.spec.timeout_ms);
         let data = json!({"attempt": attempt, "job": rec.external_id});
-        let _ = self.store.add_event(id, now, "started", Some(&data));
+        let _ = self.journal.add(&self.store, id, now, crate::store::EventKind::Started, Some(data));
         if let Some(ms) = timeout {
             self.add_timer(now + ms as i64, Timer::Timeout { id: id.to_string(), attempt });
         }
@@ -360,7 +360,7 @@ impl Actor {
             let grace = self.config.limits.kill_grace().as_millis() as i64;
             self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
             let data = json!({"attempt": attempt, "kill": reason.to_json()});
-            let _ = self.store.add_event(id, now, "cancel_requested", Some(&data));
+            let _ = self.journal.add(&self.store, id, now, crate::store::EventKind::CancelRequested, Some(data));
             let soon = now + CANCEL_LOOK_MS.min(self.slurm.settings.reconcile_ms());
             self.slurm.tick_at = self.slurm.tick_at.filter(|t| *t <= soon);
             self.schedule_tick(soon);

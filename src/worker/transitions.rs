@@ -8,7 +8,7 @@ use super::spawner;
 use super::supervise::ExitRecord;
 use crate::error::{Error, Result};
 use crate::model::{MAX_INPUT_BYTES, MAX_PRIORITY, MIN_PRIORITY, TaskSpec, TaskState};
-use crate::store::{NewTask, TaskRecord};
+use crate::store::{EventKind, NewTask, TaskRecord};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -82,7 +82,7 @@ impl Actor {
             created_at: now,
             env_hash: Some(&env_hash),
         })?;
-        self.store.add_event(&id, now, "submitted", None)?;
+        self.journal.add(&self.store, &id, now, crate::store::EventKind::Submitted, None)?;
         if let Some(at) = rec.not_before {
             self.add_timer(at, Timer::Wake);
         }
@@ -264,7 +264,13 @@ impl Actor {
                 let agent = self.tasks.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
                 if let Some(changed) = self.circuits.on_result(&agent, state == TaskState::Completed, now) {
                     let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
-                    let _ = self.store.add_event(&format!("agent:{agent}"), now, "circuit", Some(&data));
+                    let _ = self.journal.add(
+                        &self.store,
+                        &format!("agent:{agent}"),
+                        now,
+                        EventKind::Circuit,
+                        Some(data),
+                    );
                     let _ = self.store.set_meta("circuits", &self.circuits.save());
                 }
             }
@@ -329,8 +335,9 @@ impl Actor {
                 history.truncate(HISTORY);
             }
         }
+        self.upkeep.counters.on_finish(&rec.agent, state, &rec.metrics);
         let data = json!({"state": state, "reason": rec.reason, "exit_code": code, "attempt": rec.attempt});
-        if let Err(e) = self.store.add_event(id, at, "finished", Some(&data)) {
+        if let Err(e) = self.journal.add(&self.store, id, at, EventKind::Finished, Some(data)) {
             eprintln!("smart-agents worker: recording the end of {id}: {e}");
         }
         self.finished_since_trim += 1;
@@ -352,7 +359,7 @@ impl Actor {
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         let data = json!({"attempt": rec.attempt, "reason": reason, "exit_code": code});
-        let _ = self.store.add_event(id, now, "attempt_failed", Some(&data));
+        let _ = self.journal.add(&self.store, id, now, EventKind::AttemptFailed, Some(data));
         let delay = backoff_ms(rec.attempt, jitter);
         rec.attempt += 1;
         reset_for_attempt(rec);
@@ -387,7 +394,7 @@ impl Actor {
                     self.terminate_group(id, attempt, pid, now);
                     // Kept so that a worker restarted before the task ends still ends it.
                     let data = json!({"attempt": attempt, "kill": reason.to_json()});
-                    let _ = self.store.add_event(id, now, "cancel_requested", Some(&data));
+                    let _ = self.journal.add(&self.store, id, now, EventKind::CancelRequested, Some(data));
                 }
                 "cancelling".into()
             }
@@ -401,6 +408,8 @@ impl Actor {
             return;
         }
         let limit = live.rec.spec.timeout_ms.unwrap_or(0);
+        let data = json!({"attempt": attempt, "timeout_ms": limit});
+        let _ = self.journal.add(&self.store, id, now, EventKind::TimedOut, Some(data));
         self.cancel(id, KillReason::Timeout(limit), now);
     }
 
@@ -430,7 +439,7 @@ impl Actor {
         rec.attempt += 1;
         reset_for_attempt(&mut rec);
         rec.not_before = None;
-        self.store.add_event(id, now, "retry", Some(&json!({"attempt": rec.attempt})))?;
+        self.journal.add(&self.store, id, now, EventKind::Retry, Some(json!({"attempt": rec.attempt})))?;
         self.finished_deps.remove(id);
         self.tasks.insert(id.to_string(), Live::new(rec, None, now));
         self.dirty.insert(id.to_string());
@@ -491,7 +500,8 @@ impl Actor {
         if step_changed || (percent.is_some() && bucket(percent) != bucket(rec.progress)) {
             let data =
                 json!({"progress": percent.or(rec.progress), "step": step.as_ref().or(rec.step.as_ref())});
-            let _ = self.store.add_event(id, now, "progress", Some(&data));
+            let kind = if step_changed { EventKind::Step } else { EventKind::Progress };
+            let _ = self.journal.add(&self.store, id, now, kind, Some(data));
         }
         if percent.is_some() {
             rec.progress = percent;

@@ -1,0 +1,144 @@
+//! `stats [--since DUR] [--by agent|class|day|executor] [--json]`, and `metrics`: read from the
+//! database (stats) or asked of the worker (metrics).
+
+use super::render::print_json;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::paths::Paths;
+use crate::protocol::{Request, Response};
+use crate::stats::{self, Group, GroupBy, Spread};
+use crate::store::{Store, now_ms};
+use std::io::Write;
+use std::time::Duration;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only tasks that ended this long ago or later (pending and running always count): 7d
+    #[arg(long, value_name = "DUR")]
+    pub since: Option<String>,
+    /// One line per agent, class, day (local) or executor, under the total
+    #[arg(long, value_enum)]
+    pub by: Option<GroupBy>,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, paths: &Paths) -> Result<i32> {
+    let since = args.since.as_deref().map(crate::duration::parse).transpose()?;
+    let since = since.map(|d| now_ms() - d.as_millis() as i64);
+    let rows = match Store::open_for_reading(&paths.database)? {
+        Some(store) => stats::load(&store, since)?,
+        None => Vec::new(),
+    };
+    let report = stats::report(&rows, since, args.by);
+    if args.json {
+        print_json(&report)?;
+        return Ok(0);
+    }
+    let mut out = std::io::stdout().lock();
+    let by = args.by.map_or("", |b| match b {
+        GroupBy::Agent => "AGENT",
+        GroupBy::Class => "CLASS",
+        GroupBy::Day => "DAY",
+        GroupBy::Executor => "EXECUTOR",
+    });
+    writeln!(
+        out,
+        "{:<12} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5}  {:<20} {:<20} {:>9} {:>9}",
+        by,
+        "TASKS",
+        "DONE",
+        "FAILED",
+        "CANCEL",
+        "RUN",
+        "PEND",
+        "OK%",
+        "WAIT p50/p95/max",
+        "RUN p50/p95/max",
+        "TOKENS",
+        "COST"
+    )?;
+    for group in report.groups.iter().chain(std::iter::once(&report.total)) {
+        writeln!(out, "{}", row(group))?;
+    }
+    Ok(0)
+}
+
+fn row(g: &Group) -> String {
+    let n = |state: &str| g.counts.get(state).copied().unwrap_or(0);
+    let rate = g.success_rate.map_or("-".to_string(), |r| format!("{:.0}", r * 100.0));
+    format!(
+        "{:<12} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5}  {:<20} {:<20} {:>9} {:>9}",
+        g.key,
+        g.tasks,
+        n("completed"),
+        n("failed"),
+        n("cancelled"),
+        n("running"),
+        n("pending"),
+        rate,
+        spread(&g.wait_ms),
+        spread(&g.run_ms),
+        g.tokens,
+        format!("${:.2}", g.cost_usd)
+    )
+}
+
+fn spread(s: &Spread) -> String {
+    let f =
+        |v: Option<u64>| v.map_or("-".to_string(), |ms| crate::duration::format(Duration::from_millis(ms)));
+    format!("{}/{}/{}", f(s.p50), f(s.p95), f(s.max))
+}
+
+/// `metrics`: the Prometheus text exposition, from the worker (started if need be).
+pub async fn metrics(paths: &Paths) -> Result<i32> {
+    let mut client = Client::connect(paths).await?;
+    match client.request(Request::Metrics).await? {
+        Response::Metrics { text } => {
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+            Ok(0)
+        }
+        other => Err(Error::internal(format!("unexpected answer to metrics: {other:?}"))),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PruneArgs {
+    /// Remove finished tasks that ended longer ago than this (default: [history] keep_days)
+    #[arg(long, value_name = "DUR")]
+    pub older_than: Option<String>,
+    /// Only say what would go
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `prune`: the worker (the database's only writer) removes old finished tasks.
+pub async fn prune(args: PruneArgs, paths: &Paths) -> Result<i32> {
+    let older_than_ms = args.older_than.as_deref().map(crate::duration::parse).transpose()?;
+    let req =
+        Request::Prune { older_than_ms: older_than_ms.map(|d| d.as_millis() as u64), dry_run: args.dry_run };
+    let report = match Client::connect(paths).await?.request(req).await? {
+        Response::Pruned { report } => report,
+        other => return Err(Error::internal(format!("unexpected answer to prune: {other:?}"))),
+    };
+    if args.json {
+        print_json(&report)?;
+        return Ok(0);
+    }
+    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1_000_000.0);
+    let verb = if report.dry_run { "would remove" } else { "removed" };
+    println!(
+        "{verb} {} finished tasks, {} events, {} environments, {} files; database {} → {}",
+        report.tasks,
+        report.events,
+        report.envs,
+        report.files,
+        mb(report.bytes_before),
+        mb(report.bytes_after)
+    );
+    Ok(0)
+}
