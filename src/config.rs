@@ -17,6 +17,8 @@ pub struct Config {
     pub agents: BTreeMap<String, AgentProfile>,
     pub circuit: Circuit,
     pub notifications: Notifications,
+    /// `[secrets]`: which variables are sealed, and where the key lives.
+    pub secrets: crate::secrets::SecretsConfig,
 }
 
 /// `[notifications]`: desktop notifications sent by the worker.
@@ -162,6 +164,7 @@ impl Config {
         if !(0.0..=100.0).contains(&n.min_progress_delta) || n.min_progress_delta.is_nan() {
             return Err(bad("notifications.min_progress_delta must be from 0 to 100"));
         }
+        self.secrets.validate().map_err(|e| bad(&e))?;
         // Profiles are checked by building the registry once.
         crate::agents::Registry::new(self).map_err(|e| e.context(path.display()))?;
         Ok(())

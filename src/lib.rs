@@ -12,6 +12,7 @@ pub mod notify;
 pub mod paths;
 pub mod protocol;
 pub mod scheduler;
+pub mod secrets;
 pub mod store;
 pub mod tui;
 pub mod worker;

@@ -52,6 +52,8 @@ pub enum Request {
     },
     /// Task endings not yet seen by `notices` (then marked seen).
     Notices,
+    /// `doctor --fix`: seal secret values an older version stored in plain text.
+    SealSecrets,
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.

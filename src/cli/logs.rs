@@ -1,10 +1,12 @@
 //! `logs`: a task's captured stdout and stderr, read from its log file; `--follow` streams
-//! new output as the file grows (inotify) until the task ends.
+//! new output as the file grows (inotify) until the task ends. Values of the task's secret
+//! variables show as `[secret NAME]` unless `--raw`.
 
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::paths::Paths;
 use crate::protocol::{Event, Response};
+use crate::secrets::Mask;
 use crate::store::{Store, resolve_id};
 use futures_util::StreamExt;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -19,11 +21,20 @@ pub struct Args {
     /// Only the last N lines
     #[arg(long)]
     pub tail: Option<usize>,
+    /// The log exactly as printed, secret values included (masked as `[secret NAME]` otherwise)
+    #[arg(long)]
+    pub raw: bool,
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let store = Store::open_for_reading(&paths.database)?;
     let id = resolve_id(store.as_ref(), &args.id)?;
+    let mask = match (&store, args.raw) {
+        (Some(store), false) => crate::secrets::task_mask(paths, store, &id).map_err(|why| {
+            Error::internal(format!("cannot hide the secrets of task {id}: {why} (`--raw` shows the log as printed)"))
+        })?,
+        _ => Mask::default(),
+    };
     let path = paths.task_log(&id);
     let mut file = match std::fs::File::open(&path) {
         Ok(file) => Some(file),
@@ -32,7 +43,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     };
     let mut offset = 0;
     if let Some(file) = &mut file {
-        offset = print_initial(file, args.tail)?;
+        offset = print_initial(file, args.tail, &mask)?;
     }
     if !args.follow {
         return Ok(0);
@@ -66,7 +77,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             file = std::fs::File::open(&path).ok();
         }
         if let Some(file) = &mut file {
-            offset = copy_from(file, offset)?;
+            offset = copy_from(file, offset, &mask, done)?;
         }
         if done {
             return Ok(0);
@@ -74,14 +85,14 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     }
 }
 
-fn print_initial(file: &mut std::fs::File, tail: Option<usize>) -> Result<u64> {
+fn print_initial(file: &mut std::fs::File, tail: Option<usize>, mask: &Mask) -> Result<u64> {
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     let start = match tail {
         Some(n) => tail_start(&bytes, n),
         None => 0,
     };
-    write_lossy(&bytes[start..])?;
+    write_lossy(&mask.apply(&bytes[start..], start as u64))?;
     Ok(bytes.len() as u64)
 }
 
@@ -94,12 +105,19 @@ fn tail_start(bytes: &[u8], n: usize) -> usize {
     body.iter().enumerate().rev().filter(|(_, b)| **b == b'\n').nth(n - 1).map_or(0, |(i, _)| i + 1)
 }
 
-fn copy_from(file: &mut std::fs::File, offset: u64) -> Result<u64> {
+/// New output from `offset`. Until the task is `done`, a partial last line waits for its
+/// end, so a secret value is never split across two writes (and so never unmasked).
+fn copy_from(file: &mut std::fs::File, offset: u64, mask: &Mask, done: bool) -> Result<u64> {
     file.seek(SeekFrom::Start(offset))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    write_lossy(&bytes)?;
-    Ok(offset + bytes.len() as u64)
+    let whole = match (done || mask.is_empty(), bytes.iter().rposition(|b| *b == b'\n')) {
+        (true, _) => bytes.len(),
+        (false, Some(nl)) => nl + 1,
+        (false, None) => 0,
+    };
+    write_lossy(&mask.apply(&bytes[..whole], offset))?;
+    Ok(offset + whole as u64)
 }
 
 /// Output is kept as captured; what is not UTF-8 is shown lossily.

@@ -5,6 +5,7 @@ mod agents;
 mod cancel;
 mod config_cmd;
 mod doctor;
+mod doctor_secrets;
 pub mod execute;
 pub mod follow;
 pub mod generate;
@@ -74,7 +75,7 @@ pub enum Command {
     Tui,
     /// Show, locate or edit config.toml
     Config(config_cmd::Args),
-    /// Check paths, permissions, the worker, the database, notifications and agent CLIs
+    /// Check paths, permissions, the worker, the database, secrets, notifications and agent CLIs
     Doctor(doctor::Args),
     /// Print the shell completion script: bash, zsh, fish, elvish or powershell
     Completions(generate::CompletionsArgs),

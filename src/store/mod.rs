@@ -3,6 +3,7 @@
 
 mod read;
 mod schema;
+mod secrets;
 mod write;
 
 pub use read::{Summary, resolve_id};

@@ -57,4 +57,17 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE tasks ADD COLUMN typical_ms INTEGER;",
     // 3: the agent's todo list, so `status` shows the steps (not only the live view).
     "ALTER TABLE tasks ADD COLUMN todos TEXT;",
+    // 4 (secrets): an environment's secret variables, sealed (`data` keeps only the ordinary
+    // ones), and where a finished task's log printed a secret value, so it can be masked
+    // after the values themselves are gone.
+    r#"
+    ALTER TABLE envs ADD COLUMN secrets TEXT;
+    CREATE TABLE log_masks (
+        task_id TEXT NOT NULL,
+        start   INTEGER NOT NULL,
+        len     INTEGER NOT NULL,
+        name    TEXT NOT NULL
+    );
+    CREATE INDEX log_masks_by_task ON log_masks(task_id, start);
+    "#,
 ];

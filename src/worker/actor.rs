@@ -120,6 +120,7 @@ pub struct Actor {
     pub(super) tasks: HashMap<String, Live>,
     pub(super) ids: IdGen,
     pub(super) envs: EnvCache,
+    pub(super) secrets: super::secrets::SecretState,
     pub(super) paused: bool,
     pub(super) started: Instant,
     pub(super) timers: BinaryHeap<Reverse<(i64, Timer)>>,
@@ -171,6 +172,7 @@ impl Actor {
         let registry = crate::agents::Registry::new(&config)?;
         let spawner = super::spawner::start(paths.clone(), tx.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
+        let secrets = super::secrets::SecretState::new(&paths, &config);
         let mut actor = Actor {
             paths,
             config,
@@ -181,6 +183,7 @@ impl Actor {
             tasks: HashMap::new(),
             ids: IdGen::new(),
             envs: EnvCache::default(),
+            secrets,
             paused: false,
             started: Instant::now(),
             timers: BinaryHeap::new(),
@@ -207,6 +210,8 @@ impl Actor {
             finished_since_trim: 0,
         };
         actor.load()?;
+        // Sealed values left by tasks that ended while no worker watched.
+        actor.store.forget_unused_secrets()?;
         Ok(actor)
     }
 
@@ -329,6 +334,9 @@ impl Actor {
         for path in self.cleanup.drain(..) {
             let _ = std::fs::remove_file(path);
         }
+        if std::mem::take(&mut self.secrets.checkpoint) {
+            let _ = self.store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
         self.spawn_started(now, true);
         self.fresh.clear();
         Ok(())
@@ -342,6 +350,7 @@ impl Actor {
             self.store.save(&live.rec)?;
             self.events.push(Event::Task { task: live.rec.view() });
         }
+        self.forget_ended_secrets()?;
         // Finished tasks leave memory once written and published.
         self.tasks.retain(|_, live| !live.rec.state.is_finished());
         self.purge_timers();

@@ -10,6 +10,7 @@ mod git;
 mod output_watch;
 mod requests;
 mod routing;
+mod secrets;
 pub mod runner;
 mod server;
 mod spawner;

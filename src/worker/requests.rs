@@ -105,6 +105,7 @@ impl Actor {
                 Response::Ok { message: None }
             }
             Request::Notices => Response::Notices { tasks: self.notices()? },
+            Request::SealSecrets => Response::Ok { message: Some(self.seal_plaintext_secrets()?) },
         })
     }
 

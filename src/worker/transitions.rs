@@ -33,7 +33,7 @@ impl Actor {
             }
         };
         let env = std::mem::take(&mut spec.env);
-        let env_hash = self.envs.intern(&self.store, &env)?;
+        let env_hash = self.store_env(&env)?;
         let seq = self.store.insert_task(&NewTask {
             id: &id,
             spec: &spec,
@@ -158,17 +158,6 @@ impl Actor {
         }
     }
 
-    fn env_of(&mut self, id: &str) -> Result<Arc<Vec<(String, String)>>> {
-        if let Some(env) = self.tasks.get(id).and_then(|l| l.env.clone()) {
-            return Ok(env);
-        }
-        let env = match self.store.env_hash(id)? {
-            Some(hash) => self.store.env(&hash)?,
-            None => Vec::new(),
-        };
-        Ok(Arc::new(env))
-    }
-
     /// Tell the actor when `pid` exits, without polling.
     pub(super) fn watch(&self, id: &str, attempt: u32, pid: i32) {
         let tx = self.tx.clone();
@@ -277,6 +266,9 @@ impl Actor {
         if rec.started_at.is_some() && rec.output.is_none() {
             rec.output = Some(runner::output_tail(&self.paths, id, rec.log_offset.unwrap_or(0), OUTPUT_CAP));
         }
+        self.secrets_on_finish(id);
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        let rec = &mut live.rec;
         if state == TaskState::Completed && rec.progress.is_some() {
             rec.progress = Some(100.0);
         }

@@ -1,0 +1,156 @@
+//! The worker's side of secrets: sealing a submitted environment, restoring it when a task
+//! starts, masking what a task printed when it ends, and forgetting sealed values that no
+//! unfinished task needs.
+
+use super::actor::Actor;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::paths::Paths;
+use crate::secrets::{self, Mask, Matcher, Vault};
+use crate::store::EnvCache;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+type Env = Vec<(String, String)>;
+
+pub(super) struct SecretState {
+    vault: Vault,
+    matcher: Matcher,
+    /// Secret variables of started tasks, to mask their output when they end.
+    of_task: HashMap<String, Env>,
+    /// Environments of tasks that ended this round: their sealed values may go once saved.
+    ended: Vec<String>,
+    /// Plaintext was rewritten: the WAL still holds it until a truncating checkpoint.
+    pub checkpoint: bool,
+}
+
+impl SecretState {
+    pub fn new(paths: &Paths, config: &Config) -> SecretState {
+        SecretState {
+            vault: Vault::new(paths, &config.secrets),
+            matcher: config.secrets.matcher(),
+            of_task: HashMap::new(),
+            ended: Vec::new(),
+            checkpoint: false,
+        }
+    }
+}
+
+impl Actor {
+    /// Store the caller's environment once, secret values sealed; returns its hash.
+    pub(super) fn store_env(&mut self, env: &[(String, String)]) -> Result<String> {
+        let fingerprint = EnvCache::fingerprint(env);
+        if let Some(hash) = self.envs.get(fingerprint) {
+            return Ok(hash.clone());
+        }
+        let s = &mut self.secrets;
+        // A hash of values would let a guess be checked against it: environments with secrets
+        // get a random one.
+        let hash = if env.iter().any(|(n, _)| s.matcher.is_secret(n)) {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).map_err(|e| Error::internal(format!("no randomness: {e}")))?;
+            format!("s{:015x}", u64::from_le_bytes(bytes) >> 4)
+        } else {
+            format!("{fingerprint:016x}")
+        };
+        let sealed = secrets::seal(env, &s.matcher, &hash, || s.vault.for_sealing()).map_err(|e| {
+            let names: Vec<&str> = env.iter().map(|(n, _)| n.as_str()).filter(|n| s.matcher.is_secret(n)).collect();
+            Error::internal(format!(
+                "cannot keep the secret variables {} safe: {}. Fix: {}",
+                names.join(", "),
+                e.why,
+                e.fix
+            ))
+        })?;
+        self.store.put_env(&hash, &sealed)?;
+        self.envs.insert(fingerprint, hash.clone());
+        Ok(hash)
+    }
+
+    /// The environment a task starts with: from memory for a task submitted to this worker,
+    /// else from the store with its secret values opened. Never a partial one.
+    pub(super) fn env_of(&mut self, id: &str) -> Result<Arc<Env>> {
+        let env = match self.tasks.get(id).and_then(|l| l.env.clone()) {
+            Some(env) => env,
+            None => {
+                let sealed = match self.store.env_hash(id)? {
+                    Some(hash) => Some((self.store.sealed_env(&hash)?, hash)),
+                    None => None,
+                };
+                let env = match sealed {
+                    Some((sealed, hash)) => {
+                        let vault = &mut self.secrets.vault;
+                        secrets::restore(&sealed, &hash, || vault.existing())
+                            .map_err(|e| Error::internal(e.to_string()))?
+                    }
+                    None => Vec::new(),
+                };
+                Arc::new(env)
+            }
+        };
+        let secret: Env = env.iter().filter(|(n, _)| self.secrets.matcher.is_secret(n)).cloned().collect();
+        if !secret.is_empty() {
+            self.secrets.of_task.insert(id.to_string(), secret);
+        }
+        Ok(env)
+    }
+
+    /// A task ended for good: its stored output is masked, where its log printed a secret is
+    /// recorded, and its environment's sealed values may go after this round's save.
+    pub(super) fn secrets_on_finish(&mut self, id: &str) {
+        if let Ok(Some(hash)) = self.store.env_hash(id) {
+            self.secrets.ended.push(hash);
+        }
+        let Some(secret) = self.secrets.of_task.remove(id) else { return };
+        if let Some(live) = self.tasks.get_mut(id) {
+            let mask = Mask::from_values(&secret);
+            for text in [&mut live.rec.output, &mut live.rec.reason].into_iter().flatten() {
+                *text = mask.text(text).into_owned();
+            }
+        }
+        let spans = std::fs::File::open(self.paths.task_log(id))
+            .and_then(|f| secrets::find_spans(&secret, std::io::BufReader::new(f), 0));
+        let recorded = spans.map_err(Error::from).and_then(|spans| {
+            self.store.conn.execute("DELETE FROM log_masks WHERE task_id = ?1", [id])?;
+            self.store.add_log_masks(id, &spans)
+        });
+        if let Err(e) = recorded {
+            eprintln!("smart-agents worker: recording where {id} printed its secrets: {e}");
+        }
+    }
+
+    /// After the round's tasks are saved: sealed values no unfinished task needs go.
+    pub(super) fn forget_ended_secrets(&mut self) -> Result<()> {
+        let mut ended = std::mem::take(&mut self.secrets.ended);
+        ended.sort_unstable();
+        ended.dedup();
+        for hash in ended {
+            if self.store.forget_secrets_if_unused(&hash)? {
+                self.envs.forget(&hash);
+            }
+        }
+        Ok(())
+    }
+
+    /// `doctor --fix`: seal the secret values an older version stored in plain text.
+    pub(super) fn seal_plaintext_secrets(&mut self) -> Result<String> {
+        let found = self.store.plaintext_secrets(&self.secrets.matcher)?;
+        if found.is_empty() {
+            return Ok("no plaintext secrets in the database".into());
+        }
+        // Freed space is zeroed, so the plain text does not linger in the file.
+        self.store.conn.execute_batch("PRAGMA secure_delete = ON")?;
+        let mut count = 0;
+        for (hash, names) in &found {
+            let env = self.store.sealed_env(hash)?.plain;
+            let s = &mut self.secrets;
+            let sealed = secrets::seal(&env, &s.matcher, hash, || s.vault.for_sealing())
+                .map_err(|e| Error::internal(format!("cannot seal {}: {}. Fix: {}", names.join(", "), e.why, e.fix)))?;
+            self.store.put_env(hash, &sealed)?;
+            self.store.forget_secrets_if_unused(hash)?;
+            count += names.len();
+        }
+        self.secrets.checkpoint = true;
+        Ok(format!("sealed {count} secret values in {} stored environments", found.len()))
+    }
+}
