@@ -163,10 +163,12 @@ fn a_pending_task_keeps_its_secrets_across_kill_9_and_fails_clearly_without_the_
 #[test]
 fn doctor_names_the_key_file_and_fix_seals_plaintext_left_by_an_older_version() {
     let home = Home::new();
+    // doctor fails a home other users can reach; the temporary folder is 0755.
+    std::fs::set_permissions(home.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let doctor = home.run_ok(&["doctor"]);
+    assert!(doctor.contains("secrets      no key yet: made in the desktop keyring if one answers, else"), "{doctor}");
     let id = home.submit(&["true"]);
     home.wait_state(&id, "completed", LONG);
-    let doctor = home.run_ok(&["doctor"]);
-    assert!(doctor.contains("no key yet"), "{doctor}");
     home.run_ok(&["worker", "stop"]);
     // What an older version stored: every variable in `data`.
     {
