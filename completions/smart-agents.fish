@@ -44,7 +44,7 @@ complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "progress"
 complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "worker" -d 'Start, stop or inspect the background worker'
 complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "tui" -d 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
 complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "config" -d 'Show, locate or edit config.toml'
-complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "doctor" -d 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
+complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "doctor" -d 'Check paths, permissions, the worker, the database, secrets, notifications and agent CLIs'
 complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "completions" -d 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
 complete -c smart-agents -n "__fish_smart_agents_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l agent -d 'Agent to run the task (`shell` runs the command after `--`)' -r
@@ -81,6 +81,7 @@ complete -c smart-agents -n "__fish_smart_agents_using_subcommand cancel" -l no-
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand cancel" -s h -l help -d 'Print help'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -l tail -d 'Only the last N lines' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -s f -l follow -d 'Keep printing new output until the task ends'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -l raw -d 'The log exactly as printed, secret values included (masked as `[secret NAME]` otherwise)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand wait" -l timeout -d 'Give up after this long (exit 5)' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand wait" -s h -l help -d 'Print help'
@@ -138,6 +139,7 @@ complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Open config.toml in $EDITOR (else vi) and validate it on save'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand doctor" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand doctor" -l fix -d 'Repair what can be repaired: seal secret values an older version stored in plain text'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "execute" -d 'Queue a task (an agent prompt or `-- COMMAND ARGS`) and follow it, or return at once with --async'
@@ -158,7 +160,7 @@ complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not 
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "worker" -d 'Start, stop or inspect the background worker'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "tui" -d 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "config" -d 'Show, locate or edit config.toml'
-complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "doctor" -d 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "doctor" -d 'Check paths, permissions, the worker, the database, secrets, notifications and agent CLIs'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "completions" -d 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and not __fish_seen_subcommand_from execute status result list cancel logs wait follow notices retry priority pause agents resume progress worker tui config doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "show" -d 'One agent in full'

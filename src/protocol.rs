@@ -25,6 +25,10 @@ pub enum Request {
     },
     Retry {
         id: String,
+        /// The retrying shell's environment: secret values forgotten when the task ended are
+        /// taken from it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        env: Vec<(String, String)>,
     },
     SetPriority {
         id: String,

@@ -190,3 +190,33 @@ fn doctor_names_the_key_file_and_fix_seals_plaintext_left_by_an_older_version() 
     let found = files_holding(home.path(), "ghp_oldplaintext99");
     assert!(found.is_empty(), "sealed and overwritten: {found:?}");
 }
+
+#[test]
+fn a_retry_takes_forgotten_secrets_from_the_retrying_shell() {
+    let home = Home::new();
+    let out_dir = tempfile::tempdir().unwrap();
+    let report = out_dir.path().join("env.txt");
+    let mut argv = report_env(&report);
+    // Fails the first time, reports the second.
+    let marker = out_dir.path().join("once");
+    argv[2] = format!("if [ -e '{0}' ]; then {1}; else touch '{0}'; exit 1; fi", marker.display(), argv[2]);
+    let id = submit(&home, &[], &argv.iter().map(String::as_str).collect::<Vec<_>>());
+    home.wait_state(&id, "failed", LONG);
+
+    // Its sealed values went when it failed: a shell without them cannot retry it.
+    let out = home.cmd(&["retry", &id]).env_remove("DB_PASSWORD").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DB_PASSWORD") && err.contains("retry it from a shell that has them"), "{err}");
+
+    let mut retry = home.cmd(&["retry", &id]);
+    for (k, v) in SECRETS {
+        retry.env(k, v);
+    }
+    assert!(retry.output().unwrap().status.success());
+    home.wait_state(&id, "completed", LONG);
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), expected_report());
+    for (name, value) in SECRETS {
+        assert!(files_holding(home.path(), value).is_empty(), "{name} after the retry");
+    }
+}

@@ -56,6 +56,12 @@ impl Store {
         Ok(self.conn.execute(&format!("{FORGET} AND NOT EXISTS ({IN_USE})"), [])?)
     }
 
+    /// A retried task's environment, its secret values taken anew.
+    pub fn set_env_hash(&self, id: &str, hash: &str) -> Result<()> {
+        self.conn.prepare_cached("UPDATE tasks SET env_hash = ?2 WHERE id = ?1")?.execute(params![id, hash])?;
+        Ok(())
+    }
+
     pub fn add_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
         let mut stmt =
             self.conn.prepare_cached("INSERT INTO log_masks (task_id, start, len, name) VALUES (?1, ?2, ?3, ?4)")?;

@@ -38,9 +38,9 @@ impl Actor {
                 }
                 Response::Cancelled { outcomes }
             }
-            Request::Retry { id } => {
+            Request::Retry { id, env } => {
                 let id = self.resolve(&id)?;
-                self.retry_now(&id, now)?;
+                self.retry_now(&id, &env, now)?;
                 Response::Submitted { id }
             }
             Request::SetPriority { id, priority } => {

@@ -119,6 +119,29 @@ impl Actor {
         }
     }
 
+    /// A retried task whose sealed values were forgotten when it ended takes them from the
+    /// shell that retries it; refused, naming them, when that shell lacks some.
+    pub(super) fn refill_secrets(&mut self, id: &str, caller: &[(String, String)]) -> Result<Option<Arc<Env>>> {
+        let Some(hash) = self.store.env_hash(id)? else { return Ok(None) };
+        let sealed = self.store.sealed_env(&hash)?;
+        if sealed.secrets.values().all(Option::is_some) {
+            return Ok(None);
+        }
+        let has = |name: &str| caller.iter().any(|(k, _)| k == name);
+        let missing: Vec<&str> = sealed.secrets.keys().map(String::as_str).filter(|n| !has(n)).collect();
+        if !missing.is_empty() {
+            return Err(Error::usage(format!(
+                "task {id}'s secret variables {} were forgotten when it ended: retry it from a shell that has them",
+                missing.join(", ")
+            )));
+        }
+        let mut env = sealed.plain;
+        env.extend(caller.iter().filter(|(k, _)| sealed.secrets.contains_key(k)).cloned());
+        let hash = self.store_env(&env)?;
+        self.store.set_env_hash(id, &hash)?;
+        Ok(Some(Arc::new(env)))
+    }
+
     /// After the round's tasks are saved: sealed values no unfinished task needs go.
     pub(super) fn forget_ended_secrets(&mut self) -> Result<()> {
         let mut ended = std::mem::take(&mut self.secrets.ended);

@@ -361,7 +361,7 @@ impl Actor {
     }
 
     /// Run a finished failed or cancelled task again as a new attempt.
-    pub(super) fn retry_now(&mut self, id: &str, now: i64) -> Result<()> {
+    pub(super) fn retry_now(&mut self, id: &str, caller_env: &[(String, String)], now: i64) -> Result<()> {
         if let Some(live) = self.tasks.get(id) {
             return Err(Error::usage(format!("task {id} is still {}: nothing to retry", live.rec.state)));
         }
@@ -370,12 +370,13 @@ impl Actor {
         if rec.state == TaskState::Completed {
             return Err(Error::usage(format!("task {id} completed: nothing to retry")));
         }
+        let env = self.refill_secrets(id, caller_env)?;
         rec.attempt += 1;
         reset_for_attempt(&mut rec);
         rec.not_before = None;
         self.store.add_event(id, now, "retry", Some(&json!({"attempt": rec.attempt})))?;
         self.finished_deps.remove(id);
-        self.tasks.insert(id.to_string(), Live::new(rec, None, now));
+        self.tasks.insert(id.to_string(), Live::new(rec, env, now));
         self.dirty.insert(id.to_string());
         self.fresh.insert(id.to_string());
         Ok(())
