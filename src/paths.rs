@@ -46,7 +46,10 @@ impl Paths {
             lock_file: runtime.join("worker.lock"),
             worker_log: data.join("worker.log"),
             worktrees_dir: data.join("worktrees"),
-            key_file: dirs.state_dir().map_or_else(|| data.join("key"), |s| s.join("key")).join("secrets.key"),
+            key_file: dirs
+                .state_dir()
+                .map_or_else(|| data.join("key"), |s| s.join("key"))
+                .join("secrets.key"),
         })
     }
 

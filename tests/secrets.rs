@@ -101,7 +101,8 @@ fn secret_values_rest_nowhere_yet_reach_the_task() {
 #[test]
 fn a_printed_token_shows_masked_unless_raw() {
     let home = Home::new();
-    let id = submit(&home, &[], &["sh", "-c", "echo \"token is $MY_SECRET_TOKEN\"; echo \"pw $DB_PASSWORD.\""]);
+    let id =
+        submit(&home, &[], &["sh", "-c", "echo \"token is $MY_SECRET_TOKEN\"; echo \"pw $DB_PASSWORD.\""]);
     home.wait_state(&id, "completed", LONG);
     let masked = "token is [secret MY_SECRET_TOKEN]\npw [secret DB_PASSWORD].\n";
     assert_eq!(home.json(&["result", &id, "--json"])["output"], masked);
@@ -109,7 +110,11 @@ fn a_printed_token_shows_masked_unless_raw() {
     assert_eq!(home.run_ok(&["logs", &id]), masked);
     assert_eq!(home.run_ok(&["logs", &id, "--tail", "1"]), "pw [secret DB_PASSWORD].\n");
     let raw = home.run_ok(&["logs", &id, "--raw"]);
-    assert_eq!(raw, format!("token is {}\npw {}.\n", SECRETS[0].1, SECRETS[2].1), "--raw shows it as printed");
+    assert_eq!(
+        raw,
+        format!("token is {}\npw {}.\n", SECRETS[0].1, SECRETS[2].1),
+        "--raw shows it as printed"
+    );
 
     // A running task (its sealed values still held) is masked too.
     let running = submit(&home, &[], &["sh", "-c", "echo \"now $ANTHROPIC_API_KEY\"; sleep 30"]);
@@ -125,7 +130,11 @@ fn a_printed_token_shows_masked_unless_raw() {
     assert_eq!(log, "now [secret ANTHROPIC_API_KEY]\n");
     home.run_ok(&["cancel", &running]);
     home.wait_state(&running, "cancelled", LONG);
-    assert_eq!(home.run_ok(&["logs", &running]), "now [secret ANTHROPIC_API_KEY]\n", "after its values are gone");
+    assert_eq!(
+        home.run_ok(&["logs", &running]),
+        "now [secret ANTHROPIC_API_KEY]\n",
+        "after its values are gone"
+    );
 }
 
 #[test]
@@ -166,7 +175,10 @@ fn doctor_names_the_key_file_and_fix_seals_plaintext_left_by_an_older_version() 
     // doctor fails a home other users can reach; the temporary folder is 0755.
     std::fs::set_permissions(home.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     let doctor = home.run_ok(&["doctor"]);
-    assert!(doctor.contains("secrets      no key yet: made in the desktop keyring if one answers, else"), "{doctor}");
+    assert!(
+        doctor.contains("secrets      no key yet: made in the desktop keyring if one answers, else"),
+        "{doctor}"
+    );
     let id = home.submit(&["true"]);
     home.wait_state(&id, "completed", LONG);
     home.run_ok(&["worker", "stop"]);
@@ -185,7 +197,10 @@ fn doctor_names_the_key_file_and_fix_seals_plaintext_left_by_an_older_version() 
     let fixed = home.run_ok(&["doctor", "--fix"]);
     assert!(fixed.contains("sealed 1 secret values"), "{fixed}");
     assert!(fixed.contains("no secret value stored in plain text"), "{fixed}");
-    assert!(fixed.contains("key in the file") && fixed.contains("secrets.key (0600, folder 0700)"), "{fixed}");
+    assert!(
+        fixed.contains("key in the file") && fixed.contains("secrets.key (0600, folder 0700)"),
+        "{fixed}"
+    );
     home.run_ok(&["worker", "stop"]);
     let found = files_holding(home.path(), "ghp_oldplaintext99");
     assert!(found.is_empty(), "sealed and overwritten: {found:?}");

@@ -44,11 +44,13 @@ impl Keyring {
             .process_group(0)
             .spawn()
             .expect("start dbus-run-session");
+        // Owned at once, so a failure below still tears the bus down.
+        let mut keyring = Keyring { child, address: String::new() };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let address = std::fs::read_to_string(&addr).unwrap_or_default().trim().to_string();
-            if !address.is_empty() {
-                return Keyring { child, address };
+            keyring.address = std::fs::read_to_string(&addr).unwrap_or_default().trim().to_string();
+            if !keyring.address.is_empty() {
+                return keyring;
             }
             assert!(Instant::now() < deadline, "gnome-keyring-daemon did not come up on the session bus");
             std::thread::sleep(Duration::from_millis(50));

@@ -36,15 +36,23 @@ fn key(paths: &Paths, config: &Config) -> Check {
             check("secrets", Level::Ok, "key in the desktop keyring (Secret Service)", None)
         }
         Ok(Some(KeySource::File(path))) => {
-            let mode = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+            let mode = |p: &std::path::Path| {
+                std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777).unwrap_or(0)
+            };
             let folder = path.parent().unwrap_or(&path);
             let (fm, dm) = (mode(&path), mode(folder));
             if fm & 0o077 != 0 || dm & 0o077 != 0 {
                 let fix = format!("chmod 600 {} && chmod 700 {}", path.display(), folder.display());
-                let detail = format!("key file {} is {fm:04o} in a {dm:04o} folder: others can read it", path.display());
+                let detail = format!(
+                    "key file {} is {fm:04o} in a {dm:04o} folder: others can read it",
+                    path.display()
+                );
                 check("secrets", Level::Fail, detail, Some(fix))
             } else {
-                let detail = format!("key in the file {} ({fm:04o}, folder {dm:04o}): no desktop keyring", path.display());
+                let detail = format!(
+                    "key in the file {} ({fm:04o}, folder {dm:04o}): no desktop keyring",
+                    path.display()
+                );
                 check("secrets", Level::Ok, detail, None)
             }
         }
@@ -65,11 +73,25 @@ fn plaintext(paths: &Paths, config: &Config) -> Option<Check> {
     let store = match Store::open_for_reading(&paths.database) {
         Ok(Some(store)) => store,
         Ok(None) => return None,
-        Err(e) => return Some(check("secrets", Level::Warn, format!("cannot look for plaintext secrets: {e}"), None)),
+        Err(e) => {
+            return Some(check(
+                "secrets",
+                Level::Warn,
+                format!("cannot look for plaintext secrets: {e}"),
+                None,
+            ));
+        }
     };
     let found = match store.plaintext_secrets(&config.secrets.matcher()) {
         Ok(found) => found,
-        Err(e) => return Some(check("secrets", Level::Warn, format!("cannot look for plaintext secrets: {e}"), None)),
+        Err(e) => {
+            return Some(check(
+                "secrets",
+                Level::Warn,
+                format!("cannot look for plaintext secrets: {e}"),
+                None,
+            ));
+        }
     };
     if found.is_empty() {
         return Some(check("secrets", Level::Ok, "no secret value stored in plain text", None));

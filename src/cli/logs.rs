@@ -31,7 +31,9 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let id = resolve_id(store.as_ref(), &args.id)?;
     let mask = match (&store, args.raw) {
         (Some(store), false) => crate::secrets::task_mask(paths, store, &id).map_err(|why| {
-            Error::internal(format!("cannot hide the secrets of task {id}: {why} (`--raw` shows the log as printed)"))
+            Error::internal(format!(
+                "cannot hide the secrets of task {id}: {why} (`--raw` shows the log as printed)"
+            ))
         })?,
         _ => Mask::default(),
     };

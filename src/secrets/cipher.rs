@@ -56,7 +56,8 @@ impl Key {
         }
         let (nonce, body) = bytes.split_at(NONCE_LEN);
         let cipher = XChaCha20Poly1305::new((&self.0).into());
-        let plain = cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: aad.as_bytes() }).ok()?;
+        let plain =
+            cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: aad.as_bytes() }).ok()?;
         String::from_utf8(plain).ok()
     }
 }

@@ -25,7 +25,8 @@ pub fn seal<'k>(
     hash: &str,
     key: impl FnOnce() -> Result<&'k Key, KeyError>,
 ) -> Result<SealedEnv, KeyError> {
-    let (secret, plain): (Vec<_>, Vec<_>) = env.iter().cloned().partition(|(name, _)| matcher.is_secret(name));
+    let (secret, plain): (Vec<_>, Vec<_>) =
+        env.iter().cloned().partition(|(name, _)| matcher.is_secret(name));
     let mut out = SealedEnv { plain, secrets: BTreeMap::new() };
     if secret.is_empty() {
         return Ok(out);
@@ -62,7 +63,8 @@ pub fn restore<'k>(
         return Ok(out);
     }
     let names = || env.secrets.keys().cloned().collect::<Vec<_>>();
-    let forgotten: Vec<String> = env.secrets.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| n.clone()).collect();
+    let forgotten: Vec<String> =
+        env.secrets.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| n.clone()).collect();
     if !forgotten.is_empty() {
         return Err(RestoreError {
             names: forgotten,
@@ -121,6 +123,9 @@ mod tests {
         let key = Key::generate().unwrap();
         let sealed = seal(&env(), &Matcher::default(), "h", || Ok(&key)).unwrap();
         let err = restore(&sealed, "h", no_key).unwrap_err().to_string();
-        assert!(err.contains("GITHUB_TOKEN") && err.contains("/k is missing") && err.contains("restore /k"), "{err}");
+        assert!(
+            err.contains("GITHUB_TOKEN") && err.contains("/k is missing") && err.contains("restore /k"),
+            "{err}"
+        );
     }
 }

@@ -102,7 +102,8 @@ impl Vault {
                 Some(key) => Ok(Some((key, KeySource::Keyring))),
                 None => Err(KeyError {
                     why: format!("the keyring entry '{SERVICE}' for {} is not a key", self.account),
-                    fix: "delete that entry in your keyring manager (pending tasks with secrets will fail)".into(),
+                    fix: "delete that entry in your keyring manager (pending tasks with secrets will fail)"
+                        .into(),
                 }),
             },
             Err(keyring_core::Error::NoEntry) => Ok(None),
@@ -126,7 +127,8 @@ impl Vault {
     }
 
     fn create(&self) -> Result<(Key, KeySource), KeyError> {
-        let key = Key::generate().map_err(|e| KeyError { why: format!("no randomness: {e}"), fix: String::new() })?;
+        let key = Key::generate()
+            .map_err(|e| KeyError { why: format!("no randomness: {e}"), fix: String::new() })?;
         if self.store != "file" {
             match keyring_entry(&self.account).and_then(|e| e.set_password(&key.encode())) {
                 Ok(()) => return Ok((key, KeySource::Keyring)),
@@ -134,8 +136,10 @@ impl Vault {
                 Err(_) => {}
             }
         }
-        write_key_file(&self.key_file, &key)
-            .map_err(|e| KeyError { why: format!("writing {}: {e}", self.key_file.display()), fix: String::new() })?;
+        write_key_file(&self.key_file, &key).map_err(|e| KeyError {
+            why: format!("writing {}: {e}", self.key_file.display()),
+            fix: String::new(),
+        })?;
         Ok((key, KeySource::File(self.key_file.clone())))
     }
 }
@@ -164,7 +168,8 @@ fn write_key_file(path: &Path, key: &Key) -> std::io::Result<()> {
     crate::paths::ensure_private_dir(dir).map_err(std::io::Error::other)?;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     let tmp = path.with_extension("tmp");
-    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
     file.write_all(format!("{}\n", key.encode()).as_bytes())?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)

@@ -104,7 +104,11 @@ impl Mask {
 
 /// Where `secrets` were printed in what `log` yields (read from byte `offset` on), read in
 /// pieces so a large log is never held whole.
-pub fn find_spans(secrets: &[(String, String)], log: impl std::io::Read, offset: u64) -> std::io::Result<Vec<Span>> {
+pub fn find_spans(
+    secrets: &[(String, String)],
+    log: impl std::io::Read,
+    offset: u64,
+) -> std::io::Result<Vec<Span>> {
     let kept: Vec<&(String, String)> = secrets.iter().filter(|(_, v)| v.len() >= MIN_MASK_LEN).collect();
     if kept.is_empty() {
         return Ok(Vec::new());

@@ -62,7 +62,13 @@ impl SecretsConfig {
     }
 
     pub fn matcher(&self) -> Matcher {
-        Matcher(self.patterns.iter().chain(&self.extra_patterns).map(|p| WildMatch::new_case_insensitive(p)).collect())
+        Matcher(
+            self.patterns
+                .iter()
+                .chain(&self.extra_patterns)
+                .map(|p| WildMatch::new_case_insensitive(p))
+                .collect(),
+        )
     }
 }
 
@@ -88,9 +94,18 @@ mod tests {
     #[test]
     fn defaults_catch_credentials_and_spare_ordinary_names() {
         let m = Matcher::default();
-        for name in ["ANTHROPIC_API_KEY", "GITHUB_TOKEN", "MY_SECRET_TOKEN", "DB_PASSWORD", "GH_PAT",
-            "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "SENTRY_DSN", "google_application_credentials", "ssh_private_key"]
-        {
+        for name in [
+            "ANTHROPIC_API_KEY",
+            "GITHUB_TOKEN",
+            "MY_SECRET_TOKEN",
+            "DB_PASSWORD",
+            "GH_PAT",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_REGION",
+            "SENTRY_DSN",
+            "google_application_credentials",
+            "ssh_private_key",
+        ] {
             assert!(m.is_secret(name), "{name}");
         }
         for name in ["PATH", "HOME", "PWD", "OLDPWD", "LANG", "TERM", "PATHEXT", "USER", "SSH_AUTH_SOCK"] {
@@ -100,7 +115,11 @@ mod tests {
 
     #[test]
     fn patterns_replace_and_extra_patterns_add() {
-        let c = SecretsConfig { patterns: vec!["ONLY_*".into()], extra_patterns: vec!["*_PIN".into()], ..Default::default() };
+        let c = SecretsConfig {
+            patterns: vec!["ONLY_*".into()],
+            extra_patterns: vec!["*_PIN".into()],
+            ..Default::default()
+        };
         let m = c.matcher();
         assert!(m.is_secret("ONLY_THIS") && m.is_secret("BANK_PIN"));
         assert!(!m.is_secret("GITHUB_TOKEN"), "patterns replaces the defaults");

@@ -58,13 +58,16 @@ impl Store {
 
     /// A retried task's environment, its secret values taken anew.
     pub fn set_env_hash(&self, id: &str, hash: &str) -> Result<()> {
-        self.conn.prepare_cached("UPDATE tasks SET env_hash = ?2 WHERE id = ?1")?.execute(params![id, hash])?;
+        self.conn
+            .prepare_cached("UPDATE tasks SET env_hash = ?2 WHERE id = ?1")?
+            .execute(params![id, hash])?;
         Ok(())
     }
 
     pub fn add_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
-        let mut stmt =
-            self.conn.prepare_cached("INSERT INTO log_masks (task_id, start, len, name) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT INTO log_masks (task_id, start, len, name) VALUES (?1, ?2, ?3, ?4)")?;
         for s in spans {
             stmt.execute(params![id, s.start as i64, s.len as i64, s.name])?;
         }
@@ -72,8 +75,9 @@ impl Store {
     }
 
     pub fn log_masks(&self, id: &str) -> Result<Vec<Span>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT start, len, name FROM log_masks WHERE task_id = ?1 ORDER BY start")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT start, len, name FROM log_masks WHERE task_id = ?1 ORDER BY start")?;
         let rows = stmt.query_map([id], |r| {
             Ok(Span { start: r.get::<_, i64>(0)? as u64, len: r.get::<_, i64>(1)? as u64, name: r.get(2)? })
         })?;
@@ -89,8 +93,11 @@ impl Store {
         for row in rows {
             let (hash, data) = row?;
             let plain: Vec<(String, String)> = serde_json::from_str(&data).unwrap_or_default();
-            let names: Vec<String> =
-                plain.into_iter().filter(|(n, v)| matcher.is_secret(n) && !v.is_empty()).map(|(n, _)| n).collect();
+            let names: Vec<String> = plain
+                .into_iter()
+                .filter(|(n, v)| matcher.is_secret(n) && !v.is_empty())
+                .map(|(n, _)| n)
+                .collect();
             if !names.is_empty() {
                 found.push((hash, names));
             }
@@ -115,8 +122,11 @@ mod tests {
         };
         store.put_env("h1", &env).unwrap();
         assert_eq!(store.sealed_env("h1").unwrap(), env);
-        let spec = TaskSpec { description: "x".into(), agent: "shell".into(), priority: 5, ..Default::default() };
-        store.insert_task(&NewTask { id: "aaaaaa", spec: &spec, created_at: 0, env_hash: Some("h1") }).unwrap();
+        let spec =
+            TaskSpec { description: "x".into(), agent: "shell".into(), priority: 5, ..Default::default() };
+        store
+            .insert_task(&NewTask { id: "aaaaaa", spec: &spec, created_at: 0, env_hash: Some("h1") })
+            .unwrap();
         assert!(!store.forget_secrets_if_unused("h1").unwrap(), "a pending task needs them");
         let mut rec = store.task("aaaaaa").unwrap().unwrap();
         rec.state = TaskState::Completed;

@@ -54,7 +54,8 @@ impl Actor {
             format!("{fingerprint:016x}")
         };
         let sealed = secrets::seal(env, &s.matcher, &hash, || s.vault.for_sealing()).map_err(|e| {
-            let names: Vec<&str> = env.iter().map(|(n, _)| n.as_str()).filter(|n| s.matcher.is_secret(n)).collect();
+            let names: Vec<&str> =
+                env.iter().map(|(n, _)| n.as_str()).filter(|n| s.matcher.is_secret(n)).collect();
             Error::internal(format!(
                 "cannot keep the secret variables {} safe: {}. Fix: {}",
                 names.join(", "),
@@ -121,7 +122,11 @@ impl Actor {
 
     /// A retried task whose sealed values were forgotten when it ended takes them from the
     /// shell that retries it; refused, naming them, when that shell lacks some.
-    pub(super) fn refill_secrets(&mut self, id: &str, caller: &[(String, String)]) -> Result<Option<Arc<Env>>> {
+    pub(super) fn refill_secrets(
+        &mut self,
+        id: &str,
+        caller: &[(String, String)],
+    ) -> Result<Option<Arc<Env>>> {
         let Some(hash) = self.store.env_hash(id)? else { return Ok(None) };
         let sealed = self.store.sealed_env(&hash)?;
         if sealed.secrets.values().all(Option::is_some) {
@@ -167,8 +172,9 @@ impl Actor {
         for (hash, names) in &found {
             let env = self.store.sealed_env(hash)?.plain;
             let s = &mut self.secrets;
-            let sealed = secrets::seal(&env, &s.matcher, hash, || s.vault.for_sealing())
-                .map_err(|e| Error::internal(format!("cannot seal {}: {}. Fix: {}", names.join(", "), e.why, e.fix)))?;
+            let sealed = secrets::seal(&env, &s.matcher, hash, || s.vault.for_sealing()).map_err(|e| {
+                Error::internal(format!("cannot seal {}: {}. Fix: {}", names.join(", "), e.why, e.fix))
+            })?;
             self.store.put_env(hash, &sealed)?;
             self.store.forget_secrets_if_unused(hash)?;
             count += names.len();
