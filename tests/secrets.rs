@@ -235,3 +235,34 @@ fn a_retry_takes_forgotten_secrets_from_the_retrying_shell() {
         assert!(files_holding(home.path(), value).is_empty(), "{name} after the retry");
     }
 }
+
+#[test]
+fn a_step_reported_with_a_secret_in_it_is_stored_masked() {
+    let home = Home::new();
+    let bin_dir = Path::new(common::BIN).parent().expect("binary folder");
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let mut cmd = home.cmd(&[
+        "execute",
+        "--async",
+        "--",
+        "sh",
+        "-c",
+        "smart-agents progress 50 \"calling with $MY_SECRET_TOKEN\"; sleep 30",
+    ]);
+    cmd.env("PATH", path).env(SECRETS[0].0, SECRETS[0].1);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let deadline = std::time::Instant::now() + LONG;
+    let view = loop {
+        let view = home.status(&id);
+        if view["step"].is_string() || std::time::Instant::now() > deadline {
+            break view;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(view["step"], "calling with [secret MY_SECRET_TOKEN]", "{view}");
+    home.run_ok(&["cancel", &id]);
+    home.wait_state(&id, "cancelled", LONG);
+    assert!(files_holding(home.path(), SECRETS[0].1).is_empty());
+}

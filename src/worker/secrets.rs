@@ -16,8 +16,9 @@ type Env = Vec<(String, String)>;
 pub(super) struct SecretState {
     vault: Vault,
     matcher: Matcher,
-    /// Secret variables of started tasks, to mask their output when they end.
-    of_task: HashMap<String, Env>,
+    /// Secret variables of started tasks (and their mask), to hide them in what the task
+    /// reports and prints.
+    of_task: HashMap<String, (Env, Mask)>,
     /// Environments of tasks that ended this round: their sealed values may go once saved.
     ended: Vec<String>,
     /// Plaintext was rewritten: the WAL still holds it until a truncating checkpoint.
@@ -91,7 +92,8 @@ impl Actor {
         };
         let secret: Env = env.iter().filter(|(n, _)| self.secrets.matcher.is_secret(n)).cloned().collect();
         if !secret.is_empty() {
-            self.secrets.of_task.insert(id.to_string(), secret);
+            let mask = Mask::from_values(&secret);
+            self.secrets.of_task.insert(id.to_string(), (secret, mask));
         }
         Ok(env)
     }
@@ -102,9 +104,8 @@ impl Actor {
         if let Ok(Some(hash)) = self.store.env_hash(id) {
             self.secrets.ended.push(hash);
         }
-        let Some(secret) = self.secrets.of_task.remove(id) else { return };
+        let Some((secret, mask)) = self.secrets.of_task.remove(id) else { return };
         if let Some(live) = self.tasks.get_mut(id) {
-            let mask = Mask::from_values(&secret);
             for text in [&mut live.rec.output, &mut live.rec.reason].into_iter().flatten() {
                 *text = mask.text(text).into_owned();
             }
@@ -145,6 +146,14 @@ impl Actor {
         let hash = self.store_env(&env)?;
         self.store.set_env_hash(id, &hash)?;
         Ok(Some(Arc::new(env)))
+    }
+
+    /// `text` a running task reported (a step, a failed attempt's reason), its secrets masked.
+    pub(super) fn masked(&self, id: &str, text: String) -> String {
+        match self.secrets.of_task.get(id) {
+            Some((_, mask)) => mask.text(&text).into_owned(),
+            None => text,
+        }
     }
 
     /// After the round's tasks are saved: sealed values no unfinished task needs go.

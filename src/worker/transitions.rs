@@ -294,6 +294,7 @@ impl Actor {
 
     /// A failed attempt with retries left goes back to pending after a backoff.
     fn retry_later(&mut self, id: &str, reason: String, code: Option<i32>, now: i64) {
+        let reason = self.masked(id, reason);
         let jitter = self.ids.next_u64();
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
@@ -427,6 +428,7 @@ impl Actor {
         todos: Option<Vec<crate::model::Todo>>,
         now: i64,
     ) {
+        let step = step.map(|s| self.masked(id, s));
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         let step_changed = step.is_some() && step != rec.step;
