@@ -9,6 +9,7 @@ use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 const SERVICE: &str = "smart-agents";
 
@@ -97,7 +98,7 @@ impl Vault {
         if self.store == "file" {
             return Ok(None);
         }
-        match keyring_entry(&self.account).and_then(|e| e.get_password()) {
+        match keyring_get(&self.account) {
             Ok(text) => match Key::decode(&text) {
                 Some(key) => Ok(Some((key, KeySource::Keyring))),
                 None => Err(KeyError {
@@ -130,7 +131,7 @@ impl Vault {
         let key = Key::generate()
             .map_err(|e| KeyError { why: format!("no randomness: {e}"), fix: String::new() })?;
         if self.store != "file" {
-            match keyring_entry(&self.account).and_then(|e| e.set_password(&key.encode())) {
+            match keyring_set(&self.account, &key) {
                 Ok(()) => return Ok((key, KeySource::Keyring)),
                 Err(e) if self.store == "keyring" => return Err(keyring_unavailable(&e)),
                 Err(_) => {}
@@ -144,9 +145,42 @@ impl Vault {
     }
 }
 
-fn keyring_entry(account: &str) -> keyring_core::Result<keyring_core::Entry> {
-    let store: Arc<keyring_core::CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
-    keyring_core::Entry::new_in_store(&store, SERVICE, account)
+/// How long the keyring may take: it can wait on an unlock prompt nobody answers.
+const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn keyring_get(account: &str) -> keyring_core::Result<String> {
+    keyring_call(account, |entry| entry.get_password())
+}
+
+fn keyring_set(account: &str, key: &Key) -> keyring_core::Result<()> {
+    let text = key.encode();
+    keyring_call(account, move |entry| entry.set_password(&text))
+}
+
+/// One keyring operation on a thread of its own, abandoned (its answer ignored) after
+/// `KEYRING_TIMEOUT` so that neither the worker nor a client hangs on it.
+fn keyring_call<T: Send + 'static>(
+    account: &str,
+    op: impl FnOnce(&keyring_core::Entry) -> keyring_core::Result<T> + Send + 'static,
+) -> keyring_core::Result<T> {
+    let account = account.to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().name("smart-agents-keyring".into()).spawn(move || {
+        let result = zbus_secret_service_keyring_store::Store::new().and_then(|store| {
+            let store: Arc<keyring_core::CredentialStore> = store;
+            op(&keyring_core::Entry::new_in_store(&store, SERVICE, &account)?)
+        });
+        let _ = tx.send(result);
+    });
+    if let Err(e) = spawned {
+        return Err(keyring_core::Error::NotSupportedByStore(format!("no thread for the keyring: {e}")));
+    }
+    rx.recv_timeout(KEYRING_TIMEOUT).unwrap_or_else(|_| {
+        Err(keyring_core::Error::NotSupportedByStore(format!(
+            "no answer within {}s (an unlock prompt waiting?)",
+            KEYRING_TIMEOUT.as_secs()
+        )))
+    })
 }
 
 fn keyring_unavailable(e: &keyring_core::Error) -> KeyError {
