@@ -202,6 +202,13 @@ fn doctor_names_the_key_file_and_fix_seals_plaintext_left_by_an_older_version() 
         "{fixed}"
     );
     home.run_ok(&["worker", "stop"]);
+    let db = rusqlite::Connection::open(home.database()).unwrap();
+    let hash: String = db.query_row("SELECT env_hash FROM tasks WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_ne!(hash, "0123456789abcdef", "the hash taken over the plain values went too");
+    let secrets: String =
+        db.query_row("SELECT secrets FROM envs WHERE hash = ?1", [&hash], |r| r.get(0)).unwrap();
+    assert_eq!(secrets, r#"{"GITHUB_TOKEN":null}"#, "sealed, then forgotten: its task has ended");
+    drop(db);
     let found = files_holding(home.path(), "ghp_oldplaintext99");
     assert!(found.is_empty(), "sealed and overwritten: {found:?}");
 }
@@ -264,5 +271,23 @@ fn a_step_reported_with_a_secret_in_it_is_stored_masked() {
     assert_eq!(view["step"], "calling with [secret MY_SECRET_TOKEN]", "{view}");
     home.run_ok(&["cancel", &id]);
     home.wait_state(&id, "cancelled", LONG);
+    assert!(files_holding(home.path(), SECRETS[0].1).is_empty());
+}
+
+#[test]
+fn a_keyring_that_does_not_answer_refuses_the_submit_rather_than_storing_plain_text() {
+    let home = Home::with_config("[secrets]\nkey_store = \"keyring\"\n");
+    let mut cmd = home.cmd(&["execute", "--async", "--", "true"]);
+    cmd.env(SECRETS[0].0, SECRETS[0].1);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot keep the secret variables")
+            && err.contains("MY_SECRET_TOKEN")
+            && err.contains("the desktop keyring does not answer"),
+        "{err}"
+    );
+    assert!(home.list(&[]).is_empty(), "nothing was queued");
     assert!(files_holding(home.path(), SECRETS[0].1).is_empty());
 }

@@ -64,6 +64,21 @@ impl Store {
         Ok(())
     }
 
+    /// Tasks of environment `old` now use `new`; `old` goes.
+    pub fn move_env(&self, old: &str, new: &str) -> Result<()> {
+        self.conn.execute("UPDATE tasks SET env_hash = ?2 WHERE env_hash = ?1", params![old, new])?;
+        self.conn.execute("DELETE FROM envs WHERE hash = ?1", [old])?;
+        Ok(())
+    }
+
+    /// For `prune` (after it removed tasks): sealed values no unfinished task needs, and the
+    /// masks of tasks that are gone. Returns how many environments lost their values.
+    pub fn prune_secrets(&self) -> Result<usize> {
+        let forgotten = self.forget_unused_secrets()?;
+        self.conn.execute("DELETE FROM log_masks WHERE task_id NOT IN (SELECT id FROM tasks)", [])?;
+        Ok(forgotten)
+    }
+
     pub fn add_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
         let mut stmt = self
             .conn
@@ -135,5 +150,10 @@ mod tests {
         assert_eq!(store.sealed_env("h1").unwrap().secrets, BTreeMap::from([("TOKEN".to_string(), None)]));
         assert_eq!(store.forget_unused_secrets().unwrap(), 0, "already forgotten");
         assert!(store.plaintext_secrets(&Matcher::default()).unwrap().is_empty());
+        // Prune: the masks of a task that is gone go too.
+        store.add_log_masks("aaaaaa", &[Span { start: 1, len: 4, name: "TOKEN".into() }]).unwrap();
+        store.conn.execute("DELETE FROM tasks WHERE id = 'aaaaaa'", []).unwrap();
+        store.prune_secrets().unwrap();
+        assert!(store.log_masks("aaaaaa").unwrap().is_empty());
     }
 }

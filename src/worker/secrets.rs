@@ -48,9 +48,7 @@ impl Actor {
         // A hash of values would let a guess be checked against it: environments with secrets
         // get a random one.
         let hash = if env.iter().any(|(n, _)| s.matcher.is_secret(n)) {
-            let mut bytes = [0u8; 8];
-            getrandom::fill(&mut bytes).map_err(|e| Error::internal(format!("no randomness: {e}")))?;
-            format!("s{:015x}", u64::from_le_bytes(bytes) >> 4)
+            random_hash()?
         } else {
             format!("{fingerprint:016x}")
         };
@@ -178,17 +176,28 @@ impl Actor {
         // Freed space is zeroed, so the plain text does not linger in the file.
         self.store.conn.execute_batch("PRAGMA secure_delete = ON")?;
         let mut count = 0;
-        for (hash, names) in &found {
-            let env = self.store.sealed_env(hash)?.plain;
+        for (old, names) in &found {
+            let env = self.store.sealed_env(old)?.plain;
+            // The old hash was taken over the values: it goes too.
+            let hash = random_hash()?;
             let s = &mut self.secrets;
-            let sealed = secrets::seal(&env, &s.matcher, hash, || s.vault.for_sealing()).map_err(|e| {
+            let sealed = secrets::seal(&env, &s.matcher, &hash, || s.vault.for_sealing()).map_err(|e| {
                 Error::internal(format!("cannot seal {}: {}. Fix: {}", names.join(", "), e.why, e.fix))
             })?;
-            self.store.put_env(hash, &sealed)?;
-            self.store.forget_secrets_if_unused(hash)?;
+            self.store.put_env(&hash, &sealed)?;
+            self.store.move_env(old, &hash)?;
+            self.store.forget_secrets_if_unused(&hash)?;
             count += names.len();
         }
+        self.envs = EnvCache::default();
         self.secrets.checkpoint = true;
         Ok(format!("sealed {count} secret values in {} stored environments", found.len()))
     }
+}
+
+/// A hash for an environment with secrets: random, so it tells nothing about the values.
+fn random_hash() -> Result<String> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| Error::internal(format!("no randomness: {e}")))?;
+    Ok(format!("s{:015x}", u64::from_le_bytes(bytes) >> 4))
 }
