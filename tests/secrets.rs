@@ -291,3 +291,21 @@ fn a_keyring_that_does_not_answer_refuses_the_submit_rather_than_storing_plain_t
     assert!(home.list(&[]).is_empty(), "nothing was queued");
     assert!(files_holding(home.path(), SECRETS[0].1).is_empty());
 }
+
+#[test]
+fn one_shell_keeps_one_stored_environment_though_its_values_come_and_go() {
+    let home = Home::new();
+    let out_dir = tempfile::tempdir().unwrap();
+    for round in 0..3 {
+        let report = out_dir.path().join(format!("env{round}.txt"));
+        let argv = report_env(&report);
+        let id = submit(&home, &[], &argv.iter().map(String::as_str).collect::<Vec<_>>());
+        home.wait_state(&id, "completed", LONG);
+        assert_eq!(std::fs::read_to_string(&report).unwrap(), expected_report(), "round {round}");
+    }
+    let db = rusqlite::Connection::open(home.database()).unwrap();
+    let with_secrets: i64 = db
+        .query_row("SELECT count(*) FROM envs WHERE secrets LIKE '%MY_SECRET_TOKEN%'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(with_secrets, 1, "sealed again into the same row, not a row per task");
+}

@@ -15,9 +15,11 @@ pub struct NewTask<'a> {
 
 /// Remembers which environments are already stored, so a submit from the same shell as the
 /// last one writes no environment at all. Keyed by a fingerprint of the whole environment,
-/// secret values included, which never leaves memory.
+/// secret values included, which never leaves memory. Each entry says whether its sealed
+/// values are still stored: once forgotten, the next submit seals them again into the same row
+/// rather than adding a row per task.
 #[derive(Default)]
-pub struct EnvCache(HashMap<u64, String>);
+pub struct EnvCache(HashMap<u64, (String, bool)>);
 
 impl EnvCache {
     pub fn fingerprint(env: &[(String, String)]) -> u64 {
@@ -27,17 +29,22 @@ impl EnvCache {
         })
     }
 
-    pub fn get(&self, fingerprint: u64) -> Option<&String> {
-        self.0.get(&fingerprint)
+    /// The stored hash, and whether its row is complete (sealed values not forgotten).
+    pub fn get(&self, fingerprint: u64) -> Option<(&str, bool)> {
+        self.0.get(&fingerprint).map(|(h, whole)| (h.as_str(), *whole))
     }
 
     pub fn insert(&mut self, fingerprint: u64, hash: String) {
-        self.0.insert(fingerprint, hash);
+        self.0.insert(fingerprint, (hash, true));
     }
 
     /// After its sealed values went: the next submit with it must store them again.
     pub fn forget(&mut self, hash: &str) {
-        self.0.retain(|_, h| h != hash);
+        for (h, whole) in self.0.values_mut() {
+            if h == hash {
+                *whole = false;
+            }
+        }
     }
 }
 

@@ -41,16 +41,16 @@ impl Actor {
     /// Store the caller's environment once, secret values sealed; returns its hash.
     pub(super) fn store_env(&mut self, env: &[(String, String)]) -> Result<String> {
         let fingerprint = EnvCache::fingerprint(env);
-        if let Some(hash) = self.envs.get(fingerprint) {
-            return Ok(hash.clone());
-        }
+        let cached = self.envs.get(fingerprint).map(|(hash, whole)| (hash.to_string(), whole));
         let s = &mut self.secrets;
-        // A hash of values would let a guess be checked against it: environments with secrets
-        // get a random one.
-        let hash = if env.iter().any(|(n, _)| s.matcher.is_secret(n)) {
-            random_hash()?
-        } else {
-            format!("{fingerprint:016x}")
+        let hash = match cached {
+            Some((hash, true)) => return Ok(hash),
+            // Its sealed values were forgotten: sealed again into the same row.
+            Some((hash, false)) => hash,
+            // A hash of values would let a guess be checked against it: environments with
+            // secrets get a random one.
+            None if env.iter().any(|(n, _)| s.matcher.is_secret(n)) => random_hash()?,
+            None => format!("{fingerprint:016x}"),
         };
         let sealed = secrets::seal(env, &s.matcher, &hash, || s.vault.for_sealing()).map_err(|e| {
             let names: Vec<&str> =
