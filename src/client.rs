@@ -1,9 +1,10 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
 //! requests and subscriptions.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::TaskSpec;
 use crate::paths::Paths;
-use crate::protocol::{FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
+use crate::protocol::{BUSY, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,6 +20,10 @@ pub struct Subscription {
 
 /// How long a freshly started worker may take to answer.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client told "too many clients" keeps trying.
+const BUSY_PATIENCE: Duration = Duration::from_secs(15);
+/// How long a submit whose connection was lost is sent again.
+const RESUBMIT_PATIENCE: Duration = Duration::from_secs(20);
 
 impl Client {
     /// Connect to the worker, starting one if none answers.
@@ -26,6 +31,8 @@ impl Client {
         if let Some(client) = Self::connect_existing(paths).await? {
             return Ok(client);
         }
+        // A worker cannot start on a broken config: say so as the usage error it is.
+        crate::config::Config::load(&paths.config_file)?;
         let mut worker = start_worker(paths)?;
         let deadline = Instant::now() + START_TIMEOUT;
         let mut pause = Duration::from_millis(1);
@@ -62,8 +69,23 @@ impl Client {
         }
     }
 
-    /// Connect only if a worker answers.
+    /// Connect only if a worker answers. A worker with every slot taken says so; the client
+    /// then tries again with backoff for a while before giving up.
     pub async fn connect_existing(paths: &Paths) -> Result<Option<Client>> {
+        let deadline = Instant::now() + BUSY_PATIENCE;
+        let mut pause = Duration::from_millis(10);
+        loop {
+            match Self::connect_once(paths).await {
+                Err(e) if e.to_string() == BUSY && Instant::now() < deadline => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(500));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn connect_once(paths: &Paths) -> Result<Option<Client>> {
         let stream = match UnixStream::connect(&paths.socket).await {
             Ok(stream) => stream,
             Err(e)
@@ -96,17 +118,66 @@ impl Client {
 
     /// One request, one response; `Response::Error` becomes `Err` with its kind.
     pub async fn request(&mut self, req: Request) -> Result<Response> {
-        if let Err(e) = write_frame(&mut self.stream, &req).await {
+        match self.exchange(&req).await? {
+            Response::Error { kind, message } => Err(Error::new(kind, message)),
+            response => Ok(response),
+        }
+    }
+
+    /// One request, one response, with a lost connection kept apart from the worker's answer.
+    async fn exchange(&mut self, req: &Request) -> Result<Response, FrameError> {
+        if let Err(e) = write_frame(&mut self.stream, req).await {
             // A worker that refuses a connection (another uid) answers and closes at once, so
             // the write can fail while its answer is already waiting: read that first.
             return match read_frame(&mut self.stream).await {
-                Ok(Response::Error { kind, message }) => Err(Error::new(kind, message)),
-                _ => Err(e.into()),
+                Ok(answer @ Response::Error { .. }) => Ok(answer),
+                _ => Err(e),
             };
         }
-        match read_frame(&mut self.stream).await? {
-            Response::Error { kind, message } => Err(Error::new(kind, message)),
-            response => Ok(response),
+        read_frame(&mut self.stream).await
+    }
+
+    /// Queue `spec` exactly once. It carries a request id chosen here; when the connection is
+    /// lost before the answer (a worker killed or stopping), the same request goes again, to
+    /// a worker started if needed, which answers with the task queued the first time, if it
+    /// was. So an error from here means the task was not queued.
+    pub async fn submit(paths: &Paths, mut spec: TaskSpec) -> Result<(Client, String)> {
+        spec.request_id = Some(request_id());
+        let spec = Box::new(spec);
+        let deadline = Instant::now() + RESUBMIT_PATIENCE;
+        let mut pause = Duration::from_millis(50);
+        let mut in_doubt = false;
+        loop {
+            let mut client = match Client::connect(paths).await {
+                Ok(client) => client,
+                // An earlier send may have been queued: keep asking while there is time.
+                Err(e)
+                    if in_doubt && e.kind() == ErrorKind::WorkerUnavailable && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(pause).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let lost = match client.exchange(&Request::Submit { spec: spec.clone() }).await {
+                Ok(Response::Submitted { id }) => return Ok((client, id)),
+                // Said by a worker on its way out: not queued, and the next one will take it.
+                Ok(Response::Error { kind: ErrorKind::WorkerUnavailable, message }) => {
+                    Error::unavailable(message)
+                }
+                Ok(Response::Error { kind, message }) => return Err(Error::new(kind, message)),
+                Ok(other) => return Err(Error::internal(format!("unexpected answer to submit: {other:?}"))),
+                Err(e) => {
+                    in_doubt = true;
+                    e.into()
+                }
+            };
+            if Instant::now() > deadline {
+                return Err(lost);
+            }
+            eprintln!("smart-agents: {lost}; sending the submit again");
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(1));
         }
     }
 
@@ -157,4 +228,18 @@ fn start_worker(paths: &Paths) -> Result<std::process::Child> {
 fn last_line(path: &std::path::Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().rev().find(|l| !l.trim().is_empty()).map(|l| l.trim().to_string())
+}
+
+/// 128 random bits in hex, naming one submit across its resends.
+fn request_id() -> String {
+    let mut bytes = [0u8; 16];
+    let read =
+        std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
+    if read.is_err() {
+        // Unique enough without /dev/urandom: this process, this instant.
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        bytes = (nanos ^ (u128::from(std::process::id()) << 96)).to_be_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

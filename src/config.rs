@@ -136,12 +136,17 @@ impl Config {
                 .unwrap_or_default();
             Error::usage(format!("invalid config {}{place}: {}", path.display(), e.message().trim()))
         })?;
-        config.validate(path)?;
+        config.validate(path, text)?;
         Ok(config)
     }
 
-    fn validate(&self, path: &Path) -> Result<()> {
-        let bad = |what: &str| Error::usage(format!("invalid config {}: {what}", path.display()));
+    /// Each message starts with the dotted key it is about, which locates its line.
+    fn validate(&self, path: &Path, text: &str) -> Result<()> {
+        let bad = |what: &str| {
+            let key = what.split([' ', ':']).next().unwrap_or_default();
+            let place = key_line(text, key).map(|line| format!(":{line}")).unwrap_or_default();
+            Error::usage(format!("invalid config {}{place}: {what}", path.display()))
+        };
         let l = &self.limits;
         if l.max_concurrent_tasks == 0 {
             return Err(bad("limits.max_concurrent_tasks must be at least 1"));
@@ -166,9 +171,29 @@ impl Config {
         }
         self.secrets.validate().map_err(|e| bad(&e))?;
         // Profiles are checked by building the registry once.
-        crate::agents::Registry::new(self).map_err(|e| e.context(path.display()))?;
+        crate::agents::Registry::new(self).map_err(|e| {
+            let what = e.to_string();
+            bad(what.strip_prefix("invalid config: ").unwrap_or(&what))
+        })?;
         Ok(())
     }
+}
+
+/// The line of the value at a dotted `key` ("limits.cpu_threshold"), when the file spells it
+/// out; a value left at its default has none.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut span = None;
+    for part in key.split('.') {
+        let (_, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == part)?;
+        span = Some(value.span());
+        match value.get_ref() {
+            toml::de::DeValue::Table(inner) => table = inner,
+            _ => break,
+        }
+    }
+    Some(line_col(text, span?.start).0)
 }
 
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -207,9 +232,19 @@ mod tests {
     }
 
     #[test]
-    fn out_of_range_is_refused() {
-        assert!(parse("[limits]\ncpu_threshold = 140\n").is_err());
-        assert!(parse("[limits]\nmax_concurrent_tasks = 0\n").is_err());
+    fn out_of_range_is_refused_with_its_line() {
+        let err = parse("[limits]\n\ncpu_threshold = 140\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3:") && err.contains("cpu_threshold"), "{err}");
+        let err = parse("[limits]\nmax_concurrent_tasks = 0\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:2:"), "{err}");
+        let err = parse("[circuit]\nopen_seconds = 5\nfailures = 0\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3:"), "{err}");
+        let err = parse("[limits]\nkill_grace_seconds = -1\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:2:"), "{err}");
+        let err = parse("default_agent = \"x\"\n\n[agents.x]\nmodel = \"m\"\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3:") && err.contains("agents.x"), "{err}");
+        let err = parse("\ndefault_agent = \"nobody\"\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:2:") && err.contains("nobody"), "{err}");
     }
 
     #[test]

@@ -3,12 +3,16 @@
 use crate::error::{Error, Result};
 use std::time::Duration;
 
+/// 100 years in ms.
+const MAX_MS: u128 = 100 * 365 * 86_400_000;
+
 pub fn parse(text: &str) -> Result<Duration> {
     let bad = || {
         Error::usage(format!(
             "invalid duration '{text}': expected a number with a unit, like 90s, 10m, 1h30m or 2d"
         ))
     };
+    let too_large = || Error::usage(format!("duration '{text}' is too large: at most 36500d (100 years)"));
     let s = text.trim();
     if s.is_empty() {
         return Err(bad());
@@ -20,7 +24,7 @@ pub fn parse(text: &str) -> Result<Duration> {
         if digits == 0 {
             return Err(bad());
         }
-        let value: u128 = rest[..digits].parse().map_err(|_| bad())?;
+        let value: u128 = rest[..digits].parse().map_err(|_| too_large())?;
         rest = &rest[digits..];
         let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
         let unit_ms: u128 = match &rest[..unit_len] {
@@ -33,11 +37,11 @@ pub fn parse(text: &str) -> Result<Duration> {
             _ => return Err(bad()),
         };
         rest = &rest[unit_len..];
-        total_ms = value.checked_mul(unit_ms).and_then(|v| total_ms.checked_add(v)).ok_or_else(bad)?;
+        total_ms = value.checked_mul(unit_ms).and_then(|v| total_ms.checked_add(v)).ok_or_else(too_large)?;
     }
     // Beyond ~100 years is certainly a typo, and would overflow timestamps downstream.
-    if total_ms > 100 * 365 * 86_400_000 {
-        return Err(bad());
+    if total_ms > MAX_MS {
+        return Err(too_large());
     }
     Ok(Duration::from_millis(total_ms as u64))
 }
@@ -75,10 +79,22 @@ mod tests {
 
     #[test]
     fn refuses_nonsense_with_the_input_named() {
-        for bad in ["", "10", "m", "1x", "-5s", "1.5h", "99999999999999999999d"] {
+        for bad in ["", "10", "m", "1x", "-5s", "1.5h"] {
             let err = parse(bad).unwrap_err().to_string();
             assert!(err.contains("invalid duration"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn huge_numbers_are_too_large_not_malformed() {
+        for big in
+            ["99999999999999999999d", "99999999999999999999s", "99999d", "36501d", "9".repeat(60).as_str()]
+        {
+            let big = if big.ends_with(char::is_alphabetic) { big.to_string() } else { format!("{big}s") };
+            let err = parse(&big).unwrap_err().to_string();
+            assert!(err.contains("too large") && err.contains(&big), "{big}: {err}");
+        }
+        assert_eq!(parse("36500d").unwrap(), Duration::from_secs(36_500 * 86_400));
     }
 
     #[test]

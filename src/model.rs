@@ -83,6 +83,10 @@ pub struct TaskSpec {
     pub worktree: bool,
     /// Task whose agent session this one continues.
     pub resume_of: Option<String>,
+    /// Chosen by the client for one submit: sent again after a lost connection, it finds the
+    /// task the first send queued instead of queueing another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
@@ -175,6 +179,9 @@ pub struct WorkerStatus {
     pub pid: u32,
     pub version: String,
     pub uptime_seconds: u64,
+    /// The same in milliseconds: a worker started a moment ago is not "up 0ms".
+    #[serde(default)]
+    pub uptime_ms: u64,
     pub socket: String,
     pub database: String,
     pub running: usize,

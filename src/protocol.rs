@@ -9,6 +9,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// Bumped whenever a message changes shape; the handshake refuses a mismatch.
 pub const PROTOCOL_VERSION: u32 = 1;
 pub const MAX_FRAME: usize = 10 * 1024 * 1024;
+/// The worker's answer when it holds all the connections it will: clients try again shortly.
+pub const BUSY: &str = "the worker has too many clients; retry shortly";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

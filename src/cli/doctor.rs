@@ -85,7 +85,19 @@ fn permissions(paths: &Paths, checks: &mut Vec<Check>) {
     }
     dirs.sort();
     dirs.dedup();
+    // Once the database exists the worker has made its folders: a missing one was deleted.
+    let made = paths.database.exists();
     for dir in dirs {
+        let needed = made && (dir == paths.logs_dir || dir == paths.runs_dir);
+        if needed && !dir.exists() {
+            let detail = format!("{} is missing: it was deleted", dir.display());
+            let fix = format!(
+                "the worker makes it again before the next task starts; or mkdir -m 700 {}",
+                dir.display()
+            );
+            checks.push(check("folder", Level::Warn, detail, Some(fix)));
+            continue;
+        }
         checks.push(private(dir, 0o700, "folder"));
     }
     let mut files = vec![paths.database.clone(), paths.socket.clone(), paths.worker_log.clone()];

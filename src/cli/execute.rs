@@ -6,7 +6,6 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::{DEFAULT_PRIORITY, TaskSpec};
 use crate::paths::Paths;
-use crate::protocol::{Request, Response};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +79,11 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 pub fn parse_time(text: &str) -> Result<i64, String> {
     use chrono::{Local, NaiveTime, TimeZone};
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        // A time already gone is most likely a mistake (a wrong date or zone): say so rather
+        // than start at once as if it were meant.
+        if t.timestamp_millis() < crate::store::now_ms() {
+            return Err(format!("--at {text} is in the past; leave --at out to start now"));
+        }
         return Ok(t.timestamp_millis());
     }
     let bad = || format!("invalid time '{text}': expected RFC 3339 (2026-11-21T14:05:00Z) or local HH:MM");
@@ -193,11 +197,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
 
 /// Queue `spec`; print its id and return, or follow it to the end.
 pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths: &Paths) -> Result<i32> {
-    let mut client = Client::connect(paths).await?;
-    let id = match client.request(Request::Submit { spec: Box::new(spec) }).await? {
-        Response::Submitted { id } => id,
-        other => return Err(Error::internal(format!("unexpected answer to submit: {other:?}"))),
-    };
+    let (client, id) = Client::submit(paths, spec).await?;
     if detach {
         if output == follow::Output::Json {
             print_json(&serde_json::json!({ "id": id }))?;

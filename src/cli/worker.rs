@@ -104,7 +104,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
                     "worker pid {} · version {} · up {} · {} running · {} pending{}",
                     status.pid,
                     status.version,
-                    crate::duration::format(Duration::from_secs(status.uptime_seconds)),
+                    crate::duration::format(Duration::from_millis(status.uptime_ms)),
                     status.running,
                     status.pending,
                     if status.paused { " · paused" } else { "" }

@@ -122,6 +122,7 @@ pub fn rfc3339(ms: i64) -> String {
 impl Store {
     /// The worker's read-write handle: creates and migrates the database.
     pub fn open_for_worker(path: &Path) -> Result<Store> {
+        probe(path)?;
         let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
         crate::paths::make_private(path)?;
         let store = Self::configure(conn, path)?;
@@ -131,7 +132,7 @@ impl Store {
 
     /// A client's handle. `None` when there is no database yet (nothing was ever submitted).
     pub fn open_for_reading(path: &Path) -> Result<Option<Store>> {
-        if !path.exists() {
+        if !probe(path)? {
             return Ok(None);
         }
         // Read-write without create: a read-only handle cannot set up the WAL index when the
@@ -199,6 +200,31 @@ impl Store {
 }
 
 /// A database error that says which file and what to do.
+/// Whether the database file exists. A folder in its place, or a folder we may not look into
+/// (someone else's home), is an error that says so: never an empty queue.
+fn probe(path: &Path) -> Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(Error::internal(format!(
+            "database {} is a folder, not a file: move it aside to start a fresh queue",
+            path.display()
+        ))),
+        Ok(_) => match std::fs::File::open(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(denied(path)),
+            _ => Ok(true),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(denied(path)),
+        Err(e) => Err(Error::internal(format!("database {}: {e}", path.display()))),
+    }
+}
+
+fn denied(path: &Path) -> Error {
+    Error::usage(format!(
+        "cannot read {}: permission denied (is SMART_AGENTS_HOME someone else's folder?)",
+        path.display()
+    ))
+}
+
 fn db_error(path: &Path, e: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode;
     let code = e.sqlite_error_code();

@@ -78,15 +78,16 @@ pub struct Summary {
 pub fn resolve_id(store: Option<&Store>, typed: &str) -> Result<String> {
     let typed = typed.trim().to_ascii_lowercase();
     let unknown = || Error::not_found(format!("no task with id '{typed}'"));
+    // Too short to pick one task is a usage error however it is spelled, empty included.
+    if typed.len() < 3 {
+        return Err(Error::usage(format!("id '{typed}' is too short: type at least 3 characters")));
+    }
     if !crate::ids::looks_like_id(&typed) {
         return Err(unknown());
     }
     let Some(store) = store else { return Err(unknown()) };
     if typed.len() == crate::ids::LEN {
         return store.task(&typed)?.map(|t| t.id).ok_or_else(unknown);
-    }
-    if typed.len() < 3 {
-        return Err(Error::usage(format!("id '{typed}' is too short: type at least 3 characters")));
     }
     // Ids sort lexically, so a prefix is a key range on the unique index.
     let upper = format!("{typed}\u{7f}");
@@ -104,6 +105,12 @@ impl Store {
     pub fn task(&self, id: &str) -> Result<Option<TaskRecord>> {
         let mut stmt = self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1"))?;
         Ok(stmt.query_row([id], record).optional()?)
+    }
+
+    /// The task a submit with this client-chosen request id queued, if any.
+    pub fn task_by_request(&self, request_id: &str) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM tasks WHERE request_id = ?1")?;
+        Ok(stmt.query_row([request_id], |row| row.get(0)).optional()?)
     }
 
     /// Tasks in `states`, running first, then pending, then finished, newest first in each.

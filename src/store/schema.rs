@@ -57,9 +57,13 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE tasks ADD COLUMN typical_ms INTEGER;",
     // 3: the agent's todo list, so `status` shows the steps (not only the live view).
     "ALTER TABLE tasks ADD COLUMN todos TEXT;",
-    // 4 (secrets): an environment's secret variables, sealed (`data` keeps only the ordinary
-    // ones), and where a finished task's log printed a secret value, so it can be masked
-    // after the values themselves are gone.
+    // 4 (issue 11): the id a client chose for its submit, so a submit sent again after a lost
+    // connection finds the task the first one queued.
+    "ALTER TABLE tasks ADD COLUMN request_id TEXT;
+     CREATE UNIQUE INDEX tasks_by_request_id ON tasks(request_id);",
+    // 5 (secrets, issue 18): an environment's secret variables, sealed (`data` keeps only the
+    // ordinary ones), and where a finished task's log printed a secret value, so it can be
+    // masked after the values themselves are gone.
     r#"
     ALTER TABLE envs ADD COLUMN secrets TEXT;
     CREATE TABLE log_masks (

@@ -61,7 +61,7 @@ impl Store {
         self.conn
             .prepare_cached(
                 "INSERT INTO tasks (id, description, agent, spec, env_hash, priority, class, state, \
-                 created_at, not_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9)",
+                 created_at, not_before, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10)",
             )?
             .execute(params![
                 t.id,
@@ -73,6 +73,7 @@ impl Store {
                 spec.class,
                 t.created_at,
                 spec.not_before_ms,
+                spec.request_id,
             ])?;
         Ok(self.conn.last_insert_rowid())
     }

@@ -52,6 +52,8 @@ pub(super) struct Live {
     pub enqueued_at: i64,
     /// Why the worker is ending it (cancel, timeout, shutdown), once it has signalled it.
     pub kill: Option<KillReason>,
+    /// Its supervisor vanished and the processes it left are being ended (see `group_end`).
+    pub orphaned: bool,
     /// Fingerprint of the waiting reason last stored (0: none), so unchanged reasons are not
     /// rendered again each round.
     pub reason_key: u64,
@@ -59,7 +61,7 @@ pub(super) struct Live {
 
 impl Live {
     pub fn new(rec: TaskRecord, env: Option<Arc<Vec<(String, String)>>>, enqueued_at: i64) -> Live {
-        Live { rec, env, enqueued_at, kill: None, reason_key: 0 }
+        Live { rec, env, enqueued_at, kill: None, orphaned: false, reason_key: 0 }
     }
 }
 

@@ -76,9 +76,7 @@ impl Actor {
             match (pid, live) {
                 (Some(p), Some(live)) if runner::is_same_process(p, live.rec.pid_start) => {
                     if live.kill.is_some() {
-                        runner::signal_group(p, libc::SIGTERM);
-                        let grace = self.config.limits.kill_grace().as_millis() as i64;
-                        self.add_timer(now + grace, Timer::Sigkill { id: id.clone(), attempt });
+                        self.terminate_group(&id, attempt, Some(p), now);
                     }
                     self.store.add_event(&id, now, "adopted", Some(&serde_json::json!({"pid": p})))?;
                     self.watch(&id, attempt, p);
@@ -90,15 +88,10 @@ impl Actor {
                     self.store.add_event(&id, now, "requeued", None)?;
                     self.dirty.insert(id);
                 }
-                (Some(_), Some(_)) => {
-                    // Gone, and no status on disk: check once more for a record written
-                    // between the two looks, else it is lost.
-                    if self.paths.exit_file(&id, attempt).exists() {
-                        exited.push((id, attempt, 0));
-                    } else {
-                        let reason = "lost: its process vanished with no recorded exit status";
-                        self.finish(&id, TaskState::Failed, Some(reason.into()), None, now);
-                    }
+                (Some(p), Some(_)) => {
+                    // Gone: its status on disk decides, or the processes it left are ended
+                    // before the task is called lost (see `on_exit`).
+                    exited.push((id, attempt, p));
                 }
                 _ => {}
             }

@@ -7,6 +7,7 @@ mod agent_run;
 mod circuits;
 pub mod daemon;
 mod git;
+mod group_end;
 mod output_watch;
 mod requests;
 mod routing;

@@ -186,6 +186,7 @@ impl Actor {
             pid: std::process::id(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             uptime_seconds: self.started.elapsed().as_secs(),
+            uptime_ms: self.started.elapsed().as_millis() as u64,
             socket: self.paths.socket.display().to_string(),
             database: self.paths.database.display().to_string(),
             running,

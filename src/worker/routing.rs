@@ -207,7 +207,28 @@ impl Actor {
     }
 }
 
+/// One argument may hold this many bytes with its final NUL (MAX_ARG_STRLEN: 32 pages).
+pub const MAX_ARG_BYTES: usize = 128 * 1024;
+
 impl Actor {
+    /// Refuse at submit an agent task whose command line Linux would refuse at start: the
+    /// prompt (with whatever the adapter adds to it) goes in as one argument.
+    pub(super) fn check_launch(&self, rec: &TaskRecord) -> Result<()> {
+        if rec.spec.prompt.is_none() {
+            return Ok(());
+        }
+        let launch = self.launch(rec)?;
+        if let Some(arg) = launch.argv.iter().find(|a| a.len() >= MAX_ARG_BYTES) {
+            return Err(Error::usage(format!(
+                "the prompt makes a {}-byte argument for {}, over the 128 KiB Linux allows in one; put the \
+                 details in a file and name it in the prompt",
+                arg.len(),
+                rec.agent
+            )));
+        }
+        Ok(())
+    }
+
     /// Start reading `id`'s stream from `offset` of its log.
     pub(super) fn follow_stream(
         &mut self,

@@ -29,6 +29,11 @@ pub fn spawn(
     env: &[(String, String)],
 ) -> Result<Started> {
     let spec = &task.spec;
+    // Someone may have deleted a folder while the worker ran: make it again, or fail the task
+    // naming it.
+    for dir in [&paths.logs_dir, &paths.runs_dir] {
+        crate::paths::ensure_private_dir(dir)?;
+    }
     let log_path = paths.task_log(&task.id);
     let mut log = std::fs::OpenOptions::new()
         .append(true)
@@ -127,6 +132,25 @@ pub fn signal_group(pgid: i32, signal: i32) {
         // SAFETY: kill with a negative pid targets exactly that group.
         unsafe { libc::kill(-pgid, signal) };
     }
+}
+
+/// Whether group `pgid` still holds a process that has not ended. Zombies (ended, waiting for a
+/// parent to reap them) still count for `kill`, so /proc decides when one answers.
+pub fn group_alive(pgid: i32) -> bool {
+    if pgid <= 1 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks whether the group has members.
+    if unsafe { libc::kill(-pgid, 0) } != 0
+        && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir("/proc") else { return true };
+    let group = pgid.to_string();
+    entries.flatten().filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok()).any(|pid| {
+        stat_field(pid, 2).as_deref() == Some(group.as_str()) && stat_field(pid, 0).is_some_and(|s| s != "Z")
+    })
 }
 
 /// Field 22 of /proc/PID/stat: start time in clock ticks. With the pid it names one process

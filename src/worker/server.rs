@@ -5,35 +5,76 @@
 use super::Hub;
 use super::actor::Msg;
 use crate::error::ErrorKind;
-use crate::protocol::{Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame};
+use crate::protocol::{
+    BUSY, Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame,
+};
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, oneshot};
 
-/// Connections served at once; beyond this a client is told to retry, so idle or runaway
-/// clients cannot take every descriptor the worker needs for its tasks.
-const MAX_CONNECTIONS: usize = 256;
-/// A client must say hello within this long.
-const HELLO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// A client must say hello within this long: a silent socket holds a greeting slot no longer.
+const HELLO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+/// Descriptors kept for the worker's own use: the database, logs, a pidfd per running task.
+const OWN_FDS: usize = 512;
+
+/// Connections by what they cost. Each kind has its own pool, so silent sockets cannot starve
+/// requests, and waiters (who only listen, and cost a descriptor and a little memory each)
+/// cannot take the slots short requests need.
+#[derive(Clone)]
+struct Slots {
+    /// Connected, no hello yet.
+    greeting: Arc<Semaphore>,
+    /// Said hello; making requests.
+    requests: Arc<Semaphore>,
+    /// Subscribed: `wait`, `follow`, the dashboard.
+    subscribers: Arc<Semaphore>,
+}
+
+impl Slots {
+    /// Pools sized from the descriptors this process may open (raised to the hard limit).
+    fn new() -> Slots {
+        let budget = raise_fd_limit().saturating_sub(OWN_FDS).max(64);
+        let greeting = (budget / 8).clamp(8, 512);
+        let requests = (budget / 8).clamp(8, 256);
+        let subscribers = (budget - greeting - requests).clamp(16, 8192);
+        let pool = |n| Arc::new(Semaphore::new(n));
+        Slots { greeting: pool(greeting), requests: pool(requests), subscribers: pool(subscribers) }
+    }
+}
+
+/// Raise the soft limit on open files to the hard one; returns the limit in force.
+fn raise_fd_limit() -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit write and read the struct we own.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 1024;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+    }
+    usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX).min(1 << 20)
+}
 
 pub async fn serve(listener: UnixListener, actor: Sender<Msg>, hub: Hub) {
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let slots = Slots::new();
     loop {
         match listener.accept().await {
             Ok((mut stream, _)) => {
-                let Ok(slot) = slots.clone().try_acquire_owned() else {
-                    let busy =
-                        error(ErrorKind::WorkerUnavailable, "the worker has too many clients; retry shortly");
+                let Ok(greeting) = slots.greeting.clone().try_acquire_owned() else {
                     tokio::spawn(async move {
-                        let _ = write_frame(&mut stream, &busy).await;
+                        let _ = write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, BUSY)).await;
                     });
                     continue;
                 };
-                let (actor, hub) = (actor.clone(), hub.clone());
+                let (actor, hub, slots) = (actor.clone(), hub.clone(), slots.clone());
                 tokio::spawn(async move {
-                    let _ = connection(stream, actor, hub).await;
-                    drop(slot);
+                    let _ = connection(stream, greeting, actor, hub, slots).await;
                 });
             }
             // Out of descriptors and the like: back off briefly rather than spin.
@@ -46,7 +87,13 @@ fn error(kind: ErrorKind, message: impl Into<String>) -> Response {
     Response::Error { kind, message: message.into() }
 }
 
-async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Result<(), FrameError> {
+async fn connection(
+    mut stream: UnixStream,
+    greeting: OwnedSemaphorePermit,
+    actor: Sender<Msg>,
+    hub: Hub,
+    slots: Slots,
+) -> Result<(), FrameError> {
     // SAFETY: getuid cannot fail.
     let me = unsafe { libc::getuid() };
     match stream.peer_cred() {
@@ -64,18 +111,23 @@ async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Res
     let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_frame::<_, Request>(&mut stream)).await {
         Ok(hello) => hello,
         Err(_) => {
-            let msg = "no hello within 5 s";
+            let msg = "no hello within 2 s";
             return write_frame(&mut stream, &error(ErrorKind::Usage, msg)).await;
         }
     };
-    match hello {
+    drop(greeting);
+    let request_slot = match hello {
         Ok(Request::Hello { protocol, .. }) if protocol == PROTOCOL_VERSION => {
+            let Ok(slot) = slots.requests.clone().try_acquire_owned() else {
+                return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, BUSY)).await;
+            };
             let hello = Response::Hello {
                 protocol: PROTOCOL_VERSION,
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 pid: std::process::id(),
             };
             write_frame(&mut stream, &hello).await?;
+            slot
         }
         Ok(Request::Hello { protocol, version }) => {
             let msg = format!(
@@ -91,7 +143,7 @@ async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Res
             return write_frame(&mut stream, &error(ErrorKind::Usage, msg)).await;
         }
         Err(e) => return reject(&mut stream, e).await,
-    }
+    };
     loop {
         let req = match read_frame::<_, Request>(&mut stream).await {
             Ok(req) => req,
@@ -99,6 +151,11 @@ async fn connection(mut stream: UnixStream, actor: Sender<Msg>, hub: Hub) -> Res
             Err(e) => return reject(&mut stream, e).await,
         };
         if let Request::Subscribe { ids } = req {
+            // A listener gives its request slot back and takes one of the many cheap ones.
+            drop(request_slot);
+            let Ok(_listening) = slots.subscribers.clone().try_acquire_owned() else {
+                return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, BUSY)).await;
+            };
             return subscribe(stream, ids, actor, hub).await;
         }
         let response = ask(&actor, req).await;

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
 use std::io::Write;
+use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::Command;
@@ -193,6 +194,10 @@ pub fn spawn_error(program: &str, e: &std::io::Error) -> String {
 /// Write, fsync, rename: a reader sees the whole record or none, even after power loss.
 fn write_atomically(path: &Path, record: &ExitRecord) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
+    // The folder may have been deleted while the command ran: the status still has a place.
+    if let Some(dir) = path.parent() {
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    }
     let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
     file.write_all(&serde_json::to_vec(record)?)?;
     file.sync_data()?;

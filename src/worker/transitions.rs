@@ -19,6 +19,12 @@ const PID_FLUSH_MS: i64 = 50;
 
 impl Actor {
     pub(super) fn submit(&mut self, mut spec: TaskSpec, now: i64) -> Result<String> {
+        // The same submit sent again after a lost connection: answer with what it queued.
+        if let Some(request) = &spec.request_id
+            && let Some(id) = self.store.task_by_request(request)?
+        {
+            return Ok(id);
+        }
         validate(&spec)?;
         self.route(&mut spec, now)?;
         let mut after = Vec::with_capacity(spec.after.len());
@@ -33,16 +39,8 @@ impl Actor {
             }
         };
         let env = std::mem::take(&mut spec.env);
-        let env_hash = self.store_env(&env)?;
-        let seq = self.store.insert_task(&NewTask {
-            id: &id,
-            spec: &spec,
-            created_at: now,
-            env_hash: Some(&env_hash),
-        })?;
-        self.store.add_event(&id, now, "submitted", None)?;
-        let rec = TaskRecord {
-            seq,
+        let mut rec = TaskRecord {
+            seq: 0,
             id: id.clone(),
             description: spec.description.clone(),
             agent: spec.agent.clone(),
@@ -71,6 +69,15 @@ impl Actor {
             todos: Vec::new(),
             spec,
         };
+        self.check_launch(&rec)?;
+        let env_hash = self.store_env(&env)?;
+        rec.seq = self.store.insert_task(&NewTask {
+            id: &id,
+            spec: &rec.spec,
+            created_at: now,
+            env_hash: Some(&env_hash),
+        })?;
+        self.store.add_event(&id, now, "submitted", None)?;
         if let Some(at) = rec.not_before {
             self.add_timer(at, Timer::Wake);
         }
@@ -140,9 +147,7 @@ impl Actor {
                 // Cancelled or timed out while it was being started: signal it now, and
                 // escalate after the grace period as a cancel would.
                 if live.kill.is_some() {
-                    runner::signal_group(started.pid, libc::SIGTERM);
-                    let grace = self.config.limits.kill_grace().as_millis() as i64;
-                    self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
+                    self.terminate_group(id, attempt, Some(started.pid), now);
                 }
                 if let Some((backend, side)) = stream {
                     self.follow_stream(id, backend, side, started.log_offset);
@@ -193,10 +198,18 @@ impl Actor {
         }
         let exit_file = self.paths.exit_file(id, attempt);
         let record = ExitRecord::read(&exit_file);
+        let pgid = live.rec.pid.unwrap_or(pid);
+        if record.is_none() && self.end_leftovers(id, attempt, pgid, now) {
+            return;
+        }
+        let Some(live) = self.tasks.get(id) else { return };
         self.cleanup.push(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
         let kill = live.kill;
         let (mut state, mut reason) = outcome(record.as_ref(), kill);
+        if record.is_none() && kill.is_none() {
+            reason = Some(super::group_end::lost_reason(live.orphaned));
+        }
         let code = record.as_ref().and_then(|r| r.code);
         if let Some(r) = &record
             && let Some(live) = self.tasks.get_mut(id)
@@ -306,6 +319,7 @@ impl Actor {
         rec.not_before = Some(now + delay);
         live.enqueued_at = now;
         live.kill = None;
+        live.orphaned = false;
         let at = now + delay;
         self.add_timer(at, Timer::Wake);
         self.dirty.insert(id.to_string());
@@ -326,12 +340,8 @@ impl Actor {
             TaskState::Running => {
                 if live.kill.is_none() {
                     live.kill = Some(reason);
-                    let attempt = live.rec.attempt;
-                    if let Some(pid) = live.rec.pid {
-                        runner::signal_group(pid, libc::SIGTERM);
-                    }
-                    let grace = self.config.limits.kill_grace().as_millis() as i64;
-                    self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
+                    let (attempt, pid) = (live.rec.attempt, live.rec.pid);
+                    self.terminate_group(id, attempt, pid, now);
                     // Kept so that a worker restarted before the task ends still ends it.
                     let data = json!({"attempt": attempt, "kill": reason.to_json()});
                     let _ = self.store.add_event(id, now, "cancel_requested", Some(&data));
@@ -468,9 +478,7 @@ fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> (TaskState,
             TaskState::Failed,
             Some(format!("timeout after {}", crate::duration::format(std::time::Duration::from_millis(ms)))),
         ),
-        (None, None) => {
-            (TaskState::Failed, Some("lost: its supervisor ended without recording an exit status".into()))
-        }
+        (None, None) => (TaskState::Failed, Some(super::group_end::lost_reason(false))),
         (None, Some(r)) => match (&r.error, r.code, r.signal) {
             (Some(error), _, _) => (TaskState::Failed, Some(error.clone())),
             (None, Some(0), _) => (TaskState::Completed, None),
@@ -494,6 +502,18 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
         if len > MAX_INPUT_BYTES {
             return Err(Error::usage(format!("the {what} is {len} bytes, over the 1 MiB limit")));
         }
+    }
+    // Agents take the prompt as one argument, and Linux refuses a longer one at start.
+    if let Some(len) =
+        spec.prompt.as_ref().map(String::len).filter(|len| *len >= super::routing::MAX_ARG_BYTES)
+    {
+        return Err(Error::usage(format!(
+            "the prompt is {len} bytes, over the 128 KiB Linux allows in one argument; put the details in a \
+             file and name it in the prompt"
+        )));
+    }
+    if spec.request_id.as_ref().is_some_and(|r| r.is_empty() || r.len() > 128) {
+        return Err(Error::usage("a request id must be 1 to 128 characters"));
     }
     if spec.command.is_empty() && spec.prompt.as_deref().is_none_or(|p| p.trim().is_empty()) {
         return Err(Error::usage("nothing to run: give a prompt, or a command after `--`"));

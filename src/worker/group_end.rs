@@ -1,0 +1,58 @@
+//! Ending a task's process group: SIGTERM, a grace period, SIGKILL. One path for cancels,
+//! timeouts, `worker stop --kill`, and supervisors that vanished while their command ran on.
+
+use super::actor::{Actor, Msg, Timer};
+use super::runner;
+use std::time::Duration;
+
+/// How often a group being ended is looked at: only while one is, never when idle.
+const GONE_CHECK: Duration = Duration::from_millis(50);
+
+impl Actor {
+    /// SIGTERM the group now (when its leader is known) and SIGKILL it after the grace period.
+    pub(super) fn terminate_group(&mut self, id: &str, attempt: u32, pgid: Option<i32>, now: i64) {
+        if let Some(pgid) = pgid {
+            runner::signal_group(pgid, libc::SIGTERM);
+        }
+        let grace = self.config.limits.kill_grace().as_millis() as i64;
+        self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
+    }
+
+    /// The supervisor (leader of group `pgid`) of a running task ended without recording how
+    /// its command ended. Anything left in its group is ended first: a retry, or a "failed"
+    /// verdict, while the command still runs would let it run on, or run twice. Returns true
+    /// while processes remain; the task then stays running and a message comes once the group
+    /// is gone.
+    pub(super) fn end_leftovers(&mut self, id: &str, attempt: u32, pgid: i32, now: i64) -> bool {
+        let Some(live) = self.tasks.get_mut(id) else { return false };
+        // A pid in use by another process means its old group emptied and the number moved on.
+        let reused = runner::process_start_time(pgid).is_some_and(|s| Some(s) != live.rec.pid_start);
+        if reused || !runner::group_alive(pgid) {
+            return false;
+        }
+        if !live.orphaned {
+            live.orphaned = true;
+            let data = serde_json::json!({"attempt": attempt, "pgid": pgid});
+            let _ = self.store.add_event(id, now, "supervisor_vanished", Some(&data));
+            self.terminate_group(id, attempt, Some(pgid), now);
+        }
+        let tx = self.tx.clone();
+        let id = id.to_string();
+        self.rt.spawn(async move {
+            while runner::group_alive(pgid) {
+                tokio::time::sleep(GONE_CHECK).await;
+            }
+            let _ = tx.send(Msg::Exited { id, attempt, pid: pgid });
+        });
+        true
+    }
+}
+
+/// The reason given for a task whose supervisor vanished, once its group is gone.
+pub(super) fn lost_reason(ended_leftovers: bool) -> String {
+    if ended_leftovers {
+        "lost: its supervisor vanished with no recorded exit status; the processes it left were ended".into()
+    } else {
+        "lost: its supervisor ended without recording an exit status".into()
+    }
+}
