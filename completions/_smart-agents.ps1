@@ -50,7 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
             [CompletionResult]::new('integrate', 'integrate', [CompletionResultType]::ParameterValue, 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or edit config.toml')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check paths, permissions, the worker, the database, notifications and agent CLIs')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check paths, permissions, the worker, the database, secrets, notifications and agent CLIs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script: bash, zsh, fish, elvish or powershell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -113,6 +113,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new output until the task ends')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new output until the task ends')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'The log exactly as printed, secret values included (masked as `[secret NAME]` otherwise)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -416,6 +417,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
         }
         'smart-agents;doctor' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Repair what can be repaired: seal secret values an older version stored in plain text')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -451,7 +453,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
             [CompletionResult]::new('integrate', 'integrate', [CompletionResultType]::ParameterValue, 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or edit config.toml')
-            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check paths, permissions, the worker, the database, notifications and agent CLIs')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check paths, permissions, the worker, the database, secrets, notifications and agent CLIs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script: bash, zsh, fish, elvish or powershell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -570,7 +570,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__doctor)
-            opts="-h --json --help"
+            opts="-h --json --fix --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1516,7 +1516,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__logs)
-            opts="-f -h --follow --tail --help"
+            opts="-f -h --follow --tail --raw --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

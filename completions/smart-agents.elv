@@ -47,7 +47,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
             cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
             cand config 'Show, locate or edit config.toml'
-            cand doctor 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
+            cand doctor 'Check paths, permissions, the worker, the database, secrets, notifications and agent CLIs'
             cand completions 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -104,6 +104,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --tail 'Only the last N lines'
             cand -f 'Keep printing new output until the task ends'
             cand --follow 'Keep printing new output until the task ends'
+            cand --raw 'The log exactly as printed, secret values included (masked as `[secret NAME]` otherwise)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -353,6 +354,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         }
         &'smart-agents;doctor'= {
             cand --json 'Machine-readable output'
+            cand --fix 'Repair what can be repaired: seal secret values an older version stored in plain text'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -386,7 +388,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
             cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
             cand config 'Show, locate or edit config.toml'
-            cand doctor 'Check paths, permissions, the worker, the database, notifications and agent CLIs'
+            cand doctor 'Check paths, permissions, the worker, the database, secrets, notifications and agent CLIs'
             cand completions 'Print the shell completion script: bash, zsh, fish, elvish or powershell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -26,6 +26,8 @@ pub struct Config {
     pub delegation: Delegation,
     pub history: History,
     pub metrics: MetricsConfig,
+    /// `[secrets]`: which variables are sealed, and where the key lives.
+    pub secrets: crate::secrets::SecretsConfig,
 }
 
 /// `[delegation]`: tasks started from inside a task are its children, within these caps.
@@ -258,8 +260,12 @@ impl Config {
         }
         for (class, f) in &l.footprints {
             if let Some(mem) = &f.mem {
-                crate::cli::execute::parse_size(mem)
-                    .map_err(|e| bad(&format!("limits.footprints.{class}.mem"), format!("limits.footprints.{class}.mem: {e}")))?;
+                crate::cli::execute::parse_size(mem).map_err(|e| {
+                    bad(
+                        &format!("limits.footprints.{class}.mem"),
+                        format!("limits.footprints.{class}.mem: {e}"),
+                    )
+                })?;
             }
             if f.cpus.is_some_and(|c| !(0.0..=4096.0).contains(&c)) {
                 return Err(bad(
@@ -314,6 +320,7 @@ impl Config {
                 ))
             })?;
         }
+        self.secrets.validate().map_err(|e| bad(&e))?;
         // Profiles are checked by building the registry once.
         crate::agents::Registry::new(self).map_err(|e| {
             let what = e.to_string();

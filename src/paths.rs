@@ -18,6 +18,9 @@ pub struct Paths {
     pub worker_log: PathBuf,
     /// `execute --worktree` checkouts, kept after their task.
     pub worktrees_dir: PathBuf,
+    /// The secrets key when no desktop keyring answers: its own 0700 folder, apart from the
+    /// data, so a copy of the data folder does not carry it.
+    pub key_file: PathBuf,
 }
 
 impl Paths {
@@ -43,6 +46,10 @@ impl Paths {
             lock_file: runtime.join("worker.lock"),
             worker_log: data.join("worker.log"),
             worktrees_dir: data.join("worktrees"),
+            key_file: dirs
+                .state_dir()
+                .map_or_else(|| data.join("key"), |s| s.join("key"))
+                .join("secrets.key"),
         })
     }
 
@@ -56,6 +63,7 @@ impl Paths {
             lock_file: home.join("worker.lock"),
             worker_log: home.join("worker.log"),
             worktrees_dir: home.join("worktrees"),
+            key_file: home.join("key").join("secrets.key"),
         }
     }
 

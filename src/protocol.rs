@@ -33,6 +33,10 @@ pub enum Request {
     },
     Retry {
         id: String,
+        /// The retrying shell's environment: secret values forgotten when the task ended are
+        /// taken from it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        env: Vec<(String, String)>,
     },
     SetPriority {
         id: String,
@@ -74,6 +78,9 @@ pub enum Request {
     /// Run a failed or cancelled flow's failed and cancelled steps again.
     FlowRetry {
         id: String,
+        /// The retrying shell's environment, as for `Retry`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        env: Vec<(String, String)>,
     },
     /// Push every new history row of these tasks (all when `None`) and these kinds (all when
     /// empty): `events --follow`. Answered with `Ok`, then `History` frames.
@@ -89,6 +96,8 @@ pub enum Request {
         older_than_ms: Option<u64>,
         dry_run: bool,
     },
+    /// `doctor --fix`: seal secret values an older version stored in plain text.
+    SealSecrets,
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.

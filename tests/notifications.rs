@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const CONFIG: &str = "[limits]\ncpu_threshold = 100\nmemory_threshold = 100\n";
+// The secrets key in a file: this private bus could activate a real keyring daemon (and its
+// unlock prompt) for the worker.
+const CONFIG: &str =
+    "[limits]\ncpu_threshold = 100\nmemory_threshold = 100\n[secrets]\nkey_store = \"file\"\n";
 
 /// A private session bus with a mock notification daemon; torn down with its process group.
 struct Bus {

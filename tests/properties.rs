@@ -26,7 +26,12 @@ fn encode(req: &Request) -> Vec<u8> {
 
 fn request() -> impl Strategy<Value = Request> {
     prop_oneof![
-        (any::<u32>(), any::<String>()).prop_map(|(protocol, version)| Request::Hello { protocol, version, client: None, cwd: None }),
+        (any::<u32>(), any::<String>()).prop_map(|(protocol, version)| Request::Hello {
+            protocol,
+            version,
+            client: None,
+            cwd: None
+        }),
         proptest::collection::vec(any::<String>(), 0..5).prop_map(|ids| Request::Cancel { ids }),
         (any::<String>(), any::<u8>()).prop_map(|(id, priority)| Request::SetPriority { id, priority }),
         // Whole percents: serde_json may print a float 1 ulp off, which is not the decoder's doing.

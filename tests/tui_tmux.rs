@@ -116,3 +116,29 @@ fn dashboard_shows_live_progress_and_quits_cleanly() {
     assert!(words.contains(&"icanon") && words.contains(&"echo"), "the terminal was left raw:\n{report}");
     assert!(report.contains("alternate=0"), "the alternate screen was not left:\n{report}");
 }
+
+#[test]
+fn dashboard_log_shows_a_printed_secret_masked() {
+    let home = Home::with_config(CONFIG);
+    let tmux = Tmux::new("secret");
+    let script = format!(
+        "SMART_AGENTS_HOME={home} NO_COLOR=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent {bin} tui",
+        home = quote(home.path()),
+        bin = quote(Path::new(common::BIN)),
+    );
+    let out = home
+        .cmd(&["execute", "--async", "Secret probe", "--", "sh", "-c", "echo \"key=$MY_API_KEY\"; sleep 30"])
+        .env("MY_API_KEY", "sk-dashboard-secret-42")
+        .output()
+        .expect("submit");
+    assert!(out.status.success(), "submit: {}", common::describe(&out));
+    let id = common::stdout(&out).trim().to_string();
+    home.wait_state(&id, "running", LONG);
+    let started = tmux.run(&["new-session", "-d", "-s", "tui", "-x", "120", "-y", "32", &script]);
+    assert!(started.status.success(), "tmux new-session: {}", common::describe(&started));
+    tmux.wait_screen("tui", &["Secret probe"], LONG);
+    tmux.run(&["send-keys", "-t", "tui", "Enter"]);
+    let screen = tmux.wait_screen("tui", &["key=[secret MY_API_KEY]"], LONG);
+    assert!(!screen.contains("sk-dashboard"), "the value shows on the dashboard:\n{screen}");
+    home.run_ok(&["cancel", &id]);
+}

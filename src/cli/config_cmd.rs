@@ -83,7 +83,14 @@ fn show(paths: &Paths, json: bool) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     let state = if text.is_some() { "" } else { " (not created yet: all defaults)" };
     writeln!(out, "# {}{state}", file.display())?;
-    let width = entries.iter().map(|e| e.key.len() + e.value.to_string().len()).max().unwrap_or(0);
+    // Aligned comments, except after a value so long (a list of patterns) it would push every
+    // other comment off the screen.
+    let width = entries
+        .iter()
+        .map(|e| e.key.len() + e.value.to_string().len())
+        .filter(|w| *w <= 60)
+        .max()
+        .unwrap_or(0);
     for e in &entries {
         let value = e.value.to_string();
         let pad = width.saturating_sub(e.key.len() + value.len());

@@ -1,5 +1,6 @@
 //! `doctor`: one line per check, `ok` / `warn` / `fail`, each problem with its fix. Exits 1
-//! when any check fails. Never writes: the database is opened read-only.
+//! when any check fails. Never writes itself (the database is opened read-only); `--fix` asks
+//! the worker to seal plaintext secrets left by an older version.
 
 mod slurm;
 
@@ -19,25 +20,28 @@ pub struct Args {
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
+    /// Repair what can be repaired: seal secret values an older version stored in plain text
+    #[arg(long)]
+    pub fix: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Level {
+pub(super) enum Level {
     Ok,
     Warn,
     Fail,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Check {
+pub(super) struct Check {
     pub check: String,
     pub status: Level,
     pub detail: String,
     pub fix: Option<String>,
 }
 
-fn check(name: &str, status: Level, detail: impl Into<String>, fix: Option<String>) -> Check {
+pub(super) fn check(name: &str, status: Level, detail: impl Into<String>, fix: Option<String>) -> Check {
     Check { check: name.into(), status, detail: detail.into(), fix }
 }
 
@@ -49,6 +53,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     checks.push(worker(paths).await);
     checks.push(database(&paths.database));
     checks.push(session_bus());
+    super::doctor_secrets::checks(paths, &config, args.fix, &mut checks).await?;
     agents(&config, &mut checks);
     slurm::checks(&config, paths, &mut checks);
     let failed = checks.iter().any(|c| c.status == Level::Fail);

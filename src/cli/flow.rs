@@ -108,7 +108,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         FlowCommand::Retry(args) => {
             let id = resolve(paths, &args.id)?;
             let mut client = Client::connect(paths).await?;
-            client.request(Request::FlowRetry { id: id.clone() }).await?;
+            client.request(Request::FlowRetry { id: id.clone(), env: super::execute::caller_env() }).await?;
             if args.json {
                 print_json(&read_view(paths, &id)?)?;
             } else {

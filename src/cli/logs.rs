@@ -1,10 +1,12 @@
 //! `logs`: a task's captured stdout and stderr, read from its log file; `--follow` streams
-//! new output as the file grows (inotify) until the task ends.
+//! new output as the file grows (inotify) until the task ends. Values of the task's secret
+//! variables show as `[secret NAME]` unless `--raw`.
 
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::paths::Paths;
 use crate::protocol::{Event, Response};
+use crate::secrets::Mask;
 use crate::store::{Store, resolve_id};
 use futures_util::StreamExt;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -19,11 +21,15 @@ pub struct Args {
     /// Only the last N lines
     #[arg(long)]
     pub tail: Option<usize>,
+    /// The log exactly as printed, secret values included (masked as `[secret NAME]` otherwise)
+    #[arg(long)]
+    pub raw: bool,
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let store = Store::open_for_reading(&paths.database)?;
     let id = resolve_id(store.as_ref(), &args.id)?;
+    let mask = if args.raw { Mask::default() } else { mask_for(paths, store.as_ref(), &id)? };
     let path = paths.task_log(&id);
     let mut file = match std::fs::File::open(&path) {
         Ok(file) => Some(file),
@@ -32,7 +38,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     };
     let mut offset = 0;
     if let Some(file) = &mut file {
-        offset = print_initial(file, args.tail)?;
+        offset = print_initial(file, args.tail, &mask)?;
     }
     if !args.follow {
         return Ok(0);
@@ -66,7 +72,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             file = std::fs::File::open(&path).ok();
         }
         if let Some(file) = &mut file {
-            offset = copy_from(file, offset)?;
+            offset = copy_from(file, offset, &mask, done)?;
         }
         if done {
             return Ok(0);
@@ -74,10 +80,11 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     }
 }
 
-fn print_initial(file: &mut std::fs::File, tail: Option<usize>) -> Result<u64> {
+fn print_initial(file: &mut std::fs::File, tail: Option<usize>, mask: &Mask) -> Result<u64> {
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    write_lossy(&bytes[tail_of(&bytes, tail)..])?;
+    let start = tail_of(&bytes, tail);
+    write_lossy(&mask.apply(&bytes[start..], start as u64))?;
     Ok(bytes.len() as u64)
 }
 
@@ -85,11 +92,27 @@ fn tail_of(bytes: &[u8], tail: Option<usize>) -> usize {
     tail.map_or(0, |n| tail_start(bytes, n))
 }
 
-/// A task's captured output so far (the last `tail` lines when given), for the MCP tool.
+/// What hides the task's own secret values in its log.
+fn mask_for(paths: &Paths, store: Option<&Store>, id: &str) -> Result<Mask> {
+    let Some(store) = store else { return Ok(Mask::default()) };
+    crate::secrets::task_mask(paths, store, id).map_err(|why| {
+        Error::internal(format!(
+            "cannot hide the secrets of task {id}: {why} (`--raw` shows the log as printed)"
+        ))
+    })
+}
+
+/// A task's captured output so far (the last `tail` lines when given), secrets masked, for the
+/// MCP tool.
 pub fn read_text(paths: &Paths, id: &str, tail: Option<usize>) -> Result<String> {
     let path = paths.task_log(id);
+    let store = Store::open_for_reading(&paths.database)?;
+    let mask = mask_for(paths, store.as_ref(), id)?;
     match std::fs::read(&path) {
-        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes[tail_of(&bytes, tail)..]).into_owned()),
+        Ok(bytes) => {
+            let start = tail_of(&bytes, tail);
+            Ok(String::from_utf8_lossy(&mask.apply(&bytes[start..], start as u64)).into_owned())
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
         Err(e) => Err(Error::from(e).context(format!("reading {}", path.display()))),
     }
@@ -104,12 +127,19 @@ fn tail_start(bytes: &[u8], n: usize) -> usize {
     body.iter().enumerate().rev().filter(|(_, b)| **b == b'\n').nth(n - 1).map_or(0, |(i, _)| i + 1)
 }
 
-fn copy_from(file: &mut std::fs::File, offset: u64) -> Result<u64> {
+/// New output from `offset`. Until the task is `done`, a partial last line waits for its
+/// end, so a secret value is never split across two writes (and so never unmasked).
+fn copy_from(file: &mut std::fs::File, offset: u64, mask: &Mask, done: bool) -> Result<u64> {
     file.seek(SeekFrom::Start(offset))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
-    write_lossy(&bytes)?;
-    Ok(offset + bytes.len() as u64)
+    let whole = match (done || mask.is_empty(), bytes.iter().rposition(|b| *b == b'\n')) {
+        (true, _) => bytes.len(),
+        (false, Some(nl)) => nl + 1,
+        (false, None) => 0,
+    };
+    write_lossy(&mask.apply(&bytes[..whole], offset))?;
+    Ok(offset + whole as u64)
 }
 
 /// Output is kept as captured; what is not UTF-8 is shown lossily.

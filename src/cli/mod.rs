@@ -5,6 +5,7 @@ pub mod agents;
 pub mod cancel;
 mod config_cmd;
 mod doctor;
+mod doctor_secrets;
 mod events;
 pub mod execute;
 mod flow;
@@ -94,7 +95,7 @@ pub enum Command {
     Integrate(integrate::Args),
     /// Show, locate or edit config.toml
     Config(config_cmd::Args),
-    /// Check paths, permissions, the worker, the database, notifications and agent CLIs
+    /// Check paths, permissions, the worker, the database, secrets, notifications and agent CLIs
     Doctor(doctor::Args),
     /// Print the shell completion script: bash, zsh, fish, elvish or powershell
     Completions(generate::CompletionsArgs),

@@ -3,10 +3,10 @@
 use super::follow::{self, Ending};
 use super::render;
 use super::status::task;
-use crate::store::Store;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Paths;
+use crate::store::Store;
 use crate::store::TaskRecord;
 use std::io::Write;
 

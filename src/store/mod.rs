@@ -1,15 +1,16 @@
 //! The SQLite database: the truth about every task. The worker is its only writer; clients
 //! open it to read (`status`, `list`, `result`) so they answer even while the worker is down.
 
-mod flows;
 mod events;
+mod flows;
 mod prune;
 mod read;
 mod schema;
+mod secrets;
 mod write;
 
-pub use flows::FlowRecord;
 pub use events::{EventKind, EventQuery, EventRow, Origin};
+pub use flows::FlowRecord;
 pub use prune::PruneReport;
 pub use read::{Summary, resolve_id};
 pub use write::{EnvCache, NewTask};

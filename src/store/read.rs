@@ -178,15 +178,6 @@ impl Store {
         Ok(s)
     }
 
-    pub fn env(&self, hash: &str) -> Result<Vec<(String, String)>> {
-        let data: Option<String> = self
-            .conn
-            .prepare_cached("SELECT data FROM envs WHERE hash = ?1")?
-            .query_row([hash], |r| r.get(0))
-            .optional()?;
-        Ok(data.map(|d| serde_json::from_str(&d)).transpose()?.unwrap_or_default())
-    }
-
     pub fn env_hash(&self, id: &str) -> Result<Option<String>> {
         Ok(self
             .conn

@@ -57,11 +57,11 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE tasks ADD COLUMN typical_ms INTEGER;",
     // 3: the agent's todo list, so `status` shows the steps (not only the live view).
     "ALTER TABLE tasks ADD COLUMN todos TEXT;",
-    // 4 (issue 11): the id a client chose for its submit, so a submit sent again after a lost
+    // 4 (reliability): the id a client chose for its submit, so a submit sent again after a lost
     // connection finds the task the first one queued.
     "ALTER TABLE tasks ADD COLUMN request_id TEXT;
      CREATE UNIQUE INDEX tasks_by_request_id ON tasks(request_id);",
-    // issue 17: flows (a plan of step tasks run as one); each step task names its flow and step.
+    // 5 (flows): flows (a plan of step tasks run as one); each step task names its flow and step.
     "CREATE TABLE flows (
         seq         INTEGER PRIMARY KEY,
         id          TEXT NOT NULL UNIQUE,
@@ -79,13 +79,13 @@ pub const MIGRATIONS: &[&str] = &[
      ALTER TABLE tasks ADD COLUMN flow_id TEXT;
      ALTER TABLE tasks ADD COLUMN step_name TEXT;
      CREATE INDEX tasks_by_flow ON tasks(flow_id) WHERE flow_id IS NOT NULL;",
-    // issue 17: delegation, a task started from inside another is its child.
+    // 6 (delegation): a task started from inside another is its child.
     "ALTER TABLE tasks ADD COLUMN parent_id TEXT;
      CREATE INDEX tasks_by_parent ON tasks(parent_id) WHERE parent_id IS NOT NULL;",
-    // 4: the cluster's id of a task's current attempt (a Slurm job id), for executors other
+    // 7 (executors): the cluster's id of a task's current attempt (a Slurm job id), for executors other
     // than local.
     "ALTER TABLE tasks ADD COLUMN external_id TEXT;",
-    // 4 (issue 9): each task's expected footprint and its last attempt's peak, shown by
+    // 8 (admission): each task's expected footprint and its last attempt's peak, shown by
     // `status`; and what every attempt used, by kind, to learn footprints from.
     r#"
     ALTER TABLE tasks ADD COLUMN footprint TEXT;
@@ -102,7 +102,7 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX attempts_by_kind ON attempts(kind, finished_at);
     "#,
-    // 4: who caused each event (audit), and indexes for history by time (events, stats, prune).
+    // 9 (history): who caused each event (audit), and indexes for history by time (events, stats, prune).
     r#"
     ALTER TABLE events ADD COLUMN uid INTEGER;
     ALTER TABLE events ADD COLUMN client TEXT;
@@ -110,5 +110,18 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE events ADD COLUMN cwd TEXT;
     CREATE INDEX events_by_time ON events(at);
     CREATE INDEX tasks_by_finished ON tasks(finished_at);
+    "#,
+    // 10 (secrets): an environment's secret variables, sealed (`data` keeps only the
+    // ordinary ones), and where a finished task's log printed a secret value, so it can be
+    // masked after the values themselves are gone.
+    r#"
+    ALTER TABLE envs ADD COLUMN secrets TEXT;
+    CREATE TABLE log_masks (
+        task_id TEXT NOT NULL,
+        start   INTEGER NOT NULL,
+        len     INTEGER NOT NULL,
+        name    TEXT NOT NULL
+    );
+    CREATE INDEX log_masks_by_task ON log_masks(task_id, start);
     "#,
 ];

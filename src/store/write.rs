@@ -4,7 +4,7 @@ use super::{Store, TaskRecord};
 use crate::error::Result;
 use crate::model::TaskSpec;
 use rusqlite::params;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 pub struct NewTask<'a> {
     pub id: &'a str,
@@ -14,27 +14,42 @@ pub struct NewTask<'a> {
 }
 
 /// Remembers which environments are already stored, so a submit from the same shell as the
-/// last one writes no environment at all.
+/// last one writes no environment at all. Keyed by a fingerprint of the whole environment,
+/// secret values included, which never leaves memory. Each entry says whether its sealed
+/// values are still stored: once forgotten, the next submit seals them again into the same row
+/// rather than adding a row per task.
 #[derive(Default)]
-pub struct EnvCache(HashSet<String>);
+pub struct EnvCache(HashMap<u64, (String, bool)>);
 
 impl EnvCache {
-    /// Store `env` once and return its hash.
-    pub fn intern(&mut self, store: &Store, env: &[(String, String)]) -> Result<String> {
-        let data = serde_json::to_string(env)?;
-        let hash = format!("{:016x}", fnv1a(data.as_bytes()));
-        if self.0.insert(hash.clone()) {
-            store
-                .conn
-                .prepare_cached("INSERT OR IGNORE INTO envs (hash, data) VALUES (?1, ?2)")?
-                .execute(params![hash, data])?;
+    pub fn fingerprint(env: &[(String, String)]) -> u64 {
+        env.iter().fold(0xcbf2_9ce4_8422_2325, |h, (k, v)| {
+            let h = fnv1a(h, k.as_bytes());
+            fnv1a(fnv1a(fnv1a(h, b"="), v.as_bytes()), b"\0")
+        })
+    }
+
+    /// The stored hash, and whether its row is complete (sealed values not forgotten).
+    pub fn get(&self, fingerprint: u64) -> Option<(&str, bool)> {
+        self.0.get(&fingerprint).map(|(h, whole)| (h.as_str(), *whole))
+    }
+
+    pub fn insert(&mut self, fingerprint: u64, hash: String) {
+        self.0.insert(fingerprint, (hash, true));
+    }
+
+    /// After its sealed values went: the next submit with it must store them again.
+    pub fn forget(&mut self, hash: &str) {
+        for (h, whole) in self.0.values_mut() {
+            if h == hash {
+                *whole = false;
+            }
         }
-        Ok(hash)
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(seed, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
 }
 
 impl Store {

@@ -3,6 +3,7 @@
 
 use crate::model::TaskResult;
 use crate::paths::Paths;
+use crate::secrets::Mask;
 use crate::store::Store;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -46,7 +47,16 @@ pub fn load(paths: &Paths, store: &mut Option<Store>, id: &str) -> Details {
             Err(e) => d.error = Some(e.to_string()),
         }
     }
-    match tail(&paths.task_log(id), LOG_LINES) {
+    // Secret values show as `[secret NAME]`; when they cannot be hidden, no log is shown.
+    let mask = match store.as_ref().map(|s| crate::secrets::task_mask(paths, s, id)) {
+        Some(Ok(mask)) => mask,
+        Some(Err(why)) => {
+            d.log_note = Some(format!("log hidden: cannot mask its secrets ({why})"));
+            return d;
+        }
+        None => Mask::default(),
+    };
+    match tail(&paths.task_log(id), LOG_LINES, &mask) {
         Ok(lines) if lines.is_empty() => d.log_note = Some("log is empty".to_string()),
         Ok(lines) => d.log = lines,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => d.log_note = Some("no log yet".to_string()),
@@ -57,13 +67,14 @@ pub fn load(paths: &Paths, store: &mut Option<Store>, id: &str) -> Details {
 
 /// The last `n` lines of a file, reading only its end. Bytes that are not UTF-8 are shown
 /// lossily; control characters that would move the cursor are replaced.
-pub fn tail(path: &Path, n: usize) -> std::io::Result<Vec<String>> {
+pub fn tail(path: &Path, n: usize, mask: &Mask) -> std::io::Result<Vec<String>> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     let start = len.saturating_sub(TAIL_BYTES);
     file.seek(SeekFrom::Start(start))?;
     let mut buf = Vec::with_capacity((len - start) as usize);
     file.read_to_end(&mut buf)?;
+    let buf = mask.apply(&buf, start);
     let text = String::from_utf8_lossy(&buf);
     let mut lines: Vec<&str> = text.lines().collect();
     // Reading from the middle of the file: the first line is probably partial.
@@ -100,9 +111,9 @@ mod tests {
         }
         body.extend_from_slice(b"bad \xff byte\x1b[2J\n");
         std::fs::write(&path, &body).unwrap();
-        let lines = tail(&path, 3).unwrap();
+        let lines = tail(&path, 3, &Mask::default()).unwrap();
         assert_eq!(lines, vec!["line 198", "line 199", "bad \u{fffd} byte\u{fffd}[2J"]);
-        assert!(tail(&dir.path().join("missing"), 3).is_err());
+        assert!(tail(&dir.path().join("missing"), 3, &Mask::default()).is_err());
     }
 
     #[test]

@@ -165,7 +165,11 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
                 app.status = format!("{id} is {state}: only finished tasks can be retried");
                 return None;
             }
-            send(app, Request::Retry { id: id.clone() }, format!("retry sent for {id}"))
+            send(
+                app,
+                Request::Retry { id: id.clone(), env: crate::cli::execute::caller_env() },
+                format!("retry sent for {id}"),
+            )
         }
         KeyCode::Char('p') => {
             if app.paused {

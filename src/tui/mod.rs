@@ -265,7 +265,7 @@ async fn send_requests(paths: Paths, mut rx: mpsc::Receiver<Request>, tx: mpsc::
 fn describe(req: &Request) -> String {
     match req {
         Request::Cancel { ids } => format!("cancel {}", ids.join(", ")),
-        Request::Retry { id } => format!("retry {id}"),
+        Request::Retry { id, .. } => format!("retry {id}"),
         Request::Pause => "pause".to_string(),
         Request::Resume => "resume".to_string(),
         _ => "request".to_string(),

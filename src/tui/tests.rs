@@ -124,7 +124,9 @@ fn retry_pause_and_quit() {
     let mut app = app_with(vec![tv("run234", TaskState::Running), tv("fai234", TaskState::Failed)]);
     assert!(update(&mut app, ch('r')).is_none(), "running tasks are not retried");
     update(&mut app, ch('j'));
-    assert!(matches!(update(&mut app, ch('r')), Some(Action::Send(Request::Retry { id })) if id == "fai234"));
+    assert!(
+        matches!(update(&mut app, ch('r')), Some(Action::Send(Request::Retry { id, .. })) if id == "fai234")
+    );
     assert!(matches!(update(&mut app, ch('p')), Some(Action::Send(Request::Pause))));
     update(&mut app, Msg::Event(Event::Admission { paused: true }));
     assert_eq!(app.status, "admission paused");

@@ -32,9 +32,7 @@ pub enum Msg {
     /// The spawner started a supervisor, or could not.
     Spawned { id: String, attempt: u32, result: Result<super::runner::Started, String> },
     /// A streaming agent's log file (name in the logs folder) grew.
-    Output {
-        file: String,
-    },
+    Output { file: String },
     /// Slurm answered (a submit, a poll, a failed cancel).
     Slurm(super::slurm_link::Reply),
 }
@@ -63,7 +61,17 @@ pub(super) struct Live {
 
 impl Live {
     pub fn new(rec: TaskRecord, env: Option<Arc<Vec<(String, String)>>>, enqueued_at: i64) -> Live {
-        Live { rec, env, enqueued_at, kill: None, orphaned: false, reason_key: 0, kind: None, fp: None, shown: None }
+        Live {
+            rec,
+            env,
+            enqueued_at,
+            kill: None,
+            orphaned: false,
+            reason_key: 0,
+            kind: None,
+            fp: None,
+            shown: None,
+        }
     }
 }
 
@@ -126,6 +134,7 @@ pub struct Actor {
     pub(super) tasks: HashMap<String, Live>,
     pub(super) ids: IdGen,
     pub(super) envs: EnvCache,
+    pub(super) secrets: super::secrets::SecretState,
     pub(super) paused: bool,
     pub(super) started: Instant,
     pub(super) timers: BinaryHeap<Reverse<(i64, Timer)>>,
@@ -188,6 +197,7 @@ impl Actor {
         let spawner = super::spawner::start(paths.clone(), tx.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
         let slurm = super::slurm_tasks::SlurmSide::new(&config, tx.clone());
+        let secrets = super::secrets::SecretState::new(&paths, &config);
         let mut actor = Actor {
             paths,
             config,
@@ -198,6 +208,7 @@ impl Actor {
             tasks: HashMap::new(),
             ids: IdGen::new(),
             envs: EnvCache::default(),
+            secrets,
             paused: false,
             started: Instant::now(),
             timers: BinaryHeap::new(),
@@ -233,6 +244,8 @@ impl Actor {
         for flow in actor.store.flows(true, usize::MAX)? {
             actor.flows_touched.insert(flow.id);
         }
+        // Sealed values left by tasks that ended while no worker watched.
+        actor.store.forget_unused_secrets()?;
         Ok(actor)
     }
 
@@ -359,6 +372,9 @@ impl Actor {
         for path in self.cleanup.drain(..) {
             let _ = std::fs::remove_file(path);
         }
+        if std::mem::take(&mut self.secrets.checkpoint) {
+            let _ = self.store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
         self.spawn_started(now, true);
         self.fresh.clear();
         // Tasks ended after the planner ran (a failed start): decide in another round.
@@ -374,6 +390,7 @@ impl Actor {
             self.store.save(&live.rec)?;
             self.events.push(Event::Task { task: live.rec.view() });
         }
+        self.forget_ended_secrets()?;
         // Finished tasks leave memory once written and published.
         self.tasks.retain(|_, live| !live.rec.state.is_finished());
         self.purge_timers();

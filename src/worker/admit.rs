@@ -33,7 +33,8 @@ impl Actor {
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
         let mem_gate_on = limits.memory_threshold < 100.0;
         let handed = &self.slurm.handed;
-        if !self.tasks.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id)) {
+        if !self.tasks.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id))
+        {
             return;
         }
         let readings = if gates_on && !self.paused { self.readings() } else { Readings::default() };

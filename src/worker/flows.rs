@@ -27,7 +27,7 @@ impl Actor {
             return Err(Error::usage(format!("{file}: the flow has no steps")));
         }
         // Interned outside the savepoint: the cache must not remember a rolled-back row.
-        let env_hash = self.envs.intern(&self.store, &env)?;
+        let env_hash = self.store_env(&env)?;
         let id = loop {
             let id = self.ids.next_id();
             if self.store.flow(&id)?.is_none() {
@@ -52,7 +52,13 @@ impl Actor {
         match queued {
             Ok(()) => {
                 self.store.conn.execute_batch("RELEASE flow_run")?;
-                self.journal.add(&self.store, &format!("flow:{id}"), now, crate::store::EventKind::FlowStarted, None)?;
+                self.journal.add(
+                    &self.store,
+                    &format!("flow:{id}"),
+                    now,
+                    crate::store::EventKind::FlowStarted,
+                    None,
+                )?;
                 Ok(id)
             }
             Err(e) => {
@@ -148,7 +154,7 @@ impl Actor {
         now: i64,
     ) -> Result<String> {
         let env = match &flow.env_hash {
-            Some(hash) => self.store.env(hash)?,
+            Some(hash) => self.open_env(hash)?,
             None => Vec::new(),
         };
         let spec = TaskSpec {
@@ -187,7 +193,13 @@ impl Actor {
         flow.finished_at = Some(now);
         self.store.save_flow(flow)?;
         let data = serde_json::json!({"state": state, "reason": flow.reason});
-        self.journal.add(&self.store, &format!("flow:{}", flow.id), now, crate::store::EventKind::FlowFinished, Some(data))?;
+        self.journal.add(
+            &self.store,
+            &format!("flow:{}", flow.id),
+            now,
+            crate::store::EventKind::FlowFinished,
+            Some(data),
+        )?;
         for t in self.flow_tasks(&flow.id)? {
             if !t.state.is_finished() {
                 self.cancel(&t.id, KillReason::Cancel, now);
@@ -227,7 +239,12 @@ impl Actor {
 
     /// `flow retry`: the failed and cancelled steps run again; steps never queued follow as
     /// their dependencies end. Undo tasks of the earlier attempt are history.
-    pub(super) fn flow_retry(&mut self, typed: &str, now: i64) -> Result<String> {
+    pub(super) fn flow_retry(
+        &mut self,
+        typed: &str,
+        caller_env: &[(String, String)],
+        now: i64,
+    ) -> Result<String> {
         let id = self.store.resolve_flow(typed)?;
         let mut flow =
             self.store.flow(&id)?.ok_or_else(|| Error::not_found(format!("no flow with id '{id}'")))?;
@@ -245,7 +262,7 @@ impl Actor {
             let step = t.spec.step_name.as_deref().unwrap_or("");
             if parse_undo_name(step).is_none() && matches!(t.state, TaskState::Failed | TaskState::Cancelled)
             {
-                self.retry_now(&t.id, now)?;
+                self.retry_now(&t.id, caller_env, now)?;
             }
         }
         flow.attempt += 1;
@@ -253,7 +270,8 @@ impl Actor {
         flow.reason = None;
         flow.finished_at = None;
         self.store.save_flow(&flow)?;
-        self.journal.add(&self.store, 
+        self.journal.add(
+            &self.store,
             &format!("flow:{id}"),
             now,
             crate::store::EventKind::FlowRetry,

@@ -33,7 +33,13 @@ impl Actor {
         if !live.orphaned {
             live.orphaned = true;
             let data = serde_json::json!({"attempt": attempt, "pgid": pgid});
-            let _ = self.journal.add(&self.store, id, now, crate::store::EventKind::SupervisorVanished, Some(data));
+            let _ = self.journal.add(
+                &self.store,
+                id,
+                now,
+                crate::store::EventKind::SupervisorVanished,
+                Some(data),
+            );
             self.terminate_group(id, attempt, Some(pgid), now);
         }
         let tx = self.tx.clone();

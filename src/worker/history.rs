@@ -65,6 +65,10 @@ impl Actor {
             .cloned()
             .collect();
         let mut report = self.store.prune(cutoff, &keep, dry_run)?;
+        if !dry_run {
+            // Sealed values and log masks of the tasks that went go with them.
+            self.store.prune_secrets()?;
+        }
         let ids = std::mem::take(&mut report.ids);
         for (id, attempts) in &ids {
             let mut files = vec![self.paths.task_log(id)];

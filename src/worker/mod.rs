@@ -20,6 +20,7 @@ pub mod proctree;
 mod requests;
 mod routing;
 pub mod runner;
+mod secrets;
 mod server;
 mod slurm_adopt;
 mod slurm_link;

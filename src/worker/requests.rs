@@ -51,9 +51,9 @@ impl Actor {
                 }
                 Response::Cancelled { outcomes }
             }
-            Request::Retry { id } => {
+            Request::Retry { id, env } => {
                 let id = self.resolve(&id)?;
-                self.retry_now(&id, now)?;
+                self.retry_now(&id, &env, now)?;
                 Response::Submitted { id }
             }
             Request::SetPriority { id, priority } => {
@@ -127,7 +127,7 @@ impl Actor {
                 Response::Submitted { id: self.flow_run(*plan, file, cwd, env, now)? }
             }
             Request::FlowCancel { id } => Response::Ok { message: Some(self.flow_cancel(&id, now)?) },
-            Request::FlowRetry { id } => Response::Submitted { id: self.flow_retry(&id, now)? },
+            Request::FlowRetry { id, env } => Response::Submitted { id: self.flow_retry(&id, &env, now)? },
             Request::Metrics => Response::Metrics { text: self.metrics_text()? },
             Request::Prune { older_than_ms, dry_run } => {
                 let keep_days = u64::from(self.config.history.keep_days);
@@ -146,6 +146,7 @@ impl Actor {
             Request::Events { .. } => {
                 return Err(Error::internal("history subscriptions are served by the connection"));
             }
+            Request::SealSecrets => Response::Ok { message: Some(self.seal_plaintext_secrets()?) },
         })
     }
 

@@ -212,7 +212,8 @@ impl Actor {
                 if live.kill.is_some() {
                     let _ = self.slurm.send(Cmd::Cancel { job: job.clone(), signal: None });
                 }
-                let _ = self.journal.add(&self.store, 
+                let _ = self.journal.add(
+                    &self.store,
                     id,
                     now,
                     crate::store::EventKind::SlurmSubmitted,
@@ -360,7 +361,8 @@ impl Actor {
             let grace = self.config.limits.kill_grace().as_millis() as i64;
             self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
             let data = json!({"attempt": attempt, "kill": reason.to_json()});
-            let _ = self.journal.add(&self.store, id, now, crate::store::EventKind::CancelRequested, Some(data));
+            let _ =
+                self.journal.add(&self.store, id, now, crate::store::EventKind::CancelRequested, Some(data));
             let soon = now + CANCEL_LOOK_MS.min(self.slurm.settings.reconcile_ms());
             self.slurm.tick_at = self.slurm.tick_at.filter(|t| *t <= soon);
             self.schedule_tick(soon);

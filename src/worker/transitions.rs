@@ -75,7 +75,7 @@ impl Actor {
             spec,
         };
         self.check_launch(&rec)?;
-        let env_hash = self.envs.intern(&self.store, &env)?;
+        let env_hash = self.store_env(&env)?;
         rec.seq = self.store.insert_task(&NewTask {
             id: &id,
             spec: &rec.spec,
@@ -172,17 +172,6 @@ impl Actor {
             }
             Err(e) => self.finish(id, TaskState::Failed, Some(e), None, now),
         }
-    }
-
-    fn env_of(&mut self, id: &str) -> Result<Arc<Vec<(String, String)>>> {
-        if let Some(env) = self.tasks.get(id).and_then(|l| l.env.clone()) {
-            return Ok(env);
-        }
-        let env = match self.store.env_hash(id)? {
-            Some(hash) => self.store.env(&hash)?,
-            None => Vec::new(),
-        };
-        Ok(Arc::new(env))
     }
 
     /// Tell the actor when `pid` exits, without polling.
@@ -325,6 +314,9 @@ impl Actor {
         if rec.started_at.is_some() && rec.output.is_none() {
             rec.output = Some(runner::output_tail(&self.paths, id, rec.log_offset.unwrap_or(0), OUTPUT_CAP));
         }
+        self.secrets_on_finish(id);
+        let Some(live) = self.tasks.get_mut(id) else { return };
+        let rec = &mut live.rec;
         if state == TaskState::Completed && rec.progress.is_some() {
             rec.progress = Some(100.0);
         }
@@ -354,6 +346,7 @@ impl Actor {
 
     /// A failed attempt with retries left goes back to pending after a backoff.
     fn retry_later(&mut self, id: &str, reason: String, code: Option<i32>, now: i64) {
+        let reason = self.masked(id, reason);
         let jitter = self.ids.next_u64();
         self.slurm.handed.remove(id);
         let Some(live) = self.tasks.get_mut(id) else { return };
@@ -427,7 +420,7 @@ impl Actor {
     }
 
     /// Run a finished failed or cancelled task again as a new attempt.
-    pub(super) fn retry_now(&mut self, id: &str, now: i64) -> Result<()> {
+    pub(super) fn retry_now(&mut self, id: &str, caller_env: &[(String, String)], now: i64) -> Result<()> {
         if let Some(live) = self.tasks.get(id) {
             return Err(Error::usage(format!("task {id} is still {}: nothing to retry", live.rec.state)));
         }
@@ -436,12 +429,13 @@ impl Actor {
         if rec.state == TaskState::Completed {
             return Err(Error::usage(format!("task {id} completed: nothing to retry")));
         }
+        let env = self.refill_secrets(id, caller_env)?;
         rec.attempt += 1;
         reset_for_attempt(&mut rec);
         rec.not_before = None;
         self.journal.add(&self.store, id, now, EventKind::Retry, Some(json!({"attempt": rec.attempt})))?;
         self.finished_deps.remove(id);
-        self.tasks.insert(id.to_string(), Live::new(rec, None, now));
+        self.tasks.insert(id.to_string(), Live::new(rec, env, now));
         self.dirty.insert(id.to_string());
         self.fresh.insert(id.to_string());
         Ok(())
@@ -493,6 +487,7 @@ impl Actor {
         todos: Option<Vec<crate::model::Todo>>,
         now: i64,
     ) {
+        let step = step.map(|s| self.masked(id, s));
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         let step_changed = step.is_some() && step != rec.step;
