@@ -7,6 +7,7 @@ mod agent_run;
 mod circuits;
 pub mod daemon;
 mod delegation;
+mod endings;
 mod flows;
 mod footprints;
 mod git;

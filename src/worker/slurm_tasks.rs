@@ -7,7 +7,7 @@ use super::actor::{Actor, KillReason, Msg, Timer};
 use super::routing::Launch;
 use super::runner;
 use super::slurm_link::{self, Cmd, Reply, Seen};
-use super::transitions::outcome;
+use super::endings::outcome;
 use crate::config::{Config, Limits};
 use crate::executor::slurm::{self, JobRequest};
 use crate::executor::{Executor, JobPhase, SlurmSettings};

@@ -2,18 +2,15 @@
 //! retries going back to pending. Each change is written with an event row in the round's
 //! transaction.
 
-use super::actor::{Actor, KillReason, Live, Msg, Timer};
+use super::actor::{Actor, Live, Msg, Timer};
 use super::runner;
 use super::spawner;
-use super::supervise::ExitRecord;
 use crate::error::{Error, Result};
 use crate::model::{MAX_INPUT_BYTES, MAX_PRIORITY, MIN_PRIORITY, TaskSpec, TaskState};
 use crate::store::{EventKind, NewTask, TaskRecord};
 use serde_json::json;
 use std::sync::Arc;
 
-/// Output kept in the database per task: the tail, where errors and summaries are.
-const OUTPUT_CAP: u64 = 64 * 1024;
 /// At most this long between starting a supervisor and recording its pid.
 const PID_FLUSH_MS: i64 = 50;
 
@@ -201,265 +198,11 @@ impl Actor {
         });
     }
 
-    pub(super) fn on_exit(&mut self, id: &str, attempt: u32, pid: i32, now: i64) {
-        runner::reap(pid);
-        let Some(live) = self.tasks.get(id) else { return };
-        if live.rec.attempt != attempt || live.rec.state != TaskState::Running {
-            return;
-        }
-        let exit_file = self.paths.exit_file(id, attempt);
-        let record = ExitRecord::read(&exit_file);
-        let pgid = live.rec.pid.unwrap_or(pid);
-        if record.is_none() && self.end_leftovers(id, attempt, pgid, now) {
-            return;
-        }
-        let Some(live) = self.tasks.get(id) else { return };
-        self.cleanup.push(exit_file);
-        let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
-        let (kill, orphaned) = (live.kill, live.orphaned);
-        self.record_peak(id, record.as_ref(), finished_at);
-        let (mut state, mut reason) = outcome(record.as_ref(), kill);
-        if record.is_none() && kill.is_none() {
-            reason = Some(super::group_end::lost_reason(orphaned));
-        }
-        let code = record.as_ref().and_then(|r| r.code);
-        if let Some(r) = &record
-            && let Some(live) = self.tasks.get_mut(id)
-        {
-            if let Some(files) = &r.files {
-                live.rec.artifacts.changes = files.len() as u32;
-                live.rec.artifacts.files = files.clone();
-            }
-            live.rec.artifacts.worktree = r.worktree.clone();
-        }
-        if let Some(run) = self.unfollow_stream(id) {
-            let (events, verdict) = run.finish(code, record.as_ref().and_then(|r| r.signal));
-            self.apply_agent_events(id, events, now);
-            // The stream's verdict decides, unless we ended it or it never started.
-            if kill.is_none() && record.as_ref().is_some_and(|r| r.error.is_none()) {
-                state = if verdict.success { TaskState::Completed } else { TaskState::Failed };
-                reason = verdict.reason.clone();
-            }
-            if let Some(live) = self.tasks.get_mut(id) {
-                let rec = &mut live.rec;
-                rec.output = Some(verdict.output);
-                rec.metrics.tokens_used = verdict.tokens_used.or(rec.metrics.tokens_used);
-                rec.metrics.cost_usd = verdict.cost_usd.or(rec.metrics.cost_usd);
-                rec.metrics.agents_involved = verdict.agents_involved.max(rec.metrics.agents_involved);
-                rec.session_id = verdict.session_id.or(rec.session_id.take());
-            }
-            // Only the agent's own failures count against its circuit.
-            if kill.is_none() {
-                let agent = self.tasks.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
-                if let Some(changed) = self.circuits.on_result(&agent, state == TaskState::Completed, now) {
-                    let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
-                    let _ = self.journal.add(
-                        &self.store,
-                        &format!("agent:{agent}"),
-                        now,
-                        EventKind::Circuit,
-                        Some(data),
-                    );
-                    let _ = self.store.set_meta("circuits", &self.circuits.save());
-                }
-            }
-        }
-        self.conclude(id, state, reason, code, kill, finished_at, now);
-    }
-
-    /// An attempt ended: retry it when it failed and has retries left, else finish the task.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn conclude(
-        &mut self,
-        id: &str,
-        state: TaskState,
-        reason: Option<String>,
-        code: Option<i32>,
-        kill: Option<KillReason>,
-        finished_at: i64,
-        now: i64,
-    ) {
-        let Some(live) = self.tasks.get(id) else { return };
-        // A timeout is a failed attempt like any other; a cancel is the user's word.
-        let retriable = matches!(kill, None | Some(KillReason::Timeout(_)));
-        if state == TaskState::Failed && retriable && live.rec.attempt <= live.rec.spec.retries {
-            self.retry_later(id, reason.unwrap_or_default(), code, now);
-        } else {
-            self.finish(id, state, reason, code, finished_at);
-        }
-    }
-
-    /// End a task for good.
-    pub(super) fn finish(
-        &mut self,
-        id: &str,
-        state: TaskState,
-        reason: Option<String>,
-        code: Option<i32>,
-        at: i64,
-    ) {
-        // Whatever the path here, it no longer holds a Slurm slot.
-        self.slurm.handed.remove(id);
-        let Some(live) = self.tasks.get_mut(id) else { return };
-        let rec = &mut live.rec;
-        rec.state = state;
-        rec.reason = reason;
-        rec.exit_code = code;
-        rec.finished_at = Some(at);
-        rec.waiting_reason = None;
-        rec.eta_seconds = None;
-        if let Some(started) = rec.started_at {
-            rec.metrics.duration_ms = Some((at - started).max(0) as u64);
-        }
-        if rec.started_at.is_some() && rec.output.is_none() {
-            rec.output = Some(runner::output_tail(&self.paths, id, rec.log_offset.unwrap_or(0), OUTPUT_CAP));
-        }
-        self.secrets_on_finish(id);
-        let Some(live) = self.tasks.get_mut(id) else { return };
-        let rec = &mut live.rec;
-        if state == TaskState::Completed && rec.progress.is_some() {
-            rec.progress = Some(100.0);
-        }
-        if let (TaskState::Completed, Some(ms)) = (state, rec.metrics.duration_ms) {
-            let key = (rec.agent.clone(), rec.class.clone());
-            if let Some(history) = self.durations.get_mut(&key) {
-                history.push_front(ms);
-                history.truncate(HISTORY);
-            }
-        }
-        self.upkeep.counters.on_finish(&rec.agent, state, &rec.metrics);
-        let data = json!({"state": state, "reason": rec.reason, "exit_code": code, "attempt": rec.attempt});
-        if let Err(e) = self.journal.add(&self.store, id, at, EventKind::Finished, Some(data)) {
-            eprintln!("smart-agents worker: recording the end of {id}: {e}");
-        }
-        self.finished_since_trim += 1;
-        // A cache of final states for dependency checks; the database has them all.
-        if self.finished_deps.len() >= 10_000 {
-            self.finished_deps.clear();
-        }
-        self.finished_deps.insert(id.to_string(), state);
-        if let Some(flow) = self.tasks.get(id).and_then(|l| l.rec.spec.flow_id.clone()) {
-            self.flows_touched.insert(flow);
-        }
-        self.dirty.insert(id.to_string());
-    }
-
-    /// A failed attempt with retries left goes back to pending after a backoff.
-    fn retry_later(&mut self, id: &str, reason: String, code: Option<i32>, now: i64) {
-        let reason = self.masked(id, reason);
-        let jitter = self.ids.next_u64();
-        self.slurm.handed.remove(id);
-        let Some(live) = self.tasks.get_mut(id) else { return };
-        let rec = &mut live.rec;
-        let data = json!({"attempt": rec.attempt, "reason": reason, "exit_code": code});
-        let _ = self.journal.add(&self.store, id, now, EventKind::AttemptFailed, Some(data));
-        let delay = backoff_ms(rec.attempt, jitter);
-        rec.attempt += 1;
-        reset_for_attempt(rec);
-        rec.not_before = Some(now + delay);
-        live.enqueued_at = now;
-        live.kill = None;
-        live.orphaned = false;
-        let at = now + delay;
-        self.add_timer(at, Timer::Wake);
-        self.dirty.insert(id.to_string());
-    }
-
-    pub(super) fn cancel(&mut self, id: &str, reason: KillReason, now: i64) -> String {
-        if self.slurm.handed.contains_key(id) {
-            return self.cancel_slurm(id, reason, now);
-        }
-        let Some(live) = self.tasks.get_mut(id) else {
-            return match self.store.task(id) {
-                Ok(Some(rec)) => rec.state.to_string(),
-                _ => "not_found".to_string(),
-            };
-        };
-        match live.rec.state {
-            TaskState::Pending => {
-                self.finish(id, TaskState::Cancelled, Some("cancelled by user".into()), None, now);
-                "cancelled".into()
-            }
-            TaskState::Running => {
-                if live.kill.is_none() {
-                    live.kill = Some(reason);
-                    let (attempt, pid) = (live.rec.attempt, live.rec.pid);
-                    self.terminate_group(id, attempt, pid, now);
-                    // Kept so that a worker restarted before the task ends still ends it.
-                    let data = json!({"attempt": attempt, "kill": reason.to_json()});
-                    let _ = self.journal.add(&self.store, id, now, EventKind::CancelRequested, Some(data));
-                }
-                "cancelling".into()
-            }
-            state => state.to_string(),
-        }
-    }
-
-    pub(super) fn on_timeout(&mut self, id: &str, attempt: u32, now: i64) {
-        let Some(live) = self.tasks.get(id) else { return };
-        if live.rec.attempt != attempt || live.rec.state != TaskState::Running || live.kill.is_some() {
-            return;
-        }
-        let limit = live.rec.spec.timeout_ms.unwrap_or(0);
-        let data = json!({"attempt": attempt, "timeout_ms": limit});
-        let _ = self.journal.add(&self.store, id, now, EventKind::TimedOut, Some(data));
-        self.cancel(id, KillReason::Timeout(limit), now);
-    }
-
-    pub(super) fn on_sigkill(&mut self, id: &str, attempt: u32) {
-        let Some(live) = self.tasks.get(id) else { return };
-        if live.rec.attempt == attempt && self.slurm.handed.contains_key(id) {
-            return self.kill_slurm(id);
-        }
-        if live.rec.attempt == attempt
-            && live.rec.state == TaskState::Running
-            && let Some(pid) = live.rec.pid
-        {
-            runner::signal_group(pid, libc::SIGKILL);
-        }
-    }
-
-    /// Run a finished failed or cancelled task again as a new attempt.
-    pub(super) fn retry_now(&mut self, id: &str, caller_env: &[(String, String)], now: i64) -> Result<()> {
-        if let Some(live) = self.tasks.get(id) {
-            return Err(Error::usage(format!("task {id} is still {}: nothing to retry", live.rec.state)));
-        }
-        let mut rec =
-            self.store.task(id)?.ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
-        if rec.state == TaskState::Completed {
-            return Err(Error::usage(format!("task {id} completed: nothing to retry")));
-        }
-        let env = self.refill_secrets(id, caller_env)?;
-        rec.attempt += 1;
-        reset_for_attempt(&mut rec);
-        rec.not_before = None;
-        self.journal.add(&self.store, id, now, EventKind::Retry, Some(json!({"attempt": rec.attempt})))?;
-        self.finished_deps.remove(id);
-        self.tasks.insert(id.to_string(), Live::new(rec, env, now));
-        self.dirty.insert(id.to_string());
-        self.fresh.insert(id.to_string());
-        Ok(())
-    }
 }
 
-fn reset_for_attempt(rec: &mut TaskRecord) {
-    rec.state = TaskState::Pending;
-    rec.started_at = None;
-    rec.finished_at = None;
-    rec.exit_code = None;
-    rec.reason = None;
-    rec.pid = None;
-    rec.pid_start = None;
-    rec.log_offset = None;
-    rec.progress = None;
-    rec.step = None;
-    rec.output = None;
-    rec.todos.clear();
-    rec.external_id = None;
-}
 
 /// Finished durations kept per (agent, class) for the ETA's sanity check.
-const HISTORY: usize = 20;
+pub(super) const HISTORY: usize = 20;
 
 impl Actor {
     /// Median duration of recent completed tasks like `rec` (at least three of them).
@@ -511,40 +254,6 @@ impl Actor {
     }
 }
 
-/// 2 s, 4 s, 8 s … ±10 %, capped at five minutes.
-pub(super) fn backoff_ms(attempt: u32, jitter: u64) -> i64 {
-    let base = 2_000i64.saturating_mul(1i64 << attempt.saturating_sub(1).min(20)).min(300_000);
-    let spread = base / 10;
-    base - spread + (jitter % (2 * spread as u64 + 1)) as i64
-}
-
-pub(super) fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> (TaskState, Option<String>) {
-    match (kill, record) {
-        (Some(KillReason::Cancel), _) => (TaskState::Cancelled, Some("cancelled by user".into())),
-        (Some(KillReason::Shutdown), _) => {
-            (TaskState::Cancelled, Some("cancelled: the worker was stopped with --kill".into()))
-        }
-        (Some(KillReason::Timeout(ms)), _) => (
-            TaskState::Failed,
-            Some(format!("timeout after {}", crate::duration::format(std::time::Duration::from_millis(ms)))),
-        ),
-        (None, None) => (TaskState::Failed, Some(super::group_end::lost_reason(false))),
-        (None, Some(r)) if r.mem_limit_exceeded.is_some() => {
-            use crate::scheduler::footprint::format_bytes;
-            let limit = format_bytes(r.mem_limit_exceeded.unwrap_or(0));
-            let peak = format_bytes(r.peak_rss_bytes.unwrap_or(0));
-            (TaskState::Failed, Some(format!("memory limit {limit} exceeded (peak {peak})")))
-        }
-        (None, Some(r)) => match (&r.error, r.code, r.signal) {
-            (Some(error), _, _) => (TaskState::Failed, Some(error.clone())),
-            (None, Some(0), _) => (TaskState::Completed, None),
-            (None, Some(code), _) => (TaskState::Failed, Some(format!("exited with code {code}"))),
-            (None, None, Some(sig)) => (TaskState::Failed, Some(format!("killed by signal {sig}"))),
-            (None, None, None) => (TaskState::Failed, Some("ended without an exit status".into())),
-        },
-    }
-}
-
 pub fn validate(spec: &TaskSpec) -> Result<()> {
     if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&spec.priority) {
         return Err(Error::usage(format!("priority {} is out of range 1..10", spec.priority)));
@@ -592,52 +301,4 @@ pub fn validate(spec: &TaskSpec) -> Result<()> {
         return Err(Error::usage(format!("invalid class name '{class}'")));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_a_cap() {
-        for jitter in [0, 7, u64::MAX] {
-            let b1 = backoff_ms(1, jitter);
-            assert!((1_800..=2_200).contains(&b1), "{b1}");
-            let b3 = backoff_ms(3, jitter);
-            assert!((7_200..=8_800).contains(&b3), "{b3}");
-            assert!(backoff_ms(40, jitter) <= 330_000);
-        }
-    }
-
-    #[test]
-    fn exit_records_become_verdicts() {
-        let rec = |code, signal, error: Option<&str>| ExitRecord {
-            code,
-            signal,
-            error: error.map(String::from),
-            finished_at: 0,
-            files: None,
-            worktree: None,
-            peak_rss_bytes: Some(600 << 20),
-            cpu_seconds: None,
-            mem_limit_exceeded: None,
-        };
-        assert_eq!(outcome(Some(&rec(Some(0), None, None)), None).0, TaskState::Completed);
-        let over = ExitRecord { mem_limit_exceeded: Some(512 << 20), ..rec(None, Some(15), None) };
-        assert_eq!(
-            outcome(Some(&over), None),
-            (TaskState::Failed, Some("memory limit 512 MiB exceeded (peak 600 MiB)".into()))
-        );
-        assert_eq!(
-            outcome(Some(&rec(Some(3), None, None)), None),
-            (TaskState::Failed, Some("exited with code 3".into()))
-        );
-        assert_eq!(
-            outcome(Some(&rec(None, None, Some("command not found: nope"))), None).1.as_deref(),
-            Some("command not found: nope")
-        );
-        assert_eq!(outcome(None, Some(KillReason::Cancel)).0, TaskState::Cancelled);
-        assert!(outcome(None, None).1.unwrap_or_default().starts_with("lost"));
-        assert_eq!(outcome(None, Some(KillReason::Timeout(5_000))).1.as_deref(), Some("timeout after 5s"));
-    }
 }
