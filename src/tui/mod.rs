@@ -8,6 +8,7 @@
 pub mod app;
 pub mod details;
 mod details_view;
+mod entry;
 mod keys;
 pub mod layout;
 mod reserved;

@@ -270,7 +270,6 @@ fn reset_for_attempt(rec: &mut TaskRecord) {
     rec.external_id = None;
 }
 
-
 /// 2 s, 4 s, 8 s … ±10 %, capped at five minutes.
 pub(super) fn backoff_ms(attempt: u32, jitter: u64) -> i64 {
     let base = 2_000i64.saturating_mul(1i64 << attempt.saturating_sub(1).min(20)).min(300_000);

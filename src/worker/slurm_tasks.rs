@@ -4,10 +4,10 @@
 //! supervisor's exit record first and Slurm's word second.
 
 use super::actor::{Actor, KillReason, Msg, Timer};
+use super::endings::outcome;
 use super::routing::Launch;
 use super::runner;
 use super::slurm_link::{self, Cmd, Reply, Seen};
-use super::endings::outcome;
 use crate::config::{Config, Limits};
 use crate::executor::slurm::{self, JobRequest};
 use crate::executor::{Executor, JobPhase, SlurmSettings};

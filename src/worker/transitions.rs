@@ -197,9 +197,7 @@ impl Actor {
             let _ = tx.send(Msg::Exited { id, attempt, pid });
         });
     }
-
 }
-
 
 /// Finished durations kept per (agent, class) for the ETA's sanity check.
 pub(super) const HISTORY: usize = 20;
