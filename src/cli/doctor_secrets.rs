@@ -70,28 +70,17 @@ fn key(paths: &Paths, config: &Config) -> Check {
 
 /// `None` when there is no database to look in.
 fn plaintext(paths: &Paths, config: &Config) -> Option<Check> {
+    let cannot = |e: crate::error::Error| {
+        Some(check("secrets", Level::Warn, format!("cannot look for plaintext secrets: {e}"), None))
+    };
     let store = match Store::open_for_reading(&paths.database) {
         Ok(Some(store)) => store,
         Ok(None) => return None,
-        Err(e) => {
-            return Some(check(
-                "secrets",
-                Level::Warn,
-                format!("cannot look for plaintext secrets: {e}"),
-                None,
-            ));
-        }
+        Err(e) => return cannot(e),
     };
     let found = match store.plaintext_secrets(&config.secrets.matcher()) {
         Ok(found) => found,
-        Err(e) => {
-            return Some(check(
-                "secrets",
-                Level::Warn,
-                format!("cannot look for plaintext secrets: {e}"),
-                None,
-            ));
-        }
+        Err(e) => return cannot(e),
     };
     if found.is_empty() {
         return Some(check("secrets", Level::Ok, "no secret value stored in plain text", None));
