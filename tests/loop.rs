@@ -6,7 +6,7 @@ use common::{Home, LONG, describe, stderr, stdout};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-const VIEW_FIELDS: [&str; 18] = [
+const VIEW_FIELDS: [&str; 19] = [
     "id",
     "description",
     "agent",
@@ -25,6 +25,7 @@ const VIEW_FIELDS: [&str; 18] = [
     "exit_code",
     "executor",
     "external_id",
+    "footprint",
 ];
 
 fn keys(v: &Value) -> BTreeSet<String> {
@@ -75,7 +76,8 @@ fn status_json_has_exactly_the_documented_fields() {
     let home = Home::new();
     let id = home.submit_with(&["--priority", "7", "--class", "build"], &["sh", "-c", "echo out; exit 4"]);
     let view = home.wait_state(&id, "failed", LONG);
-    let want: BTreeSet<String> = VIEW_FIELDS.iter().map(|s| s.to_string()).collect();
+    // An attempt that ran also tells what it used.
+    let want: BTreeSet<String> = VIEW_FIELDS.iter().chain(&["peak"]).map(|s| s.to_string()).collect();
     assert_eq!(keys(&view), want, "{view}");
     for field in ["created_at", "started_at", "finished_at"] {
         assert_rfc3339(&view, field);
@@ -151,7 +153,10 @@ fn list_orders_running_then_pending_then_finished_newest_first() {
     let ids: Vec<String> = home.list(&[]).iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(ids, vec![running.clone(), pending2.clone(), pending1.clone(), failed.clone(), done1.clone()]);
     for v in home.list(&[]) {
-        let want: BTreeSet<String> = VIEW_FIELDS.iter().map(|s| s.to_string()).collect();
+        // Finished tasks also tell what their attempt used.
+        let ran = v["finished_at"].is_string();
+        let extra: &[&str] = if ran { &["peak"] } else { &[] };
+        let want: BTreeSet<String> = VIEW_FIELDS.iter().chain(extra).map(|s| s.to_string()).collect();
         assert_eq!(keys(&v), want, "{v}");
     }
     let pending = home.status(&pending1);
