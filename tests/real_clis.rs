@@ -15,6 +15,8 @@ mod mock_model;
 mod aider;
 #[path = "real_clis/claude.rs"]
 mod claude;
+#[path = "real_clis/claude_mcp.rs"]
+mod claude_mcp;
 #[path = "real_clis/codex.rs"]
 mod codex;
 #[path = "real_clis/gemini.rs"]

@@ -133,6 +133,7 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
             Some(_) if !side => s.turns.pop_front(),
             _ => None,
         };
+        let turn = turn.map(|t| t.for_request(&request));
         (turn, s.served)
     };
     let ctx = Ctx { n, model };

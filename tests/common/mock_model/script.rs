@@ -1,7 +1,9 @@
 //! What the mock model answers: scripted turns, each a reply (text and tool calls, with
 //! usage), optionally after a delay, or a failure (an HTTP error status, a stream cut off).
 
+use super::http::Request;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One piece of a reply, in order.
@@ -37,11 +39,43 @@ pub struct Turn {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub failure: Option<Failure>,
+    /// Built when its request arrives, from that request (e.g. an id in the last tool result).
+    pub from_request: Option<Build>,
+}
+
+/// Makes a turn out of the request it answers.
+#[derive(Clone)]
+pub struct Build(Arc<dyn Fn(&Request) -> Turn + Send + Sync>);
+
+impl std::fmt::Debug for Build {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Build(..)")
+    }
 }
 
 impl Turn {
     fn with(parts: Vec<Part>) -> Turn {
-        Turn { parts, delay: Duration::ZERO, input_tokens: 100, output_tokens: 20, failure: None }
+        Turn {
+            parts,
+            delay: Duration::ZERO,
+            input_tokens: 100,
+            output_tokens: 20,
+            failure: None,
+            from_request: None,
+        }
+    }
+
+    /// A turn scripted from the request it answers, which holds the tool results so far.
+    pub fn from_request(build: impl Fn(&Request) -> Turn + Send + Sync + 'static) -> Turn {
+        Turn { from_request: Some(Build(Arc::new(build))), ..Turn::with(Vec::new()) }
+    }
+
+    /// This turn as it answers `request`: built from it when it is a [`Turn::from_request`].
+    pub fn for_request(self, request: &Request) -> Turn {
+        match &self.from_request {
+            Some(Build(build)) => build(request),
+            None => self,
+        }
     }
 
     pub fn text(text: &str) -> Turn {
