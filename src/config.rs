@@ -177,7 +177,7 @@ pub struct ClassFootprint {
 impl ClassFootprint {
     /// `mem` in bytes; checked at load, so a bad size cannot reach here from a file.
     pub fn mem_bytes(&self) -> Option<u64> {
-        self.mem.as_deref().and_then(|m| crate::cli::execute::parse_size(m).ok())
+        self.mem.as_deref().and_then(|m| crate::size::parse_size(m).ok())
     }
 }
 

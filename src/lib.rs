@@ -16,6 +16,7 @@ pub mod paths;
 pub mod protocol;
 pub mod scheduler;
 pub mod secrets;
+pub mod size;
 pub mod stats;
 pub mod store;
 pub mod tui;

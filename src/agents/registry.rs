@@ -141,7 +141,7 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
         return Err(bad("backend \"command\" needs `command = [\"program\", \"{prompt}\"]`".into()));
     }
     let mem_bytes = match &p.mem {
-        Some(text) => Some(crate::cli::execute::parse_size(text).map_err(bad)?),
+        Some(text) => Some(crate::size::parse_size(text).map_err(bad)?),
         None => base.and_then(|b| b.mem_bytes),
     };
     let autonomy = match &p.autonomy {

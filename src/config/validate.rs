@@ -39,7 +39,7 @@ impl Config {
         }
         for (class, f) in &l.footprints {
             if let Some(mem) = &f.mem {
-                crate::cli::execute::parse_size(mem).map_err(|e| {
+                crate::size::parse_size(mem).map_err(|e| {
                     bad(
                         &format!("limits.footprints.{class}.mem"),
                         format!("limits.footprints.{class}.mem: {e}"),

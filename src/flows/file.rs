@@ -226,7 +226,7 @@ fn to_action(
         Some(t) => Some(crate::duration::parse(t).map_err(|e| e.to_string())?.as_millis() as u64),
         None => None,
     };
-    let mem_bytes = raw.mem.as_deref().map(crate::cli::execute::parse_size).transpose()?;
+    let mem_bytes = raw.mem.as_deref().map(crate::size::parse_size).transpose()?;
     if let Some(on) = raw.on.as_deref() {
         on.parse::<crate::executor::Executor>().map_err(|e| format!("`on`: {e}"))?;
     }
