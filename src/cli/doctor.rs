@@ -2,6 +2,7 @@
 //! when any check fails. Never writes itself (the database is opened read-only); `--fix` asks
 //! the worker to seal plaintext secrets left by an older version.
 
+mod secrets;
 mod slurm;
 
 use super::render::{paint, print_json};
@@ -53,7 +54,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     checks.push(worker(paths).await);
     checks.push(database(&paths.database));
     checks.push(session_bus());
-    super::doctor_secrets::checks(paths, &config, args.fix, &mut checks).await?;
+    secrets::checks(paths, &config, args.fix, &mut checks).await?;
     agents(&config, &mut checks);
     slurm::checks(&config, paths, &mut checks);
     let failed = checks.iter().any(|c| c.status == Level::Fail);

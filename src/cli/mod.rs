@@ -5,7 +5,6 @@ pub mod agents;
 pub mod cancel;
 mod config_cmd;
 mod doctor;
-mod doctor_secrets;
 mod events;
 pub mod execute;
 mod flow;

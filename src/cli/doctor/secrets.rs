@@ -2,7 +2,7 @@
 //! permissions), and secret values an older version left in plain text, which `--fix` has the
 //! worker seal.
 
-use super::doctor::{Check, Level, check};
+use super::{Check, Level, check};
 use crate::client::Client;
 use crate::config::Config;
 use crate::error::Result;
