@@ -166,3 +166,40 @@ fn graceful_stop_then_finish_while_down_is_recorded_by_the_next_worker() {
     assert_eq!(result["output"], "finished-while-down\n", "{result}");
     assert!(result["metrics"]["duration_ms"].as_u64().is_some(), "{result}");
 }
+
+/// The worker keeps its SQLite locks for its whole life. Reading the database elsewhere in the
+/// worker once opened and closed a plain descriptor of the file, and closing any descriptor
+/// drops every POSIX lock the process holds on it: the next `sqlite3` shell that closed then
+/// found itself last and deleted the worker's live WAL, so later commits went to an unlinked
+/// file, invisible to every client (and lost with the worker).
+#[test]
+fn another_reader_closing_never_deletes_the_workers_wal() {
+    use std::os::unix::fs::MetadataExt;
+    let home = Home::new();
+    let first = home.submit(&["echo", "one"]);
+    home.wait_state(&first, "completed", LONG);
+    // The worker still holds its shared lock on the database file (proc(5): /proc/locks).
+    let inode = std::fs::metadata(home.database()).expect("database").ino();
+    let pid = home.worker_pid();
+    let locks = std::fs::read_to_string("/proc/locks").expect("/proc/locks");
+    let held = locks.lines().any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.get(4) == Some(&pid.to_string().as_str())
+            && f.get(5).is_some_and(|d| d.ends_with(&format!(":{inode}")))
+    });
+    assert!(held, "the worker lost its lock on the database file:\n{locks}");
+    // A `sqlite3` shell comes and goes.
+    let out = std::process::Command::new("sqlite3")
+        .arg(home.database())
+        .arg("SELECT count(*) FROM tasks")
+        .output()
+        .expect("run sqlite3 (Debian package sqlite3)");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1", "{}", describe(&out));
+    let mut wal = home.database().into_os_string();
+    wal.push("-wal");
+    assert!(std::path::Path::new(&wal).exists(), "the worker's WAL was deleted under it");
+    // And what the worker writes next is what clients read.
+    let second = home.submit(&["echo", "two"]);
+    home.wait_state(&second, "completed", LONG);
+    assert_eq!(home.list(&[]).len(), 2, "clients read a stale database");
+}

@@ -242,14 +242,22 @@ fn probe(path: &Path) -> Result<bool> {
             "database {} is a folder, not a file: move it aside to start a fresh queue",
             path.display()
         ))),
-        Ok(_) => match std::fs::File::open(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(denied(path)),
-            _ => Ok(true),
-        },
+        // access(2), not an open: closing any descriptor of the file would drop every POSIX
+        // lock this process holds on it, the worker's own SQLite locks included, and another
+        // process could then delete the worker's live WAL.
+        Ok(_) if !readable(path) => Err(denied(path)),
+        Ok(_) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(denied(path)),
         Err(e) => Err(Error::internal(format!("database {}: {e}", path.display()))),
     }
+}
+
+fn readable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
+    // SAFETY: access only reads the NUL-terminated path we own.
+    unsafe { libc::access(c_path.as_ptr(), libc::R_OK) == 0 }
 }
 
 fn denied(path: &Path) -> Error {
