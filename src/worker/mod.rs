@@ -5,6 +5,7 @@ mod admit;
 mod adopt;
 mod agent_run;
 mod circuits;
+mod limits;
 pub mod daemon;
 mod delegation;
 mod endings;
