@@ -243,7 +243,7 @@ impl fmt::Display for Rendered<'_, '_> {
             }
             WaitReason::AccountBudget { account, spent, budget, overall } => {
                 let whose = if overall { "daily budget".to_string() } else { format!("{account} daily budget") };
-                write!(f, "{whose} ${budget:.2} reached (spent ${spent:.2} today)")
+                write!(f, "{whose} {} reached (spent {} today)", usd(budget), usd(spent))
             }
         }
     }
@@ -319,4 +319,9 @@ pub fn local_time(at: i64, now_ms: i64) -> String {
         }
     }
     Time(at, now_ms).to_string()
+}
+
+/// Dollars for people: cents, or four places below a cent (`$0.0042`).
+pub fn usd(v: f64) -> String {
+    if v.abs() < 0.01 && v != 0.0 { format!("${v:.4}") } else { format!("${v:.2}") }
 }

@@ -81,6 +81,9 @@ impl Actor {
         if let Some(hit) = limit {
             return self.hold_for_limit(id, &hit, now);
         }
+        if let Some(over) = self.over_budget(id, reason.as_deref()) {
+            (state, reason) = (TaskState::Failed, Some(over));
+        }
         match kill {
             None => self.limit_through(id, now),
             Some(_) => self.limit_trial_gone(id),
@@ -295,7 +298,7 @@ pub(super) fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> 
             (TaskState::Cancelled, Some("cancelled: the worker was stopped with --kill".into()))
         }
         (Some(KillReason::Budget(usd)), _) => {
-            (TaskState::Failed, Some(format!("cost budget ${usd:.2} (--max-cost) exceeded")))
+            (TaskState::Failed, Some(format!("cost budget {} (--max-cost) exceeded", crate::scheduler::reason::usd(usd))))
         }
         // Ended for a limit but no limit in its stream at the end: say what happened.
         (Some(KillReason::Limit), _) => (TaskState::Failed, Some("stopped at a usage limit".into())),

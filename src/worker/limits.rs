@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::{Carried, HoldView, TaskState};
 use crate::protocol::Event;
 use crate::scheduler::holds::{Change, Holds};
+use crate::scheduler::reason::usd;
 use crate::scheduler::{Hold, WaitReason};
 use crate::store::EventKind;
 use chrono::{Local, TimeZone};
@@ -133,6 +134,18 @@ impl Actor {
         if let Some(max) = max.filter(|m| running && total > *m) {
             self.cancel(id, KillReason::Budget(max), now);
         }
+    }
+
+    /// The reason a task fails when its cost went past `--max-cost` (even when it ended
+    /// before the worker could stop it, or Claude Code stopped itself at `--max-budget-usd`).
+    pub(super) fn over_budget(&self, id: &str, reason: Option<&str>) -> Option<String> {
+        let rec = &self.tasks.get(id)?.rec;
+        let max = rec.spec.max_cost_usd?;
+        let spent = rec.metrics.cost_usd.unwrap_or(0.0);
+        let claude_stopped = reason.is_some_and(|r| r.contains("max_budget"));
+        (spent > max || claude_stopped).then(|| {
+            format!("cost budget {} (--max-cost) exceeded: spent {}", usd(max), usd(spent))
+        })
     }
 
     fn add_spend(&mut self, account: &str, usd: f64, now: i64) {
