@@ -170,12 +170,12 @@ fn agents_release_ends_a_hold_and_bad_names_are_refused() {
 #[test]
 fn bad_limit_settings_are_refused_with_the_key() {
     let home = Home::with_config("[usage_limits]\nbackoff = \"soon\"\n");
-    let out = home.run(&["list"]);
-    assert!(!out.status.success() && common::stderr(&out).contains("usage_limits.backoff"), "{}", common::describe(&out));
+    let out = home.run_code(&["config", "show"], 2);
+    assert!(common::stderr(&out).contains("usage_limits.backoff"), "{}", common::describe(&out));
     let home = Home::with_config("[agents.x]\nbackend = \"command\"\ncommand = [\"x\"]\nlimit_pattern = \"(\"\n");
-    let out = home.run(&["list"]);
-    assert!(!out.status.success() && common::stderr(&out).contains("agents.x.limit_pattern"), "{}", common::describe(&out));
-    let out = Home::new().run(&["execute", "--max-cost", "-1", "--", "true"]);
+    let out = home.run_code(&["config", "show"], 2);
+    assert!(common::stderr(&out).contains("agents.x.limit_pattern"), "{}", common::describe(&out));
+    let out = Home::new().run(&["execute", "--max-cost=-1", "--", "true"]);
     assert!(!out.status.success() && common::stderr(&out).contains("--max-cost"), "{}", common::describe(&out));
 }
 
@@ -222,7 +222,7 @@ fn a_daily_budget_holds_its_account_while_others_run_and_max_cost_fails_a_run() 
 
 #[test]
 fn an_overall_daily_budget_holds_every_agent() {
-    let home = Home::with_config("daily_budget_usd = 0.01\n");
+    let home = Home::with_config("daily_budget_usd = 0.01\n[limits]\n");
     let first = standin_run(&home, "claude", &[]);
     home.wait_state(&first, "completed", WAIT);
     let next = standin_run(&home, "codex", &[]);
