@@ -42,8 +42,10 @@ impl Reset {
                 let Some(now) = Local.timestamp_millis_opt(now_ms).single() else { return now_ms };
                 let today = now.date_naive().and_hms_opt(hour, minute, 0);
                 let local = |d: chrono::NaiveDateTime| Local.from_local_datetime(&d).earliest();
+                // Said to the minute: a time in the current minute means by its end.
                 match today.and_then(local) {
                     Some(t) if t.timestamp_millis() > now_ms => t.timestamp_millis(),
+                    Some(t) if t.timestamp_millis() + 60_000 > now_ms => t.timestamp_millis() + 60_000,
                     Some(t) => t.timestamp_millis() + 86_400_000,
                     None => now_ms,
                 }
