@@ -77,7 +77,14 @@ pub fn start(
 }
 
 /// `execute PROMPT --agent NAME --async FLAGS` in the world's environment only; the id.
-fn submit(home: &Home, world: &setup::World, name: &str, prompt: &str, flags: &[&str], env: &[(&str, &str)]) -> String {
+fn submit(
+    home: &Home,
+    world: &setup::World,
+    name: &str,
+    prompt: &str,
+    flags: &[&str],
+    env: &[(&str, &str)],
+) -> String {
     let repo = world.repo().display().to_string();
     let mut args = vec!["execute", prompt, "--agent", name, "--cwd", &repo, "--async"];
     args.extend_from_slice(flags);

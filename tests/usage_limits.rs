@@ -83,7 +83,11 @@ impl World {
             if ok(&view) {
                 return view;
             }
-            assert!(Instant::now() < deadline, "{id} never showed {what}: {view}\n{}", self.home.worker_log_tail());
+            assert!(
+                Instant::now() < deadline,
+                "{id} never showed {what}: {view}\n{}",
+                self.home.worker_log_tail()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -172,11 +176,16 @@ fn bad_limit_settings_are_refused_with_the_key() {
     let home = Home::with_config("[usage_limits]\nbackoff = \"soon\"\n");
     let out = home.run_code(&["config", "show"], 2);
     assert!(common::stderr(&out).contains("usage_limits.backoff"), "{}", common::describe(&out));
-    let home = Home::with_config("[agents.x]\nbackend = \"command\"\ncommand = [\"x\"]\nlimit_pattern = \"(\"\n");
+    let home =
+        Home::with_config("[agents.x]\nbackend = \"command\"\ncommand = [\"x\"]\nlimit_pattern = \"(\"\n");
     let out = home.run_code(&["config", "show"], 2);
     assert!(common::stderr(&out).contains("agents.x.limit_pattern"), "{}", common::describe(&out));
     let out = Home::new().run(&["execute", "--max-cost=-1", "--", "true"]);
-    assert!(!out.status.success() && common::stderr(&out).contains("--max-cost"), "{}", common::describe(&out));
+    assert!(
+        !out.status.success() && common::stderr(&out).contains("--max-cost"),
+        "{}",
+        common::describe(&out)
+    );
 }
 
 /// The stand-in CLIs (tests/standins) replay real transcripts; Claude's costs $0.0841.

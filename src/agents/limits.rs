@@ -182,8 +182,10 @@ fn gemini(line: &[u8]) -> Option<LimitHit> {
 fn said_limit(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?i)hit your (usage )?limit|usage limit (reached|has been reached)|rate limit|quota exceeded")
-            .expect("a valid regex")
+        Regex::new(
+            r"(?i)hit your (usage )?limit|usage limit (reached|has been reached)|rate limit|quota exceeded",
+        )
+        .expect("a valid regex")
     });
     re.is_match(text)
 }

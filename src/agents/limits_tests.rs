@@ -40,7 +40,10 @@ fn claude_subscription_limit_event_gives_the_reset() {
     assert_eq!(hit.reset, Some(Reset::At(1_800_000_000_000)));
     assert!(hit.message.contains("five_hour"), "{hit:?}");
     let text = r#"{"type":"result","is_error":true,"result":"You've hit your limit · resets 3pm"}"#;
-    assert_eq!(run(Backend::Claude, None, text).and_then(|h| h.reset), Some(Reset::Clock { hour: 15, minute: 0 }));
+    assert_eq!(
+        run(Backend::Claude, None, text).and_then(|h| h.reset),
+        Some(Reset::Clock { hour: 15, minute: 0 })
+    );
     let ok = r#"{"type":"result","subtype":"success","is_error":false,"result":"rate limit explained"}"#;
     assert_eq!(run(Backend::Claude, None, ok), None, "a successful answer is not a limit");
 }

@@ -110,9 +110,10 @@ impl Config {
     }
 
     fn validate_usage_limits(&self) -> std::result::Result<(), String> {
-        for (key, text) in
-            [("usage_limits.backoff", &self.usage_limits.backoff), ("usage_limits.max_backoff", &self.usage_limits.max_backoff)]
-        {
+        for (key, text) in [
+            ("usage_limits.backoff", &self.usage_limits.backoff),
+            ("usage_limits.max_backoff", &self.usage_limits.max_backoff),
+        ] {
             crate::duration::parse(text).map_err(|e| format!("{key}: {e}"))?;
         }
         let budgets = std::iter::once(("daily_budget_usd".to_string(), self.daily_budget_usd)).chain(

@@ -47,13 +47,11 @@ impl Notifier {
     pub async fn run(mut self, mut events: Receiver<Arc<Event>>) {
         loop {
             match events.recv().await {
-                Ok(event) => {
-                    match event.as_ref() {
-                        Event::Task { task } => self.on_task(task.clone()),
-                        Event::Hold { text, started, .. } => self.desktop.send(hold_notice(text, *started)),
-                        Event::Admission { .. } | Event::Lagged => {}
-                    }
-                }
+                Ok(event) => match event.as_ref() {
+                    Event::Task { task } => self.on_task(task.clone()),
+                    Event::Hold { text, started, .. } => self.desktop.send(hold_notice(text, *started)),
+                    Event::Admission { .. } | Event::Lagged => {}
+                },
                 // Missed changes: the next event of each task is compared with what we saw,
                 // so nothing is told twice; an ending in the gap is lost, which is acceptable.
                 Err(RecvError::Lagged(_)) => continue,

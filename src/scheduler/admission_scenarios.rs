@@ -171,7 +171,8 @@ fn an_account_hold_holds_its_agents_and_lets_one_trial_through() {
         b.account = "claude".into();
         vec![a, b, agent("codex", 0, 2, Circuit::Closed)]
     };
-    let mut p: Vec<_> = (0..2).map(|i| Pending { agent: "claude", account: "claude", ..task("c", i, 5) }).collect();
+    let mut p: Vec<_> =
+        (0..2).map(|i| Pending { agent: "claude", account: "claude", ..task("c", i, 5) }).collect();
     p.push(Pending { agent: "reviewer", account: "claude", ..task("r", 2, 9) });
     p.push(Pending { agent: "codex", account: "codex", ..task("x", 3, 1) });
     let limits = Limits { cpu_threshold: 100.0, memory_threshold: 100.0, ..Limits::default() };

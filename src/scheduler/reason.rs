@@ -136,9 +136,12 @@ impl WaitReason<'_> {
                 h.num(18).text(account).num(until / 60_000).num(now_ms / 3_600_000)
             }
             WaitReason::AccountTrial { account } => h.num(19).text(account),
-            WaitReason::AccountBudget { account, spent, budget, overall } => {
-                h.num(20).text(account).num((spent * 100.0) as i64).num((budget * 100.0) as i64).num(overall.into())
-            }
+            WaitReason::AccountBudget { account, spent, budget, overall } => h
+                .num(20)
+                .text(account)
+                .num((spent * 100.0) as i64)
+                .num((budget * 100.0) as i64)
+                .num(overall.into()),
             WaitReason::AgentResting { agent, until, failures } => {
                 h.num(17).text(agent).num(until / 60_000).num(failures.into()).num(now_ms / 3_600_000)
             }
@@ -242,7 +245,8 @@ impl fmt::Display for Rendered<'_, '_> {
                 write!(f, "{account} usage limit: a trial task runs first")
             }
             WaitReason::AccountBudget { account, spent, budget, overall } => {
-                let whose = if overall { "daily budget".to_string() } else { format!("{account} daily budget") };
+                let whose =
+                    if overall { "daily budget".to_string() } else { format!("{account} daily budget") };
                 write!(f, "{whose} {} reached (spent {} today)", usd(budget), usd(spent))
             }
         }

@@ -19,7 +19,9 @@ impl Store {
     }
 
     pub fn delete_hold(&self, account: &str) -> Result<()> {
-        self.conn.prepare_cached("DELETE FROM account_holds WHERE account = ?1")?.execute(params![account])?;
+        self.conn
+            .prepare_cached("DELETE FROM account_holds WHERE account = ?1")?
+            .execute(params![account])?;
         Ok(())
     }
 

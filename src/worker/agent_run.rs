@@ -120,7 +120,11 @@ impl AgentRun {
 
     /// Read to the end, then the verdict for how the process ended, and the usage limit it
     /// hit, if any.
-    pub fn finish(mut self, code: Option<i32>, signal: Option<i32>) -> (Vec<AgentEvent>, Verdict, Option<LimitHit>) {
+    pub fn finish(
+        mut self,
+        code: Option<i32>,
+        signal: Option<i32>,
+    ) -> (Vec<AgentEvent>, Verdict, Option<LimitHit>) {
         let mut events = self.poll();
         if let Some(rest) = self.stream.rest() {
             events.extend(self.feed(&rest));

@@ -297,9 +297,10 @@ pub(super) fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> 
         (Some(KillReason::Shutdown), _) => {
             (TaskState::Cancelled, Some("cancelled: the worker was stopped with --kill".into()))
         }
-        (Some(KillReason::Budget(usd)), _) => {
-            (TaskState::Failed, Some(format!("cost budget {} (--max-cost) exceeded", crate::scheduler::reason::usd(usd))))
-        }
+        (Some(KillReason::Budget(usd)), _) => (
+            TaskState::Failed,
+            Some(format!("cost budget {} (--max-cost) exceeded", crate::scheduler::reason::usd(usd))),
+        ),
         // Ended for a limit but no limit in its stream at the end: say what happened.
         (Some(KillReason::Limit), _) => (TaskState::Failed, Some("stopped at a usage limit".into())),
         (Some(KillReason::Timeout(ms)), _) => (

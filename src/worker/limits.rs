@@ -28,7 +28,12 @@ pub(super) struct LimitState {
 impl LimitState {
     pub fn new(config: &crate::config::Config) -> LimitState {
         let (base, max) = config.usage_limits.backoff_ms();
-        LimitState { holds: Holds::new(base, max), day: String::new(), spend: HashMap::new(), released: HashSet::new() }
+        LimitState {
+            holds: Holds::new(base, max),
+            day: String::new(),
+            spend: HashMap::new(),
+            released: HashSet::new(),
+        }
     }
 }
 
@@ -40,7 +45,9 @@ fn day_of(now: i64) -> String {
 fn next_midnight(now: i64) -> i64 {
     let Some(t) = Local.timestamp_millis_opt(now).single() else { return now + 86_400_000 };
     let tomorrow = t.date_naive().succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0));
-    tomorrow.and_then(|d| Local.from_local_datetime(&d).earliest()).map_or(now + 86_400_000, |t| t.timestamp_millis())
+    tomorrow
+        .and_then(|d| Local.from_local_datetime(&d).earliest())
+        .map_or(now + 86_400_000, |t| t.timestamp_millis())
 }
 
 /// `claude` → `Claude`, for the start of a notice.
@@ -74,7 +81,8 @@ impl Actor {
             return hold;
         }
         let spent = self.spent_today(account, now);
-        let own = self.registry.agents.iter().filter(|a| a.account == account).filter_map(|a| a.daily_budget_usd);
+        let own =
+            self.registry.agents.iter().filter(|a| a.account == account).filter_map(|a| a.daily_budget_usd);
         if let Some(budget) = own.reduce(f64::min).filter(|b| spent >= *b) {
             return Hold::Budget { spent, budget, overall: false };
         }
@@ -89,7 +97,11 @@ impl Actor {
 
     /// When a hold changes next: a limit ends, or a held budget starts over at midnight.
     pub(super) fn limits_next_change(&self, now: i64) -> Option<i64> {
-        let budget_held = self.registry.agents.iter().any(|a| matches!(self.hold_slot(&a.account, now), Hold::Budget { .. }));
+        let budget_held = self
+            .registry
+            .agents
+            .iter()
+            .any(|a| matches!(self.hold_slot(&a.account, now), Hold::Budget { .. }));
         let midnight = budget_held.then(|| next_midnight(now));
         [self.limits.holds.next_change(now), midnight].into_iter().flatten().min()
     }
@@ -105,7 +117,9 @@ impl Actor {
         };
         let reason = match hold {
             Hold::Limit { until } => WaitReason::AccountLimit { account, until },
-            Hold::Budget { spent, budget, overall } => WaitReason::AccountBudget { account, spent, budget, overall },
+            Hold::Budget { spent, budget, overall } => {
+                WaitReason::AccountBudget { account, spent, budget, overall }
+            }
             _ => WaitReason::AccountTrial { account },
         };
         let until = until.and_then(|t| Local.timestamp_millis_opt(t).single()).map(|t| t.to_rfc3339());
@@ -143,9 +157,8 @@ impl Actor {
         let max = rec.spec.max_cost_usd?;
         let spent = rec.metrics.cost_usd.unwrap_or(0.0);
         let claude_stopped = reason.is_some_and(|r| r.contains("max_budget"));
-        (spent > max || claude_stopped).then(|| {
-            format!("cost budget {} (--max-cost) exceeded: spent {}", usd(max), usd(spent))
-        })
+        (spent > max || claude_stopped)
+            .then(|| format!("cost budget {} (--max-cost) exceeded: spent {}", usd(max), usd(spent)))
     }
 
     fn add_spend(&mut self, account: &str, usd: f64, now: i64) {
@@ -173,7 +186,11 @@ impl Actor {
         let account = self.registry.account_of(&agent).to_string();
         if self.limits.holds.on_through(&account, now).is_some() {
             let _ = self.store.delete_hold(&account);
-            self.tell_hold(&account, format!("{} usage limit is over: its tasks start again", capitalized(&account)), false);
+            self.tell_hold(
+                &account,
+                format!("{} usage limit is over: its tasks start again", capitalized(&account)),
+                false,
+            );
         }
     }
 
@@ -199,11 +216,15 @@ impl Actor {
         let Some(live) = self.tasks.get_mut(id) else { return };
         let rec = &mut live.rec;
         let before = rec.metrics.carried.clone().unwrap_or_default();
+        let tokens_used = rec.metrics.tokens_used.unwrap_or(before.tokens_used);
+        // A part the model never answered left no conversation to continue (Gemini CLI does
+        // not even save such a session): the next part starts over.
+        let answered = tokens_used > before.tokens_used;
         let carried = Carried {
             parts: before.parts + 1,
-            tokens_used: rec.metrics.tokens_used.unwrap_or(before.tokens_used),
+            tokens_used,
             cost_usd: rec.metrics.cost_usd.unwrap_or(before.cost_usd),
-            session_id: rec.session_id.clone().or(before.session_id),
+            session_id: rec.session_id.clone().filter(|_| answered).or(before.session_id),
         };
         let data = serde_json::json!({
             "attempt": rec.attempt, "reason": format!("{account} usage limit: {}", hit.message),
@@ -222,8 +243,13 @@ impl Actor {
             let waiting = self.pending_of_account(&account);
             let until = self.limits.holds.get(&account).map_or(now, |h| h.until);
             let at = crate::scheduler::reason::local_time(until, now);
-            let tasks = if waiting == 1 { "1 task waits".to_string() } else { format!("{waiting} tasks wait") };
-            self.tell_hold(&account, format!("{} usage limit: {tasks} until {at}", capitalized(&account)), true);
+            let tasks =
+                if waiting == 1 { "1 task waits".to_string() } else { format!("{waiting} tasks wait") };
+            self.tell_hold(
+                &account,
+                format!("{} usage limit: {tasks} until {at}", capitalized(&account)),
+                true,
+            );
         }
     }
 
@@ -242,7 +268,12 @@ impl Actor {
         let account = match self.registry.get(name) {
             Some(def) => def.account.clone(),
             None if self.registry.agents.iter().any(|a| a.account == name) => name.to_string(),
-            None => return Err(Error::not_found(format!("no agent named '{name}' (known: {})", self.registry.names()))),
+            None => {
+                return Err(Error::not_found(format!(
+                    "no agent named '{name}' (known: {})",
+                    self.registry.names()
+                )));
+            }
         };
         let hold = self.hold_slot(&account, now);
         match hold {

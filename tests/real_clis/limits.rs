@@ -31,9 +31,14 @@ fn limit_parts(run: &Run) -> usize {
 fn claude_limit_mid_run_holds_the_account_then_resumes_the_session() {
     let turns = |_: &std::path::Path| {
         vec![
-            Turn::tools(&[("TaskCreate", json!({"subject": "Step one", "description": "Step one", "activeForm": "Doing step one"}))])
-                .usage(200, 30),
-            Turn::limited_plain("This request would exceed your account's rate limit. Please try again later."),
+            Turn::tools(&[(
+                "TaskCreate",
+                json!({"subject": "Step one", "description": "Step one", "activeForm": "Doing step one"}),
+            )])
+            .usage(200, 30),
+            Turn::limited_plain(
+                "This request would exceed your account's rate limit. Please try again later.",
+            ),
             Turn::text("Carried on and done.").usage(300, 40),
             Turn::text("Second task done."),
         ]
@@ -69,8 +74,11 @@ fn claude_limit_mid_run_holds_the_account_then_resumes_the_session() {
 fn claude_max_cost_stops_the_run_naming_the_budget() {
     let turns = |_: &std::path::Path| {
         vec![
-            Turn::tools(&[("TaskCreate", json!({"subject": "A", "description": "A", "activeForm": "Doing A"}))])
-                .usage(200_000, 20_000),
+            Turn::tools(&[(
+                "TaskCreate",
+                json!({"subject": "A", "description": "A", "activeForm": "Doing A"}),
+            )])
+            .usage(200_000, 20_000),
             Turn::text("never reached").usage(200_000, 20_000),
         ]
     };
@@ -92,7 +100,11 @@ fn gemini_quota_with_retry_info_holds_for_the_suggested_time_then_completes() {
     assert_eq!(result["output"], "Done after the wait.", "{result:#}");
     let main = run.mock.main_requests();
     let limited = main.iter().position(|l| l.status == 429).expect("the 429");
-    assert!(main[limited + 1].at - main[limited].at >= Duration::from_millis(1_500), "{}", run.mock.describe());
+    assert!(
+        main[limited + 1].at - main[limited].at >= Duration::from_millis(1_500),
+        "{}",
+        run.mock.describe()
+    );
     assert_eq!(limit_parts(&run), 1);
 }
 
@@ -103,7 +115,8 @@ fn codex_usage_limit_names_the_reset_and_agents_release_ends_the_hold() {
     let view = held(&run);
     assert!(waiting(&view).starts_with("codex usage limit: resumes "), "{view}");
     let agents = run.home.json(&["agents", "--json"]);
-    let codex = agents.as_array().and_then(|a| a.iter().find(|x| x["name"] == "codex")).cloned().expect("codex");
+    let codex =
+        agents.as_array().and_then(|a| a.iter().find(|x| x["name"] == "codex")).cloned().expect("codex");
     assert!(codex["hold"]["until"].as_str().is_some(), "{codex}");
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(run.mock.main_requests().len(), 1, "held: nothing reaches the model\n{}", run.mock.describe());
@@ -119,9 +132,15 @@ fn aider_rate_limit_ends_its_own_retrying_and_holds_then_completes() {
         t.push(Turn::text("Done."));
         t
     };
-    let Some(run) = start("aider", "Hi", turns, How { config: BACKOFF, ..How::default() }) else { return };
+    // aider is ended when it says it was rate limited: a short grace keeps the test quick.
+    let config = format!("{BACKOFF}[limits]\nkill_grace_seconds = 1\n");
+    let Some(run) = start("aider", "Hi", turns, How { config: &config, ..How::default() }) else { return };
     held(&run);
     let result = run.ended("completed");
     assert!(limit_parts(&run) >= 1, "{result:#}");
+    // Its client retried twice on its own before aider said so; nothing more reached the mock
+    // until the hold was over.
+    let statuses: Vec<u16> = run.mock.main_requests().iter().map(|l| l.status).collect();
+    assert_eq!(statuses, [429, 429, 429, 200], "{}", run.mock.describe());
     assert_eq!(reason(&result), "", "{result:#}\n{}", run.log());
 }

@@ -145,7 +145,13 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
         _ => 200,
     };
     if let Ok(mut s) = state.lock() {
-        s.log.push(Logged { request: request.clone(), protocol, side, status, at: std::time::Instant::now() });
+        s.log.push(Logged {
+            request: request.clone(),
+            protocol,
+            side,
+            status,
+            at: std::time::Instant::now(),
+        });
     }
     let _ = match protocol {
         None => other(&mut conn, &request),

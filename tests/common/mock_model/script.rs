@@ -131,7 +131,9 @@ impl Turn {
 
     /// Codex's ChatGPT-plan answer: `usage_limit_reached` with the reset `secs` from now.
     pub fn codex_usage_limit(secs: u64) -> Turn {
-        let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) + secs;
+        let at =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+                + secs;
         let body = serde_json::json!({"error": {"type": "usage_limit_reached", "message": "The usage limit has been reached",
             "plan_type": "plus", "resets_at": at, "resets_in_seconds": secs}});
         Turn::limited(&[("retry-after", &secs.to_string())], body)
