@@ -172,6 +172,25 @@ fn agents_release_ends_a_hold_and_bad_names_are_refused() {
 }
 
 #[test]
+fn a_hold_survives_a_worker_restart() {
+    let w = world("");
+    w.limit_next("LIMIT until 23:59");
+    let id = w.submit("bot", &[]);
+    let before = w.poll(&id, "the hold", |v| reason(v).contains("usage limit: resumes"));
+    w.home.run_ok(&["worker", "stop"]);
+    w.home.run_ok(&["worker", "start"]);
+    let second = w.submit("bot2", &[]);
+    let after = w.poll(&second, "the hold", |v| reason(v).contains("usage limit: resumes"));
+    assert_eq!(reason(&after), reason(&before), "the same hold after the restart");
+    assert_eq!(w.home.state(&id), "pending");
+    assert_eq!(w.requests().len(), 1, "nothing of the account started: {:?}", w.requests());
+    assert!(w.agent("bot")["hold"]["until"].as_str().is_some());
+    w.home.run_ok(&["agents", "release", "acme"]);
+    w.home.wait_state(&second, "completed", WAIT);
+    drop_dir(&w.dir);
+}
+
+#[test]
 fn bad_limit_settings_are_refused_with_the_key() {
     let home = Home::with_config("[usage_limits]\nbackoff = \"soon\"\n");
     let out = home.run_code(&["config", "show"], 2);
