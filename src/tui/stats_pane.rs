@@ -181,8 +181,13 @@ mod tests {
         store.add_spend(&day, "claude", 1.0).expect("spend");
         store.add_spend(&day, "claude", 0.25).expect("spend");
         store.add_spend("2000-01-01", "claude", 9.0).expect("spend");
-        let hold =
-            AccountHold { message: "429".into(), until: now + 3_600_000, backoff_ms: None, trial: None, since: now };
+        let hold = AccountHold {
+            message: "429".into(),
+            until: now + 3_600_000,
+            backoff_ms: None,
+            trial: None,
+            since: now,
+        };
         store.save_hold("claude", &hold).expect("hold");
         let line = limits_line(&store, now);
         assert!(line.starts_with("today: claude $1.25, codex $0.50 · held: claude until "), "{line}");
