@@ -29,6 +29,7 @@ impl Actor {
         // Upkeep rides on rounds the worker runs anyway.
         self.prune_when_due(now);
         self.fail_broken_dependencies(now);
+        self.budget_upkeep(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
         let mem_gate_on = limits.memory_threshold < 100.0;

@@ -23,6 +23,8 @@ pub(super) struct LimitState {
     spend: HashMap<String, f64>,
     /// Budget holds released by hand today (`agents release`).
     released: HashSet<String>,
+    /// Accounts whose budget hold was told as started, so its end is told too.
+    budget_held: HashSet<String>,
 }
 
 impl LimitState {
@@ -33,6 +35,7 @@ impl LimitState {
             day: String::new(),
             spend: HashMap::new(),
             released: HashSet::new(),
+            budget_held: HashSet::new(),
         }
     }
 }
@@ -176,7 +179,24 @@ impl Actor {
         if let (false, Hold::Budget { .. }) = (held_before, self.hold_slot(account, now)) {
             let text = self.hold_view(account, now).map(|v| v.reason).unwrap_or_default();
             self.tell_hold(account, format!("{}: its tasks wait until tomorrow", capitalized(&text)), true);
+            self.limits.budget_held.insert(account.to_string());
             self.add_timer(next_midnight(now), Timer::Wake);
+        }
+    }
+
+    /// Budget holds that ended (a new day) are told, once each.
+    pub(super) fn budget_upkeep(&mut self, now: i64) {
+        let over: Vec<String> = self
+            .limits
+            .budget_held
+            .iter()
+            .filter(|a| !matches!(self.hold_slot(a, now), Hold::Budget { .. }))
+            .cloned()
+            .collect();
+        for account in over {
+            self.limits.budget_held.remove(&account);
+            let text = format!("{} daily budget starts over: its tasks start again", capitalized(&account));
+            self.tell_hold(&account, text, false);
         }
     }
 
@@ -280,9 +300,11 @@ impl Actor {
             Hold::None => return Err(Error::usage(format!("{name}: its account '{account}' has no hold"))),
             Hold::Budget { overall: true, .. } => {
                 self.limits.released.insert("*".into());
+                self.limits.budget_held.clear();
             }
             Hold::Budget { .. } => {
                 self.limits.released.insert(account.clone());
+                self.limits.budget_held.remove(&account);
             }
             Hold::Limit { .. } | Hold::Trial | Hold::TrialRunning => {
                 self.limits.holds.release(&account);
