@@ -3,7 +3,7 @@
 //! 10,000 pending tasks.
 
 use smart_agents::config::Limits;
-use smart_agents::scheduler::{AgentSlot, Circuit, Gate, Pending, Readings, Running, decide};
+use smart_agents::scheduler::{AgentSlot, Circuit, Gate, Hold, Pending, Readings, Running, decide};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -21,6 +21,7 @@ fn pending(ids: &[String], deps: usize, scheduled: usize) -> Vec<Pending<'_>> {
             priority: (i * 7 % 10) as u8 + 1,
             class: (i % 4 != 0).then_some(CLASSES[i % 3]),
             agent: "shell",
+            account: "shell",
             enqueued_at: NOW - (i as i64 * 37_000) % 7_200_000,
             not_before: (i % 100 < scheduled).then_some(NOW + 60_000 + i as i64),
             retry_attempt: None,
@@ -49,7 +50,14 @@ fn main() {
     };
     let cpu_closed = Readings { cpu_gate: Gate::Usage { percent: 95.0, limit: 70.0 }, ..calm };
     let agents = ["claude", "codex", "gemini", "aider"]
-        .map(|name| AgentSlot { name: name.into(), running: 0, cap: 2, circuit: Circuit::Closed })
+        .map(|name| AgentSlot {
+            name: name.into(),
+            running: 0,
+            cap: 2,
+            circuit: Circuit::Closed,
+            account: name.into(),
+            hold: Hold::None,
+        })
         .to_vec();
     let busy = Running {
         total: 3,

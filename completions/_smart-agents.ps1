@@ -70,6 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--cpus', '--cpus', [CompletionResultType]::ParameterName, 'Expected cores the task keeps busy (1, 2, 0.5), counted against the CPU gate as it starts')
             [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Route to an installed, healthy, least-loaded agent with this capability')
             [CompletionResult]::new('--autonomy', '--autonomy', [CompletionResultType]::ParameterName, 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`')
+            [CompletionResult]::new('--max-cost', '--max-cost', [CompletionResultType]::ParameterName, 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)')
             [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'The task this one is a child of (default: the task this runs inside, if any)')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the task id and return at once')
@@ -230,6 +231,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One agent in full')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'End the usage-limit or budget hold of an agent''s account now (its tasks start again)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -239,12 +241,21 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'smart-agents;agents;release' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'smart-agents;agents;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One agent in full')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'End the usage-limit or budget hold of an agent''s account now (its tasks start again)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'smart-agents;agents;help;show' {
+            break
+        }
+        'smart-agents;agents;help;release' {
             break
         }
         'smart-agents;agents;help;help' {
@@ -519,9 +530,13 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
         }
         'smart-agents;help;agents' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One agent in full')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'End the usage-limit or budget hold of an agent''s account now (its tasks start again)')
             break
         }
         'smart-agents;help;agents;show' {
+            break
+        }
+        'smart-agents;help;agents;release' {
             break
         }
         'smart-agents;help;resume' {

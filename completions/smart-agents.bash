@@ -103,11 +103,17 @@ _smart__agents() {
             smart__agents__subcmd__agents,help)
                 cmd="smart__agents__subcmd__agents__subcmd__help"
                 ;;
+            smart__agents__subcmd__agents,release)
+                cmd="smart__agents__subcmd__agents__subcmd__release"
+                ;;
             smart__agents__subcmd__agents,show)
                 cmd="smart__agents__subcmd__agents__subcmd__show"
                 ;;
             smart__agents__subcmd__agents__subcmd__help,help)
                 cmd="smart__agents__subcmd__agents__subcmd__help__subcmd__help"
+                ;;
+            smart__agents__subcmd__agents__subcmd__help,release)
+                cmd="smart__agents__subcmd__agents__subcmd__help__subcmd__release"
                 ;;
             smart__agents__subcmd__agents__subcmd__help,show)
                 cmd="smart__agents__subcmd__agents__subcmd__help__subcmd__show"
@@ -256,6 +262,9 @@ _smart__agents() {
             smart__agents__subcmd__help,worker)
                 cmd="smart__agents__subcmd__help__subcmd__worker"
                 ;;
+            smart__agents__subcmd__help__subcmd__agents,release)
+                cmd="smart__agents__subcmd__help__subcmd__agents__subcmd__release"
+                ;;
             smart__agents__subcmd__help__subcmd__agents,show)
                 cmd="smart__agents__subcmd__help__subcmd__agents__subcmd__show"
                 ;;
@@ -346,7 +355,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__agents)
-            opts="-h --json --help show help"
+            opts="-h --json --help show release help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -360,7 +369,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__agents__subcmd__help)
-            opts="show help"
+            opts="show release help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,9 +396,37 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__agents__subcmd__help__subcmd__release)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__agents__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__agents__subcmd__release)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -606,7 +643,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__execute)
-            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --notify --parent --json --quiet --help"
+            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --parent --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -665,6 +702,10 @@ _smart__agents() {
                     return 0
                     ;;
                 --autonomy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cost)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -906,8 +947,22 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__agents)
-            opts="show"
+            opts="show release"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__agents__subcmd__release)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -66,6 +66,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --cpus 'Expected cores the task keeps busy (1, 2, 0.5), counted against the CPU gate as it starts'
             cand --capability 'Route to an installed, healthy, least-loaded agent with this capability'
             cand --autonomy 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`'
+            cand --max-cost 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget'
             cand --notify 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)'
             cand --parent 'The task this one is a child of (default: the task this runs inside, if any)'
             cand --async 'Print the task id and return at once'
@@ -201,6 +202,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand show 'One agent in full'
+            cand release 'End the usage-limit or budget hold of an agent''s account now (its tasks start again)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'smart-agents;agents;show'= {
@@ -208,11 +210,18 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'smart-agents;agents;release'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'smart-agents;agents;help'= {
             cand show 'One agent in full'
+            cand release 'End the usage-limit or budget hold of an agent''s account now (its tasks start again)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'smart-agents;agents;help;show'= {
+        }
+        &'smart-agents;agents;help;release'= {
         }
         &'smart-agents;agents;help;help'= {
         }
@@ -435,8 +444,11 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         }
         &'smart-agents;help;agents'= {
             cand show 'One agent in full'
+            cand release 'End the usage-limit or budget hold of an agent''s account now (its tasks start again)'
         }
         &'smart-agents;help;agents;show'= {
+        }
+        &'smart-agents;help;agents;release'= {
         }
         &'smart-agents;help;resume'= {
         }

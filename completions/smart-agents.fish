@@ -69,6 +69,7 @@ slurm\t''"
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l cpus -d 'Expected cores the task keeps busy (1, 2, 0.5), counted against the CPU gate as it starts' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l capability -d 'Route to an installed, healthy, least-loaded agent with this capability' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l autonomy -d 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile\'s `autonomy`' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l max-cost -d 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l notify -d 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l parent -d 'The task this one is a child of (default: the task this runs inside, if any)' -r
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand execute" -l async -d 'Print the task id and return at once'
@@ -133,13 +134,16 @@ complete -c smart-agents -n "__fish_smart_agents_using_subcommand notices" -s h 
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand retry" -s h -l help -d 'Print help'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand priority" -s h -l help -d 'Print help'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand pause" -s h -l help -d 'Print help'
-complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show help" -l json -d 'Machine-readable output'
-complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
-complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'One agent in full'
-complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show release help" -l json -d 'Machine-readable output'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show release help" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show release help" -f -a "show" -d 'One agent in full'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show release help" -f -a "release" -d 'End the usage-limit or budget hold of an agent\'s account now (its tasks start again)'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and not __fish_seen_subcommand_from show release help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from show" -l json
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "show" -d 'One agent in full'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "release" -d 'End the usage-limit or budget hold of an agent\'s account now (its tasks start again)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand resume" -l async -d 'Print the new task\'s id and return at once'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand resume" -l json -d 'Machine-readable output'
@@ -260,6 +264,7 @@ complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fi
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from flow" -f -a "cancel" -d 'Cancel a flow: its unfinished steps are cancelled (nothing is undone)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from flow" -f -a "retry" -d 'Run a failed or cancelled flow\'s failed and cancelled steps again'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "show" -d 'One agent in full'
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "release" -d 'End the usage-limit or budget hold of an agent\'s account now (its tasks start again)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "start" -d 'Start a detached worker if none answers'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "stop" -d 'Stop the worker; running tasks go on and the next worker adopts them'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand help; and __fish_seen_subcommand_from worker" -f -a "status" -d 'Is a worker running, and what is it doing'

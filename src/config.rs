@@ -30,6 +30,35 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// `[secrets]`: which variables are sealed, and where the key lives.
     pub secrets: crate::secrets::SecretsConfig,
+    /// `[usage_limits]`: how long an account waits after a limit without a reset time.
+    pub usage_limits: UsageLimits,
+    /// Spend (USD) of all agents together per local day; admission holds once it is reached.
+    pub daily_budget_usd: Option<f64>,
+}
+
+/// `[usage_limits]`: the hold after a usage or rate limit that names no reset time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct UsageLimits {
+    /// The first hold (`5m`); each trial that hits the limit again doubles it.
+    pub backoff: String,
+    /// The longest hold doubling reaches (`1h`).
+    pub max_backoff: String,
+}
+
+impl Default for UsageLimits {
+    fn default() -> Self {
+        UsageLimits { backoff: "5m".into(), max_backoff: "1h".into() }
+    }
+}
+
+impl UsageLimits {
+    /// (backoff, max_backoff) in ms; checked at load, so bad text cannot reach here from a file.
+    pub fn backoff_ms(&self) -> (i64, i64) {
+        let ms = |t: &str, d: i64| crate::duration::parse(t).map_or(d, |d| d.as_millis() as i64);
+        let base = ms(&self.backoff, 300_000).max(1);
+        (base, ms(&self.max_backoff, 3_600_000).max(base))
+    }
 }
 
 /// `[delegation]`: tasks started from inside a task are its children, within these caps.
@@ -124,6 +153,14 @@ pub struct AgentProfile {
     pub autonomy: Option<String>,
     /// `local` or `slurm`: where its tasks run.
     pub executor: Option<String>,
+    /// Whose usage limits and budget it shares (default: its backend), so two profiles on one
+    /// subscription wait together.
+    pub account: Option<String>,
+    /// `command` agents: a regex that marks a usage limit in their output; a named group
+    /// `reset` gives when it resets (`20s`, `15:00`, `3pm`, epoch seconds).
+    pub limit_pattern: Option<String>,
+    /// Spend (USD) of its account per local day; admission holds the account once reached.
+    pub daily_budget_usd: Option<f64>,
 }
 
 /// `[circuit]`: when an agent that keeps failing is rested.

@@ -105,6 +105,9 @@ pub struct TaskSpec {
     pub parent: Option<String>,
     /// Where it runs; settled at submit (`--on`, agent profile, class, `default_executor`).
     pub executor: Option<crate::executor::Executor>,
+    /// `execute --max-cost USD`: the run ends (failed) once its reported cost goes past this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cost_usd: Option<f64>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
@@ -195,6 +198,21 @@ pub struct Metrics {
     pub tokens_used: Option<u64>,
     pub cost_usd: Option<f64>,
     pub agents_involved: u32,
+    /// The parts of the task a usage limit stopped before the current one: their tokens and
+    /// cost (already in the totals above) and the session the next part resumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried: Option<Carried>,
+}
+
+/// What earlier parts of a task stopped by a usage limit leave to the next part.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Carried {
+    /// Parts stopped by a limit so far (they do not use up retries).
+    pub parts: u32,
+    pub tokens_used: u64,
+    pub cost_usd: f64,
+    /// The agent's session the next part continues (`--resume`), when it had one.
+    pub session_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -270,4 +288,19 @@ pub struct AgentStatus {
     /// Set when that version is outside the range the tests cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_warning: Option<String>,
+    /// Its account's usage-limit or budget hold, while there is one (`null` otherwise).
+    #[serde(default)]
+    pub hold: Option<HoldView>,
+    /// What its account has spent today (local day), USD.
+    #[serde(default)]
+    pub spent_today_usd: f64,
+}
+
+/// A hold as `agents --json` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HoldView {
+    /// When the hold ends (RFC 3339, local time); `null` while a trial task decides.
+    pub until: Option<String>,
+    /// The waiting reason its tasks show (`claude usage limit: resumes 15:00`).
+    pub reason: String,
 }

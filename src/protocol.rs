@@ -56,6 +56,10 @@ pub enum Request {
     Agents {
         path: Option<String>,
     },
+    /// End the usage-limit or budget hold of an agent's account by hand (`agents release`).
+    AgentRelease {
+        name: String,
+    },
     /// Sent from inside a task by `smart-agents progress`.
     Progress {
         id: String,
@@ -139,6 +143,9 @@ pub enum Event {
     Admission { paused: bool },
     /// The subscriber fell behind and missed events: it should re-read what it shows.
     Lagged,
+    /// An account's usage-limit or budget hold started (`started`) or ended; `text` says so
+    /// ("Claude usage limit: 3 tasks wait until 15:00").
+    Hold { account: String, text: String, started: bool },
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -222,3 +222,22 @@ fn a_progress_flood_is_throttled_and_silent_tasks_stay_quiet() {
     );
     assert!(bus.notifications().iter().all(|n| !n.contains("Hush")), "a silent task sent a notification");
 }
+
+/// Issue 14: a usage-limit hold is told when it starts (how many tasks wait, until when) and
+/// when it ends.
+#[test]
+fn a_usage_limit_hold_is_notified_when_it_starts_and_ends() {
+    let agent = "[agents.bot]\nbackend = \"command\"\naccount = \"acme\"\n\
+        command = [\"sh\", \"-c\", \"echo 'LIMIT until 23:59'; sleep 30\"]\n\
+        limit_pattern = \"LIMIT until (?P<reset>\\\\S+)\"\n";
+    let home = Home::with_config(&format!("{CONFIG}{agent}"));
+    let bus = Bus::start(home.temp_dir());
+    let id = cmd(&home, &bus, &["execute", "--async", "Limited", "--agent", "bot"]);
+    let started = bus.wait_for("Acme usage limit", 1);
+    assert!(started[0].contains("\"Acme usage limit: 1 task waits until "), "{started:#?}");
+    assert!(started[0].contains("agents release"), "says how to end it: {started:#?}");
+    assert_eq!(home.state(&id), "pending");
+    cmd(&home, &bus, &["agents", "release", "bot"]);
+    let ended = bus.wait_for("released by hand", 1);
+    assert!(ended[0].contains("\"Acme hold released by hand: its tasks start again\""), "{ended:#?}");
+}

@@ -21,6 +21,8 @@ mod claude_mcp;
 mod codex;
 #[path = "real_clis/gemini.rs"]
 mod gemini;
+#[path = "real_clis/limits.rs"]
+mod limits;
 #[path = "real_clis/setup.rs"]
 mod setup;
 
@@ -70,25 +72,42 @@ pub fn start(
     mock.script(turns(&world.repo()));
     let url = how.base_url.map_or_else(|| mock.url(), str::to_string);
     let home = Home::with_config(&format!("{}{}", setup::profile(name, &world, &url), how.config));
+    let id = submit(&home, &world, name, prompt, how.flags, how.env);
+    Some(Run { home, mock, world, id, name })
+}
+
+/// `execute PROMPT --agent NAME --async FLAGS` in the world's environment only; the id.
+fn submit(
+    home: &Home,
+    world: &setup::World,
+    name: &str,
+    prompt: &str,
+    flags: &[&str],
+    env: &[(&str, &str)],
+) -> String {
     let repo = world.repo().display().to_string();
     let mut args = vec!["execute", prompt, "--agent", name, "--cwd", &repo, "--async"];
-    args.extend_from_slice(how.flags);
-    let mut env = world.env_refs();
-    env.extend_from_slice(how.env);
+    args.extend_from_slice(flags);
+    let mut all = world.env_refs();
+    all.extend_from_slice(env);
     // Only the world's environment: nothing of the developer's own setup leaks in.
     let out = home
         .cmd(&args)
         .env_clear()
         .env("SMART_AGENTS_HOME", home.path())
-        .envs(env)
+        .envs(all)
         .output()
         .expect("run execute");
     assert!(out.status.success(), "execute: {}", describe(&out));
-    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    Some(Run { home, mock, world, id, name })
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 impl Run {
+    /// Another task of the same agent, in the same world; its id.
+    pub fn also(&self, prompt: &str, flags: &[&str]) -> String {
+        submit(&self.home, &self.world, self.name, prompt, flags, &[])
+    }
+
     /// Wait (up to 2 minutes) until `status --json` satisfies `ok`, while the task runs.
     pub fn poll(&self, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
         let deadline = Instant::now() + Duration::from_secs(120);

@@ -34,6 +34,7 @@ pub mod command;
 mod common;
 pub mod event;
 pub mod gemini;
+pub mod limits;
 pub mod registry;
 pub mod versions;
 

@@ -24,6 +24,12 @@ pub struct AgentDef {
     pub mem_bytes: Option<u64>,
     /// Its tasks' autonomy unless `execute --autonomy` says otherwise.
     pub autonomy: super::Autonomy,
+    /// Whose usage limits and daily budget it shares: the profile's `account`, else its
+    /// backend (a `command` agent: its own name).
+    pub account: String,
+    /// `command` agents: the regex marking a usage limit in their output.
+    pub limit_pattern: Option<String>,
+    pub daily_budget_usd: Option<f64>,
 }
 
 impl AgentDef {
@@ -59,6 +65,9 @@ fn builtin(name: &str, backend: Backend, caps: &[&str], max: u32, mem: Option<u6
         command: Vec::new(),
         mem_bytes: mem,
         autonomy: super::Autonomy::default(),
+        account: name.into(),
+        limit_pattern: None,
+        daily_budget_usd: None,
     }
 }
 
@@ -104,6 +113,11 @@ impl Registry {
 
     pub fn get(&self, name: &str) -> Option<&AgentDef> {
         self.agents.iter().find(|a| a.name == name)
+    }
+
+    /// The account of agent `name` (an unknown agent is its own).
+    pub fn account_of<'a>(&'a self, name: &'a str) -> &'a str {
+        self.get(name).map_or(name, |a| a.account.as_str())
     }
 
     pub fn names(&self) -> String {
@@ -163,6 +177,13 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
         args: p.args.clone(),
         command: p.command.clone(),
         mem_bytes,
+        account: p.account.clone().unwrap_or_else(|| match (backend, base) {
+            (Backend::Command, _) => name.to_string(),
+            (_, Some(base)) => base.account.clone(),
+            (other, None) => other.as_str().to_string(),
+        }),
+        limit_pattern: p.limit_pattern.clone().or_else(|| base.and_then(|b| b.limit_pattern.clone())),
+        daily_budget_usd: p.daily_budget_usd.or(base.and_then(|b| b.daily_budget_usd)),
     })
 }
 

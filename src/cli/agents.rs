@@ -27,6 +27,11 @@ pub enum Action {
         #[arg(long)]
         json: bool,
     },
+    /// End the usage-limit or budget hold of an agent's account now (its tasks start again)
+    Release {
+        /// An agent (its account's hold ends) or an account name
+        name: String,
+    },
 }
 
 /// The agents as the worker sees them, `installed` judged on this process's PATH.
@@ -43,6 +48,16 @@ pub async fn fetch(paths: &Paths) -> Result<Vec<AgentStatus>> {
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    if let Some(Action::Release { name }) = &args.action {
+        let mut client = Client::connect(paths).await?;
+        return match client.request(Request::AgentRelease { name: name.clone() }).await? {
+            Response::Ok { message } => {
+                println!("{}", message.unwrap_or_default());
+                Ok(0)
+            }
+            _ => Err(Error::internal("unexpected answer to agents release")),
+        };
+    }
     let agents = fetch(paths).await?;
     match args.action {
         Some(Action::Show { name, json }) => {
@@ -56,6 +71,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
                 show(&agent)?;
             }
         }
+        Some(Action::Release { .. }) => {}
         None if args.json => print_json(&agents)?,
         None => table(&agents)?,
     }
@@ -78,15 +94,15 @@ fn table(agents: &[AgentStatus]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{:<12} {:<8} {:<10} {:<10} {:>7} {:<9}  CAPABILITIES",
-        "NAME", "BACKEND", "INSTALLED", "VERSION", "RUNNING", "CIRCUIT"
+        "{:<12} {:<8} {:<10} {:<10} {:>7} {:<9} {:>7}  CAPABILITIES",
+        "NAME", "BACKEND", "INSTALLED", "VERSION", "RUNNING", "CIRCUIT", "TODAY"
     )?;
     for a in agents {
         let installed = if a.installed { render::paint("yes", "32") } else { render::paint("no ", "2") };
         let cap = if a.max_concurrency == u32::MAX { "-".to_string() } else { a.max_concurrency.to_string() };
         writeln!(
             out,
-            "{:<12} {:<8} {installed:<10} {:<10} {:>7} {:<9}  {}",
+            "{:<12} {:<8} {installed:<10} {:<10} {:>7} {:<9} {:>7}  {}",
             truncate(&a.name, 12),
             a.backend,
             a.version.as_deref().map_or("-".to_string(), |v| {
@@ -94,8 +110,17 @@ fn table(agents: &[AgentStatus]) -> Result<()> {
             }),
             format!("{}/{cap}", a.running),
             a.circuit,
+            format!("${:.2}", a.spent_today_usd),
             a.capabilities.join(", ")
         )?;
+    }
+    // One line per held account (agents sharing an account share its hold).
+    let mut seen = Vec::new();
+    for hold in agents.iter().filter_map(|a| a.hold.as_ref()) {
+        if !seen.contains(&&hold.reason) {
+            seen.push(&hold.reason);
+            writeln!(out, "hold: {}", hold.reason)?;
+        }
     }
     for warning in agents.iter().filter_map(|a| a.version_warning.as_deref()) {
         eprintln!("warning: {warning}");
@@ -117,6 +142,10 @@ fn show(a: &AgentStatus) -> Result<()> {
     writeln!(out, "  capabilities  {}", a.capabilities.join(", "))?;
     writeln!(out, "  running       {} of {}", a.running, a.max_concurrency)?;
     writeln!(out, "  circuit       {}", a.circuit)?;
+    writeln!(out, "  spent today   ${:.2}", a.spent_today_usd)?;
+    if let Some(hold) = &a.hold {
+        writeln!(out, "  hold          {}", hold.reason)?;
+    }
     if let Some(class) = &a.class {
         writeln!(out, "  class         {class}")?;
     }

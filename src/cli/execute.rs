@@ -65,6 +65,10 @@ pub struct Args {
     /// or full (anything, no sandbox); overrides the agent profile's `autonomy`
     #[arg(long, value_name = "LEVEL", value_parser = clap::builder::ValueParser::new(parse_autonomy))]
     pub autonomy: Option<crate::agents::Autonomy>,
+    /// Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are
+    /// ended once their reported cost goes past it. The task fails naming the budget
+    #[arg(long, value_name = "USD", value_parser = parse_usd)]
+    pub max_cost: Option<f64>,
     /// Desktop notifications for this task: silent, completion, milestone or verbose
     /// (default: `[notifications] strategy` in config.toml)
     #[arg(long, value_name = "STRATEGY", value_parser = parse_strategy)]
@@ -170,12 +174,20 @@ impl Args {
             worktree: self.worktree,
             notify: self.notify,
             autonomy: self.autonomy,
+            max_cost_usd: self.max_cost,
             parent: self.parent.filter(|p| !p.trim().is_empty()),
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.
         crate::worker::validate(&spec)?;
         Ok(spec)
+    }
+}
+
+fn parse_usd(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().trim_start_matches('$').parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("'{s}' is not an amount of dollars above 0, like 0.50 or 2")),
     }
 }
 

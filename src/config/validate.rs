@@ -100,11 +100,36 @@ impl Config {
             })?;
         }
         self.secrets.validate().map_err(|e| bad(&e))?;
+        self.validate_usage_limits().map_err(|e| bad(&e))?;
         // Profiles are checked by building the registry once.
         crate::agents::Registry::new(self).map_err(|e| {
             let what = e.to_string();
             bad(what.strip_prefix("invalid config: ").unwrap_or(&what))
         })?;
+        Ok(())
+    }
+
+    fn validate_usage_limits(&self) -> std::result::Result<(), String> {
+        for (key, text) in [
+            ("usage_limits.backoff", &self.usage_limits.backoff),
+            ("usage_limits.max_backoff", &self.usage_limits.max_backoff),
+        ] {
+            crate::duration::parse(text).map_err(|e| format!("{key}: {e}"))?;
+        }
+        let budgets = std::iter::once(("daily_budget_usd".to_string(), self.daily_budget_usd)).chain(
+            self.agents.iter().map(|(n, p)| (format!("agents.{n}.daily_budget_usd"), p.daily_budget_usd)),
+        );
+        for (key, budget) in budgets {
+            if budget.is_some_and(|b| !b.is_finite() || b < 0.0) {
+                return Err(format!("{key} must be a number of dollars, 0 or more"));
+            }
+        }
+        for (name, p) in &self.agents {
+            if let Some(pattern) = &p.limit_pattern {
+                regex::Regex::new(pattern)
+                    .map_err(|e| format!("agents.{name}.limit_pattern is not a valid regex: {e}"))?;
+            }
+        }
         Ok(())
     }
 

@@ -47,11 +47,11 @@ impl Notifier {
     pub async fn run(mut self, mut events: Receiver<Arc<Event>>) {
         loop {
             match events.recv().await {
-                Ok(event) => {
-                    if let Event::Task { task } = event.as_ref() {
-                        self.on_task(task.clone());
-                    }
-                }
+                Ok(event) => match event.as_ref() {
+                    Event::Task { task } => self.on_task(task.clone()),
+                    Event::Hold { text, started, .. } => self.desktop.send(hold_notice(text, *started)),
+                    Event::Admission { .. } | Event::Lagged => {}
+                },
                 // Missed changes: the next event of each task is compared with what we saw,
                 // so nothing is told twice; an ending in the gap is lost, which is acceptable.
                 Err(RecvError::Lagged(_)) => continue,
@@ -112,4 +112,15 @@ fn detail(store: &mut Option<Store>, database: &Path, task: &TaskView) -> Option
     }
     let rec = open_store(store, database)?.task(&task.id).ok().flatten()?;
     rec.output.as_deref().and_then(strategy::first_line).or(from_reason)
+}
+
+/// A usage-limit or budget hold started or ended: the text says which account and until when.
+fn hold_notice(text: &str, started: bool) -> Notification {
+    let urgency = if started { Urgency::Normal } else { Urgency::Low };
+    let body = if started {
+        "smart-agents holds them; `smart-agents agents release NAME` ends the hold now"
+    } else {
+        "smart-agents starts them again"
+    };
+    Notification { summary: text.to_string(), body: body.to_string(), urgency }
 }

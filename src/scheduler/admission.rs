@@ -9,7 +9,7 @@
 use super::gates::{self, Reserved};
 use super::lanes::{AgentSlots, ClassSlots};
 use super::reason::WaitReason;
-pub use super::snapshot::{AgentSlot, Circuit, Decision, Gate, Pending, Readings, Running};
+pub use super::snapshot::{AgentSlot, Circuit, Decision, Gate, Hold, Pending, Readings, Running};
 use crate::config::Limits;
 use crate::model::MAX_PRIORITY;
 use std::cmp::Reverse;
@@ -141,7 +141,8 @@ impl<'a> Left<'_, '_, 'a> {
             let (class, agent) = (lane / self.width, lane % self.width);
             for key in heap.iter() {
                 let task = &pending[key.index as usize];
-                let agent_block = (agent > 0).then(|| self.agents.block(agent - 1, task.agent)).flatten();
+                let agent_block =
+                    (agent > 0).then(|| self.agents.block(agent - 1, task.agent, task.account)).flatten();
                 let class_full = class > 0 && self.classes.is_full(class - 1);
                 let reason = match (agent_block, class_full, task.class) {
                     (Some(why), _, _) => why,

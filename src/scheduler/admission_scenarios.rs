@@ -121,7 +121,7 @@ fn an_oversized_task_starts_on_an_idle_machine_and_holds_the_queue() {
 }
 
 fn agent(name: &str, running: u32, cap: u32, circuit: Circuit) -> AgentSlot {
-    AgentSlot { name: name.into(), running, cap, circuit }
+    AgentSlot { name: name.into(), running, cap, circuit, account: name.into(), hold: Hold::None }
 }
 
 #[test]
@@ -157,4 +157,40 @@ fn paused_outranks_an_agent_reason() {
     let running = Running { agents: vec![agent("codex", 2, 2, Circuit::Closed)], ..idle() };
     let d = decide(&p, &running, &calm(), &limits(10, &[]), true, NOW);
     assert_eq!(reason_of(&d, 0), "paused");
+}
+
+/// Issue 14: an account's hold keeps all its agents' tasks waiting, others run on; after the
+/// hold one trial task goes first, and agents sharing the account wait for it too.
+#[test]
+fn an_account_hold_holds_its_agents_and_lets_one_trial_through() {
+    let held = |hold| {
+        let mut a = agent("claude", 0, 2, Circuit::Closed);
+        let mut b = agent("reviewer", 0, 2, Circuit::Closed);
+        a.hold = hold;
+        b.hold = hold;
+        b.account = "claude".into();
+        vec![a, b, agent("codex", 0, 2, Circuit::Closed)]
+    };
+    let mut p: Vec<_> =
+        (0..2).map(|i| Pending { agent: "claude", account: "claude", ..task("c", i, 5) }).collect();
+    p.push(Pending { agent: "reviewer", account: "claude", ..task("r", 2, 9) });
+    p.push(Pending { agent: "codex", account: "codex", ..task("x", 3, 1) });
+    let limits = Limits { cpu_threshold: 100.0, memory_threshold: 100.0, ..Limits::default() };
+    let until = NOW + 30 * MIN;
+    let running = Running { agents: held(Hold::Limit { until }), ..Running::default() };
+    let d = decide(&p, &running, &Readings::default(), &limits, false, NOW);
+    assert_eq!(d.start, vec![3], "only codex runs while claude's account is held");
+    let text = reason_of(&d, 2);
+    assert!(text.starts_with("claude usage limit: resumes "), "{text}");
+
+    let running = Running { agents: held(Hold::Trial), ..Running::default() };
+    let d = decide(&p, &running, &Readings::default(), &limits, false, NOW);
+    assert_eq!(d.start, vec![2, 3], "the best claude-account task is the one trial");
+    assert_eq!(reason_of(&d, 0), "claude usage limit: a trial task runs first");
+
+    let budget = Hold::Budget { spent: 5.126, budget: 5.0, overall: false };
+    let running = Running { agents: held(budget), ..Running::default() };
+    let d = decide(&p, &running, &Readings::default(), &limits, false, NOW);
+    assert_eq!(d.start, vec![3]);
+    assert_eq!(reason_of(&d, 1), "claude daily budget $5.00 reached (spent $5.13 today)");
 }

@@ -13,6 +13,7 @@ fn task(id: &'static str, seq: i64, priority: u8) -> Pending<'static> {
         priority,
         class: None,
         agent: "shell",
+        account: "shell",
         enqueued_at: NOW - 1_000 + seq,
         not_before: None,
         retry_attempt: None,

@@ -3,7 +3,7 @@
 //! own, so a full class or a busy agent never holds back the others.
 
 use super::reason::WaitReason;
-use super::snapshot::{AgentSlot, Circuit, Running};
+use super::snapshot::{AgentSlot, Circuit, Hold, Running};
 use crate::config::Limits;
 
 /// Per-class running counts for the capped classes only: a handful, sorted by name (the
@@ -65,9 +65,18 @@ impl AgentSlots {
         self.slots.iter().position(|s| s.name == agent)
     }
 
-    /// Why a task of the agent in `slot` may not start, or `None`.
-    pub fn block<'a>(&self, slot: usize, agent: &'a str) -> Option<WaitReason<'a>> {
+    /// Why a task of the agent in `slot` may not start, or `None`. The account's hold comes
+    /// first: while it holds, the agent's own state does not matter.
+    pub fn block<'a>(&self, slot: usize, agent: &'a str, account: &'a str) -> Option<WaitReason<'a>> {
         let s = &self.slots[slot];
+        match s.hold {
+            Hold::Limit { until } => return Some(WaitReason::AccountLimit { account, until }),
+            Hold::Budget { spent, budget, overall } => {
+                return Some(WaitReason::AccountBudget { account, spent, budget, overall });
+            }
+            Hold::TrialRunning => return Some(WaitReason::AccountTrial { account }),
+            Hold::None | Hold::Trial => {}
+        }
         match s.circuit {
             Circuit::Open { until, failures } => Some(WaitReason::AgentResting { agent, until, failures }),
             Circuit::Trial { failures } => Some(WaitReason::AgentTrial { agent, failures }),
@@ -79,7 +88,7 @@ impl AgentSlots {
     }
 
     pub fn is_blocked(&self, slot: usize) -> bool {
-        self.block(slot, "").is_some()
+        self.block(slot, "", "").is_some()
     }
 
     /// A start: one more running; a half-open circuit's one trial is now under way.
@@ -88,6 +97,13 @@ impl AgentSlots {
         s.running += 1;
         if let Circuit::HalfOpen { failures } = s.circuit {
             s.circuit = Circuit::Trial { failures };
+        }
+        // An account's one trial: every agent of the account now waits for it.
+        if s.hold == Hold::Trial {
+            let account = s.account.clone();
+            for other in self.slots.iter_mut().filter(|o| o.account == account) {
+                other.hold = Hold::TrialRunning;
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod footprint;
 mod gates;
+pub mod holds;
 mod lanes;
 pub mod reason;
 pub mod resources;
@@ -14,4 +15,4 @@ pub use admission::{decide, effective_priority};
 pub use footprint::{Footprint, Peak, Source};
 pub use reason::WaitReason;
 pub use resources::ResourceMonitor;
-pub use snapshot::{AgentSlot, Circuit, Decision, Gate, Pending, Readings, Running};
+pub use snapshot::{AgentSlot, Circuit, Decision, Gate, Hold, Pending, Readings, Running};

@@ -30,6 +30,13 @@ pub enum WaitReason<'a> {
     AgentTrial { agent: &'a str, failures: u32 },
     /// The agent runs its `max_concurrency`: `agent claude busy (2/2)`.
     AgentBusy { agent: &'a str, running: u32, cap: u32 },
+    /// The account hit a usage limit: `claude usage limit: resumes 15:00`.
+    AccountLimit { account: &'a str, until: i64 },
+    /// The limit is over and one trial task runs: `claude usage limit: a trial task runs first`.
+    AccountTrial { account: &'a str },
+    /// Today's spend reached the daily budget:
+    /// `claude daily budget $5.00 reached (spent $5.12 today)`.
+    AccountBudget { account: &'a str, spent: f64, budget: f64, overall: bool },
     /// CPU gate: `cpu 92% >= 70%` over the configured threshold; inside the hysteresis band
     /// `cpu 67%, reopens below 65% (threshold 70%)`.
     Cpu { percent: f64, threshold: f64 },
@@ -125,6 +132,16 @@ impl WaitReason<'_> {
                 h.num(15).text(agent).num(running.into()).num(cap.into())
             }
             WaitReason::AgentTrial { agent, failures } => h.num(16).text(agent).num(failures.into()),
+            WaitReason::AccountLimit { account, until } => {
+                h.num(18).text(account).num(until / 60_000).num(now_ms / 3_600_000)
+            }
+            WaitReason::AccountTrial { account } => h.num(19).text(account),
+            WaitReason::AccountBudget { account, spent, budget, overall } => h
+                .num(20)
+                .text(account)
+                .num((spent * 100.0) as i64)
+                .num((budget * 100.0) as i64)
+                .num(overall.into()),
             WaitReason::AgentResting { agent, until, failures } => {
                 h.num(17).text(agent).num(until / 60_000).num(failures.into()).num(now_ms / 3_600_000)
             }
@@ -220,6 +237,18 @@ impl fmt::Display for Rendered<'_, '_> {
             WaitReason::MemoryPressure { avg10, threshold } => {
                 write_gate(f, "memory pressure", avg10, threshold)
             }
+            WaitReason::AccountLimit { account, until } => {
+                write!(f, "{account} usage limit: resumes ")?;
+                write_local_time(f, until, self.now_ms)
+            }
+            WaitReason::AccountTrial { account } => {
+                write!(f, "{account} usage limit: a trial task runs first")
+            }
+            WaitReason::AccountBudget { account, spent, budget, overall } => {
+                let whose =
+                    if overall { "daily budget".to_string() } else { format!("{account} daily budget") };
+                write!(f, "{whose} {} reached (spent {} today)", usd(budget), usd(spent))
+            }
         }
     }
 }
@@ -294,4 +323,9 @@ pub fn local_time(at: i64, now_ms: i64) -> String {
         }
     }
     Time(at, now_ms).to_string()
+}
+
+/// Dollars for people: cents, or four places below a cent (`$0.0042`).
+pub fn usd(v: f64) -> String {
+    if v.abs() < 0.01 && v != 0.0 { format!("${v:.4}") } else { format!("${v:.2}") }
 }

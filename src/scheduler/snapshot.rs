@@ -15,6 +15,8 @@ pub struct Pending<'a> {
     pub priority: u8,
     pub class: Option<&'a str>,
     pub agent: &'a str,
+    /// Whose usage limits and budget it shares (the agent's `account`, default its backend).
+    pub account: &'a str,
     /// Unix ms it became pending (submit, or re-queue for a retry).
     pub enqueued_at: i64,
     /// Unix ms before which it may not start: `--at`, `--delay` or retry backoff.
@@ -56,6 +58,25 @@ pub struct AgentSlot {
     /// `max_concurrency`.
     pub cap: u32,
     pub circuit: Circuit,
+    /// Its account (several agents may share one, and with it a hold).
+    pub account: String,
+    /// The account's usage-limit hold or spent budget.
+    pub hold: Hold,
+}
+
+/// An account's hold, as admission sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Hold {
+    #[default]
+    None,
+    /// A usage limit: nothing of the account starts before unix ms `until`.
+    Limit { until: i64 },
+    /// Today's spend reached the daily budget (all agents' budget when `overall`).
+    Budget { spent: f64, budget: f64, overall: bool },
+    /// The limit is over: one trial task may start.
+    Trial,
+    /// The trial runs: the others wait until it gets through.
+    TrialRunning,
 }
 
 /// An agent's circuit breaker, as the worker's failure count left it.

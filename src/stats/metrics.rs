@@ -175,6 +175,7 @@ mod tests {
             tokens_used: Some(5),
             cost_usd: Some(0.25),
             agents_involved: 1,
+            carried: None,
         };
         c.on_finish("my \"agent\"", TaskState::Completed, &m);
         let text = render(&c, &Gauges::default());

@@ -3,6 +3,7 @@
 
 mod events;
 mod flows;
+mod limits;
 mod prune;
 mod read;
 mod schema;

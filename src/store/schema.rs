@@ -124,4 +124,18 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX log_masks_by_task ON log_masks(task_id, start);
     "#,
+    // Usage limits (issue 14): one row per held account (the hold as JSON), and each local
+    // day's spend per account, so holds and budgets survive a worker restart.
+    r#"
+    CREATE TABLE IF NOT EXISTS account_holds (
+        account TEXT PRIMARY KEY,
+        hold    TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS spend (
+        day     TEXT NOT NULL,
+        account TEXT NOT NULL,
+        usd     REAL NOT NULL,
+        PRIMARY KEY (day, account)
+    );
+    "#,
 ];

@@ -316,6 +316,10 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             app.status = if paused { "admission paused" } else { "admission resumed" }.to_string();
             None
         }
+        Msg::Event(Event::Hold { text, .. }) => {
+            app.status = text;
+            None
+        }
         Msg::Event(Event::Lagged) => {
             app.status = "fell behind the worker: reloading".to_string();
             Some(Action::Resubscribe)

@@ -142,6 +142,7 @@ fn week() -> super::stats_pane::StatsData {
             ("shell".into(), Some(1.0), 12),
         ],
         summary: "last 7 days: 41 tasks · 90% succeeded · wait p50 2s p95 40s · run p50 3m p95 21m".into(),
+        limits: String::new(),
     }
 }
 

@@ -28,16 +28,49 @@ pub struct StatsData {
     pub per_agent: Vec<(String, Option<f64>, u64)>,
     /// One line of totals for the week.
     pub summary: String,
+    /// Today's spend per account and any usage-limit hold (empty: nothing spent or held).
+    pub limits: String,
 }
 
 /// Read the last week from the database (`None` store: nothing submitted yet).
 pub fn load(paths: &Paths, now: i64) -> crate::error::Result<StatsData> {
     let since = now - DAYS as i64 * 86_400_000;
-    let rows = match Store::open_for_reading(&paths.database)? {
-        Some(store) => stats::load(&store, Some(since))?,
-        None => Vec::new(),
+    let (rows, limits) = match Store::open_for_reading(&paths.database)? {
+        Some(store) => (stats::load(&store, Some(since))?, limits_line(&store, now)),
+        None => (Vec::new(), String::new()),
     };
-    Ok(compute(&rows, since, now))
+    Ok(StatsData { limits, ..compute(&rows, since, now) })
+}
+
+/// `today: claude $1.20, codex $0.00 · held: claude until 15:00`. A database from before the
+/// usage-limit tables reads as nothing spent, nothing held.
+fn limits_line(store: &Store, now: i64) -> String {
+    use chrono::{Local, TimeZone};
+    let day = Local
+        .timestamp_millis_opt(now)
+        .single()
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let mut spend = store.spend_on(&day).unwrap_or_default();
+    spend.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut parts = Vec::new();
+    if !spend.is_empty() {
+        let each: Vec<String> =
+            spend.iter().map(|(a, usd)| format!("{a} {}", crate::scheduler::reason::usd(*usd))).collect();
+        parts.push(format!("today: {}", each.join(", ")));
+    }
+    let holds = store.holds().unwrap_or_default();
+    if !holds.is_empty() {
+        let each: Vec<String> = holds
+            .iter()
+            .map(|(a, h)| match h.until > now {
+                true => format!("{a} until {}", crate::scheduler::reason::local_time(h.until, now)),
+                false => format!("{a} on trial"),
+            })
+            .collect();
+        parts.push(format!("held: {}", each.join(", ")));
+    }
+    parts.join(" · ")
 }
 
 pub fn compute(rows: &[stats::TaskRow], since: i64, now: i64) -> StatsData {
@@ -69,7 +102,13 @@ pub fn compute(rows: &[stats::TaskRow], since: i64, now: i64) -> StatsData {
         .into_iter()
         .map(|(day, cost)| (day.get(5..).unwrap_or(&day).to_string(), cost))
         .collect();
-    StatsData { per_hour: stats::finished_per_hour(rows, now, HOURS), cost_per_day, per_agent, summary }
+    StatsData {
+        per_hour: stats::finished_per_hour(rows, now, HOURS),
+        cost_per_day,
+        per_agent,
+        summary,
+        limits: String::new(),
+    }
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
@@ -78,8 +117,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(text, area);
         return;
     };
+    let lines = if data.limits.is_empty() { 1 } else { 2 };
     let [spark, charts, summary] =
-        Layout::vertical([Constraint::Length(6), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        Layout::vertical([Constraint::Length(6), Constraint::Fill(1), Constraint::Length(lines)]).areas(area);
     let [cost, agents] = Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(charts);
     let total: u64 = data.per_hour.iter().sum();
     let block = Block::bordered().title(format!(" tasks finished per hour, last 24h ({total}) "));
@@ -118,5 +158,38 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .bar_gap(0)
         .bar_style(fg(app, Color::Green));
     frame.render_widget(chart, agents);
-    frame.render_widget(Paragraph::new(Line::raw(format!(" {}", data.summary))), summary);
+    let mut text = vec![Line::raw(format!(" {}", data.summary))];
+    if !data.limits.is_empty() {
+        text.push(Line::raw(format!(" {}", data.limits)));
+    }
+    frame.render_widget(Paragraph::new(text), summary);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::holds::AccountHold;
+
+    #[test]
+    fn the_limits_line_shows_todays_spend_and_holds() {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open_for_worker(&dir.path().join("db.sqlite")).expect("store");
+        let now = crate::store::now_ms();
+        assert_eq!(limits_line(&store, now), "", "nothing spent, nothing held");
+        let day = chrono::Local::now().format("%Y-%m-%d").to_string();
+        store.add_spend(&day, "codex", 0.5).expect("spend");
+        store.add_spend(&day, "claude", 1.0).expect("spend");
+        store.add_spend(&day, "claude", 0.25).expect("spend");
+        store.add_spend("2000-01-01", "claude", 9.0).expect("spend");
+        let hold = AccountHold {
+            message: "429".into(),
+            until: now + 3_600_000,
+            backoff_ms: None,
+            trial: None,
+            since: now,
+        };
+        store.save_hold("claude", &hold).expect("hold");
+        let line = limits_line(&store, now);
+        assert!(line.starts_with("today: claude $1.25, codex $0.50 · held: claude until "), "{line}");
+    }
 }

@@ -99,6 +99,8 @@ pub struct Actor {
     pub(super) learn_gen: u64,
     pub(super) registry: crate::agents::Registry,
     pub(super) circuits: super::circuits::Circuits,
+    /// Usage-limit holds and today's spend per account.
+    pub(super) limits: super::limits::LimitState,
     /// Stream readers of running agent tasks.
     pub(super) agent_runs: HashMap<String, super::agent_run::AgentRun>,
     pub(super) interest: super::output_watch::Interest,
@@ -136,6 +138,7 @@ impl Actor {
         let spawner = super::spawner::start(paths.clone(), tx.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
         let slurm = super::slurm_tasks::SlurmSide::new(&config, tx.clone());
+        let limits = super::limits::LimitState::new(&config);
         let secrets = super::secrets::SecretState::new(&paths, &config);
         let mut actor = Actor {
             paths,
@@ -166,6 +169,7 @@ impl Actor {
             learn_gen: 1,
             registry,
             circuits,
+            limits,
             agent_runs: HashMap::new(),
             interest: Default::default(),
             spawner,

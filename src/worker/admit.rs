@@ -29,6 +29,7 @@ impl Actor {
         // Upkeep rides on rounds the worker runs anyway.
         self.prune_when_due(now);
         self.fail_broken_dependencies(now);
+        self.budget_upkeep(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
         let mem_gate_on = limits.memory_threshold < 100.0;
@@ -57,6 +58,9 @@ impl Actor {
         };
         let slurm = self.decide_for(Executor::Slurm, &remote, &Readings::default(), &self.slurm.limits, now);
         self.apply_verdict(slurm, &Readings::default(), &mut remote, now);
+        if let Some(at) = self.limits_next_change(now) {
+            self.add_timer(at, Timer::Wake);
+        }
         if let Some(at) = self.circuits.next_change(now) {
             self.add_timer(at, Timer::Wake);
         }
@@ -123,6 +127,7 @@ impl Actor {
                 priority: rec.priority,
                 class: rec.class.as_deref(),
                 agent: &rec.agent,
+                account: self.registry.account_of(&rec.agent),
                 enqueued_at: live.enqueued_at,
                 not_before: rec.not_before,
                 retry_attempt: (rec.attempt > 1 && rec.not_before.is_some()).then_some(rec.attempt),
@@ -172,6 +177,8 @@ impl Actor {
         for id in verdict.starts {
             let agent = self.tasks.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
             self.circuits.on_start(&agent, now);
+            let account = self.registry.account_of(&agent).to_string();
+            self.limits.holds.on_start(&account, &id, now);
             if self.tasks.get(&id).is_some_and(|l| executor_of(&l.rec) == Executor::Slurm) {
                 self.hand_to_slurm(&id);
             } else {

@@ -12,6 +12,7 @@ use crate::store::{EventKind, now_ms};
 impl Actor {
     pub(super) fn load(&mut self) -> Result<()> {
         self.paused = self.store.meta("paused")?.as_deref() == Some("1");
+        self.load_limits(crate::store::now_ms())?;
         if let Some(saved) = self.store.meta("circuits")? {
             self.circuits.load(&saved);
         }

@@ -4,6 +4,7 @@
 //! log file is the stream's durable copy: a restarted worker re-reads it from the attempt's
 //! start and arrives at the same state.
 
+use crate::agents::limits::{LimitDetector, LimitHit};
 use crate::agents::{AgentEvent, Backend, StreamParser, Verdict, parser_for};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
@@ -70,22 +71,44 @@ pub struct AgentRun {
     stream: Tail,
     /// aider's analytics log.
     side: Option<Tail>,
+    limits: LimitDetector,
+    /// A limit seen since the worker last asked (see [`AgentRun::new_limit`]).
+    fresh_limit: bool,
 }
 
 impl AgentRun {
-    pub fn new(backend: Backend, log: PathBuf, offset: u64, side: Option<PathBuf>) -> AgentRun {
+    /// `limit_pattern`: a `command` agent's regex for its usage-limit line.
+    pub fn new(
+        backend: Backend,
+        log: PathBuf,
+        offset: u64,
+        side: Option<PathBuf>,
+        limit_pattern: Option<&str>,
+    ) -> AgentRun {
         AgentRun {
             parser: parser_for(backend),
             stream: Tail::new(log, offset),
             side: side.map(|p| Tail::new(p, 0)),
+            limits: LimitDetector::new(backend, limit_pattern),
+            fresh_limit: false,
         }
+    }
+
+    /// True once, right after a usage limit showed in the stream.
+    pub fn new_limit(&mut self) -> bool {
+        std::mem::take(&mut self.fresh_limit)
+    }
+
+    fn feed(&mut self, line: &[u8]) -> Vec<AgentEvent> {
+        self.fresh_limit |= self.limits.feed(line).is_some();
+        self.parser.feed_line(line)
     }
 
     /// Events from whatever was appended since the last call.
     pub fn poll(&mut self) -> Vec<AgentEvent> {
         let mut events = Vec::new();
         for line in self.stream.read_lines() {
-            events.extend(self.parser.feed_line(&line));
+            events.extend(self.feed(&line));
         }
         if let Some(side) = &mut self.side {
             for line in side.read_lines() {
@@ -95,17 +118,22 @@ impl AgentRun {
         events
     }
 
-    /// Read to the end, then the verdict for how the process ended.
-    pub fn finish(mut self, code: Option<i32>, signal: Option<i32>) -> (Vec<AgentEvent>, Verdict) {
+    /// Read to the end, then the verdict for how the process ended, and the usage limit it
+    /// hit, if any.
+    pub fn finish(
+        mut self,
+        code: Option<i32>,
+        signal: Option<i32>,
+    ) -> (Vec<AgentEvent>, Verdict, Option<LimitHit>) {
         let mut events = self.poll();
         if let Some(rest) = self.stream.rest() {
-            events.extend(self.parser.feed_line(&rest));
+            events.extend(self.feed(&rest));
         }
         if let Some(rest) = self.side.as_mut().and_then(Tail::rest) {
             events.extend(self.parser.feed_side_line(&rest));
         }
         let verdict = self.parser.finish(code, signal);
-        (events, verdict)
+        (events, verdict, self.limits.hit().cloned())
     }
 }
 

@@ -44,24 +44,26 @@ impl Actor {
             }
             live.rec.artifacts.worktree = r.worktree.clone();
         }
+        let mut limit = None;
         if let Some(run) = self.unfollow_stream(id) {
-            let (events, verdict) = run.finish(code, record.as_ref().and_then(|r| r.signal));
+            let (events, verdict, hit) = run.finish(code, record.as_ref().and_then(|r| r.signal));
             self.apply_agent_events(id, events, now);
+            // A limit holds the account, unless the user (or a timeout) ended the run.
+            limit = hit.filter(|_| matches!(kill, None | Some(KillReason::Limit)));
             // The stream's verdict decides, unless we ended it or it never started.
             if kill.is_none() && record.as_ref().is_some_and(|r| r.error.is_none()) {
                 state = if verdict.success { TaskState::Completed } else { TaskState::Failed };
                 reason = verdict.reason.clone();
             }
+            self.note_usage(id, verdict.tokens_used, verdict.cost_usd, now);
             if let Some(live) = self.tasks.get_mut(id) {
                 let rec = &mut live.rec;
                 rec.output = Some(verdict.output);
-                rec.metrics.tokens_used = verdict.tokens_used.or(rec.metrics.tokens_used);
-                rec.metrics.cost_usd = verdict.cost_usd.or(rec.metrics.cost_usd);
                 rec.metrics.agents_involved = verdict.agents_involved.max(rec.metrics.agents_involved);
                 rec.session_id = verdict.session_id.or(rec.session_id.take());
             }
-            // Only the agent's own failures count against its circuit.
-            if kill.is_none() {
+            // Only the agent's own failures count against its circuit; a limit is no failure.
+            if kill.is_none() && limit.is_none() {
                 let agent = self.tasks.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
                 if let Some(changed) = self.circuits.on_result(&agent, state == TaskState::Completed, now) {
                     let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
@@ -75,6 +77,16 @@ impl Actor {
                     let _ = self.store.set_meta("circuits", &self.circuits.save());
                 }
             }
+        }
+        if let Some(hit) = limit {
+            return self.hold_for_limit(id, &hit, now);
+        }
+        if let Some(over) = self.over_budget(id, reason.as_deref()) {
+            (state, reason) = (TaskState::Failed, Some(over));
+        }
+        match kill {
+            None => self.limit_through(id, now),
+            Some(_) => self.limit_trial_gone(id),
         }
         self.conclude(id, state, reason, code, kill, finished_at, now);
     }
@@ -94,7 +106,9 @@ impl Actor {
         let Some(live) = self.tasks.get(id) else { return };
         // A timeout is a failed attempt like any other; a cancel is the user's word.
         let retriable = matches!(kill, None | Some(KillReason::Timeout(_)));
-        if state == TaskState::Failed && retriable && live.rec.attempt <= live.rec.spec.retries {
+        // Parts stopped by a usage limit do not use up retries.
+        let parts = live.rec.metrics.carried.as_ref().map_or(0, |c| c.parts);
+        if state == TaskState::Failed && retriable && live.rec.attempt - parts <= live.rec.spec.retries {
             self.retry_later(id, reason.unwrap_or_default(), code, now);
         } else {
             self.finish(id, state, reason, code, finished_at);
@@ -254,7 +268,7 @@ impl Actor {
     }
 }
 
-fn reset_for_attempt(rec: &mut TaskRecord) {
+pub(super) fn reset_for_attempt(rec: &mut TaskRecord) {
     rec.state = TaskState::Pending;
     rec.started_at = None;
     rec.finished_at = None;
@@ -283,6 +297,12 @@ pub(super) fn outcome(record: Option<&ExitRecord>, kill: Option<KillReason>) -> 
         (Some(KillReason::Shutdown), _) => {
             (TaskState::Cancelled, Some("cancelled: the worker was stopped with --kill".into()))
         }
+        (Some(KillReason::Budget(usd)), _) => (
+            TaskState::Failed,
+            Some(format!("cost budget {} (--max-cost) exceeded", crate::scheduler::reason::usd(usd))),
+        ),
+        // Ended for a limit but no limit in its stream at the end: say what happened.
+        (Some(KillReason::Limit), _) => (TaskState::Failed, Some("stopped at a usage limit".into())),
         (Some(KillReason::Timeout(ms)), _) => (
             TaskState::Failed,
             Some(format!("timeout after {}", crate::duration::format(std::time::Duration::from_millis(ms)))),

@@ -162,6 +162,8 @@ impl Actor {
                 running: per_agent.get(&a.name).copied().unwrap_or(0),
                 cap: a.max_concurrency,
                 circuit: self.circuits.slot(&a.name, now),
+                account: a.account.clone(),
+                hold: self.hold_slot(&a.account, now),
             })
             .collect()
     }

@@ -48,6 +48,10 @@ pub(super) enum KillReason {
     Cancel,
     Timeout(u64),
     Shutdown,
+    /// It hit a usage limit and kept retrying on its own: the account is held instead.
+    Limit,
+    /// Its reported cost went past `execute --max-cost` (the budget, USD).
+    Budget(f64),
 }
 
 impl KillReason {
@@ -56,6 +60,8 @@ impl KillReason {
             KillReason::Cancel => serde_json::json!("cancel"),
             KillReason::Shutdown => serde_json::json!("shutdown"),
             KillReason::Timeout(ms) => serde_json::json!({ "timeout_ms": ms }),
+            KillReason::Limit => serde_json::json!("limit"),
+            KillReason::Budget(usd) => serde_json::json!({ "budget_usd": usd }),
         }
     }
 
@@ -63,6 +69,8 @@ impl KillReason {
         match value.as_str() {
             Some("cancel") => Some(KillReason::Cancel),
             Some("shutdown") => Some(KillReason::Shutdown),
+            Some("limit") => Some(KillReason::Limit),
+            _ if value.get("budget_usd").is_some() => value["budget_usd"].as_f64().map(KillReason::Budget),
             _ => value.get("timeout_ms")?.as_u64().map(KillReason::Timeout),
         }
     }

@@ -15,6 +15,7 @@ mod group_end;
 mod history;
 mod http;
 mod journal;
+mod limits;
 mod live;
 mod meter;
 mod output_watch;

@@ -114,10 +114,13 @@ impl Actor {
                         autonomy: a.autonomy.to_string(),
                         version: None,
                         version_warning: None,
+                        hold: self.hold_view(&a.account, now),
+                        spent_today_usd: self.spent_today(&a.account, now),
                     })
                     .collect();
                 Response::Agents { agents }
             }
+            Request::AgentRelease { name } => Response::Ok { message: Some(self.release_hold(&name, now)?) },
             Request::Progress { id, percent, step } => {
                 self.progress(&id, percent, step, now)?;
                 Response::Ok { message: None }

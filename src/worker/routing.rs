@@ -181,18 +181,29 @@ impl Actor {
                 a.replace("{prompt}", prompt).replace("{cwd}", cwd).replace("{task_id}", &rec.id)
             };
             let argv = def.command.iter().chain(&def.args).map(fill).collect();
-            return Ok(Launch { argv, options, stream: None });
+            // A limit pattern needs the output read as it comes.
+            let stream = def.limit_pattern.is_some().then_some((Backend::Command, None));
+            return Ok(Launch { argv, options, stream });
         }
-        let session = match &spec.resume_of {
-            Some(of) => self.store.task(of)?.and_then(|t| t.session_id),
-            None => None,
+        // After a usage limit the next part continues the stopped session.
+        let carried = rec.metrics.carried.as_ref().and_then(|c| c.session_id.clone());
+        let session = match (&carried, &spec.resume_of) {
+            (Some(session), _) => Some(session.clone()),
+            (None, Some(of)) => self.store.task(of)?.and_then(|t| t.session_id),
+            (None, None) => None,
         };
+        let prompt = if carried.is_some() { CARRY_ON } else { prompt };
+        let mut extra_args = def.args.clone();
+        if let (Backend::Claude, Some(max)) = (def.backend, spec.max_cost_usd) {
+            let spent = rec.metrics.carried.as_ref().map_or(0.0, |c| c.cost_usd);
+            extra_args.extend(["--max-budget-usd".to_string(), format!("{:.4}", (max - spent).max(0.0))]);
+        }
         let analytics = self.paths.analytics_log(&rec.id, rec.attempt);
         let request = AgentRequest {
             prompt,
             model: def.model.as_deref(),
             system_prompt: def.system_prompt.as_deref(),
-            extra_args: &def.args,
+            extra_args: &extra_args,
             resume: session.as_deref(),
             analytics_log: Some(&analytics),
             autonomy: spec.autonomy.unwrap_or(def.autonomy),
@@ -207,6 +218,10 @@ impl Actor {
         })
     }
 }
+
+/// The prompt of a part that continues a session a usage limit stopped.
+const CARRY_ON: &str = "You were stopped by a usage limit, which has now reset. Carry on with the task \
+    where you left off; do not redo finished steps.";
 
 /// One argument may hold this many bytes with its final NUL (MAX_ARG_STRLEN: 32 pages).
 pub const MAX_ARG_BYTES: usize = 128 * 1024;
@@ -246,7 +261,10 @@ impl Actor {
         if let Ok(mut interest) = self.interest.lock() {
             interest.extend(names);
         }
-        self.agent_runs.insert(id.to_string(), super::agent_run::AgentRun::new(backend, log, offset, side));
+        let agent = self.tasks.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
+        let pattern = self.registry.get(&agent).and_then(|a| a.limit_pattern.as_deref());
+        let run = super::agent_run::AgentRun::new(backend, log, offset, side, pattern);
+        self.agent_runs.insert(id.to_string(), run);
     }
 
     pub(super) fn unfollow_stream(&mut self, id: &str) -> Option<super::agent_run::AgentRun> {
@@ -261,7 +279,22 @@ impl Actor {
         let id: String = file.chars().take_while(|c| *c != '.' && *c != '-').collect();
         let Some(run) = self.agent_runs.get_mut(&id) else { return };
         let events = run.poll();
+        let limited = run.new_limit();
         self.apply_agent_events(&id, events, now);
+        if limited {
+            self.on_limit_seen(&id, now);
+        }
+    }
+
+    /// A limit showed while the run goes on. aider and commands retry on their own (aider for
+    /// minutes, honouring retry-after): end the run, the account is held instead. Claude Code,
+    /// Codex and Gemini CLI exit by themselves right after printing it.
+    fn on_limit_seen(&mut self, id: &str, now: i64) {
+        let Some(live) = self.tasks.get(id) else { return };
+        let backend = self.registry.get(&live.rec.agent).map(|a| a.backend);
+        if matches!(backend, Some(Backend::Aider | Backend::Command)) && live.kill.is_none() {
+            self.cancel(id, super::actor::KillReason::Limit, now);
+        }
     }
 
     pub(super) fn apply_agent_events(&mut self, id: &str, events: Vec<crate::agents::AgentEvent>, now: i64) {
@@ -271,17 +304,23 @@ impl Actor {
                 AgentEvent::Progress { percent, step, todos } => {
                     self.set_progress(id, percent, step, todos, now);
                 }
+                AgentEvent::Usage { tokens_used, cost_usd } => {
+                    self.note_usage(id, Some(tokens_used), cost_usd, now);
+                    // The model answered: a trial after a limit got through.
+                    if tokens_used > 0 {
+                        self.limit_through(id, now);
+                    }
+                    self.dirty.insert(id.to_string());
+                }
                 other => {
                     let Some(live) = self.tasks.get_mut(id) else { return };
                     let rec = &mut live.rec;
                     match other {
                         AgentEvent::Started { session_id } => rec.session_id = Some(session_id),
-                        AgentEvent::Usage { tokens_used, cost_usd } => {
-                            rec.metrics.tokens_used = Some(tokens_used);
-                            rec.metrics.cost_usd = cost_usd.or(rec.metrics.cost_usd);
-                        }
                         AgentEvent::Subagent => rec.metrics.agents_involved += 1,
-                        AgentEvent::Text { .. } | AgentEvent::Progress { .. } => continue,
+                        AgentEvent::Text { .. } | AgentEvent::Progress { .. } | AgentEvent::Usage { .. } => {
+                            continue;
+                        }
                     }
                     self.dirty.insert(id.to_string());
                 }

@@ -328,7 +328,7 @@ impl Actor {
     /// (memory limit, time limit, node failure) or never ran.
     fn ended_without_record(&mut self, id: &str, seen: &Seen, now: i64) {
         if let Some(run) = self.unfollow_stream(id) {
-            let (events, _) = run.finish(None, None);
+            let (events, _, _) = run.finish(None, None);
             self.apply_agent_events(id, events, now);
         }
         self.streams.remove(id);

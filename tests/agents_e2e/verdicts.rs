@@ -1,7 +1,7 @@
 //! Every failure verdict, end to end: the worker's task ends failed with a reason a person can
 //! act on, from the transcript and the exit code the stand-in replays.
 
-use super::{ended, fixture, home_with, submit, temp};
+use super::{ended, fixture, home_with, poll_status, submit, temp};
 
 fn reason(result: &serde_json::Value) -> String {
     result["reason"].as_str().unwrap_or_else(|| panic!("no reason: {result}")).to_string()
@@ -31,12 +31,19 @@ fn claude_failures_name_their_cause() {
 }
 
 #[test]
-fn codex_turn_failed_keeps_its_message() {
+fn codex_turn_failed_at_a_rate_limit_holds_the_task() {
     let home = home_with("");
     let failed = fixture("codex-turn-failed.jsonl");
     let id = submit(&home, &["Build it", "--agent", "codex"], &[("STANDIN_TRANSCRIPT", &failed)]);
-    let r = ended(&home, &id, "failed");
-    assert!(reason(&r).contains("stream disconnected before completion: rate limit reached"), "{r}");
+    // Its turn failed on a rate limit: held (issue 14), not failed.
+    let v =
+        poll_status(&home, &id, "the hold", |v| v["state"] == "pending" && !v["waiting_reason"].is_null());
+    assert!(
+        v["waiting_reason"].as_str().is_some_and(|r| r.starts_with("codex usage limit: resumes ")),
+        "{v}"
+    );
+    home.run_ok(&["cancel", &id]);
+    home.run_ok(&["agents", "release", "codex"]);
 
     // A stream that stops before turn.completed fails too, even with exit 0.
     let dir = temp();

@@ -103,7 +103,7 @@ def claude(args):
         args,
         {"--output-format", "--model", "--append-system-prompt", "--resume", "-r",
          "--max-turns", "--session-id", "--allowedTools", "--permission-mode", "--agents",
-         "--system-prompt"},
+         "--system-prompt", "--max-budget-usd"},
     )
     if not one_of(flags, "-p", "--print"):
         fail("claude", "headless runs need -p")

@@ -35,6 +35,8 @@ pub struct Logged {
     pub side: bool,
     /// The HTTP status it was answered with.
     pub status: u16,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -138,12 +140,18 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
     };
     let ctx = Ctx { n, model };
     let status = match turn.as_ref().and_then(|t| t.failure.as_ref()) {
-        Some(Failure::Status { code, .. }) => *code,
+        Some(Failure::Status { code, .. } | Failure::Body { code, .. }) => *code,
         _ if protocol.is_none() && !known_other(&request) => 404,
         _ => 200,
     };
     if let Ok(mut s) = state.lock() {
-        s.log.push(Logged { request: request.clone(), protocol, side, status });
+        s.log.push(Logged {
+            request: request.clone(),
+            protocol,
+            side,
+            status,
+            at: std::time::Instant::now(),
+        });
     }
     let _ = match protocol {
         None => other(&mut conn, &request),
@@ -157,8 +165,12 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
 
 fn answer(conn: &mut TcpStream, p: Protocol, turn: &Turn, ctx: &Ctx, stream: bool) -> std::io::Result<()> {
     std::thread::sleep(turn.delay);
-    if let Some(Failure::Status { code, headers, message }) = &turn.failure {
-        return http::write_json(conn, *code, headers, &p.error_body(*code, message));
+    match &turn.failure {
+        Some(Failure::Status { code, headers, message }) => {
+            return http::write_json(conn, *code, headers, &p.error_body(*code, message));
+        }
+        Some(Failure::Body { code, headers, body }) => return http::write_json(conn, *code, headers, body),
+        _ => {}
     }
     let cut = matches!(turn.failure, Some(Failure::Cut));
     if !stream {

@@ -28,6 +28,9 @@ pub enum Failure {
     Status { code: u16, headers: Vec<(String, String)>, message: String },
     /// Half the reply's events, then the connection closes without ending the stream.
     Cut,
+    /// An HTTP error with exactly this body (vendor-specific shapes, e.g. Codex's
+    /// `usage_limit_reached` or Gemini's `RetryInfo`).
+    Body { code: u16, headers: Vec<(String, String)>, body: Value },
 }
 
 /// One answer to one model request.
@@ -113,6 +116,35 @@ impl Turn {
         let headers = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let failure = Failure::Status { code: 429, headers, message: "Rate limit reached".to_string() };
         Turn { failure: Some(failure), ..Turn::with(Vec::new()) }
+    }
+
+    /// 429 with this exact body and headers.
+    pub fn limited(headers: &[(&str, &str)], body: Value) -> Turn {
+        let headers = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Turn { failure: Some(Failure::Body { code: 429, headers, body }), ..Turn::with(Vec::new()) }
+    }
+
+    /// 429 without `retry-after` or reset headers: the protocol's plain rate-limit error.
+    pub fn limited_plain(message: &str) -> Turn {
+        Turn::status(429, message)
+    }
+
+    /// Codex's ChatGPT-plan answer: `usage_limit_reached` with the reset `secs` from now.
+    pub fn codex_usage_limit(secs: u64) -> Turn {
+        let at =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+                + secs;
+        let body = serde_json::json!({"error": {"type": "usage_limit_reached", "message": "The usage limit has been reached",
+            "plan_type": "plus", "resets_at": at, "resets_in_seconds": secs}});
+        Turn::limited(&[("retry-after", &secs.to_string())], body)
+    }
+
+    /// Gemini's quota answer with a `RetryInfo` detail asking to retry after `secs`.
+    pub fn gemini_exhausted(secs: u64) -> Turn {
+        let body = serde_json::json!({"error": {"code": 429, "status": "RESOURCE_EXHAUSTED",
+            "message": "Resource has been exhausted (e.g. check quota).",
+            "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": format!("{secs}s")}]}});
+        Turn::limited(&[], body)
     }
 
     /// This reply, cut off half-way.
