@@ -79,7 +79,7 @@ impl Notifier {
 
     /// The task's own strategy, or the default. Read once per task and kept while it lives.
     fn policy_of(&mut self, id: &str) -> Policy {
-        let named = self.open().and_then(|s| s.task(id).ok().flatten()).and_then(|rec| rec.spec.notify);
+        let named = self.open().and_then(|s| s.notify_strategy(id).ok().flatten());
         // Submit validated the name; an unreadable one falls back to the default.
         let strategy = named.and_then(|n| n.parse().ok()).unwrap_or(self.config.default_strategy());
         Policy {

@@ -112,6 +112,14 @@ impl Store {
         Ok(stmt.query_row([id], record).optional()?)
     }
 
+    /// The notification strategy a task was submitted with (`execute --notify`), if any: the
+    /// notifier asks for every task, so it reads one field, not the whole row.
+    pub fn notify_strategy(&self, id: &str) -> Result<Option<String>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT json_extract(spec, '$.notify') FROM tasks WHERE id = ?1")?;
+        Ok(stmt.query_row([id], |row| row.get::<_, Option<String>>(0)).optional()?.flatten())
+    }
+
     /// The task a submit with this client-chosen request id queued, if any.
     pub fn task_by_request(&self, request_id: &str) -> Result<Option<String>> {
         let mut stmt = self.conn.prepare_cached("SELECT id FROM tasks WHERE request_id = ?1")?;

@@ -53,6 +53,8 @@ pub(super) enum Timer {
     },
     /// Look at the active Slurm jobs.
     Reconcile,
+    /// Write the pids of supervisors started since the last commit (see `pids_unsaved`).
+    FlushPids,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,6 +86,9 @@ pub struct Actor {
     pub(super) finished_deps: HashMap<String, crate::model::TaskState>,
     // Per-round work, applied after the commit.
     pub(super) dirty: BTreeSet<String>,
+    /// Tasks whose new pid is not written yet: it rides on the next commit that happens
+    /// anyway (a drain commits every few milliseconds), or a `FlushPids` timer forces one.
+    pub(super) pids_unsaved: BTreeSet<String>,
     pub(super) replies: Vec<(oneshot::Sender<Response>, Response)>,
     pub(super) events: Vec<Event>,
     pub(super) to_spawn: Vec<String>,
@@ -158,6 +163,7 @@ impl Actor {
             stopping: None,
             finished_deps: HashMap::new(),
             dirty: BTreeSet::new(),
+            pids_unsaved: BTreeSet::new(),
             replies: Vec::new(),
             events: Vec::new(),
             to_spawn: Vec::new(),
@@ -270,6 +276,10 @@ impl Actor {
         self.store.conn.execute_batch("BEGIN IMMEDIATE")?;
         // A burst of writes to one log is read once per round.
         let mut outputs = std::collections::HashSet::new();
+        // A round of only started supervisors and log growth changes nothing admission
+        // looks at: the pass over the queue is skipped (a drain has one such round per task).
+        let quiet = !batch.is_empty()
+            && batch.iter().all(|m| matches!(m, Msg::Spawned { result: Ok(_), .. } | Msg::Output { .. }));
         for msg in batch {
             match msg {
                 Msg::Request { req, reply, origin } => {
@@ -286,9 +296,11 @@ impl Actor {
                 Msg::Slurm(reply) => self.on_slurm(reply, now),
             }
         }
-        self.fire_timers(now);
+        let woken = self.fire_timers(now);
         self.advance_flows(now);
-        self.admit(now);
+        if !quiet || woken || !self.flows_touched.is_empty() {
+            self.admit(now);
+        }
         // Tasks queued before this round are on disk as pending: start them now, while this
         // round's commit is written, so starts and fsyncs overlap (adoption covers a crash in
         // between). A new submit waits for its commit: it must be durable before it runs.
@@ -326,6 +338,9 @@ impl Actor {
     }
 
     fn save_dirty(&mut self, now: i64) -> Result<()> {
+        if !self.dirty.is_empty() || self.stopping.is_some() {
+            self.dirty.append(&mut self.pids_unsaved);
+        }
         let dirty = std::mem::take(&mut self.dirty);
         for id in &dirty {
             let Some(live) = self.tasks.get_mut(id) else { continue };
@@ -340,12 +355,15 @@ impl Actor {
         Ok(())
     }
 
-    fn fire_timers(&mut self, now: i64) {
+    /// Fire the timers that are due; true when one may change what admission decides.
+    fn fire_timers(&mut self, now: i64) -> bool {
+        let mut woken = false;
         while let Some(Reverse((at, _))) = self.timers.peek() {
             if *at > now {
                 break;
             }
             let Some(Reverse((at, timer))) = self.timers.pop() else { break };
+            woken |= timer != Timer::FlushPids;
             match timer {
                 Timer::Wake => {
                     self.wakes.remove(&at);
@@ -353,8 +371,10 @@ impl Actor {
                 Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
                 Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt),
                 Timer::Reconcile => self.on_reconcile(now),
+                Timer::FlushPids => self.dirty.append(&mut self.pids_unsaved),
             }
         }
+        woken
     }
 
     /// Timeouts and escalations of tasks that have ended stay in the heap until due (a heap
@@ -371,7 +391,7 @@ impl Actor {
         self.timers = timers
             .into_iter()
             .filter(|Reverse((_, timer))| match timer {
-                Timer::Wake | Timer::Reconcile => true,
+                Timer::Wake | Timer::Reconcile | Timer::FlushPids => true,
                 Timer::Timeout { id, attempt } | Timer::Sigkill { id, attempt } => live(id, attempt),
             })
             .collect();

@@ -48,12 +48,14 @@ impl Actor {
         let fp = footprint::resolve(declared, learned, class, agent);
         let Some(live) = self.tasks.get_mut(id) else { return fp };
         live.fp = Some((generation, fp));
-        // Stored (and shown) when it changes in a way a person would notice; small drifts of
-        // a learned figure ride along with the next write of the row.
+        // Stored (and shown) when its source changes; a learned figure that moves (it does
+        // after most attempts of its kind) rides along with the next write of the row, as
+        // rewriting every pending row of the kind each time cost a drain most of its speed.
         let noticeable = live.rec.footprint.is_none_or(|old| {
             old.source != fp.source
-                || old.mem_bytes.abs_diff(fp.mem_bytes) > old.mem_bytes / 8
-                || (old.cpus - fp.cpus).abs() >= 0.1
+                || fp.source != footprint::Source::Learned
+                    && (old.mem_bytes.abs_diff(fp.mem_bytes) > old.mem_bytes / 8
+                        || (old.cpus - fp.cpus).abs() >= 0.1)
         });
         live.rec.footprint = Some(fp);
         if noticeable {

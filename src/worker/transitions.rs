@@ -164,8 +164,10 @@ impl Actor {
                 // The pid rides on the next commit, which under load comes within
                 // milliseconds anyway; when idle a short timer forces it. A worker that dies
                 // inside that window finds the supervisor by its command line.
-                self.dirty.insert(id.to_string());
-                self.add_timer(now + PID_FLUSH_MS, Timer::Wake);
+                if self.pids_unsaved.is_empty() {
+                    self.add_timer(now + PID_FLUSH_MS, Timer::FlushPids);
+                }
+                self.pids_unsaved.insert(id.to_string());
             }
             Err(e) => self.finish(id, TaskState::Failed, Some(e), None, now),
         }
