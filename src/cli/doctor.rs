@@ -48,7 +48,7 @@ pub(super) fn check(name: &str, status: Level, detail: impl Into<String>, fix: O
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let mut checks =
-        vec![check("version", Level::Ok, format!("smart-agents {}", env!("CARGO_PKG_VERSION")), None)];
+        vec![check("version", Level::Ok, format!("smart-agents {}", crate::version::VERSION), None)];
     permissions(paths, &mut checks);
     let config = config(paths, &mut checks);
     checks.push(worker(paths).await);
@@ -165,7 +165,7 @@ fn config(paths: &Paths, checks: &mut Vec<Check>) -> Config {
 }
 
 async fn worker(paths: &Paths) -> Check {
-    let mine = env!("CARGO_PKG_VERSION");
+    let mine = crate::version::VERSION;
     let client = match Client::connect_existing(paths).await {
         Ok(Some(client)) => client,
         Ok(None) => {

@@ -26,7 +26,7 @@ impl Actor {
     pub(super) fn end_leftovers(&mut self, id: &str, attempt: u32, pgid: i32, now: i64) -> bool {
         let Some(live) = self.tasks.get_mut(id) else { return false };
         // A pid in use by another process means its old group emptied and the number moved on.
-        let reused = runner::process_start_time(pgid).is_some_and(|s| Some(s) != live.rec.pid_start);
+        let reused = crate::process::process_start_time(pgid).is_some_and(|s| Some(s) != live.rec.pid_start);
         if reused || !runner::group_alive(pgid) {
             return false;
         }

@@ -229,7 +229,7 @@ impl Actor {
         let running = self.running_count();
         WorkerStatus {
             pid: std::process::id(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
+            version: crate::version::VERSION.to_string(),
             uptime_seconds: self.started.elapsed().as_secs(),
             uptime_ms: self.started.elapsed().as_millis() as u64,
             socket: self.paths.socket.display().to_string(),

@@ -163,7 +163,7 @@ async fn connection(
             };
             let hello = Response::Hello {
                 protocol: PROTOCOL_VERSION,
-                version: env!("CARGO_PKG_VERSION").to_string(),
+                version: crate::version::VERSION.to_string(),
                 pid: std::process::id(),
             };
             write_frame(&mut stream, &hello).await?;
@@ -179,7 +179,7 @@ async fn connection(
                 "protocol mismatch: this client (smart-agents {version}) speaks protocol {protocol}, the running \
                  worker (smart-agents {}) speaks {PROTOCOL_VERSION}; run `smart-agents worker stop` so a matching \
                  worker starts",
-                env!("CARGO_PKG_VERSION")
+                crate::version::VERSION
             );
             return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
         }
