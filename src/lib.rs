@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod size;
 pub mod stats;
 pub mod store;
+pub mod text;
 pub mod tui;
 pub mod version;
 pub mod worker;

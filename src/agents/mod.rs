@@ -41,7 +41,7 @@ pub mod versions;
 mod tests;
 
 pub use aider::AiderParser;
-pub use autonomy::Autonomy;
+pub use crate::model::Autonomy;
 pub use claude::ClaudeParser;
 pub use codex::CodexParser;
 pub use command::CommandParser;

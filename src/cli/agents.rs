@@ -1,6 +1,7 @@
 //! `agents`: who can take work, how busy each is, and whether its circuit is open.
 
-use super::render::{self, print_json, truncate};
+use super::render::{self, print_json};
+use crate::text::truncate;
 use crate::agents::registry::find_on_path;
 use crate::agents::{Backend, versions};
 use crate::client::Client;

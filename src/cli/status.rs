@@ -1,7 +1,8 @@
 //! `status` and `list`: read straight from the database, so they answer while the worker is
 //! down and cost one indexed query.
 
-use super::render::{self, print_json, truncate};
+use super::render::{self, print_json};
+use crate::text::truncate;
 use crate::error::{Error, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;

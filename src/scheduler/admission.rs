@@ -11,7 +11,7 @@ use super::lanes::{AgentSlots, ClassSlots};
 use super::reason::WaitReason;
 pub use super::snapshot::{AgentSlot, Circuit, Decision, Gate, Pending, Readings, Running};
 use crate::config::Limits;
-use crate::model::MAX_PRIORITY;
+use super::MAX_PRIORITY;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

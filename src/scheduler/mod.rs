@@ -4,11 +4,15 @@
 
 pub mod admission;
 pub mod footprint;
+pub mod hysteresis;
 mod gates;
 mod lanes;
 pub mod reason;
 pub mod resources;
 pub mod snapshot;
+
+/// The highest priority (1..=10, higher first); aging never lifts a task past it.
+pub const MAX_PRIORITY: u8 = 10;
 
 pub use admission::{decide, effective_priority};
 pub use footprint::{Footprint, Peak, Source};

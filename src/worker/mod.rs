@@ -31,7 +31,6 @@ mod spawner;
 pub mod supervise;
 mod transitions;
 
-pub use transitions::validate;
 
 use crate::config::Config;
 use crate::error::{Context, Result};

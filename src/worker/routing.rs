@@ -208,8 +208,7 @@ impl Actor {
     }
 }
 
-/// One argument may hold this many bytes with its final NUL (MAX_ARG_STRLEN: 32 pages).
-pub const MAX_ARG_BYTES: usize = 128 * 1024;
+use crate::model::MAX_ARG_BYTES;
 
 impl Actor {
     /// Refuse at submit an agent task whose command line Linux would refuse at start: the
