@@ -205,7 +205,6 @@ async fn worker(paths: &Paths) -> Check {
 }
 
 fn database(path: &Path) -> Check {
-    use rusqlite::{Connection, OpenFlags};
     if !path.exists() {
         return check("database", Level::Ok, format!("{} (not created yet)", path.display()), None);
     }
@@ -213,13 +212,7 @@ fn database(path: &Path) -> Check {
         "smart-agents worker stop; mv {0} {0}.broken (a fresh queue is created on next use)",
         path.display()
     ));
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let result = Connection::open_with_flags(path, flags).and_then(|conn| {
-        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.collect::<rusqlite::Result<Vec<String>>>()
-    });
-    match result {
+    match crate::store::integrity_check(path) {
         Ok(rows) if rows == ["ok"] => {
             check("database", Level::Ok, format!("{} integrity ok", path.display()), None)
         }

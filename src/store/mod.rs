@@ -4,7 +4,9 @@
 mod events;
 mod flows;
 mod prune;
+mod queries;
 mod read;
+mod round;
 mod schema;
 mod secrets;
 mod write;
@@ -12,7 +14,9 @@ mod write;
 pub use events::{EventKind, EventQuery, EventRow, Origin};
 pub use flows::FlowRecord;
 pub use prune::PruneReport;
+pub use queries::integrity_check;
 pub use read::{Summary, resolve_id};
+pub use round::{Round, Savepoint};
 pub use write::{EnvCache, NewTask};
 
 use crate::error::{Error, Result};
@@ -22,7 +26,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub struct Store {
-    pub conn: Connection,
+    conn: Connection,
 }
 
 /// Every column of a task row.

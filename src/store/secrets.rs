@@ -81,7 +81,13 @@ impl Store {
         Ok(forgotten)
     }
 
-    pub fn add_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
+    /// The spans of `id`'s log that printed secrets, in place of any recorded before.
+    pub fn replace_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
+        self.conn.execute("DELETE FROM log_masks WHERE task_id = ?1", [id])?;
+        self.add_log_masks(id, spans)
+    }
+
+    fn add_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
         let mut stmt = self
             .conn
             .prepare_cached("INSERT INTO log_masks (task_id, start, len, name) VALUES (?1, ?2, ?3, ?4)")?;

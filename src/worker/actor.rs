@@ -241,7 +241,7 @@ impl Actor {
             self.finished_since_trim = 0;
             self.finished_deps.clear();
             self.durations.clear();
-            let _ = self.store.conn.execute_batch("PRAGMA shrink_memory");
+            self.store.shrink_memory();
             // SAFETY: malloc_trim only releases free heap memory.
             unsafe { libc::malloc_trim(0) };
         }
@@ -263,7 +263,7 @@ impl Actor {
     fn round(&mut self, batch: Vec<Msg>) -> Result<()> {
         self.flush_soon = false;
         let now = now_ms();
-        self.store.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let round = self.store.begin_round()?;
         // A burst of writes to one log is read once per round.
         let mut outputs = std::collections::HashSet::new();
         for msg in batch {
@@ -289,9 +289,14 @@ impl Actor {
         // round's commit is written, so starts and fsyncs overlap (adoption covers a crash in
         // between). A new submit waits for its commit: it must be durable before it runs.
         self.spawn_started(now, false);
-        let saved = self.save_dirty(now).and_then(|()| Ok(self.store.conn.execute_batch("COMMIT")?));
+        let saved = match self.save_dirty(now) {
+            Ok(()) => self.store.commit(round),
+            Err(e) => {
+                self.store.rollback(round);
+                Err(e)
+            }
+        };
         if let Err(e) = saved {
-            let _ = self.store.conn.execute_batch("ROLLBACK");
             for (reply, _) in self.replies.drain(..) {
                 let _ = reply.send(Response::Error {
                     kind: crate::error::ErrorKind::Internal,
@@ -312,7 +317,7 @@ impl Actor {
             let _ = std::fs::remove_file(path);
         }
         if std::mem::take(&mut self.secrets.checkpoint) {
-            let _ = self.store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+            self.store.checkpoint();
         }
         self.spawn_started(now, true);
         self.fresh.clear();

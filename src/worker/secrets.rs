@@ -110,8 +110,7 @@ impl Actor {
         let spans = std::fs::File::open(self.paths.task_log(id))
             .and_then(|f| secrets::find_spans(&secret, std::io::BufReader::new(f), 0));
         let recorded = spans.map_err(Error::from).and_then(|spans| {
-            self.store.conn.execute("DELETE FROM log_masks WHERE task_id = ?1", [id])?;
-            self.store.add_log_masks(id, &spans)
+            self.store.replace_log_masks(id, &spans)
         });
         if let Err(e) = recorded {
             eprintln!("smart-agents worker: recording where {id} printed its secrets: {e}");
@@ -173,7 +172,7 @@ impl Actor {
             return Ok("no plaintext secrets in the database".into());
         }
         // Freed space is zeroed, so the plain text does not linger in the file.
-        self.store.conn.execute_batch("PRAGMA secure_delete = ON")?;
+        self.store.zero_freed_pages()?;
         let mut count = 0;
         for (old, names) in &found {
             let env = self.store.sealed_env(old)?.plain;
