@@ -171,7 +171,8 @@ impl Home {
             }
             let mut rec = store.task(&id).expect("read").expect("inserted");
             rec.state = if i % 10 == 3 { TaskState::Failed } else { TaskState::Completed };
-            (rec.started_at, rec.finished_at, rec.exit_code) = (Some(finished - run), Some(finished), Some(0));
+            (rec.started_at, rec.finished_at, rec.exit_code) =
+                (Some(finished - run), Some(finished), Some(0));
             rec.output = Some(String::new());
             rec.metrics = Metrics {
                 duration_ms: Some(run as u64),

@@ -243,7 +243,8 @@ impl Home {
             }
             let mut rec = store.task(&id).expect("read").expect("inserted");
             rec.state = TaskState::Completed;
-            (rec.started_at, rec.finished_at, rec.exit_code) = (Some(created_at), Some(created_at + 5), Some(0));
+            (rec.started_at, rec.finished_at, rec.exit_code) =
+                (Some(created_at), Some(created_at + 5), Some(0));
             rec.output = Some(String::new());
             store.save(&rec).expect("finish");
             store.add_event(&id, 0, EventKind::Finished, None, &Origin::worker()).expect("event");

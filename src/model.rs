@@ -6,10 +6,10 @@ mod autonomy;
 mod validate;
 
 pub use autonomy::Autonomy;
-pub use validate::{MAX_ARG_BYTES, PRIORITY_RANGE, check_priority};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+pub use validate::{MAX_ARG_BYTES, PRIORITY_RANGE, check_priority};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -40,8 +40,8 @@ pub mod versions;
 #[cfg(test)]
 mod tests;
 
-pub use aider::AiderParser;
 pub use crate::model::Autonomy;
+pub use aider::AiderParser;
 pub use claude::ClaudeParser;
 pub use codex::CodexParser;
 pub use command::CommandParser;

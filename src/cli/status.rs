@@ -2,11 +2,11 @@
 //! down and cost one indexed query.
 
 use super::render::{self, print_json};
-use crate::text::truncate;
 use crate::error::{Error, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
 use crate::store::{Store, Summary, TaskRecord, now_ms, resolve_id};
+use crate::text::truncate;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

@@ -33,9 +33,7 @@ impl TaskSpec {
             }
         }
         // Agents take the prompt as one argument, and Linux refuses a longer one at start.
-        if let Some(len) =
-            self.prompt.as_ref().map(String::len).filter(|len| *len >= MAX_ARG_BYTES)
-        {
+        if let Some(len) = self.prompt.as_ref().map(String::len).filter(|len| *len >= MAX_ARG_BYTES) {
             return Err(Error::usage(format!(
                 "the prompt is {len} bytes, over the 128 KiB Linux allows in one argument; put the details in a \
                  file and name it in the prompt"

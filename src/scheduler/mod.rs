@@ -4,8 +4,8 @@
 
 pub mod admission;
 pub mod footprint;
-pub mod hysteresis;
 mod gates;
+pub mod hysteresis;
 mod lanes;
 pub mod reason;
 pub mod resources;

@@ -31,7 +31,6 @@ mod spawner;
 pub mod supervise;
 mod transitions;
 
-
 use crate::config::Config;
 use crate::error::{Context, Result};
 use crate::paths::Paths;

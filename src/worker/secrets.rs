@@ -109,9 +109,7 @@ impl Actor {
         }
         let spans = std::fs::File::open(self.paths.task_log(id))
             .and_then(|f| secrets::find_spans(&secret, std::io::BufReader::new(f), 0));
-        let recorded = spans.map_err(Error::from).and_then(|spans| {
-            self.store.replace_log_masks(id, &spans)
-        });
+        let recorded = spans.map_err(Error::from).and_then(|spans| self.store.replace_log_masks(id, &spans));
         if let Err(e) = recorded {
             eprintln!("smart-agents worker: recording where {id} printed its secrets: {e}");
         }
