@@ -129,6 +129,24 @@ impl Store {
     }
 }
 
+impl crate::secrets::MaskSource for Store {
+    fn mask_spans(&self, id: &str) -> Result<Vec<Span>> {
+        self.log_masks(id)
+    }
+
+    fn has_ended(&self, id: &str) -> Result<bool> {
+        Ok(self.task(id)?.is_none_or(|t| t.state.is_finished()))
+    }
+
+    fn environment_of(&self, id: &str) -> Result<Option<String>> {
+        self.env_hash(id)
+    }
+
+    fn sealed_environment(&self, hash: &str) -> Result<SealedEnv> {
+        self.sealed_env(hash)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
