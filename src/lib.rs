@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod cli;
 pub mod client;
+pub mod clock;
 pub mod config;
 pub mod duration;
 pub mod error;

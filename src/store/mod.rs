@@ -11,6 +11,7 @@ mod schema;
 mod secrets;
 mod write;
 
+pub use crate::clock::{now_ms, rfc3339};
 pub use events::{EventKind, EventQuery, EventRow, Origin};
 pub use flows::FlowRecord;
 pub use prune::PruneReport;
@@ -139,18 +140,6 @@ impl TaskRecord {
 
 /// Below this much running time a task's progress rate is too young to extrapolate.
 const MIN_ETA_ELAPSED_MS: f64 = 3_000.0;
-
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
-
-pub fn rfc3339(ms: i64) -> String {
-    use chrono::{SecondsFormat, TimeZone, Utc};
-    Utc.timestamp_millis_opt(ms)
-        .single()
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
-        .unwrap_or_default()
-}
 
 impl Store {
     /// The worker's read-write handle: creates and migrates the database.
