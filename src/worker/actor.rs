@@ -6,11 +6,12 @@
 //! on a fixed interval: an idle worker blocks in `recv` and costs no CPU.
 
 use super::Hub;
+use super::messages::Msg;
 use crate::config::Config;
 use crate::error::Result;
 use crate::ids::IdGen;
 use crate::paths::Paths;
-use crate::protocol::{Event, Request, Response};
+use crate::protocol::{Event, Response};
 use crate::store::{EnvCache, Store, now_ms};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -19,23 +20,6 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
-
-pub enum Msg {
-    Request {
-        req: Request,
-        reply: oneshot::Sender<Response>,
-        /// The client that sent it (`None`: the worker itself, e.g. on SIGTERM).
-        origin: Option<Arc<crate::store::Origin>>,
-    },
-    /// A supervisor's pidfd became readable.
-    Exited { id: String, attempt: u32, pid: i32 },
-    /// The spawner started a supervisor, or could not.
-    Spawned { id: String, attempt: u32, result: Result<super::runner::Started, String> },
-    /// A streaming agent's log file (name in the logs folder) grew.
-    Output { file: String },
-    /// Slurm answered (a submit, a poll, a failed cancel).
-    Slurm(super::slurm_link::Reply),
-}
 
 pub(super) use super::live::{KillReason, Live};
 
@@ -73,7 +57,7 @@ pub struct Actor {
     pub(super) tasks: HashMap<String, Live>,
     pub(super) ids: IdGen,
     pub(super) envs: EnvCache,
-    pub(super) secrets: super::secrets::SecretState,
+    pub(super) secrets: super::secret_state::SecretState,
     pub(super) paused: bool,
     pub(super) started: Instant,
     pub(super) timers: BinaryHeap<Reverse<(i64, Timer)>>,
@@ -94,7 +78,7 @@ pub struct Actor {
     pub(super) last_readings: Option<(Instant, crate::scheduler::Readings)>,
     /// Recent attempts per kind (newest first, loaded on first use) and the footprint learned
     /// from them.
-    pub(super) learned: HashMap<String, super::footprints::History>,
+    pub(super) learned: HashMap<String, super::footprint_history::History>,
     /// Bumped whenever a learned footprint changes: cached task footprints are then stale.
     pub(super) learn_gen: u64,
     pub(super) registry: crate::agents::Registry,
@@ -114,9 +98,9 @@ pub struct Actor {
     /// Flows whose tasks changed this round: the planner looks at them before admission.
     pub(super) flows_touched: BTreeSet<String>,
     /// Tasks on the Slurm executor.
-    pub(super) slurm: super::slurm_tasks::SlurmSide,
+    pub(super) slurm: super::slurm_side::SlurmSide,
     pub(super) journal: super::journal::Journal,
-    pub(super) upkeep: super::history::Upkeep,
+    pub(super) upkeep: super::upkeep::Upkeep,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -135,8 +119,8 @@ impl Actor {
         let registry = crate::agents::Registry::new(&config)?;
         let spawner = super::spawner::start(paths.clone(), tx.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
-        let slurm = super::slurm_tasks::SlurmSide::new(&config, tx.clone());
-        let secrets = super::secrets::SecretState::new(&paths, &config);
+        let slurm = super::slurm_side::SlurmSide::new(&config, tx.clone());
+        let secrets = super::secret_state::SecretState::new(&paths, &config);
         let mut actor = Actor {
             paths,
             config,

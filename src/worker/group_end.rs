@@ -1,7 +1,8 @@
 //! Ending a task's process group: SIGTERM, a grace period, SIGKILL. One path for cancels,
 //! timeouts, `worker stop --kill`, and supervisors that vanished while their command ran on.
 
-use super::actor::{Actor, Msg, Timer};
+use super::actor::{Actor, Timer};
+use super::messages::Msg;
 use super::runner;
 use std::time::Duration;
 

@@ -3,39 +3,11 @@
 //! unfinished task needs.
 
 use super::actor::Actor;
-use crate::config::Config;
+use super::secret_state::Env;
 use crate::error::{Error, Result};
-use crate::paths::Paths;
-use crate::secrets::{self, Mask, Matcher, Vault};
+use crate::secrets::{self, Mask};
 use crate::store::EnvCache;
-use std::collections::HashMap;
 use std::sync::Arc;
-
-type Env = Vec<(String, String)>;
-
-pub(super) struct SecretState {
-    vault: Vault,
-    matcher: Matcher,
-    /// Secret variables of started tasks (and their mask), to hide them in what the task
-    /// reports and prints.
-    of_task: HashMap<String, (Env, Mask)>,
-    /// Environments of tasks that ended this round: their sealed values may go once saved.
-    ended: Vec<String>,
-    /// Plaintext was rewritten: the WAL still holds it until a truncating checkpoint.
-    pub checkpoint: bool,
-}
-
-impl SecretState {
-    pub fn new(paths: &Paths, config: &Config) -> SecretState {
-        SecretState {
-            vault: Vault::new(paths, &config.secrets),
-            matcher: config.secrets.matcher(),
-            of_task: HashMap::new(),
-            ended: Vec::new(),
-            checkpoint: false,
-        }
-    }
-}
 
 impl Actor {
     /// Store the caller's environment once, secret values sealed; returns its hash.

@@ -3,8 +3,8 @@
 //! misbehaving client gets an error reply and a closed connection; the worker carries on.
 
 use super::Hub;
-use super::actor::Msg;
 use super::journal::HistoryHub;
+use super::messages::Msg;
 use crate::error::ErrorKind;
 use crate::protocol::{
     BUSY, Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame,

@@ -2,7 +2,8 @@
 //! retries going back to pending. Each change is written with an event row in the round's
 //! transaction.
 
-use super::actor::{Actor, Live, Msg, Timer};
+use super::actor::{Actor, Live, Timer};
+use super::messages::Msg;
 use super::runner;
 use super::spawner;
 use crate::error::Result;
