@@ -4,7 +4,7 @@
 //! Run with `cargo bench --bench history`.
 
 use smart_agents::client::Client;
-use smart_agents::model::TaskSpec;
+use smart_agents::model::{Metrics, TaskSpec, TaskState};
 use smart_agents::protocol::Request;
 use smart_agents::store::{EventKind, EventQuery, NewTask, Origin, Store, now_ms};
 use std::path::PathBuf;
@@ -147,7 +147,7 @@ impl Home {
         let worker = Origin::worker();
         let now = now_ms();
         let mut some = String::new();
-        store.conn.execute_batch("BEGIN").expect("begin");
+        let round = store.begin_round().expect("begin");
         for i in 0..TASKS {
             let agent = AGENTS[i % AGENTS.len()];
             let spec = TaskSpec {
@@ -169,26 +169,25 @@ impl Home {
             {
                 id = ids.next_id();
             }
-            let state = if i % 10 == 3 { "failed" } else { "completed" };
-            let metrics = format!(
-                "{{\"duration_ms\":{run},\"tokens_used\":{},\"cost_usd\":{},\"agents_involved\":1}}",
-                1_000 + i % 5_000,
-                (i % 100) as f64 / 100.0
-            );
-            store
-                .conn
-                .execute(
-                    "UPDATE tasks SET state=?2, started_at=?3, finished_at=?4, exit_code=0, output='', \
-                     metrics=?5 WHERE id=?1",
-                    rusqlite::params![id, state, finished - run, finished, metrics],
-                )
-                .expect("finish");
+            let mut rec = store.task(&id).expect("read").expect("inserted");
+            rec.state = if i % 10 == 3 { TaskState::Failed } else { TaskState::Completed };
+            (rec.started_at, rec.finished_at, rec.exit_code) =
+                (Some(finished - run), Some(finished), Some(0));
+            rec.output = Some(String::new());
+            rec.metrics = Metrics {
+                duration_ms: Some(run as u64),
+                tokens_used: Some((1_000 + i % 5_000) as u64),
+                cost_usd: Some((i % 100) as f64 / 100.0),
+                agents_involved: 1,
+                carried: None,
+            };
+            store.save(&rec).expect("finish");
             self.events(&store, &id, created, finished, (&cli, &worker));
             if i == TASKS / 2 {
                 some = id;
             }
         }
-        store.conn.execute_batch("COMMIT").expect("commit");
+        store.commit(round).expect("commit");
         some
     }
 

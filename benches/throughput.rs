@@ -2,7 +2,7 @@
 //! table of medians. Run with `cargo bench --bench throughput`.
 
 use smart_agents::client::Client;
-use smart_agents::model::TaskSpec;
+use smart_agents::model::{TaskSpec, TaskState};
 use smart_agents::protocol::{Event, Request, Response};
 use smart_agents::store::{EventKind, NewTask, Origin, Store};
 use std::path::{Path, PathBuf};
@@ -233,7 +233,7 @@ impl Home {
         let mut ids = smart_agents::ids::IdGen::new();
         let spec = self.spec(vec!["true".into()]);
         let mut middle = String::new();
-        store.conn.execute_batch("BEGIN").expect("begin");
+        let round = store.begin_round().expect("begin");
         for i in 0..n {
             let mut id = ids.next_id();
             let created_at = 1_700_000_000_000 + i as i64;
@@ -241,16 +241,18 @@ impl Home {
             while store.insert_task(&NewTask { id: &id, spec: &spec, created_at, env_hash: None }).is_err() {
                 id = ids.next_id();
             }
-            store
-                .conn
-                .execute("UPDATE tasks SET state='completed', started_at=created_at, finished_at=created_at+5, exit_code=0, output='' WHERE id=?1", [&id])
-                .expect("finish");
+            let mut rec = store.task(&id).expect("read").expect("inserted");
+            rec.state = TaskState::Completed;
+            (rec.started_at, rec.finished_at, rec.exit_code) =
+                (Some(created_at), Some(created_at + 5), Some(0));
+            rec.output = Some(String::new());
+            store.save(&rec).expect("finish");
             store.add_event(&id, 0, EventKind::Finished, None, &Origin::worker()).expect("event");
             if i == n / 2 {
                 middle = id;
             }
         }
-        store.conn.execute_batch("COMMIT").expect("commit");
+        store.commit(round).expect("commit");
         middle
     }
     fn worker_rss_kb(&self) -> u64 {

@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+mod strategy;
 mod validate;
+
+pub use strategy::Strategy;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -126,7 +129,7 @@ impl Default for Notifications {
 
 impl Notifications {
     /// The configured strategy; validated at load, so a bad name cannot reach here from a file.
-    pub fn default_strategy(&self) -> crate::notify::Strategy {
+    pub fn default_strategy(&self) -> Strategy {
         self.strategy.parse().unwrap_or_default()
     }
 }

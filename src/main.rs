@@ -1,5 +1,5 @@
 use clap::Parser;
-use smart_agents::{cli, error::exit, worker::supervise};
+use smart_agents::{cli, config::Config, error::exit, mcp, tui, worker::supervise};
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -16,7 +16,17 @@ fn main() {
         // SAFETY: restoring the default disposition of one signal.
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     }
-    let code = match cli::run(cli) {
+    // The dashboard and the MCP server stand above the command line: they are started here.
+    let run = match cli.command {
+        cli::Command::Tui => cli::with_runtime(|paths| async move {
+            let config = Config::load(&paths.config_file)?;
+            tui::run(paths, config).await?;
+            Ok(0)
+        }),
+        cli::Command::Mcp => cli::with_runtime(mcp::serve),
+        _ => cli::run(cli),
+    };
+    let code = match run {
         Ok(code) => code,
         Err(e) => {
             eprintln!("smart-agents: {e}");

@@ -2,9 +2,14 @@
 //! `status`/`list` print (`TaskView`) and what `result` prints (`TaskResult`). The JSON field
 //! names are contracts.
 
+mod autonomy;
+mod validate;
+
+pub use autonomy::Autonomy;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+pub use validate::{MAX_ARG_BYTES, PRIORITY_RANGE, check_priority};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,7 +99,7 @@ pub struct TaskSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// `execute --autonomy`: overrides the agent profile's.
-    pub autonomy: Option<crate::agents::Autonomy>,
+    pub autonomy: Option<Autonomy>,
     /// The flow this task is a step (or an undo) of, and the step's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
@@ -260,7 +265,7 @@ pub struct WorkerStatus {
 }
 
 pub const MIN_PRIORITY: u8 = 1;
-pub const MAX_PRIORITY: u8 = 10;
+pub use crate::scheduler::MAX_PRIORITY;
 pub const DEFAULT_PRIORITY: u8 = 5;
 /// Descriptions, prompts and argv beyond this are refused at submit.
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;

@@ -1,36 +1,11 @@
-//! How much an agent may do on its own, as one word for every CLI: `read-only`, `edit` (the
-//! default: change files in its folder) or `full` (also run anything, no sandbox). A
+//! Each autonomy level (the word is in model/autonomy.rs) as every CLI's own switches. A
 //! background task nobody watches cannot answer a permission prompt, so each level maps to
 //! the CLI's own non-interactive switches (table in docs/autonomy.md).
 
 use super::Backend;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Autonomy {
-    /// Read and answer; no edits, no commands that change anything.
-    ReadOnly,
-    /// Edit files in the task's folder.
-    #[default]
-    Edit,
-    /// Anything, without prompts or sandbox.
-    Full,
-}
+use crate::model::Autonomy;
 
 impl Autonomy {
-    pub const WORDS: &'static str = "read-only, edit or full";
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Autonomy::ReadOnly => "read-only",
-            Autonomy::Edit => "edit",
-            Autonomy::Full => "full",
-        }
-    }
-
     /// The CLI's own flags for this level (none for plain commands).
     pub fn args(self, backend: Backend) -> Vec<String> {
         let words: &[&str] = match (backend, self) {
@@ -53,25 +28,6 @@ impl Autonomy {
             (Backend::Command, _) => &[],
         };
         words.iter().map(|w| w.to_string()).collect()
-    }
-}
-
-impl fmt::Display for Autonomy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Autonomy {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "read-only" | "readonly" | "read_only" => Ok(Autonomy::ReadOnly),
-            "edit" => Ok(Autonomy::Edit),
-            "full" => Ok(Autonomy::Full),
-            other => Err(format!("unknown autonomy '{other}' (expected {})", Autonomy::WORDS)),
-        }
     }
 }
 

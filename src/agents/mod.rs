@@ -41,8 +41,8 @@ pub mod versions;
 #[cfg(test)]
 mod tests;
 
+pub use crate::model::Autonomy;
 pub use aider::AiderParser;
-pub use autonomy::Autonomy;
 pub use claude::ClaudeParser;
 pub use codex::CodexParser;
 pub use command::CommandParser;

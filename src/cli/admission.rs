@@ -2,6 +2,7 @@
 
 use crate::client::Client;
 use crate::error::Result;
+use crate::model::PRIORITY_RANGE;
 use crate::paths::Paths;
 use crate::protocol::Request;
 
@@ -16,7 +17,7 @@ pub struct PriorityArgs {
     /// A pending task
     pub id: String,
     /// 1 (lowest) to 10 (highest)
-    #[arg(value_parser = clap::value_parser!(u8).range(1..=10))]
+    #[arg(value_parser = clap::value_parser!(u8).range(PRIORITY_RANGE))]
     pub priority: u8,
 }
 

@@ -1,6 +1,6 @@
 //! `agents`: who can take work, how busy each is, and whether its circuit is open.
 
-use super::render::{self, print_json, truncate};
+use super::render::{self, print_json};
 use crate::agents::registry::find_on_path;
 use crate::agents::{Backend, versions};
 use crate::client::Client;
@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::AgentStatus;
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
+use crate::text::truncate;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

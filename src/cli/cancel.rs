@@ -1,7 +1,7 @@
 //! `cancel`: pending tasks end at once; running ones get SIGTERM to their process group, then
 //! SIGKILL after the grace period. Waits until the running ones have actually ended.
 
-use super::follow::{self, Ending};
+use super::follower::{self, Ending};
 use crate::client::Client;
 use crate::error::{Error, Result, exit};
 use crate::paths::Paths;
@@ -52,7 +52,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             return Ok(code);
         }
         let client = Client::connect(paths).await?;
-        if let Ending::Done(views) = follow::follow(client, signalled, false, None).await? {
+        if let Ending::Done(views) = follower::follow(client, signalled, false, None).await? {
             for v in views {
                 println!("{} {}", v.id, v.state);
             }

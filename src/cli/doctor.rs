@@ -48,7 +48,7 @@ pub(super) fn check(name: &str, status: Level, detail: impl Into<String>, fix: O
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let mut checks =
-        vec![check("version", Level::Ok, format!("smart-agents {}", env!("CARGO_PKG_VERSION")), None)];
+        vec![check("version", Level::Ok, format!("smart-agents {}", crate::version::VERSION), None)];
     permissions(paths, &mut checks);
     let config = config(paths, &mut checks);
     checks.push(worker(paths).await);
@@ -165,7 +165,7 @@ fn config(paths: &Paths, checks: &mut Vec<Check>) -> Config {
 }
 
 async fn worker(paths: &Paths) -> Check {
-    let mine = env!("CARGO_PKG_VERSION");
+    let mine = crate::version::VERSION;
     let client = match Client::connect_existing(paths).await {
         Ok(Some(client)) => client,
         Ok(None) => {
@@ -205,7 +205,6 @@ async fn worker(paths: &Paths) -> Check {
 }
 
 fn database(path: &Path) -> Check {
-    use rusqlite::{Connection, OpenFlags};
     if !path.exists() {
         return check("database", Level::Ok, format!("{} (not created yet)", path.display()), None);
     }
@@ -213,13 +212,7 @@ fn database(path: &Path) -> Check {
         "smart-agents worker stop; mv {0} {0}.broken (a fresh queue is created on next use)",
         path.display()
     ));
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let result = Connection::open_with_flags(path, flags).and_then(|conn| {
-        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.collect::<rusqlite::Result<Vec<String>>>()
-    });
-    match result {
+    match crate::store::integrity_check(path) {
         Ok(rows) if rows == ["ok"] => {
             check("database", Level::Ok, format!("{} integrity ok", path.display()), None)
         }

@@ -4,7 +4,7 @@ use super::follow;
 use super::render::print_json;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::model::{DEFAULT_PRIORITY, TaskSpec};
+use crate::model::{DEFAULT_PRIORITY, PRIORITY_RANGE, TaskSpec};
 use crate::paths::Paths;
 use crate::size::parse_size;
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long)]
     pub agent: Option<String>,
     /// 1 (lowest) to 10 (highest)
-    #[arg(long, default_value_t = DEFAULT_PRIORITY, value_parser = clap::value_parser!(u8).range(1..=10))]
+    #[arg(long, default_value_t = DEFAULT_PRIORITY, value_parser = clap::value_parser!(u8).range(PRIORITY_RANGE))]
     pub priority: u8,
     /// Resource class, capped separately (e.g. e2e, build)
     #[arg(long)]
@@ -179,7 +179,7 @@ impl Args {
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.
-        crate::worker::validate(&spec)?;
+        spec.validate()?;
         Ok(spec)
     }
 }

@@ -1,13 +1,14 @@
 //! `flow`: run a plan of several tasks as one (see src/flows), and look after it.
 
-use super::render::{self, print_json, truncate};
+use super::flow_view::{FlowView, view};
+use super::render::{self, print_json};
 use crate::client::Client;
 use crate::error::{Error, Result, exit};
 use crate::flows::FlowState;
-use crate::flows::view::{FlowView, view};
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
 use crate::store::Store;
+use crate::text::truncate;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;

@@ -1,117 +1,11 @@
-//! Following tasks live: one indicatif bar per task, fed by the worker's events (push, not
-//! polling). Used by `follow`, `execute` (without --async), `wait` and `result --wait`.
+//! `follow ID...`, and following a task to its result for `execute` (without --async) and
+//! `resume`. The live part is the follower (follower.rs).
 
+use super::follower::{Ending, exit_code_for, follow};
 use super::render;
 use crate::client::Client;
 use crate::error::{Error, Result, exit};
-use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
-use crate::protocol::{Event, Response};
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::collections::HashMap;
-use std::time::Duration;
-
-pub enum Ending {
-    /// Every task ended; their final views in the order asked.
-    Done(Vec<TaskView>),
-    /// The user pressed Ctrl-C: the tasks go on.
-    Detached,
-    TimedOut(Vec<TaskView>),
-}
-
-/// Follow `ids` until all have ended. `show` draws bars on stderr (hidden when not a terminal).
-pub async fn follow(
-    client: Client,
-    ids: Vec<String>,
-    show: bool,
-    timeout: Option<Duration>,
-) -> Result<Ending> {
-    follow_watching(client, ids, show, timeout, |_| {}).await
-}
-
-/// `follow`, telling `watch` the tasks' views (in the order asked) after every change.
-pub async fn follow_watching(
-    client: Client,
-    ids: Vec<String>,
-    show: bool,
-    timeout: Option<Duration>,
-    mut watch: impl FnMut(&[TaskView]),
-) -> Result<Ending> {
-    let mut sub = client.subscribe(Some(ids.clone())).await?;
-    let multi = MultiProgress::with_draw_target(if show {
-        ProgressDrawTarget::stderr_with_hz(10)
-    } else {
-        ProgressDrawTarget::hidden()
-    });
-    let mut bars: HashMap<String, ProgressBar> = HashMap::new();
-    let mut views: HashMap<String, TaskView> = HashMap::new();
-    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-    loop {
-        let all_done = !views.is_empty() && views.values().all(|v| v.state.is_finished());
-        if all_done {
-            break;
-        }
-        let next = tokio::select! {
-            next = sub.next() => next?,
-            _ = tokio::signal::ctrl_c() => {
-                multi.clear().ok();
-                return Ok(Ending::Detached);
-            }
-            _ = sleep_until(deadline) => {
-                multi.clear().ok();
-                return Ok(Ending::TimedOut(ordered(&ids, &views)));
-            }
-        };
-        let changed = match next {
-            Response::Snapshot { tasks, .. } => tasks,
-            Response::Event { event: Event::Task { task } } => vec![task],
-            _ => continue,
-        };
-        for task in changed {
-            let bar = bars.entry(task.id.clone()).or_insert_with(|| {
-                let bar = multi.add(ProgressBar::new(100));
-                bar.enable_steady_tick(Duration::from_millis(120));
-                bar
-            });
-            draw(bar, &task);
-            views.insert(task.id.clone(), task);
-        }
-        watch(&ordered(&ids, &views));
-    }
-    for bar in bars.values() {
-        bar.finish_and_clear();
-    }
-    Ok(Ending::Done(ordered(&ids, &views)))
-}
-
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
-}
-
-fn ordered(ids: &[String], views: &HashMap<String, TaskView>) -> Vec<TaskView> {
-    // Ids may be prefixes: match each to the view whose id starts with it.
-    ids.iter()
-        .filter_map(|typed| views.values().find(|v| v.id.starts_with(typed.as_str())).cloned())
-        .collect()
-}
-
-fn draw(bar: &ProgressBar, task: &TaskView) {
-    let template = match task.progress {
-        Some(_) => "{spinner:.cyan} {prefix} [{bar:24.cyan/blue}] {pos:>3}% {elapsed:>4} {msg}",
-        None => "{spinner:.cyan} {prefix} {elapsed:>4} {msg}",
-    };
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_prefix(task.id.clone());
-    if let Some(p) = task.progress {
-        bar.set_position(p.clamp(0.0, 100.0) as u64);
-    }
-    bar.set_message(render::headline(task));
-}
 
 /// How `follow_and_report` speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,12 +102,5 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             }
             Ok(views.iter().map(exit_code_for).max().unwrap_or(0))
         }
-    }
-}
-
-pub fn exit_code_for(view: &TaskView) -> i32 {
-    match view.state {
-        TaskState::Completed => 0,
-        _ => view.exit_code.filter(|c| (1..=255).contains(c)).unwrap_or(exit::TASK_FAILED),
     }
 }

@@ -153,7 +153,7 @@ pub fn complete_ids(args: CompleteIdsArgs, paths: &Paths) -> Result<i32> {
     let mut out = std::io::stdout().lock();
     for rec in records {
         if args.describe {
-            let text = super::render::truncate(&rec.description, 50);
+            let text = crate::text::truncate(&rec.description, 50);
             writeln!(out, "{}\t{} · {}", rec.id, rec.state, text)?;
         } else {
             writeln!(out, "{}", rec.id)?;

@@ -8,7 +8,9 @@ mod doctor;
 mod events;
 pub mod execute;
 mod flow;
+mod flow_view;
 pub mod follow;
+pub mod follower;
 pub mod generate;
 mod integrate;
 pub mod logs;
@@ -106,7 +108,19 @@ pub enum Command {
     Generate(generate::GenerateArgs),
 }
 
-/// Run a parsed command; returns the process exit code.
+/// The home's paths and a single-threaded runtime around `face`: how main.rs starts the
+/// dashboard and the MCP server, which stand above the command line and use its parts.
+pub fn with_runtime<F, Fut>(face: F) -> Result<i32>
+where
+    F: FnOnce(Paths) -> Fut,
+    Fut: std::future::Future<Output = Result<i32>>,
+{
+    let paths = Paths::from_env()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(face(paths))
+}
+
+/// Run a parsed command (all but `tui` and `mcp`, see main.rs); returns the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     // Generated text depends only on the definitions, not on any home folder.
     let command = match cli.command {
@@ -147,12 +161,6 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Stats(args) => stats::run(args, &paths),
         Command::Metrics => stats::metrics(&paths).await,
         Command::Prune(args) => stats::prune(args, &paths).await,
-        Command::Tui => {
-            let config = crate::config::Config::load(&paths.config_file)?;
-            crate::tui::run(paths, config).await?;
-            Ok(0)
-        }
-        Command::Mcp => crate::mcp::serve(paths).await,
         Command::Integrate(args) => integrate::run(args),
         Command::Config(args) => config_cmd::run(args, &paths),
         Command::Doctor(args) => doctor::run(args, &paths).await,
@@ -160,5 +168,8 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Completions(_) | Command::Generate(_) => Err(crate::error::Error::internal(
             "generation commands are handled before the home folder is read",
         )),
+        Command::Tui | Command::Mcp => {
+            Err(crate::error::Error::internal("the dashboard and the MCP server are started by main.rs"))
+        }
     }
 }

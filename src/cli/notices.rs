@@ -193,14 +193,14 @@ pub fn line(task: &TaskView) -> String {
     };
     let mut parts = vec![
         format!("{icon} {} {}", task.id, render::state_word(task.state)),
-        render::truncate(&task.description, 60),
+        crate::text::truncate(&task.description, 60),
     ];
     if let Some(took) = crate::notify::strategy::duration(task) {
         parts.push(crate::duration::format(took));
     }
     if task.state != TaskState::Completed {
         match (&task.reason, task.exit_code) {
-            (Some(reason), _) => parts.push(render::truncate(reason, 80)),
+            (Some(reason), _) => parts.push(crate::text::truncate(reason, 80)),
             (None, Some(code)) => parts.push(format!("exit {code}")),
             (None, None) => {}
         }

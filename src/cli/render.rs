@@ -73,17 +73,6 @@ pub fn elapsed(rec: &TaskRecord, now: i64) -> Option<Duration> {
     Some(Duration::from_millis((end - start).max(0) as u64))
 }
 
-/// Cut to `width` characters with an ellipsis.
-pub fn truncate(text: &str, width: usize) -> String {
-    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if one_line.chars().count() <= width {
-        return one_line;
-    }
-    let mut out: String = one_line.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 pub fn print_json<T: serde::Serialize>(value: &T) -> crate::error::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())

@@ -1,6 +1,6 @@
 //! `result`: a finished task's output, verdict and metrics.
 
-use super::follow::{self, Ending};
+use super::follower::{self, Ending};
 use super::render;
 use super::status::task;
 use crate::client::Client;
@@ -33,14 +33,14 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             ));
         }
         let client = Client::connect(paths).await?;
-        if let Ending::Detached = follow::follow(client, vec![id.clone()], false, None).await? {
+        if let Ending::Detached = follower::follow(client, vec![id.clone()], false, None).await? {
             return Ok(crate::error::exit::INTERRUPTED);
         }
     }
     let store = Store::open_for_reading(&paths.database)?;
     let rec = super::status::record(store.as_ref(), &id)?;
     print_result(&rec, store.as_ref(), args.json)?;
-    Ok(follow::exit_code_for(&rec.view()))
+    Ok(follower::exit_code_for(&rec.view()))
 }
 
 /// `store`: where the children's outcomes are read (a parent's result lists them).

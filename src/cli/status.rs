@@ -1,11 +1,12 @@
 //! `status` and `list`: read straight from the database, so they answer while the worker is
 //! down and cost one indexed query.
 
-use super::render::{self, print_json, truncate};
+use super::render::{self, print_json};
 use crate::error::{Error, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
 use crate::store::{Store, Summary, TaskRecord, now_ms, resolve_id};
+use crate::text::truncate;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

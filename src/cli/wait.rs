@@ -1,6 +1,6 @@
 //! `wait`: block until tasks end; exit 0 only if all completed.
 
-use super::follow::{self, Ending};
+use super::follower::{self, Ending};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::model::TaskState;
@@ -21,7 +21,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let store = Store::open_for_reading(&paths.database)?;
     let ids = args.ids.iter().map(|t| resolve_id(store.as_ref(), t)).collect::<Result<Vec<_>>>()?;
     let client = Client::connect(paths).await?;
-    match follow::follow(client, ids, false, args.timeout).await? {
+    match follower::follow(client, ids, false, args.timeout).await? {
         Ending::Detached => Ok(exit::INTERRUPTED),
         Ending::TimedOut(views) => {
             let open: Vec<String> =

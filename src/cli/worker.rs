@@ -67,24 +67,15 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
                     println!("{text}");
                 }
             };
-            let Some(mut client) = Client::connect_existing(paths).await? else {
+            let Some(client) = Client::connect_existing(paths).await? else {
                 say("no worker running");
                 return Ok(0);
             };
-            let pid = worker_status(&mut client).await?.pid;
-            match client.request(Request::Shutdown { kill }).await {
-                // The worker may close the connection as it leaves: that is the stop we asked for.
-                Ok(_) => {}
-                Err(e) if e.kind() == crate::error::ErrorKind::WorkerUnavailable => {}
-                Err(e) => return Err(e),
-            }
+            let pid = client.worker_pid();
             // Bounded wait for the process to go, so a following `start` gets a fresh one.
-            for _ in 0..600 {
-                if !crate::worker::runner::is_running(pid as i32) {
-                    say("worker stopped");
-                    return Ok(0);
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
+            if client.stop_worker(kill).await? {
+                say("worker stopped");
+                return Ok(0);
             }
             say(&format!("worker {pid} is stopping"));
             Ok(0)

@@ -87,9 +87,9 @@ fn class_footprints_are_read_and_checked() {
 #[test]
 fn notifications_are_checked() {
     let c = parse("[notifications]\nstrategy = \"verbose\"\nthrottle_ms = 250\n").unwrap();
-    assert_eq!(c.notifications.default_strategy(), crate::notify::Strategy::Verbose);
+    assert_eq!(c.notifications.default_strategy(), crate::config::Strategy::Verbose);
     assert_eq!(c.notifications.throttle_ms, 250);
-    assert_eq!(parse("").unwrap().notifications.default_strategy(), crate::notify::Strategy::Completion);
+    assert_eq!(parse("").unwrap().notifications.default_strategy(), crate::config::Strategy::Completion);
     let err = parse("[notifications]\nstrategy = \"loud\"\n").unwrap_err().to_string();
     assert!(err.contains("loud") && err.contains("milestone"), "{err}");
     assert!(parse("[notifications]\nmin_progress_delta = -1\n").is_err());

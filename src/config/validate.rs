@@ -85,9 +85,7 @@ impl Config {
             return Err(bad("circuit.failures must be at least 1"));
         }
         let n = &self.notifications;
-        n.strategy
-            .parse::<crate::notify::Strategy>()
-            .map_err(|e| bad(&format!("notifications.strategy: {e}")))?;
+        n.strategy.parse::<super::Strategy>().map_err(|e| bad(&format!("notifications.strategy: {e}")))?;
         if !(0.0..=100.0).contains(&n.min_progress_delta) || n.min_progress_delta.is_nan() {
             return Err(bad("notifications.min_progress_delta must be from 0 to 100"));
         }

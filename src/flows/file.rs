@@ -219,8 +219,8 @@ fn to_action(
         (None, true) => return Err(format!("step `{step}` has neither a prompt nor a command")),
         _ => {}
     }
-    if let Some(p) = raw.priority.filter(|p| !(1..=10).contains(p)) {
-        return Err(format!("priority {p} is out of range 1..10"));
+    if let Some(p) = raw.priority {
+        crate::model::check_priority(p)?;
     }
     let timeout_ms = match &raw.timeout {
         Some(t) => Some(crate::duration::parse(t).map_err(|e| e.to_string())?.as_millis() as u64),

@@ -7,7 +7,6 @@ pub mod saga;
 pub mod template;
 #[cfg(test)]
 mod tests;
-pub mod view;
 
 pub use file::parse;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@ use super::tools::{
     AgentsArgs, CancelArgs, ExecuteArgs, ListArgs, LogsArgs, MAX_BLOCK_SECONDS, ResultArgs, StatusArgs,
     WaitArgs,
 };
-use crate::cli::follow::{self, Ending};
+use crate::cli::follower::{self, Ending};
 use crate::cli::render::headline;
 use crate::cli::{agents, cancel, execute, logs, status};
 use crate::client::Client;
@@ -114,7 +114,7 @@ pub async fn result(paths: &Paths, args: ResultArgs) -> Result<Reply> {
     let mut rec = status::task(paths, &args.id)?;
     if !rec.state.is_finished() && !wait.is_zero() {
         let client = Client::connect(paths).await?;
-        follow::follow(client, vec![rec.id.clone()], false, Some(wait)).await?;
+        follower::follow(client, vec![rec.id.clone()], false, Some(wait)).await?;
         rec = status::task(paths, &rec.id)?;
     }
     let view = rec.view();
@@ -201,7 +201,7 @@ pub async fn wait(paths: &Paths, args: WaitArgs, watch: Watch) -> Result<Reply> 
     let limit = seconds("timeout_seconds", args.timeout_seconds, MAX_BLOCK_SECONDS)?;
     let ids = args.ids.iter().map(|t| status::task(paths, t).map(|r| r.id)).collect::<Result<Vec<_>>>()?;
     let client = Client::connect(paths).await?;
-    let (done, views) = match follow::follow_watching(client, ids, false, Some(limit), watch).await? {
+    let (done, views) = match follower::follow_watching(client, ids, false, Some(limit), watch).await? {
         Ending::Done(views) => (true, views),
         Ending::TimedOut(views) => (false, views),
         Ending::Detached => (false, Vec::new()),

@@ -52,7 +52,7 @@ pub async fn serve(paths: Paths) -> Result<i32> {
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(Implementation::new("smart-agents", env!("CARGO_PKG_VERSION")))
+            .with_server_info(Implementation::new("smart-agents", crate::version::VERSION))
             .with_instructions(INSTRUCTIONS)
     }
 

@@ -5,7 +5,8 @@
 pub mod desktop;
 pub mod strategy;
 
-pub use strategy::{Notification, Policy, Strategy, Urgency};
+pub use crate::config::Strategy;
+pub use strategy::{Notification, Policy, Urgency};
 
 use crate::config::Notifications;
 use crate::model::TaskView;

@@ -1,55 +1,9 @@
 //! When a task's change deserves a desktop notification, and what it says. Pure: the caller
 //! passes the previous and new view, the policy, the per-task memory and the time.
 
+use crate::config::Strategy;
 use crate::model::{TaskState, TaskView};
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Strategy {
-    /// Never notify.
-    Silent,
-    /// Only when a task completes or fails.
-    #[default]
-    Completion,
-    /// Endings, and progress crossing 25, 50, 75 and 100%.
-    Milestone,
-    /// Endings, and every progress or step change (within `min_progress_delta` and `throttle_ms`).
-    Verbose,
-}
-
-pub const NAMES: &str = "silent, completion, milestone or verbose";
-
-impl Strategy {
-    pub const ALL: [Strategy; 4] =
-        [Strategy::Silent, Strategy::Completion, Strategy::Milestone, Strategy::Verbose];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Strategy::Silent => "silent",
-            Strategy::Completion => "completion",
-            Strategy::Milestone => "milestone",
-            Strategy::Verbose => "verbose",
-        }
-    }
-}
-
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Strategy {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Strategy::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("unknown notification strategy '{s}': expected {NAMES}"))
-    }
-}
 
 /// The strategy of one task with the limits from config.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -186,7 +140,7 @@ pub fn duration(task: &TaskView) -> Option<Duration> {
 /// The first non-blank line, cut to a length a notification can show.
 pub fn first_line(text: &str) -> Option<String> {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    Some(crate::cli::render::truncate(line, 200))
+    Some(crate::text::truncate(line, 200))
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@
 //! reasons borrow from the pending rows. 10,000 pending tasks take well under a millisecond
 //! (`cargo bench --bench admission`).
 
+use super::MAX_PRIORITY;
 use super::gates::{self, Reserved};
 use super::lanes::{AgentSlots, ClassSlots};
 use super::reason::WaitReason;
 pub use super::snapshot::{AgentSlot, Circuit, Decision, Gate, Hold, Pending, Readings, Running};
 use crate::config::Limits;
-use crate::model::MAX_PRIORITY;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

@@ -6,10 +6,14 @@ pub mod admission;
 pub mod footprint;
 mod gates;
 pub mod holds;
+pub mod hysteresis;
 mod lanes;
 pub mod reason;
 pub mod resources;
 pub mod snapshot;
+
+/// The highest priority (1..=10, higher first); aging never lifts a task past it.
+pub const MAX_PRIORITY: u8 = 10;
 
 pub use admission::{decide, effective_priority};
 pub use footprint::{Footprint, Peak, Source};

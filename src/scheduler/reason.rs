@@ -259,7 +259,7 @@ fn write_gate(f: &mut fmt::Formatter<'_>, what: &str, percent: f64, threshold: f
     if percent >= threshold {
         write!(f, "{what} {} >= {}", Pct::floor(percent), Pct::exact(threshold))
     } else {
-        let reopen = super::resources::reopen_level(threshold);
+        let reopen = super::hysteresis::reopen_level(threshold);
         write!(
             f,
             "{what} {}, reopens below {} (threshold {})",

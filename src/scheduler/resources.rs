@@ -17,14 +17,13 @@
 //!   tenth of the time) closes the memory gate whatever the usage; both reopen 5 points lower.*
 //! - *A threshold of 100 disables its gate, pressure included.*
 
+use super::hysteresis::hysteresis;
 use super::snapshot::{Gate, Readings};
 use crate::config::Limits;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use sysinfo::{MINIMUM_CPU_UPDATE_INTERVAL, System};
 
-/// Points below the closing level at which a closed gate reopens.
-pub const HYSTERESIS_POINTS: f64 = 5.0;
 /// Time constant of the CPU moving average.
 pub const CPU_SMOOTHING: Duration = Duration::from_secs(3);
 /// Memory PSI `some avg10` (percent) at which the memory gate closes.
@@ -178,22 +177,6 @@ pub fn ema(previous: Option<f64>, sample: f64, dt: Duration, tau: Duration) -> f
             let alpha = 1.0 - (-dt.as_secs_f64() / tau.as_secs_f64().max(1e-9)).exp();
             prev + alpha * (sample - prev)
         }
-    }
-}
-
-/// Where a gate closed at `threshold` reopens: [`HYSTERESIS_POINTS`] lower, but never more
-/// than a quarter of the threshold lower, so the level stays above zero and is reachable.
-pub fn reopen_level(threshold: f64) -> f64 {
-    threshold - HYSTERESIS_POINTS.min(threshold.max(0.0) / 4.0)
-}
-
-/// The next state of a gate: closes at `value >= close_at`; once closed, reopens only when
-/// `value < reopen_level(close_at)`. An unknown value opens it (never block blind).
-pub fn hysteresis(closed: bool, value: Option<f64>, close_at: f64) -> bool {
-    match value {
-        None => false,
-        Some(v) if closed => v >= reopen_level(close_at),
-        Some(v) => v >= close_at,
     }
 }
 

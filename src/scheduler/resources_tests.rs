@@ -1,4 +1,5 @@
 use super::*;
+use crate::scheduler::hysteresis::reopen_level;
 
 const PSI: &str = "some avg10=13.40 avg60=25.51 avg300=11.32 total=43114965\n\
                    full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";

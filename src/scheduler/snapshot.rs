@@ -99,7 +99,7 @@ pub enum Gate {
     #[default]
     Open,
     /// Usage closed it: `limit` is the configured threshold; it reopens below
-    /// [`super::resources::reopen_level`] of it.
+    /// [`super::hysteresis::reopen_level`] of it.
     Usage { percent: f64, limit: f64 },
     /// Linux pressure stall (`some avg10`) closed it at `limit`.
     Pressure { avg10: f64, limit: f64 },

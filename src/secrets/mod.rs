@@ -14,4 +14,4 @@ pub use env::{RestoreError, SealedEnv, restore, seal};
 pub use key::{KeyError, KeySource, Vault, describe_key};
 pub use mask::{MIN_MASK_LEN, Mask, Span, find_spans};
 pub use names::{DEFAULT_PATTERNS, Matcher, SecretsConfig};
-pub use task_mask::task_mask;
+pub use task_mask::{MaskSource, task_mask};

@@ -37,22 +37,9 @@ pub struct TaskRow {
     pub executor: String,
 }
 
-const SELECT: &str = "SELECT agent, class, state, created_at, started_at, finished_at, \
-    json_extract(metrics, '$.tokens_used'), json_extract(metrics, '$.cost_usd'), \
-    COALESCE(json_extract(spec, '$.executor'), 'local') FROM tasks";
-
 /// Tasks that ended at or after `since` (all when `None`), and every pending and running one.
 pub fn load(store: &Store, since: Option<i64>) -> Result<Vec<TaskRow>> {
-    let rows = match since {
-        Some(since) => {
-            let sql = format!(
-                "{SELECT} WHERE finished_at >= ?1 UNION ALL {SELECT} WHERE state IN ('pending', 'running')"
-            );
-            store.conn.prepare(&sql)?.query_map([since], task_row)?.collect::<rusqlite::Result<_>>()?
-        }
-        None => store.conn.prepare(SELECT)?.query_map([], task_row)?.collect::<rusqlite::Result<_>>()?,
-    };
-    Ok(rows)
+    store.stats_rows(since, task_row)
 }
 
 fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {

@@ -5,15 +5,20 @@ mod events;
 mod flows;
 mod limits;
 mod prune;
+mod queries;
 mod read;
+mod round;
 mod schema;
 mod secrets;
 mod write;
 
+pub use crate::clock::{now_ms, rfc3339};
 pub use events::{EventKind, EventQuery, EventRow, Origin};
 pub use flows::FlowRecord;
 pub use prune::PruneReport;
+pub use queries::integrity_check;
 pub use read::{Summary, resolve_id};
+pub use round::{Round, Savepoint};
 pub use write::{EnvCache, NewTask};
 
 use crate::error::{Error, Result};
@@ -23,7 +28,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub struct Store {
-    pub conn: Connection,
+    conn: Connection,
 }
 
 /// Every column of a task row.
@@ -136,18 +141,6 @@ impl TaskRecord {
 
 /// Below this much running time a task's progress rate is too young to extrapolate.
 const MIN_ETA_ELAPSED_MS: f64 = 3_000.0;
-
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
-
-pub fn rfc3339(ms: i64) -> String {
-    use chrono::{SecondsFormat, TimeZone, Utc};
-    Utc.timestamp_millis_opt(ms)
-        .single()
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
-        .unwrap_or_default()
-}
 
 impl Store {
     /// The worker's read-write handle: creates and migrates the database.

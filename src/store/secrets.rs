@@ -81,7 +81,13 @@ impl Store {
         Ok(forgotten)
     }
 
-    pub fn add_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
+    /// The spans of `id`'s log that printed secrets, in place of any recorded before.
+    pub fn replace_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
+        self.conn.execute("DELETE FROM log_masks WHERE task_id = ?1", [id])?;
+        self.add_log_masks(id, spans)
+    }
+
+    fn add_log_masks(&self, id: &str, spans: &[Span]) -> Result<()> {
         let mut stmt = self
             .conn
             .prepare_cached("INSERT INTO log_masks (task_id, start, len, name) VALUES (?1, ?2, ?3, ?4)")?;
@@ -120,6 +126,24 @@ impl Store {
             }
         }
         Ok(found)
+    }
+}
+
+impl crate::secrets::MaskSource for Store {
+    fn mask_spans(&self, id: &str) -> Result<Vec<Span>> {
+        self.log_masks(id)
+    }
+
+    fn has_ended(&self, id: &str) -> Result<bool> {
+        Ok(self.task(id)?.is_none_or(|t| t.state.is_finished()))
+    }
+
+    fn environment_of(&self, id: &str) -> Result<Option<String>> {
+        self.env_hash(id)
+    }
+
+    fn sealed_environment(&self, hash: &str) -> Result<SealedEnv> {
+        self.sealed_env(hash)
     }
 }
 

@@ -6,11 +6,12 @@
 //! on a fixed interval: an idle worker blocks in `recv` and costs no CPU.
 
 use super::Hub;
+use super::messages::Msg;
 use crate::config::Config;
 use crate::error::Result;
 use crate::ids::IdGen;
 use crate::paths::Paths;
-use crate::protocol::{Event, Request, Response};
+use crate::protocol::{Event, Response};
 use crate::store::{EnvCache, Store, now_ms};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -19,23 +20,6 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
-
-pub enum Msg {
-    Request {
-        req: Request,
-        reply: oneshot::Sender<Response>,
-        /// The client that sent it (`None`: the worker itself, e.g. on SIGTERM).
-        origin: Option<Arc<crate::store::Origin>>,
-    },
-    /// A supervisor's pidfd became readable.
-    Exited { id: String, attempt: u32, pid: i32 },
-    /// The spawner started a supervisor, or could not.
-    Spawned { id: String, attempt: u32, result: Result<super::runner::Started, String> },
-    /// A streaming agent's log file (name in the logs folder) grew.
-    Output { file: String },
-    /// Slurm answered (a submit, a poll, a failed cancel).
-    Slurm(super::slurm_link::Reply),
-}
 
 pub(super) use super::live::{KillReason, Live};
 
@@ -75,7 +59,7 @@ pub struct Actor {
     pub(super) tasks: HashMap<String, Live>,
     pub(super) ids: IdGen,
     pub(super) envs: EnvCache,
-    pub(super) secrets: super::secrets::SecretState,
+    pub(super) secrets: super::secret_state::SecretState,
     pub(super) paused: bool,
     pub(super) started: Instant,
     pub(super) timers: BinaryHeap<Reverse<(i64, Timer)>>,
@@ -99,7 +83,7 @@ pub struct Actor {
     pub(super) last_readings: Option<(Instant, crate::scheduler::Readings)>,
     /// Recent attempts per kind (newest first, loaded on first use) and the footprint learned
     /// from them.
-    pub(super) learned: HashMap<String, super::footprints::History>,
+    pub(super) learned: HashMap<String, super::footprint_history::History>,
     /// Bumped whenever a learned footprint changes: cached task footprints are then stale.
     pub(super) learn_gen: u64,
     pub(super) registry: crate::agents::Registry,
@@ -121,9 +105,9 @@ pub struct Actor {
     /// Flows whose tasks changed this round: the planner looks at them before admission.
     pub(super) flows_touched: BTreeSet<String>,
     /// Tasks on the Slurm executor.
-    pub(super) slurm: super::slurm_tasks::SlurmSide,
+    pub(super) slurm: super::slurm_side::SlurmSide,
     pub(super) journal: super::journal::Journal,
-    pub(super) upkeep: super::history::Upkeep,
+    pub(super) upkeep: super::upkeep::Upkeep,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -142,9 +126,9 @@ impl Actor {
         let registry = crate::agents::Registry::new(&config)?;
         let spawner = super::spawner::start(paths.clone(), tx.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
-        let slurm = super::slurm_tasks::SlurmSide::new(&config, tx.clone());
+        let slurm = super::slurm_side::SlurmSide::new(&config, tx.clone());
         let limits = super::limits::LimitState::new(&config);
-        let secrets = super::secrets::SecretState::new(&paths, &config);
+        let secrets = super::secret_state::SecretState::new(&paths, &config);
         let mut actor = Actor {
             paths,
             config,
@@ -251,7 +235,7 @@ impl Actor {
             self.finished_since_trim = 0;
             self.finished_deps.clear();
             self.durations.clear();
-            let _ = self.store.conn.execute_batch("PRAGMA shrink_memory");
+            self.store.shrink_memory();
             // SAFETY: malloc_trim only releases free heap memory.
             unsafe { libc::malloc_trim(0) };
         }
@@ -273,7 +257,7 @@ impl Actor {
     fn round(&mut self, batch: Vec<Msg>) -> Result<()> {
         self.flush_soon = false;
         let now = now_ms();
-        self.store.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let round = self.store.begin_round()?;
         // A burst of writes to one log is read once per round.
         let mut outputs = std::collections::HashSet::new();
         // A round of only started supervisors and log growth changes nothing admission
@@ -305,9 +289,14 @@ impl Actor {
         // round's commit is written, so starts and fsyncs overlap (adoption covers a crash in
         // between). A new submit waits for its commit: it must be durable before it runs.
         self.spawn_started(now, false);
-        let saved = self.save_dirty(now).and_then(|()| Ok(self.store.conn.execute_batch("COMMIT")?));
+        let saved = match self.save_dirty(now) {
+            Ok(()) => self.store.commit(round),
+            Err(e) => {
+                self.store.rollback(round);
+                Err(e)
+            }
+        };
         if let Err(e) = saved {
-            let _ = self.store.conn.execute_batch("ROLLBACK");
             for (reply, _) in self.replies.drain(..) {
                 let _ = reply.send(Response::Error {
                     kind: crate::error::ErrorKind::Internal,
@@ -328,7 +317,7 @@ impl Actor {
             let _ = std::fs::remove_file(path);
         }
         if std::mem::take(&mut self.secrets.checkpoint) {
-            let _ = self.store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+            self.store.checkpoint();
         }
         self.spawn_started(now, true);
         self.fresh.clear();

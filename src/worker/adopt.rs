@@ -87,13 +87,13 @@ impl Actor {
                 pid = supervisors.get(&key).copied();
                 if let (Some(p), Some(live)) = (pid, self.tasks.get_mut(&id)) {
                     live.rec.pid = Some(p);
-                    live.rec.pid_start = runner::process_start_time(p);
+                    live.rec.pid_start = crate::process::process_start_time(p);
                     self.dirty.insert(id.clone());
                 }
             }
             let live = self.tasks.get_mut(&id);
             match (pid, live) {
-                (Some(p), Some(live)) if runner::is_same_process(p, live.rec.pid_start) => {
+                (Some(p), Some(live)) if crate::process::is_same_process(p, live.rec.pid_start) => {
                     if live.kill.is_some() {
                         self.terminate_group(&id, attempt, Some(p), now);
                     }

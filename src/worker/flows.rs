@@ -47,11 +47,11 @@ impl Actor {
             created_at: now,
             finished_at: None,
         };
-        self.store.conn.execute_batch("SAVEPOINT flow_run")?;
+        let savepoint = self.store.savepoint("flow_run")?;
         let queued = self.store.insert_flow(&flow).and_then(|()| self.advance_flow(&id, now, true));
         match queued {
             Ok(()) => {
-                self.store.conn.execute_batch("RELEASE flow_run")?;
+                self.store.release(savepoint)?;
                 self.journal.add(
                     &self.store,
                     &format!("flow:{id}"),
@@ -62,7 +62,7 @@ impl Actor {
                 Ok(id)
             }
             Err(e) => {
-                self.store.conn.execute_batch("ROLLBACK TO flow_run; RELEASE flow_run")?;
+                self.store.rollback_to(savepoint)?;
                 let mine: Vec<String> = self
                     .tasks
                     .values()

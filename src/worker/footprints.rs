@@ -3,6 +3,7 @@
 //! themselves are pure, in `scheduler::footprint`.
 
 use super::actor::Actor;
+use super::footprint_history::History;
 use super::proctree;
 use super::supervise::ExitRecord;
 use crate::model::TaskState;
@@ -13,13 +14,6 @@ use std::time::{Duration, Instant};
 
 /// A running task's tree is measured at most this often for its reservation.
 const SHOWN_FRESH: Duration = Duration::from_millis(250);
-
-/// Recent attempts of one kind and what they teach.
-#[derive(Debug, Default)]
-pub struct History {
-    peaks: VecDeque<Peak>,
-    layer: Option<Layer>,
-}
 
 impl Actor {
     /// The footprint of task `id`, from its cache unless something was learned since.

@@ -1,7 +1,8 @@
 //! Ending a task's process group: SIGTERM, a grace period, SIGKILL. One path for cancels,
 //! timeouts, `worker stop --kill`, and supervisors that vanished while their command ran on.
 
-use super::actor::{Actor, Msg, Timer};
+use super::actor::{Actor, Timer};
+use super::messages::Msg;
 use super::runner;
 use std::time::Duration;
 
@@ -26,7 +27,7 @@ impl Actor {
     pub(super) fn end_leftovers(&mut self, id: &str, attempt: u32, pgid: i32, now: i64) -> bool {
         let Some(live) = self.tasks.get_mut(id) else { return false };
         // A pid in use by another process means its old group emptied and the number moved on.
-        let reused = runner::process_start_time(pgid).is_some_and(|s| Some(s) != live.rec.pid_start);
+        let reused = crate::process::process_start_time(pgid).is_some_and(|s| Some(s) != live.rec.pid_start);
         if reused || !runner::group_alive(pgid) {
             return false;
         }

@@ -9,17 +9,6 @@ use crate::store::PruneReport;
 
 const DAY_MS: i64 = 86_400_000;
 
-/// The worker's bookkeeping for metrics and pruning.
-#[derive(Default)]
-pub struct Upkeep {
-    /// Counters and histograms since this worker started (`metrics`).
-    pub counters: metrics::Counters,
-    /// Unix ms of the last automatic prune (`[history] keep_days`).
-    last_prune: i64,
-    /// Vacuum once this round is committed (a prune freed pages).
-    vacuum_after_commit: bool,
-}
-
 impl Actor {
     /// The Prometheus text, except the connection count (the socket side knows that).
     pub(super) fn metrics_text(&self) -> Result<String> {

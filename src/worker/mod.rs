@@ -9,6 +9,7 @@ pub mod daemon;
 mod delegation;
 mod endings;
 mod flows;
+mod footprint_history;
 mod footprints;
 mod git;
 mod group_end;
@@ -17,22 +18,24 @@ mod http;
 mod journal;
 mod limits;
 mod live;
+mod messages;
 mod meter;
 mod output_watch;
 pub mod proctree;
 mod requests;
 mod routing;
 pub mod runner;
+mod secret_state;
 mod secrets;
 mod server;
 mod slurm_adopt;
 mod slurm_link;
+mod slurm_side;
 mod slurm_tasks;
 mod spawner;
 pub mod supervise;
 mod transitions;
-
-pub use transitions::validate;
+mod upkeep;
 
 use crate::config::Config;
 use crate::error::{Context, Result};
@@ -110,7 +113,7 @@ pub fn run(paths: &Paths) -> Result<bool> {
             }
             let (reply, _) = tokio::sync::oneshot::channel();
             let req = Request::Shutdown { kill: false };
-            let _ = stop_tx.send(actor::Msg::Request { req, reply, origin: None });
+            let _ = stop_tx.send(messages::Msg::Request { req, reply, origin: None });
         });
         let shared = server::Shared { actor: tx, hub, history, slots: server::Slots::new() };
         if let Some(addr) = metrics_at {

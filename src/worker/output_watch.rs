@@ -1,7 +1,7 @@
 //! One inotify watch on the logs folder tells the actor when an agent's output grew. Only
 //! tasks with a stream parser are of interest; the actor keeps that set current.
 
-use super::actor::Msg;
+use super::messages::Msg;
 use futures_util::StreamExt;
 use std::collections::HashSet;
 use std::path::Path;

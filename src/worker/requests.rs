@@ -2,7 +2,7 @@
 
 use super::actor::{Actor, KillReason, Stopping};
 use crate::error::{Error, Result};
-use crate::model::{MAX_PRIORITY, MIN_PRIORITY, TaskState, TaskView, WorkerStatus};
+use crate::model::{TaskState, TaskView, WorkerStatus};
 use crate::protocol::{CancelOutcome, Event, Request, Response};
 
 /// Finished tasks included in a full snapshot (the dashboard's "recent").
@@ -57,9 +57,7 @@ impl Actor {
                 Response::Submitted { id }
             }
             Request::SetPriority { id, priority } => {
-                if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&priority) {
-                    return Err(Error::usage(format!("priority {priority} is out of range 1..10")));
-                }
+                crate::model::check_priority(priority).map_err(Error::usage)?;
                 let id = self.resolve(&id)?;
                 let live = self.tasks.get_mut(&id).filter(|l| l.rec.state == TaskState::Pending).ok_or_else(
                     || Error::usage(format!("task {id} is not pending: its priority no longer matters")),
@@ -158,14 +156,7 @@ impl Actor {
     /// were submitted, and a retried task that ends again is news again.
     fn notices(&mut self) -> Result<Vec<TaskView>> {
         let mark: i64 = self.store.meta(NOTICES_MARK)?.and_then(|m| m.parse().ok()).unwrap_or(0);
-        let mut stmt = self.store.conn.prepare_cached(
-            "SELECT task_id, MAX(seq) AS last FROM events WHERE kind = 'finished' AND seq > ?1 \
-             GROUP BY task_id ORDER BY last DESC LIMIT ?2",
-        )?;
-        let rows: Vec<(String, i64)> = stmt
-            .query_map(rusqlite::params![mark, NOTICES_CAP], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(stmt);
+        let rows = self.store.endings_after(mark, NOTICES_CAP)?;
         let Some(newest) = rows.first().map(|(_, seq)| *seq) else { return Ok(Vec::new()) };
         let mut tasks = Vec::with_capacity(rows.len());
         for (id, _) in rows.iter().rev() {
@@ -232,7 +223,7 @@ impl Actor {
         let running = self.running_count();
         WorkerStatus {
             pid: std::process::id(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
+            version: crate::version::VERSION.to_string(),
             uptime_seconds: self.started.elapsed().as_secs(),
             uptime_ms: self.started.elapsed().as_millis() as u64,
             socket: self.paths.socket.display().to_string(),

@@ -223,8 +223,7 @@ impl Actor {
 const CARRY_ON: &str = "You were stopped by a usage limit, which has now reset. Carry on with the task \
     where you left off; do not redo finished steps.";
 
-/// One argument may hold this many bytes with its final NUL (MAX_ARG_STRLEN: 32 pages).
-pub const MAX_ARG_BYTES: usize = 128 * 1024;
+use crate::model::MAX_ARG_BYTES;
 
 impl Actor {
     /// Refuse at submit an agent task whose command line Linux would refuse at start: the

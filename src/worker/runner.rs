@@ -3,6 +3,7 @@
 use super::supervise;
 use crate::error::{Context, Error, Result};
 use crate::paths::Paths;
+use crate::process::{is_running, process_start_time, stat_field};
 use crate::store::TaskRecord;
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -114,18 +115,6 @@ pub async fn until_gone(pid: i32) {
     }
 }
 
-/// Field `n + 3` of /proc/PID/stat in proc(5)'s numbering (0 is the state).
-/// The command name may hold spaces and parentheses: fields start after the last ')'.
-fn stat_field(pid: i32, n: usize) -> Option<String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat[stat.rfind(')')? + 1..].split_whitespace().nth(n).map(str::to_string)
-}
-
-/// Whether `pid` runs: a zombie (exited, not yet reaped) or a missing process does not.
-pub fn is_running(pid: i32) -> bool {
-    stat_field(pid, 0).is_some_and(|state| state != "Z")
-}
-
 /// Reap `pid` if it is our child; harmless when it is not.
 pub fn reap(pid: i32) {
     // 0 would reap any child of ours.
@@ -162,21 +151,6 @@ pub fn group_alive(pgid: i32) -> bool {
     entries.flatten().filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok()).any(|pid| {
         stat_field(pid, 2).as_deref() == Some(group.as_str()) && stat_field(pid, 0).is_some_and(|s| s != "Z")
     })
-}
-
-/// Field 22 of /proc/PID/stat: start time in clock ticks. With the pid it names one process
-/// for good, so a recycled pid is never mistaken for our supervisor.
-pub fn process_start_time(pid: i32) -> Option<u64> {
-    stat_field(pid, 19)?.parse().ok()
-}
-
-/// Whether `pid` is still the process that started at `start`.
-pub fn is_same_process(pid: i32, start: Option<u64>) -> bool {
-    match (process_start_time(pid), start) {
-        (Some(now), Some(then)) => now == then,
-        (Some(_), None) => true,
-        (None, _) => false,
-    }
 }
 
 /// Every live supervisor by (task id, attempt), from one pass over /proc: for a worker that

@@ -3,39 +3,11 @@
 //! unfinished task needs.
 
 use super::actor::Actor;
-use crate::config::Config;
+use super::secret_state::Env;
 use crate::error::{Error, Result};
-use crate::paths::Paths;
-use crate::secrets::{self, Mask, Matcher, Vault};
+use crate::secrets::{self, Mask};
 use crate::store::EnvCache;
-use std::collections::HashMap;
 use std::sync::Arc;
-
-type Env = Vec<(String, String)>;
-
-pub(super) struct SecretState {
-    vault: Vault,
-    matcher: Matcher,
-    /// Secret variables of started tasks (and their mask), to hide them in what the task
-    /// reports and prints.
-    of_task: HashMap<String, (Env, Mask)>,
-    /// Environments of tasks that ended this round: their sealed values may go once saved.
-    ended: Vec<String>,
-    /// Plaintext was rewritten: the WAL still holds it until a truncating checkpoint.
-    pub checkpoint: bool,
-}
-
-impl SecretState {
-    pub fn new(paths: &Paths, config: &Config) -> SecretState {
-        SecretState {
-            vault: Vault::new(paths, &config.secrets),
-            matcher: config.secrets.matcher(),
-            of_task: HashMap::new(),
-            ended: Vec::new(),
-            checkpoint: false,
-        }
-    }
-}
 
 impl Actor {
     /// Store the caller's environment once, secret values sealed; returns its hash.
@@ -109,10 +81,7 @@ impl Actor {
         }
         let spans = std::fs::File::open(self.paths.task_log(id))
             .and_then(|f| secrets::find_spans(&secret, std::io::BufReader::new(f), 0));
-        let recorded = spans.map_err(Error::from).and_then(|spans| {
-            self.store.conn.execute("DELETE FROM log_masks WHERE task_id = ?1", [id])?;
-            self.store.add_log_masks(id, &spans)
-        });
+        let recorded = spans.map_err(Error::from).and_then(|spans| self.store.replace_log_masks(id, &spans));
         if let Err(e) = recorded {
             eprintln!("smart-agents worker: recording where {id} printed its secrets: {e}");
         }
@@ -173,7 +142,7 @@ impl Actor {
             return Ok("no plaintext secrets in the database".into());
         }
         // Freed space is zeroed, so the plain text does not linger in the file.
-        self.store.conn.execute_batch("PRAGMA secure_delete = ON")?;
+        self.store.zero_freed_pages()?;
         let mut count = 0;
         for (old, names) in &found {
             let env = self.store.sealed_env(old)?.plain;

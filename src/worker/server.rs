@@ -3,8 +3,8 @@
 //! misbehaving client gets an error reply and a closed connection; the worker carries on.
 
 use super::Hub;
-use super::actor::Msg;
 use super::journal::HistoryHub;
+use super::messages::Msg;
 use crate::error::ErrorKind;
 use crate::protocol::{
     BUSY, Event, FrameError, PROTOCOL_VERSION, Request, Response, read_frame, write_frame,
@@ -163,7 +163,7 @@ async fn connection(
             };
             let hello = Response::Hello {
                 protocol: PROTOCOL_VERSION,
-                version: env!("CARGO_PKG_VERSION").to_string(),
+                version: crate::version::VERSION.to_string(),
                 pid: std::process::id(),
             };
             write_frame(&mut stream, &hello).await?;
@@ -179,7 +179,7 @@ async fn connection(
                 "protocol mismatch: this client (smart-agents {version}) speaks protocol {protocol}, the running \
                  worker (smart-agents {}) speaks {PROTOCOL_VERSION}; run `smart-agents worker stop` so a matching \
                  worker starts",
-                env!("CARGO_PKG_VERSION")
+                crate::version::VERSION
             );
             return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
         }

@@ -1,8 +1,7 @@
 //! The worker's line to Slurm: one thread that runs `sbatch`, `squeue`, `scontrol` and
-//! `scancel` in order, so their 5–20 ms never stall the core thread. Results come back to the
-//! actor as `Msg::Slurm`.
+//! `scancel` in order, so their 5–20 ms never stall the core thread. Results go to `answer`
+//! (the actor's `Msg::Slurm`).
 
-use super::actor::Msg;
 use crate::executor::slurm::{self, JobRequest};
 use crate::executor::{JobEnd, JobInfo, JobPhase, SlurmSettings};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -38,7 +37,11 @@ pub struct Seen {
     pub end: Option<JobEnd>,
 }
 
-pub fn start(settings: SlurmSettings, actor: Sender<Msg>) -> std::io::Result<Sender<Cmd>> {
+/// `answer` takes each reply and says whether anyone still listens.
+pub fn start(
+    settings: SlurmSettings,
+    answer: impl Fn(Reply) -> bool + Send + 'static,
+) -> std::io::Result<Sender<Cmd>> {
     let (tx, rx): (Sender<Cmd>, Receiver<Cmd>) = channel();
     std::thread::Builder::new().name("smart-agents-slurm".into()).spawn(move || {
         for cmd in rx {
@@ -52,7 +55,7 @@ pub fn start(settings: SlurmSettings, actor: Sender<Msg>) -> std::io::Result<Sen
                     Err(error) => Reply::CancelFailed { job, error },
                 },
             };
-            if actor.send(Msg::Slurm(reply)).is_err() {
+            if !answer(reply) {
                 return;
             }
         }

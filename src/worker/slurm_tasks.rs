@@ -3,71 +3,21 @@
 //! poll per reconcile tick while any job is active (none otherwise). The end comes from the
 //! supervisor's exit record first and Slurm's word second.
 
-use super::actor::{Actor, KillReason, Msg, Timer};
+use super::actor::{Actor, KillReason, Timer};
 use super::endings::outcome;
 use super::routing::Launch;
 use super::runner;
-use super::slurm_link::{self, Cmd, Reply, Seen};
-use crate::config::{Config, Limits};
+use super::slurm_link::{Cmd, Reply, Seen};
 use crate::executor::slurm::{self, JobRequest};
-use crate::executor::{Executor, JobPhase, SlurmSettings};
+use crate::executor::{Executor, JobPhase};
 use crate::model::TaskState;
 use crate::store::TaskRecord;
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::mpsc::Sender;
 
 /// The waiting reason between admission and `sbatch`'s answer.
 pub(super) const SUBMITTING: &str = "slurm: submitting";
 /// How soon after a cancel the job is looked at again.
 const CANCEL_LOOK_MS: i64 = 500;
-
-pub(super) struct SlurmSide {
-    /// Started on first use: a worker that never sees a Slurm task runs no thread for it.
-    link: Option<Sender<Cmd>>,
-    actor: Sender<Msg>,
-    settings: SlurmSettings,
-    /// Admission limits for Slurm tasks: the class caps, `max_concurrent` as the cap, and no
-    /// CPU or memory gate (the cluster has its own).
-    pub limits: Limits,
-    /// Tasks handed to Slurm (submitting, queued there or running): id → attempt.
-    pub handed: HashMap<String, u32>,
-    polling: bool,
-    tick_at: Option<i64>,
-    last_error: Option<String>,
-}
-
-impl SlurmSide {
-    pub fn new(config: &Config, actor: Sender<Msg>) -> SlurmSide {
-        let settings = config.executors.slurm.clone();
-        let limits = Limits {
-            max_concurrent_tasks: settings.max_concurrent,
-            cpu_threshold: 100.0,
-            memory_threshold: 100.0,
-            ..config.limits.clone()
-        };
-        SlurmSide {
-            link: None,
-            actor,
-            settings,
-            limits,
-            handed: HashMap::new(),
-            polling: false,
-            tick_at: None,
-            last_error: None,
-        }
-    }
-
-    fn send(&mut self, cmd: Cmd) -> Result<(), String> {
-        if self.link.is_none() {
-            let link = slurm_link::start(self.settings.clone(), self.actor.clone())
-                .map_err(|e| format!("cannot start the Slurm thread: {e}"))?;
-            self.link = Some(link);
-        }
-        let link = self.link.as_ref().ok_or("no Slurm thread")?;
-        link.send(cmd).map_err(|_| "the Slurm thread stopped".to_string())
-    }
-}
 
 pub(super) fn executor_of(rec: &TaskRecord) -> Executor {
     rec.spec.executor.unwrap_or_default()

@@ -2,7 +2,7 @@
 //! exec'd (about a millisecond, more on a busy machine); done here, the actor meanwhile
 //! commits the next batch, so starts and commits overlap instead of adding up.
 
-use super::actor::Msg;
+use super::messages::Msg;
 use super::runner::{self, Started};
 use super::supervise::Options;
 use crate::paths::Paths;

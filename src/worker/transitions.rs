@@ -2,11 +2,12 @@
 //! retries going back to pending. Each change is written with an event row in the round's
 //! transaction.
 
-use super::actor::{Actor, Live, Msg, Timer};
+use super::actor::{Actor, Live, Timer};
+use super::messages::Msg;
 use super::runner;
 use super::spawner;
-use crate::error::{Error, Result};
-use crate::model::{MAX_INPUT_BYTES, MAX_PRIORITY, MIN_PRIORITY, TaskSpec, TaskState};
+use crate::error::Result;
+use crate::model::{TaskSpec, TaskState};
 use crate::store::{EventKind, NewTask, TaskRecord};
 use serde_json::json;
 use std::sync::Arc;
@@ -22,7 +23,7 @@ impl Actor {
         {
             return Ok(id);
         }
-        validate(&spec)?;
+        spec.validate()?;
         self.link_parent(&mut spec)?;
         self.route(&mut spec, now)?;
         self.settle_executor(&mut spec)?;
@@ -252,53 +253,4 @@ impl Actor {
         }
         self.dirty.insert(id.to_string());
     }
-}
-
-pub fn validate(spec: &TaskSpec) -> Result<()> {
-    if !(MIN_PRIORITY..=MAX_PRIORITY).contains(&spec.priority) {
-        return Err(Error::usage(format!("priority {} is out of range 1..10", spec.priority)));
-    }
-    let argv_bytes: usize = spec.command.iter().map(|a| a.len() + 1).sum();
-    for (what, len) in [
-        ("description", spec.description.len()),
-        ("command line", argv_bytes),
-        ("prompt", spec.prompt.as_ref().map_or(0, String::len)),
-    ] {
-        if len > MAX_INPUT_BYTES {
-            return Err(Error::usage(format!("the {what} is {len} bytes, over the 1 MiB limit")));
-        }
-    }
-    // Agents take the prompt as one argument, and Linux refuses a longer one at start.
-    if let Some(len) =
-        spec.prompt.as_ref().map(String::len).filter(|len| *len >= super::routing::MAX_ARG_BYTES)
-    {
-        return Err(Error::usage(format!(
-            "the prompt is {len} bytes, over the 128 KiB Linux allows in one argument; put the details in a \
-             file and name it in the prompt"
-        )));
-    }
-    if spec.request_id.as_ref().is_some_and(|r| r.is_empty() || r.len() > 128) {
-        return Err(Error::usage("a request id must be 1 to 128 characters"));
-    }
-    if spec.command.is_empty() && spec.prompt.as_deref().is_none_or(|p| p.trim().is_empty()) {
-        return Err(Error::usage("nothing to run: give a prompt, or a command after `--`"));
-    }
-    if !std::path::Path::new(&spec.cwd).is_dir() {
-        return Err(Error::usage(format!("working folder {} does not exist", spec.cwd)));
-    }
-    if spec.cpus.is_some_and(|c| !(0.0..=4096.0).contains(&c)) {
-        return Err(Error::usage("--cpus must be a number of cores from 0 to 4096"));
-    }
-    if spec.mem_limit && spec.mem_bytes.is_none_or(|b| b == 0) {
-        return Err(Error::usage("--mem-limit needs --mem SIZE: the limit to enforce"));
-    }
-    if let Some(name) = &spec.notify {
-        name.parse::<crate::notify::Strategy>().map_err(Error::usage)?;
-    }
-    if let Some(class) = &spec.class
-        && (class.is_empty() || class.len() > 64 || class.chars().any(char::is_whitespace))
-    {
-        return Err(Error::usage(format!("invalid class name '{class}'")));
-    }
-    Ok(())
 }

@@ -86,7 +86,12 @@ impl Home {
 
     /// The binary with this home, run from inside it, without colour.
     pub fn cmd(&self, args: &[&str]) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(BIN);
+        self.cmd_of(Path::new(BIN), args)
+    }
+
+    /// As `cmd`, with another build of the binary (tests/handover.rs).
+    pub fn cmd_of(&self, bin: &Path, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(bin);
         cmd.args(args)
             .env("SMART_AGENTS_HOME", self.path())
             .env("NO_COLOR", "1")

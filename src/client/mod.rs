@@ -1,6 +1,8 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
 //! requests and subscriptions.
 
+mod handover;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::TaskSpec;
 use crate::paths::Paths;
@@ -12,6 +14,9 @@ use tokio::net::UnixStream;
 
 pub struct Client {
     stream: UnixStream,
+    /// The version and pid the worker gave in its hello.
+    worker_version: String,
+    worker_pid: u32,
 }
 
 pub struct Subscription {
@@ -38,9 +43,14 @@ const RESUBMIT_PATIENCE: Duration = Duration::from_secs(20);
 
 impl Client {
     /// Connect to the worker, starting one if none answers.
+    /// A worker older than this build is asked to stop first (its running tasks carry on
+    /// and the new worker adopts them), so the user never meets a stale worker.
     pub async fn connect(paths: &Paths) -> Result<Client> {
         if let Some(client) = Self::connect_existing(paths).await? {
-            return Ok(client);
+            if !client.is_outdated() {
+                return Ok(client);
+            }
+            client.hand_over().await?;
         }
         // A worker cannot start on a broken config: say so as the usage error it is.
         crate::config::Config::load(&paths.config_file)?;
@@ -48,7 +58,10 @@ impl Client {
         let deadline = Instant::now() + START_TIMEOUT;
         let mut pause = Duration::from_millis(1);
         loop {
-            if let Some(client) = Self::connect_existing(paths).await? {
+            // An old worker still on its way out may answer once more: wait for the new one.
+            if let Some(client) = Self::connect_existing(paths).await?
+                && !client.is_outdated()
+            {
                 return Ok(client);
             }
             // A worker that exits at once (bad config, corrupt database) says why in its log.
@@ -114,16 +127,20 @@ impl Client {
                 )));
             }
         };
-        let mut client = Client { stream };
+        let mut client = Client { stream, worker_version: String::new(), worker_pid: 0 };
         let hello = Request::Hello {
             protocol: PROTOCOL_VERSION,
-            version: env!("CARGO_PKG_VERSION").into(),
+            version: crate::version::VERSION.into(),
             client: Some(client_kind().to_string()),
             cwd: std::env::current_dir().ok().map(|d| d.display().to_string()),
         };
         let written = write_frame(&mut client.stream, &hello).await;
         match read_frame(&mut client.stream).await {
-            Ok(Response::Hello { .. }) if written.is_ok() => Ok(Some(client)),
+            Ok(Response::Hello { version, pid, .. }) if written.is_ok() => {
+                client.worker_version = version;
+                client.worker_pid = pid;
+                Ok(Some(client))
+            }
             Ok(Response::Error { kind, message }) => Err(Error::new(kind, message)),
             Ok(other) => Err(Error::unavailable(format!("unexpected handshake answer: {other:?}"))),
             // A worker that is going away (killed, or stopping) resets or closes: no worker.

@@ -1,7 +1,7 @@
 //! `flow status --json` and `flow list --json`: a flow with its steps. The field names are
 //! contracts.
 
-use super::{FlowState, OnFailure, parse_undo_name};
+use crate::flows::{FlowState, OnFailure, parse_undo_name};
 use crate::store::{FlowRecord, TaskRecord, rfc3339};
 use serde::{Deserialize, Serialize};
 

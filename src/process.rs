@@ -1,0 +1,28 @@
+//! Probes of other processes through /proc: whether one runs, and when it started.
+
+/// Field `n + 3` of /proc/PID/stat in proc(5)'s numbering (0 is the state).
+/// The command name may hold spaces and parentheses: fields start after the last ')'.
+pub fn stat_field(pid: i32, n: usize) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 1..].split_whitespace().nth(n).map(str::to_string)
+}
+
+/// Whether `pid` runs: a zombie (exited, not yet reaped) or a missing process does not.
+pub fn is_running(pid: i32) -> bool {
+    stat_field(pid, 0).is_some_and(|state| state != "Z")
+}
+
+/// Field 22 of /proc/PID/stat: start time in clock ticks. With the pid it names one process
+/// for good, so a recycled pid is never mistaken for our supervisor.
+pub fn process_start_time(pid: i32) -> Option<u64> {
+    stat_field(pid, 19)?.parse().ok()
+}
+
+/// Whether `pid` is still the process that started at `start`.
+pub fn is_same_process(pid: i32, start: Option<u64>) -> bool {
+    match (process_start_time(pid), start) {
+        (Some(now), Some(then)) => now == then,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
