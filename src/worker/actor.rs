@@ -137,6 +137,7 @@ impl Actor {
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
         let slurm = super::slurm_tasks::SlurmSide::new(&config, tx.clone());
         let secrets = super::secrets::SecretState::new(&paths, &config);
+        let upkeep = super::history::Upkeep::new(&store)?;
         let mut actor = Actor {
             paths,
             config,
@@ -176,7 +177,7 @@ impl Actor {
             flows_touched: BTreeSet::new(),
             slurm,
             journal: super::journal::Journal::new(history),
-            upkeep: Default::default(),
+            upkeep,
         };
         actor.load()?;
         // A worker that died mid-flow left decisions to take: look at every running flow.

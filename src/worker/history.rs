@@ -4,43 +4,70 @@
 use super::actor::Actor;
 use crate::error::Result;
 use crate::model::TaskState;
+use crate::model::Metrics;
 use crate::stats::metrics::{self, Gauges};
-use crate::store::PruneReport;
+use crate::stats::tally::Tally;
+use crate::store::{PruneReport, Store};
 
 const DAY_MS: i64 = 86_400_000;
 
 /// The worker's bookkeeping for metrics and pruning.
-#[derive(Default)]
 pub struct Upkeep {
     /// Counters and histograms since this worker started (`metrics`).
     pub counters: metrics::Counters,
+    /// Finished tasks in the database by state: counted once at start, then followed.
+    stored: Tally,
     /// Unix ms of the last automatic prune (`[history] keep_days`).
     last_prune: i64,
     /// Vacuum once this round is committed (a prune freed pages).
     vacuum_after_commit: bool,
 }
 
+impl Upkeep {
+    pub fn new(store: &Store) -> Result<Upkeep> {
+        Ok(Upkeep {
+            counters: Default::default(),
+            stored: Tally::count(store)?,
+            last_prune: 0,
+            vacuum_after_commit: false,
+        })
+    }
+
+    /// A task ended for good.
+    pub fn on_finish(&mut self, agent: &str, state: TaskState, metrics: &Metrics) {
+        self.counters.on_finish(agent, state, metrics);
+        self.stored.add(state);
+    }
+
+    /// A task that had ended in `state` runs again.
+    pub fn on_retry(&mut self, state: TaskState) {
+        self.stored.remove(state, 1);
+    }
+}
+
 impl Actor {
     /// The Prometheus text, except the connection count (the socket side knows that).
     pub(super) fn metrics_text(&self) -> Result<String> {
-        let summary = self.store.summary()?;
         let mut gauges = Gauges {
             uptime_seconds: self.started.elapsed().as_secs(),
             paused: self.paused,
             ..Default::default()
         };
-        let running = self.running_count() as u64;
-        gauges.tasks_by_state = vec![
-            (TaskState::Pending, self.tasks.len() as u64 - running),
-            (TaskState::Running, running),
-            (TaskState::Completed, summary.completed),
-            (TaskState::Failed, summary.failed),
-            (TaskState::Cancelled, summary.cancelled),
-        ];
+        // Live tasks are all in memory, finished ones in the tally: no row is counted here.
+        let mut pending = 0;
         for live in self.tasks.values().filter(|l| l.rec.state == TaskState::Pending) {
+            pending += 1;
             let kind = live.rec.waiting_reason.as_deref().map_or("none", metrics::reason_kind);
             *gauges.waiting.entry(kind.to_string()).or_default() += 1;
         }
+        let stored = &self.upkeep.stored;
+        gauges.tasks_by_state = vec![
+            (TaskState::Pending, pending),
+            (TaskState::Running, self.running_count() as u64),
+            (TaskState::Completed, stored.completed),
+            (TaskState::Failed, stored.failed),
+            (TaskState::Cancelled, stored.cancelled),
+        ];
         if let Some((_, r)) = &self.last_readings {
             let readings = [
                 ("cpu", r.cpu_percent),
@@ -68,6 +95,9 @@ impl Actor {
         if !dry_run {
             // Sealed values and log masks of the tasks that went go with them.
             self.store.prune_secrets()?;
+            for (state, n) in &report.by_state {
+                self.upkeep.stored.remove(*state, *n);
+            }
         }
         let ids = std::mem::take(&mut report.ids);
         for (id, attempts) in &ids {
