@@ -188,7 +188,10 @@ fn counts_by_state_follow_ends_retries_and_prunes() {
     home.wait_state(&queued, "cancelled", LONG);
     let counts = tasks_by_state(&home);
     assert_eq!(counts, recount(&home));
-    assert!(counts.contains(&("cancelled".into(), 1)) && counts.contains(&("failed".into(), 1)), "{counts:?}");
+    assert!(
+        counts.contains(&("cancelled".into(), 1)) && counts.contains(&("failed".into(), 1)),
+        "{counts:?}"
+    );
     // Run again: a failed and a cancelled task leave their final states while pending.
     home.run_ok(&["retry", &bad]);
     home.run_ok(&["retry", &queued]);

@@ -48,9 +48,8 @@ const SELECT: &str = "SELECT agent, class, state, created_at, started_at, finish
 /// Tasks that ended at or after `since` (all when `None`), and every pending and running one.
 pub fn load(store: &Store, since: Option<i64>) -> Result<Vec<TaskRow>> {
     // Only live tasks lack an end time (`finished_at` is set wherever a task ends).
-    let sql = format!(
-        "{SELECT} WHERE finished_at >= ?1 UNION ALL {SELECT} WHERE state IN ('pending', 'running')"
-    );
+    let sql =
+        format!("{SELECT} WHERE finished_at >= ?1 UNION ALL {SELECT} WHERE state IN ('pending', 'running')");
     let mut stmt = store.conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([since.unwrap_or(i64::MIN)], task_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -281,7 +280,13 @@ mod tests {
         (rec.started_at, rec.finished_at) = (Some(2_000), Some(5_000));
         (rec.metrics.tokens_used, rec.metrics.cost_usd) = (Some(1_234), Some(0.5));
         store.save(&rec).unwrap();
-        store.conn.execute("UPDATE tasks SET state = 'failed', finished_at = 6000, metrics = '{bad' WHERE id = 'bbbbbb'", []).unwrap();
+        store
+            .conn
+            .execute(
+                "UPDATE tasks SET state = 'failed', finished_at = 6000, metrics = '{bad' WHERE id = 'bbbbbb'",
+                [],
+            )
+            .unwrap();
         let mut rows = load(&store, Some(4_000)).unwrap();
         rows.sort_by_key(|r| r.finished_at);
         let got: Vec<_> = rows.iter().map(|r| (r.state, r.tokens, r.cost_usd, r.executor.as_str())).collect();

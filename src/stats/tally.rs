@@ -71,7 +71,8 @@ mod tests {
     }
 
     fn op() -> impl Strategy<Value = Op> {
-        let end = prop_oneof![Just(TaskState::Completed), Just(TaskState::Failed), Just(TaskState::Cancelled)];
+        let end =
+            prop_oneof![Just(TaskState::Completed), Just(TaskState::Failed), Just(TaskState::Cancelled)];
         prop_oneof![
             3 => Just(Op::Submit),
             3 => (any::<usize>(), end, 0i64..100).prop_map(|(i, s, at)| Op::Finish(i, s, at)),

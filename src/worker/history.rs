@@ -3,8 +3,8 @@
 
 use super::actor::Actor;
 use crate::error::Result;
-use crate::model::TaskState;
 use crate::model::Metrics;
+use crate::model::TaskState;
 use crate::stats::metrics::{self, Gauges};
 use crate::stats::tally::Tally;
 use crate::store::{PruneReport, Store};
@@ -25,12 +25,11 @@ pub struct Upkeep {
 
 impl Upkeep {
     pub fn new(store: &Store) -> Result<Upkeep> {
-        Ok(Upkeep {
-            counters: Default::default(),
-            stored: Tally::count(store)?,
-            last_prune: 0,
-            vacuum_after_commit: false,
-        })
+        let stored = Tally::count(store)?;
+        // The count read the whole state index into SQLite's page cache: an idle worker
+        // need not keep it.
+        let _ = store.conn.execute_batch("PRAGMA shrink_memory");
+        Ok(Upkeep { counters: Default::default(), stored, last_prune: 0, vacuum_after_commit: false })
     }
 
     /// A task ended for good.
