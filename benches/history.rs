@@ -51,7 +51,7 @@ fn main() {
         format!("{:.1} s", fill.as_secs_f64()),
         &format!("database {:.0} MB", db_bytes as f64 / 1e6),
     );
-    let bare = median_of(20, || time(|| run(Command::new("true"))));
+    let bare = median_of(20, || time(|| run(&mut Command::new("true"))));
     t.row("a bare process (/bin/true)", ms(bare), "floor of any command");
     let version = median_of(20, || time(|| home.cli(&["--version"])));
     t.row("smart-agents --version", ms(version), "the binary's own start");
@@ -160,7 +160,7 @@ fn print_table(rows: &[(String, String, String)]) {
 }
 
 /// Run to the end; panics when it fails.
-fn run(mut cmd: Command) {
+fn run(cmd: &mut Command) {
     let out = cmd.output().expect("run");
     assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
@@ -181,7 +181,7 @@ impl Home {
     fn sqlite(&self, sql: &str) {
         let mut cmd = Command::new("sqlite3");
         cmd.arg(self.paths().database).arg(sql);
-        run(cmd);
+        run(&mut cmd);
     }
 
     fn paths(&self) -> smart_agents::paths::Paths {
@@ -296,7 +296,12 @@ impl Drop for Home {
     fn drop(&mut self) {
         let _ =
             Command::new(BIN).args(["worker", "stop", "--kill"]).env("SMART_AGENTS_HOME", &self.dir).output();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // SA_BENCH_KEEP=1 keeps the database to look into.
+        if std::env::var_os("SA_BENCH_KEEP").is_some() {
+            eprintln!("kept {}", self.dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
