@@ -1,6 +1,8 @@
 //! History at scale: 100,000 finished tasks with 20 events each, spread over 80 days. Times
-//! `stats --since 7d`, `events ID` and `metrics` (whole processes, and the work inside them),
-//! the worker's idle RSS, and a prune. Prints a table of medians.
+//! `stats --since 7d`, `events ID` and `metrics` as whole processes against a real worker and
+//! database (and the work inside them), side by side with what a user would type instead
+//! (`sqlite3`, `curl`) and with a bare process start; the worker's idle RSS with an empty
+//! queue and with this history; and a prune. Prints a table of medians.
 //! Run with `cargo bench --bench history`.
 
 use smart_agents::client::Client;
@@ -17,32 +19,55 @@ const EVENTS_PER_TASK: usize = 20;
 const DAY_MS: i64 = 86_400_000;
 const AGENTS: [&str; 4] = ["claude", "codex", "gemini", "shell"];
 
+/// Rows of the printed table: metric, value, what it stands beside.
+#[derive(Default)]
+struct Table(Vec<(String, String, String)>);
+
+impl Table {
+    fn row(&mut self, metric: &str, value: String, beside: &str) {
+        eprintln!("  {metric}: {value}");
+        self.0.push((metric.into(), value, beside.into()));
+    }
+}
+
 fn main() {
-    let dir = std::env::temp_dir().join(format!("sa-bench-history-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("bench home");
+    let mut t = Table::default();
+    let empty = Home::new("empty", "");
+    empty.cli(&["worker", "start"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.row("worker RSS idle, empty queue", kb(empty.worker_rss_kb()), "");
+    drop(empty);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
     // Keep everything: the worker would otherwise prune by the default 90 days at start.
-    std::fs::write(dir.join("config.toml"), "[history]\nkeep_days = 0\n").expect("config");
-    let home = Home { dir };
+    let home =
+        Home::new("big", &format!("[history]\nkeep_days = 0\n[metrics]\nlisten = \"127.0.0.1:{port}\"\n"));
     let t0 = Instant::now();
     let id = home.fill();
     let fill = t0.elapsed();
     let db_bytes = std::fs::metadata(home.paths().database).map_or(0, |m| m.len());
-    let mut rows: Vec<(String, String, String)> = Vec::new();
-    let mut row = |metric: &str, value: String, beside: &str| {
-        eprintln!("  {metric}: {value}");
-        rows.push((metric.into(), value, beside.into()));
-    };
-    row(
+    t.row(
         "build: 100,000 tasks × 20 events",
         format!("{:.1} s", fill.as_secs_f64()),
         &format!("database {:.0} MB", db_bytes as f64 / 1e6),
     );
+    let bare = median_of(20, || time(|| run(&mut Command::new("true"))));
+    t.row("a bare process (/bin/true)", ms(bare), "floor of any command");
+    let version = median_of(20, || time(|| home.cli(&["--version"])));
+    t.row("smart-agents --version", ms(version), "the binary's own start");
+    stats(&home, &mut t);
+    events(&home, &id, &mut t);
+    worker(&home, port, &mut t);
+    prune(&home, &mut t);
+    home.cli(&["worker", "stop"]);
+    print_table(&t.0);
+}
 
-    let stats = median_of(20, || time(|| home.cli(&["stats", "--since", "7d"])));
-    row("stats --since 7d (process)", ms(stats), "target < 100 ms");
+fn stats(home: &Home, t: &mut Table) {
+    let s = median_of(20, || time(|| home.cli(&["stats", "--since", "7d"])));
+    t.row("stats --since 7d (process)", ms(s), "target < 100 ms");
     let by = median_of(20, || time(|| home.cli(&["stats", "--since", "7d", "--by", "agent"])));
-    row("stats --since 7d --by agent (process)", ms(by), "");
+    t.row("stats --since 7d --by agent (process)", ms(by), "");
     let store = Store::open_for_reading(&home.paths().database).expect("open").expect("database");
     let inside = median_of(20, || {
         time(|| {
@@ -51,19 +76,37 @@ fn main() {
             std::hint::black_box(smart_agents::stats::report(&rows, Some(since), None));
         })
     });
-    row("  of which the query and sums", ms(inside), "");
+    t.row("  of which the query and sums", ms(inside), "");
+    // Counts, tokens and cost by state, no percentiles: what one would type by hand.
+    let sql = format!(
+        "SELECT state, count(*), sum(json_extract(metrics, '$.tokens_used')), \
+         sum(json_extract(metrics, '$.cost_usd')) FROM tasks WHERE finished_at >= {} GROUP BY state",
+        now_ms() - 7 * DAY_MS
+    );
+    let by_hand = median_of(20, || time(|| home.sqlite(&sql)));
+    t.row("  beside: sqlite3 counts and sums by state", ms(by_hand), "no percentiles");
     let all = median_of(5, || time(|| home.cli(&["stats"])));
-    row("stats, all 100,000 tasks (process)", ms(all), "");
+    t.row("stats, all 100,000 tasks (process)", ms(all), "");
+}
 
-    let events = median_of(50, || time(|| home.cli(&["events", &id])));
-    row("events ID (process)", ms(events), "target < 10 ms");
-    let q = EventQuery { tasks: vec![id.clone()], ..Default::default() };
+fn events(home: &Home, id: &str, t: &mut Table) {
+    let e = median_of(50, || time(|| home.cli(&["events", id])));
+    t.row("events ID (process)", ms(e), "target < 10 ms");
+    let store = Store::open_for_reading(&home.paths().database).expect("open").expect("database");
+    let q = EventQuery { tasks: vec![id.to_string()], ..Default::default() };
     let inside = median_of(50, || time(|| assert_eq!(store.query_events(&q).expect("events").len(), 20)));
-    row("  of which the query", ms(inside), "");
+    t.row("  of which the query", ms(inside), "");
+    let sql = format!("SELECT at, kind, data FROM events WHERE task_id = '{id}' ORDER BY seq");
+    let by_hand = median_of(50, || time(|| home.sqlite(&sql)));
+    t.row("  beside: sqlite3 of the same rows", ms(by_hand), "");
+}
 
+fn worker(home: &Home, port: u16, t: &mut Table) {
     home.cli(&["worker", "start"]);
-    let metrics = median_of(20, || time(|| home.cli(&["metrics"])));
-    row("metrics (process, worker running)", ms(metrics), "target < 20 ms");
+    std::thread::sleep(Duration::from_millis(300));
+    t.row("worker RSS idle, this history, just started", kb(home.worker_rss_kb()), "");
+    let m = median_of(20, || time(|| home.cli(&["metrics"])));
+    t.row("metrics (process, worker running)", ms(m), "target < 20 ms");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let inside = rt.block_on(async {
         let mut client = Client::connect(&home.paths()).await.expect("connect");
@@ -76,34 +119,34 @@ fn main() {
         v.sort();
         v[v.len() / 2]
     });
-    row("  of which the worker's answer", ms(inside), "");
+    t.row("  of which the worker's answer", ms(inside), "");
+    let url = format!("http://127.0.0.1:{port}/metrics");
+    let curl = median_of(20, || time(|| run(Command::new("curl").args(["-sf", "-o", "/dev/null", &url]))));
+    t.row("  beside: curl of [metrics] listen", ms(curl), "what Prometheus does");
+    let sql = "SELECT state, count(*) FROM tasks GROUP BY state";
+    let by_hand = median_of(20, || time(|| home.sqlite(sql)));
+    t.row("  beside: sqlite3 counts by state", ms(by_hand), "");
     std::thread::sleep(Duration::from_millis(300));
-    row("worker RSS idle with this history", kb(home.worker_rss_kb()), "");
-
-    let (metric, value, beside) = prune(&home);
-    row(&metric, value, &beside);
-    home.cli(&["worker", "stop"]);
-
-    print_table(&rows);
+    t.row("worker RSS idle, this history, after the above", kb(home.worker_rss_kb()), "");
 }
 
 /// Half the history goes: how long it takes and how much the file shrinks.
-fn prune(home: &Home) -> (String, String, String) {
+fn prune(home: &Home, t: &mut Table) {
     let t0 = Instant::now();
     let out = home.output(&["prune", "--older-than", "40d", "--json"]);
     let pruned = t0.elapsed();
     let report: serde_json::Value = serde_json::from_slice(&out).expect("prune --json");
-    (
-        "prune --older-than 40d (half the history)".to_string(),
+    t.row(
+        "prune --older-than 40d (half the history)",
         format!("{:.1} s", pruned.as_secs_f64()),
-        format!(
+        &format!(
             "{} tasks, {} events; file {:.0} → {:.0} MB",
             report["tasks"],
             report["events"],
             report["bytes_before"].as_f64().unwrap_or(0.0) / 1e6,
             report["bytes_after"].as_f64().unwrap_or(0.0) / 1e6
         ),
-    )
+    );
 }
 
 fn print_table(rows: &[(String, String, String)]) {
@@ -116,11 +159,31 @@ fn print_table(rows: &[(String, String, String)]) {
     }
 }
 
+/// Run to the end; panics when it fails.
+fn run(cmd: &mut Command) {
+    let out = cmd.output().expect("run");
+    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 struct Home {
     dir: PathBuf,
 }
 
 impl Home {
+    fn new(name: &str, config: &str) -> Home {
+        let dir = std::env::temp_dir().join(format!("sa-bench-history-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("bench home");
+        std::fs::write(dir.join("config.toml"), config).expect("config");
+        Home { dir }
+    }
+
+    fn sqlite(&self, sql: &str) {
+        let mut cmd = Command::new("sqlite3");
+        cmd.arg(self.paths().database).arg(sql);
+        run(&mut cmd);
+    }
+
     fn paths(&self) -> smart_agents::paths::Paths {
         smart_agents::paths::Paths::under(&self.dir)
     }
@@ -232,7 +295,12 @@ impl Drop for Home {
     fn drop(&mut self) {
         let _ =
             Command::new(BIN).args(["worker", "stop", "--kill"]).env("SMART_AGENTS_HOME", &self.dir).output();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // SA_BENCH_KEEP=1 keeps the database to look into.
+        if std::env::var_os("SA_BENCH_KEEP").is_some() {
+            eprintln!("kept {}", self.dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 

@@ -142,3 +142,73 @@ fn the_worker_serves_metrics_over_http_and_prometheus_scrapes_them() {
         std::thread::sleep(Duration::from_millis(250));
     }
 }
+
+/// The `smart_agents_tasks{state}` figures as `metrics` prints them.
+fn tasks_by_state(home: &Home) -> Vec<(String, u64)> {
+    let text = home.run_ok(&["metrics"]);
+    let mut v: Vec<(String, u64)> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("smart_agents_tasks{state=\""))
+        .filter_map(|l| l.split_once("\"} "))
+        .map(|(state, n)| (state.to_string(), n.parse().expect("a count")))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The same figures counted in the database, every state present.
+fn recount(home: &Home) -> Vec<(String, u64)> {
+    let conn = rusqlite::Connection::open(home.database()).expect("open the database");
+    let mut v: Vec<(String, u64)> = ["cancelled", "completed", "failed", "pending", "running"]
+        .iter()
+        .map(|s| {
+            let n: i64 = conn
+                .query_row("SELECT count(*) FROM tasks WHERE state = ?1", [s], |r| r.get(0))
+                .expect("count");
+            (s.to_string(), n as u64)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The worker keeps the finished counts as tasks end, run again and are pruned, rather than
+/// count rows at each scrape: after each of those, they equal a recount of the database, and
+/// so they do after a restart.
+#[test]
+fn counts_by_state_follow_ends_retries_and_prunes() {
+    let home = Home::new();
+    let ok = home.submit(&["true"]);
+    let bad = home.submit(&["sh", "-c", "exit 3"]);
+    home.wait_state(&ok, "completed", LONG);
+    home.wait_state(&bad, "failed", LONG);
+    home.run_ok(&["pause"]);
+    let queued = home.submit(&["true"]);
+    home.run_ok(&["cancel", &queued]);
+    home.wait_state(&queued, "cancelled", LONG);
+    let counts = tasks_by_state(&home);
+    assert_eq!(counts, recount(&home));
+    assert!(
+        counts.contains(&("cancelled".into(), 1)) && counts.contains(&("failed".into(), 1)),
+        "{counts:?}"
+    );
+    // Run again: a failed and a cancelled task leave their final states while pending.
+    home.run_ok(&["retry", &bad]);
+    home.run_ok(&["retry", &queued]);
+    let counts = tasks_by_state(&home);
+    assert_eq!(counts, recount(&home));
+    assert!(counts.contains(&("pending".into(), 2)) && counts.contains(&("failed".into(), 0)), "{counts:?}");
+    home.run_ok(&["resume"]);
+    home.wait_state(&bad, "failed", LONG);
+    home.wait_state(&queued, "completed", LONG);
+    assert_eq!(tasks_by_state(&home), recount(&home));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    home.run_ok(&["prune", "--older-than", "0s"]);
+    let counts = tasks_by_state(&home);
+    assert_eq!(counts, recount(&home));
+    assert!(counts.iter().all(|(_, n)| *n == 0), "everything ended was pruned: {counts:?}");
+    let late = home.submit(&["true"]);
+    home.wait_state(&late, "completed", LONG);
+    home.run_ok(&["worker", "stop"]);
+    assert_eq!(tasks_by_state(&home), recount(&home), "a new worker counts afresh");
+}

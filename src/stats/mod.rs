@@ -3,6 +3,7 @@
 //! metrics (`metrics`).
 
 pub mod metrics;
+pub mod tally;
 
 use crate::error::Result;
 use crate::model::TaskState;
@@ -100,10 +101,12 @@ pub struct Group {
 
 impl Group {
     fn of(key: String, rows: &[&TaskRow]) -> Group {
-        let mut counts: BTreeMap<String, u64> = TaskState::ALL.iter().map(|s| (s.to_string(), 0)).collect();
+        let mut by_state = [0u64; TaskState::ALL.len()];
         for r in rows {
-            *counts.entry(r.state.to_string()).or_default() += 1;
+            by_state[TaskState::ALL.iter().position(|s| *s == r.state).unwrap_or(0)] += 1;
         }
+        let counts: BTreeMap<String, u64> =
+            TaskState::ALL.iter().zip(by_state).map(|(s, n)| (s.to_string(), n)).collect();
         let (ok, failed) = (counts["completed"], counts["failed"]);
         let waits = rows.iter().filter_map(|r| Some((r.started_at? - r.created_at).max(0) as u64)).collect();
         let runs = rows.iter().filter_map(|r| Some((r.finished_at? - r.started_at?).max(0) as u64)).collect();
@@ -232,5 +235,48 @@ mod tests {
         assert_eq!(r.groups[1].success_rate, None);
         assert_eq!(finished_per_hour(&rows, 100_000, 3), vec![0, 0, 3]);
         assert_eq!(finished_per_hour(&rows, 3_600_000 + 4_000, 3), vec![0, 1, 2], "by hours ago");
+    }
+
+    #[test]
+    fn ended_tasks_are_read_from_the_index_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_for_worker(&dir.path().join("t.db")).unwrap();
+        let plan = store.stats_plan().unwrap();
+        assert!(plan.iter().any(|p| p.contains("COVERING INDEX tasks_ended")), "{plan:?}");
+
+        // What the index holds reads back as the task's own figures; a malformed one as none.
+        let spec = crate::model::TaskSpec {
+            description: "x".into(),
+            agent: "codex".into(),
+            priority: 5,
+            ..Default::default()
+        };
+        for id in ["aaaaaa", "bbbbbb", "cccccc"] {
+            let new = crate::store::NewTask { id, spec: &spec, created_at: 1_000, env_hash: None };
+            store.insert_task(&new).unwrap();
+        }
+        let mut rec = store.task("aaaaaa").unwrap().unwrap();
+        rec.state = TaskState::Completed;
+        (rec.started_at, rec.finished_at) = (Some(2_000), Some(5_000));
+        (rec.metrics.tokens_used, rec.metrics.cost_usd) = (Some(1_234), Some(0.5));
+        store.save(&rec).unwrap();
+        store
+            .execute_raw(
+                "UPDATE tasks SET state = 'failed', finished_at = 6000, metrics = '{bad' WHERE id = 'bbbbbb'",
+            )
+            .unwrap();
+        let mut rows = load(&store, Some(4_000)).unwrap();
+        rows.sort_by_key(|r| r.finished_at);
+        let got: Vec<_> = rows.iter().map(|r| (r.state, r.tokens, r.cost_usd, r.executor.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (TaskState::Pending, None, None, "local"),
+                (TaskState::Completed, Some(1_234), Some(0.5), "local"),
+                (TaskState::Failed, None, None, "local"),
+            ]
+        );
+        assert_eq!(load(&store, Some(5_500)).unwrap().len(), 2, "ended before: left out; pending: in");
+        assert_eq!(load(&store, None).unwrap().len(), 3);
     }
 }

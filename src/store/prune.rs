@@ -3,6 +3,7 @@
 
 use super::Store;
 use crate::error::Result;
+use crate::model::TaskState;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,9 @@ pub struct PruneReport {
     /// The tasks removed (their files go after the commit).
     #[serde(skip)]
     pub ids: Vec<(String, u32)>,
+    /// How many of them ended in each final state (the worker's tally follows).
+    #[serde(skip)]
+    pub by_state: Vec<(TaskState, u64)>,
 }
 
 impl Store {
@@ -59,6 +63,17 @@ impl Store {
         };
         let mut stmt = c.prepare("SELECT id, attempt FROM temp.doomed")?;
         report.ids = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        let mut stmt = c.prepare(
+            "SELECT t.state, COUNT(*) FROM temp.doomed d JOIN tasks t ON t.id = d.id GROUP BY t.state",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (state, n) = row?;
+            if let Ok(state) = state.parse() {
+                report.by_state.push((state, n.max(0) as u64));
+            }
+        }
         drop(stmt);
         if !dry_run {
             c.execute_batch(

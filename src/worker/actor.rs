@@ -129,6 +129,7 @@ impl Actor {
         let slurm = super::slurm_side::SlurmSide::new(&config, tx.clone());
         let limits = super::limits::LimitState::new(&config);
         let secrets = super::secret_state::SecretState::new(&paths, &config);
+        let upkeep = super::upkeep::Upkeep::new(&store)?;
         let mut actor = Actor {
             paths,
             config,
@@ -170,7 +171,7 @@ impl Actor {
             flows_touched: BTreeSet::new(),
             slurm,
             journal: super::journal::Journal::new(history),
-            upkeep: Default::default(),
+            upkeep,
         };
         actor.load()?;
         // A worker that died mid-flow left decisions to take: look at every running flow.

@@ -153,7 +153,7 @@ impl Actor {
                 history.truncate(super::transitions::HISTORY);
             }
         }
-        self.upkeep.counters.on_finish(&rec.agent, state, &rec.metrics);
+        self.upkeep.on_finish(&rec.agent, state, &rec.metrics);
         let data = json!({"state": state, "reason": rec.reason, "exit_code": code, "attempt": rec.attempt});
         if let Err(e) = self.journal.add(&self.store, id, at, EventKind::Finished, Some(data)) {
             eprintln!("smart-agents worker: recording the end of {id}: {e}");
@@ -256,11 +256,13 @@ impl Actor {
             return Err(Error::usage(format!("task {id} completed: nothing to retry")));
         }
         let env = self.refill_secrets(id, caller_env)?;
+        let was = rec.state;
         rec.attempt += 1;
         reset_for_attempt(&mut rec);
         rec.not_before = None;
         self.journal.add(&self.store, id, now, EventKind::Retry, Some(json!({"attempt": rec.attempt})))?;
         self.finished_deps.remove(id);
+        self.upkeep.on_retry(was);
         self.tasks.insert(id.to_string(), Live::new(rec, env, now));
         self.dirty.insert(id.to_string());
         self.fresh.insert(id.to_string());

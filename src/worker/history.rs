@@ -12,24 +12,26 @@ const DAY_MS: i64 = 86_400_000;
 impl Actor {
     /// The Prometheus text, except the connection count (the socket side knows that).
     pub(super) fn metrics_text(&self) -> Result<String> {
-        let summary = self.store.summary()?;
         let mut gauges = Gauges {
             uptime_seconds: self.started.elapsed().as_secs(),
             paused: self.paused,
             ..Default::default()
         };
-        let running = self.running_count() as u64;
-        gauges.tasks_by_state = vec![
-            (TaskState::Pending, self.tasks.len() as u64 - running),
-            (TaskState::Running, running),
-            (TaskState::Completed, summary.completed),
-            (TaskState::Failed, summary.failed),
-            (TaskState::Cancelled, summary.cancelled),
-        ];
+        // Live tasks are all in memory, finished ones in the tally: no row is counted here.
+        let mut pending = 0;
         for live in self.tasks.values().filter(|l| l.rec.state == TaskState::Pending) {
+            pending += 1;
             let kind = live.rec.waiting_reason.as_deref().map_or("none", metrics::reason_kind);
             *gauges.waiting.entry(kind.to_string()).or_default() += 1;
         }
+        let stored = &self.upkeep.stored;
+        gauges.tasks_by_state = vec![
+            (TaskState::Pending, pending),
+            (TaskState::Running, self.running_count() as u64),
+            (TaskState::Completed, stored.completed),
+            (TaskState::Failed, stored.failed),
+            (TaskState::Cancelled, stored.cancelled),
+        ];
         if let Some((_, r)) = &self.last_readings {
             let readings = [
                 ("cpu", r.cpu_percent),
@@ -57,6 +59,9 @@ impl Actor {
         if !dry_run {
             // Sealed values and log masks of the tasks that went go with them.
             self.store.prune_secrets()?;
+            for (state, n) in &report.by_state {
+                self.upkeep.stored.remove(*state, *n);
+            }
         }
         let ids = std::mem::take(&mut report.ids);
         for (id, attempts) in &ids {
