@@ -37,8 +37,6 @@ pub(super) enum Timer {
     },
     /// Look at the active Slurm jobs.
     Reconcile,
-    /// Write the pids of supervisors started since the last commit (see `pids_unsaved`).
-    FlushPids,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -70,9 +68,6 @@ pub struct Actor {
     pub(super) finished_deps: HashMap<String, crate::model::TaskState>,
     // Per-round work, applied after the commit.
     pub(super) dirty: BTreeSet<String>,
-    /// Tasks whose new pid is not written yet: it rides on the next commit that happens
-    /// anyway (a drain commits every few milliseconds), or a `FlushPids` timer forces one.
-    pub(super) pids_unsaved: BTreeSet<String>,
     pub(super) replies: Vec<(oneshot::Sender<Response>, Response)>,
     pub(super) events: Vec<Event>,
     pub(super) to_spawn: Vec<String>,
@@ -148,7 +143,6 @@ impl Actor {
             stopping: None,
             finished_deps: HashMap::new(),
             dirty: BTreeSet::new(),
-            pids_unsaved: BTreeSet::new(),
             replies: Vec::new(),
             events: Vec::new(),
             to_spawn: Vec::new(),
@@ -328,9 +322,6 @@ impl Actor {
     }
 
     fn save_dirty(&mut self, now: i64) -> Result<()> {
-        if !self.dirty.is_empty() || self.stopping.is_some() {
-            self.dirty.append(&mut self.pids_unsaved);
-        }
         let dirty = std::mem::take(&mut self.dirty);
         for id in &dirty {
             let Some(live) = self.tasks.get_mut(id) else { continue };
@@ -353,7 +344,7 @@ impl Actor {
                 break;
             }
             let Some(Reverse((at, timer))) = self.timers.pop() else { break };
-            woken |= timer != Timer::FlushPids;
+            woken = true;
             match timer {
                 Timer::Wake => {
                     self.wakes.remove(&at);
@@ -361,7 +352,6 @@ impl Actor {
                 Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
                 Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt),
                 Timer::Reconcile => self.on_reconcile(now),
-                Timer::FlushPids => self.dirty.append(&mut self.pids_unsaved),
             }
         }
         woken
@@ -381,7 +371,7 @@ impl Actor {
         self.timers = timers
             .into_iter()
             .filter(|Reverse((_, timer))| match timer {
-                Timer::Wake | Timer::Reconcile | Timer::FlushPids => true,
+                Timer::Wake | Timer::Reconcile => true,
                 Timer::Timeout { id, attempt } | Timer::Sigkill { id, attempt } => live(id, attempt),
             })
             .collect();

@@ -12,9 +12,6 @@ use crate::store::{EventKind, NewTask, TaskRecord};
 use serde_json::json;
 use std::sync::Arc;
 
-/// At most this long between starting a supervisor and recording its pid.
-const PID_FLUSH_MS: i64 = 50;
-
 impl Actor {
     pub(super) fn submit(&mut self, mut spec: TaskSpec, now: i64) -> Result<String> {
         // The same submit sent again after a lost connection: answer with what it queued.
@@ -162,13 +159,10 @@ impl Actor {
                     self.follow_stream(id, backend, side, started.log_offset);
                 }
                 self.watch(id, attempt, started.pid);
-                // The pid rides on the next commit, which under load comes within
-                // milliseconds anyway; when idle a short timer forces it. A worker that dies
-                // inside that window finds the supervisor by its command line.
-                if self.pids_unsaved.is_empty() {
-                    self.add_timer(now + PID_FLUSH_MS, Timer::FlushPids);
-                }
-                self.pids_unsaved.insert(id.to_string());
+                // Written in this round's commit, not left to ride on a later one: a worker
+                // killed in between, with the supervisor, would find no trace of a command
+                // that may still run, and start it a second time (tests/crash.rs).
+                self.dirty.insert(id.to_string());
             }
             Err(e) => self.finish(id, TaskState::Failed, Some(e), None, now),
         }
