@@ -1,7 +1,7 @@
 //! The details pane: facts and the step tree on the left, the log tail on the right.
 
-use super::app::{App, Pane};
-use super::view::{fg, state_color, state_icon};
+use super::state::{App, Pane};
+use super::style::{fg, state_color, state_icon};
 use crate::model::{TaskState, TodoStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
