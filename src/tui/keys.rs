@@ -115,7 +115,6 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
     {
         return action;
     }
-    let selected = app.selected_entry().map(|e| (e.view.id.clone(), e.view.state));
     match key.code {
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('?') => {
@@ -157,42 +156,9 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
             app.status = "filter: type, Enter to keep, Esc to clear".to_string();
             None
         }
-        KeyCode::Enter => {
-            let (id, _) = selected?;
-            app.focus = Pane::Details;
-            app.status = format!("details of {id}");
-            Some(Action::LoadDetails(id))
-        }
-        KeyCode::Char('c') => {
-            let (id, state) = selected?;
-            if state.is_finished() {
-                app.status = format!("{id} already {state}");
-                return None;
-            }
-            app.status = format!("cancel {id}? y/n");
-            app.mode = Mode::Confirm(RowKey::Task(id));
-            None
-        }
+        KeyCode::Enter | KeyCode::Char('c') | KeyCode::Char('r') => task_key(app, key.code),
         KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right if app.focus == Pane::List => {
-            let flow = app.selected_flow_id()?;
-            let collapse = match key.code {
-                KeyCode::Left => true,
-                KeyCode::Right => false,
-                _ => !app.collapsed.contains(&flow),
-            };
-            app.set_collapsed(flow, collapse)
-        }
-        KeyCode::Char('r') => {
-            let (id, state) = selected?;
-            if !state.is_finished() {
-                app.status = format!("{id} is {state}: only finished tasks can be retried");
-                return None;
-            }
-            send(
-                app,
-                Request::Retry { id: id.clone(), env: crate::cli::execute::caller_env() },
-                format!("retry sent for {id}"),
-            )
+            fold_key(app, key.code)
         }
         KeyCode::Char('p') => {
             if app.paused {
@@ -244,4 +210,51 @@ fn flow_key(
         _ => return None,
     };
     Some(action)
+}
+
+/// Enter, c and r on a task's row (a flow's step included): details, cancel, retry.
+fn task_key(app: &mut App, code: KeyCode) -> Option<Action> {
+    let selected = app.selected_entry().map(|e| (e.view.id.clone(), e.view.state));
+    match code {
+        KeyCode::Enter => {
+            let (id, _) = selected?;
+            app.focus = Pane::Details;
+            app.status = format!("details of {id}");
+            Some(Action::LoadDetails(id))
+        }
+        KeyCode::Char('c') => {
+            let (id, state) = selected?;
+            if state.is_finished() {
+                app.status = format!("{id} already {state}");
+                return None;
+            }
+            app.status = format!("cancel {id}? y/n");
+            app.mode = Mode::Confirm(RowKey::Task(id));
+            None
+        }
+        KeyCode::Char('r') => {
+            let (id, state) = selected?;
+            if !state.is_finished() {
+                app.status = format!("{id} is {state}: only finished tasks can be retried");
+                return None;
+            }
+            send(
+                app,
+                Request::Retry { id: id.clone(), env: crate::cli::execute::caller_env() },
+                format!("retry sent for {id}"),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Space folds or unfolds the selected flow (from its row or a step's), ← folds, → unfolds.
+fn fold_key(app: &mut App, code: KeyCode) -> Option<Action> {
+    let flow = app.selected_flow_id()?;
+    let collapse = match code {
+        KeyCode::Left => true,
+        KeyCode::Right => false,
+        _ => !app.collapsed.contains(&flow),
+    };
+    app.set_collapsed(flow, collapse)
 }
