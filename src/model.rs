@@ -152,6 +152,12 @@ pub struct TaskView {
     /// The task that started this one (delegation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// The flow this task is a step (or an undo) of, and the step's name (`undo:N:STEP` for
+    /// an undo): what the dashboard groups a flow's steps by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_name: Option<String>,
     /// The tasks this one started: filled in by `status ID` (not in lists or events).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ChildOutcome>,

@@ -142,3 +142,57 @@ fn dashboard_log_shows_a_printed_secret_masked() {
     assert!(!screen.contains("sk-dashboard"), "the value shows on the dashboard:\n{screen}");
     home.run_ok(&["cancel", &id]);
 }
+
+#[test]
+fn dashboard_groups_a_flow_folds_it_and_cancels_it() {
+    let home = Home::with_config(&format!("default_agent = \"claude\"\n{CONFIG}"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = root.join("assets/flows/features-then-integration.toml");
+    // The stand-in agent CLIs replay slowly, so the three parallel features stay running.
+    let standins = root.join("tests/standins");
+    let path = format!("{}:{}", standins.display(), std::env::var("PATH").unwrap_or_default());
+    let out = home
+        .cmd(&["flow", "run", "--async", &example.display().to_string()])
+        .env("PATH", &path)
+        .env("STANDIN_DELAY", "5")
+        .output()
+        .expect("flow run");
+    assert!(out.status.success(), "flow run: {}", common::describe(&out));
+    let flow = common::stdout(&out).trim().to_string();
+
+    let tmux = Tmux::new("flow");
+    let script = format!(
+        "SMART_AGENTS_HOME={home} NO_COLOR=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent {bin} tui",
+        home = quote(home.path()),
+        bin = quote(Path::new(common::BIN)),
+    );
+    let started = tmux.run(&["new-session", "-d", "-s", "tui", "-x", "140", "-y", "36", &script]);
+    assert!(started.status.success(), "tmux new-session: {}", common::describe(&started));
+    // One row for the flow (name, id, steps done of all four), its steps indented beneath it.
+    let name = "▾ login, logout and password reset";
+    let screen = tmux.wait_screen(
+        "tui",
+        &[name, &flow, "0/4 steps", "├ login", "├ logout", "password-reset", "space fold flow"],
+        LONG,
+    );
+    assert!(
+        !screen.contains("login, logout and password reset: login"),
+        "a step shown as a plain task:\n{screen}"
+    );
+
+    // The flow's row is selected first (its steps run): Space folds it, Space unfolds it.
+    tmux.run(&["send-keys", "-t", "tui", "Space"]);
+    let folded = tmux.wait_screen("tui", &["▸ login, logout and password reset"], LONG);
+    assert!(!folded.contains("├ login"), "folded, the steps still show:\n{folded}");
+    tmux.run(&["send-keys", "-t", "tui", "Right"]);
+    tmux.wait_screen("tui", &[name, "├ login"], LONG);
+
+    // c on the flow's row asks, y cancels the flow through the worker.
+    tmux.run(&["send-keys", "-t", "tui", "c"]);
+    tmux.wait_screen("tui", &[&format!("cancel flow {flow} and its unfinished steps? y/n")], LONG);
+    tmux.run(&["send-keys", "-t", "tui", "y"]);
+    tmux.wait_screen("tui", &[&format!("flow {flow} cancelled"), "4/4 steps · cancelled"], LONG);
+    let status = home.json(&["flow", "status", &flow, "--json"]);
+    assert_eq!(status["state"], "cancelled", "{status}");
+    tmux.run(&["send-keys", "-t", "tui", "q"]);
+}

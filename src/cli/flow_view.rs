@@ -80,15 +80,7 @@ pub fn view(flow: &FlowRecord, tasks: &[TaskRecord]) -> FlowView {
             })
         })
         .collect();
-    let weight = |s: &StepView| match s.state.as_str() {
-        "completed" | "failed" | "cancelled" => 1.0,
-        "running" => s.progress.unwrap_or(0.0).clamp(0.0, 100.0) / 100.0,
-        _ => 0.0,
-    };
-    let total = steps.len();
-    let done = steps.iter().filter(|s| weight(s) >= 1.0).count();
-    let progress =
-        if total == 0 { 100.0 } else { steps.iter().map(weight).sum::<f64>() * 100.0 / total as f64 };
+    let (done, total, progress) = weighted(steps.iter().map(|s| step_weight(&s.state, s.progress)));
     FlowView {
         id: flow.id.clone(),
         name: flow.name.clone(),
@@ -96,7 +88,7 @@ pub fn view(flow: &FlowRecord, tasks: &[TaskRecord]) -> FlowView {
         state: flow.state,
         reason: flow.reason.clone(),
         attempt: flow.attempt,
-        progress: (progress * 10.0).round() / 10.0,
+        progress,
         steps_done: done,
         steps_total: total,
         created_at: rfc3339(flow.created_at),
@@ -104,4 +96,27 @@ pub fn view(flow: &FlowRecord, tasks: &[TaskRecord]) -> FlowView {
         steps,
         undos,
     }
+}
+
+/// A step's share of its flow: whole once it has ended, its own progress while it runs,
+/// nothing while it waits.
+pub fn step_weight(state: &str, progress: Option<f64>) -> f64 {
+    match state {
+        "completed" | "failed" | "cancelled" => 1.0,
+        "running" => progress.filter(|p| p.is_finite()).unwrap_or(0.0).clamp(0.0, 100.0) / 100.0,
+        _ => 0.0,
+    }
+}
+
+/// (steps done, steps in all, percent to one decimal) of a flow whose steps weigh `weights`.
+/// An empty flow is done.
+pub fn weighted(weights: impl IntoIterator<Item = f64>) -> (usize, usize, f64) {
+    let (mut done, mut total, mut sum) = (0, 0, 0.0);
+    for w in weights {
+        total += 1;
+        done += usize::from(w >= 1.0);
+        sum += w;
+    }
+    let percent = if total == 0 { 100.0 } else { sum * 100.0 / total as f64 };
+    (done, total, (percent * 10.0).round() / 10.0)
 }

@@ -8,7 +8,7 @@ mod doctor;
 mod events;
 pub mod execute;
 mod flow;
-mod flow_view;
+pub mod flow_view;
 pub mod follow;
 pub mod follower;
 pub mod generate;

@@ -22,6 +22,8 @@ fn view(state: TaskState, progress: Option<f64>, step: Option<&str>) -> TaskView
         external_id: None,
         todos: Vec::new(),
         parent: None,
+        flow_id: None,
+        step_name: None,
         children: Vec::new(),
         footprint: None,
         peak: None,

@@ -132,6 +132,8 @@ impl TaskRecord {
             external_id: self.external_id.clone(),
             todos: self.todos.clone(),
             parent: self.spec.parent.clone(),
+            flow_id: self.spec.flow_id.clone(),
+            step_name: self.spec.step_name.clone(),
             children: Vec::new(),
             footprint: self.footprint,
             peak: self.peak,

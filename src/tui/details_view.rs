@@ -1,8 +1,8 @@
 //! The details pane: facts and the step tree on the left, the log tail on the right.
 
-use super::app::{App, Pane};
-use super::view::{fg, state_color, state_icon};
-use crate::model::{TaskState, TodoStatus};
+use super::state::{App, Pane};
+use super::style::{fg, state_color, state_icon};
+use crate::model::{TaskState, TaskView, TodoStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -45,6 +45,27 @@ pub fn details(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(reason) = v.waiting_reason.as_deref().filter(|_| v.state == TaskState::Pending) {
         lines.push(Line::from(vec![key("waiting"), Span::raw(reason)]));
     }
+    record_lines(app, &mut lines);
+    step_tree(app, v, &mut lines);
+    frame.render_widget(Paragraph::new(lines), left);
+
+    let log_lines: Vec<Line> = match &app.details {
+        Some(d) if !d.log.is_empty() => {
+            // Bottom-aligned: the newest lines at the bottom, scrolled up by `log_scroll`.
+            let h = usize::from(right.height);
+            let end = d.log.len().saturating_sub(app.log_scroll);
+            let start = end.saturating_sub(h);
+            d.log[start..end].iter().map(|l| Line::raw(l.as_str())).collect()
+        }
+        Some(d) => vec![Line::styled(d.log_note.clone().unwrap_or_default(), fg(app, Color::DarkGray))],
+        None => Vec::new(),
+    };
+    frame.render_widget(Paragraph::new(log_lines), right);
+}
+
+/// What the store's record adds: dependencies, tokens and cost, how it ended, errors.
+fn record_lines<'a>(app: &'a App, lines: &mut Vec<Line<'a>>) {
+    let key = |k: &'static str| Span::styled(format!("{k:<8}"), fg(app, Color::DarkGray));
     match &app.details {
         None => lines.push(Line::from(vec![key(""), Span::raw("loading…")])),
         Some(d) => {
@@ -75,7 +96,11 @@ pub fn details(app: &App, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    // The step tree from the agent's todo list (live, from the task view).
+}
+
+/// The step tree from the agent's todo list (live, from the task view), else its step.
+fn step_tree<'a>(app: &App, v: &'a TaskView, lines: &mut Vec<Line<'a>>) {
+    let key = |k: &'static str| Span::styled(format!("{k:<8}"), fg(app, Color::DarkGray));
     if !v.todos.is_empty() {
         lines.push(Line::styled("steps", Style::new().add_modifier(Modifier::BOLD)));
         let last = v.todos.len() - 1;
@@ -97,18 +122,4 @@ pub fn details(app: &App, frame: &mut Frame, area: Rect) {
     } else if let Some(step) = v.step.as_deref() {
         lines.push(Line::from(vec![key("step"), Span::raw(step)]));
     }
-    frame.render_widget(Paragraph::new(lines), left);
-
-    let log_lines: Vec<Line> = match &app.details {
-        Some(d) if !d.log.is_empty() => {
-            // Bottom-aligned: the newest lines at the bottom, scrolled up by `log_scroll`.
-            let h = usize::from(right.height);
-            let end = d.log.len().saturating_sub(app.log_scroll);
-            let start = end.saturating_sub(h);
-            d.log[start..end].iter().map(|l| Line::raw(l.as_str())).collect()
-        }
-        Some(d) => vec![Line::styled(d.log_note.clone().unwrap_or_default(), fg(app, Color::DarkGray))],
-        None => Vec::new(),
-    };
-    frame.render_widget(Paragraph::new(log_lines), right);
 }

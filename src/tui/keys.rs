@@ -1,6 +1,7 @@
 //! Key handling, per mode. Part of the pure `update`.
 
-use super::app::{Action, App, Mode, Pane, Worker};
+use super::state::{Action, App, Mode, Pane, RowKey, Worker};
+use crate::flows::FlowState;
 use crate::protocol::Request;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -17,13 +18,20 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Action> {
             app.mode = Mode::Normal;
             None
         }
-        Mode::Confirm(id) => {
+        Mode::Confirm(target) => {
             app.mode = Mode::Normal;
-            if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                send(app, Request::Cancel { ids: vec![id.clone()] }, format!("cancel sent for {id}"))
-            } else {
-                app.status = format!("cancel of {id} abandoned");
-                None
+            let yes = matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y'));
+            match target {
+                RowKey::Task(id) if yes => {
+                    send(app, Request::Cancel { ids: vec![id.clone()] }, format!("cancel sent for {id}"))
+                }
+                RowKey::Flow(id) if yes => {
+                    send(app, Request::FlowCancel { id: id.clone() }, format!("cancel sent for flow {id}"))
+                }
+                other => {
+                    app.status = format!("cancel of {} abandoned", other.id());
+                    None
+                }
             }
         }
         Mode::Filter => filter_key(app, key),
@@ -101,7 +109,12 @@ fn scroll_log(app: &mut App, code: KeyCode) {
 }
 
 fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
-    let selected = app.selected_entry().map(|e| (e.view.id.clone(), e.view.state));
+    if let Some(flow) = app.selected_flow().map(|g| (g.id.clone(), g.state))
+        && app.focus == Pane::List
+        && let Some(action) = flow_key(app, key.code, flow)
+    {
+        return action;
+    }
     match key.code {
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('?') => {
@@ -143,33 +156,9 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
             app.status = "filter: type, Enter to keep, Esc to clear".to_string();
             None
         }
-        KeyCode::Enter => {
-            let (id, _) = selected?;
-            app.focus = Pane::Details;
-            app.status = format!("details of {id}");
-            Some(Action::LoadDetails(id))
-        }
-        KeyCode::Char('c') => {
-            let (id, state) = selected?;
-            if state.is_finished() {
-                app.status = format!("{id} already {state}");
-                return None;
-            }
-            app.status = format!("cancel {id}? y/n");
-            app.mode = Mode::Confirm(id);
-            None
-        }
-        KeyCode::Char('r') => {
-            let (id, state) = selected?;
-            if !state.is_finished() {
-                app.status = format!("{id} is {state}: only finished tasks can be retried");
-                return None;
-            }
-            send(
-                app,
-                Request::Retry { id: id.clone(), env: crate::cli::execute::caller_env() },
-                format!("retry sent for {id}"),
-            )
+        KeyCode::Enter | KeyCode::Char('c') | KeyCode::Char('r') => task_key(app, key.code),
+        KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right if app.focus == Pane::List => {
+            fold_key(app, key.code)
         }
         KeyCode::Char('p') => {
             if app.paused {
@@ -184,4 +173,88 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
         }
         code => move_key(app, code),
     }
+}
+
+/// Keys that act on a selected flow row: cancel and retry the flow, details. `None`: the key
+/// does what it does on any row.
+fn flow_key(
+    app: &mut App,
+    code: KeyCode,
+    (id, state): (String, Option<FlowState>),
+) -> Option<Option<Action>> {
+    let action = match code {
+        KeyCode::Char('c') => {
+            if let Some(ended) = state.filter(|s| *s != FlowState::Running) {
+                app.status = format!("flow {id} already {}", ended.as_str());
+                return Some(None);
+            }
+            app.status = format!("cancel flow {id} and its unfinished steps? y/n");
+            app.mode = Mode::Confirm(RowKey::Flow(id));
+            None
+        }
+        KeyCode::Char('r') => {
+            if !matches!(state, Some(FlowState::Failed | FlowState::Cancelled)) {
+                let now = state.map_or("still loading", |s| s.as_str());
+                app.status = format!("flow {id} is {now}: only a failed or cancelled flow can be retried");
+                return Some(None);
+            }
+            let env = crate::cli::execute::caller_env();
+            send(app, Request::FlowRetry { id: id.clone(), env }, format!("retry sent for flow {id}"))
+        }
+        KeyCode::Enter => {
+            app.focus = Pane::Details;
+            app.status = format!("details of flow {id}");
+            app.flow_loads.insert(id);
+            None
+        }
+        _ => return None,
+    };
+    Some(action)
+}
+
+/// Enter, c and r on a task's row (a flow's step included): details, cancel, retry.
+fn task_key(app: &mut App, code: KeyCode) -> Option<Action> {
+    let selected = app.selected_entry().map(|e| (e.view.id.clone(), e.view.state));
+    match code {
+        KeyCode::Enter => {
+            let (id, _) = selected?;
+            app.focus = Pane::Details;
+            app.status = format!("details of {id}");
+            Some(Action::LoadDetails(id))
+        }
+        KeyCode::Char('c') => {
+            let (id, state) = selected?;
+            if state.is_finished() {
+                app.status = format!("{id} already {state}");
+                return None;
+            }
+            app.status = format!("cancel {id}? y/n");
+            app.mode = Mode::Confirm(RowKey::Task(id));
+            None
+        }
+        KeyCode::Char('r') => {
+            let (id, state) = selected?;
+            if !state.is_finished() {
+                app.status = format!("{id} is {state}: only finished tasks can be retried");
+                return None;
+            }
+            send(
+                app,
+                Request::Retry { id: id.clone(), env: crate::cli::execute::caller_env() },
+                format!("retry sent for {id}"),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Space folds or unfolds the selected flow (from its row or a step's), ← folds, → unfolds.
+fn fold_key(app: &mut App, code: KeyCode) -> Option<Action> {
+    let flow = app.selected_flow_id()?;
+    let collapse = match code {
+        KeyCode::Left => true,
+        KeyCode::Right => false,
+        _ => !app.collapsed.contains(&flow),
+    };
+    app.set_collapsed(flow, collapse)
 }

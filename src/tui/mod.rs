@@ -5,23 +5,36 @@
 //! worker (subscription, request replies, loaded details) and a slow tick. It redraws when a
 //! message arrives, never on a timer of its own.
 
-pub mod app;
 pub mod details;
 mod details_view;
 mod entry;
+mod flow_rows;
+mod flow_state;
+mod flow_view;
 mod keys;
 pub mod layout;
+mod list_view;
+mod loaders;
 mod reserved;
-pub mod stats_pane;
+pub mod state;
+pub mod stats_data;
+mod stats_pane;
+mod style;
 pub mod support;
+pub mod update;
 pub mod view;
 
+#[cfg(test)]
+mod flow_tests;
 #[cfg(test)]
 mod screens;
 #[cfg(test)]
 mod tests;
 
-pub use app::{Action, App, Msg, update};
+pub use state::{Action, App, Msg};
+pub use update::update;
+
+use loaders::Loaders;
 pub use support::bench_render;
 pub use view::view;
 
@@ -64,16 +77,9 @@ pub async fn run(paths: Paths, config: Config) -> Result<()> {
     let (msg_tx, mut msg_rx) = mpsc::channel::<Msg>(1024);
     let (req_tx, req_rx) = mpsc::channel::<Request>(16);
     let (resub_tx, resub_rx) = mpsc::channel::<()>(1);
-    let (details_tx, details_rx) = mpsc::unbounded_channel::<String>();
-    let (stats_tx, stats_rx) = mpsc::unbounded_channel::<()>();
     let subscription = tokio::spawn(subscribe_forever(paths.clone(), msg_tx.clone(), resub_rx));
     let requests = tokio::spawn(send_requests(paths.clone(), req_rx, msg_tx.clone()));
-    let details_paths = paths.clone();
-    let details_msgs = msg_tx.clone();
-    // Store reads may wait on the database lock: keep them off the loop, on their own thread.
-    std::thread::spawn(move || load_details(details_paths, details_rx, details_msgs));
-    let (stats_paths, stats_msgs) = (paths.clone(), msg_tx.clone());
-    std::thread::spawn(move || load_stats(stats_paths, stats_rx, stats_msgs));
+    let loaders = Loaders::spawn(&paths, &msg_tx);
     drop(msg_tx);
 
     let mut input = EventStream::new();
@@ -112,8 +118,7 @@ pub async fn run(paths: Paths, config: Config) -> Result<()> {
         let mut handled = 0;
         while let Some(msg) = next.take() {
             if let Some(action) = update(&mut app, msg) {
-                let loaders = Loaders { details: &details_tx, stats: &stats_tx };
-                quit |= perform(action, &mut app, &req_tx, &resub_tx, loaders);
+                quit |= perform(action, &mut app, &req_tx, &resub_tx, &loaders);
             }
             handled += 1;
             if handled < BATCH {
@@ -123,6 +128,7 @@ pub async fn run(paths: Paths, config: Config) -> Result<()> {
         if quit {
             break Ok(());
         }
+        loaders.flows(app.take_flow_loads());
         if let Err(e) = terminal.draw(|frame| view(&app, frame)) {
             break Err(e.into());
         }
@@ -132,33 +138,13 @@ pub async fn run(paths: Paths, config: Config) -> Result<()> {
     outcome
 }
 
-/// The threads that read the database for the dashboard.
-struct Loaders<'a> {
-    details: &'a mpsc::UnboundedSender<String>,
-    stats: &'a mpsc::UnboundedSender<()>,
-}
-
-/// The stats loader's thread: each request (bursts count once) reads the last week.
-fn load_stats(paths: Paths, mut rx: mpsc::UnboundedReceiver<()>, tx: mpsc::Sender<Msg>) {
-    while rx.blocking_recv().is_some() {
-        while rx.try_recv().is_ok() {}
-        let msg = match stats_pane::load(&paths, crate::store::now_ms()) {
-            Ok(data) => Msg::Stats(Box::new(data)),
-            Err(e) => Msg::Status(format!("stats: {e}")),
-        };
-        if tx.blocking_send(msg).is_err() {
-            return;
-        }
-    }
-}
-
 /// Carry out an action; true when the dashboard should close.
 fn perform(
     action: Action,
     app: &mut App,
     requests: &mpsc::Sender<Request>,
     resubscribe: &mpsc::Sender<()>,
-    loaders: Loaders<'_>,
+    loaders: &Loaders,
 ) -> bool {
     match action {
         Action::Quit => return true,
@@ -171,13 +157,8 @@ fn perform(
         Action::Resubscribe => {
             let _ = resubscribe.try_send(());
         }
-        Action::LoadDetails(id) => {
-            // Fails only once the loader thread is gone, at exit.
-            let _ = loaders.details.send(id);
-        }
-        Action::LoadStats => {
-            let _ = loaders.stats.send(());
-        }
+        Action::LoadDetails(id) => loaders.details(id),
+        Action::LoadStats => loaders.stats(),
     }
     false
 }
@@ -267,6 +248,8 @@ fn describe(req: &Request) -> String {
     match req {
         Request::Cancel { ids } => format!("cancel {}", ids.join(", ")),
         Request::Retry { id, .. } => format!("retry {id}"),
+        Request::FlowCancel { id } => format!("cancel flow {id}"),
+        Request::FlowRetry { id, .. } => format!("retry flow {id}"),
         Request::Pause => "pause".to_string(),
         Request::Resume => "resume".to_string(),
         _ => "request".to_string(),
@@ -279,23 +262,9 @@ fn answer(what: &str, resp: Response) -> String {
             let parts: Vec<String> = outcomes.iter().map(|o| format!("{} {}", o.id, o.outcome)).collect();
             parts.join(", ")
         }
+        Response::Submitted { id } if what.starts_with("retry flow") => format!("flow {id} retried"),
         Response::Submitted { id } => format!("{what}: queued as {id}"),
         Response::Ok { message: Some(m) } => m,
         _ => format!("{what}: done"),
-    }
-}
-
-/// The details loader's thread: takes ids, answers with `Msg::Details`. When the selection moves
-/// faster than loads finish, only the newest id is loaded.
-fn load_details(paths: Paths, mut rx: mpsc::UnboundedReceiver<String>, tx: mpsc::Sender<Msg>) {
-    let mut store = None;
-    while let Some(mut id) = rx.blocking_recv() {
-        while let Ok(newer) = rx.try_recv() {
-            id = newer;
-        }
-        let d = details::load(&paths, &mut store, &id);
-        if tx.blocking_send(Msg::Details(Box::new(d))).is_err() {
-            return;
-        }
     }
 }

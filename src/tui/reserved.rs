@@ -2,7 +2,7 @@
 //! (`scheduler::footprint`), from each running task's footprint, its age and what its process
 //! tree shows now (found through its supervisor's command line).
 
-use super::app::App;
+use super::state::App;
 use crate::model::TaskState;
 use crate::scheduler::footprint;
 use std::time::Duration;

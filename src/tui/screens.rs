@@ -1,7 +1,7 @@
 //! Screens as `TestBackend` snapshots, at fixed times so they are stable.
 
-use super::app::App;
 use super::details::Details;
+use super::state::App;
 use super::support::{sample as tv, task};
 use super::{Msg, update};
 use crate::model::{Metrics, TaskResult, TaskState, TaskView, Todo, TodoStatus};
@@ -129,10 +129,10 @@ fn no_color_means_no_colour_at_all() {
     assert!(!draw(false));
 }
 
-fn week() -> super::stats_pane::StatsData {
+fn week() -> super::stats_data::StatsData {
     let hours = [0, 0, 1, 3, 2, 0, 0, 0, 4, 6, 5, 2, 0, 0, 1, 1, 0, 0, 2, 7, 3, 0, 0, 1];
     let costs = [0.0, 1.25, 0.4, 0.0, 2.1, 0.75, 0.3];
-    super::stats_pane::StatsData {
+    super::stats_data::StatsData {
         per_hour: hours.to_vec(),
         cost_per_day: costs.iter().enumerate().map(|(i, c)| (format!("11-{:02}", 8 + i), *c)).collect(),
         per_agent: vec![

@@ -1,6 +1,7 @@
 //! The bench helper and made-up tasks with fixed timestamps for the tests and the bench.
 
-use super::{App, Msg, update};
+use super::state::{App, Msg};
+use super::update::update;
 use crate::model::{TaskState, TaskView, Todo, TodoStatus};
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,7 @@ pub fn bench_render(n: usize, frames: usize) -> Duration {
         app.cursor = f % n.max(1);
         app.offset = app.cursor.saturating_sub(20);
         let start = Instant::now();
-        if let Err(never) = terminal.draw(|frame| super::view(&app, frame)) {
+        if let Err(never) = terminal.draw(|frame| super::view::view(&app, frame)) {
             match never {}
         }
         times.push(start.elapsed());
@@ -57,6 +58,8 @@ pub fn sample(id: &str, state: TaskState) -> TaskView {
         external_id: None,
         todos: Vec::new(),
         parent: None,
+        flow_id: None,
+        step_name: None,
         children: Vec::new(),
         footprint: None,
         peak: None,
@@ -87,7 +90,8 @@ pub fn task(i: usize) -> TaskView {
 /// Test helpers shared by the `update` tests and the screen snapshots.
 #[cfg(test)]
 pub mod keys_for_tests {
-    use super::super::{App, Msg, update};
+    use super::super::state::{App, Msg};
+    use super::super::update::update;
     use crate::config::Limits;
     use crate::model::TaskView;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

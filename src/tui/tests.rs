@@ -1,7 +1,8 @@
 //! `update` unit tests and `view` snapshots (TestBackend, fixed time).
 
-use super::app::{Action, App, Mode, Pane, Worker};
 use super::details::Details;
+use super::flow_rows::ListRow;
+use super::state::{Action, App, Mode, Pane, RowKey, Worker};
 use super::support::{NOW, sample as tv};
 use super::{Msg, update};
 use crate::config::Limits;
@@ -12,11 +13,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::support::keys_for_tests::{app_with, ch, key};
 
 fn ids(app: &App) -> Vec<&str> {
-    app.visible.iter().map(|&i| app.tasks[i].view.id.as_str()).collect()
+    app.visible
+        .iter()
+        .map(|row| match *row {
+            ListRow::Task { index, .. } => app.tasks[index].view.id.as_str(),
+            ListRow::Flow { group } => app.groups[group].id.as_str(),
+        })
+        .collect()
 }
 
 fn selected(app: &App) -> Option<&str> {
-    app.selected.as_deref()
+    app.selected.as_ref().map(RowKey::id)
 }
 
 #[test]
@@ -104,7 +111,7 @@ fn filter_narrows_live_and_esc_clears() {
 fn cancel_asks_first_and_sends_only_on_yes() {
     let mut app = app_with(vec![tv("abc234", TaskState::Running), tv("fin234", TaskState::Completed)]);
     assert!(update(&mut app, ch('c')).is_none());
-    assert_eq!(app.mode, Mode::Confirm("abc234".into()));
+    assert_eq!(app.mode, Mode::Confirm(RowKey::Task("abc234".into())));
     assert!(app.status.contains("y/n"));
     assert!(update(&mut app, ch('n')).is_none());
     assert_eq!(app.mode, Mode::Normal);
@@ -195,7 +202,7 @@ fn details_for_another_task_are_ignored_and_tab_switches_pane() {
 
 #[test]
 fn keeps_only_the_most_recent_finished_tasks() {
-    use super::app::MAX_FINISHED;
+    use super::state::MAX_FINISHED;
     let mut tasks: Vec<TaskView> = (0..MAX_FINISHED + 10)
         .map(|i| {
             let mut v = tv(&format!("f{i:05}"), TaskState::Completed);

@@ -1,16 +1,15 @@
 //! Drawing. Reads the `App`, never changes it, never looks at the clock: "now" is `app.now_ms`.
 //! Per-frame work is proportional to the rows on screen, not to the number of tasks.
 
-use super::app::{App, Entry, Mode, Worker};
 use super::layout;
-use crate::duration;
+use super::state::{App, Mode, Worker};
+use super::style::{fg, state_color, state_icon};
 use crate::model::TaskState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
-use std::time::Duration;
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 pub fn view(app: &App, frame: &mut Frame) {
     let areas = layout::areas(frame.area());
@@ -18,42 +17,17 @@ pub fn view(app: &App, frame: &mut Frame) {
     if app.show_stats {
         super::stats_pane::draw(app, frame, areas.list.union(areas.details));
     } else {
-        list(app, frame, areas.list);
-        super::details_view::details(app, frame, areas.details);
+        super::list_view::list(app, frame, areas.list);
+        if app.selected_flow().is_some() {
+            super::flow_view::details(app, frame, areas.details);
+        } else {
+            super::details_view::details(app, frame, areas.details);
+        }
     }
     status(app, frame, areas.status);
     if app.mode == Mode::Help {
         help(app, frame, frame.area());
     }
-}
-
-/// A foreground colour, or nothing at all under NO_COLOR.
-pub fn fg(app: &App, color: Color) -> Style {
-    if app.color { Style::new().fg(color) } else { Style::new() }
-}
-
-pub fn state_icon(state: TaskState) -> &'static str {
-    match state {
-        TaskState::Running => "▶",
-        TaskState::Pending => "·",
-        TaskState::Completed => "✓",
-        TaskState::Failed => "✗",
-        TaskState::Cancelled => "⊘",
-    }
-}
-
-pub fn state_color(state: TaskState) -> Color {
-    match state {
-        TaskState::Running => Color::Cyan,
-        TaskState::Pending => Color::Yellow,
-        TaskState::Completed => Color::Green,
-        TaskState::Failed => Color::Red,
-        TaskState::Cancelled => Color::DarkGray,
-    }
-}
-
-fn span_ms(from: i64, to: i64) -> String {
-    duration::format(Duration::from_millis(to.saturating_sub(from).max(0) as u64))
 }
 
 fn header(app: &App, frame: &mut Frame, area: Rect) {
@@ -116,91 +90,6 @@ fn clock(ms: i64) -> String {
     format!("{:02}:{:02}:{:02}", secs / 3600, (secs % 3600) / 60, secs % 60)
 }
 
-const BAR: usize = 10;
-
-fn progress_bar(percent: f64) -> String {
-    let p = if percent.is_finite() { percent.clamp(0.0, 100.0) } else { 0.0 };
-    let filled = ((p / 100.0) * BAR as f64).round() as usize;
-    format!("{}{} {:>3.0}%", "█".repeat(filled), "░".repeat(BAR - filled), p)
-}
-
-fn row<'a>(app: &App, e: &'a Entry, selected: bool) -> Row<'a> {
-    let v = &e.view;
-    let elapsed = match (v.state, e.started_ms, e.finished_ms) {
-        (TaskState::Running, Some(s), _) => span_ms(s, app.now_ms),
-        (_, Some(s), Some(f)) => span_ms(s, f),
-        _ => String::new(),
-    };
-    // Only what the worker estimated: no ETA is shown rather than a made-up one.
-    let eta = match (v.state, v.eta_seconds) {
-        (TaskState::Running, Some(s)) => duration::format(Duration::from_secs(s.max(1))),
-        _ => String::new(),
-    };
-    let progress = match (v.state, v.progress) {
-        (TaskState::Running | TaskState::Pending, Some(p)) => progress_bar(p),
-        _ => String::new(),
-    };
-    let step = match v.state {
-        TaskState::Running => v.step.clone().unwrap_or_default(),
-        TaskState::Pending => v.waiting_reason.clone().unwrap_or_default(),
-        _ => match (&v.reason, v.exit_code) {
-            (Some(r), _) => r.clone(),
-            (None, Some(code)) if code != 0 => format!("exit {code}"),
-            _ => String::new(),
-        },
-    };
-    let style = if selected { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
-    Row::new(vec![
-        Span::styled(state_icon(v.state), fg(app, state_color(v.state))),
-        Span::raw(v.id.as_str()),
-        Span::raw(v.description.as_str()),
-        // Tasks off this machine say where: `shell@slurm`.
-        match v.executor {
-            crate::executor::Executor::Local => Span::raw(v.agent.as_str()),
-            other => Span::raw(format!("{}@{other}", v.agent)),
-        },
-        Span::styled(progress, fg(app, Color::Cyan)),
-        Span::raw(step),
-        Span::raw(elapsed),
-        Span::raw(eta),
-    ])
-    .style(style)
-}
-
-fn list(app: &App, frame: &mut Frame, area: Rect) {
-    if app.visible.is_empty() {
-        let text = if app.tasks.is_empty() {
-            "no tasks yet: queue one with `smart-agents execute`".to_string()
-        } else {
-            format!("no task matches '{}'", app.filter)
-        };
-        let block = Block::new().borders(Borders::TOP).title(" tasks ");
-        frame.render_widget(Paragraph::new(format!(" {text}")).block(block), area);
-        return;
-    }
-    let rows_on_screen = usize::from(area.height.saturating_sub(1));
-    let end = (app.offset + rows_on_screen).min(app.visible.len());
-    let start = app.offset.min(end);
-    let rows = app.visible[start..end]
-        .iter()
-        .enumerate()
-        .filter_map(|(n, &i)| app.tasks.get(i).map(|e| row(app, e, start + n == app.cursor)));
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(6),
-        Constraint::Fill(3),
-        Constraint::Length(7),
-        Constraint::Length(15),
-        Constraint::Fill(2),
-        Constraint::Length(7),
-        Constraint::Length(5),
-    ];
-    let title_style = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-    let header =
-        Row::new(["", "ID", "DESCRIPTION", "AGENT", "PROGRESS", "STEP", "ELAPSED", "ETA"]).style(title_style);
-    frame.render_widget(Table::new(rows, widths).header(header), area);
-}
-
 fn status(app: &App, frame: &mut Frame, area: Rect) {
     let left = match &app.mode {
         Mode::Filter => Line::from(vec![
@@ -217,6 +106,10 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
     if !app.filter.is_empty() {
         right.push_str(&format!("filter '{}' {}/{} · ", app.filter, app.visible.len(), app.tasks.len()));
     }
+    // The fold key only where there is a flow to fold: other screens stay as they were.
+    if !app.groups.is_empty() {
+        right.push_str("space fold flow · ");
+    }
     right.push_str("? help · q quit ");
     let width = u16::try_from(right.chars().count()).unwrap_or(u16::MAX).min(area.width);
     let [l, r] =
@@ -228,10 +121,11 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
 const HELP: &[(&str, &str)] = &[
     ("↑ ↓  j k", "move the selection"),
     ("PgUp PgDn g G", "page, first, last"),
-    ("Enter", "details of the selected task"),
+    ("Enter", "details of the selected task or flow"),
     ("Tab", "switch list / details (j k scroll the log)"),
-    ("c", "cancel the selected task (asks y/n)"),
-    ("r", "retry the selected finished task"),
+    ("Space ← →", "fold/unfold a flow's steps (← fold, → unfold)"),
+    ("c", "cancel the selected task or flow (asks y/n)"),
+    ("r", "retry the selected finished task or flow"),
     ("p", "pause or resume admission"),
     ("/", "filter by id, description, agent, state"),
     ("s", "stats: finished per hour, cost, success rates"),

@@ -1,14 +1,16 @@
-//! The dashboard's state and its one pure transition, `update(app, msg) -> Option<Action>`.
-//! Nothing here touches the terminal, the clock or the worker: the loop feeds messages in and
-//! carries actions out, so every behaviour is unit-testable.
+//! The dashboard's state: the tasks it shows, the selection, the mode, and the messages and
+//! actions that `update` trades with the loop. Nothing here touches the terminal, the clock or
+//! the worker, so every behaviour is unit-testable.
 
 use super::details::Details;
+use super::flow_rows::{self, FlowGroup, ListRow};
 use super::layout;
+use crate::cli::flow_view::FlowView;
 use crate::config::Limits;
 use crate::model::{TaskState, TaskView};
 use crate::protocol::{Event, Request};
 use crossterm::event::KeyEvent;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Everything that can happen to the dashboard.
 // Messages are moved once each, a few per second: their size does not matter.
@@ -44,8 +46,10 @@ pub enum Msg {
     Details(Box<Details>),
     /// What the worker answered to a request, or why it failed.
     Status(String),
+    /// Flows the loop read from the database.
+    Flows(Vec<FlowView>),
     /// The stats pane's data, loaded off the loop.
-    Stats(Box<super::stats_pane::StatsData>),
+    Stats(Box<super::stats_data::StatsData>),
 }
 
 /// What the loop must do on the dashboard's behalf.
@@ -72,9 +76,24 @@ pub enum Mode {
     Normal,
     /// Typing a filter after `/`.
     Filter,
-    /// Waiting for y/n before cancelling this task.
-    Confirm(String),
+    /// Waiting for y/n before cancelling this task or flow.
+    Confirm(RowKey),
     Help,
+}
+
+/// What a row of the list is: a task or a flow (their ids come from different tables).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowKey {
+    Task(String),
+    Flow(String),
+}
+
+impl RowKey {
+    pub fn id(&self) -> &str {
+        match self {
+            RowKey::Task(id) | RowKey::Flow(id) => id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,13 +111,22 @@ pub struct App {
     /// Sorted for display; re-sorted only when a task is added or its place changes.
     pub tasks: Vec<Entry>,
     index: HashMap<String, usize>,
-    /// Indices into `tasks` that pass the filter, in display order.
-    pub visible: Vec<usize>,
+    /// The list's lines that pass the filter, in display order: tasks, and flows with their
+    /// steps beneath them (see `flow_rows`).
+    pub visible: Vec<ListRow>,
+    /// The flows that `visible` refers to.
+    pub groups: Vec<FlowGroup>,
+    /// Flows read from the database, by id: name, state, plan and undos.
+    pub flows: HashMap<String, FlowView>,
+    /// Flows whose steps are hidden.
+    pub collapsed: HashSet<String>,
+    /// Flows to read again; the loop takes them after each batch of messages.
+    pub(super) flow_loads: BTreeSet<String>,
     /// Position of the selection in `visible`.
     pub cursor: usize,
     /// First row of `visible` on screen.
     pub offset: usize,
-    pub selected: Option<String>,
+    pub selected: Option<RowKey>,
     /// Tasks per state, in `TaskState::ALL` order.
     pub counts: [usize; 5],
     /// Some pending task waits on the CPU or memory gate.
@@ -119,7 +147,7 @@ pub struct App {
     /// Lines scrolled up from the end of the log tail.
     pub log_scroll: usize,
     /// The selected task changed since its details were loaded.
-    details_stale: bool,
+    pub(super) details_stale: bool,
     pub status: String,
     pub now_ms: i64,
     /// Offset of local time from UTC, for the clock only.
@@ -130,7 +158,7 @@ pub struct App {
     pub color: bool,
     /// The stats pane replaces the list and details (key `s`).
     pub show_stats: bool,
-    pub stats: Option<super::stats_pane::StatsData>,
+    pub stats: Option<super::stats_data::StatsData>,
     /// A task ended while the stats pane was shown: reload it at the next tick.
     pub(super) stats_stale: bool,
 }
@@ -141,6 +169,10 @@ impl App {
             tasks: Vec::new(),
             index: HashMap::new(),
             visible: Vec::new(),
+            groups: Vec::new(),
+            flows: HashMap::new(),
+            collapsed: HashSet::new(),
+            flow_loads: BTreeSet::new(),
             cursor: 0,
             offset: 0,
             selected: None,
@@ -172,8 +204,27 @@ impl App {
         }
     }
 
+    /// The selected row when it is a task (a flow's step included).
     pub fn selected_entry(&self) -> Option<&Entry> {
-        self.visible.get(self.cursor).and_then(|&i| self.tasks.get(i))
+        match self.visible.get(self.cursor)? {
+            ListRow::Task { index, .. } => self.tasks.get(*index),
+            ListRow::Flow { .. } => None,
+        }
+    }
+
+    /// The selected row when it is a flow.
+    pub fn selected_flow(&self) -> Option<&FlowGroup> {
+        match self.visible.get(self.cursor)? {
+            ListRow::Flow { group } => self.groups.get(*group),
+            ListRow::Task { .. } => None,
+        }
+    }
+
+    fn row_key(&self, row: &ListRow) -> Option<RowKey> {
+        match *row {
+            ListRow::Task { index, .. } => self.tasks.get(index).map(|e| RowKey::Task(e.view.id.clone())),
+            ListRow::Flow { group } => self.groups.get(group).map(|g| RowKey::Flow(g.id.clone())),
+        }
     }
 
     pub fn task(&self, id: &str) -> Option<&Entry> {
@@ -211,16 +262,25 @@ impl App {
         }
     }
 
-    /// Recompute which tasks pass the filter and keep the selection on the same task.
+    /// Recompute the list's lines (grouping and filter) and keep the selection on the same row.
     pub(super) fn refilter(&mut self) -> Option<Action> {
         let needle = self.filter.to_lowercase();
-        self.visible = (0..self.tasks.len()).filter(|&i| self.tasks[i].search.contains(&needle)).collect();
-        let kept = self
-            .selected
-            .as_ref()
-            .and_then(|id| self.index.get(id))
-            .and_then(|i| self.visible.binary_search(i).ok());
+        let grouped = flow_rows::arrange(&self.tasks, &self.flows, &self.collapsed, &needle);
+        (self.visible, self.groups) = (grouped.rows, grouped.groups);
+        let kept = self.selected.clone().and_then(|key| self.position_of(&key));
         self.select(kept.unwrap_or(self.cursor))
+    }
+
+    /// Where the row of `key` is in `visible`.
+    pub(super) fn position_of(&self, key: &RowKey) -> Option<usize> {
+        let wanted = match key {
+            RowKey::Task(id) => ListRow::Task { index: *self.index.get(id)?, depth: 0 },
+            RowKey::Flow(id) => ListRow::Flow { group: self.groups.iter().position(|g| &g.id == id)? },
+        };
+        self.visible.iter().position(|row| match (row, &wanted) {
+            (ListRow::Task { index: a, .. }, ListRow::Task { index: b, .. }) => a == b,
+            (a, b) => a == b,
+        })
     }
 
     /// Move the selection to `pos` in `visible`, scroll it into view, and ask for its details
@@ -228,18 +288,25 @@ impl App {
     pub(super) fn select(&mut self, pos: usize) -> Option<Action> {
         self.cursor = pos.min(self.visible.len().saturating_sub(1));
         self.scroll_into_view();
-        let id = self.selected_entry().map(|e| e.view.id.clone());
-        if id == self.selected {
+        let key = self.visible.get(self.cursor).and_then(|row| self.row_key(row));
+        if key == self.selected {
             return None;
         }
-        self.selected = id.clone();
+        self.selected = key.clone();
         self.details = None;
         self.log_scroll = 0;
         self.details_stale = false;
-        id.map(Action::LoadDetails)
+        match key? {
+            RowKey::Task(id) => Some(Action::LoadDetails(id)),
+            // A flow's details are its row in the database: read it afresh.
+            RowKey::Flow(id) => {
+                self.flow_loads.insert(id);
+                None
+            }
+        }
     }
 
-    fn scroll_into_view(&mut self) {
+    pub(super) fn scroll_into_view(&mut self) {
         let page = self.page();
         if self.cursor < self.offset {
             self.offset = self.cursor;
@@ -249,8 +316,10 @@ impl App {
         self.offset = self.offset.min(self.visible.len().saturating_sub(page));
     }
 
-    fn replace_all(&mut self, tasks: Vec<TaskView>) -> Option<Action> {
+    pub(super) fn replace_all(&mut self, tasks: Vec<TaskView>) -> Option<Action> {
         self.tasks = tasks.into_iter().map(Entry::new).collect();
+        let flows = self.tasks.iter().filter_map(|e| e.view.flow_id.clone());
+        self.flow_loads.extend(flows);
         self.resort();
         self.recount();
         let action = self.refilter();
@@ -261,8 +330,9 @@ impl App {
         action
     }
 
-    fn upsert(&mut self, view: TaskView) -> Option<Action> {
+    pub(super) fn upsert(&mut self, view: TaskView) -> Option<Action> {
         let id = view.id.clone();
+        let flow = view.flow_id.clone();
         let entry = Entry::new(view);
         match self.index.get(&id).copied() {
             Some(i) => {
@@ -272,8 +342,11 @@ impl App {
                 if moved {
                     self.resort();
                 }
-                if self.selected.as_deref() == Some(id.as_str()) {
+                if self.selected == Some(RowKey::Task(id.clone())) {
                     self.details_stale = true;
+                }
+                if let Some(flow) = flow {
+                    self.flow_task_changed(flow, state_changed, moved);
                 }
                 self.recount();
                 // Only a move or a state change (part of what the filter matches) can change
@@ -290,86 +363,12 @@ impl App {
                 None
             }
             None => {
+                self.flow_loads.extend(flow);
                 self.tasks.push(entry);
                 self.resort();
                 self.recount();
                 self.refilter()
             }
-        }
-    }
-}
-
-pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
-    match msg {
-        Msg::Key(key) => super::keys::on_key(app, key),
-        Msg::Snapshot { tasks, paused } => {
-            app.worker = Worker::Up;
-            app.paused = paused;
-            app.replace_all(tasks)
-        }
-        Msg::Event(Event::Task { task }) => {
-            app.stats_stale |= app.show_stats && task.state.is_finished();
-            app.upsert(task)
-        }
-        Msg::Event(Event::Admission { paused }) => {
-            app.paused = paused;
-            app.status = if paused { "admission paused" } else { "admission resumed" }.to_string();
-            None
-        }
-        Msg::Event(Event::Hold { text, .. }) => {
-            app.status = text;
-            None
-        }
-        Msg::Event(Event::Lagged) => {
-            app.status = "fell behind the worker: reloading".to_string();
-            Some(Action::Resubscribe)
-        }
-        Msg::WorkerUp => {
-            app.worker = Worker::Up;
-            None
-        }
-        Msg::WorkerDown(why) => {
-            app.worker = Worker::Down(why);
-            None
-        }
-        Msg::Resources { cpu, mem, cpu_reserved, mem_reserved } => {
-            app.cpu = Some(cpu);
-            app.mem = Some(mem);
-            app.cpu_reserved = cpu_reserved;
-            app.mem_reserved = mem_reserved;
-            None
-        }
-        Msg::Resize { width, height } => {
-            app.width = width;
-            app.height = height;
-            app.scroll_into_view();
-            None
-        }
-        Msg::Tick { now_ms } => {
-            app.now_ms = now_ms;
-            // Details of a changing task are refreshed at most once a tick, not per event.
-            if app.details_stale {
-                app.details_stale = false;
-                return app.selected.clone().map(Action::LoadDetails);
-            }
-            if std::mem::take(&mut app.stats_stale) {
-                return Some(Action::LoadStats);
-            }
-            None
-        }
-        Msg::Details(details) => {
-            if app.selected.as_deref() == Some(details.id.as_str()) {
-                app.details = Some(*details);
-            }
-            None
-        }
-        Msg::Status(text) => {
-            app.status = text;
-            None
-        }
-        Msg::Stats(data) => {
-            app.stats = Some(*data);
-            None
         }
     }
 }
