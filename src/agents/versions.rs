@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The versions the real-CLI lane (tests/real_clis.rs, pinned in .ci/install-agent-clis) runs,
+/// The versions the real-CLI lane (tests/it/real_clis.rs, pinned in .ci/install-agent-clis) runs,
 /// and the oldest release line whose format the replayed transcripts cover.
 pub fn tested_range(backend: Backend) -> Option<(&'static str, &'static str)> {
     Some(match backend {

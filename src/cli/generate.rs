@@ -1,6 +1,6 @@
 //! Shell completions and man pages, generated from the clap definitions at run time so they
 //! follow every new subcommand. `smart-agents __generate DIR` writes `DIR/completions/` and
-//! `DIR/man/`; the committed copies are checked by tests/generated_files.rs.
+//! `DIR/man/`; the committed copies are checked by tests/it/generated_files.rs.
 //!
 //! Task ids complete dynamically in bash, zsh and fish: a small hook appended to clap_complete's
 //! script asks `smart-agents __complete-ids` whenever the cursor is on a task id. Which arguments

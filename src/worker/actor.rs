@@ -84,7 +84,7 @@ pub struct Actor {
     pub(super) registry: crate::agents::Registry,
     pub(super) circuits: super::circuits::Circuits,
     /// Usage-limit holds and today's spend per account.
-    pub(super) limits: super::limits::LimitState,
+    pub(super) limits: super::limit_state::LimitState,
     /// Stream readers of running agent tasks.
     pub(super) agent_runs: HashMap<String, super::agent_run::AgentRun>,
     pub(super) interest: super::output_watch::Interest,
@@ -122,7 +122,7 @@ impl Actor {
         let spawner = super::spawner::start(paths.clone(), tx.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
         let slurm = super::slurm_side::SlurmSide::new(&config, tx.clone());
-        let limits = super::limits::LimitState::new(&config);
+        let limits = super::limit_state::LimitState::new(&config);
         let secrets = super::secret_state::SecretState::new(&paths, &config);
         let upkeep = super::upkeep::Upkeep::new(&store)?;
         let mut actor = Actor {

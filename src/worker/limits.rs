@@ -8,37 +8,11 @@ use crate::agents::limits::LimitHit;
 use crate::error::{Error, Result};
 use crate::model::{Carried, HoldView, TaskState};
 use crate::protocol::Event;
-use crate::scheduler::holds::{Change, Holds};
+use crate::scheduler::holds::Change;
 use crate::scheduler::reason::usd;
 use crate::scheduler::{Hold, WaitReason};
 use crate::store::EventKind;
 use chrono::{Local, TimeZone};
-use std::collections::{HashMap, HashSet};
-
-/// Holds, and today's spend per account.
-pub(super) struct LimitState {
-    pub holds: Holds,
-    /// The local day `spend` is for (`2026-12-02`).
-    day: String,
-    spend: HashMap<String, f64>,
-    /// Budget holds released by hand today (`agents release`).
-    released: HashSet<String>,
-    /// Accounts whose budget hold was told as started, so its end is told too.
-    budget_held: HashSet<String>,
-}
-
-impl LimitState {
-    pub fn new(config: &crate::config::Config) -> LimitState {
-        let (base, max) = config.usage_limits.backoff_ms();
-        LimitState {
-            holds: Holds::new(base, max),
-            day: String::new(),
-            spend: HashMap::new(),
-            released: HashSet::new(),
-            budget_held: HashSet::new(),
-        }
-    }
-}
 
 fn day_of(now: i64) -> String {
     Local.timestamp_millis_opt(now).single().map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()

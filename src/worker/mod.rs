@@ -16,6 +16,7 @@ mod group_end;
 mod history;
 mod http;
 mod journal;
+mod limit_state;
 mod limits;
 mod live;
 mod messages;

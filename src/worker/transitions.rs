@@ -161,7 +161,7 @@ impl Actor {
                 self.watch(id, attempt, started.pid);
                 // Written in this round's commit, not left to ride on a later one: a worker
                 // killed in between, with the supervisor, would find no trace of a command
-                // that may still run, and start it a second time (tests/crash.rs).
+                // that may still run, and start it a second time (tests/it/crash.rs).
                 self.dirty.insert(id.to_string());
             }
             Err(e) => self.finish(id, TaskState::Failed, Some(e), None, now),
