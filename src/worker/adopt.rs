@@ -7,7 +7,16 @@ use super::slurm_tasks::executor_of;
 use crate::error::Result;
 use crate::executor::Executor;
 use crate::model::TaskState;
-use crate::store::{EventKind, now_ms};
+use crate::store::{EventKind, TaskRecord, now_ms};
+use std::collections::HashMap;
+
+/// What start-up finds besides the database: live supervisors (by task and attempt), the Slurm
+/// jobs once listed, and tasks whose end is to be settled once all are loaded.
+struct Found {
+    supervisors: HashMap<(String, u32), i32>,
+    listed: Option<Vec<crate::executor::JobInfo>>,
+    exited: Vec<(String, u32, i32)>,
+}
 
 impl Actor {
     pub(super) fn load(&mut self) -> Result<()> {
@@ -17,115 +26,120 @@ impl Actor {
             self.circuits.load(&saved);
         }
         let now = now_ms();
-        let mut exited = Vec::new();
-        let supervisors = runner::supervisors();
-        let mut listed = None;
-        for mut rec in self.store.active()? {
-            let on_slurm = executor_of(&rec) == Executor::Slurm;
-            let id = rec.id.clone();
-            let attempt = rec.attempt;
-            // Tasks queued in an earlier round are started while their "running" commit is
-            // written (see Actor::round): a crash in between leaves them pending on disk with a
-            // supervisor alive or an exit record written. They did start.
-            let key = (id.clone(), attempt);
-            let early = !on_slurm
-                && rec.state == TaskState::Pending
-                && (supervisors.contains_key(&key) || self.paths.exit_file(&id, attempt).exists());
-            if early {
-                rec.state = TaskState::Running;
-                rec.started_at = Some(now);
-                rec.waiting_reason = None;
-                self.journal.add(
-                    &self.store,
-                    &id,
-                    now,
-                    EventKind::Started,
-                    Some(serde_json::json!({"attempt": attempt})),
-                )?;
-                self.dirty.insert(id.clone());
-            }
-            let running = rec.state == TaskState::Running;
-            if let Some(at) = rec.not_before.filter(|at| *at > now) {
-                self.add_timer(at, Timer::Wake);
-            }
-            if let (true, Some(timeout), Some(started)) = (running, rec.spec.timeout_ms, rec.started_at) {
-                self.add_timer(started + timeout as i64, Timer::Timeout { id: id.clone(), attempt });
-            }
-            let mut pid = rec.pid;
-            let enqueued_at = rec.created_at;
-            self.tasks.insert(id.clone(), Live::new(rec, None, enqueued_at));
-            if on_slurm {
-                self.adopt_job(&id, &mut listed, now);
-            }
-            let running = self.tasks.get(&id).is_some_and(|l| l.rec.state == TaskState::Running);
-            if !running {
-                continue;
-            }
-            // A cancel or timeout the last worker started must still end the task.
-            let kill = self.requested_kill(&id, attempt)?;
-            if let (Some(reason), Some(live)) = (kill, self.tasks.get_mut(&id)) {
-                live.kill = Some(reason);
-            }
-            // An agent's stream is re-read from where this attempt began.
-            let stream = self.tasks.get(&id).and_then(|l| {
-                let launch = self.launch(&l.rec).ok()?;
-                launch.stream.map(|s| (s, l.rec.log_offset.unwrap_or(0)))
-            });
-            if let Some(((backend, side), offset)) = stream {
-                self.follow_stream(&id, backend, side, offset);
-                self.on_output(&format!("{id}.log"), now);
-            }
-            if on_slurm {
-                continue; // its job's end is seen by the next poll
-            }
-            if self.paths.exit_file(&id, attempt).exists() {
-                exited.push((id, attempt, pid.unwrap_or(0)));
-                continue;
-            }
-            if pid.is_none() {
-                // The last worker died between starting the supervisor and recording it.
-                pid = supervisors.get(&key).copied();
-                if let (Some(p), Some(live)) = (pid, self.tasks.get_mut(&id)) {
-                    live.rec.pid = Some(p);
-                    live.rec.pid_start = crate::process::process_start_time(p);
-                    self.dirty.insert(id.clone());
-                }
-            }
-            let live = self.tasks.get_mut(&id);
-            match (pid, live) {
-                (Some(p), Some(live)) if crate::process::is_same_process(p, live.rec.pid_start) => {
-                    if live.kill.is_some() {
-                        self.terminate_group(&id, attempt, Some(p), now);
-                    }
-                    self.journal.add(
-                        &self.store,
-                        &id,
-                        now,
-                        EventKind::Adopted,
-                        Some(serde_json::json!({"pid": p})),
-                    )?;
-                    self.watch(&id, attempt, p);
-                }
-                (None, Some(live)) => {
-                    // It never started: run it as if it had just been admitted.
-                    live.rec.state = TaskState::Pending;
-                    live.rec.started_at = None;
-                    self.journal.add(&self.store, &id, now, EventKind::Requeued, None)?;
-                    self.dirty.insert(id);
-                }
-                (Some(p), Some(_)) => {
-                    // Gone: its status on disk decides, or the processes it left are ended
-                    // before the task is called lost (see `on_exit`).
-                    exited.push((id, attempt, p));
-                }
-                _ => {}
-            }
+        let mut found = Found { supervisors: runner::supervisors(), listed: None, exited: Vec::new() };
+        for rec in self.store.active()? {
+            self.load_task(rec, &mut found, now)?;
         }
-        for (id, attempt, pid) in exited {
+        for (id, attempt, pid) in found.exited {
             self.on_exit(&id, attempt, pid, now);
         }
         // These writes go out in the first round.
         self.flush_soon = true;
+        Ok(())
+    }
+
+    /// Take one unfinished task back: its timers, its stream, and its supervisor or job.
+    fn load_task(&mut self, mut rec: TaskRecord, found: &mut Found, now: i64) -> Result<()> {
+        let on_slurm = executor_of(&rec) == Executor::Slurm;
+        let id = rec.id.clone();
+        let attempt = rec.attempt;
+        // Tasks queued in an earlier round are started while their "running" commit is
+        // written (see Actor::round): a crash in between leaves them pending on disk with a
+        // supervisor alive or an exit record written. They did start.
+        let key = (id.clone(), attempt);
+        let early = !on_slurm
+            && rec.state == TaskState::Pending
+            && (found.supervisors.contains_key(&key) || self.paths.exit_file(&id, attempt).exists());
+        if early {
+            rec.state = TaskState::Running;
+            rec.started_at = Some(now);
+            rec.waiting_reason = None;
+            let data = serde_json::json!({"attempt": attempt});
+            self.journal.add(&self.store, &id, now, EventKind::Started, Some(data))?;
+            self.dirty.insert(id.clone());
+        }
+        let running = rec.state == TaskState::Running;
+        if let Some(at) = rec.not_before.filter(|at| *at > now) {
+            self.add_timer(at, Timer::Wake);
+        }
+        if let (true, Some(timeout), Some(started)) = (running, rec.spec.timeout_ms, rec.started_at) {
+            self.add_timer(started + timeout as i64, Timer::Timeout { id: id.clone(), attempt });
+        }
+        let pid = rec.pid;
+        let enqueued_at = rec.created_at;
+        self.tasks.insert(id.clone(), Live::new(rec, None, enqueued_at));
+        if on_slurm {
+            self.adopt_job(&id, &mut found.listed, now);
+        }
+        if !self.tasks.get(&id).is_some_and(|l| l.rec.state == TaskState::Running) {
+            return Ok(());
+        }
+        // A cancel or timeout the last worker started must still end the task.
+        let kill = self.requested_kill(&id, attempt)?;
+        if let (Some(reason), Some(live)) = (kill, self.tasks.get_mut(&id)) {
+            live.kill = Some(reason);
+        }
+        // An agent's stream is re-read from where this attempt began.
+        let stream = self.tasks.get(&id).and_then(|l| {
+            let launch = self.launch(&l.rec).ok()?;
+            launch.stream.map(|s| (s, l.rec.log_offset.unwrap_or(0)))
+        });
+        if let Some(((backend, side), offset)) = stream {
+            self.follow_stream(&id, backend, side, offset);
+            self.on_output(&format!("{id}.log"), now);
+        }
+        if on_slurm {
+            return Ok(()); // its job's end is seen by the next poll
+        }
+        self.adopt_supervisor(id, attempt, pid, found, now)
+    }
+
+    /// A running local task: watch its supervisor, or settle what happened while no worker ran.
+    fn adopt_supervisor(
+        &mut self,
+        id: String,
+        attempt: u32,
+        mut pid: Option<i32>,
+        found: &mut Found,
+        now: i64,
+    ) -> Result<()> {
+        if self.paths.exit_file(&id, attempt).exists() {
+            found.exited.push((id, attempt, pid.unwrap_or(0)));
+            return Ok(());
+        }
+        if pid.is_none() {
+            // The last worker died between starting the supervisor and recording it.
+            pid = found.supervisors.get(&(id.clone(), attempt)).copied();
+            if let (Some(p), Some(live)) = (pid, self.tasks.get_mut(&id)) {
+                live.rec.pid = Some(p);
+                live.rec.pid_start = crate::process::process_start_time(p);
+                self.dirty.insert(id.clone());
+            }
+        }
+        let live = self.tasks.get_mut(&id);
+        match (pid, live) {
+            (Some(p), Some(live)) if crate::process::is_same_process(p, live.rec.pid_start) => {
+                if live.kill.is_some() {
+                    self.terminate_group(&id, attempt, Some(p), now);
+                }
+                let data = serde_json::json!({"pid": p});
+                self.journal.add(&self.store, &id, now, EventKind::Adopted, Some(data))?;
+                self.watch(&id, attempt, p);
+            }
+            (None, Some(live)) => {
+                // It never started: run it as if it had just been admitted.
+                live.rec.state = TaskState::Pending;
+                live.rec.started_at = None;
+                self.journal.add(&self.store, &id, now, EventKind::Requeued, None)?;
+                self.dirty.insert(id);
+            }
+            (Some(p), Some(_)) => {
+                // Gone: its status on disk decides, or the processes it left are ended
+                // before the task is called lost (see `on_exit`).
+                found.exited.push((id, attempt, p));
+            }
+            _ => {}
+        }
         Ok(())
     }
 

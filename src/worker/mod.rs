@@ -102,42 +102,57 @@ pub fn run(paths: &Paths) -> Result<bool> {
             result
         })
         .context("starting the worker thread")?;
+    let shared = server::Shared { actor: tx, hub, history, slots: server::Slots::new() };
     let served: Result<()> = rt.block_on(async {
-        let listener = tokio::net::UnixListener::from_std(listener)?;
         tokio::spawn(notifier.run(notifier_events));
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        let stop_tx = tx.clone();
-        tokio::spawn(async move {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            let (reply, _) = tokio::sync::oneshot::channel();
-            let req = Request::Shutdown { kill: false };
-            let _ = stop_tx.send(messages::Msg::Request { req, reply, origin: None });
-        });
-        let shared = server::Shared { actor: tx, hub, history, slots: server::Slots::new() };
-        if let Some(addr) = metrics_at {
-            // The queue works without the endpoint: say why it is missing and go on.
-            match tokio::net::TcpListener::bind(addr).await {
-                Ok(listener) => {
-                    tokio::spawn(http::serve(listener, shared.clone()));
-                }
-                Err(e) => eprintln!("smart-agents worker: cannot serve metrics on {addr}: {e}"),
-            }
-        }
-        tokio::select! {
-            _ = server::serve(listener, shared) => {}
-            _ = done_rx => {
-                // Let connection tasks write the replies of the last round before we go.
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-        }
-        Ok(())
+        serve(listener, shared, metrics_at, done_rx).await
     });
     let _ = std::fs::remove_file(&paths.socket);
     let result =
         core.join().unwrap_or_else(|_| Err(crate::error::Error::internal("the worker thread panicked")));
     served?;
     result.map(|()| true)
+}
+
+/// The socket and the metrics endpoint, until the actor thread ends.
+async fn serve(
+    listener: std::os::unix::net::UnixListener,
+    shared: server::Shared,
+    metrics_at: Option<std::net::SocketAddr>,
+    done: tokio::sync::oneshot::Receiver<()>,
+) -> Result<()> {
+    let listener = tokio::net::UnixListener::from_std(listener)?;
+    stop_on_signals(shared.actor.clone())?;
+    if let Some(addr) = metrics_at {
+        // The queue works without the endpoint: say why it is missing and go on.
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => {
+                tokio::spawn(http::serve(listener, shared.clone()));
+            }
+            Err(e) => eprintln!("smart-agents worker: cannot serve metrics on {addr}: {e}"),
+        }
+    }
+    tokio::select! {
+        _ = server::serve(listener, shared) => {}
+        _ = done => {
+            // Let connection tasks write the replies of the last round before we go.
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    Ok(())
+}
+
+/// SIGTERM or Ctrl-C stops the worker as `worker stop` does (running tasks carry on).
+fn stop_on_signals(actor: std::sync::mpsc::Sender<messages::Msg>) -> Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        let (reply, _) = tokio::sync::oneshot::channel();
+        let req = Request::Shutdown { kill: false };
+        let _ = actor.send(messages::Msg::Request { req, reply, origin: None });
+    });
+    Ok(())
 }

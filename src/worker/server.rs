@@ -134,6 +134,19 @@ async fn connection(
     greeting: OwnedSemaphorePermit,
     shared: Shared,
 ) -> Result<(), FrameError> {
+    match greet(&mut stream, greeting, &shared).await? {
+        Some((slot, origin)) => serve_requests(stream, slot, origin, shared).await,
+        None => Ok(()),
+    }
+}
+
+/// The client's identity and hello. `None` when the client was refused (and told why); else
+/// its request slot and who it is.
+async fn greet(
+    stream: &mut UnixStream,
+    greeting: OwnedSemaphorePermit,
+    shared: &Shared,
+) -> Result<Option<(OwnedSemaphorePermit, Arc<Origin>)>, FrameError> {
     // SAFETY: getuid cannot fail.
     let me = unsafe { libc::getuid() };
     let peer_pid = match stream.peer_cred() {
@@ -141,32 +154,32 @@ async fn connection(
         Ok(cred) => {
             let msg =
                 format!("refused: this worker belongs to uid {me}, the client runs as uid {}", cred.uid());
-            return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
+            return write_frame(stream, &error(ErrorKind::WorkerUnavailable, msg)).await.map(|()| None);
         }
         Err(e) => {
             let msg = format!("refused: cannot check the client's identity: {e}");
-            return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
+            return write_frame(stream, &error(ErrorKind::WorkerUnavailable, msg)).await.map(|()| None);
         }
     };
-    let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_frame::<_, Request>(&mut stream)).await {
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_frame::<_, Request>(&mut *stream)).await {
         Ok(hello) => hello,
         Err(_) => {
             let msg = "no hello within 2 s";
-            return write_frame(&mut stream, &error(ErrorKind::Usage, msg)).await;
+            return write_frame(stream, &error(ErrorKind::Usage, msg)).await.map(|()| None);
         }
     };
     drop(greeting);
-    let (request_slot, origin) = match hello {
+    let greeted = match hello {
         Ok(Request::Hello { protocol, client, cwd, .. }) if protocol == PROTOCOL_VERSION => {
             let Ok(slot) = shared.slots.requests.clone().try_acquire_owned() else {
-                return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, BUSY)).await;
+                return write_frame(stream, &error(ErrorKind::WorkerUnavailable, BUSY)).await.map(|()| None);
             };
             let hello = Response::Hello {
                 protocol: PROTOCOL_VERSION,
                 version: crate::version::VERSION.to_string(),
                 pid: std::process::id(),
             };
-            write_frame(&mut stream, &hello).await?;
+            write_frame(stream, &hello).await?;
             // The uid and pid are the kernel's word; the client kind and folder the client's.
             let client = match client.as_deref() {
                 Some(kind @ ("cli" | "mcp" | "tui")) => kind.to_string(),
@@ -181,14 +194,24 @@ async fn connection(
                  worker starts",
                 crate::version::VERSION
             );
-            return write_frame(&mut stream, &error(ErrorKind::WorkerUnavailable, msg)).await;
+            return write_frame(stream, &error(ErrorKind::WorkerUnavailable, msg)).await.map(|()| None);
         }
         Ok(_) => {
             let msg = "the first message must be a hello";
-            return write_frame(&mut stream, &error(ErrorKind::Usage, msg)).await;
+            return write_frame(stream, &error(ErrorKind::Usage, msg)).await.map(|()| None);
         }
-        Err(e) => return reject(&mut stream, e).await,
+        Err(e) => return reject(stream, e).await.map(|()| None),
     };
+    Ok(Some(greeted))
+}
+
+/// Requests until the client goes, or it turns into a listener.
+async fn serve_requests(
+    mut stream: UnixStream,
+    request_slot: OwnedSemaphorePermit,
+    origin: Arc<Origin>,
+    shared: Shared,
+) -> Result<(), FrameError> {
     loop {
         let req = match read_frame::<_, Request>(&mut stream).await {
             Ok(req) => req,
