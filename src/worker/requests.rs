@@ -33,37 +33,14 @@ impl Actor {
         Ok(match req {
             Request::Hello { .. } => Response::Ok { message: None },
             Request::Submit { spec } => Response::Submitted { id: self.submit(*spec, now)? },
-            Request::Cancel { ids } => {
-                let mut outcomes = Vec::new();
-                for typed in ids {
-                    let outcome = match self.resolve(&typed) {
-                        Ok(id) => {
-                            let outcome = self.cancel(&id, KillReason::Cancel, now);
-                            self.cancel_children(&id, now);
-                            CancelOutcome { outcome, id }
-                        }
-                        Err(e) if e.kind() == crate::error::ErrorKind::NotFound => {
-                            CancelOutcome { id: typed, outcome: "not_found".into() }
-                        }
-                        Err(e) => CancelOutcome { id: typed, outcome: format!("error: {e}") },
-                    };
-                    outcomes.push(outcome);
-                }
-                Response::Cancelled { outcomes }
-            }
+            Request::Cancel { ids } => Response::Cancelled { outcomes: self.cancel_many(ids, now) },
             Request::Retry { id, env } => {
                 let id = self.resolve(&id)?;
                 self.retry_now(&id, &env, now)?;
                 Response::Submitted { id }
             }
             Request::SetPriority { id, priority } => {
-                crate::model::check_priority(priority).map_err(Error::usage)?;
-                let id = self.resolve(&id)?;
-                let live = self.tasks.get_mut(&id).filter(|l| l.rec.state == TaskState::Pending).ok_or_else(
-                    || Error::usage(format!("task {id} is not pending: its priority no longer matters")),
-                )?;
-                live.rec.priority = priority;
-                self.dirty.insert(id);
+                self.set_priority(&id, priority)?;
                 Response::Ok { message: None }
             }
             Request::Pause | Request::Resume => {
@@ -74,49 +51,12 @@ impl Actor {
             }
             Request::WorkerStatus => Response::WorkerStatus { status: self.status() },
             Request::Shutdown { kill } => {
-                if kill {
-                    let running: Vec<String> = self
-                        .tasks
-                        .values()
-                        .filter(|l| l.rec.state == TaskState::Running)
-                        .map(|l| l.rec.id.clone())
-                        // Jobs waiting in Slurm are ended too, not left to start unwatched.
-                        .chain(self.slurm.handed.keys().cloned())
-                        .collect();
-                    for id in running {
-                        self.cancel(&id, KillReason::Shutdown, now);
-                    }
-                    self.stopping = Some(Stopping::AfterKill);
-                } else {
-                    self.stopping = Some(Stopping::Now);
-                }
+                self.shutdown(kill, now);
                 Response::Ok { message: None }
             }
             Request::Subscribe { ids } => self.snapshot(ids)?,
             Request::Agents { path } => {
-                let running = self.running_per_agent();
-                let agents = self
-                    .registry
-                    .agents
-                    .iter()
-                    .map(|a| crate::model::AgentStatus {
-                        name: a.name.clone(),
-                        backend: a.backend.to_string(),
-                        capabilities: a.capabilities.clone(),
-                        installed: a.installed(path.as_deref()),
-                        running: running.get(&a.name).copied().unwrap_or(0),
-                        max_concurrency: a.max_concurrency,
-                        circuit: self.circuits.state(&a.name, now).as_str().to_string(),
-                        class: a.class.clone(),
-                        model: a.model.clone(),
-                        autonomy: a.autonomy.to_string(),
-                        version: None,
-                        version_warning: None,
-                        hold: self.hold_view(&a.account, now),
-                        spent_today_usd: self.spent_today(&a.account, now),
-                    })
-                    .collect();
-                Response::Agents { agents }
+                Response::Agents { agents: self.agent_statuses(path.as_deref(), now) }
             }
             Request::AgentRelease { name } => Response::Ok { message: Some(self.release_hold(&name, now)?) },
             Request::Progress { id, percent, step } => {
@@ -131,17 +71,7 @@ impl Actor {
             Request::FlowRetry { id, env } => Response::Submitted { id: self.flow_retry(&id, &env, now)? },
             Request::Metrics => Response::Metrics { text: self.metrics_text()? },
             Request::Prune { older_than_ms, dry_run } => {
-                let keep_days = u64::from(self.config.history.keep_days);
-                let older_than = match (older_than_ms, keep_days) {
-                    (Some(ms), _) => ms,
-                    (None, 0) => {
-                        return Err(Error::usage(
-                            "history.keep_days is 0 (keep forever): give --older-than to prune",
-                        ));
-                    }
-                    (None, days) => days * 86_400_000,
-                };
-                Response::Pruned { report: self.prune(older_than, dry_run, now)? }
+                Response::Pruned { report: self.prune_request(older_than_ms, dry_run, now)? }
             }
             // The socket side streams these itself.
             Request::Events { .. } => {
@@ -149,6 +79,99 @@ impl Actor {
             }
             Request::SealSecrets => Response::Ok { message: Some(self.seal_plaintext_secrets()?) },
         })
+    }
+
+    fn cancel_many(&mut self, ids: Vec<String>, now: i64) -> Vec<CancelOutcome> {
+        let mut outcomes = Vec::new();
+        for typed in ids {
+            let outcome = match self.resolve(&typed) {
+                Ok(id) => {
+                    let outcome = self.cancel(&id, KillReason::Cancel, now);
+                    self.cancel_children(&id, now);
+                    CancelOutcome { outcome, id }
+                }
+                Err(e) if e.kind() == crate::error::ErrorKind::NotFound => {
+                    CancelOutcome { id: typed, outcome: "not_found".into() }
+                }
+                Err(e) => CancelOutcome { id: typed, outcome: format!("error: {e}") },
+            };
+            outcomes.push(outcome);
+        }
+        outcomes
+    }
+
+    fn set_priority(&mut self, id: &str, priority: u8) -> Result<()> {
+        crate::model::check_priority(priority).map_err(Error::usage)?;
+        let id = self.resolve(id)?;
+        let live =
+            self.tasks.get_mut(&id).filter(|l| l.rec.state == TaskState::Pending).ok_or_else(|| {
+                Error::usage(format!("task {id} is not pending: its priority no longer matters"))
+            })?;
+        live.rec.priority = priority;
+        self.dirty.insert(id);
+        Ok(())
+    }
+
+    fn shutdown(&mut self, kill: bool, now: i64) {
+        if !kill {
+            self.stopping = Some(Stopping::Now);
+            return;
+        }
+        let running: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|l| l.rec.state == TaskState::Running)
+            .map(|l| l.rec.id.clone())
+            // Jobs waiting in Slurm are ended too, not left to start unwatched.
+            .chain(self.slurm.handed.keys().cloned())
+            .collect();
+        for id in running {
+            self.cancel(&id, KillReason::Shutdown, now);
+        }
+        self.stopping = Some(Stopping::AfterKill);
+    }
+
+    fn agent_statuses(&self, path: Option<&str>, now: i64) -> Vec<crate::model::AgentStatus> {
+        let running = self.running_per_agent();
+        self.registry
+            .agents
+            .iter()
+            .map(|a| crate::model::AgentStatus {
+                name: a.name.clone(),
+                backend: a.backend.to_string(),
+                capabilities: a.capabilities.clone(),
+                installed: a.installed(path),
+                running: running.get(&a.name).copied().unwrap_or(0),
+                max_concurrency: a.max_concurrency,
+                circuit: self.circuits.state(&a.name, now).as_str().to_string(),
+                class: a.class.clone(),
+                model: a.model.clone(),
+                autonomy: a.autonomy.to_string(),
+                version: None,
+                version_warning: None,
+                hold: self.hold_view(&a.account, now),
+                spent_today_usd: self.spent_today(&a.account, now),
+            })
+            .collect()
+    }
+
+    fn prune_request(
+        &mut self,
+        older_than_ms: Option<u64>,
+        dry_run: bool,
+        now: i64,
+    ) -> Result<crate::store::PruneReport> {
+        let keep_days = u64::from(self.config.history.keep_days);
+        let older_than = match (older_than_ms, keep_days) {
+            (Some(ms), _) => ms,
+            (None, 0) => {
+                return Err(Error::usage(
+                    "history.keep_days is 0 (keep forever): give --older-than to prune",
+                ));
+            }
+            (None, days) => days * 86_400_000,
+        };
+        self.prune(older_than, dry_run, now)
     }
 
     /// Endings after the mark, newest last, then the mark moves past them. Keyed on the
