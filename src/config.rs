@@ -11,6 +11,7 @@ mod strategy;
 mod validate;
 
 pub use strategy::Strategy;
+pub use validate::located;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -242,16 +243,17 @@ impl Limits {
 }
 
 impl Config {
-    /// Load from `path`; a missing file means all defaults.
-    pub fn load(path: &Path) -> Result<Config> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", path.display()))),
-        };
-        Self::parse(&text, path)
+    /// The text of the config file at `path`; `None` when there is none (all defaults).
+    pub fn read_text(path: &Path) -> Result<Option<String>> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::usage(format!("cannot read {}: {e}", path.display()))),
+        }
     }
 
+    /// Every setting this module knows how to check; agent profiles are checked one floor up,
+    /// by `agents::parse_config`, which is what commands load a config with.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let place = e

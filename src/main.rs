@@ -1,5 +1,5 @@
 use clap::Parser;
-use smart_agents::{cli, config::Config, error::exit, mcp, tui, worker::supervise};
+use smart_agents::{cli, error::exit, mcp, tui, worker::supervise};
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -19,7 +19,7 @@ fn main() {
     // The dashboard and the MCP server stand above the command line: they are started here.
     let run = match cli.command {
         cli::Command::Tui => cli::with_runtime(|paths| async move {
-            let config = Config::load(&paths.config_file)?;
+            let config = smart_agents::agents::registry::load_config(&paths.config_file)?;
             tui::run(paths, config).await?;
             Ok(0)
         }),

@@ -71,6 +71,26 @@ fn builtin(name: &str, backend: Backend, caps: &[&str], max: u32, mem: Option<u6
     }
 }
 
+/// Load the config at `path` (a missing file means all defaults), its agent profiles checked
+/// too: what every command and the worker start from.
+pub fn load_config(path: &Path) -> Result<Config> {
+    match Config::read_text(path)? {
+        Some(text) => parse_config(&text, path),
+        None => Ok(Config::default()),
+    }
+}
+
+/// `Config::parse`, then the agent profiles, checked by building the registry once; an error
+/// names the profile's line.
+pub fn parse_config(text: &str, path: &Path) -> Result<Config> {
+    let config = Config::parse(text, path)?;
+    Registry::new(&config).map_err(|e| {
+        let what = e.to_string();
+        crate::config::located(path, text, what.strip_prefix("invalid config: ").unwrap_or(&what))
+    })?;
+    Ok(config)
+}
+
 /// Preference order when no agent is named: the first of these found on PATH.
 pub const AUTO_ORDER: [&str; 4] = ["claude", "codex", "gemini", "aider"];
 
@@ -203,6 +223,15 @@ pub fn find_on_path(program: &str, path_var: Option<&str>) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profile_errors_name_the_line_of_the_profile() {
+        let parse = |text: &str| parse_config(text, Path::new("/x/config.toml"));
+        let err = parse("default_agent = \"x\"\n\n[agents.x]\nmodel = \"m\"\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:3:") && err.contains("agents.x"), "{err}");
+        let err = parse("\ndefault_agent = \"nobody\"\n").unwrap_err().to_string();
+        assert!(err.contains("/x/config.toml:2:") && err.contains("nobody"), "{err}");
+    }
 
     fn registry(toml: &str) -> Result<Registry> {
         Registry::new(&Config::parse(toml, Path::new("/x/config.toml"))?)

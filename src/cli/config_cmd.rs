@@ -57,7 +57,7 @@ fn show(paths: &Paths, json: bool) -> Result<i32> {
         Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", file.display()))),
     };
     let config = match &text {
-        Some(text) => Config::parse(text, file)?,
+        Some(text) => crate::agents::registry::parse_config(text, file)?,
         None => Config::default(),
     };
     let lines = text.as_deref().map(key_lines).unwrap_or_default();
@@ -151,7 +151,7 @@ fn edit(paths: &Paths) -> Result<i32> {
     let interactive = std::io::stdin().is_terminal();
     loop {
         run_editor(file)?;
-        let error = match Config::load(file) {
+        let error = match crate::agents::registry::load_config(file) {
             Ok(_) => {
                 if existed {
                     // The new file is good: the copy of the old one has served its purpose.

@@ -147,7 +147,7 @@ fn private(path: &Path, want: u32, what: &str) -> Check {
 }
 
 fn config(paths: &Paths, checks: &mut Vec<Check>) -> Config {
-    match Config::load(&paths.config_file) {
+    match crate::agents::registry::load_config(&paths.config_file) {
         Ok(config) => {
             let detail = if paths.config_file.exists() {
                 format!("{} is valid", paths.config_file.display())

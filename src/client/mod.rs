@@ -53,7 +53,7 @@ impl Client {
             client.hand_over().await?;
         }
         // A worker cannot start on a broken config: say so as the usage error it is.
-        crate::config::Config::load(&paths.config_file)?;
+        crate::agents::registry::load_config(&paths.config_file)?;
         let mut worker = start_worker(paths)?;
         let deadline = Instant::now() + START_TIMEOUT;
         let mut pause = Duration::from_millis(1);

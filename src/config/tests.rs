@@ -34,10 +34,6 @@ fn out_of_range_is_refused_with_its_line() {
     assert!(err.contains("/x/config.toml:3:"), "{err}");
     let err = parse("[limits]\nkill_grace_seconds = -1\n").unwrap_err().to_string();
     assert!(err.contains("/x/config.toml:2:"), "{err}");
-    let err = parse("default_agent = \"x\"\n\n[agents.x]\nmodel = \"m\"\n").unwrap_err().to_string();
-    assert!(err.contains("/x/config.toml:3:") && err.contains("agents.x"), "{err}");
-    let err = parse("\ndefault_agent = \"nobody\"\n").unwrap_err().to_string();
-    assert!(err.contains("/x/config.toml:2:") && err.contains("nobody"), "{err}");
 }
 
 #[test]

@@ -64,11 +64,7 @@ impl Config {
 
     /// Each message starts with the dotted key it is about, which locates its line.
     pub(super) fn validate(&self, path: &Path, text: &str) -> Result<()> {
-        let bad = |what: &str| {
-            let key = what.split([' ', ':']).next().unwrap_or_default();
-            let place = key_line(text, key).map(|line| format!(":{line}")).unwrap_or_default();
-            Error::usage(format!("invalid config {}{place}: {what}", path.display()))
-        };
+        let bad = |what: &str| located(path, text, what);
         let l = &self.limits;
         if l.max_concurrent_tasks == 0 {
             return Err(bad("limits.max_concurrent_tasks must be at least 1"));
@@ -99,11 +95,7 @@ impl Config {
         }
         self.secrets.validate().map_err(|e| bad(&e))?;
         self.validate_usage_limits().map_err(|e| bad(&e))?;
-        // Profiles are checked by building the registry once.
-        crate::agents::Registry::new(self).map_err(|e| {
-            let what = e.to_string();
-            bad(what.strip_prefix("invalid config: ").unwrap_or(&what))
-        })?;
+        // Agent profiles are checked where they are understood: `agents::parse_config`.
         Ok(())
     }
 
@@ -150,6 +142,14 @@ impl Config {
 
 /// The line of the value at a dotted `key` ("limits.cpu_threshold"), when the file spells it
 /// out; a value left at its default has none.
+/// An error about the config file at `path`, whose message starts with the dotted key it is
+/// about (`agents.x: ...`): it names that key's line.
+pub fn located(path: &Path, text: &str, what: &str) -> Error {
+    let key = what.split([' ', ':']).next().unwrap_or_default();
+    let place = key_line(text, key).map(|line| format!(":{line}")).unwrap_or_default();
+    Error::usage(format!("invalid config {}{place}: {what}", path.display()))
+}
+
 fn key_line(text: &str, key: &str) -> Option<usize> {
     let doc = toml::de::DeTable::parse(text).ok()?;
     let mut table = doc.get_ref();

@@ -38,7 +38,6 @@ pub mod supervise;
 mod transitions;
 mod upkeep;
 
-use crate::config::Config;
 use crate::error::{Context, Result};
 use crate::paths::Paths;
 use crate::protocol::{Event, Request};
@@ -53,7 +52,7 @@ pub type Hub = tokio::sync::broadcast::Sender<Arc<Event>>;
 pub fn run(paths: &Paths) -> Result<bool> {
     paths.ensure_dirs()?;
     // A bad config is refused rather than guessed around.
-    let config = Config::load(&paths.config_file)?;
+    let config = crate::agents::registry::load_config(&paths.config_file)?;
     let _lock = match daemon::acquire(paths)? {
         Ok(lock) => lock,
         Err(pid) => {
