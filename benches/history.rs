@@ -13,6 +13,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{kb, median_of, ms, time};
+
 const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
 const TASKS: usize = 100_000;
 const EVENTS_PER_TASK: usize = 20;
@@ -302,24 +306,4 @@ impl Drop for Home {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-fn time(f: impl FnOnce()) -> Duration {
-    let t0 = Instant::now();
-    f();
-    t0.elapsed()
-}
-
-fn median_of(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
-    let mut v: Vec<Duration> = (0..n).map(|_| f()).collect();
-    v.sort();
-    v[n / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn kb(kb: u64) -> String {
-    format!("{:.1} MB", kb as f64 / 1024.0)
 }

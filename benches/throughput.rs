@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{kb, median_of, ms, time};
+
 const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
 
 fn main() {
@@ -309,26 +313,6 @@ async fn wait_for_stamp(path: &Path) -> u64 {
 
 fn now_ns() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
-}
-
-fn time(f: impl FnOnce()) -> Duration {
-    let t0 = Instant::now();
-    f();
-    t0.elapsed()
-}
-
-fn median_of(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
-    let mut v: Vec<Duration> = (0..n).map(|_| f()).collect();
-    v.sort();
-    v[n / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn kb(kb: u64) -> String {
-    format!("{:.1} MB", kb as f64 / 1024.0)
 }
 
 fn print_table(rows: &[Row]) {

@@ -1,0 +1,23 @@
+//! Timing and formatting shared by the end-to-end benchmarks (`#[path]`-included, one copy).
+
+use std::time::{Duration, Instant};
+
+pub fn time(f: impl FnOnce()) -> Duration {
+    let t0 = Instant::now();
+    f();
+    t0.elapsed()
+}
+
+pub fn median_of(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut v: Vec<Duration> = (0..n).map(|_| f()).collect();
+    v.sort();
+    v[n / 2]
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub fn kb(kb: u64) -> String {
+    format!("{:.1} MB", kb as f64 / 1024.0)
+}
