@@ -1,13 +1,15 @@
-//! The supervisor's meter: a thread that samples the command's process tree while it runs,
-//! keeps the peak resident memory, and with `--mem-limit` ends the tree that goes past it
-//! (SIGTERM to the group, SIGKILL to what is left after the grace).
+//! The supervisor's meter: while it waits for the command, it samples the command's process
+//! tree, keeps the peak resident memory, and with `--mem-limit` ends the tree that goes past
+//! it (SIGTERM to the group, SIGKILL to what is left after the grace).
 //!
+//! No thread: the supervisor waits on a pidfd with a timeout and samples when the timeout ends,
+//! so a short command costs one `poll` and no sample at all (its peak comes from `getrusage`).
 //! Sampling is light: every 100 ms for the first two seconds (where most climbs happen), then
 //! every 250 ms; each sample reads two small /proc files per process of the tree.
 
 use super::proctree;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::thread::JoinHandle;
+use std::os::fd::AsRawFd;
+use std::process::{Child, ExitStatus};
 use std::time::{Duration, Instant};
 
 const FAST: Duration = Duration::from_millis(100);
@@ -23,14 +25,6 @@ pub struct Measured {
     pub exceeded: Option<u64>,
 }
 
-pub struct Meter {
-    /// Dropping or sending wakes the thread at once: the supervisor never waits on a sleep.
-    stop: Sender<()>,
-    thread: Option<JoinHandle<Measured>>,
-    /// The supervisor's own children before the command (git snapshots): left out.
-    before: Option<(f64, u64)>,
-}
-
 /// (CPU seconds, largest resident set in bytes) of the children reaped so far.
 fn children_usage() -> Option<(f64, u64)> {
     // SAFETY: getrusage fills the struct we own.
@@ -42,23 +36,91 @@ fn children_usage() -> Option<(f64, u64)> {
     Some((secs(usage.ru_utime) + secs(usage.ru_stime), usage.ru_maxrss.max(0) as u64 * 1024))
 }
 
-impl Meter {
-    pub fn start(child: i32, limit: Option<u64>, grace_ms: u64) -> Meter {
-        let before = children_usage();
-        let (stop, stopped) = channel();
-        let thread = std::thread::Builder::new()
-            .name("meter".into())
-            .spawn(move || sample_until(child, limit, Duration::from_millis(grace_ms), &stopped))
-            .ok();
-        Meter { stop, thread, before }
+/// Wait for `child`, sampling its tree meanwhile; its exit status and what was measured.
+pub fn wait(child: &mut Child, limit: Option<u64>, grace_ms: u64) -> (std::io::Result<ExitStatus>, Measured) {
+    // The supervisor's own children before the command (git snapshots) are left out.
+    let before = children_usage();
+    let mut sampler = Sampler {
+        child: child.id() as i32,
+        limit,
+        grace: Duration::from_millis(grace_ms),
+        measured: Measured::default(),
+        term_sent: None,
+    };
+    let exited = super::runner::pidfd_open(sampler.child);
+    let started = Instant::now();
+    let mut next = started + FAST;
+    let status = loop {
+        let pause = next.saturating_duration_since(Instant::now());
+        let ended = match &exited {
+            Ok(pidfd) => readable_within(pidfd.as_raw_fd(), pause),
+            // No pidfd (a kernel before 5.3): look again after each pause.
+            Err(_) => {
+                std::thread::sleep(pause);
+                !matches!(child.try_wait(), Ok(None))
+            }
+        };
+        if ended {
+            break child.wait();
+        }
+        if Instant::now() >= next {
+            sampler.sample();
+            next = Instant::now() + if started.elapsed() < FAST_FOR { FAST } else { SLOW };
+        }
+    };
+    (status, sampler.finish(before))
+}
+
+/// True when `fd` became readable within `pause`; false on a timeout or a signal (the caller
+/// looks at the clock again).
+fn readable_within(fd: i32, pause: Duration) -> bool {
+    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    let ms = pause.as_millis().min(i32::MAX as u128) as i32;
+    // SAFETY: one pollfd we own.
+    unsafe { libc::poll(&mut pfd, 1, ms) > 0 }
+}
+
+struct Sampler {
+    child: i32,
+    limit: Option<u64>,
+    grace: Duration,
+    measured: Measured,
+    term_sent: Option<Instant>,
+}
+
+impl Sampler {
+    fn sample(&mut self) {
+        let pids = proctree::tree(self.child);
+        let usage = proctree::usage_of(&pids);
+        let measured = &mut self.measured;
+        measured.peak_rss_bytes = measured.peak_rss_bytes.max(usage.rss_bytes);
+        measured.cpu_seconds = measured.cpu_seconds.max(usage.cpu_seconds);
+        if let Some(limit) = self.limit
+            && usage.rss_bytes > limit
+            && measured.exceeded.is_none()
+        {
+            measured.exceeded = Some(limit);
+            // The supervisor leads the group and ignores SIGTERM itself.
+            // SAFETY: signalling our own process group.
+            unsafe { libc::kill(-libc::getpgrp(), libc::SIGTERM) };
+            self.term_sent = Some(Instant::now());
+        }
+        if let Some(at) = self.term_sent
+            && at.elapsed() >= self.grace
+        {
+            for pid in pids {
+                // SAFETY: signalling a descendant of our own command (never ourselves).
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+            self.term_sent = None;
+        }
     }
 
-    /// Stop sampling (the command has been waited for) and add the CPU time of everything it
-    /// reaped, which the samples of live processes cannot see.
-    pub fn stop(self) -> Measured {
-        let _ = self.stop.send(());
-        let mut measured = self.thread.and_then(|t| t.join().ok()).unwrap_or_default();
-        let (cpu_before, max_before) = self.before.unwrap_or_default();
+    /// Add the CPU time of everything the command reaped, which the samples of live processes
+    /// cannot see.
+    fn finish(self, before: Option<(f64, u64)>) -> Measured {
+        let mut measured = self.measured;
+        let (cpu_before, max_before) = before.unwrap_or_default();
         if let Some((cpu, max_single)) = children_usage() {
             measured.cpu_seconds = measured.cpu_seconds.max(cpu - cpu_before);
             // The largest single descendant: a floor for the tree's peak (a task too short to
@@ -68,41 +130,5 @@ impl Meter {
             }
         }
         measured
-    }
-}
-
-fn sample_until(child: i32, limit: Option<u64>, grace: Duration, stop: &Receiver<()>) -> Measured {
-    let started = Instant::now();
-    let mut measured = Measured::default();
-    let mut term_sent: Option<Instant> = None;
-    loop {
-        let pids = proctree::tree(child);
-        let usage = proctree::usage_of(&pids);
-        measured.peak_rss_bytes = measured.peak_rss_bytes.max(usage.rss_bytes);
-        measured.cpu_seconds = measured.cpu_seconds.max(usage.cpu_seconds);
-        if let Some(limit) = limit
-            && usage.rss_bytes > limit
-            && measured.exceeded.is_none()
-        {
-            measured.exceeded = Some(limit);
-            // The supervisor leads the group and ignores SIGTERM itself.
-            // SAFETY: signalling our own process group.
-            unsafe { libc::kill(-libc::getpgrp(), libc::SIGTERM) };
-            term_sent = Some(Instant::now());
-        }
-        if let Some(at) = term_sent
-            && at.elapsed() >= grace
-        {
-            for pid in pids {
-                // SAFETY: signalling a descendant of our own command (never ourselves).
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-            }
-            term_sent = None;
-        }
-        let pause = if started.elapsed() < FAST_FOR { FAST } else { SLOW };
-        match stop.recv_timeout(pause) {
-            Err(RecvTimeoutError::Timeout) => {}
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => return measured,
-        }
     }
 }

@@ -118,6 +118,9 @@ fn terminated() -> bool {
 /// Entry point; `args` is the whole argv:
 /// `[exe, __supervise, id, attempt, exit_file, OPTIONS..., --, command...]`.
 pub fn main(args: &[OsString]) -> i32 {
+    if args.get(2).is_some_and(|a| a == super::zygote::SERVE) {
+        return super::zygote::serve();
+    }
     let parsed = args.get(4).zip(args.get(5..).and_then(Options::parse));
     let Some((exit_file, (options, rest))) = parsed else {
         eprintln!("smart-agents: {ARG} is internal to the worker");
@@ -194,12 +197,11 @@ fn run(command: &[OsString], options: &Options) -> ExitRecord {
                 // SAFETY: signalling our own child.
                 unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
             }
-            let meter = super::meter::Meter::start(child.id() as i32, options.mem_limit, options.grace_ms);
-            let mut record = match child.wait() {
+            let (status, measured) = super::meter::wait(&mut child, options.mem_limit, options.grace_ms);
+            let mut record = match status {
                 Ok(status) => ExitRecord { code: status.code(), signal: status.signal(), ..ended() },
                 Err(e) => failed(format!("lost track of the command: {e}")),
             };
-            let measured = meter.stop();
             record.peak_rss_bytes = Some(measured.peak_rss_bytes);
             record.cpu_seconds = Some(measured.cpu_seconds);
             record.mem_limit_exceeded = measured.exceeded;
