@@ -37,6 +37,7 @@ mod spawner;
 pub mod supervise;
 mod transitions;
 mod upkeep;
+mod zygote;
 
 use crate::error::{Context, Result};
 use crate::paths::Paths;

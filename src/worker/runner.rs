@@ -21,15 +21,27 @@ pub struct Started {
     pub log_offset: u64,
 }
 
-/// Start the supervisor for `task`'s current attempt, running `argv`.
-pub fn spawn(
+/// What starting a supervisor takes, whoever starts it: the log is open and this attempt's
+/// header written, a stale exit record removed.
+pub struct Launch {
+    pub log: std::fs::File,
+    pub log_offset: u64,
+    pub log_path: std::path::PathBuf,
+    /// The supervisor's arguments after the program name: `__supervise ID ATTEMPT EXIT ...`.
+    pub args: Vec<String>,
+    pub cwd: String,
+    /// The task's environment, with the variables the supervisor and its command are given.
+    pub env: Vec<(String, String)>,
+}
+
+/// Get ready to start the supervisor for `task`'s current attempt, running `argv`.
+pub fn prepare(
     paths: &Paths,
     task: &TaskRecord,
     argv: &[String],
     options: &supervise::Options,
     env: &[(String, String)],
-) -> Result<Started> {
-    let spec = &task.spec;
+) -> Result<Launch> {
     let (log, log_offset) = open_log(paths, task)?;
     if argv.is_empty() {
         return Err(Error::usage("the task has no command to run"));
@@ -37,31 +49,36 @@ pub fn spawn(
     let exit_file = paths.exit_file(&task.id, task.attempt);
     // A stale record from an earlier worker's attempt must not be mistaken for this one.
     let _ = std::fs::remove_file(&exit_file);
+    let mut args = vec![supervise::ARG.to_string(), task.id.clone(), task.attempt.to_string()];
+    args.push(exit_file.display().to_string());
+    args.extend(options.to_args());
+    args.push("--".into());
+    args.extend(argv.iter().cloned());
+    let mut env = env.to_vec();
+    env.push(("SMART_AGENTS_TASK_ID".into(), task.id.clone()));
+    if let Ok(home) = std::env::var("SMART_AGENTS_HOME") {
+        env.push(("SMART_AGENTS_HOME".into(), home));
+    }
+    Ok(Launch { log, log_offset, log_path: paths.task_log(&task.id), args, cwd: task.spec.cwd.clone(), env })
+}
+
+/// Start the supervisor by running this binary again (the way when no zygote can be had).
+pub fn spawn(launch: Launch) -> Result<Started> {
     // /proc/self/exe still works when the binary was replaced on disk while we run.
     let mut cmd = Command::new("/proc/self/exe");
     cmd.arg0("smart-agents")
-        .arg(supervise::ARG)
-        .arg(&task.id)
-        .arg(task.attempt.to_string())
-        .arg(&exit_file)
-        .args(options.to_args())
-        .arg("--")
-        .args(argv)
-        .current_dir(&spec.cwd)
+        .args(&launch.args)
+        .current_dir(&launch.cwd)
         .env_clear()
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .env("SMART_AGENTS_TASK_ID", &task.id)
+        .envs(launch.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log)
+        .stdout(launch.log.try_clone()?)
+        .stderr(launch.log)
         // Its own group: cancel reaches the whole tree, and the worker's signals do not.
         .process_group(0);
-    if let Some(home) = std::env::var_os("SMART_AGENTS_HOME") {
-        cmd.env("SMART_AGENTS_HOME", home);
-    }
     let child = cmd.spawn().map_err(|e| {
-        if !std::path::Path::new(&spec.cwd).is_dir() {
-            Error::usage(format!("working folder {} does not exist", spec.cwd))
+        if !std::path::Path::new(&launch.cwd).is_dir() {
+            Error::usage(no_folder(&launch.cwd))
         } else {
             Error::internal(supervise::spawn_error("the task supervisor", &e))
         }
@@ -69,7 +86,11 @@ pub fn spawn(
     let pid = child.id() as i32;
     // The Child handle is dropped without waiting: the pidfd watcher reaps it.
     drop(child);
-    Ok(Started { pid, pid_start: process_start_time(pid), log_offset })
+    Ok(Started { pid, pid_start: process_start_time(pid), log_offset: launch.log_offset })
+}
+
+pub fn no_folder(cwd: &str) -> String {
+    format!("working folder {cwd} does not exist")
 }
 
 /// The task's log, opened to append, with this attempt's header written: the file and where

@@ -1,12 +1,17 @@
-//! Starting supervisors off the actor's thread. A spawn blocks until the new process has
-//! exec'd (about a millisecond, more on a busy machine); done here, the actor meanwhile
-//! commits the next batch, so starts and commits overlap instead of adding up.
+//! Starting supervisors off the actor's thread. A start blocks until the new process exists
+//! (a fork by the zygote, or an exec of this binary); done here, the actor meanwhile commits
+//! the next batch, so starts and commits overlap instead of adding up.
 
 use super::messages::Msg;
-use super::runner::{self, Started};
+use super::runner::{self, Launch, Started};
 use super::supervise::Options;
+use super::zygote::{self, Reply, Request};
 use crate::paths::Paths;
+use crate::process::process_start_time;
 use crate::store::TaskRecord;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -21,9 +26,11 @@ pub struct Job {
 pub fn start(paths: Paths, actor: Sender<Msg>) -> std::io::Result<Sender<Job>> {
     let (tx, rx): (Sender<Job>, Receiver<Job>) = channel();
     std::thread::Builder::new().name("smart-agents-spawn".into()).spawn(move || {
+        let mut zygote: Option<Zygote> = None;
         for job in rx {
-            let result: Result<Started, String> =
-                runner::spawn(&paths, &job.rec, &job.argv, &job.options, &job.env).map_err(|e| e.to_string());
+            let result = runner::prepare(&paths, &job.rec, &job.argv, &job.options, &job.env)
+                .and_then(|launch| start_one(&mut zygote, launch))
+                .map_err(|e| e.to_string());
             let msg = Msg::Spawned { id: job.rec.id, attempt: job.rec.attempt, result };
             if actor.send(msg).is_err() {
                 return;
@@ -31,4 +38,73 @@ pub fn start(paths: Paths, actor: Sender<Msg>) -> std::io::Result<Sender<Job>> {
         }
     })?;
     Ok(tx)
+}
+
+/// Through the zygote, started (again) when there is none; by exec when it cannot be had.
+fn start_one(zygote: &mut Option<Zygote>, launch: Launch) -> crate::error::Result<Started> {
+    if zygote.is_none() && !disabled() {
+        *zygote = Zygote::start().ok();
+    }
+    if let Some(z) = zygote {
+        match z.fork(&launch) {
+            Ok(Ok(pid)) => {
+                return Ok(Started {
+                    pid,
+                    pid_start: process_start_time(pid),
+                    log_offset: launch.log_offset,
+                });
+            }
+            Ok(Err(why)) => return Err(crate::error::Error::usage(why)),
+            // The zygote is gone: this start goes by exec, the next one gets a new zygote.
+            Err(_) => *zygote = None,
+        }
+    }
+    runner::spawn(launch)
+}
+
+/// `SMART_AGENTS_ZYGOTE=0` starts every supervisor by exec (a test of that path, or a system
+/// where forking a helper misbehaves).
+fn disabled() -> bool {
+    std::env::var_os("SMART_AGENTS_ZYGOTE").is_some_and(|v| v == "0")
+}
+
+/// The worker's end of the zygote.
+struct Zygote {
+    socket: UnixStream,
+    child: std::process::Child,
+}
+
+impl Zygote {
+    fn start() -> std::io::Result<Zygote> {
+        let (ours, theirs) = UnixStream::pair()?;
+        let child = Command::new("/proc/self/exe")
+            .arg0("smart-agents")
+            .args([super::supervise::ARG, zygote::SERVE, &" ".repeat(zygote::TITLE_ROOM)])
+            .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs.try_clone()?)))
+            .stdout(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+            // Out of the worker's group: a Ctrl-C meant for a foreground worker leaves it be.
+            .process_group(0)
+            .spawn()?;
+        Ok(Zygote { socket: ours, child })
+    }
+
+    /// Ask for a supervisor: Err when the zygote cannot be reached.
+    fn fork(&mut self, launch: &Launch) -> std::io::Result<Reply> {
+        let request = Request {
+            args: launch.args.clone(),
+            cwd: launch.cwd.clone(),
+            env: launch.env.clone(),
+            log: launch.log_path.clone(),
+        };
+        zygote::write_frame(&mut self.socket, &request)?;
+        zygote::read_frame(&mut self.socket)?.ok_or_else(|| std::io::ErrorKind::UnexpectedEof.into())
+    }
+}
+
+impl Drop for Zygote {
+    fn drop(&mut self) {
+        // Closing the socket ends it; reap it so no zombie is left behind.
+        let _ = self.socket.shutdown(std::net::Shutdown::Both);
+        let _ = self.child.wait();
+    }
 }
