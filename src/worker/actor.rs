@@ -11,33 +11,14 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::ids::IdGen;
 use crate::paths::Paths;
-use crate::protocol::{Event, Response};
+use crate::protocol::Event;
 use crate::store::{EnvCache, Store, now_ms};
-use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
-use tokio::sync::oneshot;
 
 pub(super) use super::live::{KillReason, Live};
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Timer {
-    /// Re-run admission (a delay or backoff ends).
-    Wake,
-    Timeout {
-        id: String,
-        attempt: u32,
-    },
-    Sigkill {
-        id: String,
-        attempt: u32,
-    },
-    /// Look at the active Slurm jobs.
-    Reconcile,
-}
+pub(super) use super::timers::Timer;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Stopping {
@@ -54,26 +35,17 @@ pub struct Actor {
     pub(super) hub: Hub,
     pub(super) rt: tokio::runtime::Handle,
     pub(super) tx: Sender<Msg>,
-    pub(super) tasks: HashMap<String, Live>,
+    /// Pending and running tasks.
+    pub(super) queue: super::queue::Queue,
     pub(super) ids: IdGen,
     pub(super) envs: EnvCache,
     pub(super) secrets: super::secret_state::SecretState,
     pub(super) paused: bool,
     pub(super) started: Instant,
-    pub(super) timers: BinaryHeap<Reverse<(i64, Timer)>>,
-    /// The times of the `Wake` timers in `timers`, so the same wake-up is set once.
-    pub(super) wakes: std::collections::BTreeSet<i64>,
+    pub(super) timers: super::timers::Timers,
     pub(super) stopping: Option<Stopping>,
-    /// Final states of finished tasks that pending tasks depend on.
-    pub(super) finished_deps: HashMap<String, crate::model::TaskState>,
-    // Per-round work, applied after the commit.
-    pub(super) dirty: BTreeSet<String>,
-    pub(super) replies: Vec<(oneshot::Sender<Response>, Response)>,
-    pub(super) events: Vec<Event>,
-    pub(super) to_spawn: Vec<String>,
-    pub(super) cleanup: Vec<PathBuf>,
-    /// Run another round without waiting (a pid to record, adoption results).
-    pub(super) flush_soon: bool,
+    /// Per-round work, let out after the commit.
+    pub(super) outbox: super::outbox::Outbox,
     pub(super) monitor: crate::scheduler::ResourceMonitor,
     pub(super) last_readings: Option<(Instant, crate::scheduler::Readings)>,
     /// Recent attempts per kind (newest first, loaded on first use) and the footprint learned
@@ -85,18 +57,9 @@ pub struct Actor {
     pub(super) circuits: super::circuits::Circuits,
     /// Usage-limit holds and today's spend per account.
     pub(super) limits: super::limit_state::LimitState,
-    /// Stream readers of running agent tasks.
-    pub(super) agent_runs: HashMap<String, super::agent_run::AgentRun>,
-    pub(super) interest: super::output_watch::Interest,
-    pub(super) spawner: Sender<super::spawner::Job>,
-    /// Stream formats of tasks whose supervisor is being started.
-    pub(super) streams: HashMap<String, Option<(crate::agents::Backend, Option<PathBuf>)>>,
-    /// Tasks finished since memory was last handed back (see `trim_when_idle`).
-    pub(super) finished_since_trim: usize,
-    /// Tasks queued in this round (submits, retries): not on disk until its commit.
-    pub(super) fresh: std::collections::HashSet<String>,
-    /// Recent completed durations (ms, newest first) per (agent, class), loaded on first use.
-    pub(super) durations: HashMap<(String, Option<String>), std::collections::VecDeque<u64>>,
+    /// Supervisors being started and agent streams being followed.
+    pub(super) processes: super::processes::Processes,
+    pub(super) durations: super::durations::Durations,
     /// Flows whose tasks changed this round: the planner looks at them before admission.
     pub(super) flows_touched: BTreeSet<String>,
     /// Tasks on the Slurm executor.
@@ -132,22 +95,15 @@ impl Actor {
             hub,
             rt,
             tx,
-            tasks: HashMap::new(),
+            queue: Default::default(),
             ids: IdGen::new(),
             envs: EnvCache::default(),
             secrets,
             paused: false,
             started: Instant::now(),
-            timers: BinaryHeap::new(),
-            wakes: Default::default(),
+            timers: Default::default(),
             stopping: None,
-            finished_deps: HashMap::new(),
-            dirty: BTreeSet::new(),
-            replies: Vec::new(),
-            events: Vec::new(),
-            to_spawn: Vec::new(),
-            cleanup: Vec::new(),
-            flush_soon: true,
+            outbox: super::outbox::Outbox::new(),
             monitor: crate::scheduler::ResourceMonitor::new(),
             last_readings: None,
             learned: HashMap::new(),
@@ -155,13 +111,8 @@ impl Actor {
             registry,
             circuits,
             limits,
-            agent_runs: HashMap::new(),
-            interest: Default::default(),
-            spawner,
-            streams: HashMap::new(),
-            durations: HashMap::new(),
-            fresh: Default::default(),
-            finished_since_trim: 0,
+            processes: super::processes::Processes::new(spawner),
+            durations: Default::default(),
             flows_touched: BTreeSet::new(),
             slurm,
             journal: super::journal::Journal::new(history),
@@ -182,14 +133,14 @@ impl Actor {
     /// supervisors' exit files.
     pub fn run(mut self, rx: Receiver<Msg>) -> Result<()> {
         loop {
-            let first = if self.flush_soon {
+            let first = if self.outbox.wants_rerun() {
                 match rx.try_recv() {
                     Ok(m) => Some(m),
                     Err(TryRecvError::Empty) => None,
                     Err(TryRecvError::Disconnected) => return Ok(()),
                 }
             } else {
-                match self.next_timer() {
+                match self.timers.next() {
                     Some(at) => {
                         let wait = Duration::from_millis((at - now_ms()).max(0) as u64);
                         match rx.recv_timeout(wait) {
@@ -217,7 +168,7 @@ impl Actor {
             self.round(batch)?;
             match self.stopping {
                 Some(Stopping::Now) => return Ok(()),
-                Some(Stopping::AfterKill) if self.running_count() == 0 => return Ok(()),
+                Some(Stopping::AfterKill) if self.queue.running_count() == 0 => return Ok(()),
                 _ => {}
             }
         }
@@ -226,9 +177,7 @@ impl Actor {
     /// After a big queue has drained, give its memory back to the system before sleeping: the
     /// allocator keeps freed pages otherwise, and an idle worker should be small.
     fn trim_when_idle(&mut self) {
-        if self.tasks.is_empty() && self.finished_since_trim >= 1_000 {
-            self.finished_since_trim = 0;
-            self.finished_deps.clear();
+        if self.queue.trim() {
             self.durations.clear();
             self.store.shrink_memory();
             // SAFETY: malloc_trim only releases free heap memory.
@@ -236,21 +185,9 @@ impl Actor {
         }
     }
 
-    fn next_timer(&self) -> Option<i64> {
-        self.timers.peek().map(|Reverse((at, _))| *at)
-    }
-
-    pub(super) fn add_timer(&mut self, at: i64, timer: Timer) {
-        // Rounds may ask for the same wake-up again and again (an open circuit, a gate).
-        if timer == Timer::Wake && !self.wakes.insert(at) {
-            return;
-        }
-        self.timers.push(Reverse((at, timer)));
-    }
-
     /// One group commit: apply the batch, admit, write, then act.
     fn round(&mut self, batch: Vec<Msg>) -> Result<()> {
-        self.flush_soon = false;
+        self.outbox.rerun_done();
         let now = now_ms();
         let round = self.store.begin_round()?;
         // A burst of writes to one log is read once per round.
@@ -263,7 +200,7 @@ impl Actor {
             match msg {
                 Msg::Request { req, reply, origin } => {
                     let response = self.on_request(req, origin, now);
-                    self.replies.push((reply, response));
+                    self.outbox.reply(reply, response);
                 }
                 Msg::Exited { id, attempt, pid } => self.on_exit(&id, attempt, pid, now),
                 Msg::Spawned { id, attempt, result } => self.on_spawned(&id, attempt, result, now),
@@ -292,92 +229,49 @@ impl Actor {
             }
         };
         if let Err(e) = saved {
-            for (reply, _) in self.replies.drain(..) {
-                let _ = reply.send(Response::Error {
-                    kind: crate::error::ErrorKind::Internal,
-                    message: format!("the worker could not write its database: {e}"),
-                });
-            }
+            self.outbox.fail(&format!("the worker could not write its database: {e}"));
             return Err(e);
         }
         self.vacuum_if_pruned();
-        for (reply, response) in self.replies.drain(..) {
-            let _ = reply.send(response);
-        }
-        for event in self.events.drain(..) {
-            let _ = self.hub.send(Arc::new(event));
-        }
-        self.journal.publish();
-        for path in self.cleanup.drain(..) {
-            let _ = std::fs::remove_file(path);
-        }
+        self.outbox.deliver(&self.hub, &mut self.journal);
         if std::mem::take(&mut self.secrets.checkpoint) {
             self.store.checkpoint();
         }
         self.spawn_started(now, true);
-        self.fresh.clear();
+        self.queue.committed();
         // Tasks ended after the planner ran (a failed start): decide in another round.
-        self.flush_soon |= !self.flows_touched.is_empty();
+        if !self.flows_touched.is_empty() {
+            self.outbox.rerun();
+        }
         Ok(())
     }
 
     fn save_dirty(&mut self, now: i64) -> Result<()> {
-        let dirty = std::mem::take(&mut self.dirty);
-        for id in &dirty {
-            let Some(live) = self.tasks.get_mut(id) else { continue };
+        for id in &self.outbox.take_dirty() {
+            let Some(live) = self.queue.get_mut(id) else { continue };
             live.rec.eta_seconds = live.rec.eta_at(now);
             self.store.save(&live.rec)?;
-            self.events.push(Event::Task { task: live.rec.view() });
+            self.outbox.publish(Event::Task { task: live.rec.view() });
         }
         self.forget_ended_secrets()?;
-        // Finished tasks leave memory once written and published.
-        self.tasks.retain(|_, live| !live.rec.state.is_finished());
-        self.purge_timers();
+        self.queue.drop_finished();
+        let queue = &self.queue;
+        self.timers.purge(queue.len(), |id, attempt| queue.is_live(id, attempt));
         Ok(())
     }
 
     /// Fire the timers that are due; true when one may change what admission decides.
     fn fire_timers(&mut self, now: i64) -> bool {
         let mut woken = false;
-        while let Some(Reverse((at, _))) = self.timers.peek() {
-            if *at > now {
-                break;
-            }
-            let Some(Reverse((at, timer))) = self.timers.pop() else { break };
+        while let Some(timer) = self.timers.pop_due(now) {
             woken = true;
             match timer {
-                Timer::Wake => {
-                    self.wakes.remove(&at);
-                }
+                Timer::Wake => {}
                 Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
                 Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt),
                 Timer::Reconcile => self.on_reconcile(now),
             }
         }
         woken
-    }
-
-    /// Timeouts and escalations of tasks that have ended stay in the heap until due (a heap
-    /// cannot remove from the middle); when they outnumber the live ones, rebuild it.
-    fn purge_timers(&mut self) {
-        if self.timers.len() < 1024 || self.timers.len() < 4 * self.tasks.len() {
-            return;
-        }
-        let tasks = &self.tasks;
-        let live = |id: &String, attempt: &u32| {
-            tasks.get(id).is_some_and(|l| l.rec.attempt == *attempt && !l.rec.state.is_finished())
-        };
-        let timers = std::mem::take(&mut self.timers);
-        self.timers = timers
-            .into_iter()
-            .filter(|Reverse((_, timer))| match timer {
-                Timer::Wake | Timer::Reconcile => true,
-                Timer::Timeout { id, attempt } | Timer::Sigkill { id, attempt } => live(id, attempt),
-            })
-            .collect();
-    }
-
-    pub(super) fn running_count(&self) -> usize {
-        self.tasks.values().filter(|l| l.rec.state == crate::model::TaskState::Running).count()
     }
 }

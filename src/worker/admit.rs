@@ -34,7 +34,7 @@ impl Actor {
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
         let mem_gate_on = limits.memory_threshold < 100.0;
         let handed = &self.slurm.handed;
-        if !self.tasks.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id))
+        if !self.queue.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id))
         {
             return;
         }
@@ -59,10 +59,10 @@ impl Actor {
         let slurm = self.decide_for(Executor::Slurm, &remote, &Readings::default(), &self.slurm.limits, now);
         self.apply_verdict(slurm, &Readings::default(), &mut remote, now);
         if let Some(at) = self.limits_next_change(now) {
-            self.add_timer(at, Timer::Wake);
+            self.timers.add(at, Timer::Wake);
         }
         if let Some(at) = self.circuits.next_change(now) {
-            self.add_timer(at, Timer::Wake);
+            self.timers.add(at, Timer::Wake);
         }
     }
 
@@ -70,7 +70,7 @@ impl Actor {
     fn refresh_footprints(&mut self) {
         let generation = self.learn_gen;
         let stale: Vec<String> = self
-            .tasks
+            .queue
             .values()
             .filter(|l| l.rec.state == TaskState::Pending && l.fp.is_none_or(|(g, _)| g != generation))
             .map(|l| l.rec.id.clone())
@@ -86,12 +86,12 @@ impl Actor {
             executor_of(&l.rec) == Executor::Slurm
                 && (l.rec.state == TaskState::Running || self.slurm.handed.contains_key(&l.rec.id))
         };
-        self.tasks.values().filter(holds).count() as u32
+        self.queue.values().filter(holds).count() as u32
     }
 
     /// A task started this round takes its class's and its agent's slots for the next round.
     fn count_start(&self, running: &mut Running, id: &str) {
-        let Some(live) = self.tasks.get(id) else { return };
+        let Some(live) = self.queue.get(id) else { return };
         if let Some(class) = &live.rec.class {
             *running.per_class.entry(class.clone()).or_default() += 1;
         }
@@ -111,7 +111,7 @@ impl Actor {
     ) -> Verdict {
         let mut pending = Vec::new();
         let mut keys = Vec::new();
-        for live in self.tasks.values() {
+        for live in self.queue.values() {
             let rec = &live.rec;
             if rec.state != TaskState::Pending
                 || executor_of(rec) != executor
@@ -136,7 +136,7 @@ impl Actor {
                     .after
                     .iter()
                     // A dependency that finished this round is in memory until the commit.
-                    .find(|d| self.tasks.get(*d).is_some_and(|l| l.rec.state != TaskState::Completed))
+                    .find(|d| self.queue.get(d).is_some_and(|l| l.rec.state != TaskState::Completed))
                     .map(String::as_str),
                 mem_bytes: fp.mem_bytes,
                 cpus: fp.cpus,
@@ -175,11 +175,11 @@ impl Actor {
             self.set_waiting(&id, reason, key, now);
         }
         for id in verdict.starts {
-            let agent = self.tasks.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
+            let agent = self.queue.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
             self.circuits.on_start(&agent, now);
             let account = self.registry.account_of(&agent).to_string();
             self.limits.holds.on_start(&account, &id, now);
-            if self.tasks.get(&id).is_some_and(|l| executor_of(&l.rec) == Executor::Slurm) {
+            if self.queue.get(&id).is_some_and(|l| executor_of(&l.rec) == Executor::Slurm) {
                 self.hand_to_slurm(&id);
             } else {
                 self.start(&id, readings, running, now);
@@ -191,14 +191,14 @@ impl Actor {
             now + due.as_millis() as i64
         });
         for at in [verdict.wake_at, sample_at].into_iter().flatten() {
-            self.add_timer(at.max(now + 1), Timer::Wake);
+            self.timers.add(at.max(now + 1), Timer::Wake);
         }
     }
 
     /// Store a pending task's new waiting reason; history gets a row when the kind of reason
     /// changes (not each time a reading moves a percent).
     fn set_waiting(&mut self, id: &str, reason: String, key: u64, now: i64) {
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         live.reason_key = key;
         if live.rec.waiting_reason.as_deref() == Some(reason.as_str()) {
             return;
@@ -209,14 +209,14 @@ impl Actor {
             let _ = self.journal.add(&self.store, id, now, EventKind::Waiting, Some(data));
         }
         live.rec.waiting_reason = Some(reason);
-        self.dirty.insert(id.to_string());
+        self.outbox.mark(id);
     }
 
     /// A capability-routed task whose agent is resting or busy moves to another agent with
     /// that capability (see `agent_wait`); admission itself then judges the agent it has.
     fn reroute_from_resting_agents(&mut self, now: i64) {
         let routed: Vec<String> = self
-            .tasks
+            .queue
             .values()
             .filter(|l| l.rec.state == TaskState::Pending && l.rec.spec.capability.is_some())
             .map(|l| l.rec.id.clone())
@@ -226,9 +226,9 @@ impl Actor {
         }
         let per_agent = self.running_per_agent();
         for id in routed {
-            let before = self.tasks.get(&id).map(|l| l.rec.agent.clone());
+            let before = self.queue.get(&id).map(|l| l.rec.agent.clone());
             self.agent_wait(&id, &per_agent, now);
-            if let Some(live) = self.tasks.get_mut(id.as_str())
+            if let Some(live) = self.queue.get_mut(id.as_str())
                 && Some(&live.rec.agent) != before.as_ref()
             {
                 // A new agent: a new kind and footprint.
@@ -250,12 +250,12 @@ impl Actor {
     }
 
     fn start(&mut self, id: &str, readings: &Readings, running: &Running, now: i64) {
-        let Some((agent, class)) = self.tasks.get(id).map(|l| (l.rec.agent.clone(), l.rec.class.clone()))
+        let Some((agent, class)) = self.queue.get(id).map(|l| (l.rec.agent.clone(), l.rec.class.clone()))
         else {
             return;
         };
         let typical = self.typical_ms(&agent, class.as_deref());
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         live.rec.typical_ms = typical;
         live.reason_key = 0;
         live.rec.state = TaskState::Running;
@@ -282,8 +282,8 @@ impl Actor {
         let _ = self.journal.add(&self.store, id, now, EventKind::Started, Some(data));
         // A fresh reading after a start must not miss it: the reservation bridges until then.
         self.last_readings = None;
-        self.dirty.insert(id.to_string());
-        self.to_spawn.push(id.to_string());
+        self.outbox.mark(id);
+        self.outbox.spawn(id);
     }
 
     /// Pending tasks whose dependency failed, was cancelled or vanished fail now, naming it;
@@ -293,32 +293,8 @@ impl Actor {
     }
 
     fn fail_broken_dependencies_once(&mut self, now: i64) -> bool {
-        let mut broken: Vec<(String, String)> = Vec::new();
-        for live in self.tasks.values() {
-            if live.rec.state != TaskState::Pending {
-                continue;
-            }
-            for dep in &live.rec.spec.after {
-                // A dependency that finished this round is still in memory until the commit.
-                let state = match (self.tasks.get(dep), self.finished_deps.get(dep)) {
-                    (Some(d), _) if !d.rec.state.is_finished() => continue,
-                    (Some(d), _) => Some(d.rec.state),
-                    (None, Some(state)) => Some(*state),
-                    (None, None) => self.store.task(dep).ok().flatten().map(|t| t.state),
-                };
-                if let Some(state) = state {
-                    self.finished_deps.insert(dep.clone(), state);
-                }
-                let why = match state {
-                    Some(TaskState::Completed) => continue,
-                    Some(TaskState::Cancelled) => format!("dependency {dep} was cancelled"),
-                    Some(_) => format!("dependency {dep} failed"),
-                    None => format!("dependency {dep} no longer exists"),
-                };
-                broken.push((live.rec.id.clone(), why));
-                break;
-            }
-        }
+        let store = &self.store;
+        let broken = self.queue.broken_dependencies(|dep| store.task(dep).ok().flatten().map(|t| t.state));
         let any = !broken.is_empty();
         for (id, why) in broken {
             self.finish(&id, TaskState::Failed, Some(why), None, now);

@@ -34,7 +34,7 @@ impl Actor {
             self.on_exit(&id, attempt, pid, now);
         }
         // These writes go out in the first round.
-        self.flush_soon = true;
+        self.outbox.rerun();
         Ok(())
     }
 
@@ -56,31 +56,31 @@ impl Actor {
             rec.waiting_reason = None;
             let data = serde_json::json!({"attempt": attempt});
             self.journal.add(&self.store, &id, now, EventKind::Started, Some(data))?;
-            self.dirty.insert(id.clone());
+            self.outbox.mark(id.clone());
         }
         let running = rec.state == TaskState::Running;
         if let Some(at) = rec.not_before.filter(|at| *at > now) {
-            self.add_timer(at, Timer::Wake);
+            self.timers.add(at, Timer::Wake);
         }
         if let (true, Some(timeout), Some(started)) = (running, rec.spec.timeout_ms, rec.started_at) {
-            self.add_timer(started + timeout as i64, Timer::Timeout { id: id.clone(), attempt });
+            self.timers.add(started + timeout as i64, Timer::Timeout { id: id.clone(), attempt });
         }
         let pid = rec.pid;
         let enqueued_at = rec.created_at;
-        self.tasks.insert(id.clone(), Live::new(rec, None, enqueued_at));
+        self.queue.insert(id.clone(), Live::new(rec, None, enqueued_at));
         if on_slurm {
             self.adopt_job(&id, &mut found.listed, now);
         }
-        if !self.tasks.get(&id).is_some_and(|l| l.rec.state == TaskState::Running) {
+        if !self.queue.get(&id).is_some_and(|l| l.rec.state == TaskState::Running) {
             return Ok(());
         }
         // A cancel or timeout the last worker started must still end the task.
         let kill = self.requested_kill(&id, attempt)?;
-        if let (Some(reason), Some(live)) = (kill, self.tasks.get_mut(&id)) {
+        if let (Some(reason), Some(live)) = (kill, self.queue.get_mut(&id)) {
             live.kill = Some(reason);
         }
         // An agent's stream is re-read from where this attempt began.
-        let stream = self.tasks.get(&id).and_then(|l| {
+        let stream = self.queue.get(&id).and_then(|l| {
             let launch = self.launch(&l.rec).ok()?;
             launch.stream.map(|s| (s, l.rec.log_offset.unwrap_or(0)))
         });
@@ -110,13 +110,13 @@ impl Actor {
         if pid.is_none() {
             // The last worker died between starting the supervisor and recording it.
             pid = found.supervisors.get(&(id.clone(), attempt)).copied();
-            if let (Some(p), Some(live)) = (pid, self.tasks.get_mut(&id)) {
+            if let (Some(p), Some(live)) = (pid, self.queue.get_mut(&id)) {
                 live.rec.pid = Some(p);
                 live.rec.pid_start = crate::process::process_start_time(p);
-                self.dirty.insert(id.clone());
+                self.outbox.mark(id.clone());
             }
         }
-        let live = self.tasks.get_mut(&id);
+        let live = self.queue.get_mut(&id);
         match (pid, live) {
             (Some(p), Some(live)) if crate::process::is_same_process(p, live.rec.pid_start) => {
                 if live.kill.is_some() {
@@ -131,7 +131,7 @@ impl Actor {
                 live.rec.state = TaskState::Pending;
                 live.rec.started_at = None;
                 self.journal.add(&self.store, &id, now, EventKind::Requeued, None)?;
-                self.dirty.insert(id);
+                self.outbox.mark(id);
             }
             (Some(p), Some(_)) => {
                 // Gone: its status on disk decides, or the processes it left are ended

@@ -39,7 +39,7 @@ impl Actor {
     }
 
     fn parent_of(&self, id: &str) -> Result<Option<String>> {
-        if let Some(live) = self.tasks.get(id) {
+        if let Some(live) = self.queue.get(id) {
             return Ok(live.rec.spec.parent.clone());
         }
         Ok(self.store.task(id)?.and_then(|t| t.spec.parent))
@@ -49,7 +49,7 @@ impl Actor {
     pub(super) fn cancel_children(&mut self, id: &str, now: i64) {
         let Ok(children) = self.store.children(id) else { return };
         for child in children {
-            let state = self.tasks.get(&child.id).map_or(child.state, |l| l.rec.state);
+            let state = self.queue.get(&child.id).map_or(child.state, |l| l.rec.state);
             if !state.is_finished() {
                 self.cancel(&child.id, KillReason::Cancel, now);
             }

@@ -15,7 +15,7 @@ const OUTPUT_CAP: u64 = 64 * 1024;
 impl Actor {
     pub(super) fn on_exit(&mut self, id: &str, attempt: u32, pid: i32, now: i64) {
         runner::reap(pid);
-        let Some(live) = self.tasks.get(id) else { return };
+        let Some(live) = self.queue.get(id) else { return };
         if live.rec.attempt != attempt || live.rec.state != TaskState::Running {
             return;
         }
@@ -25,8 +25,8 @@ impl Actor {
         if record.is_none() && self.end_leftovers(id, attempt, pgid, now) {
             return;
         }
-        let Some(live) = self.tasks.get(id) else { return };
-        self.cleanup.push(exit_file);
+        let Some(live) = self.queue.get(id) else { return };
+        self.outbox.remove_after_commit(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
         let (kill, orphaned) = (live.kill, live.orphaned);
         self.record_peak(id, record.as_ref(), finished_at);
@@ -36,7 +36,7 @@ impl Actor {
         }
         let code = record.as_ref().and_then(|r| r.code);
         if let Some(r) = &record
-            && let Some(live) = self.tasks.get_mut(id)
+            && let Some(live) = self.queue.get_mut(id)
         {
             if let Some(files) = &r.files {
                 live.rec.artifacts.changes = files.len() as u32;
@@ -45,7 +45,7 @@ impl Actor {
             live.rec.artifacts.worktree = r.worktree.clone();
         }
         let mut limit = None;
-        if let Some(run) = self.unfollow_stream(id) {
+        if let Some(run) = self.processes.unfollow(id) {
             let (events, verdict, hit) = run.finish(code, record.as_ref().and_then(|r| r.signal));
             self.apply_agent_events(id, events, now);
             // A limit holds the account, unless the user (or a timeout) ended the run.
@@ -56,7 +56,7 @@ impl Actor {
                 reason = verdict.reason.clone();
             }
             self.note_usage(id, verdict.tokens_used, verdict.cost_usd, now);
-            if let Some(live) = self.tasks.get_mut(id) {
+            if let Some(live) = self.queue.get_mut(id) {
                 let rec = &mut live.rec;
                 rec.output = Some(verdict.output);
                 rec.metrics.agents_involved = verdict.agents_involved.max(rec.metrics.agents_involved);
@@ -64,7 +64,7 @@ impl Actor {
             }
             // Only the agent's own failures count against its circuit; a limit is no failure.
             if kill.is_none() && limit.is_none() {
-                let agent = self.tasks.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
+                let agent = self.queue.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
                 if let Some(changed) = self.circuits.on_result(&agent, state == TaskState::Completed, now) {
                     let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
                     let _ = self.journal.add(
@@ -103,7 +103,7 @@ impl Actor {
         finished_at: i64,
         now: i64,
     ) {
-        let Some(live) = self.tasks.get(id) else { return };
+        let Some(live) = self.queue.get(id) else { return };
         // A timeout is a failed attempt like any other; a cancel is the user's word.
         let retriable = matches!(kill, None | Some(KillReason::Timeout(_)));
         // Parts stopped by a usage limit do not use up retries.
@@ -126,7 +126,7 @@ impl Actor {
     ) {
         // Whatever the path here, it no longer holds a Slurm slot.
         self.slurm.handed.remove(id);
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         rec.state = state;
         rec.reason = reason;
@@ -141,33 +141,24 @@ impl Actor {
             rec.output = Some(runner::output_tail(&self.paths, id, rec.log_offset.unwrap_or(0), OUTPUT_CAP));
         }
         self.secrets_on_finish(id);
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         if state == TaskState::Completed && rec.progress.is_some() {
             rec.progress = Some(100.0);
         }
         if let (TaskState::Completed, Some(ms)) = (state, rec.metrics.duration_ms) {
-            let key = (rec.agent.clone(), rec.class.clone());
-            if let Some(history) = self.durations.get_mut(&key) {
-                history.push_front(ms);
-                history.truncate(super::transitions::HISTORY);
-            }
+            self.durations.record(&rec.agent, rec.class.as_deref(), ms);
         }
         self.upkeep.on_finish(&rec.agent, state, &rec.metrics);
         let data = json!({"state": state, "reason": rec.reason, "exit_code": code, "attempt": rec.attempt});
         if let Err(e) = self.journal.add(&self.store, id, at, EventKind::Finished, Some(data)) {
             eprintln!("smart-agents worker: recording the end of {id}: {e}");
         }
-        self.finished_since_trim += 1;
-        // A cache of final states for dependency checks; the database has them all.
-        if self.finished_deps.len() >= 10_000 {
-            self.finished_deps.clear();
-        }
-        self.finished_deps.insert(id.to_string(), state);
-        if let Some(flow) = self.tasks.get(id).and_then(|l| l.rec.spec.flow_id.clone()) {
+        self.queue.finished(id, state);
+        if let Some(flow) = self.queue.get(id).and_then(|l| l.rec.spec.flow_id.clone()) {
             self.flows_touched.insert(flow);
         }
-        self.dirty.insert(id.to_string());
+        self.outbox.mark(id);
     }
 
     /// A failed attempt with retries left goes back to pending after a backoff.
@@ -175,7 +166,7 @@ impl Actor {
         let reason = self.masked(id, reason);
         let jitter = self.ids.next_u64();
         self.slurm.handed.remove(id);
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         let data = json!({"attempt": rec.attempt, "reason": reason, "exit_code": code});
         let _ = self.journal.add(&self.store, id, now, EventKind::AttemptFailed, Some(data));
@@ -187,15 +178,15 @@ impl Actor {
         live.kill = None;
         live.orphaned = false;
         let at = now + delay;
-        self.add_timer(at, Timer::Wake);
-        self.dirty.insert(id.to_string());
+        self.timers.add(at, Timer::Wake);
+        self.outbox.mark(id);
     }
 
     pub(super) fn cancel(&mut self, id: &str, reason: KillReason, now: i64) -> String {
         if self.slurm.handed.contains_key(id) {
             return self.cancel_slurm(id, reason, now);
         }
-        let Some(live) = self.tasks.get_mut(id) else {
+        let Some(live) = self.queue.get_mut(id) else {
             return match self.store.task(id) {
                 Ok(Some(rec)) => rec.state.to_string(),
                 _ => "not_found".to_string(),
@@ -222,7 +213,7 @@ impl Actor {
     }
 
     pub(super) fn on_timeout(&mut self, id: &str, attempt: u32, now: i64) {
-        let Some(live) = self.tasks.get(id) else { return };
+        let Some(live) = self.queue.get(id) else { return };
         if live.rec.attempt != attempt || live.rec.state != TaskState::Running || live.kill.is_some() {
             return;
         }
@@ -233,7 +224,7 @@ impl Actor {
     }
 
     pub(super) fn on_sigkill(&mut self, id: &str, attempt: u32) {
-        let Some(live) = self.tasks.get(id) else { return };
+        let Some(live) = self.queue.get(id) else { return };
         if live.rec.attempt == attempt && self.slurm.handed.contains_key(id) {
             return self.kill_slurm(id);
         }
@@ -247,7 +238,7 @@ impl Actor {
 
     /// Run a finished failed or cancelled task again as a new attempt.
     pub(super) fn retry_now(&mut self, id: &str, caller_env: &[(String, String)], now: i64) -> Result<()> {
-        if let Some(live) = self.tasks.get(id) {
+        if let Some(live) = self.queue.get(id) {
             return Err(Error::usage(format!("task {id} is still {}: nothing to retry", live.rec.state)));
         }
         let mut rec =
@@ -261,11 +252,9 @@ impl Actor {
         reset_for_attempt(&mut rec);
         rec.not_before = None;
         self.journal.add(&self.store, id, now, EventKind::Retry, Some(json!({"attempt": rec.attempt})))?;
-        self.finished_deps.remove(id);
         self.upkeep.on_retry(was);
-        self.tasks.insert(id.to_string(), Live::new(rec, env, now));
-        self.dirty.insert(id.to_string());
-        self.fresh.insert(id.to_string());
+        self.queue.enqueue(id.to_string(), Live::new(rec, env, now));
+        self.outbox.mark(id);
         Ok(())
     }
 }

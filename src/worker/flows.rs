@@ -64,15 +64,14 @@ impl Actor {
             Err(e) => {
                 self.store.rollback_to(savepoint)?;
                 let mine: Vec<String> = self
-                    .tasks
+                    .queue
                     .values()
                     .filter(|l| l.rec.spec.flow_id.as_deref() == Some(id.as_str()))
                     .map(|l| l.rec.id.clone())
                     .collect();
                 for task in mine {
-                    self.tasks.remove(&task);
-                    self.dirty.remove(&task);
-                    self.fresh.remove(&task);
+                    self.queue.withdraw(&task);
+                    self.outbox.unmark(&task);
                 }
                 self.flows_touched.remove(&id);
                 Err(e)
@@ -89,7 +88,9 @@ impl Actor {
             }
         }
         // More remains: finish it in the next round rather than hold this one.
-        self.flush_soon |= !self.flows_touched.is_empty();
+        if !self.flows_touched.is_empty() {
+            self.outbox.rerun();
+        }
     }
 
     /// One decision for flow `id`. `initial`: an error is the submitter's (nothing is kept).
@@ -212,12 +213,12 @@ impl Actor {
     fn flow_tasks(&self, id: &str) -> Result<Vec<TaskRecord>> {
         let mut tasks = self.store.flow_tasks(id)?;
         for t in &mut tasks {
-            if let Some(live) = self.tasks.get(&t.id) {
+            if let Some(live) = self.queue.get(&t.id) {
                 *t = live.rec.clone();
             }
         }
         // Queued in this very round: in memory, not yet written.
-        for live in self.tasks.values() {
+        for live in self.queue.values() {
             if live.rec.spec.flow_id.as_deref() == Some(id) && !tasks.iter().any(|t| t.id == live.rec.id) {
                 tasks.push(live.rec.clone());
             }

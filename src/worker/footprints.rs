@@ -19,7 +19,7 @@ impl Actor {
     /// The footprint of task `id`, from its cache unless something was learned since.
     pub(super) fn footprint_of(&mut self, id: &str) -> Footprint {
         let generation = self.learn_gen;
-        let Some(live) = self.tasks.get_mut(id) else { return Footprint::default() };
+        let Some(live) = self.queue.get_mut(id) else { return Footprint::default() };
         if let Some((at, fp)) = live.fp
             && at == generation
         {
@@ -40,7 +40,7 @@ impl Actor {
         let agent = Layer { mem_bytes: self.registry.get(&rec.agent).and_then(|d| d.mem_bytes), cpus: None };
         let learned = self.learned_layer(&kind);
         let fp = footprint::resolve(declared, learned, class, agent);
-        let Some(live) = self.tasks.get_mut(id) else { return fp };
+        let Some(live) = self.queue.get_mut(id) else { return fp };
         live.fp = Some((generation, fp));
         // Stored (and shown) when its source changes; a learned figure that moves (it does
         // after most attempts of its kind) rides along with the next write of the row, as
@@ -53,7 +53,7 @@ impl Actor {
         });
         live.rec.footprint = Some(fp);
         if noticeable {
-            self.dirty.insert(id.to_string());
+            self.outbox.mark(id);
         }
         fp
     }
@@ -72,7 +72,7 @@ impl Actor {
     pub(super) fn record_peak(&mut self, id: &str, record: Option<&ExitRecord>, finished_at: i64) {
         let Some(r) = record else { return };
         let Some(rss_bytes) = r.peak_rss_bytes else { return };
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         let wall = live.rec.started_at.map_or(0.0, |s| (finished_at - s).max(0) as f64 / 1000.0);
         let peak = Peak { rss_bytes, cpu_seconds: r.cpu_seconds.unwrap_or(0.0), wall_seconds: wall };
         live.rec.peak = Some(peak);
@@ -107,14 +107,14 @@ impl Actor {
         // local cap and the reservations count what runs here.
         let handed = &self.slurm.handed;
         let ids: Vec<String> = self
-            .tasks
+            .queue
             .values()
             .filter(|l| l.rec.state == TaskState::Running || handed.contains_key(&l.rec.id))
             .map(|l| l.rec.id.clone())
             .collect();
         for id in ids {
             let fp = self.footprint_of(&id);
-            let Some(live) = self.tasks.get_mut(&id) else { continue };
+            let Some(live) = self.queue.get_mut(&id) else { continue };
             if let Some(class) = &live.rec.class {
                 *running.per_class.entry(class.clone()).or_default() += 1;
             }
@@ -167,7 +167,7 @@ impl Actor {
     /// The memory limit to enforce for `id`'s attempt: `execute --mem SIZE --mem-limit`, or
     /// its class's `mem` when the class sets `mem_limit = true`.
     pub(super) fn mem_limit_of(&self, id: &str) -> Option<u64> {
-        let rec = &self.tasks.get(id)?.rec;
+        let rec = &self.queue.get(id)?.rec;
         if rec.spec.mem_limit {
             return rec.spec.mem_bytes.filter(|&b| b > 0);
         }

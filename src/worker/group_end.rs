@@ -16,7 +16,7 @@ impl Actor {
             runner::signal_group(pgid, libc::SIGTERM);
         }
         let grace = self.config.limits.kill_grace().as_millis() as i64;
-        self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
+        self.timers.add(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
     }
 
     /// The supervisor (leader of group `pgid`) of a running task ended without recording how
@@ -25,7 +25,7 @@ impl Actor {
     /// while processes remain; the task then stays running and a message comes once the group
     /// is gone.
     pub(super) fn end_leftovers(&mut self, id: &str, attempt: u32, pgid: i32, now: i64) -> bool {
-        let Some(live) = self.tasks.get_mut(id) else { return false };
+        let Some(live) = self.queue.get_mut(id) else { return false };
         // A pid in use by another process means its old group emptied and the number moved on.
         let reused = crate::process::process_start_time(pgid).is_some_and(|s| Some(s) != live.rec.pid_start);
         if reused || !runner::group_alive(pgid) {

@@ -19,7 +19,7 @@ impl Actor {
         };
         // Live tasks are all in memory, finished ones in the tally: no row is counted here.
         let mut pending = 0;
-        for live in self.tasks.values().filter(|l| l.rec.state == TaskState::Pending) {
+        for live in self.queue.values().filter(|l| l.rec.state == TaskState::Pending) {
             pending += 1;
             let kind = live.rec.waiting_reason.as_deref().map_or("none", metrics::reason_kind);
             *gauges.waiting.entry(kind.to_string()).or_default() += 1;
@@ -27,7 +27,7 @@ impl Actor {
         let stored = &self.upkeep.stored;
         gauges.tasks_by_state = vec![
             (TaskState::Pending, pending),
-            (TaskState::Running, self.running_count() as u64),
+            (TaskState::Running, self.queue.running_count() as u64),
             (TaskState::Completed, stored.completed),
             (TaskState::Failed, stored.failed),
             (TaskState::Cancelled, stored.cancelled),
@@ -50,7 +50,7 @@ impl Actor {
         let cutoff = now.saturating_sub(older_than_ms.min(i64::MAX as u64) as i64);
         // A pending task still waiting on a finished one needs it to decide.
         let keep: Vec<String> = self
-            .tasks
+            .queue
             .values()
             .flat_map(|l| l.rec.spec.after.iter().chain(l.rec.spec.resume_of.iter()))
             .cloned()
@@ -73,10 +73,10 @@ impl Actor {
             for file in files.into_iter().filter(|f| f.exists()) {
                 report.files += 1;
                 if !dry_run {
-                    self.cleanup.push(file);
+                    self.outbox.remove_after_commit(file);
                 }
             }
-            self.finished_deps.remove(id);
+            self.queue.forget(id);
         }
         if !dry_run && report.tasks + report.events + report.envs > 0 {
             // Environments may be gone from the table: intern them afresh.
@@ -110,7 +110,7 @@ impl Actor {
         }
         match self.store.vacuum() {
             Ok(bytes) => {
-                for (_, response) in self.replies.iter_mut() {
+                for response in self.outbox.replies_mut() {
                     if let crate::protocol::Response::Pruned { report } = response
                         && !report.dry_run
                     {

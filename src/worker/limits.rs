@@ -106,7 +106,7 @@ impl Actor {
     /// A task's cost and tokens so far in this attempt (as the agent reports them, cumulative):
     /// totals with the earlier parts, today's spend, and `--max-cost`.
     pub(super) fn note_usage(&mut self, id: &str, tokens: Option<u64>, cost: Option<f64>, now: i64) {
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         let carried = rec.metrics.carried.clone().unwrap_or_default();
         if let Some(tokens) = tokens {
@@ -130,7 +130,7 @@ impl Actor {
     /// The reason a task fails when its cost went past `--max-cost` (even when it ended
     /// before the worker could stop it, or Claude Code stopped itself at `--max-budget-usd`).
     pub(super) fn over_budget(&self, id: &str, reason: Option<&str>) -> Option<String> {
-        let rec = &self.tasks.get(id)?.rec;
+        let rec = &self.queue.get(id)?.rec;
         let max = rec.spec.max_cost_usd?;
         let spent = rec.metrics.cost_usd.unwrap_or(0.0);
         let claude_stopped = reason.is_some_and(|r| r.contains("max_budget"));
@@ -154,7 +154,7 @@ impl Actor {
             let text = self.hold_view(account, now).map(|v| v.reason).unwrap_or_default();
             self.tell_hold(account, format!("{}: its tasks wait until tomorrow", capitalized(&text)), true);
             self.limits.budget_held.insert(account.to_string());
-            self.add_timer(next_midnight(now), Timer::Wake);
+            self.timers.add(next_midnight(now), Timer::Wake);
         }
     }
 
@@ -176,7 +176,7 @@ impl Actor {
 
     /// A task of `account` got through (its model answered, or it ended without a limit).
     pub(super) fn limit_through(&mut self, id: &str, now: i64) {
-        let Some(agent) = self.tasks.get(id).map(|l| l.rec.agent.clone()) else { return };
+        let Some(agent) = self.queue.get(id).map(|l| l.rec.agent.clone()) else { return };
         let account = self.registry.account_of(&agent).to_string();
         if self.limits.holds.on_through(&account, now).is_some() {
             let _ = self.store.delete_hold(&account);
@@ -190,7 +190,7 @@ impl Actor {
 
     /// The trial task ended without a verdict on the limit (cancelled, timed out): another may go.
     pub(super) fn limit_trial_gone(&mut self, id: &str) {
-        let Some(agent) = self.tasks.get(id).map(|l| l.rec.agent.clone()) else { return };
+        let Some(agent) = self.queue.get(id).map(|l| l.rec.agent.clone()) else { return };
         let account = self.registry.account_of(&agent).to_string();
         self.limits.holds.on_trial_gone(&account, id);
     }
@@ -198,16 +198,16 @@ impl Actor {
     /// The attempt ended on a usage limit: hold the account, put the task back to pending
     /// (no retry used), and have its next part continue the session.
     pub(super) fn hold_for_limit(&mut self, id: &str, hit: &LimitHit, now: i64) {
-        let Some(agent) = self.tasks.get(id).map(|l| l.rec.agent.clone()) else { return };
+        let Some(agent) = self.queue.get(id).map(|l| l.rec.agent.clone()) else { return };
         let account = self.registry.account_of(&agent).to_string();
         let reset_at = hit.reset.map(|r| r.at(now));
         let change = self.limits.holds.on_limit(&account, &hit.message, reset_at, now);
         if let Some(hold) = self.limits.holds.get(&account).cloned() {
             let _ = self.store.save_hold(&account, &hold);
-            self.add_timer(hold.until, Timer::Wake);
+            self.timers.add(hold.until, Timer::Wake);
         }
         self.slurm.handed.remove(id);
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         let before = rec.metrics.carried.clone().unwrap_or_default();
         let tokens_used = rec.metrics.tokens_used.unwrap_or(before.tokens_used);
@@ -232,7 +232,7 @@ impl Actor {
         live.kill = None;
         live.orphaned = false;
         live.reason_key = 0;
-        self.dirty.insert(id.to_string());
+        self.outbox.mark(id);
         if change == Change::Started {
             let waiting = self.pending_of_account(&account);
             let until = self.limits.holds.get(&account).map_or(now, |h| h.until);
@@ -249,12 +249,12 @@ impl Actor {
 
     fn pending_of_account(&self, account: &str) -> usize {
         let of = |l: &&super::actor::Live| self.registry.account_of(&l.rec.agent) == account;
-        self.tasks.values().filter(|l| l.rec.state == TaskState::Pending).filter(of).count()
+        self.queue.values().filter(|l| l.rec.state == TaskState::Pending).filter(of).count()
     }
 
     fn tell_hold(&mut self, account: &str, text: String, started: bool) {
         eprintln!("smart-agents worker: {text}");
-        self.events.push(Event::Hold { account: account.to_string(), text, started });
+        self.outbox.publish(Event::Hold { account: account.to_string(), text, started });
     }
 
     /// `agents release NAME`: end the hold of NAME's account (NAME may be the account).
@@ -287,7 +287,7 @@ impl Actor {
         }
         let text = format!("{} hold released by hand: its tasks start again", capitalized(&account));
         self.tell_hold(&account, text.clone(), false);
-        self.flush_soon = true;
+        self.outbox.rerun();
         Ok(text)
     }
 }

@@ -7,6 +7,7 @@ mod agent_run;
 mod circuits;
 pub mod daemon;
 mod delegation;
+mod durations;
 mod endings;
 mod flows;
 mod footprint_history;
@@ -21,8 +22,11 @@ mod limits;
 mod live;
 mod messages;
 mod meter;
+mod outbox;
 mod output_watch;
+mod processes;
 pub mod proctree;
+mod queue;
 mod requests;
 mod routing;
 pub mod runner;
@@ -35,6 +39,7 @@ mod slurm_side;
 mod slurm_tasks;
 mod spawner;
 pub mod supervise;
+mod timers;
 mod transitions;
 mod upkeep;
 mod zygote;
@@ -87,7 +92,8 @@ pub fn run(paths: &Paths) -> Result<bool> {
     )?;
     // Without inotify (out of instances) agents still run and get their verdict at exit; only
     // live progress from their streams is missing.
-    if let Err(e) = output_watch::spawn(rt.handle(), &paths.logs_dir, tx.clone(), actor.interest.clone()) {
+    if let Err(e) = output_watch::spawn(rt.handle(), &paths.logs_dir, tx.clone(), actor.processes.interest())
+    {
         eprintln!(
             "smart-agents worker: cannot watch {} ({e}): no live agent progress",
             paths.logs_dir.display()

@@ -46,7 +46,7 @@ impl Actor {
             Request::Pause | Request::Resume => {
                 self.paused = matches!(req, Request::Pause);
                 self.store.set_meta("paused", if self.paused { "1" } else { "0" })?;
-                self.events.push(Event::Admission { paused: self.paused });
+                self.outbox.publish(Event::Admission { paused: self.paused });
                 Response::Ok { message: None }
             }
             Request::WorkerStatus => Response::WorkerStatus { status: self.status() },
@@ -104,11 +104,11 @@ impl Actor {
         crate::model::check_priority(priority).map_err(Error::usage)?;
         let id = self.resolve(id)?;
         let live =
-            self.tasks.get_mut(&id).filter(|l| l.rec.state == TaskState::Pending).ok_or_else(|| {
+            self.queue.get_mut(&id).filter(|l| l.rec.state == TaskState::Pending).ok_or_else(|| {
                 Error::usage(format!("task {id} is not pending: its priority no longer matters"))
             })?;
         live.rec.priority = priority;
-        self.dirty.insert(id);
+        self.outbox.mark(id);
         Ok(())
     }
 
@@ -118,7 +118,7 @@ impl Actor {
             return;
         }
         let running: Vec<String> = self
-            .tasks
+            .queue
             .values()
             .filter(|l| l.rec.state == TaskState::Running)
             .map(|l| l.rec.id.clone())
@@ -195,7 +195,7 @@ impl Actor {
     /// An exact id or a unique prefix; live tasks first, then the database.
     pub(super) fn resolve(&self, typed: &str) -> Result<String> {
         let typed = typed.trim().to_ascii_lowercase();
-        if self.tasks.contains_key(&typed) {
+        if self.queue.contains(&typed) {
             return Ok(typed);
         }
         crate::store::resolve_id(Some(&self.store), &typed)
@@ -207,7 +207,7 @@ impl Actor {
             Some(ids) => {
                 for typed in ids {
                     let id = self.resolve(&typed)?;
-                    match self.tasks.get(&id) {
+                    match self.queue.get(&id) {
                         Some(live) => tasks.push(live.rec.view()),
                         None => {
                             if let Some(rec) = self.store.task(&id)? {
@@ -218,7 +218,7 @@ impl Actor {
                 }
             }
             None => {
-                tasks.extend(self.tasks.values().map(|l| l.rec.view()));
+                tasks.extend(self.queue.values().map(|l| l.rec.view()));
                 let finished = [TaskState::Completed, TaskState::Failed, TaskState::Cancelled];
                 tasks.extend(self.store.list(&finished, RECENT_FINISHED)?.iter().map(|r| r.view()));
             }
@@ -229,10 +229,10 @@ impl Actor {
     fn progress(&mut self, typed: &str, percent: Option<f64>, step: Option<String>, now: i64) -> Result<()> {
         let id = self.resolve(typed)?;
         // A Slurm job that reports has started, whether or not a poll has seen it yet.
-        if self.tasks.get(&id).is_some_and(|l| l.rec.external_id.is_some()) {
+        if self.queue.get(&id).is_some_and(|l| l.rec.external_id.is_some()) {
             self.mark_running(&id, now);
         }
-        if !self.tasks.get(&id).is_some_and(|l| l.rec.state == TaskState::Running) {
+        if !self.queue.get(&id).is_some_and(|l| l.rec.state == TaskState::Running) {
             return Err(Error::usage(format!("task {id} is not running")));
         }
         if let Some(p) = percent.filter(|p| !p.is_finite() || !(0.0..=100.0).contains(p)) {
@@ -243,7 +243,7 @@ impl Actor {
     }
 
     fn status(&self) -> WorkerStatus {
-        let running = self.running_count();
+        let running = self.queue.running_count();
         WorkerStatus {
             pid: std::process::id(),
             version: crate::version::VERSION.to_string(),
@@ -252,7 +252,7 @@ impl Actor {
             socket: self.paths.socket.display().to_string(),
             database: self.paths.database.display().to_string(),
             running,
-            pending: self.tasks.len() - running,
+            pending: self.queue.len() - running,
             paused: self.paused,
         }
     }

@@ -27,7 +27,7 @@ impl Actor {
     /// Running tasks per agent.
     pub(super) fn running_per_agent(&self) -> HashMap<String, u32> {
         let mut counts = HashMap::new();
-        for live in self.tasks.values().filter(|l| l.rec.state == TaskState::Running) {
+        for live in self.queue.values().filter(|l| l.rec.state == TaskState::Running) {
             *counts.entry(live.rec.agent.clone()).or_default() += 1;
         }
         counts
@@ -122,7 +122,7 @@ impl Actor {
         running: &HashMap<String, u32>,
         now: i64,
     ) -> Option<String> {
-        let live = self.tasks.get(id)?;
+        let live = self.queue.get(id)?;
         let (agent, capability) = (live.rec.agent.clone(), live.rec.spec.capability.clone());
         let def = self.registry.get(&agent)?;
         let busy = |def: &AgentDef| running.get(&def.name).copied().unwrap_or(0) >= def.max_concurrency;
@@ -138,11 +138,11 @@ impl Actor {
                 .filter(|a| a.name != agent && a.capabilities.contains(&cap) && a.installed(path.as_deref()))
                 .find(|a| self.circuits.blocked(&a.name, now).is_none() && !busy(a))
                 .map(|a| a.name.clone());
-            if let (Some(other), Some(live)) = (other, self.tasks.get_mut(id)) {
+            if let (Some(other), Some(live)) = (other, self.queue.get_mut(id)) {
                 let data = serde_json::json!({"from": agent, "to": other});
                 let _ = self.journal.add(&self.store, id, now, EventKind::Rerouted, Some(data));
                 live.rec.agent = other;
-                self.dirty.insert(id.to_string());
+                self.outbox.mark(id);
                 return None;
             }
         }
@@ -257,26 +257,16 @@ impl Actor {
         if let Some(side) = &side {
             names.extend(side.file_name().and_then(|n| n.to_str()).map(str::to_string));
         }
-        if let Ok(mut interest) = self.interest.lock() {
-            interest.extend(names);
-        }
-        let agent = self.tasks.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
+        let agent = self.queue.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
         let pattern = self.registry.get(&agent).and_then(|a| a.limit_pattern.as_deref());
         let run = super::agent_run::AgentRun::new(backend, log, offset, side, pattern);
-        self.agent_runs.insert(id.to_string(), run);
-    }
-
-    pub(super) fn unfollow_stream(&mut self, id: &str) -> Option<super::agent_run::AgentRun> {
-        if let Ok(mut interest) = self.interest.lock() {
-            interest.retain(|name| !name.starts_with(id));
-        }
-        self.agent_runs.remove(id)
+        self.processes.follow(id, names, run);
     }
 
     /// The log of a streaming agent grew.
     pub(super) fn on_output(&mut self, file: &str, now: i64) {
         let id: String = file.chars().take_while(|c| *c != '.' && *c != '-').collect();
-        let Some(run) = self.agent_runs.get_mut(&id) else { return };
+        let Some(run) = self.processes.run_mut(&id) else { return };
         let events = run.poll();
         let limited = run.new_limit();
         self.apply_agent_events(&id, events, now);
@@ -289,7 +279,7 @@ impl Actor {
     /// minutes, honouring retry-after): end the run, the account is held instead. Claude Code,
     /// Codex and Gemini CLI exit by themselves right after printing it.
     fn on_limit_seen(&mut self, id: &str, now: i64) {
-        let Some(live) = self.tasks.get(id) else { return };
+        let Some(live) = self.queue.get(id) else { return };
         let backend = self.registry.get(&live.rec.agent).map(|a| a.backend);
         if matches!(backend, Some(Backend::Aider | Backend::Command)) && live.kill.is_none() {
             self.cancel(id, super::actor::KillReason::Limit, now);
@@ -309,10 +299,10 @@ impl Actor {
                     if tokens_used > 0 {
                         self.limit_through(id, now);
                     }
-                    self.dirty.insert(id.to_string());
+                    self.outbox.mark(id);
                 }
                 other => {
-                    let Some(live) = self.tasks.get_mut(id) else { return };
+                    let Some(live) = self.queue.get_mut(id) else { return };
                     let rec = &mut live.rec;
                     match other {
                         AgentEvent::Started { session_id } => rec.session_id = Some(session_id),
@@ -321,7 +311,7 @@ impl Actor {
                             continue;
                         }
                     }
-                    self.dirty.insert(id.to_string());
+                    self.outbox.mark(id);
                 }
             }
         }

@@ -42,7 +42,7 @@ impl Actor {
     /// The environment a task starts with: from memory for a task submitted to this worker,
     /// else from the store with its secret values opened. Never a partial one.
     pub(super) fn env_of(&mut self, id: &str) -> Result<Arc<Env>> {
-        let env = match self.tasks.get(id).and_then(|l| l.env.clone()) {
+        let env = match self.queue.get(id).and_then(|l| l.env.clone()) {
             Some(env) => env,
             None => {
                 let env = match self.store.env_hash(id)? {
@@ -74,7 +74,7 @@ impl Actor {
             self.secrets.ended.push(hash);
         }
         let Some((secret, mask)) = self.secrets.of_task.remove(id) else { return };
-        if let Some(live) = self.tasks.get_mut(id) {
+        if let Some(live) = self.queue.get_mut(id) {
             for text in [&mut live.rec.output, &mut live.rec.reason].into_iter().flatten() {
                 *text = mask.text(text).into_owned();
             }

@@ -10,7 +10,7 @@ impl Actor {
     /// Register `id` (just loaded, on the Slurm executor) with the Slurm side. `listed` is
     /// fetched once, on first need.
     pub(super) fn adopt_job(&mut self, id: &str, listed: &mut Option<Vec<JobInfo>>, now: i64) {
-        let Some(live) = self.tasks.get(id) else { return };
+        let Some(live) = self.queue.get(id) else { return };
         let (attempt, state) = (live.rec.attempt, live.rec.state);
         let submitting = live.rec.waiting_reason.as_deref() == Some(SUBMITTING);
         let mut job = live.rec.external_id.clone();
@@ -30,7 +30,7 @@ impl Actor {
                 .max_by_key(|j| j.job_id.parse::<u64>().unwrap_or(0))
                 .map(|j| j.job_id.clone());
         }
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         match job {
             Some(job) => {
                 let data = serde_json::json!({"job": job, "attempt": attempt});
@@ -39,8 +39,9 @@ impl Actor {
                 let _ = self.journal.add(&self.store, id, now, crate::store::EventKind::Adopted, Some(data));
                 if state == TaskState::Pending {
                     // Its stream is followed once Slurm starts it.
-                    let stream = self.launch(&self.tasks[id].rec).ok().and_then(|l| l.stream);
-                    self.streams.insert(id.to_string(), stream);
+                    let stream =
+                        self.queue.get(id).and_then(|l| self.launch(&l.rec).ok()).and_then(|l| l.stream);
+                    self.processes.expect(id.to_string(), stream);
                 }
             }
             None if submitting || state == TaskState::Running => {
@@ -52,7 +53,7 @@ impl Actor {
             }
             None => return,
         }
-        self.dirty.insert(id.to_string());
+        self.outbox.mark(id);
         self.schedule_tick(now);
     }
 }

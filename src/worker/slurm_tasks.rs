@@ -41,12 +41,12 @@ impl Actor {
 
     /// Admitted: the task takes a Slurm slot and is submitted once this round is committed.
     pub(super) fn hand_to_slurm(&mut self, id: &str) {
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         live.reason_key = 0;
         live.rec.waiting_reason = Some(SUBMITTING.into());
         self.slurm.handed.insert(id.to_string(), live.rec.attempt);
-        self.dirty.insert(id.to_string());
-        self.to_spawn.push(id.to_string());
+        self.outbox.mark(id);
+        self.outbox.spawn(id);
     }
 
     /// Write the job script and submit it (from `spawn_started`).
@@ -62,19 +62,19 @@ impl Actor {
         let prepared = self.job_request(rec, &launch, env, &footprint);
         let id = rec.id.clone();
         let sent = prepared.and_then(|(req, offset)| {
-            if let Some(live) = self.tasks.get_mut(&id) {
+            if let Some(live) = self.queue.get_mut(&id) {
                 live.rec.log_offset = Some(offset);
             }
             self.slurm.send(Cmd::Submit { id: id.clone(), attempt: rec.attempt, req: Box::new(req) })
         });
         match sent {
             Ok(()) => {
-                self.streams.insert(id, launch.stream);
+                self.processes.expect(id, launch.stream);
             }
             Err(e) => {
                 self.slurm.handed.remove(&id);
                 self.conclude(&id, TaskState::Failed, Some(format!("slurm: {e}")), None, None, now, now);
-                self.flush_soon = true;
+                self.outbox.rerun();
             }
         }
     }
@@ -151,7 +151,7 @@ impl Actor {
     }
 
     fn on_submitted(&mut self, id: &str, attempt: u32, result: Result<String, String>, now: i64) {
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         if live.rec.attempt != attempt || !self.slurm.handed.contains_key(id) {
             return;
         }
@@ -169,13 +169,13 @@ impl Actor {
                     crate::store::EventKind::SlurmSubmitted,
                     Some(json!({"job": job, "attempt": attempt})),
                 );
-                self.dirty.insert(id.to_string());
+                self.outbox.mark(id);
                 self.schedule_tick(now + self.slurm.settings.reconcile_ms());
             }
             Err(e) => {
                 let kill = live.kill;
                 self.slurm.handed.remove(id);
-                self.streams.remove(id);
+                self.processes.take_stream(id);
                 let (state, reason) = match kill {
                     Some(k) => outcome(None, Some(k)),
                     None => (TaskState::Failed, Some(format!("slurm: {e}"))),
@@ -191,7 +191,7 @@ impl Actor {
             return;
         }
         self.slurm.tick_at = Some(at);
-        self.add_timer(at, Timer::Reconcile);
+        self.timers.add(at, Timer::Reconcile);
     }
 
     pub(super) fn on_reconcile(&mut self, now: i64) {
@@ -203,7 +203,7 @@ impl Actor {
             return;
         }
         let jobs: Vec<String> =
-            self.slurm.handed.keys().filter_map(|id| self.tasks.get(id)?.rec.external_id.clone()).collect();
+            self.slurm.handed.keys().filter_map(|id| self.queue.get(id)?.rec.external_id.clone()).collect();
         if jobs.is_empty() {
             return; // only submits in flight: their answers set the next look
         }
@@ -212,7 +212,7 @@ impl Actor {
 
     fn on_seen(&mut self, seen: Seen, now: i64) {
         let found = self.slurm.handed.iter().find(|(id, attempt)| {
-            self.tasks.get(*id).is_some_and(|l| {
+            self.queue.get(id).is_some_and(|l| {
                 l.rec.attempt == **attempt && l.rec.external_id.as_deref() == Some(seen.job.as_str())
             })
         });
@@ -227,11 +227,11 @@ impl Actor {
             Some(JobPhase::Queued) => {
                 let why = seen.info.and_then(|i| i.reason).unwrap_or_else(|| "None".into());
                 let text = format!("slurm: queued ({why})");
-                if let Some(live) = self.tasks.get_mut(&id)
+                if let Some(live) = self.queue.get_mut(&id)
                     && live.rec.waiting_reason.as_deref() != Some(text.as_str())
                 {
                     live.rec.waiting_reason = Some(text);
-                    self.dirty.insert(id);
+                    self.outbox.mark(id);
                 }
             }
             Some(JobPhase::Running) => {
@@ -248,12 +248,12 @@ impl Actor {
 
     fn release(&mut self, id: &str, attempt: u32) {
         self.slurm.handed.remove(id);
-        self.cleanup.push(self.paths.runs_dir.join(format!("{id}-{attempt}.sbatch")));
+        self.outbox.remove_after_commit(self.paths.runs_dir.join(format!("{id}-{attempt}.sbatch")));
     }
 
     /// Slurm started the job: the task runs.
     pub(super) fn mark_running(&mut self, id: &str, now: i64) {
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         if live.rec.state != TaskState::Pending {
             return;
         }
@@ -266,23 +266,23 @@ impl Actor {
         let data = json!({"attempt": attempt, "job": rec.external_id});
         let _ = self.journal.add(&self.store, id, now, crate::store::EventKind::Started, Some(data));
         if let Some(ms) = timeout {
-            self.add_timer(now + ms as i64, Timer::Timeout { id: id.to_string(), attempt });
+            self.timers.add(now + ms as i64, Timer::Timeout { id: id.to_string(), attempt });
         }
-        if let Some((backend, side)) = self.streams.remove(id).flatten() {
+        if let Some((backend, side)) = self.processes.take_stream(id) {
             self.follow_stream(id, backend, side, offset);
         }
-        self.dirty.insert(id.to_string());
+        self.outbox.mark(id);
     }
 
     /// The job ended and the supervisor left no exit record: it was killed with the job
     /// (memory limit, time limit, node failure) or never ran.
     fn ended_without_record(&mut self, id: &str, seen: &Seen, now: i64) {
-        if let Some(run) = self.unfollow_stream(id) {
+        if let Some(run) = self.processes.unfollow(id) {
             let (events, _, _) = run.finish(None, None);
             self.apply_agent_events(id, events, now);
         }
-        self.streams.remove(id);
-        let Some(live) = self.tasks.get(id) else { return };
+        self.processes.take_stream(id);
+        let Some(live) = self.queue.get(id) else { return };
         let kill = live.kill;
         let tail = runner::output_tail(&self.paths, id, live.rec.log_offset.unwrap_or(0), 8 * 1024);
         let (state, reason, code) = match kill {
@@ -301,7 +301,7 @@ impl Actor {
 
     /// `cancel` (or a timeout, or `worker stop --kill`) of a task handed to Slurm.
     pub(super) fn cancel_slurm(&mut self, id: &str, reason: KillReason, now: i64) -> String {
-        let Some(live) = self.tasks.get_mut(id) else { return "not_found".into() };
+        let Some(live) = self.queue.get_mut(id) else { return "not_found".into() };
         if live.kill.is_none() {
             live.kill = Some(reason);
             let attempt = live.rec.attempt;
@@ -309,7 +309,7 @@ impl Actor {
                 let _ = self.slurm.send(Cmd::Cancel { job, signal: None });
             }
             let grace = self.config.limits.kill_grace().as_millis() as i64;
-            self.add_timer(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
+            self.timers.add(now + grace, Timer::Sigkill { id: id.to_string(), attempt });
             let data = json!({"attempt": attempt, "kill": reason.to_json()});
             let _ =
                 self.journal.add(&self.store, id, now, crate::store::EventKind::CancelRequested, Some(data));
@@ -322,7 +322,7 @@ impl Actor {
 
     /// The grace period after a cancel ran out: no more waiting on the job's own handlers.
     pub(super) fn kill_slurm(&mut self, id: &str) {
-        if let Some(job) = self.tasks.get(id).and_then(|l| l.rec.external_id.clone()) {
+        if let Some(job) = self.queue.get(id).and_then(|l| l.rec.external_id.clone()) {
             let _ = self.slurm.send(Cmd::Cancel { job, signal: Some("KILL") });
         }
     }

@@ -3,6 +3,7 @@
 //! transaction.
 
 use super::actor::{Actor, Live, Timer};
+use super::durations::HISTORY;
 use super::messages::Msg;
 use super::runner;
 use super::spawner;
@@ -31,7 +32,7 @@ impl Actor {
         spec.after = after;
         let id = loop {
             let id = self.ids.next_id();
-            if !self.tasks.contains_key(&id) && self.store.task(&id)?.is_none() {
+            if !self.queue.contains(&id) && self.store.task(&id)?.is_none() {
                 break id;
             }
         };
@@ -79,11 +80,10 @@ impl Actor {
         })?;
         self.journal.add(&self.store, &id, now, crate::store::EventKind::Submitted, None)?;
         if let Some(at) = rec.not_before {
-            self.add_timer(at, Timer::Wake);
+            self.timers.add(at, Timer::Wake);
         }
-        self.tasks.insert(id.clone(), Live::new(rec, Some(Arc::new(env)), now));
-        self.dirty.insert(id.clone());
-        self.fresh.insert(id.clone());
+        self.queue.enqueue(id.clone(), Live::new(rec, Some(Arc::new(env)), now));
+        self.outbox.mark(id.clone());
         Ok(id)
     }
 
@@ -92,42 +92,40 @@ impl Actor {
     pub(super) fn spawn_started(&mut self, now: i64, committed: bool) {
         // A Slurm job is submitted only once its hand-over is on disk: a worker restarted in
         // between finds it by its comment.
-        let (later, ready): (Vec<String>, Vec<String>) = std::mem::take(&mut self.to_spawn)
-            .into_iter()
-            .partition(|id| !committed && (self.fresh.contains(id) || self.slurm.handed.contains_key(id)));
-        self.to_spawn = later;
+        let (queue, handed) = (&self.queue, &self.slurm.handed);
+        let ready =
+            self.outbox.spawns_ready(|id| !committed && (queue.is_fresh(id) || handed.contains_key(id)));
         for id in ready {
             let env = match self.env_of(&id) {
                 Ok(env) => env,
                 Err(e) => {
                     self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now);
-                    self.flush_soon = true;
+                    self.outbox.rerun();
                     continue;
                 }
             };
-            let launch = match self.tasks.get(&id).map(|live| self.launch(&live.rec)) {
+            let launch = match self.queue.get(&id).map(|live| self.launch(&live.rec)) {
                 Some(Ok(launch)) => launch,
                 Some(Err(e)) => {
                     self.finish(&id, TaskState::Failed, Some(e.to_string()), None, now);
-                    self.flush_soon = true;
+                    self.outbox.rerun();
                     continue;
                 }
                 None => continue,
             };
-            let Some(rec) = self.tasks.get(&id).map(|live| live.rec.clone()) else { continue };
+            let Some(rec) = self.queue.get(&id).map(|live| live.rec.clone()) else { continue };
             if self.slurm.handed.contains_key(&id) {
                 self.submit_job(&rec, launch, &env, now);
                 continue;
             }
             if let Some(timeout) = rec.spec.timeout_ms {
                 let at = rec.started_at.unwrap_or(now) + timeout as i64;
-                self.add_timer(at, Timer::Timeout { id: id.clone(), attempt: rec.attempt });
+                self.timers.add(at, Timer::Timeout { id: id.clone(), attempt: rec.attempt });
             }
             let job = spawner::Job { rec, argv: launch.argv, options: launch.options, env };
-            self.streams.insert(id.clone(), launch.stream);
-            if self.spawner.send(job).is_err() {
+            if !self.processes.start(id.clone(), launch.stream, job) {
                 self.finish(&id, TaskState::Failed, Some("the worker is stopping".into()), None, now);
-                self.flush_soon = true;
+                self.outbox.rerun();
             }
         }
     }
@@ -140,8 +138,8 @@ impl Actor {
         result: Result<runner::Started, String>,
         now: i64,
     ) {
-        let stream = self.streams.remove(id).flatten();
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let stream = self.processes.take_stream(id);
+        let Some(live) = self.queue.get_mut(id) else { return };
         if live.rec.attempt != attempt || live.rec.state != TaskState::Running {
             return;
         }
@@ -162,7 +160,7 @@ impl Actor {
                 // Written in this round's commit, not left to ride on a later one: a worker
                 // killed in between, with the supervisor, would find no trace of a command
                 // that may still run, and start it a second time (tests/it/crash.rs).
-                self.dirty.insert(id.to_string());
+                self.outbox.mark(id);
             }
             Err(e) => self.finish(id, TaskState::Failed, Some(e), None, now),
         }
@@ -196,23 +194,12 @@ impl Actor {
     }
 }
 
-/// Finished durations kept per (agent, class) for the ETA's sanity check.
-pub(super) const HISTORY: usize = 20;
-
 impl Actor {
     /// Median duration of recent completed tasks like `rec` (at least three of them).
     pub(super) fn typical_ms(&mut self, agent: &str, class: Option<&str>) -> Option<u64> {
-        let key = (agent.to_string(), class.map(str::to_string));
-        if !self.durations.contains_key(&key) {
-            let recent = self.store.recent_durations(agent, class, HISTORY).unwrap_or_default();
-            self.durations.insert(key.clone(), recent.into());
-        }
-        let mut history: Vec<u64> = self.durations.get(&key)?.iter().copied().collect();
-        if history.len() < 3 {
-            return None;
-        }
-        history.sort_unstable();
-        Some(history[history.len() / 2])
+        let store = &self.store;
+        let load = || store.recent_durations(agent, class, HISTORY).unwrap_or_default();
+        self.durations.typical(agent, class, load)
     }
 
     /// New progress from the task itself or its agent's stream. History keeps a row per new
@@ -226,7 +213,7 @@ impl Actor {
         now: i64,
     ) {
         let step = step.map(|s| self.masked(id, s));
-        let Some(live) = self.tasks.get_mut(id) else { return };
+        let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         let step_changed = step.is_some() && step != rec.step;
         let bucket = |p: Option<f64>| p.map(|p| (p / 10.0) as i64);
@@ -245,6 +232,6 @@ impl Actor {
         if let Some(todos) = todos {
             rec.todos = todos;
         }
-        self.dirty.insert(id.to_string());
+        self.outbox.mark(id);
     }
 }
