@@ -233,7 +233,7 @@ impl Actor {
             return Err(e);
         }
         self.vacuum_if_pruned();
-        self.outbox.deliver(&self.hub, &mut self.journal);
+        self.outbox.deliver(&self.hub, &mut self.journal, self.queue.len() == 0);
         if std::mem::take(&mut self.secrets.checkpoint) {
             self.store.checkpoint();
         }
