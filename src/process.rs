@@ -26,3 +26,17 @@ pub fn is_same_process(pid: i32, start: Option<u64>) -> bool {
         (None, _) => false,
     }
 }
+
+/// CPU time (user + system) this process has used so far, all its threads together.
+pub fn own_cpu_time() -> std::time::Duration {
+    // SAFETY: getrusage fills the struct we own.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return std::time::Duration::ZERO;
+    }
+    let time = |t: libc::timeval| {
+        std::time::Duration::from_secs(t.tv_sec.max(0) as u64)
+            + std::time::Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}

@@ -5,7 +5,9 @@
 //!
 //! Rules (README-ready):
 //! - *CPU is the whole machine's busy time, other programs included, smoothed over about three
-//!   seconds (exponential moving average, time constant 3 s, readings at least 200 ms apart).*
+//!   seconds (exponential moving average, time constant 3 s, readings at least 200 ms apart).
+//!   The worker's own time is left out: its bookkeeping for a burst of short tasks must not
+//!   close the gate that paces them.*
 //! - *Memory in use is (total − available) / total; inside a memory-limited cgroup (container)
 //!   the cgroup's anonymous memory over its limit is used too, whichever is higher.*
 //! - *Hysteresis: a gate closes when its reading reaches the threshold and reopens only once
@@ -37,6 +39,8 @@ pub struct ResourceMonitor {
     /// `None` when sysinfo cannot read this system: readings stay unknown, which never blocks.
     system: Option<System>,
     last_cpu_refresh: Option<Instant>,
+    /// The worker's own CPU time at `last_cpu_refresh`.
+    own_cpu: Duration,
     last_sample: Option<Instant>,
     cpu_ema: Option<f64>,
     /// `/proc/pressure` when the kernel has PSI.
@@ -69,6 +73,7 @@ impl ResourceMonitor {
         ResourceMonitor {
             system,
             last_cpu_refresh,
+            own_cpu: crate::process::own_cpu_time(),
             last_sample: None,
             cpu_ema: None,
             psi_dir: psi.is_dir().then(|| psi.to_path_buf()),
@@ -113,15 +118,19 @@ impl ResourceMonitor {
                 system.refresh_cpu_usage();
                 self.cpu_ema = None;
                 self.last_cpu_refresh = Some(now);
+                self.own_cpu = crate::process::own_cpu_time();
             } else if due {
                 system.refresh_cpu_usage();
+                let own = crate::process::own_cpu_time();
                 // The first refresh only primes sysinfo's counters; it has no value yet.
                 if let Some(last) = self.last_cpu_refresh {
-                    let busy = f64::from(system.global_cpu_usage()).clamp(0.0, 100.0);
                     let dt = now.saturating_duration_since(last);
-                    self.cpu_ema = Some(ema(self.cpu_ema, busy, dt, CPU_SMOOTHING));
+                    let busy = f64::from(system.global_cpu_usage())
+                        - own_share(own.saturating_sub(self.own_cpu), dt, self.cpus);
+                    self.cpu_ema = Some(ema(self.cpu_ema, busy.clamp(0.0, 100.0), dt, CPU_SMOOTHING));
                 }
                 self.last_cpu_refresh = Some(now);
+                self.own_cpu = own;
             }
             system.refresh_memory();
             let cgroup = system.cgroup_limits().map(|cg| (cg.total_memory, cg.rss));
@@ -165,6 +174,12 @@ impl ResourceMonitor {
             r.cpu_gate = Gate::Measuring;
         }
     }
+}
+
+/// `used` CPU time over `dt` as a percent of all `cpus` cores.
+pub fn own_share(used: Duration, dt: Duration, cpus: u32) -> f64 {
+    let room = dt.as_secs_f64() * f64::from(cpus.max(1));
+    if room > 0.0 { (used.as_secs_f64() / room * 100.0).min(100.0) } else { 0.0 }
 }
 
 /// Exponential moving average with time constant `tau`: a sample `dt` after the previous one

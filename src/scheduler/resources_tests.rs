@@ -139,3 +139,14 @@ fn no_start_on_a_guess_before_the_first_reading_or_after_a_quiet_spell() {
     let off = Limits { cpu_threshold: 100.0, ..Limits::default() };
     assert_eq!(ResourceMonitor::new().sample(Instant::now(), &off).cpu_gate, Gate::Open);
 }
+
+#[test]
+fn own_share_is_a_percent_of_all_cores() {
+    let ms = Duration::from_millis;
+    // Half a core over a second on two cores: a quarter of the machine.
+    assert!((own_share(ms(500), ms(1000), 2) - 25.0).abs() < 1e-9);
+    assert!((own_share(ms(400), ms(200), 2) - 100.0).abs() < 1e-9);
+    assert_eq!(own_share(ms(400), ms(0), 2), 0.0);
+    // Unknown cores count as one.
+    assert!((own_share(ms(100), ms(1000), 0) - 10.0).abs() < 1e-9);
+}
