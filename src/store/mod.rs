@@ -1,6 +1,7 @@
 //! The SQLite database: the truth about every task. The worker is its only writer; clients
 //! open it to read (`status`, `list`, `result`) so they answer even while the worker is down.
 
+mod checkpointer;
 mod events;
 mod flows;
 mod limits;
@@ -29,6 +30,8 @@ use std::time::Duration;
 
 pub struct Store {
     conn: Connection,
+    /// The worker's store checkpoints on a thread of its own (see checkpointer.rs).
+    checkpointer: Option<checkpointer::Checkpointer>,
 }
 
 /// Every column of a task row.
@@ -150,8 +153,12 @@ impl Store {
         probe(path)?;
         let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
         crate::paths::make_private(path)?;
-        let store = Self::configure(conn, path)?;
+        let mut store = Self::configure(conn, path)?;
         store.migrate(path)?;
+        store.checkpointer = checkpointer::Checkpointer::start(path);
+        if store.checkpointer.is_some() {
+            store.conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
+        }
         Ok(store)
     }
 
@@ -194,7 +201,7 @@ impl Store {
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;")
             .map_err(|e| db_error(path, e))?;
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(Store { conn })
+        Ok(Store { conn, checkpointer: None })
     }
 
     fn user_version(&self, path: &Path) -> Result<i64> {

@@ -24,6 +24,9 @@ impl Store {
             self.rollback(round);
             return Err(e.into());
         }
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.committed();
+        }
         Ok(())
     }
 
