@@ -3,6 +3,7 @@
 
 use crate::common;
 
+use common::supervisors::supervisor_of;
 use common::{Home, LONG, alive, describe, kill9, processes_matching, wait_gone};
 
 /// A command that runs until the file `gate` appears in the home (its working folder).
@@ -19,24 +20,6 @@ fn submit_gated(home: &Home, gate: &str, says: &str) -> String {
 
 fn open_gate(home: &Home, gate: &str) {
     std::fs::write(home.path().join(gate), b"").expect("open the gate");
-}
-
-fn supervisor_of(id: &str) -> i32 {
-    // The state turns running in the commit before the supervisor is spawned: allow a moment.
-    let deadline = std::time::Instant::now() + LONG;
-    loop {
-        let mut found = processes_matching(&format!("__supervise {id} "));
-        // Between fork and exec the supervisor's child still shows its command line.
-        let matches = found.clone();
-        found.retain(|pid| !matches.contains(&common::parent(*pid)));
-        match found.as_slice() {
-            [one] => return *one,
-            [] if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            _ => panic!("expected one supervisor for {id}: {found:?}"),
-        }
-    }
 }
 
 #[test]

@@ -46,3 +46,4 @@ mod task_loop;
 mod tui_tmux;
 mod usage_limits;
 mod worker;
+mod zygote;

@@ -4,6 +4,7 @@
 
 pub mod ci_tools;
 pub mod machine;
+pub mod supervisors;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,24 +1,10 @@
 //! Helpers of the fault suite.
 
-use crate::common::{Home, LONG, parent, processes_matching};
+pub use crate::common::supervisors::supervisor_of;
+use crate::common::{Home, LONG};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// The one live supervisor of task `id` (its child shows the same command line until exec).
-pub fn supervisor_of(id: &str) -> i32 {
-    let deadline = Instant::now() + LONG;
-    loop {
-        let mut found = processes_matching(&format!("__supervise {id} "));
-        let all = found.clone();
-        found.retain(|pid| !all.contains(&parent(*pid)));
-        match found.as_slice() {
-            [one] => return *one,
-            [] if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
-            _ => panic!("expected one supervisor for {id}: {found:?}"),
-        }
-    }
-}
 
 /// Wait until `file` holds `text` somewhere.
 pub fn wait_for_text(file: &Path, text: &str) {
