@@ -1,10 +1,14 @@
 use clap::Parser;
-use smart_agents::{cli, error::exit, mcp, tui, worker::supervise};
+use smart_agents::worker::{supervise, zygote};
+use smart_agents::{cli, error::exit, mcp, tui};
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The per-task supervisor takes the shortest path: no parsing, no runtime.
     if args.get(1).is_some_and(|a| a == supervise::ARG) {
+        if args.get(2).is_some_and(|a| a == zygote::SERVE) {
+            std::process::exit(zygote::serve());
+        }
         std::process::exit(supervise::main(&args));
     }
     let cli = cli::Cli::parse();

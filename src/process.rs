@@ -40,3 +40,15 @@ pub fn own_cpu_time() -> std::time::Duration {
     };
     time(usage.ru_utime) + time(usage.ru_stime)
 }
+
+/// A pidfd that becomes readable when `pid` exits: an exit notification without polling, for
+/// our own children and for supervisors adopted from an earlier worker alike.
+pub fn pidfd_open(pid: i32) -> std::io::Result<std::os::fd::OwnedFd> {
+    // SAFETY: plain syscall; the returned fd is owned by us on success.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fd is a fresh descriptor we own.
+    Ok(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd as i32) })
+}

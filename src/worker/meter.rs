@@ -47,7 +47,7 @@ pub fn wait(child: &mut Child, limit: Option<u64>, grace_ms: u64) -> (std::io::R
         measured: Measured::default(),
         term_sent: None,
     };
-    let exited = super::runner::pidfd_open(sampler.child);
+    let exited = crate::process::pidfd_open(sampler.child);
     let started = Instant::now();
     let mut next = started + FAST;
     let status = loop {

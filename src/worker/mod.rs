@@ -42,7 +42,7 @@ pub mod supervise;
 mod timers;
 mod transitions;
 mod upkeep;
-mod zygote;
+pub mod zygote;
 
 use crate::error::{Context, Result};
 use crate::paths::Paths;

@@ -7,7 +7,6 @@ use crate::process::{is_running, process_start_time, stat_field};
 use crate::store::TaskRecord;
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -78,7 +77,7 @@ pub fn spawn(launch: Launch) -> Result<Started> {
         .process_group(0);
     let child = cmd.spawn().map_err(|e| {
         if !std::path::Path::new(&launch.cwd).is_dir() {
-            Error::usage(no_folder(&launch.cwd))
+            Error::usage(supervise::no_folder(&launch.cwd))
         } else {
             Error::internal(supervise::spawn_error("the task supervisor", &e))
         }
@@ -87,10 +86,6 @@ pub fn spawn(launch: Launch) -> Result<Started> {
     // The Child handle is dropped without waiting: the pidfd watcher reaps it.
     drop(child);
     Ok(Started { pid, pid_start: process_start_time(pid), log_offset: launch.log_offset })
-}
-
-pub fn no_folder(cwd: &str) -> String {
-    format!("working folder {cwd} does not exist")
 }
 
 /// The task's log, opened to append, with this attempt's header written: the file and where
@@ -115,18 +110,6 @@ pub fn open_log(paths: &Paths, task: &TaskRecord) -> Result<(std::fs::File, u64)
         log_offset += header.len() as u64;
     }
     Ok((log, log_offset))
-}
-
-/// A pidfd that becomes readable when `pid` exits: an exit notification without polling, for
-/// our own children and for supervisors adopted from an earlier worker alike.
-pub fn pidfd_open(pid: i32) -> std::io::Result<OwnedFd> {
-    // SAFETY: plain syscall; the returned fd is owned by us on success.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    if fd < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: fd is a fresh descriptor we own.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
 /// Wait for `pid` to go without a pidfd (none could be had): a slow check, used only then.

@@ -118,9 +118,6 @@ fn terminated() -> bool {
 /// Entry point; `args` is the whole argv:
 /// `[exe, __supervise, id, attempt, exit_file, OPTIONS..., --, command...]`.
 pub fn main(args: &[OsString]) -> i32 {
-    if args.get(2).is_some_and(|a| a == super::zygote::SERVE) {
-        return super::zygote::serve();
-    }
     let parsed = args.get(4).zip(args.get(5..).and_then(Options::parse));
     let Some((exit_file, (options, rest))) = parsed else {
         eprintln!("smart-agents: {ARG} is internal to the worker");
@@ -213,6 +210,10 @@ fn run(command: &[OsString], options: &Options) -> ExitRecord {
     }
     record.worktree = options.worktree.as_ref().map(|(path, _)| path.clone());
     record
+}
+
+pub fn no_folder(cwd: &str) -> String {
+    format!("working folder {cwd} does not exist")
 }
 
 pub fn spawn_error(program: &str, e: &std::io::Error) -> String {

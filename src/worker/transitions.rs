@@ -171,7 +171,7 @@ impl Actor {
         let tx = self.tx.clone();
         let id = id.to_string();
         self.rt.spawn(async move {
-            match runner::pidfd_open(pid) {
+            match crate::process::pidfd_open(pid) {
                 Ok(fd) => {
                     // SAFETY: the OwnedFd moves into the AsyncFd and stays open until it drops.
                     let registered = unsafe {

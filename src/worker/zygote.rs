@@ -82,7 +82,7 @@ pub fn serve() -> i32 {
 
 fn start(request: &Request, title: Option<Title>) -> Reply {
     if !std::path::Path::new(&request.cwd).is_dir() {
-        return Err(super::runner::no_folder(&request.cwd));
+        return Err(supervise::no_folder(&request.cwd));
     }
     let log = std::fs::OpenOptions::new()
         .append(true)
@@ -117,7 +117,7 @@ fn become_supervisor(
         libc::dup2(log.as_raw_fd(), 2);
     }
     if let Err(e) = std::env::set_current_dir(&request.cwd) {
-        eprintln!("smart-agents: {}: {e}", super::runner::no_folder(&request.cwd));
+        eprintln!("smart-agents: {}: {e}", supervise::no_folder(&request.cwd));
         return 1;
     }
     let stale: Vec<_> = std::env::vars_os().map(|(k, _)| k).collect();
