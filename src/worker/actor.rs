@@ -82,7 +82,8 @@ impl Actor {
         tx: Sender<Msg>,
     ) -> Result<Actor> {
         let registry = crate::agents::Registry::new(&config)?;
-        let spawner = super::spawner::start(paths.clone(), tx.clone())?;
+        let spares = std::sync::Arc::new(super::spares::Spares::new(&paths.runs_dir));
+        let spawner = super::spawner::start(paths.clone(), tx.clone(), spares.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
         let slurm = super::slurm_side::SlurmSide::new(&config, tx.clone());
         let limits = super::limit_state::LimitState::new(&config);
@@ -111,7 +112,7 @@ impl Actor {
             registry,
             circuits,
             limits,
-            processes: super::processes::Processes::new(spawner),
+            processes: super::processes::Processes::new(spawner, spares),
             durations: Default::default(),
             flows_touched: BTreeSet::new(),
             slurm,
@@ -233,7 +234,7 @@ impl Actor {
             return Err(e);
         }
         self.vacuum_if_pruned();
-        self.outbox.deliver(&self.hub, &mut self.journal, self.queue.len() == 0);
+        self.outbox.deliver(&self.hub, &mut self.journal, self.processes.spares());
         if std::mem::take(&mut self.secrets.checkpoint) {
             self.store.checkpoint();
         }

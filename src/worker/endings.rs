@@ -26,7 +26,7 @@ impl Actor {
             return;
         }
         let Some(live) = self.queue.get(id) else { return };
-        self.outbox.remove_when_idle(exit_file);
+        self.outbox.spent(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
         let (kill, orphaned) = (live.kill, live.orphaned);
         self.record_peak(id, record.as_ref(), finished_at);

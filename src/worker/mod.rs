@@ -37,6 +37,7 @@ mod slurm_adopt;
 mod slurm_link;
 mod slurm_side;
 mod slurm_tasks;
+mod spares;
 mod spawner;
 pub mod supervise;
 mod timers;

@@ -3,14 +3,12 @@
 
 use super::Hub;
 use super::journal::Journal;
+use super::spares::Spares;
 use crate::protocol::{Event, Response};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::oneshot;
-
-/// Spent files waiting for an idle moment to be deleted, at most.
-const MAX_SPENT: usize = 4096;
 
 pub(super) struct Outbox {
     /// Tasks whose record changed: saved (and published) at the end of the round.
@@ -21,7 +19,7 @@ pub(super) struct Outbox {
     to_spawn: Vec<String>,
     /// Files to remove once the round that forgot them is committed.
     cleanup: Vec<PathBuf>,
-    /// Exit records read and committed, removed when the queue is idle.
+    /// Exit records read, kept as spares for later logs once the round is committed.
     spent: Vec<PathBuf>,
     /// Run another round without waiting (a pid to record, adoption results).
     rerun: bool,
@@ -85,8 +83,8 @@ impl Outbox {
         self.cleanup.push(path);
     }
 
-    /// Remove the exit record `path` once this round is committed and the queue is idle.
-    pub fn remove_when_idle(&mut self, path: PathBuf) {
+    /// The exit record `path` is spent once this round is committed (see spares.rs).
+    pub fn spent(&mut self, path: PathBuf) {
         self.spent.push(path);
     }
 
@@ -114,9 +112,9 @@ impl Outbox {
         }
     }
 
-    /// The commit is on disk: answer, publish (then the `journal`'s rows), and remove the
-    /// files it no longer needs once the worker is `idle` (nothing pending or running).
-    pub fn deliver(&mut self, hub: &Hub, journal: &mut Journal, idle: bool) {
+    /// The commit is on disk: answer, publish (then the `journal`'s rows), remove the files
+    /// it no longer needs and hand spent exit records to `spares`.
+    pub fn deliver(&mut self, hub: &Hub, journal: &mut Journal, spares: &Spares) {
         for (reply, response) in self.replies.drain(..) {
             let _ = reply.send(response);
         }
@@ -124,16 +122,11 @@ impl Outbox {
             let _ = hub.send(Arc::new(event));
         }
         journal.publish();
-        // Exit records go when the queue is empty: deleting one per task while a queue
-        // drains slows every file created next on some filesystems (ext4 without a journal
-        // scans recently freed inodes on each create: a third of a drain's CPU, measured).
         for path in self.cleanup.drain(..) {
             let _ = std::fs::remove_file(path);
         }
-        if idle || self.spent.len() >= MAX_SPENT {
-            for path in self.spent.drain(..) {
-                let _ = std::fs::remove_file(path);
-            }
+        for path in self.spent.drain(..) {
+            spares.keep(&path);
         }
     }
 }

@@ -3,10 +3,12 @@
 
 use super::agent_run::AgentRun;
 use super::output_watch::Interest;
+use super::spares::Spares;
 use super::spawner::Job;
 use crate::agents::Backend;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 /// How to read a task's output once it runs: its backend and side file, if it streams.
@@ -14,6 +16,8 @@ pub(super) type Stream = Option<(Backend, Option<PathBuf>)>;
 
 pub(super) struct Processes {
     spawner: Sender<Job>,
+    /// Spent exit records the spawner turns into new logs.
+    spares: Arc<Spares>,
     /// Stream formats of tasks whose supervisor (or Slurm job) is being started.
     streams: HashMap<String, Stream>,
     /// Stream readers of running agent tasks.
@@ -23,13 +27,18 @@ pub(super) struct Processes {
 }
 
 impl Processes {
-    pub fn new(spawner: Sender<Job>) -> Processes {
+    pub fn new(spawner: Sender<Job>, spares: Arc<Spares>) -> Processes {
         Processes {
             spawner,
+            spares,
             streams: HashMap::new(),
             agent_runs: HashMap::new(),
             interest: Default::default(),
         }
+    }
+
+    pub fn spares(&self) -> &Spares {
+        &self.spares
     }
 
     /// The set of log files the output watch is to report on, shared with it.

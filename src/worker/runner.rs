@@ -1,5 +1,6 @@
 //! Starting task supervisors, watching them end, and signalling their process groups.
 
+use super::spares::Spares;
 use super::supervise;
 use crate::error::{Context, Error, Result};
 use crate::paths::Paths;
@@ -40,8 +41,9 @@ pub fn prepare(
     argv: &[String],
     options: &supervise::Options,
     env: &[(String, String)],
+    spares: &Spares,
 ) -> Result<Launch> {
-    let (log, log_offset) = open_log(paths, task)?;
+    let (log, log_offset) = open_log(paths, task, Some(spares))?;
     if argv.is_empty() {
         return Err(Error::usage("the task has no command to run"));
     }
@@ -90,19 +92,25 @@ pub fn spawn(launch: Launch) -> Result<Started> {
 
 /// The task's log, opened to append, with this attempt's header written: the file and where
 /// the attempt's output begins.
-pub fn open_log(paths: &Paths, task: &TaskRecord) -> Result<(std::fs::File, u64)> {
+pub fn open_log(paths: &Paths, task: &TaskRecord, spares: Option<&Spares>) -> Result<(std::fs::File, u64)> {
     // Someone may have deleted a folder while the worker ran: make it again, or fail the task
     // naming it.
     for dir in [&paths.logs_dir, &paths.runs_dir] {
         crate::paths::ensure_private_dir(dir)?;
     }
     let log_path = paths.task_log(&task.id);
+    let recycled = task.attempt == 1 && spares.is_some_and(|s| s.take_as(&log_path));
     let mut log = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
         .open(&log_path)
         .context(format!("opening the log {}", log_path.display()))?;
+    if recycled {
+        // A spare holds an old exit record, with the mode its supervisor gave it.
+        log.set_len(0)?;
+        log.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    }
     let mut log_offset = log.seek(SeekFrom::End(0))?;
     if task.attempt > 1 {
         let header = format!("--- smart-agents: attempt {} ---\n", task.attempt);

@@ -86,7 +86,7 @@ impl Actor {
         env: &[(String, String)],
         footprint: &crate::scheduler::Footprint,
     ) -> Result<(JobRequest, u64), String> {
-        let (_, log_offset) = runner::open_log(&self.paths, rec).map_err(|e| e.to_string())?;
+        let (_, log_offset) = runner::open_log(&self.paths, rec, None).map_err(|e| e.to_string())?;
         let exit_file = self.paths.exit_file(&rec.id, rec.attempt);
         let _ = std::fs::remove_file(&exit_file);
         let exe = std::env::current_exe().map_err(|e| format!("cannot find the smart-agents binary: {e}"))?;

@@ -4,6 +4,7 @@
 
 use super::messages::Msg;
 use super::runner::{self, Launch, Started};
+use super::spares::Spares;
 use super::supervise::Options;
 use super::zygote::{self, Reply, Request};
 use crate::paths::Paths;
@@ -23,12 +24,12 @@ pub struct Job {
 }
 
 /// The result comes back to the actor as `Msg::Spawned`.
-pub fn start(paths: Paths, actor: Sender<Msg>) -> std::io::Result<Sender<Job>> {
+pub fn start(paths: Paths, actor: Sender<Msg>, spares: Arc<Spares>) -> std::io::Result<Sender<Job>> {
     let (tx, rx): (Sender<Job>, Receiver<Job>) = channel();
     std::thread::Builder::new().name("smart-agents-spawn".into()).spawn(move || {
         let mut zygote: Option<Zygote> = None;
         for job in rx {
-            let result = runner::prepare(&paths, &job.rec, &job.argv, &job.options, &job.env)
+            let result = runner::prepare(&paths, &job.rec, &job.argv, &job.options, &job.env, &spares)
                 .and_then(|launch| start_one(&mut zygote, launch))
                 .map_err(|e| e.to_string());
             let msg = Msg::Spawned { id: job.rec.id, attempt: job.rec.attempt, result };

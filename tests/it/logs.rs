@@ -137,3 +137,29 @@ fn result_output_is_capped_keeping_the_tail() {
     let logs = home.run_ok(&["logs", &id]);
     assert!(logs.starts_with("1\n2\n3\n") && logs.ends_with("the-very-end\n"));
 }
+
+/// A read exit record is kept as a spare and becomes a later task's log (no file is deleted per
+/// task, see src/worker/spares.rs): each log still holds only its own output, privately.
+#[test]
+fn spent_exit_records_become_new_logs_holding_only_their_own_output() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::with_config("[limits]\nmax_concurrent_tasks = 1\n");
+    let ids: Vec<String> = (0..6).map(|n| home.submit(&["sh", "-c", &format!("echo out{n}")])).collect();
+    for id in &ids {
+        home.wait_state(id, "completed", LONG);
+    }
+    for (n, id) in ids.iter().enumerate() {
+        let log = home.path().join("logs").join(format!("{id}.log"));
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), format!("out{n}\n"), "log of task {n}");
+        assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let names = |dir: &str| -> Vec<String> {
+        std::fs::read_dir(home.path().join(dir))
+            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default()
+    };
+    // Each record was read and moved; some were taken again as logs.
+    assert!(!names("runs").iter().any(|n| n.ends_with(".exit")), "{:?}", names("runs"));
+    let spares = names("runs/spare").len();
+    assert!(spares < ids.len(), "no record was reused: {spares} spares");
+}

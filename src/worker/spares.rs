@@ -1,0 +1,79 @@
+//! Spent exit records become new tasks' logs. A task costs two new files (its log, its
+//! supervisor's exit record); deleting the record once read would make a busy queue free an
+//! inode per task, and on ext4 without a journal every later file create then scans past the
+//! recently freed ones (a third of a drain's CPU, measured). Renaming a read record into
+//! `runs/spare/` and renaming it again as the next task's log frees nothing: steady work
+//! allocates one inode per task and deletes none.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Spares kept at most; past that a spent record is deleted.
+const MAX: usize = 256;
+
+pub struct Spares {
+    dir: PathBuf,
+    files: Mutex<Vec<PathBuf>>,
+    next: AtomicU64,
+}
+
+impl Spares {
+    /// The spares in `runs_dir/spare`, those an earlier worker left included.
+    pub fn new(runs_dir: &Path) -> Spares {
+        let dir = runs_dir.join("spare");
+        let files = std::fs::read_dir(&dir)
+            .map(|entries| entries.flatten().map(|e| e.path()).take(MAX).collect())
+            .unwrap_or_default();
+        Spares { dir, files: Mutex::new(files), next: AtomicU64::new(0) }
+    }
+
+    /// `exit_file` was read and its task's end committed: keep it for a later log.
+    pub fn keep(&self, exit_file: &Path) {
+        let Ok(mut files) = self.files.lock() else { return };
+        if files.len() >= MAX || crate::paths::ensure_private_dir(&self.dir).is_err() {
+            let _ = std::fs::remove_file(exit_file);
+            return;
+        }
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let spare = self.dir.join(format!("{}-{n}", std::process::id()));
+        if std::fs::rename(exit_file, &spare).is_ok() {
+            files.push(spare);
+        } else {
+            let _ = std::fs::remove_file(exit_file);
+        }
+    }
+
+    /// Put a spare file at `path`, which must not exist: true when one was moved there (the
+    /// caller empties it and sets its mode).
+    pub fn take_as(&self, path: &Path) -> bool {
+        let Ok(mut files) = self.files.lock() else { return false };
+        let Some(spare) = files.pop() else { return false };
+        match rename_noreplace(&spare, path) {
+            Ok(()) => true,
+            // The target exists (a log of an earlier attempt): leave both as they are.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                files.push(spare);
+                false
+            }
+            // The spare went missing, or this filesystem cannot refuse to replace: a new
+            // file it is, this time.
+            Err(_) => {
+                let _ = std::fs::remove_file(&spare);
+                false
+            }
+        }
+    }
+}
+
+/// rename(2) that fails rather than replace an existing `to`.
+fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (from, to) = (c(from)?, c(to)?);
+    // SAFETY: two NUL-terminated paths that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::RENAME_NOREPLACE)
+    };
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
