@@ -7,12 +7,16 @@
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Commits between two checkpoints: the log stays a few hundred pages long.
 const EVERY: u32 = 64;
 
 pub struct Checkpointer {
     poke: Sender<()>,
+    /// Held while a checkpoint runs: the worker's own full checkpoints (prune, forgotten
+    /// secrets) wait for the thread's rather than find the log busy and leave it uncut.
+    running: Arc<Mutex<()>>,
     commits: std::cell::Cell<u32>,
 }
 
@@ -22,6 +26,8 @@ impl Checkpointer {
         let conn = Connection::open(path).ok()?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).ok()?;
         let (poke, pokes) = channel::<()>();
+        let running = Arc::new(Mutex::new(()));
+        let held = running.clone();
         std::thread::Builder::new()
             .name("smart-agents-ckpt".into())
             .spawn(move || {
@@ -29,11 +35,17 @@ impl Checkpointer {
                 while pokes.recv().is_ok() {
                     // Pokes that came meanwhile are served by this one checkpoint.
                     while pokes.try_recv().is_ok() {}
+                    let _running = held.lock();
                     let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
                 }
             })
             .ok()?;
-        Some(Checkpointer { poke, commits: std::cell::Cell::new(0) })
+        Some(Checkpointer { poke, running, commits: std::cell::Cell::new(0) })
+    }
+
+    /// Keep the thread from checkpointing while the guard lives.
+    pub fn hold(&self) -> Option<MutexGuard<'_, ()>> {
+        self.running.lock().ok()
     }
 
     /// A commit was made: every `EVERY`th asks for a checkpoint.

@@ -99,7 +99,7 @@ impl Store {
             self.conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL; VACUUM;")?;
         }
         // In WAL mode the file is cut only when the log is written back.
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.checkpoint_truncate()?;
         self.file_bytes()
     }
 

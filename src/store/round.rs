@@ -58,7 +58,13 @@ impl Store {
     /// Fold the WAL into the database and truncate it (after secret values were forgotten, so
     /// they do not linger in the log).
     pub fn checkpoint(&self) {
-        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        let _ = self.checkpoint_truncate();
+    }
+
+    /// A full checkpoint that cuts the log, never beside the checkpoint thread's own.
+    pub(super) fn checkpoint_truncate(&self) -> Result<()> {
+        let _quiet = self.checkpointer.as_ref().and_then(|c| c.hold());
+        Ok(self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?)
     }
 
     /// Zero freed pages from now on, so deleted plain text does not stay in the file.

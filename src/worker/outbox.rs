@@ -115,6 +115,10 @@ impl Outbox {
     /// The commit is on disk: answer, publish (then the `journal`'s rows), remove the files
     /// it no longer needs and hand spent exit records to `spares`.
     pub fn deliver(&mut self, hub: &Hub, journal: &mut Journal, spares: &Spares) {
+        // Before any answer: a client told "pruned" finds the files gone.
+        for path in self.cleanup.drain(..) {
+            let _ = std::fs::remove_file(path);
+        }
         for (reply, response) in self.replies.drain(..) {
             let _ = reply.send(response);
         }
@@ -122,9 +126,6 @@ impl Outbox {
             let _ = hub.send(Arc::new(event));
         }
         journal.publish();
-        for path in self.cleanup.drain(..) {
-            let _ = std::fs::remove_file(path);
-        }
         for path in self.spent.drain(..) {
             spares.keep(&path);
         }
