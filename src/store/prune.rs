@@ -80,7 +80,8 @@ impl Store {
                 "DELETE FROM events WHERE task_id IN (SELECT id FROM temp.doomed); \
                  DELETE FROM tasks WHERE id IN (SELECT id FROM temp.doomed); \
                  DELETE FROM envs WHERE hash NOT IN \
-                   (SELECT env_hash FROM tasks WHERE env_hash IS NOT NULL);",
+                   (SELECT env_hash FROM tasks WHERE env_hash IS NOT NULL) \
+                   AND hash NOT IN (SELECT env_hash FROM flows WHERE env_hash IS NOT NULL);",
             )?;
             c.execute("DELETE FROM events WHERE task_id LIKE 'agent:%' AND at < ?1", [cutoff])?;
         }
@@ -108,5 +109,42 @@ impl Store {
         let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
         let size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
         Ok((pages * size).max(0) as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::flows::FlowState;
+    use crate::secrets::SealedEnv;
+    use crate::store::Store;
+    use crate::store::flows::FlowRecord;
+
+    /// A running flow's environment is read again for each later step: a prune that found no
+    /// task using it must keep it (the step ran with an empty environment otherwise).
+    #[test]
+    fn prune_keeps_the_environment_of_a_flow() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_for_worker(&dir.path().join("t.db")).unwrap();
+        let env = SealedEnv { plain: vec![("PATH".into(), "/opt/agents".into())], ..Default::default() };
+        store.put_env("flowenv", &env).unwrap();
+        store.put_env("orphan", &env).unwrap();
+        let plan = crate::flows::Plan { name: "f".into(), steps: Vec::new(), vars: Default::default() };
+        let flow = FlowRecord {
+            id: "fl0w01".into(),
+            name: "f".into(),
+            file: "f.toml".into(),
+            plan,
+            cwd: "/".into(),
+            env_hash: Some("flowenv".into()),
+            state: FlowState::Running,
+            reason: None,
+            attempt: 1,
+            created_at: 0,
+            finished_at: None,
+        };
+        store.insert_flow(&flow).unwrap();
+        store.prune(i64::MAX, &[], false).unwrap();
+        assert_eq!(store.sealed_env("flowenv").unwrap().plain, env.plain);
+        assert!(store.sealed_env("orphan").unwrap().plain.is_empty(), "an unused environment goes");
     }
 }
