@@ -27,18 +27,24 @@ pub fn is_same_process(pid: i32, start: Option<u64>) -> bool {
     }
 }
 
-/// CPU time (user + system) this process has used so far, all its threads together.
-pub fn own_cpu_time() -> std::time::Duration {
+/// CPU time (user + system) and the largest resident set in bytes, from getrusage(2): `who` is
+/// `RUSAGE_SELF` (this process, all its threads) or `RUSAGE_CHILDREN` (those reaped so far).
+pub fn usage(who: libc::c_int) -> Option<(std::time::Duration, u64)> {
     // SAFETY: getrusage fills the struct we own.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return std::time::Duration::ZERO;
+    if unsafe { libc::getrusage(who, &mut usage) } != 0 {
+        return None;
     }
     let time = |t: libc::timeval| {
         std::time::Duration::from_secs(t.tv_sec.max(0) as u64)
             + std::time::Duration::from_micros(t.tv_usec.max(0) as u64)
     };
-    time(usage.ru_utime) + time(usage.ru_stime)
+    Some((time(usage.ru_utime) + time(usage.ru_stime), usage.ru_maxrss.max(0) as u64 * 1024))
+}
+
+/// CPU time (user + system) this process has used so far, all its threads together.
+pub fn own_cpu_time() -> std::time::Duration {
+    usage(libc::RUSAGE_SELF).map_or(std::time::Duration::ZERO, |(cpu, _)| cpu)
 }
 
 /// A pidfd that becomes readable when `pid` exits: an exit notification without polling, for

@@ -166,11 +166,8 @@ impl From<FrameError> for crate::error::Error {
     }
 }
 
-pub async fn write_frame<W, T>(w: &mut W, msg: &T) -> Result<(), FrameError>
-where
-    W: AsyncWrite + Unpin,
-    T: Serialize,
-{
+/// `msg` as one frame: its length, then its JSON.
+fn encode<T: Serialize>(msg: &T) -> Result<Vec<u8>, FrameError> {
     let body = serde_json::to_vec(msg)?;
     if body.len() > MAX_FRAME {
         return Err(FrameError::TooLarge(body.len()));
@@ -178,7 +175,29 @@ where
     let mut buf = Vec::with_capacity(4 + body.len());
     buf.extend_from_slice(&(body.len() as u32).to_be_bytes());
     buf.extend_from_slice(&body);
-    w.write_all(&buf).await?;
+    Ok(buf)
+}
+
+/// The body length a frame's header announces, refused over the limit.
+fn body_len(header: [u8; 4]) -> Result<usize, FrameError> {
+    let len = u32::from_be_bytes(header) as usize;
+    if len > MAX_FRAME {
+        return Err(FrameError::TooLarge(len));
+    }
+    Ok(len)
+}
+
+/// A short read of the header is the peer closing between frames.
+fn header_error(e: std::io::Error) -> FrameError {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof { FrameError::Closed } else { e.into() }
+}
+
+pub async fn write_frame<W, T>(w: &mut W, msg: &T) -> Result<(), FrameError>
+where
+    W: AsyncWrite + Unpin,
+    T: Serialize,
+{
+    w.write_all(&encode(msg)?).await?;
     w.flush().await?;
     Ok(())
 }
@@ -188,18 +207,26 @@ where
     R: AsyncRead + Unpin,
     T: DeserializeOwned,
 {
-    let mut len = [0u8; 4];
-    match r.read_exact(&mut len).await {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(FrameError::Closed),
-        Err(e) => return Err(e.into()),
-    }
-    let len = u32::from_be_bytes(len) as usize;
-    if len > MAX_FRAME {
-        return Err(FrameError::TooLarge(len));
-    }
-    let mut body = vec![0u8; len];
+    let mut header = [0u8; 4];
+    r.read_exact(&mut header).await.map_err(header_error)?;
+    let mut body = vec![0u8; body_len(header)?];
     r.read_exact(&mut body).await?;
+    Ok(serde_json::from_slice(&body)?)
+}
+
+/// `write_frame` for a blocking stream (the supervisor zygote has no runtime).
+pub fn write_frame_blocking<T: Serialize>(w: &mut impl std::io::Write, msg: &T) -> Result<(), FrameError> {
+    w.write_all(&encode(msg)?)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// `read_frame` for a blocking stream.
+pub fn read_frame_blocking<T: DeserializeOwned>(r: &mut impl std::io::Read) -> Result<T, FrameError> {
+    let mut header = [0u8; 4];
+    r.read_exact(&mut header).map_err(header_error)?;
+    let mut body = vec![0u8; body_len(header)?];
+    r.read_exact(&mut body)?;
     Ok(serde_json::from_slice(&body)?)
 }
 

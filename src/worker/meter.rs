@@ -27,13 +27,7 @@ pub struct Measured {
 
 /// (CPU seconds, largest resident set in bytes) of the children reaped so far.
 fn children_usage() -> Option<(f64, u64)> {
-    // SAFETY: getrusage fills the struct we own.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } != 0 {
-        return None;
-    }
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    Some((secs(usage.ru_utime) + secs(usage.ru_stime), usage.ru_maxrss.max(0) as u64 * 1024))
+    crate::process::usage(libc::RUSAGE_CHILDREN).map(|(cpu, max_rss)| (cpu.as_secs_f64(), max_rss))
 }
 
 /// Wait for `child`, sampling its tree meanwhile; its exit status and what was measured.

@@ -31,13 +31,14 @@ impl Spares {
     /// `exit_file` was read and its task's end committed: keep it for a later log.
     pub fn keep(&self, exit_file: &Path) {
         let Ok(mut files) = self.files.lock() else { return };
-        if files.len() >= MAX || crate::paths::ensure_private_dir(&self.dir).is_err() {
-            let _ = std::fs::remove_file(exit_file);
-            return;
-        }
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let spare = self.dir.join(format!("{}-{n}", std::process::id()));
-        if std::fs::rename(exit_file, &spare).is_ok() {
+        // The folder is made on the first miss only: one rename per task otherwise.
+        let kept = files.len() < MAX
+            && (std::fs::rename(exit_file, &spare).is_ok()
+                || (crate::paths::ensure_private_dir(&self.dir).is_ok()
+                    && std::fs::rename(exit_file, &spare).is_ok()));
+        if kept {
             files.push(spare);
         } else {
             let _ = std::fs::remove_file(exit_file);

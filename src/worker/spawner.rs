@@ -9,7 +9,9 @@ use super::supervise::Options;
 use super::zygote::{self, Reply, Request};
 use crate::paths::Paths;
 use crate::process::process_start_time;
+use crate::protocol::{FrameError, read_frame_blocking, write_frame_blocking};
 use crate::store::TaskRecord;
+use std::borrow::Cow;
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
@@ -90,15 +92,15 @@ impl Zygote {
     }
 
     /// Ask for a supervisor: Err when the zygote cannot be reached.
-    fn fork(&mut self, launch: &Launch) -> std::io::Result<Reply> {
+    fn fork(&mut self, launch: &Launch) -> Result<Reply, FrameError> {
         let request = Request {
-            args: launch.args.clone(),
-            cwd: launch.cwd.clone(),
-            env: launch.env.clone(),
-            log: launch.log_path.clone(),
+            args: Cow::Borrowed(&launch.args),
+            cwd: Cow::Borrowed(&launch.cwd),
+            env: Cow::Borrowed(&launch.env),
+            log: Cow::Borrowed(&launch.log_path),
         };
-        zygote::write_frame(&mut self.socket, &request)?;
-        zygote::read_frame(&mut self.socket)?.ok_or_else(|| std::io::ErrorKind::UnexpectedEof.into())
+        write_frame_blocking(&mut self.socket, &request)?;
+        read_frame_blocking(&mut self.socket)
     }
 }
 

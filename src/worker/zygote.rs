@@ -13,9 +13,11 @@
 //! exits; the supervisors it started run on, as supervisors always have.
 
 use super::supervise;
+use crate::protocol::{FrameError, read_frame_blocking, write_frame_blocking};
 use serde::{Deserialize, Serialize};
-use std::io::{Read, Write};
+use std::borrow::Cow;
 use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
 
 /// `smart-agents __supervise --serve`: the zygote's mode of the supervisor entry point.
 pub const SERVE: &str = "--serve";
@@ -23,39 +25,19 @@ pub const SERVE: &str = "--serve";
 /// Room left in the zygote's command line for each supervisor's own (see `Title`).
 pub const TITLE_ROOM: usize = 240;
 
+/// One supervisor to start. Borrowed by the worker that sends it (no copy of the environment
+/// per task), owned by the zygote that reads it.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Request {
+pub struct Request<'a> {
     /// The supervisor's arguments after the program name (`__supervise ID ATTEMPT ...`).
-    pub args: Vec<String>,
-    pub cwd: String,
-    pub env: Vec<(String, String)>,
-    pub log: std::path::PathBuf,
+    pub args: Cow<'a, [String]>,
+    pub cwd: Cow<'a, str>,
+    pub env: Cow<'a, [(String, String)]>,
+    pub log: Cow<'a, Path>,
 }
 
 /// The new supervisor's pid, or why it could not be started.
 pub type Reply = std::result::Result<i32, String>;
-
-pub fn write_frame<T: Serialize>(to: &mut impl Write, value: &T) -> std::io::Result<()> {
-    let body = serde_json::to_vec(value)?;
-    let len = u32::try_from(body.len()).map_err(|_| std::io::Error::other("frame too large"))?;
-    let mut frame = len.to_le_bytes().to_vec();
-    frame.extend(body);
-    to.write_all(&frame)?;
-    to.flush()
-}
-
-/// The next frame, or None at the end of the stream.
-pub fn read_frame<T: for<'de> Deserialize<'de>>(from: &mut impl Read) -> std::io::Result<Option<T>> {
-    let mut len = [0u8; 4];
-    match from.read_exact(&mut len) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let mut body = vec![0u8; u32::from_le_bytes(len) as usize];
-    from.read_exact(&mut body)?;
-    Ok(Some(serde_json::from_slice(&body)?))
-}
 
 /// Serve requests until the worker closes its end.
 pub fn serve() -> i32 {
@@ -65,23 +47,23 @@ pub fn serve() -> i32 {
     let title = Title::of_this_process();
     let (mut input, mut output) = (std::io::stdin().lock(), std::io::stdout().lock());
     loop {
-        let request: Request = match read_frame(&mut input) {
-            Ok(Some(request)) => request,
-            Ok(None) => return 0,
+        let request: Request = match read_frame_blocking(&mut input) {
+            Ok(request) => request,
+            Err(FrameError::Closed) => return 0,
             Err(e) => {
                 eprintln!("smart-agents: the supervisor zygote stops: {e}");
                 return 1;
             }
         };
         let reply = start(&request, title);
-        if write_frame(&mut output, &reply).is_err() {
+        if write_frame_blocking(&mut output, &reply).is_err() {
             return 0;
         }
     }
 }
 
 fn start(request: &Request, title: Option<Title>) -> Reply {
-    if !std::path::Path::new(&request.cwd).is_dir() {
+    if !Path::new(&*request.cwd).is_dir() {
         return Err(supervise::no_folder(&request.cwd));
     }
     let log = std::fs::OpenOptions::new()
@@ -116,7 +98,7 @@ fn become_supervisor(
         libc::dup2(log.as_raw_fd(), 1);
         libc::dup2(log.as_raw_fd(), 2);
     }
-    if let Err(e) = std::env::set_current_dir(&request.cwd) {
+    if let Err(e) = std::env::set_current_dir(&*request.cwd) {
         eprintln!("smart-agents: {}: {e}", supervise::no_folder(&request.cwd));
         return 1;
     }
@@ -125,7 +107,7 @@ fn become_supervisor(
         // SAFETY: no other thread exists in this process to read the environment.
         unsafe { std::env::remove_var(key) };
     }
-    for (key, value) in &request.env {
+    for (key, value) in request.env.iter() {
         // SAFETY: as above.
         unsafe { std::env::set_var(key, value) };
     }

@@ -8,8 +8,7 @@ use common::supervisors::supervisor_of;
 use common::{Home, LONG, alive, kill9, parent, unique_sleep, wait_gone};
 
 fn cmdline(pid: i32) -> String {
-    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-    String::from_utf8_lossy(&raw).replace('\0', " ").trim_end().to_string()
+    common::cmdline(pid).unwrap_or_default()
 }
 
 /// Start a sleeping task and return (its id, its supervisor).

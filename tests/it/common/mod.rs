@@ -326,20 +326,24 @@ fn all_processes() -> Vec<(i32, String)> {
         let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
             continue;
         };
-        let Ok(raw) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        if raw.is_empty() || is_zombie(pid) {
-            continue;
+        match cmdline(pid) {
+            Some(text) if !is_zombie(pid) => out.push((pid, text)),
+            _ => {}
         }
-        let text: Vec<String> = raw
-            .split(|b| *b == 0)
-            .filter(|a| !a.is_empty())
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
-        out.push((pid, text.join(" ")));
     }
     out
+}
+
+/// The command line of `pid`, its arguments joined by spaces (empty ones left out); None when
+/// it is gone or has none (a kernel thread).
+pub fn cmdline(pid: i32) -> Option<String> {
+    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok().filter(|raw| !raw.is_empty())?;
+    let args: Vec<String> = raw
+        .split(|b| *b == 0)
+        .filter(|a| !a.is_empty())
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    Some(args.join(" "))
 }
 
 fn is_zombie(pid: i32) -> bool {
