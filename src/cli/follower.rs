@@ -45,12 +45,10 @@ pub async fn follow_watching(
     });
     let mut bars: HashMap<String, ProgressBar> = HashMap::new();
     let mut views: HashMap<String, TaskView> = HashMap::new();
+    let mut open = 0usize;
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-    loop {
-        let all_done = !views.is_empty() && views.values().all(|v| v.state.is_finished());
-        if all_done {
-            break;
-        }
+    // Counted rather than rescanned: `wait` on a thousand ids sees thousands of events.
+    while views.is_empty() || open > 0 {
         let next = tokio::select! {
             next = sub.next() => next?,
             _ = tokio::signal::ctrl_c() => {
@@ -68,13 +66,22 @@ pub async fn follow_watching(
             _ => continue,
         };
         for task in changed {
-            let bar = bars.entry(task.id.clone()).or_insert_with(|| {
-                let bar = multi.add(ProgressBar::new(100));
-                bar.enable_steady_tick(Duration::from_millis(120));
-                bar
-            });
-            draw(bar, &task);
-            views.insert(task.id.clone(), task);
+            // Hidden bars are not made at all: each ticking bar keeps a thread.
+            if show {
+                let bar = bars.entry(task.id.clone()).or_insert_with(|| {
+                    let bar = multi.add(ProgressBar::new(100));
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                    bar
+                });
+                draw(bar, &task);
+            }
+            let finished = task.state.is_finished();
+            match views.insert(task.id.clone(), task) {
+                Some(old) if !old.state.is_finished() && finished => open -= 1,
+                Some(old) if old.state.is_finished() && !finished => open += 1,
+                None if !finished => open += 1,
+                _ => {}
+            }
         }
         watch(&ordered(&ids, &views));
     }
@@ -92,9 +99,12 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 }
 
 fn ordered(ids: &[String], views: &HashMap<String, TaskView>) -> Vec<TaskView> {
-    // Ids may be prefixes: match each to the view whose id starts with it.
+    // Ids may be prefixes: match each to the view whose id starts with it (a whole id, the
+    // usual case, is found directly).
     ids.iter()
-        .filter_map(|typed| views.values().find(|v| v.id.starts_with(typed.as_str())).cloned())
+        .filter_map(|typed| {
+            views.get(typed).or_else(|| views.values().find(|v| v.id.starts_with(typed.as_str()))).cloned()
+        })
         .collect()
 }
 
