@@ -28,6 +28,8 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
+        // A snapshot must not take index.lock: the user's own git commands would fail on it.
+        .arg("--no-optional-locks")
         .args(args)
         .stdin(Stdio::null())
         .stderr(Stdio::null())
@@ -36,26 +38,45 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     out.status.success().then_some(out.stdout)
 }
 
+/// One `git status` (porcelain v2, whose `# branch.oid` header gives HEAD too): each task
+/// takes two snapshots, and a git process costs milliseconds.
 pub fn snapshot(root: &Path) -> Option<Snapshot> {
-    let status = git(root, &["status", "--porcelain=v1", "-z", "--untracked-files=all"])?;
-    let head = git(root, &["rev-parse", "HEAD"]).map(|h| String::from_utf8_lossy(&h).trim().to_string());
+    let status = git(root, &["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all"])?;
+    let mut head = None;
     let mut entries = HashMap::new();
     let mut items = status.split(|b| *b == 0).filter(|i| !i.is_empty());
     while let Some(item) = items.next() {
-        if item.len() < 4 {
+        let line = String::from_utf8_lossy(item);
+        let Some((code, path)) = entry(&line) else {
+            if let Some(oid) = line.strip_prefix("# branch.oid ") {
+                head = Some(oid.to_string()).filter(|o| o != "(initial)");
+            }
             continue;
-        }
-        let code = String::from_utf8_lossy(&item[..2]).into_owned();
-        let path = String::from_utf8_lossy(&item[3..]).into_owned();
-        // Renames and copies carry the old path as the next item.
-        if code.contains('R') || code.contains('C') {
+        };
+        // A rename or copy carries its old path as the next item.
+        if line.starts_with("2 ") {
             items.next();
         }
         let meta =
-            std::fs::symlink_metadata(root.join(&path)).ok().map(|m| (m.mtime(), m.mtime_nsec(), m.size()));
-        entries.insert(path, (code, meta));
+            std::fs::symlink_metadata(root.join(path)).ok().map(|m| (m.mtime(), m.mtime_nsec(), m.size()));
+        entries.insert(path.to_string(), (code, meta));
     }
     Some(Snapshot { head, entries })
+}
+
+/// The two-letter status and the path of one porcelain v2 entry (`None` for headers).
+fn entry(line: &str) -> Option<(String, &str)> {
+    // Fields before the path: ordinary 8, rename or copy 9, unmerged 10.
+    let fields = match line.as_bytes().first()? {
+        b'1' => 8,
+        b'2' => 9,
+        b'u' => 10,
+        b'?' => return Some(("??".to_string(), line.get(2..)?)),
+        _ => return None,
+    };
+    let mut parts = line.splitn(fields + 1, ' ');
+    let code = parts.nth(1)?.to_string();
+    Some((code, parts.nth(fields - 2)?))
 }
 
 /// Files that differ between two snapshots, including those in commits made in between.
@@ -124,5 +145,26 @@ mod tests {
         sh(root, "echo a2 >> a && echo new > new && echo d3 >> dirty && echo b2 >> b && git commit -qm b b");
         let after = snapshot(root).unwrap();
         assert_eq!(changed(root, &before, &after), vec!["a", "b", "dirty", "new"]);
+        assert_ne!(before.head, after.head, "the commit shows in HEAD");
+    }
+
+    #[test]
+    fn reads_renames_spaces_and_a_repository_without_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        sh(root, "git init -q . && echo x > 'with space'");
+        let first = snapshot(root).unwrap();
+        assert_eq!(first.head, None);
+        assert_eq!(first.entries["with space"].0, "??");
+        sh(
+            root,
+            "git config user.email t@t && git config user.name t && git add . && git commit -qm init && git mv 'with space' moved",
+        );
+        let before = snapshot(root).unwrap();
+        assert_eq!(before.entries.keys().collect::<Vec<_>>(), ["moved"], "the old path is not an entry");
+        assert_eq!(before.entries["moved"].0, "R.");
+        sh(root, "echo y >> moved");
+        let after = snapshot(root).unwrap();
+        assert_eq!(changed(root, &before, &after), vec!["moved"]);
     }
 }
