@@ -103,11 +103,18 @@ fn main() {
         verdict(&format!("{}: makespan <= 1.25x the best safe xargs", r.runner), r.makespan <= 1.25 * best);
     }
 
+    cpu_burst(&dir, &script, used_pct);
+    drop((home, declared));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// 6 CPU-bound tasks on all cores at `cpu_threshold = 70`, beside fixed parallelism.
+fn cpu_burst(dir: &Path, script: &Path, used_pct: f64) {
     let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
     let cpu = Burst { tasks: 6, mib: 0, climb: 0.0, hold: 0.0, busy: 3.0 };
     println!("\ncpu burst: 6 tasks busy 3 s each on {cpus} cores, cpu_threshold = 70");
     let cpu_home = Home::new(
-        &dir,
+        dir,
         "cpu",
         "[limits]\ncpu_threshold = 70\nmemory_threshold = 100\nmax_concurrent_tasks = 8\n",
     );
@@ -115,17 +122,17 @@ fn main() {
     let busy = machine_busy_percent();
     let mut rows = Vec::new();
     if busy < 50.0 {
-        rows.push(bench.measure("smart-agents", || cpu_home.burst(&script, cpu, &[])));
+        rows.push(bench.measure("smart-agents", || cpu_home.burst(script, cpu, &[])));
     } else {
         // External load counts against the gate: it would (rightly) hold the burst.
         println!("smart-agents row skipped: the machine is already {busy:.0}% busy with other programs");
     }
     for p in [1, 2, 5] {
-        rows.push(bench.measure(&format!("xargs -P {p}"), || xargs(&dir, &script, cpu, p)));
+        rows.push(bench.measure(&format!("xargs -P {p}"), || xargs(dir, script, cpu, p)));
     }
     // `--load` waits on the number of running processes, which other programs keep high on a
     // shared machine (it never started a job in 75 s here): `-j 5` as the fixed comparison.
-    rows.push(bench.measure("parallel -j 5", || parallel(&dir, &script, cpu, &["-j", "5"])));
+    rows.push(bench.measure("parallel -j 5", || parallel(dir, script, cpu, &["-j", "5"])));
     print_table(&rows, "peak cpu");
     let best = best_safe_fixed(&rows);
     if let Some(r) = rows.first().filter(|r| r.runner == "smart-agents") {
@@ -133,8 +140,6 @@ fn main() {
         verdict(&format!("smart-agents: at most {most} at once"), r.most_at_once <= most);
         verdict("smart-agents: makespan <= 1.25x the best safe xargs", r.makespan <= 1.25 * best);
     }
-    drop((home, declared, cpu_home));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// How one burst is judged: the resource it presses on, that resource's threshold, and the
