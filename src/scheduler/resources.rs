@@ -141,7 +141,12 @@ impl ResourceMonitor {
                 readings.mem_total_bytes = total;
             }
         }
-        readings.cpu_percent = self.cpu_ema;
+        // Until a measured interval exists (the first 200 ms after start or a quiet spell),
+        // what runs right now stands in, so a start need not wait for the interval.
+        readings.cpu_percent = self.cpu_ema.or_else(|| {
+            let stat = self.system.as_ref().and_then(|_| std::fs::read_to_string("/proc/stat").ok())?;
+            running_percent(&stat, self.cpus)
+        });
         readings.cpus = self.cpus;
         if let Some(dir) = &self.psi_dir {
             readings.cpu_pressure = read_psi(&dir.join("cpu"));
@@ -174,6 +179,15 @@ impl ResourceMonitor {
             r.cpu_gate = Gate::Measuring;
         }
     }
+}
+
+/// Busy percent at this instant from `procs_running` in /proc/stat (tasks on a CPU or waiting
+/// for one), less the worker thread reading it. A point, not an average: a CPU-bound program
+/// always counts, one busy in short bursts may not, and the measured average follows within
+/// 200 ms.
+pub fn running_percent(stat: &str, cpus: u32) -> Option<f64> {
+    let running: f64 = stat.lines().find_map(|l| l.strip_prefix("procs_running "))?.trim().parse().ok()?;
+    Some(((running - 1.0).max(0.0) / f64::from(cpus.max(1)) * 100.0).min(100.0))
 }
 
 /// `used` CPU time over `dt` as a percent of all `cpus` cores.
