@@ -39,8 +39,10 @@ pub struct ResourceMonitor {
     /// `None` when sysinfo cannot read this system: readings stay unknown, which never blocks.
     system: Option<System>,
     last_cpu_refresh: Option<Instant>,
-    /// The worker's own CPU time at `last_cpu_refresh`.
+    /// smart-agents' own CPU time at `last_cpu_refresh`: the worker's and its supervisors'.
     own_cpu: Duration,
+    /// CPU time the ended tasks' supervisors reported, summed.
+    machinery: Duration,
     last_sample: Option<Instant>,
     cpu_ema: Option<f64>,
     /// `/proc/pressure` when the kernel has PSI.
@@ -74,6 +76,7 @@ impl ResourceMonitor {
             system,
             last_cpu_refresh,
             own_cpu: crate::process::own_cpu_time(),
+            machinery: Duration::ZERO,
             last_sample: None,
             cpu_ema: None,
             psi_dir: psi.is_dir().then(|| psi.to_path_buf()),
@@ -101,11 +104,24 @@ impl ResourceMonitor {
         }
     }
 
+    /// A supervisor that ended reported `cpu` of its own: like the worker's, it is left out of
+    /// the CPU reading, so a burst of short tasks is not held back by what starting them cost.
+    /// (Counted when the task ends: for a short task that is the interval it was spent in, and
+    /// a long task's supervisor sleeps nearly all the time.)
+    pub fn count_machinery(&mut self, cpu: Duration) {
+        self.machinery += cpu;
+    }
+
+    fn own_cpu_time(&self) -> Duration {
+        crate::process::own_cpu_time() + self.machinery
+    }
+
     /// Read CPU, memory and pressure and update the gates. Cheap (a few /proc reads); a call
     /// sooner than [`MINIMUM_CPU_UPDATE_INTERVAL`] after the last keeps the previous CPU value.
     pub fn sample(&mut self, now: Instant, limits: &Limits) -> Readings {
         let mut readings = Readings::default();
         self.last_sample = Some(now);
+        let own_now = self.own_cpu_time();
         if let Some(system) = self.system.as_mut() {
             let due = self
                 .last_cpu_refresh
@@ -118,10 +134,10 @@ impl ResourceMonitor {
                 system.refresh_cpu_usage();
                 self.cpu_ema = None;
                 self.last_cpu_refresh = Some(now);
-                self.own_cpu = crate::process::own_cpu_time();
+                self.own_cpu = own_now;
             } else if due {
                 system.refresh_cpu_usage();
-                let own = crate::process::own_cpu_time();
+                let own = own_now;
                 // The first refresh only primes sysinfo's counters; it has no value yet.
                 if let Some(last) = self.last_cpu_refresh {
                     let dt = now.saturating_duration_since(last);

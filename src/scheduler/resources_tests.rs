@@ -158,3 +158,15 @@ fn own_share_is_a_percent_of_all_cores() {
     // Unknown cores count as one.
     assert!((own_share(ms(100), ms(1000), 0) - 10.0).abs() < 1e-9);
 }
+
+#[test]
+fn supervisors_cpu_is_left_out_like_the_workers() {
+    let limits = Limits::default();
+    let mut monitor = ResourceMonitor::new();
+    monitor.sample(Instant::now(), &limits);
+    std::thread::sleep(MINIMUM_CPU_UPDATE_INTERVAL);
+    // Supervisors that ended report more CPU than the interval held on every core.
+    monitor.count_machinery(MINIMUM_CPU_UPDATE_INTERVAL * 64);
+    let reading = monitor.sample(Instant::now(), &limits);
+    assert_eq!(reading.cpu_percent, Some(0.0));
+}

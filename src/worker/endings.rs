@@ -9,6 +9,9 @@ use crate::model::TaskState;
 use crate::store::{EventKind, TaskRecord};
 use serde_json::json;
 
+/// A supervisor's CPU counts as spent within this many seconds before its task ended.
+const MACHINERY_WINDOW_SECONDS: f64 = 2.0;
+
 /// Output kept in the database per task: the tail, where errors and summaries are.
 const OUTPUT_CAP: u64 = 64 * 1024;
 
@@ -28,6 +31,13 @@ impl Actor {
         let Some(live) = self.queue.get(id) else { return };
         self.outbox.spent(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
+        if let Some(cpu) = record.as_ref().and_then(|r| r.supervisor_cpu_seconds) {
+            // Only the share spent in the last moments is current: a long task's supervisor
+            // spread its time over the whole run.
+            let wall = (finished_at - live.rec.started_at.unwrap_or(finished_at)).max(1) as f64 / 1000.0;
+            let recent = cpu.clamp(0.0, 1e6) * (MACHINERY_WINDOW_SECONDS / wall).min(1.0);
+            self.monitor.count_machinery(std::time::Duration::from_secs_f64(recent));
+        }
         let (kill, orphaned) = (live.kill, live.orphaned);
         self.record_peak(id, record.as_ref(), finished_at);
         let (mut state, mut reason) = outcome(record.as_ref(), kill);
@@ -342,6 +352,7 @@ mod tests {
             peak_rss_bytes: Some(600 << 20),
             cpu_seconds: None,
             mem_limit_exceeded: None,
+            supervisor_cpu_seconds: None,
         };
         assert_eq!(outcome(Some(&rec(Some(0), None, None)), None).0, TaskState::Completed);
         let over = ExitRecord { mem_limit_exceeded: Some(512 << 20), ..rec(None, Some(15), None) };

@@ -19,6 +19,9 @@ pub struct Started {
     pub pid_start: Option<u64>,
     /// Where this attempt's output begins in the log file.
     pub log_offset: u64,
+    /// CPU the zygote spent since the start before: smart-agents' own, which the CPU gate
+    /// leaves out.
+    pub machinery: std::time::Duration,
 }
 
 /// What starting a supervisor takes, whoever starts it: the log is open and this attempt's
@@ -87,7 +90,12 @@ pub fn spawn(launch: Launch) -> Result<Started> {
     let pid = child.id() as i32;
     // The Child handle is dropped without waiting: the pidfd watcher reaps it.
     drop(child);
-    Ok(Started { pid, pid_start: process_start_time(pid), log_offset: launch.log_offset })
+    Ok(Started {
+        pid,
+        pid_start: process_start_time(pid),
+        log_offset: launch.log_offset,
+        machinery: std::time::Duration::ZERO,
+    })
 }
 
 /// The task's log, opened to append, with this attempt's header written: the file and where

@@ -55,6 +55,7 @@ fn start_one(zygote: &mut Option<Zygote>, launch: Launch) -> crate::error::Resul
                     pid,
                     pid_start: process_start_time(pid),
                     log_offset: launch.log_offset,
+                    machinery: z.cpu_since_last(),
                 });
             }
             Ok(Err(why)) => return Err(crate::error::Error::usage(why)),
@@ -75,6 +76,8 @@ fn disabled() -> bool {
 struct Zygote {
     socket: UnixStream,
     child: std::process::Child,
+    /// Its CPU seconds at the last look.
+    cpu_seen: f64,
 }
 
 impl Zygote {
@@ -88,7 +91,15 @@ impl Zygote {
             // Out of the worker's group: a Ctrl-C meant for a foreground worker leaves it be.
             .process_group(0)
             .spawn()?;
-        Ok(Zygote { socket: ours, child })
+        Ok(Zygote { socket: ours, child, cpu_seen: 0.0 })
+    }
+
+    /// CPU it spent (forking) since the last call: a /proc read, cheaper than a fork.
+    fn cpu_since_last(&mut self) -> std::time::Duration {
+        let now = super::proctree::usage_of(&[self.child.id() as i32]).cpu_seconds;
+        let spent = (now - self.cpu_seen).max(0.0);
+        self.cpu_seen = now;
+        std::time::Duration::from_secs_f64(spent)
     }
 
     /// Ask for a supervisor: Err when the zygote cannot be reached.

@@ -40,6 +40,10 @@ pub struct ExitRecord {
     /// With `--mem-limit`: the limit, when the tree went past it and was ended.
     #[serde(default)]
     pub mem_limit_exceeded: Option<u64>,
+    /// CPU time of the supervisor itself: smart-agents' own cost, which the CPU gate leaves
+    /// out as it does the worker's.
+    #[serde(default)]
+    pub supervisor_cpu_seconds: Option<f64>,
 }
 
 /// Supervisor options, between the exit file and `--`.
@@ -139,7 +143,8 @@ pub fn main(args: &[OsString]) -> i32 {
             libc::sigaction(sig, &action, std::ptr::null_mut());
         }
     }
-    let record = run(command, &options);
+    let mut record = run(command, &options);
+    record.supervisor_cpu_seconds = Some(crate::process::own_cpu_time().as_secs_f64());
     if let Some(error) = &record.error {
         // Into the task's log too, so `logs` shows why nothing ran.
         eprintln!("smart-agents: {error}");
@@ -165,6 +170,7 @@ fn ended() -> ExitRecord {
         peak_rss_bytes: None,
         cpu_seconds: None,
         mem_limit_exceeded: None,
+        supervisor_cpu_seconds: None,
     }
 }
 

@@ -145,6 +145,8 @@ impl Actor {
         }
         match result {
             Ok(started) => {
+                self.monitor.count_machinery(started.machinery);
+                let Some(live) = self.queue.get_mut(id) else { return };
                 live.rec.pid = Some(started.pid);
                 live.rec.pid_start = started.pid_start;
                 live.rec.log_offset = Some(started.log_offset);

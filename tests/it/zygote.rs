@@ -71,3 +71,21 @@ fn without_the_zygote_the_worker_execs_each_supervisor() {
         home.processes().into_iter().filter(|p| cmdline(*p).contains("__supervise --serve")).collect();
     assert!(zygotes.is_empty(), "no zygote: {zygotes:?}");
 }
+
+#[test]
+fn the_exit_record_carries_the_supervisors_own_cpu_for_the_cpu_gate_to_leave_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exit = dir.path().join("runs/x/1.exit");
+    let status = std::process::Command::new(common::BIN)
+        .args(["__supervise", "x", "1"])
+        .arg(&exit)
+        .args(["--", "true"])
+        .status()
+        .expect("supervisor");
+    assert!(status.success());
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&exit).expect("exit record")).expect("json");
+    assert_eq!(record["code"], 0);
+    let own = record["supervisor_cpu_seconds"].as_f64().expect("supervisor_cpu_seconds");
+    assert!(own > 0.0 && own < 5.0, "{record}");
+}
