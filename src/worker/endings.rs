@@ -16,6 +16,16 @@ const MACHINERY_WINDOW_SECONDS: f64 = 2.0;
 const OUTPUT_CAP: u64 = 64 * 1024;
 
 impl Actor {
+    /// The supervisor's own CPU, which the CPU gate leaves out. Only the share spent in its
+    /// last moments is current: a long task's supervisor spread its time over the whole run.
+    fn count_supervisor_cpu(&mut self, record: Option<&ExitRecord>, ran_ms: i64) {
+        if let Some(cpu) = record.and_then(|r| r.supervisor_cpu_seconds) {
+            let wall = ran_ms.max(1) as f64 / 1000.0;
+            let recent = cpu.clamp(0.0, 1e6) * (MACHINERY_WINDOW_SECONDS / wall).min(1.0);
+            self.monitor.count_machinery(std::time::Duration::from_secs_f64(recent));
+        }
+    }
+
     pub(super) fn on_exit(&mut self, id: &str, attempt: u32, pid: i32, now: i64) {
         runner::reap(pid);
         let Some(live) = self.queue.get(id) else { return };
@@ -31,14 +41,9 @@ impl Actor {
         let Some(live) = self.queue.get(id) else { return };
         self.outbox.spent(exit_file);
         let finished_at = record.as_ref().map_or(now, |r| r.finished_at);
-        if let Some(cpu) = record.as_ref().and_then(|r| r.supervisor_cpu_seconds) {
-            // Only the share spent in the last moments is current: a long task's supervisor
-            // spread its time over the whole run.
-            let wall = (finished_at - live.rec.started_at.unwrap_or(finished_at)).max(1) as f64 / 1000.0;
-            let recent = cpu.clamp(0.0, 1e6) * (MACHINERY_WINDOW_SECONDS / wall).min(1.0);
-            self.monitor.count_machinery(std::time::Duration::from_secs_f64(recent));
-        }
+        let started_at = live.rec.started_at.unwrap_or(finished_at);
         let (kill, orphaned) = (live.kill, live.orphaned);
+        self.count_supervisor_cpu(record.as_ref(), finished_at - started_at);
         self.record_peak(id, record.as_ref(), finished_at);
         let (mut state, mut reason) = outcome(record.as_ref(), kill);
         if record.is_none() && kill.is_none() {
