@@ -281,3 +281,27 @@ fn worker_status_json_has_the_documented_fields() {
     assert_eq!(v["database"], home.database().to_string_lossy().as_ref());
     assert!(common::alive(v["pid"].as_i64().unwrap() as i32));
 }
+
+#[test]
+fn wait_on_many_tasks_keeps_no_thread_per_task_and_ends_with_them() {
+    let home = Home::new();
+    home.run_ok(&["pause"]);
+    let ids: Vec<String> = (0..40).map(|_| home.submit(&["true"])).collect();
+    let mut args = vec!["wait", "--timeout", "60s"];
+    args.extend(ids.iter().map(String::as_str));
+    let mut waiter = home.spawn(&args);
+    // Once it has its snapshot of the 40 pending tasks, count its threads: a hidden progress
+    // bar per task used to keep a ticking thread each.
+    let status = format!("/proc/{}/status", waiter.id());
+    let threads = || {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        text.lines().find_map(|l| l.strip_prefix("Threads:")).and_then(|n| n.trim().parse::<u32>().ok())
+    };
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let seen = threads().expect("wait is still running while the queue is paused");
+    assert!(seen <= 4, "wait on 40 tasks runs {seen} threads");
+    home.run_ok(&["resume"]);
+    let out = waiter.wait_with_output().expect("wait ends");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 40, "one line per task");
+}
