@@ -289,7 +289,7 @@ fn wait_on_many_tasks_keeps_no_thread_per_task_and_ends_with_them() {
     let ids: Vec<String> = (0..40).map(|_| home.submit(&["true"])).collect();
     let mut args = vec!["wait", "--timeout", "60s"];
     args.extend(ids.iter().map(String::as_str));
-    let mut waiter = home.spawn(&args);
+    let waiter = home.spawn(&args);
     // Once it has its snapshot of the 40 pending tasks, count its threads: a hidden progress
     // bar per task used to keep a ticking thread each.
     let status = format!("/proc/{}/status", waiter.id());
