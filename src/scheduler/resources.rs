@@ -39,9 +39,9 @@ pub struct ResourceMonitor {
     /// `None` when sysinfo cannot read this system: readings stay unknown, which never blocks.
     system: Option<System>,
     last_cpu_refresh: Option<Instant>,
-    /// smart-agents' own CPU time at `last_cpu_refresh`: the worker's and its supervisors'.
+    /// smart-agents' own CPU time at `last_cpu_refresh`: the worker's and its machinery's.
     own_cpu: Duration,
-    /// CPU time the ended tasks' supervisors reported, summed.
+    /// CPU time of the zygote and of the ended tasks' supervisors, summed as reported.
     machinery: Duration,
     last_sample: Option<Instant>,
     cpu_ema: Option<f64>,
@@ -104,16 +104,11 @@ impl ResourceMonitor {
         }
     }
 
-    /// A supervisor that ended reported `cpu` of its own: like the worker's, it is left out of
-    /// the CPU reading, so a burst of short tasks is not held back by what starting them cost.
-    /// (Counted when the task ends: for a short task that is the interval it was spent in, and
-    /// a long task's supervisor sleeps nearly all the time.)
+    /// The zygote or an ended task's supervisor spent `cpu` of smart-agents' own: like the
+    /// worker's, it is left out of the CPU reading, so a burst of short tasks is not held back
+    /// by what starting them cost.
     pub fn count_machinery(&mut self, cpu: Duration) {
         self.machinery += cpu;
-    }
-
-    fn own_cpu_time(&self) -> Duration {
-        crate::process::own_cpu_time() + self.machinery
     }
 
     /// Read CPU, memory and pressure and update the gates. Cheap (a few /proc reads); a call
@@ -121,7 +116,9 @@ impl ResourceMonitor {
     pub fn sample(&mut self, now: Instant, limits: &Limits) -> Readings {
         let mut readings = Readings::default();
         self.last_sample = Some(now);
-        let own_now = self.own_cpu_time();
+        // Ours: the worker's CPU time and its machinery's (read only when an interval ends).
+        let machinery = self.machinery;
+        let ours = || crate::process::own_cpu_time() + machinery;
         if let Some(system) = self.system.as_mut() {
             let due = self
                 .last_cpu_refresh
@@ -134,10 +131,10 @@ impl ResourceMonitor {
                 system.refresh_cpu_usage();
                 self.cpu_ema = None;
                 self.last_cpu_refresh = Some(now);
-                self.own_cpu = own_now;
+                self.own_cpu = ours();
             } else if due {
                 system.refresh_cpu_usage();
-                let own = own_now;
+                let own = ours();
                 // The first refresh only primes sysinfo's counters; it has no value yet.
                 if let Some(last) = self.last_cpu_refresh {
                     let dt = now.saturating_duration_since(last);
@@ -159,10 +156,11 @@ impl ResourceMonitor {
         }
         // Until a measured interval exists (the first 200 ms after start or a quiet spell),
         // what runs right now stands in, so a start need not wait for the interval.
-        readings.cpu_percent = self.cpu_ema.or_else(|| {
-            let stat = self.system.as_ref().and_then(|_| std::fs::read_to_string("/proc/stat").ok())?;
-            running_percent(&stat, self.cpus)
-        });
+        if self.system.is_some() {
+            readings.cpu_percent = self
+                .cpu_ema
+                .or_else(|| running_percent(&std::fs::read_to_string("/proc/stat").ok()?, self.cpus));
+        }
         readings.cpus = self.cpus;
         if let Some(dir) = &self.psi_dir {
             readings.cpu_pressure = read_psi(&dir.join("cpu"));

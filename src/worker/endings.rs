@@ -21,8 +21,9 @@ impl Actor {
     fn count_supervisor_cpu(&mut self, record: Option<&ExitRecord>, ran_ms: i64) {
         if let Some(cpu) = record.and_then(|r| r.supervisor_cpu_seconds) {
             let wall = ran_ms.max(1) as f64 / 1000.0;
-            let recent = cpu.clamp(0.0, 1e6) * (MACHINERY_WINDOW_SECONDS / wall).min(1.0);
-            self.monitor.count_machinery(std::time::Duration::from_secs_f64(recent));
+            let recent = cpu * (MACHINERY_WINDOW_SECONDS / wall).min(1.0);
+            // A record is a file: a negative or absurd figure counts as nothing.
+            self.monitor.count_machinery(std::time::Duration::try_from_secs_f64(recent).unwrap_or_default());
         }
     }
 

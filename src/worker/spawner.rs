@@ -97,9 +97,9 @@ impl Zygote {
     /// CPU it spent (forking) since the last call: a /proc read, cheaper than a fork.
     fn cpu_since_last(&mut self) -> std::time::Duration {
         let now = super::proctree::usage_of(&[self.child.id() as i32]).cpu_seconds;
-        let spent = (now - self.cpu_seen).max(0.0);
+        let spent = now - self.cpu_seen;
         self.cpu_seen = now;
-        std::time::Duration::from_secs_f64(spent)
+        std::time::Duration::try_from_secs_f64(spent).unwrap_or_default()
     }
 
     /// Ask for a supervisor: Err when the zygote cannot be reached.

@@ -139,14 +139,16 @@ impl Actor {
         now: i64,
     ) {
         let stream = self.processes.take_stream(id);
+        // Spent whether or not the start is still wanted.
+        if let Ok(started) = &result {
+            self.monitor.count_machinery(started.machinery);
+        }
         let Some(live) = self.queue.get_mut(id) else { return };
         if live.rec.attempt != attempt || live.rec.state != TaskState::Running {
             return;
         }
         match result {
             Ok(started) => {
-                self.monitor.count_machinery(started.machinery);
-                let Some(live) = self.queue.get_mut(id) else { return };
                 live.rec.pid = Some(started.pid);
                 live.rec.pid_start = started.pid_start;
                 live.rec.log_offset = Some(started.log_offset);
