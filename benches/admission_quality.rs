@@ -11,6 +11,7 @@
 //! Sizes scale with the machine: each memory task climbs to `SA_BENCH_TASK_PCT` percent of
 //! RAM (default 3) over 2 s and holds it 1 s; the threshold is today's use plus
 //! `SA_BENCH_ROOM_PCT` points (default 7, so two tasks fit and a third does not).
+//! `SA_BENCH_BIN=path/to/smart-agents` runs an older build instead of this one.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,7 +23,10 @@ use std::time::{Duration, Instant};
 mod machine;
 use machine::{busy_between, cpu_jiffies, machine_busy_percent, mem_percent, meminfo, settle};
 
-const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
+/// The smart-agents under test: this build, or `SA_BENCH_BIN` (an older build, to compare).
+fn bin() -> String {
+    std::env::var("SA_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_smart-agents").to_string())
+}
 /// Climb in 20 steps over `climb` seconds, hold, then (for CPU tasks) spin `busy` seconds.
 const CLIMBER: &str = "import sys, time, os\n\
 mib, climb, hold, busy, mark = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]\n\
@@ -296,7 +300,7 @@ impl Home {
     }
 
     fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new(BIN).args(args).env("SMART_AGENTS_HOME", &self.dir).output().expect("run");
+        let out = Command::new(bin()).args(args).env("SMART_AGENTS_HOME", &self.dir).output().expect("run");
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
@@ -317,15 +321,17 @@ impl Home {
         self.cli(&["resume"]);
         let mut args = vec!["wait", "--timeout", "3m"];
         args.extend(ids.iter().map(String::as_str));
-        let _ = Command::new(BIN).args(&args).env("SMART_AGENTS_HOME", &self.dir).output();
+        let _ = Command::new(bin()).args(&args).env("SMART_AGENTS_HOME", &self.dir).output();
         marks
     }
 }
 
 impl Drop for Home {
     fn drop(&mut self) {
-        let _ =
-            Command::new(BIN).args(["worker", "stop", "--kill"]).env("SMART_AGENTS_HOME", &self.dir).output();
+        let _ = Command::new(bin())
+            .args(["worker", "stop", "--kill"])
+            .env("SMART_AGENTS_HOME", &self.dir)
+            .output();
     }
 }
 

@@ -77,6 +77,7 @@ pub fn decide<'a>(
     let (cap, mut total) = (limits.max_concurrent_tasks, running.total);
     let mut reserved = Reserved {
         mem_bytes: running.reserved_mem_bytes,
+        freeing_bytes: running.freeing_mem_bytes,
         cores: running.reserved_cores,
         watching: running.watching,
         idle: running.total == 0,

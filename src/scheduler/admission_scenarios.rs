@@ -43,6 +43,28 @@ fn a_burst_of_a_known_kind_stays_under_the_threshold() {
     assert_eq!(decide(rest, &running, &mem_at(12.0), &l, false, NOW).start, [0]);
 }
 
+/// On a VM that gives freed pages back slowly, the reading still counts a pair that ended:
+/// what the worker credits as freed lets the next pair start, and only that much.
+#[test]
+fn memory_freed_but_not_shown_yet_lets_the_next_pair_start() {
+    let p = burst(6, pct(9.0), 0.5);
+    let l = mem_limits(23.0);
+    // A pair ended at 21% (3% base); the reading still says 21%, 18 points being given back.
+    let freed = Running { freeing_mem_bytes: pct(18.0), ..idle() };
+    let d = decide(&p, &freed, &mem_at(21.0), &l, false, NOW);
+    assert_eq!(d.start, [0, 1]);
+    assert_eq!(reason_of(&d, 2), "memory 3% + 27% expected > 23% (18% freed, not shown yet)");
+    // Without the credit, only the first (the machine is idle) could start.
+    let d = decide(&p, &idle(), &mem_at(21.0), &l, false, NOW);
+    assert_eq!(d.start, [0]);
+    assert_eq!(reason_of(&d, 1), "memory 21% + 18% expected > 23%");
+    // Only what is credited counts: 9 of the 18 points (the rest capped), and one starts.
+    let half = Running { freeing_mem_bytes: pct(9.0), ..idle() };
+    let d = decide(&p, &half, &mem_at(21.0), &l, false, NOW);
+    assert_eq!(d.start, [0]);
+    assert_eq!(reason_of(&d, 1), "memory 12% + 18% expected > 23% (9% freed, not shown yet)");
+}
+
 /// The first burst of an unknown kind starts one by one (slow start): each start waits until
 /// the one before has been watched climbing; at most one task's size goes over.
 #[test]

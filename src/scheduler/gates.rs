@@ -10,8 +10,9 @@
 //!    memory gate.
 //! 3. CPU: busy percent now + (reserved cores + the candidate's cores) / cores must stay within
 //!    the threshold.
-//! 4. Memory: in use now + (reserved bytes + the candidate's footprint) / total must stay within
-//!    the threshold.
+//! 4. Memory: in use now − what ended tasks freed that the reading does not show yet (see
+//!    [`super::freeing`]) + (reserved bytes + the candidate's footprint) / total must stay
+//!    within the threshold.
 //!
 //! A threshold of 100 disables its gate, pressure, slow start and projection included.
 
@@ -23,6 +24,8 @@ use crate::config::Limits;
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Reserved {
     pub mem_bytes: u64,
+    /// Freed by ended tasks, not shown by the reading yet.
+    pub freeing_bytes: u64,
     pub cores: f64,
     /// Tasks of unknown memory footprint being watched.
     pub watching: u32,
@@ -81,12 +84,15 @@ pub fn block<'a>(
         && let Some(percent) = readings.mem_percent
         && readings.mem_total_bytes > 0
     {
+        let total = readings.mem_total_bytes as f64;
         let bytes = reserved.mem_bytes.saturating_add(task.mem_bytes);
-        let expected = bytes as f64 / readings.mem_total_bytes as f64 * 100.0;
-        if percent + expected > limits.memory_threshold {
+        let expected = bytes as f64 / total * 100.0;
+        let freeing = (reserved.freeing_bytes as f64 / total * 100.0).min(percent);
+        if percent - freeing + expected > limits.memory_threshold {
             return Some(WaitReason::MemoryExpected {
-                percent,
+                percent: percent - freeing,
                 expected,
+                freeing,
                 threshold: limits.memory_threshold,
             });
         }

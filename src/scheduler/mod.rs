@@ -4,6 +4,7 @@
 
 pub mod admission;
 pub mod footprint;
+pub mod freeing;
 mod gates;
 pub mod holds;
 pub mod hysteresis;

@@ -50,8 +50,10 @@ pub enum WaitReason<'a> {
     /// Memory gate: `memory 88% >= 85%` (band text as for CPU).
     Memory { percent: f64, threshold: f64 },
     /// Memory in use plus what running tasks and this one are still expected to add would
-    /// pass the threshold: `memory 21% + 9% expected > 23%`.
-    MemoryExpected { percent: f64, expected: f64, threshold: f64 },
+    /// pass the threshold: `memory 21% + 9% expected > 23%`. `percent` already leaves out
+    /// what ended tasks freed that the reading still counts, named when 1% or more:
+    /// `memory 21% + 9% expected > 23% (6% freed, not shown yet)`.
+    MemoryExpected { percent: f64, expected: f64, freeing: f64, threshold: f64 },
     /// A task of unknown footprint started moments ago and is watched while it climbs:
     /// `memory: slow start, watching a task of unknown size`.
     SlowStart,
@@ -125,9 +127,12 @@ impl WaitReason<'_> {
             WaitReason::CpuExpected { percent, cores, threshold } => {
                 h.num(13).num(pct(percent)).num(exact(cores)).num(exact(threshold))
             }
-            WaitReason::MemoryExpected { percent, expected, threshold } => {
-                h.num(14).num(pct(percent)).num(expected.ceil() as i64).num(exact(threshold))
-            }
+            WaitReason::MemoryExpected { percent, expected, freeing, threshold } => h
+                .num(14)
+                .num(pct(percent))
+                .num(expected.ceil() as i64)
+                .num(pct(freeing))
+                .num(exact(threshold)),
             WaitReason::AgentBusy { agent, running, cap } => {
                 h.num(15).text(agent).num(running.into()).num(cap.into())
             }
@@ -215,13 +220,19 @@ impl fmt::Display for Rendered<'_, '_> {
             WaitReason::CpuPressure { avg10, threshold } => write_gate(f, "cpu pressure", avg10, threshold),
             WaitReason::CpuMeasuring => write!(f, "cpu: measuring"),
             WaitReason::Memory { percent, threshold } => write_gate(f, "memory", percent, threshold),
-            WaitReason::MemoryExpected { percent, expected, threshold } => write!(
-                f,
-                "memory {} + {}% expected > {}",
-                Pct::floor(percent),
-                expected.ceil(),
-                Pct::exact(threshold)
-            ),
+            WaitReason::MemoryExpected { percent, expected, freeing, threshold } => {
+                write!(
+                    f,
+                    "memory {} + {}% expected > {}",
+                    Pct::floor(percent),
+                    expected.ceil(),
+                    Pct::exact(threshold)
+                )?;
+                if freeing >= 1.0 {
+                    write!(f, " ({}% freed, not shown yet)", freeing.round())?;
+                }
+                Ok(())
+            }
             WaitReason::SlowStart => f.write_str("memory: slow start, watching a task of unknown size"),
             WaitReason::AgentBusy { agent, running, cap } => {
                 write!(f, "agent {agent} busy ({running}/{cap})")

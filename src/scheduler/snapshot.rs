@@ -40,6 +40,9 @@ pub struct Running {
     /// Memory the running tasks are still expected to add: per task, its footprint minus what
     /// its process tree uses now (see [`super::footprint::mem_reservation`]).
     pub reserved_mem_bytes: u64,
+    /// Memory ended tasks gave back that the reading still counts (see [`super::freeing`]):
+    /// the memory gate treats it as free.
+    pub freeing_mem_bytes: u64,
     /// Cores the running tasks are expected to use that the CPU average does not show yet
     /// (see [`super::footprint::cpu_reservation`]).
     pub reserved_cores: f64,

@@ -48,6 +48,8 @@ pub struct Actor {
     pub(super) outbox: super::outbox::Outbox,
     pub(super) monitor: crate::scheduler::ResourceMonitor,
     pub(super) last_readings: Option<(Instant, crate::scheduler::Readings)>,
+    /// Memory ended tasks freed that the reading does not show yet.
+    pub(super) freeing: crate::scheduler::freeing::Freeing,
     /// Recent attempts per kind (newest first, loaded on first use) and the footprint learned
     /// from them.
     pub(super) learned: HashMap<String, super::footprint_history::History>,
@@ -107,6 +109,7 @@ impl Actor {
             outbox: super::outbox::Outbox::new(),
             monitor: crate::scheduler::ResourceMonitor::new(),
             last_readings: None,
+            freeing: Default::default(),
             learned: HashMap::new(),
             learn_gen: 1,
             registry,

@@ -32,7 +32,6 @@ impl Actor {
         self.budget_upkeep(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
-        let mem_gate_on = limits.memory_threshold < 100.0;
         let handed = &self.slurm.handed;
         if !self.queue.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id))
         {
@@ -43,7 +42,7 @@ impl Actor {
         self.refresh_footprints();
         // Local gates and the local cap see local tasks; class caps and the agents' own limits
         // count both executors.
-        let mut running = self.running_snapshot(now, mem_gate_on);
+        let mut running = self.running_snapshot(now, &readings);
         let local = self.decide_for(Executor::Local, &running, &readings, &self.config.limits, now);
         let started = local.starts.clone();
         self.apply_verdict(local, &readings, &mut running, now);

@@ -46,6 +46,7 @@ impl Actor {
         let (kill, orphaned) = (live.kill, live.orphaned);
         self.count_supervisor_cpu(record.as_ref(), finished_at - started_at);
         self.record_peak(id, record.as_ref(), finished_at);
+        self.note_freed(id);
         let (mut state, mut reason) = outcome(record.as_ref(), kill);
         if record.is_none() && kill.is_none() {
             reason = Some(super::group_end::lost_reason(orphaned));

@@ -4,11 +4,12 @@
 
 use super::actor::Actor;
 use super::footprint_history::History;
+use super::live::Live;
 use super::proctree;
 use super::supervise::ExitRecord;
 use crate::model::TaskState;
 use crate::scheduler::footprint::{self, LEARN_WINDOW, Layer};
-use crate::scheduler::{AgentSlot, Footprint, Peak, Running};
+use crate::scheduler::{AgentSlot, Footprint, Peak, Readings, Running};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -100,7 +101,8 @@ impl Actor {
     }
 
     /// What runs, with the reservations of running tasks and the agents' own limits.
-    pub(super) fn running_snapshot(&mut self, now: i64, mem_gate_on: bool) -> Running {
+    pub(super) fn running_snapshot(&mut self, now: i64, readings: &Readings) -> Running {
+        let mem_gate_on = self.config.limits.memory_threshold < 100.0;
         let mut running = Running::default();
         let slow_start_ms = (self.config.limits.slow_start_seconds * 1000.0) as i64;
         // Class caps count every task holding a slot, a Slurm job queued there included; the
@@ -112,6 +114,8 @@ impl Actor {
             .filter(|l| l.rec.state == TaskState::Running || handed.contains_key(&l.rec.id))
             .map(|l| l.rec.id.clone())
             .collect();
+        // What every local tree shows, for the memory freed but not shown yet.
+        let mut shown_total = 0u64;
         for id in ids {
             let fp = self.footprint_of(&id);
             let Some(live) = self.queue.get_mut(&id) else { continue };
@@ -128,23 +132,27 @@ impl Actor {
             if !mem_gate_on {
                 continue;
             }
+            let shown = shown_now(live);
+            shown_total += shown;
             if fp.mem_unknown() {
                 running.watching += u32::from(age_ms < slow_start_ms);
-                continue;
+            } else {
+                running.reserved_mem_bytes += footprint::mem_reservation(fp.mem_bytes, shown);
             }
-            let shown = match (live.shown, live.rec.pid) {
-                (Some((at, bytes)), _) if at.elapsed() < SHOWN_FRESH => bytes,
-                (_, Some(pid)) => {
-                    let bytes = proctree::tree_usage(pid, true).rss_bytes;
-                    live.shown = Some((Instant::now(), bytes));
-                    bytes
-                }
-                (_, None) => 0,
-            };
-            running.reserved_mem_bytes += footprint::mem_reservation(fp.mem_bytes, shown);
+        }
+        if mem_gate_on && let Some(percent) = readings.mem_percent {
+            let used = (percent / 100.0 * readings.mem_total_bytes as f64) as u64;
+            running.freeing_mem_bytes = self.freeing.observe(Instant::now(), used, shown_total);
         }
         running.agents = self.agent_slots(now);
         running
+    }
+
+    /// A local task ended: what its tree showed last may still be counted by the reading.
+    pub(super) fn note_freed(&mut self, id: &str) {
+        if let Some((_, bytes)) = self.queue.get(id).and_then(|l| l.shown) {
+            self.freeing.ended(Instant::now(), bytes);
+        }
     }
 
     fn agent_slots(&self, now: i64) -> Vec<AgentSlot> {
@@ -173,5 +181,21 @@ impl Actor {
         }
         let class = rec.class.as_ref().and_then(|c| self.config.limits.footprints.get(c))?;
         class.mem_limit.then(|| class.mem_bytes()).flatten().filter(|&b| b > 0)
+    }
+}
+
+/// What task `live`'s tree uses, read again when the last look is older than [`SHOWN_FRESH`].
+/// A tree that shows nothing any more has exited and is kept at its last size until the
+/// worker hears of the end, which then counts it as freed.
+fn shown_now(live: &mut Live) -> u64 {
+    match (live.shown, live.rec.pid) {
+        (Some((at, bytes)), _) if at.elapsed() < SHOWN_FRESH => bytes,
+        (last, Some(pid)) => {
+            let bytes = proctree::tree_usage(pid, true).rss_bytes;
+            let bytes = if bytes == 0 { last.map_or(0, |(_, b)| b) } else { bytes };
+            live.shown = Some((Instant::now(), bytes));
+            bytes
+        }
+        (_, None) => 0,
     }
 }

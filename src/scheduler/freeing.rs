@@ -1,0 +1,155 @@
+//! Memory that ended tasks gave back but the machine's reading does not show yet.
+//!
+//! On some VMs (free page reporting to the host) the pages a process frees return to
+//! `MemAvailable` at only tens of MB/s, while new allocations reuse them at once. A gate that
+//! reads `total − available` then sees the last tasks' memory for half a minute and holds the
+//! next ones, though starting them would not raise the reading at all (`xargs -P 2` runs such
+//! a burst safely at full speed).
+//!
+//! The rule: *accounted* memory is memory in use less what the running tasks' trees show. A
+//! task that ends takes its size out of both, so accounted memory stays put on a machine that
+//! frees at once. Where it rises instead, the rise is memory still being given back: it is
+//! credited to admission, capped by the sizes of the tasks that ended, and shrinks as the
+//! reading catches up. The cap falls to zero over [`FREEING_WINDOW`] after the last end, so a
+//! program that grew at the moment a task ended is never mistaken for freed memory for long.
+//! On a machine that frees at once the credit is zero. Pure: the worker feeds the numbers.
+
+use std::time::{Duration, Instant};
+
+/// How long after the last end freed memory may still be credited.
+pub const FREEING_WINDOW: Duration = Duration::from_secs(60);
+/// An accounted reading older than this is not a fair "before" for an end.
+const REFERENCE_FRESH: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone, Default)]
+pub struct Freeing {
+    /// The highest accounted memory (bytes) seen over the last [`REFERENCE_FRESH`], and when.
+    /// The highest, not the latest: between a task's exit and the worker hearing of it, its
+    /// tree may still be shown at full size while a machine that frees at once no longer
+    /// counts it, and that dip must not become the reference (it would credit the whole task).
+    recent_max: Option<(Instant, i64)>,
+    /// Accounted memory before the first end of the current episode.
+    reference: Option<i64>,
+    /// Sizes of the tasks that ended in this episode, as the cap stood at the last end.
+    ended: u64,
+    last_end: Option<Instant>,
+}
+
+impl Freeing {
+    /// A round measured memory in use and every running tree: remember the accounted part.
+    /// Returns the bytes admission may treat as free although the reading still counts them.
+    pub fn observe(&mut self, now: Instant, used: u64, shown: u64) -> u64 {
+        let accounted = used as i64 - shown as i64;
+        self.recent_max = match self.recent_max {
+            Some((at, max)) if max >= accounted && now.saturating_duration_since(at) <= REFERENCE_FRESH => {
+                Some((at, max))
+            }
+            _ => Some((now, accounted)),
+        };
+        let Some(reference) = self.reference else { return 0 };
+        let credit = (accounted - reference).clamp(0, self.cap(now) as i64) as u64;
+        if credit == 0 {
+            // Caught up (or expired): the next end starts a new episode from a new reference.
+            self.reference = None;
+            self.ended = 0;
+        }
+        credit
+    }
+
+    /// A task whose tree last showed `bytes` ended. Its memory is credited only against an
+    /// accounted reading from just before, with it still running.
+    pub fn ended(&mut self, now: Instant, bytes: u64) {
+        if bytes == 0 {
+            return;
+        }
+        if self.reference.is_none() {
+            match self.recent_max {
+                Some((at, accounted)) if now.saturating_duration_since(at) <= REFERENCE_FRESH => {
+                    self.reference = Some(accounted);
+                }
+                _ => return,
+            }
+        }
+        self.ended = self.cap(now).saturating_add(bytes);
+        self.last_end = Some(now);
+    }
+
+    /// The most that may be credited now: what ended, falling linearly to zero over the window.
+    fn cap(&self, now: Instant) -> u64 {
+        let Some(at) = self.last_end else { return 0 };
+        let left = 1.0 - now.saturating_duration_since(at).as_secs_f64() / FREEING_WINDOW.as_secs_f64();
+        (self.ended as f64 * left.max(0.0)) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIB: u64 = 1 << 20;
+
+    #[test]
+    fn a_machine_that_frees_at_once_gets_no_credit() {
+        let (mut f, t0) = (Freeing::default(), Instant::now());
+        // 2 GiB other, one task showing 700 MiB.
+        assert_eq!(f.observe(t0, 2048 * MIB + 700 * MIB, 700 * MIB), 0);
+        f.ended(t0 + Duration::from_millis(100), 700 * MIB);
+        // The reading dropped by the task's size: nothing to credit.
+        assert_eq!(f.observe(t0 + Duration::from_millis(200), 2048 * MIB, 0), 0);
+    }
+
+    #[test]
+    fn memory_the_reading_still_counts_is_credited_until_it_shows() {
+        let (mut f, t0) = (Freeing::default(), Instant::now());
+        let ms = |n| t0 + Duration::from_millis(n);
+        f.observe(t0, 2048 * MIB + 1400 * MIB, 1400 * MIB);
+        f.ended(ms(100), 700 * MIB);
+        f.ended(ms(150), 700 * MIB);
+        // Nothing came back yet: all 1,400 MiB are credited (less the cap's fading, 0.1%).
+        let credit = f.observe(ms(200), 2048 * MIB + 1400 * MIB, 0);
+        assert!(credit <= 1400 * MIB && credit > 1398 * MIB, "{credit}");
+        // Two new tasks grew 500 MiB each: their growth shows in their trees, not as freeing.
+        let credit = f.observe(ms(1200), 2048 * MIB + 2400 * MIB, 1000 * MIB);
+        // (less the cap's fading over the second since the last end)
+        assert!(credit <= 1400 * MIB && credit > 1350 * MIB, "{credit}");
+        // Half came back.
+        let credit = f.observe(ms(2200), 2048 * MIB + 1700 * MIB, 1000 * MIB);
+        assert!(credit <= 700 * MIB && credit > 650 * MIB, "{credit}");
+        // All came back: the credit ends, and so does the episode.
+        assert_eq!(f.observe(ms(3200), 2048 * MIB + 1000 * MIB, 1000 * MIB), 0);
+        assert!(f.reference.is_none());
+    }
+
+    #[test]
+    fn the_credit_never_passes_what_ended_and_fades_out() {
+        let (mut f, t0) = (Freeing::default(), Instant::now());
+        f.observe(t0, 1000 * MIB + 300 * MIB, 300 * MIB);
+        f.ended(t0, 300 * MIB);
+        // Another program took 2 GiB as the task ended: at most the task's size is credited.
+        assert_eq!(f.observe(t0, 3348 * MIB, 0), 300 * MIB);
+        let half = f.observe(t0 + FREEING_WINDOW / 2, 3348 * MIB, 0);
+        assert_eq!(half, 150 * MIB);
+        assert_eq!(f.observe(t0 + FREEING_WINDOW, 3348 * MIB, 0), 0);
+    }
+
+    #[test]
+    fn a_dip_before_the_worker_hears_of_an_end_is_not_the_reference() {
+        let (mut f, t0) = (Freeing::default(), Instant::now());
+        let ms = |n| t0 + Duration::from_millis(n);
+        f.observe(t0, 2048 * MIB + 700 * MIB, 700 * MIB);
+        // The task exited and the machine freed it; its tree is still shown from 200 ms ago.
+        f.observe(ms(200), 2048 * MIB, 700 * MIB);
+        f.ended(ms(250), 700 * MIB);
+        assert_eq!(f.observe(ms(300), 2048 * MIB, 0), 0);
+    }
+
+    #[test]
+    fn an_end_without_a_fresh_reading_before_it_is_not_credited() {
+        let (mut f, t0) = (Freeing::default(), Instant::now());
+        f.ended(t0, 700 * MIB);
+        assert_eq!(f.observe(t0, 2048 * MIB + 700 * MIB, 0), 0);
+        let later = t0 + Duration::from_secs(10);
+        f.ended(later, 700 * MIB);
+        assert_eq!(f.observe(later, 2048 * MIB + 1400 * MIB, 0), 0);
+    }
+}
