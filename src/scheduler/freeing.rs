@@ -56,6 +56,12 @@ impl Freeing {
         credit
     }
 
+    /// True while something may be credited: the trees' sizes must then be read afresh each
+    /// round, as one read earlier than memory in use would show a climbing task as freed memory.
+    pub fn active(&self) -> bool {
+        self.reference.is_some()
+    }
+
     /// A task whose tree last showed `bytes` ended. Its memory is credited only against an
     /// accounted reading from just before, with it still running.
     pub fn ended(&mut self, now: Instant, bytes: u64) {

@@ -116,6 +116,7 @@ impl Actor {
             .collect();
         // What every local tree shows, for the memory freed but not shown yet.
         let mut shown_total = 0u64;
+        let fresh_for = if self.freeing.active() { Duration::ZERO } else { SHOWN_FRESH };
         for id in ids {
             let fp = self.footprint_of(&id);
             let Some(live) = self.queue.get_mut(&id) else { continue };
@@ -132,7 +133,7 @@ impl Actor {
             if !mem_gate_on {
                 continue;
             }
-            let shown = shown_now(live);
+            let shown = shown_now(live, fresh_for);
             shown_total += shown;
             if fp.mem_unknown() {
                 running.watching += u32::from(age_ms < slow_start_ms);
@@ -184,12 +185,12 @@ impl Actor {
     }
 }
 
-/// What task `live`'s tree uses, read again when the last look is older than [`SHOWN_FRESH`].
+/// What task `live`'s tree uses, read again when the last look is older than `fresh_for`.
 /// A tree that shows nothing any more has exited and is kept at its last size until the
 /// worker hears of the end, which then counts it as freed.
-fn shown_now(live: &mut Live) -> u64 {
+fn shown_now(live: &mut Live, fresh_for: Duration) -> u64 {
     match (live.shown, live.rec.pid) {
-        (Some((at, bytes)), _) if at.elapsed() < SHOWN_FRESH => bytes,
+        (Some((at, bytes)), _) if at.elapsed() < fresh_for => bytes,
         (last, Some(pid)) => {
             let bytes = proctree::tree_usage(pid, true).rss_bytes;
             let bytes = if bytes == 0 { last.map_or(0, |(_, b)| b) } else { bytes };
