@@ -3,16 +3,16 @@
 //! On some VMs (free page reporting to the host) the pages a process frees return to
 //! `MemAvailable` at only tens of MB/s, while new allocations reuse them at once. A gate that
 //! reads `total − available` then sees the last tasks' memory for half a minute and holds the
-//! next ones, though starting them would not raise the reading at all (`xargs -P 2` runs such
-//! a burst safely at full speed).
+//! next ones, though a task started right away would not raise the reading (`xargs -P 2` runs
+//! such a burst safely at full speed).
 //!
 //! The rule: *accounted* memory is memory in use less what the running tasks' trees show. A
 //! task that ends takes its size out of both, so accounted memory stays put on a machine that
 //! frees at once. Where it rises instead, the rise is memory still being given back: it is
 //! credited to admission, capped by the sizes of the tasks that ended, and shrinks as the
 //! reading catches up. The cap falls to zero over [`FREEING_WINDOW`] (2 s) after the last end:
-//! only then can new tasks reuse those pages, and a program that grew at the moment a task
-//! ended is never mistaken for freed memory for long.
+//! only that long can new tasks reuse those pages, and a program that grew at the moment a
+//! task ended is never mistaken for freed memory for long.
 //! On a machine that frees at once the credit is zero. Pure: the worker feeds the numbers.
 
 use std::time::{Duration, Instant};

@@ -131,7 +131,7 @@ impl WaitReason<'_> {
                 .num(14)
                 .num(pct(percent))
                 .num(expected.ceil() as i64)
-                .num(pct(freeing))
+                .num(freed_shown(freeing).unwrap_or(0.0) as i64)
                 .num(exact(threshold)),
             WaitReason::AgentBusy { agent, running, cap } => {
                 h.num(15).text(agent).num(running.into()).num(cap.into())
@@ -228,8 +228,8 @@ impl fmt::Display for Rendered<'_, '_> {
                     expected.ceil(),
                     Pct::exact(threshold)
                 )?;
-                if freeing >= 1.0 {
-                    write!(f, " ({}% freed, not shown yet)", freeing.round())?;
+                if let Some(freed) = freed_shown(freeing) {
+                    write!(f, " ({freed}% freed, not shown yet)")?;
                 }
                 Ok(())
             }
@@ -294,6 +294,13 @@ fn write_local_time(f: &mut fmt::Formatter<'_>, at: i64, now_ms: i64) -> fmt::Re
     } else {
         write!(f, "{}", at_local.format("%Y-%m-%d %H:%M"))
     }
+}
+
+/// The freed share a memory reason names, in whole points: rounded (a credit of 18 points read
+/// back through bytes is 17.99…), and left out under one. The fingerprint uses it too, so the
+/// text is rewritten exactly when this changes.
+fn freed_shown(freeing: f64) -> Option<f64> {
+    (freeing >= 1.0).then(|| freeing.round())
 }
 
 /// A percentage for people. Readings are floored, so "92%" never claims more than was measured
