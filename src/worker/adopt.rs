@@ -85,8 +85,7 @@ impl Actor {
             launch.stream.map(|s| (s, l.rec.log_offset.unwrap_or(0)))
         });
         if let Some(((backend, side), offset)) = stream {
-            self.follow_stream(&id, backend, side, offset);
-            self.on_output(&format!("{id}.log"), now);
+            self.follow_stream(&id, backend, side, offset, now);
         }
         if on_slurm {
             return Ok(()); // its job's end is seen by the next poll

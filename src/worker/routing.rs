@@ -244,13 +244,16 @@ impl Actor {
         Ok(())
     }
 
-    /// Start reading `id`'s stream from `offset` of its log.
+    /// Start reading `id`'s stream from `offset` of its log, and read what it already wrote:
+    /// the output watch drops changes to files it was not yet told of, so a line written
+    /// between the start and now (a usage limit, then silence) would wait for the exit.
     pub(super) fn follow_stream(
         &mut self,
         id: &str,
         backend: Backend,
         side: Option<std::path::PathBuf>,
         offset: u64,
+        now: i64,
     ) {
         let log = self.paths.task_log(id);
         let mut names = vec![format!("{id}.log")];
@@ -261,6 +264,7 @@ impl Actor {
         let pattern = self.registry.get(&agent).and_then(|a| a.limit_pattern.as_deref());
         let run = super::agent_run::AgentRun::new(backend, log, offset, side, pattern);
         self.processes.follow(id, names, run);
+        self.on_output(&format!("{id}.log"), now);
     }
 
     /// The log of a streaming agent grew.

@@ -269,7 +269,7 @@ impl Actor {
             self.timers.add(now + ms as i64, Timer::Timeout { id: id.to_string(), attempt });
         }
         if let Some((backend, side)) = self.processes.take_stream(id) {
-            self.follow_stream(id, backend, side, offset);
+            self.follow_stream(id, backend, side, offset, now);
         }
         self.outbox.mark(id);
     }

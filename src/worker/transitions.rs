@@ -158,7 +158,7 @@ impl Actor {
                     self.terminate_group(id, attempt, Some(started.pid), now);
                 }
                 if let Some((backend, side)) = stream {
-                    self.follow_stream(id, backend, side, started.log_offset);
+                    self.follow_stream(id, backend, side, started.log_offset, now);
                 }
                 self.watch(id, attempt, started.pid);
                 // Written in this round's commit, not left to ride on a later one: a worker
