@@ -27,6 +27,7 @@ fn pending(ids: &[String], deps: usize, scheduled: usize) -> Vec<Pending<'_>> {
             retry_attempt: None,
             blocked_on: (i % 100 >= 100 - deps).then_some("ab12"),
             mem_bytes: 256 << 20,
+            seen_running: false,
             cpus: 0.1,
         })
         .collect()

@@ -231,7 +231,7 @@ impl Default for Limits {
             kill_grace_seconds: 10.0,
             classes: BTreeMap::from([("e2e".to_string(), 1), ("build".to_string(), 2)]),
             footprints: BTreeMap::new(),
-            slow_start_seconds: 3.0,
+            slow_start_seconds: 2.0,
         }
     }
 }

@@ -89,6 +89,26 @@ fn a_burst_of_an_unknown_kind_starts_one_at_a_time() {
     assert!(decide(&p[3..], &three, &mem_at(30.0), &l, false, NOW).start.is_empty());
 }
 
+/// Once the first of an unknown kind has been watched, what it shows is what the next reserves,
+/// so the rest of a first burst does not wait for an attempt to end (the bench's unknown burst
+/// lost a slot each time the first attempt outlived its watch); the next is watched in turn.
+#[test]
+fn a_burst_whose_first_was_seen_running_reserves_what_it_showed() {
+    let l = mem_limits(23.0);
+    // The first, watched long enough, shows 9% at 12%: its kind's footprint is what it showed.
+    let seen: Vec<_> =
+        burst(7, pct(9.0), 1.0).into_iter().map(|t| Pending { seen_running: true, ..t }).collect();
+    let watched = Running { total: 1, ..idle() };
+    let d = decide(&seen, &watched, &mem_at(12.0), &l, false, NOW);
+    assert_eq!(d.start, [0], "12 + 9 <= 23, and only one: it is watched in turn");
+    assert_eq!(reason_of(&d, 1), "memory: slow start, watching a task of unknown size");
+    // Seen at 9% but not yet showing it: its reservation holds the next even once watched.
+    let reserving = Running { total: 2, reserved_mem_bytes: pct(9.0), ..idle() };
+    let d = decide(&seen[1..], &reserving, &mem_at(12.0), &l, false, NOW);
+    assert!(d.start.is_empty());
+    assert_eq!(reason_of(&d, 0), "memory 12% + 18% expected > 23%");
+}
+
 /// 6 CPU-bound tasks on 2 cores at cpu_threshold = 70: one core each, so one runs at a time
 /// (a second would make 100%); never more than floor(0.7 * 2) + 1 = 2.
 #[test]

@@ -20,6 +20,7 @@ fn task(id: &'static str, seq: i64, priority: u8) -> Pending<'static> {
         blocked_on: None,
         // Known and small unless a test says otherwise: unknown ones start one by one.
         mem_bytes: 64 << 20,
+        seen_running: false,
         cpus: 0.0,
     }
 }

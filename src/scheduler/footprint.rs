@@ -43,18 +43,28 @@ pub struct Footprint {
     pub cpus: f64,
     /// The most specific source that gave either number.
     pub source: Source,
+    /// The memory figure was only seen on a running attempt of its kind (no attempt has ended
+    /// yet): its start is still watched, one at a time, until an ending teaches the kind.
+    #[serde(skip)]
+    pub seen_running: bool,
 }
 
 impl Default for Footprint {
     fn default() -> Self {
-        Footprint { mem_bytes: 0, cpus: DEFAULT_CPUS, source: Source::Default }
+        Footprint { mem_bytes: 0, cpus: DEFAULT_CPUS, source: Source::Default, seen_running: false }
     }
 }
 
 impl Footprint {
-    /// True when nothing says how much memory it takes: its start is watched (slow start).
+    /// True when nothing says how much memory it takes.
     pub fn mem_unknown(&self) -> bool {
         self.mem_bytes == 0
+    }
+
+    /// True when its start is watched (slow start): its memory is unknown, or only seen on a
+    /// running attempt that may still climb.
+    pub fn watch_start(&self) -> bool {
+        self.mem_unknown() || self.seen_running
     }
 }
 
@@ -66,26 +76,40 @@ pub const DEFAULT_CPUS: f64 = 1.0;
 pub struct Layer {
     pub mem_bytes: Option<u64>,
     pub cpus: Option<f64>,
+    /// `mem_bytes` was seen on a running attempt, not learned from an ended one.
+    pub seen_running: bool,
 }
 
 /// Resolve from the most specific layer down. Each number comes from the first layer that has
-/// it; the source named is the most specific layer that gave any number.
+/// it; the source named is the most specific layer that gave any number. Memory only seen on
+/// a running attempt ranks last: what a class or agent says is surer than a climb half seen.
 pub fn resolve(declared: Layer, learned: Layer, class: Layer, agent: Layer) -> Footprint {
-    let layers = [
+    let (declared, learned, class, agent) = (
         (declared, Source::Declared),
         (learned, Source::Learned),
         (class, Source::Class),
         (agent, Source::Agent),
-    ];
+    );
+    let layers = if learned.0.seen_running {
+        [declared, class, agent, learned]
+    } else {
+        [declared, learned, class, agent]
+    };
     let mem = layers.iter().find_map(|(l, s)| l.mem_bytes.map(|m| (m, *s)));
     let cpus = layers.iter().find_map(|(l, s)| l.cpus.map(|c| (c, *s)));
     let rank = |s: Source| layers.iter().position(|(_, x)| *x == s).unwrap_or(usize::MAX);
+    let seen_running = mem.is_some_and(|m| m.1 == Source::Learned) && learned.0.seen_running;
     let source = [mem.map(|m| m.1), cpus.map(|c| c.1)]
         .into_iter()
         .flatten()
         .min_by_key(|s| rank(*s))
         .unwrap_or(Source::Default);
-    Footprint { mem_bytes: mem.map_or(0, |m| m.0), cpus: cpus.map_or(DEFAULT_CPUS, |c| c.0.max(0.0)), source }
+    Footprint {
+        mem_bytes: mem.map_or(0, |m| m.0),
+        cpus: cpus.map_or(DEFAULT_CPUS, |c| c.0.max(0.0)),
+        source,
+        seen_running,
+    }
 }
 
 /// What one finished attempt used.
@@ -124,7 +148,7 @@ pub fn learn(attempts: &[Peak]) -> Option<Layer> {
     let at = |n: usize| (((n as f64) * LEARN_PERCENTILE).ceil() as usize).clamp(1, n) - 1;
     // Round cores to a tenth: the reason text shows one decimal.
     let cpus = (cores[at(cores.len())] * 10.0).ceil() / 10.0;
-    Some(Layer { mem_bytes: Some(mem[at(mem.len())].max(1)), cpus: Some(cpus) })
+    Some(Layer { mem_bytes: Some(mem[at(mem.len())].max(1)), cpus: Some(cpus), seen_running: false })
 }
 
 /// Cores a running task still reserves: what it is expected to use and the CPU moving average

@@ -3,7 +3,7 @@ use super::*;
 const MIB: u64 = 1 << 20;
 
 fn layer(mem: Option<u64>, cpus: Option<f64>) -> Layer {
-    Layer { mem_bytes: mem, cpus }
+    Layer { mem_bytes: mem, cpus, seen_running: false }
 }
 
 #[test]

@@ -28,11 +28,13 @@ const REFERENCE_FRESH: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, Default)]
 pub struct Freeing {
-    /// The highest accounted memory (bytes) seen over the last [`REFERENCE_FRESH`], and when.
-    /// The highest, not the latest: between a task's exit and the worker hearing of it, its
-    /// tree may still be shown at full size while a machine that frees at once no longer
+    /// The last two accounted readings (bytes), newest first, and when. An end's reference is
+    /// the higher of them: between a task's exit and the worker hearing of it (milliseconds),
+    /// its tree may still be shown at full size while a machine that frees at once no longer
     /// counts it, and that dip must not become the reference (it would credit the whole task).
-    recent_max: Option<(Instant, i64)>,
+    /// Only two: on a machine whose reading lags, accounted memory from seconds before still
+    /// holds earlier tasks' memory not given back then, and would hide this end's.
+    recent: [Option<(Instant, i64)>; 2],
     /// Accounted memory before the first end of the current episode.
     reference: Option<i64>,
     /// Sizes of the tasks that ended in this episode, as the cap stood at the last end.
@@ -45,12 +47,7 @@ impl Freeing {
     /// Returns the bytes admission may treat as free although the reading still counts them.
     pub fn observe(&mut self, now: Instant, used: u64, shown: u64) -> u64 {
         let accounted = used as i64 - shown as i64;
-        self.recent_max = match self.recent_max {
-            Some((at, max)) if max >= accounted && now.saturating_duration_since(at) <= REFERENCE_FRESH => {
-                Some((at, max))
-            }
-            _ => Some((now, accounted)),
-        };
+        self.recent = [Some((now, accounted)), self.recent[0]];
         let Some(reference) = self.reference else { return 0 };
         let credit = (accounted - reference).clamp(0, self.cap(now) as i64) as u64;
         if credit == 0 {
@@ -74,11 +71,14 @@ impl Freeing {
             return;
         }
         if self.reference.is_none() {
-            match self.recent_max {
-                Some((at, accounted)) if now.saturating_duration_since(at) <= REFERENCE_FRESH => {
-                    self.reference = Some(accounted);
-                }
-                _ => return,
+            let fresh = self
+                .recent
+                .iter()
+                .flatten()
+                .filter(|(at, _)| now.saturating_duration_since(*at) <= REFERENCE_FRESH);
+            match fresh.map(|(_, accounted)| *accounted).max() {
+                Some(accounted) => self.reference = Some(accounted),
+                None => return,
             }
         }
         self.ended = self.cap(now).saturating_add(bytes);
@@ -151,6 +151,20 @@ mod tests {
         f.observe(ms(200), 2048 * MIB, 700 * MIB);
         f.ended(ms(250), 700 * MIB);
         assert_eq!(f.observe(ms(300), 2048 * MIB, 0), 0);
+    }
+
+    #[test]
+    fn memory_an_earlier_end_gave_back_late_does_not_hide_this_end() {
+        let (mut f, t0) = (Freeing::default(), Instant::now());
+        let ms = |n| t0 + Duration::from_millis(n);
+        // A lagging reading still held 500 MiB of an earlier task a second ago, then caught up.
+        f.observe(t0, 2048 * MIB + 500 * MIB + 1400 * MIB, 1400 * MIB);
+        f.observe(ms(750), 2048 * MIB + 1400 * MIB, 1400 * MIB);
+        f.observe(ms(1000), 2048 * MIB + 1400 * MIB, 1400 * MIB);
+        // One of two running tasks ends; the reading does not show it yet.
+        f.ended(ms(1050), 700 * MIB);
+        let credit = f.observe(ms(1100), 2048 * MIB + 1400 * MIB, 700 * MIB);
+        assert!(credit > 650 * MIB && credit <= 700 * MIB, "{credit}");
     }
 
     #[test]

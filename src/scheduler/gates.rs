@@ -7,7 +7,8 @@
 //!    a reading under the threshold lets the first task in order start whatever its size, so an
 //!    unknown or oversized task never waits forever on an idle machine.
 //! 2. Slow start: while a task of unknown memory footprint is watched, nothing else passes the
-//!    memory gate.
+//!    memory gate. Its kind's memory seen on a running attempt does not end that: the next
+//!    one reserves what was seen, and is watched in turn, until an attempt of the kind ends.
 //! 3. CPU: busy percent now + (reserved cores + the candidate's cores) / cores must stay within
 //!    the threshold.
 //! 4. Memory: in use now − what ended tasks freed that the reading does not show yet (see
@@ -27,7 +28,7 @@ pub struct Reserved {
     /// Freed by ended tasks, not shown by the reading yet.
     pub freeing_bytes: u64,
     pub cores: f64,
-    /// Tasks of unknown memory footprint being watched.
+    /// Tasks of unknown (or only seen) memory footprint being watched.
     pub watching: u32,
     /// Nothing runs and nothing started this round.
     pub idle: bool,
@@ -37,7 +38,7 @@ impl Reserved {
     pub fn add(&mut self, task: &Pending<'_>) {
         self.mem_bytes = self.mem_bytes.saturating_add(task.mem_bytes);
         self.cores += task.cpus.max(0.0);
-        if task.mem_bytes == 0 {
+        if task.mem_bytes == 0 || task.seen_running {
             self.watching += 1;
         }
         self.idle = false;

@@ -27,6 +27,8 @@ pub struct Pending<'a> {
     pub blocked_on: Option<&'a str>,
     /// Expected peak memory of its process tree in bytes (0 = unknown: slow start).
     pub mem_bytes: u64,
+    /// `mem_bytes` was only seen on a running attempt of its kind: its start is watched too.
+    pub seen_running: bool,
     /// Expected cores it keeps busy.
     pub cpus: f64,
 }

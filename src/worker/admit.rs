@@ -39,10 +39,11 @@ impl Actor {
         }
         let readings = if gates_on && !self.paused { self.readings() } else { Readings::default() };
         self.reroute_from_resting_agents(now);
-        self.refresh_footprints();
         // Local gates and the local cap see local tasks; class caps and the agents' own limits
-        // count both executors.
+        // count both executors. Running tasks first: what they show may teach their kind
+        // (seen on a running attempt), which the pending tasks' footprints then include.
         let mut running = self.running_snapshot(now, &readings);
+        self.refresh_footprints();
         let local = self.decide_for(Executor::Local, &running, &readings, &self.config.limits, now);
         let started = local.starts.clone();
         self.apply_verdict(local, &readings, &mut running, now);
@@ -138,6 +139,7 @@ impl Actor {
                     .find(|d| self.queue.get(d).is_some_and(|l| l.rec.state != TaskState::Completed))
                     .map(String::as_str),
                 mem_bytes: fp.mem_bytes,
+                seen_running: fp.seen_running,
                 cpus: fp.cpus,
             });
         }

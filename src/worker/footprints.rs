@@ -10,7 +10,6 @@ use super::supervise::ExitRecord;
 use crate::model::TaskState;
 use crate::scheduler::footprint::{self, LEARN_WINDOW, Layer};
 use crate::scheduler::{AgentSlot, Footprint, Peak, Readings, Running};
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// A running task's tree is measured at most this often for its reservation.
@@ -31,14 +30,15 @@ impl Actor {
             .kind
             .get_or_insert_with(|| footprint::kind(&rec.agent, rec.class.as_deref(), &rec.spec.command))
             .clone();
-        let declared = Layer { mem_bytes: rec.spec.mem_bytes, cpus: rec.spec.cpus };
+        let declared = Layer { mem_bytes: rec.spec.mem_bytes, cpus: rec.spec.cpus, ..Layer::default() };
         let class = rec
             .class
             .as_ref()
             .and_then(|c| self.config.limits.footprints.get(c))
-            .map(|f| Layer { mem_bytes: f.mem_bytes(), cpus: f.cpus })
+            .map(|f| Layer { mem_bytes: f.mem_bytes(), cpus: f.cpus, ..Layer::default() })
             .unwrap_or_default();
-        let agent = Layer { mem_bytes: self.registry.get(&rec.agent).and_then(|d| d.mem_bytes), cpus: None };
+        let agent =
+            Layer { mem_bytes: self.registry.get(&rec.agent).and_then(|d| d.mem_bytes), ..Layer::default() };
         let learned = self.learned_layer(&kind);
         let fp = footprint::resolve(declared, learned, class, agent);
         let Some(live) = self.queue.get_mut(id) else { return fp };
@@ -61,12 +61,10 @@ impl Actor {
 
     fn learned_layer(&mut self, kind: &str) -> Layer {
         if !self.learned.contains_key(kind) {
-            let mut peaks: VecDeque<Peak> =
-                self.store.recent_peaks(kind, LEARN_WINDOW).unwrap_or_default().into();
-            let layer = footprint::learn(peaks.make_contiguous());
-            self.learned.insert(kind.to_string(), History { peaks, layer });
+            let peaks = self.store.recent_peaks(kind, LEARN_WINDOW).unwrap_or_default();
+            self.learned.insert(kind.to_string(), History::new(peaks));
         }
-        self.learned.get(kind).and_then(|h| h.layer).unwrap_or_default()
+        self.learned.get(kind).map(History::layer).unwrap_or_default()
     }
 
     /// An attempt ended: keep what it used with the task and with its kind.
@@ -89,14 +87,8 @@ impl Actor {
         let attempt = live.rec.attempt;
         let _ = self.store.record_attempt(id, attempt, &kind, finished_at, &peak);
         self.learned_layer(&kind);
-        if let Some(history) = self.learned.get_mut(&kind) {
-            history.peaks.push_front(peak);
-            history.peaks.truncate(LEARN_WINDOW);
-            let layer = footprint::learn(history.peaks.make_contiguous());
-            if layer != history.layer {
-                history.layer = layer;
-                self.learn_gen += 1;
-            }
+        if self.learned.get_mut(&kind).is_some_and(|h| h.push(peak)) {
+            self.learn_gen += 1;
         }
     }
 
@@ -135,10 +127,12 @@ impl Actor {
             }
             let shown = shown_now(live, fresh_for);
             shown_total += shown;
-            if fp.mem_unknown() {
-                running.watching += u32::from(age_ms < slow_start_ms);
-            } else {
-                running.reserved_mem_bytes += footprint::mem_reservation(fp.mem_bytes, shown);
+            running.reserved_mem_bytes += footprint::mem_reservation(fp.mem_bytes, shown);
+            if fp.watch_start() && age_ms < slow_start_ms {
+                running.watching += 1;
+            } else if fp.watch_start() {
+                let kind = live.kind.clone().unwrap_or_default();
+                self.see_running(&kind, shown);
             }
         }
         if mem_gate_on && let Some(percent) = readings.mem_percent {
@@ -147,6 +141,15 @@ impl Actor {
         }
         running.agents = self.agent_slots(now);
         running
+    }
+
+    /// A running task of `kind`, watched long enough, shows `bytes`: until an attempt of the
+    /// kind ends, that is what the rest of its kind reserve.
+    fn see_running(&mut self, kind: &str, bytes: u64) {
+        self.learned_layer(kind);
+        if self.learned.get_mut(kind).is_some_and(|h| h.see_running(bytes)) {
+            self.learn_gen += 1;
+        }
     }
 
     /// A local task ended: what its tree showed last may still be counted by the reading.

@@ -124,3 +124,28 @@ fn a_burst_of_an_unknown_kind_starts_one_by_one() {
         home.run_ok(&["cancel", id]);
     }
 }
+
+#[test]
+fn the_rest_of_a_first_burst_reserves_what_the_first_one_showed() {
+    let _serial = gate_lock();
+    let home = Home::with_config(
+        "[limits]\ncpu_threshold = 100\nmemory_threshold = 99\nslow_start_seconds = 1\nmax_concurrent_tasks = 5\n",
+    );
+    home.run_ok(&["pause"]);
+    let script = alloc(60, 8.0);
+    let ids: Vec<String> = (0..3).map(|_| home.submit(&["python3", "-c", &script])).collect();
+    home.run_ok(&["resume"]);
+    home.wait_state(&ids[0], "running", Duration::from_secs(10));
+    let second = home.wait_state(&ids[1], "running", Duration::from_secs(10));
+    // No attempt has ended: the figure was seen on the first one, running.
+    assert_eq!(second["footprint"]["source"], "learned", "{second}");
+    let seen = second["footprint"]["mem_bytes"].as_u64().unwrap_or(0);
+    assert!((60 * MIB..600 * MIB).contains(&seen), "what the first showed: {second}");
+    // The second is watched in turn: the third starts a watch after it.
+    let third = home.wait_state(&ids[2], "running", Duration::from_secs(10));
+    let gap = ms(&third, "started_at") - ms(&second, "started_at");
+    assert!(gap >= 900, "the third waited {gap} ms for the second's watch");
+    for id in &ids {
+        home.run_ok(&["cancel", id]);
+    }
+}
