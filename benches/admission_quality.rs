@@ -57,6 +57,8 @@ struct Outcome {
     over_secs: f64,
     most_at_once: usize,
     makespan: f64,
+    /// Each task's (start, end), seconds after the run began.
+    spans: Vec<(f64, f64)>,
 }
 
 fn main() {
@@ -166,6 +168,9 @@ impl Bench {
         let samples = Arc::new(Mutex::new(Vec::<(f64, f64)>::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let t0 = Instant::now();
+        let epoch0 = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
         let sampler = {
             let (samples, stop, resource) = (samples.clone(), stop.clone(), self.resource);
             std::thread::spawn(move || {
@@ -196,7 +201,15 @@ impl Bench {
         let over_secs =
             samples.windows(2).filter(|w| w[1].1 > self.threshold).map(|w| w[1].0 - w[0].0).sum::<f64>()
                 + 0.0;
-        Outcome { runner: runner.into(), peak_pct, over_secs, most_at_once: most_at_once(&marks), makespan }
+        let spans = spans(&marks).into_iter().map(|(a, b)| (a - epoch0, b - epoch0)).collect();
+        Outcome {
+            runner: runner.into(),
+            peak_pct,
+            over_secs,
+            most_at_once: most_at_once(&marks),
+            makespan,
+            spans,
+        }
     }
 }
 
@@ -212,15 +225,23 @@ fn verdict(target: &str, met: bool) {
     println!("  {:<8} {target}", if met { "met" } else { "MISSED" });
 }
 
-fn most_at_once(marks: &Path) -> usize {
-    let mut edges: Vec<(f64, i32)> = Vec::new();
+/// Each task's (start, end) from its mark, in start order.
+fn spans(marks: &Path) -> Vec<(f64, f64)> {
+    let mut spans = Vec::new();
     for entry in std::fs::read_dir(marks).into_iter().flatten().flatten() {
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
         let times: Vec<f64> = text.split_whitespace().filter_map(|t| t.parse().ok()).collect();
         if let [start, end] = times[..] {
-            edges.extend([(start, 1), (end, -1)]);
+            spans.push((start, end));
         }
     }
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    spans
+}
+
+fn most_at_once(marks: &Path) -> usize {
+    let mut edges: Vec<(f64, i32)> =
+        spans(marks).into_iter().flat_map(|(start, end)| [(start, 1), (end, -1)]).collect();
     edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let (mut now, mut most) = (0i32, 0i32);
     for (_, d) in edges {
@@ -358,5 +379,10 @@ fn print_table(rows: &[Outcome], peak: &str) {
     }
     if best.is_finite() {
         println!("best safe fixed parallelism (an xargs never over the threshold): {best:.1}s");
+    }
+    // Where a smart-agents makespan went: when each task started and ended.
+    for r in rows.iter().filter(|r| r.runner.starts_with("smart-agents")) {
+        let spans: Vec<String> = r.spans.iter().map(|(a, b)| format!("{a:.1}-{b:.1}")).collect();
+        println!("  {} tasks (s): {}", r.runner, spans.join(" "));
     }
 }

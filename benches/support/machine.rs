@@ -50,7 +50,7 @@ pub fn machine_busy_percent() -> f64 {
 /// Returns how long it waited.
 pub fn settle(level: f64, limit: Duration) -> Duration {
     let t0 = Instant::now();
-    while mem_percent() > level + 0.5 && t0.elapsed() < limit {
+    while mem_percent() > level + 0.2 && t0.elapsed() < limit {
         std::thread::sleep(Duration::from_millis(250));
     }
     t0.elapsed()
