@@ -1,5 +1,5 @@
 //! The worker's lifecycle: started on demand, exactly one per home even when raced, stop and
-//! start again, status when none runs.
+//! start again, status when none runs, and an idle worker that sleeps (no thread wakes).
 
 use crate::common;
 
@@ -92,4 +92,43 @@ fn stop_then_any_command_starts_a_fresh_worker() {
     let id = home.submit(&["true"]);
     home.wait_state(&id, "completed", LONG);
     assert_ne!(home.worker_pid(), first);
+}
+
+/// Context switches of each of `pid`'s threads.
+fn switches(pid: i32) -> std::collections::HashMap<String, u64> {
+    let mut out = std::collections::HashMap::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten() {
+        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        let n: u64 = status
+            .lines()
+            .filter(|l| l.contains("ctxt_switches"))
+            .filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok())
+            .sum();
+        out.insert(task.file_name().to_string_lossy().into_owned(), n);
+    }
+    out
+}
+
+#[test]
+fn an_idle_worker_sleeps_even_after_sealing_a_secret_and_notifying() {
+    let home = Home::new();
+    // A secret-looking variable makes the worker ask the keyring for its key, and the end of
+    // the task sends a notification: both D-Bus clients once left a thread that woke every
+    // 500 ms for good.
+    let mut cmd = home.cmd(&["execute", "--", "true"]);
+    cmd.env("MY_SECRET_TOKEN", "sk-verysecret-1234567");
+    let out = cmd.output().expect("execute");
+    assert!(out.status.success(), "{}", describe(&out));
+    let pid = home.worker_pid();
+    std::thread::sleep(Duration::from_millis(500));
+    let before = switches(pid);
+    std::thread::sleep(Duration::from_secs(3));
+    let after = switches(pid);
+    // A thread that ended in between (a pool thread's keep-alive ran out) is not a wake-up.
+    let woke: Vec<(String, u64)> = after
+        .iter()
+        .filter_map(|(tid, n)| before.get(tid).map(|b| (tid.clone(), n - b)))
+        .filter(|(_, d)| *d > 0)
+        .collect();
+    assert!(woke.is_empty(), "idle worker threads woke (tid, switches) in 3 s: {woke:?}");
 }
