@@ -61,11 +61,16 @@ impl Footprint {
         self.mem_bytes == 0
     }
 
-    /// True when its start is watched (slow start): its memory is unknown, or only seen on a
-    /// running attempt that may still climb.
+    /// True when its start is watched (slow start): see [`watch_start`].
     pub fn watch_start(&self) -> bool {
-        self.mem_unknown() || self.seen_running
+        watch_start(self.mem_bytes, self.seen_running)
     }
+}
+
+/// A start is watched (slow start) while its memory is unknown (0), or only seen on a running
+/// attempt that may still climb. The one rule for a running footprint and a pending task.
+pub fn watch_start(mem_bytes: u64, seen_running: bool) -> bool {
+    mem_bytes == 0 || seen_running
 }
 
 /// Cores assumed for a task nothing is known about.

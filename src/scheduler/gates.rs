@@ -38,7 +38,7 @@ impl Reserved {
     pub fn add(&mut self, task: &Pending<'_>) {
         self.mem_bytes = self.mem_bytes.saturating_add(task.mem_bytes);
         self.cores += task.cpus.max(0.0);
-        if task.mem_bytes == 0 || task.seen_running {
+        if super::footprint::watch_start(task.mem_bytes, task.seen_running) {
             self.watching += 1;
         }
         self.idle = false;

@@ -128,11 +128,17 @@ impl Actor {
             let shown = shown_now(live, fresh_for);
             shown_total += shown;
             running.reserved_mem_bytes += footprint::mem_reservation(fp.mem_bytes, shown);
-            if fp.watch_start() && age_ms < slow_start_ms {
+            if !fp.watch_start() {
+                continue;
+            }
+            // Watched long enough, until an attempt of its kind ends, what it shows is what the
+            // rest of its kind reserve (working out its footprint loaded the kind's history).
+            if age_ms < slow_start_ms {
                 running.watching += 1;
-            } else if fp.watch_start() {
-                let kind = live.kind.clone().unwrap_or_default();
-                self.see_running(&kind, shown);
+            } else if let Some(history) = live.kind.as_deref().and_then(|k| self.learned.get_mut(k))
+                && history.see_running(shown)
+            {
+                self.learn_gen += 1;
             }
         }
         if mem_gate_on && let Some(percent) = readings.mem_percent {
@@ -141,15 +147,6 @@ impl Actor {
         }
         running.agents = self.agent_slots(now);
         running
-    }
-
-    /// A running task of `kind`, watched long enough, shows `bytes`: until an attempt of the
-    /// kind ends, that is what the rest of its kind reserve.
-    fn see_running(&mut self, kind: &str, bytes: u64) {
-        self.learned_layer(kind);
-        if self.learned.get_mut(kind).is_some_and(|h| h.see_running(bytes)) {
-            self.learn_gen += 1;
-        }
     }
 
     /// A local task ended: what its tree showed last may still be counted by the reading.

@@ -101,16 +101,23 @@ fn a_task_waits_on_the_memory_its_neighbours_will_use() {
     done(&home, &second);
 }
 
+/// Three of `argv`, a kind never run before, submitted at once under the memory gate with a
+/// `slow_start` seconds watch.
+fn first_burst(slow_start: f64, argv: &[&str]) -> (Home, Vec<String>) {
+    let home = Home::with_config(&format!(
+        "[limits]\ncpu_threshold = 100\nmemory_threshold = 99\nslow_start_seconds = {slow_start}\nmax_concurrent_tasks = 5\n"
+    ));
+    home.run_ok(&["pause"]);
+    let ids = (0..3).map(|_| home.submit(argv)).collect();
+    home.run_ok(&["resume"]);
+    (home, ids)
+}
+
 #[test]
 fn a_burst_of_an_unknown_kind_starts_one_by_one() {
     let _serial = gate_lock();
-    let home = Home::with_config(
-        "[limits]\ncpu_threshold = 100\nmemory_threshold = 99\nslow_start_seconds = 1.5\nmax_concurrent_tasks = 5\n",
-    );
-    home.run_ok(&["pause"]);
     // Long enough that none ends (which would make the kind known) before all have started.
-    let ids: Vec<String> = (0..3).map(|_| home.submit(&["sleep", "8"])).collect();
-    home.run_ok(&["resume"]);
+    let (home, ids) = first_burst(1.5, &["sleep", "8"]);
     let view = wait_reason(&home, &ids[1], Duration::from_secs(10), |r| r.contains("slow start"));
     assert_eq!(reason(&view), "memory: slow start, watching a task of unknown size");
     let starts: Vec<i64> = ids
@@ -128,13 +135,7 @@ fn a_burst_of_an_unknown_kind_starts_one_by_one() {
 #[test]
 fn the_rest_of_a_first_burst_reserves_what_the_first_one_showed() {
     let _serial = gate_lock();
-    let home = Home::with_config(
-        "[limits]\ncpu_threshold = 100\nmemory_threshold = 99\nslow_start_seconds = 1\nmax_concurrent_tasks = 5\n",
-    );
-    home.run_ok(&["pause"]);
-    let script = alloc(60, 8.0);
-    let ids: Vec<String> = (0..3).map(|_| home.submit(&["python3", "-c", &script])).collect();
-    home.run_ok(&["resume"]);
+    let (home, ids) = first_burst(1.0, &["python3", "-c", &alloc(60, 8.0)]);
     home.wait_state(&ids[0], "running", Duration::from_secs(10));
     let second = home.wait_state(&ids[1], "running", Duration::from_secs(10));
     // No attempt has ended: the figure was seen on the first one, running.
