@@ -15,9 +15,7 @@
 //!   reset as a duration (`20s`, `5m`), a clock time (`15:00`, `3pm`) or epoch seconds.
 
 use super::Backend;
-use super::common::{obj_of, parse_object, str_of, u64_of};
 use regex::Regex;
-use serde_json::Value;
 use std::sync::OnceLock;
 
 /// When a limit resets, as the agent said it; resolved against the clock by [`Reset::at`].
@@ -62,28 +60,32 @@ pub struct LimitHit {
     pub reset: Option<Reset>,
 }
 
-/// Watches one run's lines for a limit.
-#[derive(Debug)]
+/// One CLI's reading of its lines for a limit (each CLI module has one).
+pub trait LimitWatch: Send {
+    /// Feed one line; `Some` when it shows a limit.
+    fn feed(&mut self, line: &[u8]) -> Option<LimitHit>;
+}
+
+/// A watch that sees nothing: CLIs that print no limit of their own.
+#[derive(Debug, Default)]
+pub struct NoLimits;
+
+impl LimitWatch for NoLimits {
+    fn feed(&mut self, _line: &[u8]) -> Option<LimitHit> {
+        None
+    }
+}
+
+/// Watches one run's lines for a limit, and reports it once.
 pub struct LimitDetector {
-    backend: Backend,
-    pattern: Option<Regex>,
-    /// Claude's `rate_limit_event` reset, kept for the `result` that follows it.
-    pending_reset: Option<Reset>,
-    /// aider wraps its error text over lines: the last few, joined.
-    recent: Vec<String>,
+    watch: Box<dyn LimitWatch>,
     hit: Option<LimitHit>,
 }
 
 impl LimitDetector {
     /// `pattern` is a `command` agent's `limit_pattern` (checked when the config loads).
     pub fn new(backend: Backend, pattern: Option<&str>) -> LimitDetector {
-        LimitDetector {
-            backend,
-            pattern: pattern.and_then(|p| Regex::new(p).ok()),
-            pending_reset: None,
-            recent: Vec::new(),
-            hit: None,
-        }
+        LimitDetector { watch: backend.cli().limit_watch(pattern), hit: None }
     }
 
     /// The limit seen so far, if any.
@@ -96,90 +98,14 @@ impl LimitDetector {
         if self.hit.is_some() {
             return None;
         }
-        let found = match self.backend {
-            Backend::Claude => self.claude(line),
-            Backend::Codex => codex(line),
-            Backend::Gemini => gemini(line),
-            Backend::Aider => self.aider(line),
-            Backend::Command => self.command(line),
-        };
+        let found = self.watch.feed(line);
         self.hit = found.clone();
         found
     }
-
-    fn claude(&mut self, line: &[u8]) -> Option<LimitHit> {
-        let obj = parse_object(line)?;
-        match str_of(&obj, "type") {
-            Some("rate_limit_event") => {
-                let info = obj_of(&obj, "rate_limit_info")?;
-                let reset = u64_of(info, "resetsAt").map(|s| Reset::At(s as i64 * 1000));
-                if str_of(info, "status") != Some("rejected") {
-                    return None;
-                }
-                self.pending_reset = reset;
-                let kind = str_of(info, "rateLimitType").unwrap_or("usage");
-                Some(LimitHit { message: format!("Claude usage limit ({kind}) reached"), reset })
-            }
-            Some("result") => {
-                let text = str_of(&obj, "result").unwrap_or_default();
-                let is_error = obj.get("is_error").and_then(Value::as_bool).unwrap_or(false);
-                let limited = u64_of(&obj, "api_error_status") == Some(429) || said_limit(text);
-                (is_error && limited).then(|| LimitHit {
-                    message: one_line(text),
-                    reset: self.pending_reset.or_else(|| reset_in_text(text)),
-                })
-            }
-            _ => None,
-        }
-    }
-
-    fn aider(&mut self, line: &[u8]) -> Option<LimitHit> {
-        let text = String::from_utf8_lossy(line).trim().to_string();
-        if self.recent.len() >= 6 {
-            self.recent.remove(0);
-        }
-        self.recent.push(text.clone());
-        // The explanation comes after the (wrapped) error text, so the reset is read by then.
-        if !text.contains("has rate limited you") {
-            return None;
-        }
-        let joined = self.recent.join(" ");
-        let error = self.recent.iter().find(|l| l.contains("RateLimitError")).unwrap_or(&text);
-        Some(LimitHit { message: one_line(error), reset: reset_in_text(&joined) })
-    }
-
-    fn command(&mut self, line: &[u8]) -> Option<LimitHit> {
-        let pattern = self.pattern.as_ref()?;
-        let text = String::from_utf8_lossy(line);
-        let caps = pattern.captures(&text)?;
-        let reset = caps.name("reset").and_then(|m| reset_word(m.as_str()));
-        Some(LimitHit { message: one_line(&text), reset })
-    }
 }
 
-fn codex(line: &[u8]) -> Option<LimitHit> {
-    let obj = parse_object(line)?;
-    let message = match str_of(&obj, "type")? {
-        "error" => str_of(&obj, "message")?,
-        "turn.failed" => str_of(obj_of(&obj, "error")?, "message")?,
-        _ => return None,
-    };
-    let limited = message.contains("429") || said_limit(message);
-    limited.then(|| LimitHit { message: one_line(message), reset: reset_in_text(message) })
-}
-
-fn gemini(line: &[u8]) -> Option<LimitHit> {
-    let obj = parse_object(line)?;
-    if !matches!(str_of(&obj, "type")?, "result" | "error") {
-        return None;
-    }
-    let message =
-        obj_of(&obj, "error").and_then(|e| str_of(e, "message")).or_else(|| str_of(&obj, "message"))?;
-    let limited = message.contains("Resource has been exhausted") || said_limit(message);
-    limited.then(|| LimitHit { message: one_line(message), reset: reset_in_text(message) })
-}
-
-fn said_limit(text: &str) -> bool {
+/// Words that say a limit was hit, whatever the CLI.
+pub(crate) fn said_limit(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
@@ -191,7 +117,7 @@ fn said_limit(text: &str) -> bool {
 }
 
 /// The first line with text, trimmed (messages may start with a bracket or blank line).
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
     super::common::short(line.trim_start_matches('['))
 }

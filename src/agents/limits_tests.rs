@@ -23,7 +23,7 @@ fn run(backend: Backend, pattern: Option<&str>, text: &str) -> Option<LimitHit> 
 #[test]
 fn claude_429_result_is_a_limit_without_a_reset() {
     for name in ["claude-429-plain.jsonl", "claude-429-retry-after.jsonl"] {
-        let hit = run(Backend::Claude, None, &fixture(name)).expect(name);
+        let hit = run(Backend::named("claude"), None, &fixture(name)).expect(name);
         assert!(hit.message.contains("Request rejected (429)"), "{hit:?}");
         assert_eq!(hit.reset, None);
     }
@@ -36,40 +36,40 @@ fn claude_subscription_limit_event_gives_the_reset() {
         r#"{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1800000000,"rateLimitType":"five_hour"}}"#,
         r#"{"type":"result","subtype":"success","is_error":true,"result":"You've hit your limit · resets 3pm"}"#,
     ];
-    let hit = run(Backend::Claude, None, &lines.join("\n")).expect("a limit");
+    let hit = run(Backend::named("claude"), None, &lines.join("\n")).expect("a limit");
     assert_eq!(hit.reset, Some(Reset::At(1_800_000_000_000)));
     assert!(hit.message.contains("five_hour"), "{hit:?}");
     let text = r#"{"type":"result","is_error":true,"result":"You've hit your limit · resets 3pm"}"#;
     assert_eq!(
-        run(Backend::Claude, None, text).and_then(|h| h.reset),
+        run(Backend::named("claude"), None, text).and_then(|h| h.reset),
         Some(Reset::Clock { hour: 15, minute: 0 })
     );
     let ok = r#"{"type":"result","subtype":"success","is_error":false,"result":"rate limit explained"}"#;
-    assert_eq!(run(Backend::Claude, None, ok), None, "a successful answer is not a limit");
+    assert_eq!(run(Backend::named("claude"), None, ok), None, "a successful answer is not a limit");
 }
 
 #[test]
 fn codex_429_and_usage_limit() {
     for name in ["codex-429-plain.jsonl", "codex-429-retry-after.jsonl"] {
-        let hit = run(Backend::Codex, None, &fixture(name)).expect(name);
+        let hit = run(Backend::named("codex"), None, &fixture(name)).expect(name);
         assert!(hit.message.contains("429 Too Many Requests"), "{hit:?}");
         assert_eq!(hit.reset, None);
     }
-    let hit = run(Backend::Codex, None, &fixture("codex-usage-limit-reached.jsonl")).expect("usage");
+    let hit = run(Backend::named("codex"), None, &fixture("codex-usage-limit-reached.jsonl")).expect("usage");
     assert!(hit.message.contains("hit your usage limit"), "{hit:?}");
     assert!(matches!(hit.reset, Some(Reset::Clock { minute: 58, .. })), "{hit:?}");
 }
 
 #[test]
 fn gemini_exhausted_resource_with_the_suggested_retry() {
-    let hit = run(Backend::Gemini, None, &fixture("gemini-429-retry-info.jsonl")).expect("a limit");
+    let hit = run(Backend::named("gemini"), None, &fixture("gemini-429-retry-info.jsonl")).expect("a limit");
     assert!(hit.message.contains("Resource has been exhausted"), "{hit:?}");
     assert_eq!(hit.reset, Some(Reset::In(20)));
 }
 
 #[test]
 fn aider_rate_limit_error_reads_the_wrapped_reset() {
-    let hit = run(Backend::Aider, None, &fixture("aider-429-stdout.txt")).expect("a limit");
+    let hit = run(Backend::named("aider"), None, &fixture("aider-429-stdout.txt")).expect("a limit");
     assert!(hit.message.contains("RateLimitError"), "{hit:?}");
     assert_eq!(hit.reset, Some(Reset::In(20)));
 }
@@ -77,12 +77,12 @@ fn aider_rate_limit_error_reads_the_wrapped_reset() {
 #[test]
 fn command_agents_use_their_pattern_and_reset_group() {
     let pattern = r"LIMIT(?: until (?P<reset>\S+))?";
-    let hit = run(Backend::Command, Some(pattern), "working\nLIMIT until 15:30\n").expect("a limit");
+    let hit = run(Backend::command(), Some(pattern), "working\nLIMIT until 15:30\n").expect("a limit");
     assert_eq!(hit.reset, Some(Reset::Clock { hour: 15, minute: 30 }));
-    assert_eq!(run(Backend::Command, Some(pattern), "LIMIT").and_then(|h| h.reset), None);
-    assert_eq!(run(Backend::Command, None, "LIMIT until 15:30"), None, "no pattern, no limit");
+    assert_eq!(run(Backend::command(), Some(pattern), "LIMIT").and_then(|h| h.reset), None);
+    assert_eq!(run(Backend::command(), None, "LIMIT until 15:30"), None, "no pattern, no limit");
     assert_eq!(
-        run(Backend::Command, Some(pattern), "LIMIT until 2s").and_then(|h| h.reset),
+        run(Backend::command(), Some(pattern), "LIMIT until 2s").and_then(|h| h.reset),
         Some(Reset::In(2))
     );
 }

@@ -28,7 +28,7 @@ mod advice;
 pub mod aider;
 pub mod autonomy;
 pub mod claude;
-mod claude_tasks;
+pub mod cli;
 pub mod codex;
 pub mod command;
 mod common;
@@ -44,6 +44,7 @@ mod tests;
 pub use crate::model::Autonomy;
 pub use aider::AiderParser;
 pub use claude::ClaudeParser;
+pub use cli::{AgentCli, Asking, Tested};
 pub use codex::CodexParser;
 pub use command::CommandParser;
 pub use event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
@@ -54,42 +55,72 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-/// Which adapter runs a task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    Claude,
-    Codex,
-    Gemini,
-    Aider,
-    /// Any other command: no stream format, success is exit code 0.
-    Command,
-}
+/// Which adapter runs a task: a handle on one [`AgentCli`] of [`registry::CLIS`]. The worker
+/// asks it what it needs and never which CLI it is.
+#[derive(Clone, Copy)]
+pub struct Backend(&'static dyn AgentCli);
 
 impl Backend {
-    pub const ALL: [Backend; 5] =
-        [Backend::Claude, Backend::Codex, Backend::Gemini, Backend::Aider, Backend::Command];
+    /// Every CLI smart-agents knows, the plain command last.
+    pub fn all() -> impl Iterator<Item = Backend> {
+        registry::CLIS.iter().map(|cli| Backend(*cli))
+    }
+
+    /// The plain-command backend (any argv, success is exit code 0).
+    pub fn command() -> Backend {
+        Backend(&command::Command)
+    }
+
+    /// The backend named `name` (or an alias); a name no CLI answers to gives the command.
+    pub fn named(name: &str) -> Backend {
+        name.parse().unwrap_or_else(|_| Backend::command())
+    }
+
+    pub fn from_cli(cli: &'static dyn AgentCli) -> Backend {
+        Backend(cli)
+    }
+
+    pub fn cli(self) -> &'static dyn AgentCli {
+        self.0
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Backend::Claude => "claude",
-            Backend::Codex => "codex",
-            Backend::Gemini => "gemini",
-            Backend::Aider => "aider",
-            Backend::Command => "command",
-        }
+        self.0.name()
     }
 
-    /// The executable name to look up on `PATH`; `None` for `Command` (it brings its argv).
+    /// Whether tasks of this backend run their own argv (no prompt, no stream format).
+    pub fn is_command(self) -> bool {
+        self.0.program().is_none()
+    }
+
+    /// The executable name to look up on `PATH`; `None` for commands (they bring their argv).
     pub fn program(self) -> Option<&'static str> {
-        match self {
-            Backend::Command => None,
-            other => Some(other.as_str()),
-        }
+        self.0.program()
     }
 
-    /// Whether a run needs an analytics log path (see [`AgentRequest::analytics_log`]).
+    /// Whether a run needs a side log path (see [`AgentRequest::analytics_log`]).
     pub fn needs_analytics_log(self) -> bool {
-        self == Backend::Aider
+        self.0.needs_side_log()
+    }
+}
+
+impl PartialEq for Backend {
+    fn eq(&self, other: &Backend) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Backend {}
+
+impl std::hash::Hash for Backend {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Backend({})", self.as_str())
     }
 }
 
@@ -101,7 +132,7 @@ impl fmt::Display for Backend {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AgentError {
-    #[error("unknown agent backend {0:?} (expected claude, codex, gemini, aider or command)")]
+    #[error("unknown agent backend {0:?} (expected {known})", known = registry::backend_names())]
     UnknownBackend(String),
     #[error("the command backend runs its own argv; there is no prompt to build one from")]
     NoAgentArgv,
@@ -113,14 +144,10 @@ impl FromStr for Backend {
     type Err = AgentError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "claude" | "claude-code" => Ok(Backend::Claude),
-            "codex" => Ok(Backend::Codex),
-            "gemini" | "gemini-cli" => Ok(Backend::Gemini),
-            "aider" => Ok(Backend::Aider),
-            "command" | "shell" => Ok(Backend::Command),
-            _ => Err(AgentError::UnknownBackend(s.to_string())),
-        }
+        let word = s.trim().to_ascii_lowercase();
+        Backend::all()
+            .find(|b| b.as_str() == word || b.cli().aliases().contains(&word.as_str()))
+            .ok_or_else(|| AgentError::UnknownBackend(s.to_string()))
     }
 }
 
@@ -143,24 +170,10 @@ pub struct AgentRequest<'a> {
 
 /// The arguments (after the program name) for an agent backend.
 pub fn build_args(backend: Backend, req: &AgentRequest<'_>) -> Result<Vec<String>, AgentError> {
-    match backend {
-        Backend::Claude => Ok(claude::args(req)),
-        Backend::Codex => Ok(codex::args(req)),
-        Backend::Gemini => Ok(gemini::args(req)),
-        Backend::Aider => {
-            req.analytics_log.map(|log| aider::args(req, log)).ok_or(AgentError::MissingAnalyticsLog)
-        }
-        Backend::Command => Err(AgentError::NoAgentArgv),
-    }
+    backend.cli().args(req)
 }
 
 /// A fresh parser for one run.
 pub fn parser_for(backend: Backend) -> Box<dyn StreamParser> {
-    match backend {
-        Backend::Claude => Box::new(ClaudeParser::new()),
-        Backend::Codex => Box::new(CodexParser::new()),
-        Backend::Gemini => Box::new(GeminiParser::new()),
-        Backend::Aider => Box::new(AiderParser::new()),
-        Backend::Command => Box::new(CommandParser::new()),
-    }
+    backend.cli().parser()
 }

@@ -1,6 +1,7 @@
-//! The agents a task can name: the built-ins (`claude`, `codex`, `gemini`, `aider`, `shell`)
+//! The agents a task can name: one built-in per CLI of [`CLIS`] (plus `shell`, any command),
 //! and the profiles in `config.toml` (`[agents.NAME]`), which may also override a built-in.
 
+use super::cli::AgentCli;
 use super::Backend;
 use crate::config::{AgentProfile, Config};
 use crate::error::{Error, Result};
@@ -35,9 +36,9 @@ pub struct AgentDef {
 impl AgentDef {
     /// The executable looked up on PATH (`None` for `shell`, which runs the task's own argv).
     pub fn program(&self) -> Option<&str> {
-        match self.backend {
-            Backend::Command => self.command.first().map(String::as_str),
-            other => other.program(),
+        match self.backend.program() {
+            None => self.command.first().map(String::as_str),
+            some => some,
         }
     }
 
@@ -50,20 +51,39 @@ impl AgentDef {
     }
 }
 
-const GIB: u64 = 1024 * 1024 * 1024;
+/// Every agent CLI smart-agents can drive, in the order one is picked when no agent is named
+/// (the first found on PATH); the plain command comes last. A new CLI is a module and a line.
+pub static CLIS: &[&dyn AgentCli] = &[
+    &super::claude::Claude,
+    &super::codex::Codex,
+    &super::gemini::Gemini,
+    &super::aider::Aider,
+    &super::command::Command,
+];
 
-fn builtin(name: &str, backend: Backend, caps: &[&str], max: u32, mem: Option<u64>) -> AgentDef {
+/// "claude, codex, …, or command": the backend words, for messages.
+pub fn backend_names() -> String {
+    let names: Vec<&str> = CLIS.iter().map(|c| c.name()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
+/// The built-in agent of `backend`, named `name` (`shell` for the command backend).
+fn builtin(name: &str, backend: Backend) -> AgentDef {
+    let d = backend.cli().defaults();
     AgentDef {
         name: name.into(),
         backend,
-        capabilities: caps.iter().map(|c| c.to_string()).collect(),
+        capabilities: d.capabilities.iter().map(|c| c.to_string()).collect(),
         class: None,
-        max_concurrency: max,
+        max_concurrency: d.max_concurrency,
         model: None,
         system_prompt: None,
         args: Vec::new(),
         command: Vec::new(),
-        mem_bytes: mem,
+        mem_bytes: d.mem_bytes,
         autonomy: super::Autonomy::default(),
         account: name.into(),
         limit_pattern: None,
@@ -91,9 +111,6 @@ pub fn parse_config(text: &str, path: &Path) -> Result<Config> {
     Ok(config)
 }
 
-/// Preference order when no agent is named: the first of these found on PATH.
-pub const AUTO_ORDER: [&str; 4] = ["claude", "codex", "gemini", "aider"];
-
 #[derive(Debug, Clone)]
 pub struct Registry {
     pub agents: Vec<AgentDef>,
@@ -102,20 +119,9 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(config: &Config) -> Result<Registry> {
-        // A Claude Code process is 1.5-2 GB resident; the others are lighter.
-        let mut agents = vec![
-            builtin(
-                "claude",
-                Backend::Claude,
-                &["code", "code_review", "analysis", "research"],
-                2,
-                Some(2 * GIB),
-            ),
-            builtin("codex", Backend::Codex, &["code", "code_review", "analysis"], 2, Some(GIB)),
-            builtin("gemini", Backend::Gemini, &["code", "analysis", "research"], 2, Some(GIB)),
-            builtin("aider", Backend::Aider, &["code", "refactoring"], 2, Some(GIB / 2)),
-            builtin("shell", Backend::Command, &[], u32::MAX, None),
-        ];
+        let mut agents: Vec<AgentDef> = Backend::all()
+            .map(|b| if b.is_command() { builtin("shell", b) } else { builtin(b.as_str(), b) })
+            .collect();
         for (name, profile) in &config.agents {
             let def = from_profile(name, profile, agents.iter().find(|a| &a.name == name))?;
             match agents.iter_mut().find(|a| &a.name == name) {
@@ -149,16 +155,15 @@ impl Registry {
         if let Some(def) = self.default_agent.as_deref().and_then(|d| self.get(d)) {
             return Ok(def);
         }
-        AUTO_ORDER.iter().filter_map(|name| self.get(name)).find(|def| def.installed(path_var)).ok_or_else(
-            || {
-                Error::usage(
-                    "no agent CLI found on PATH: install one of Claude Code (`npm install -g \
-                     @anthropic-ai/claude-code`), Codex (`npm install -g @openai/codex`), Gemini CLI \
-                     (`npm install -g @google/gemini-cli`) or aider (`pip install aider-chat`), or run a \
-                     command instead: `smart-agents execute -- COMMAND ARGS`",
-                )
-            },
-        )
+        let mut auto = Backend::all().filter(|b| !b.is_command()).filter_map(|b| self.get(b.as_str()));
+        auto.find(|def| def.installed(path_var)).ok_or_else(|| {
+            let hints: Vec<&str> = Backend::all().filter_map(|b| b.cli().install_hint()).collect();
+            Error::usage(format!(
+                "no agent CLI found on PATH: install one of {}, or run a command instead: `smart-agents \
+                 execute -- COMMAND ARGS`",
+                hints.join(", ")
+            ))
+        })
     }
 }
 
@@ -168,10 +173,10 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
         (Some(b), _) => b.parse().map_err(|e: super::AgentError| bad(e.to_string()))?,
         (None, Some(base)) => base.backend,
         (None, None) => {
-            return Err(bad("`backend` is required (claude, codex, gemini, aider or command)".into()));
+            return Err(bad(format!("`backend` is required ({})", backend_names())));
         }
     };
-    if backend == Backend::Command && p.command.is_empty() && name != "shell" {
+    if backend.is_command() && p.command.is_empty() && name != "shell" {
         return Err(bad("backend \"command\" needs `command = [\"program\", \"{prompt}\"]`".into()));
     }
     let mem_bytes = match &p.mem {
@@ -197,10 +202,10 @@ fn from_profile(name: &str, p: &AgentProfile, base: Option<&AgentDef>) -> Result
         args: p.args.clone(),
         command: p.command.clone(),
         mem_bytes,
-        account: p.account.clone().unwrap_or_else(|| match (backend, base) {
-            (Backend::Command, _) => name.to_string(),
-            (_, Some(base)) => base.account.clone(),
-            (other, None) => other.as_str().to_string(),
+        account: p.account.clone().unwrap_or_else(|| match base {
+            _ if backend.is_command() => name.to_string(),
+            Some(base) => base.account.clone(),
+            None => backend.as_str().to_string(),
         }),
         limit_pattern: p.limit_pattern.clone().or_else(|| base.and_then(|b| b.limit_pattern.clone())),
         daily_budget_usd: p.daily_budget_usd.or(base.and_then(|b| b.daily_budget_usd)),
@@ -243,7 +248,7 @@ mod tests {
             "[agents.reviewer]\nbackend = \"claude\"\ncapabilities = [\"code_review\"]\nclass = \"analysis\"\nmax_concurrency = 3\n",
         )
         .unwrap();
-        assert_eq!(r.get("claude").unwrap().backend, Backend::Claude);
+        assert_eq!(r.get("claude").unwrap().backend.as_str(), "claude");
         let reviewer = r.get("reviewer").unwrap();
         assert_eq!(reviewer.capabilities, vec!["code_review"]);
         assert_eq!(reviewer.class.as_deref(), Some("analysis"));

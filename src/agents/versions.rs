@@ -7,24 +7,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The versions the real-CLI lane (tests/it/real_clis.rs, pinned in .ci/install-agent-clis) runs,
-/// and the oldest release line whose format the replayed transcripts cover.
+/// The tested range of `backend` (its [`super::cli::Tested`]) as (oldest, newest).
 pub fn tested_range(backend: Backend) -> Option<(&'static str, &'static str)> {
-    Some(match backend {
-        Backend::Claude => ("2.1.0", "2.1.197"),
-        Backend::Codex => ("0.171.0", "0.171.0"),
-        Backend::Gemini => ("0.61.0", "0.61.0"),
-        Backend::Aider => ("0.86.0", "0.86.2"),
-        Backend::Command => return None,
-    })
+    backend.cli().tested().map(|t| (t.oldest, t.newest))
 }
 
 /// `--version` can hang on a broken install: give up after this long. (Gemini CLI alone takes
 /// 15 s to print its version on a busy 2-core machine.)
 const VERSION_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The npm packages of the agent CLIs.
-const PACKAGES: [&str; 3] = ["@anthropic-ai/claude-code", "@openai/codex", "@google/gemini-cli"];
 
 /// The installed version as the install says it, without running anything (instant): the npm
 /// package the executable belongs to, the Python package in its environment, or a versioned
@@ -40,7 +30,7 @@ pub fn detect(program: &Path) -> Option<String> {
 }
 
 /// A venv, pipx or `pip --user` install: `bin/aider` beside `lib/pythonX.Y/site-packages`,
-/// which holds `aider_chat-VERSION.dist-info`.
+/// which holds `aider_chat-VERSION.dist-info` (the package of a CLI of the registry).
 fn dist_info_version(program: &Path) -> Option<String> {
     let real = std::fs::canonicalize(program).ok()?;
     let prefix = real.parent()?.parent()?;
@@ -49,8 +39,13 @@ fn dist_info_version(program: &Path) -> Option<String> {
         let site = std::fs::read_dir(python.path().join("site-packages")).ok()?;
         site.flatten().find_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let version = name.strip_prefix("aider_chat-")?.strip_suffix(".dist-info")?;
-            parse(version).map(|_| version.to_string())
+            let stem = name.strip_suffix(".dist-info")?;
+            // A dist-info folder is the PyPI name with `_` for `-`, then `-VERSION`.
+            let (package, version) = stem.rsplit_once('-')?;
+            let ours = Backend::all()
+                .filter_map(|b| b.cli().package())
+                .any(|p| !p.starts_with('@') && p.replace('-', "_") == package);
+            (ours && parse(version).is_some()).then(|| version.to_string())
         })
     })
 }
@@ -69,7 +64,8 @@ fn package_version(program: &Path) -> Option<String> {
         let text = std::fs::read(dir.join("package.json")).ok()?;
         let json: serde_json::Value = serde_json::from_slice(&text).ok()?;
         let name = json.get("name")?.as_str()?;
-        PACKAGES.contains(&name).then(|| json.get("version")?.as_str().map(str::to_string)).flatten()
+        let known = Backend::all().any(|b| b.cli().package() == Some(name));
+        known.then(|| json.get("version")?.as_str().map(str::to_string)).flatten()
     })
 }
 
@@ -129,13 +125,13 @@ mod tests {
 
     #[test]
     fn ranges_and_warnings() {
-        assert_eq!(warning(Backend::Claude, "2.1.197"), None);
-        assert_eq!(warning(Backend::Claude, "2.1.5"), None);
-        let newer = warning(Backend::Claude, "2.2.0").unwrap_or_default();
-        assert!(newer.contains("newer") && newer.contains("2.1.197"), "{newer}");
-        assert!(warning(Backend::Codex, "0.160.1").is_some_and(|w| w.contains("older")));
-        assert_eq!(warning(Backend::Command, "1.0.0"), None);
-        assert_eq!(warning(Backend::Gemini, "not a version"), None);
+        assert_eq!(warning(Backend::named("claude"), "2.1.332"), None);
+        assert_eq!(warning(Backend::named("claude"), "2.1.5"), None);
+        let newer = warning(Backend::named("claude"), "2.2.0").unwrap_or_default();
+        assert!(newer.contains("newer") && newer.contains("2.1.332"), "{newer}");
+        assert!(warning(Backend::named("codex"), "0.160.1").is_some_and(|w| w.contains("older")));
+        assert_eq!(warning(Backend::command(), "1.0.0"), None);
+        assert_eq!(warning(Backend::named("gemini"), "not a version"), None);
     }
 
     #[test]

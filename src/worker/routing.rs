@@ -66,7 +66,7 @@ impl Actor {
                 Error::usage(format!("unknown agent '{name}' (known: {})", self.registry.names()))
             })?,
         };
-        if def.backend == Backend::Command && def.command.is_empty() {
+        if def.backend.is_command() && def.command.is_empty() {
             return Err(Error::usage("the shell agent runs a command: give it after `--`"));
         }
         if !def.installed(path.as_deref()) {
@@ -175,14 +175,14 @@ impl Actor {
             ))
         })?;
         let prompt = spec.prompt.as_deref().unwrap_or_default();
-        if def.backend == Backend::Command {
+        if def.backend.is_command() {
             let cwd = options.worktree.as_ref().map_or(spec.cwd.as_str(), |(p, _)| p.as_str());
             let fill = |a: &String| {
                 a.replace("{prompt}", prompt).replace("{cwd}", cwd).replace("{task_id}", &rec.id)
             };
             let argv = def.command.iter().chain(&def.args).map(fill).collect();
             // A limit pattern needs the output read as it comes.
-            let stream = def.limit_pattern.is_some().then_some((Backend::Command, None));
+            let stream = def.limit_pattern.is_some().then_some((def.backend, None));
             return Ok(Launch { argv, options, stream });
         }
         // After a usage limit the next part continues the stopped session.
@@ -194,9 +194,9 @@ impl Actor {
         };
         let prompt = if carried.is_some() { CARRY_ON } else { prompt };
         let mut extra_args = def.args.clone();
-        if let (Backend::Claude, Some(max)) = (def.backend, spec.max_cost_usd) {
+        if let Some(max) = spec.max_cost_usd {
             let spent = rec.metrics.carried.as_ref().map_or(0.0, |c| c.cost_usd);
-            extra_args.extend(["--max-budget-usd".to_string(), format!("{:.4}", (max - spent).max(0.0))]);
+            extra_args.extend(def.backend.cli().budget_args(max - spent));
         }
         let analytics = self.paths.analytics_log(&rec.id, rec.attempt);
         let request = AgentRequest {
@@ -285,7 +285,7 @@ impl Actor {
     fn on_limit_seen(&mut self, id: &str, now: i64) {
         let Some(live) = self.queue.get(id) else { return };
         let backend = self.registry.get(&live.rec.agent).map(|a| a.backend);
-        if matches!(backend, Some(Backend::Aider | Backend::Command)) && live.kill.is_none() {
+        if backend.is_some_and(|b| !b.cli().exits_on_limit()) && live.kill.is_none() {
             self.cancel(id, super::actor::KillReason::Limit, now);
         }
     }

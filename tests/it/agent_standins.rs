@@ -47,7 +47,7 @@ fn run(backend: Backend, prompt: &str, exit: &str) -> (smart_agents::agents::Ver
 
 #[test]
 fn standins_accept_built_argv_and_replay() {
-    for backend in [Backend::Claude, Backend::Codex, Backend::Gemini, Backend::Aider] {
+    for backend in [Backend::named("claude"), Backend::named("codex"), Backend::named("gemini"), Backend::named("aider")] {
         for prompt in [NASTY, "-starts with a dash"] {
             let (verdict, argv) = run(backend, prompt, "0");
             assert!(verdict.success, "{backend}: {verdict:?}");
@@ -61,7 +61,7 @@ fn standins_accept_built_argv_and_replay() {
 
 #[test]
 fn standin_exit_code_fails_the_run() {
-    let (verdict, _) = run(Backend::Codex, "x", "1");
+    let (verdict, _) = run(Backend::named("codex"), "x", "1");
     assert_eq!(verdict.reason.as_deref(), Some("exited with code 1"));
 }
 

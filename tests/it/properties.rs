@@ -145,11 +145,8 @@ fn fixture(name: &str) -> Vec<Vec<u8>> {
 }
 
 /// Real transcripts whose last line is the event that says the run succeeded.
-const SUCCESSES: &[(Backend, &str)] = &[
-    (Backend::Claude, "claude-success.jsonl"),
-    (Backend::Codex, "codex-success.jsonl"),
-    (Backend::Gemini, "gemini-success.jsonl"),
-];
+const SUCCESSES: &[(&str, &str)] =
+    &[("claude", "claude-success.jsonl"), ("codex", "codex-success.jsonl"), ("gemini", "gemini-success.jsonl")];
 
 /// A line of a real transcript, cut, with a byte changed, or random bytes.
 fn mangled_line() -> impl Strategy<Value = Vec<u8>> {
@@ -177,7 +174,7 @@ proptest! {
         lines in proptest::collection::vec(mangled_line(), 0..30),
         code in proptest::option::of(-1i32..256),
     ) {
-        for backend in Backend::ALL {
+        for backend in Backend::all() {
             let mut parser = parser_for(backend);
             for line in &lines {
                 let _ = parser.feed_line(line);
@@ -193,7 +190,7 @@ proptest! {
         let (backend, name) = SUCCESSES[which];
         let lines = fixture(name);
         let keep = cut.index(lines.len());
-        let mut parser = parser_for(backend);
+        let mut parser = parser_for(Backend::named(backend));
         for line in &lines[..keep] {
             let _ = parser.feed_line(line);
         }
@@ -206,7 +203,7 @@ proptest! {
 fn the_whole_transcripts_succeed() {
     // The property above would pass vacuously if no transcript could succeed.
     for (backend, name) in SUCCESSES {
-        let mut parser = parser_for(*backend);
+        let mut parser = parser_for(Backend::named(backend));
         for line in fixture(name) {
             let _ = parser.feed_line(&line);
         }

@@ -15,14 +15,14 @@ fn s(v: &[&str]) -> Vec<String> {
 fn autonomy_maps_to_each_cli() {
     use crate::agents::Autonomy;
     let cases = [
-        (Backend::Claude, Autonomy::ReadOnly, "--permission-mode plan"),
-        (Backend::Claude, Autonomy::Full, "--permission-mode bypassPermissions"),
-        (Backend::Codex, Autonomy::ReadOnly, "--sandbox read-only"),
-        (Backend::Codex, Autonomy::Full, "--dangerously-bypass-approvals-and-sandbox"),
-        (Backend::Gemini, Autonomy::ReadOnly, "--approval-mode plan"),
-        (Backend::Gemini, Autonomy::Full, "--approval-mode yolo"),
-        (Backend::Aider, Autonomy::ReadOnly, "--dry-run"),
-        (Backend::Aider, Autonomy::Full, "--auto-commits"),
+        (Backend::named("claude"), Autonomy::ReadOnly, "--permission-mode plan"),
+        (Backend::named("claude"), Autonomy::Full, "--permission-mode bypassPermissions"),
+        (Backend::named("codex"), Autonomy::ReadOnly, "--sandbox read-only"),
+        (Backend::named("codex"), Autonomy::Full, "--dangerously-bypass-approvals-and-sandbox"),
+        (Backend::named("gemini"), Autonomy::ReadOnly, "--approval-mode plan"),
+        (Backend::named("gemini"), Autonomy::Full, "--approval-mode yolo"),
+        (Backend::named("aider"), Autonomy::ReadOnly, "--dry-run"),
+        (Backend::named("aider"), Autonomy::Full, "--auto-commits"),
     ];
     let log = Path::new("/tmp/a.jsonl");
     for (backend, autonomy, flags) in cases {
@@ -43,7 +43,7 @@ fn claude_args() {
         ..req(NASTY)
     };
     assert_eq!(
-        build_args(Backend::Claude, &r),
+        build_args(Backend::named("claude"), &r),
         Ok(s(&[
             "-p",
             NASTY,
@@ -64,7 +64,7 @@ fn claude_args() {
     );
     // A prompt that looks like an option goes after `--`.
     assert_eq!(
-        build_args(Backend::Claude, &req("--help me")),
+        build_args(Backend::named("claude"), &req("--help me")),
         Ok(s(&[
             "-p",
             "--output-format",
@@ -81,7 +81,7 @@ fn claude_args() {
 #[test]
 fn codex_args() {
     assert_eq!(
-        build_args(Backend::Codex, &req(NASTY)),
+        build_args(Backend::named("codex"), &req(NASTY)),
         Ok(s(&["exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", NASTY]))
     );
     let r = AgentRequest {
@@ -91,7 +91,7 @@ fn codex_args() {
         ..req("go on")
     };
     assert_eq!(
-        build_args(Backend::Codex, &r),
+        build_args(Backend::named("codex"), &r),
         Ok(s(&[
             "exec",
             "--json",
@@ -106,7 +106,7 @@ fn codex_args() {
         ]))
     );
     assert_eq!(
-        build_args(Backend::Codex, &req("-x")),
+        build_args(Backend::named("codex"), &req("-x")),
         Ok(s(&["exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", "--", "-x"]))
     );
 }
@@ -115,7 +115,7 @@ fn codex_args() {
 fn gemini_args() {
     let r = AgentRequest { model: Some("gemini-2.5-pro"), resume: Some("latest"), ..req(NASTY) };
     assert_eq!(
-        build_args(Backend::Gemini, &r),
+        build_args(Backend::named("gemini"), &r),
         Ok(s(&[
             "-p",
             NASTY,
@@ -130,7 +130,7 @@ fn gemini_args() {
         ]))
     );
     assert_eq!(
-        build_args(Backend::Gemini, &req("-x")),
+        build_args(Backend::named("gemini"), &req("-x")),
         Ok(s(&["--prompt=-x", "--output-format", "stream-json", "--approval-mode", "auto_edit"]))
     );
 }
@@ -140,7 +140,7 @@ fn aider_args() {
     let log = Path::new("/tmp/run/analytics.jsonl");
     let r = AgentRequest { analytics_log: Some(log), model: Some("sonnet"), ..req(NASTY) };
     assert_eq!(
-        build_args(Backend::Aider, &r),
+        build_args(Backend::named("aider"), &r),
         Ok(s(&[
             "--message",
             NASTY,
@@ -158,40 +158,40 @@ fn aider_args() {
         ]))
     );
     let r = AgentRequest { analytics_log: Some(log), resume: Some("x"), ..req("-x") };
-    let args = build_args(Backend::Aider, &r).unwrap_or_default();
+    let args = build_args(Backend::named("aider"), &r).unwrap_or_default();
     assert_eq!(args.first().map(String::as_str), Some("--message=-x"));
     assert!(args.iter().any(|a| a == "--restore-chat-history"), "{args:?}");
-    assert_eq!(build_args(Backend::Aider, &req("x")), Err(AgentError::MissingAnalyticsLog));
-    assert_eq!(build_args(Backend::Command, &req("x")), Err(AgentError::NoAgentArgv));
+    assert_eq!(build_args(Backend::named("aider"), &req("x")), Err(AgentError::MissingAnalyticsLog));
+    assert_eq!(build_args(Backend::command(), &req("x")), Err(AgentError::NoAgentArgv));
 }
 
 #[test]
 fn backend_names_round_trip() {
-    for b in Backend::ALL {
+    for b in Backend::all() {
         assert_eq!(b.to_string().parse::<Backend>(), Ok(b));
     }
-    assert_eq!(" Claude ".parse::<Backend>(), Ok(Backend::Claude));
-    assert_eq!("shell".parse::<Backend>(), Ok(Backend::Command));
+    assert_eq!(" Claude ".parse::<Backend>(), Ok(Backend::named("claude")));
+    assert_eq!("shell".parse::<Backend>(), Ok(Backend::command()));
     assert!(matches!("gpt".parse::<Backend>(), Err(AgentError::UnknownBackend(_))));
-    assert_eq!(Backend::Command.program(), None);
-    assert_eq!(Backend::Aider.program(), Some("aider"));
+    assert_eq!(Backend::command().program(), None);
+    assert_eq!(Backend::named("aider").program(), Some("aider"));
 }
 
 #[test]
 fn command_parser_keeps_output_and_exit() {
-    let mut p = parser_for(Backend::Command);
+    let mut p = parser_for(Backend::command());
     assert!(p.feed_line(b"hello\n").is_empty());
     p.feed_line(b"\xffworld");
     let v = p.finish(Some(0), None);
     assert!(v.success);
     assert_eq!(v.output, "hello\n\u{fffd}world");
-    let mut p = parser_for(Backend::Command);
+    let mut p = parser_for(Backend::command());
     assert_eq!(p.finish(Some(4), None).reason.as_deref(), Some("exited with code 4"));
 }
 
 #[test]
 fn every_parser_fails_an_empty_stream() {
-    for b in [Backend::Claude, Backend::Codex, Backend::Gemini, Backend::Aider] {
+    for b in [Backend::named("claude"), Backend::named("codex"), Backend::named("gemini"), Backend::named("aider")] {
         let mut p = parser_for(b);
         let v = p.finish(Some(0), None);
         assert!(!v.success, "{b}");

@@ -17,7 +17,7 @@ fn recorded_runs_replay_to_the_same_verdict() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some((cli, _)) = name.split_once('-') else { continue };
         let Ok(backend) = cli.parse::<Backend>() else { continue };
-        if backend == Backend::Aider {
+        if backend == Backend::named("aider") {
             continue;
         }
         let completed = name.ends_with("-completed.log");

@@ -6,43 +6,15 @@
 //! verdict come from the final `result` event, which must say `subtype: success` *and*
 //! `is_error: false` (error subtypes have been seen with `is_error: false`).
 
-use super::AgentRequest;
-use super::advice;
-use super::claude_tasks::{TaskBoard, is_task_tool, result_text};
-use super::common::{
-    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
+use crate::agents::advice;
+use super::tasks::{TaskBoard, is_task_tool, result_text};
+use crate::agents::common::{
+    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, short, step_with, str_of,
     todos_of, u64_of,
 };
-use super::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
+use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-
-/// Arguments after the program name. The prompt is one element; when it starts with `-` it
-/// goes after `--` so it cannot be read as an option (`-p` itself takes no value).
-pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
-    let dashed = req.prompt.starts_with('-');
-    let mut args = vec!["-p".to_string()];
-    if !dashed {
-        args.push(req.prompt.to_string());
-    }
-    args.extend(["--output-format", "stream-json", "--verbose"].map(String::from));
-    if let Some(model) = req.model {
-        push_opt(&mut args, "--model", model);
-    }
-    if let Some(system) = req.system_prompt {
-        push_opt(&mut args, "--append-system-prompt", system);
-    }
-    if let Some(id) = req.resume {
-        push_opt(&mut args, "--resume", id);
-    }
-    args.extend(req.autonomy.args(super::Backend::Claude));
-    args.extend(req.extra_args.iter().cloned());
-    if dashed {
-        args.push("--".to_string());
-        args.push(req.prompt.to_string());
-    }
-    args
-}
 
 #[derive(Debug)]
 struct FinalResult {
@@ -172,7 +144,7 @@ impl ClaudeParser {
         };
         let created = obj_of(obj, "tool_use_result")
             .and_then(|r| obj_of(r, "task"))
-            .and_then(|t| super::claude_tasks::task_number(t.get("id")));
+            .and_then(|t| super::tasks::task_number(t.get("id")));
         let mut changed = false;
         for block in blocks.iter().filter_map(Value::as_object) {
             if str_of(block, "type") == Some("tool_result")
@@ -215,7 +187,7 @@ impl ClaudeParser {
             return;
         }
         if self.refusal.is_none() {
-            self.refusal = advice::refusal(super::Backend::Claude, &text);
+            self.refusal = super::refusal(&text);
         }
         self.last_plain = Some(text);
     }
@@ -301,7 +273,7 @@ fn error_reason(r: &FinalResult) -> String {
         Some(text) => format!("claude reported an error{status}: {text}"),
         None => format!("claude reported an error{status}"),
     };
-    advice::with_auth_advice(super::Backend::Claude, reason)
+    advice::with_auth_advice(backend(), reason)
 }
 
 /// `permission_denials[]` of the result: `{tool_name, tool_input}` each.
@@ -379,4 +351,9 @@ fn tool_step(name: &str, input: &Map<String, Value>) -> String {
         "" => "Using a tool".to_string(),
         other => short(other),
     }
+}
+
+/// This CLI as a backend, for the shared advice.
+fn backend() -> crate::agents::Backend {
+    crate::agents::Backend::from_cli(&super::Claude)
 }

@@ -5,38 +5,16 @@
 //! joined. Exit code 53 means the turn limit was reached and 42 bad input; both are named in
 //! the reason.
 
-use super::AgentRequest;
-use super::advice;
-use super::common::{
-    ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
-    todos_of, u64_of, with_preamble,
+use crate::agents::advice;
+use crate::agents::common::{
+    ProgressTracker, add_file, obj_of, parse_object, process_end, short, step_with, str_of,
+    todos_of, u64_of,
 };
-use super::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
+use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 use serde_json::{Map, Value};
 
 pub const EXIT_BAD_INPUT: i32 = 42;
 pub const EXIT_TURN_LIMIT: i32 = 53;
-
-/// Arguments after the program name. Gemini has no flag to append to the system prompt, so it
-/// becomes a preamble of the prompt. A prompt starting with `-` is passed as `--prompt=...`.
-pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
-    let prompt = with_preamble(req.prompt, req.system_prompt);
-    let mut args = if prompt.starts_with('-') {
-        vec![format!("--prompt={prompt}")]
-    } else {
-        vec!["-p".to_string(), prompt]
-    };
-    args.extend(["--output-format", "stream-json"].map(String::from));
-    if let Some(model) = req.model {
-        push_opt(&mut args, "--model", model);
-    }
-    if let Some(id) = req.resume {
-        push_opt(&mut args, "--resume", id);
-    }
-    args.extend(req.autonomy.args(super::Backend::Gemini));
-    args.extend(req.extra_args.iter().cloned());
-    args
-}
 
 #[derive(Debug)]
 struct FinalResult {
@@ -141,7 +119,7 @@ impl StreamParser for GeminiParser {
         let end = process_end(exit_code, signal);
         let detail = self.result.as_ref().and_then(|r| r.error.clone()).or_else(|| self.last_error.clone());
         let known_exit = match (signal, exit_code) {
-            (None, Some(code)) => advice::exit_code(super::Backend::Gemini, code),
+            (None, Some(code)) => super::exit_code(code),
             _ => None,
         };
         let success = self.result.as_ref().is_some_and(|r| r.success) && end.is_none();
@@ -158,7 +136,7 @@ impl StreamParser for GeminiParser {
             match (r.success, &detail) {
                 (true, _) => end,
                 (false, Some(detail)) => Some(advice::with_auth_advice(
-                    super::Backend::Gemini,
+                    backend(),
                     format!("gemini reported an error: {detail}"),
                 )),
                 (false, None) => Some(end.map_or_else(
@@ -216,4 +194,9 @@ fn tool_step(name: &str, params: &Map<String, Value>) -> String {
         "" => "Using a tool".to_string(),
         other => short(other),
     }
+}
+
+/// This CLI as a backend, for the shared advice.
+fn backend() -> crate::agents::Backend {
+    crate::agents::Backend::from_cli(&super::Gemini)
 }

@@ -6,40 +6,15 @@
 //! aider's bookkeeping lines; tokens and cost come from the analytics log, else from the
 //! `Tokens: ... Cost: ...` line.
 
-use super::AgentRequest;
-use super::advice;
-use super::common::{
-    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_capped, push_opt, short,
-    step_with, str_of, u64_of, with_preamble,
+use crate::agents::advice;
+use crate::agents::common::{
+    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_capped, short,
+    step_with, str_of, u64_of,
 };
-use super::event::{AgentEvent, StreamParser, Verdict};
-use std::path::Path;
+use crate::agents::event::{AgentEvent, StreamParser, Verdict};
 
 /// The reply kept is capped; its end matters most.
 const MAX_REPLY_BYTES: usize = 1024 * 1024;
-
-/// Arguments after the program name. aider has no system-prompt flag (the prompt gets it as a
-/// preamble) and no session ids: resuming restores the chat history of the working directory.
-/// `--no-check-update` and `--no-analytics` keep `--yes-always` from accepting an upgrade or
-/// telemetry on the user's behalf; the analytics log is still written.
-pub fn args(req: &AgentRequest<'_>, analytics_log: &Path) -> Vec<String> {
-    let mut args = Vec::new();
-    push_opt(&mut args, "--message", &with_preamble(req.prompt, req.system_prompt));
-    args.extend(
-        ["--yes-always", "--no-stream", "--no-pretty", "--no-check-update", "--no-analytics"]
-            .map(String::from),
-    );
-    push_opt(&mut args, "--analytics-log", &analytics_log.to_string_lossy());
-    if let Some(model) = req.model {
-        push_opt(&mut args, "--model", model);
-    }
-    if req.resume.is_some() {
-        args.push("--restore-chat-history".to_string());
-    }
-    args.extend(req.autonomy.args(super::Backend::Aider));
-    args.extend(req.extra_args.iter().cloned());
-    args
-}
 
 #[derive(Debug, Default)]
 pub struct AiderParser {
@@ -202,7 +177,7 @@ impl StreamParser for AiderParser {
         } else if signal.is_some() {
             end
         } else if let Some(error) = self.errors.first() {
-            Some(advice::with_auth_advice(super::Backend::Aider, format!("aider reported an error: {error}")))
+            Some(advice::with_auth_advice(backend(), format!("aider reported an error: {error}")))
         } else if end.is_some() {
             end
         } else {
@@ -282,4 +257,9 @@ fn is_chatter(line: &str) -> bool {
         || (line.starts_with("Added ") && line.ends_with("to the chat."))
         || (line.starts_with("Dropping ") && line.ends_with("from the chat."))
         || line.chars().all(|c| matches!(c, '─' | '-' | '═' | '='))
+}
+
+/// This CLI as a backend, for the shared advice.
+fn backend() -> crate::agents::Backend {
+    crate::agents::Backend::from_cli(&super::Aider)
 }

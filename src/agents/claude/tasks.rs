@@ -7,8 +7,8 @@
 //! result has not been read yet: it waits until that task exists. Changes count when their
 //! tool result arrives without an error, so a refused update changes nothing.
 
-use super::common::str_of;
-use super::event::{Todo, TodoStatus};
+use crate::agents::common::str_of;
+use crate::agents::event::{Todo, TodoStatus};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -222,7 +222,7 @@ mod tests {
         }
         let (todos, step) = b.snapshot();
         assert_eq!(todos.len(), 2);
-        assert_eq!(super::super::common::todo_percent(&todos), Some(50.0));
+        assert_eq!(crate::agents::common::todo_percent(&todos), Some(50.0));
         assert_eq!(step.as_deref(), Some("C"));
     }
 

@@ -5,35 +5,13 @@
 //! reason. Older releases said `item_type` for `type` and `assistant_message` for
 //! `agent_message`: both are accepted. The stream reports tokens but never cost.
 
-use super::AgentRequest;
-use super::advice;
-use super::common::{
-    ProgressTracker, add_file, obj_of, parse_object, process_end, push_opt, short, step_with, str_of,
-    todos_of, u64_of, with_preamble,
+use crate::agents::advice;
+use crate::agents::common::{
+    ProgressTracker, add_file, obj_of, parse_object, process_end, short, step_with, str_of,
+    todos_of, u64_of,
 };
-use super::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
+use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 use serde_json::{Map, Value};
-
-/// Arguments after the program name. Codex has no system-prompt flag, so a system prompt
-/// becomes a preamble of the prompt. A prompt starting with `-` goes after `--`.
-pub fn args(req: &AgentRequest<'_>) -> Vec<String> {
-    let mut args: Vec<String> = ["exec", "--json", "--skip-git-repo-check"].map(String::from).into();
-    if let Some(model) = req.model {
-        push_opt(&mut args, "--model", model);
-    }
-    args.extend(req.autonomy.args(super::Backend::Codex));
-    args.extend(req.extra_args.iter().cloned());
-    if let Some(id) = req.resume {
-        args.push("resume".to_string());
-        args.push(id.to_string());
-    }
-    let prompt = with_preamble(req.prompt, req.system_prompt);
-    if prompt.starts_with('-') {
-        args.push("--".to_string());
-    }
-    args.push(prompt);
-    args
-}
 
 #[derive(Debug, Default)]
 pub struct CodexParser {
@@ -168,7 +146,7 @@ impl StreamParser for CodexParser {
             None
         } else if self.turn_ok == Some(false) {
             let error = self.turn_error.clone().unwrap_or_else(|| "codex turn failed".to_string());
-            Some(advice::with_auth_advice(super::Backend::Codex, error))
+            Some(advice::with_auth_advice(backend(), error))
         } else if signal.is_some() {
             end
         } else if let Some(error) = &self.stream_error {
@@ -222,4 +200,9 @@ fn unwrap_shell(command: &str) -> &str {
         }
     }
     inner
+}
+
+/// This CLI as a backend, for the shared advice.
+fn backend() -> crate::agents::Backend {
+    crate::agents::Backend::from_cli(&super::Codex)
 }

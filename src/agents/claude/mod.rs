@@ -1,0 +1,126 @@
+//! Claude Code: `claude -p PROMPT --output-format stream-json --verbose`.
+//!
+//! Progress comes from smart-agents' own `progress` tool (served to each run over MCP, see
+//! [`crate::agents::task_tools`]: 2.1.332 offers no planning tool in `-p` mode), the task tools
+//! (`TaskCreate` / `TaskUpdate`, earlier 2.1.x, read by [`tasks`]) or `TodoWrite` (older
+//! releases), else the latest tool use. The answer and the verdict come from the final
+//! `result` event ([`parser`]).
+
+mod limits;
+pub mod parser;
+mod tasks;
+
+use super::cli::{AgentCli, Asking, Defaults, Tested, autonomy_unless_set};
+use super::common::push_opt;
+use super::event::StreamParser;
+use super::limits::LimitWatch;
+use super::{AgentError, AgentRequest, Autonomy};
+
+pub use parser::ClaudeParser;
+
+const GIB: u64 = 1024 * 1024 * 1024;
+
+pub struct Claude;
+
+impl AgentCli for Claude {
+    fn name(&self) -> &'static str {
+        "claude"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["claude-code"]
+    }
+
+    fn defaults(&self) -> Defaults {
+        // A Claude Code process is 1.5-2 GB resident.
+        Defaults {
+            capabilities: &["code", "code_review", "analysis", "research"],
+            max_concurrency: 2,
+            mem_bytes: Some(2 * GIB),
+        }
+    }
+
+    fn args(&self, req: &AgentRequest<'_>) -> Result<Vec<String>, AgentError> {
+        Ok(args(req))
+    }
+
+    fn autonomy_args(&self, level: Autonomy) -> &'static [&'static str] {
+        match level {
+            Autonomy::ReadOnly => &["--permission-mode", "plan"],
+            Autonomy::Edit => &["--permission-mode", "acceptEdits"],
+            Autonomy::Full => &["--permission-mode", "bypassPermissions"],
+        }
+    }
+
+    fn autonomy_switches(&self) -> &'static [&'static str] {
+        &["--permission-mode", "--dangerously-skip-permissions"]
+    }
+
+    fn parser(&self) -> Box<dyn StreamParser> {
+        Box::new(ClaudeParser::new())
+    }
+
+    fn limit_watch(&self, _pattern: Option<&str>) -> Box<dyn LimitWatch> {
+        Box::new(limits::ClaudeLimits::default())
+    }
+
+    fn budget_args(&self, usd: f64) -> Vec<String> {
+        vec!["--max-budget-usd".to_string(), format!("{:.4}", usd.max(0.0))]
+    }
+
+    fn package(&self) -> Option<&'static str> {
+        Some("@anthropic-ai/claude-code")
+    }
+
+    fn install_hint(&self) -> Option<&'static str> {
+        Some("Claude Code (`npm install -g @anthropic-ai/claude-code`)")
+    }
+
+    fn tested(&self) -> Option<Tested> {
+        Some(Tested { oldest: "2.1.0", newest: "2.1.332" })
+    }
+
+    fn asking(&self) -> Asking {
+        Asking::Never
+    }
+
+    fn auth_advice(&self) -> &'static str {
+        "set ANTHROPIC_API_KEY in the environment you submit from, or log in once with `claude /login`"
+    }
+}
+
+/// Arguments after the program name. The prompt is one element; when it starts with `-` it
+/// goes after `--` so it cannot be read as an option (`-p` itself takes no value).
+fn args(req: &AgentRequest<'_>) -> Vec<String> {
+    let dashed = req.prompt.starts_with('-');
+    let mut args = vec!["-p".to_string()];
+    if !dashed {
+        args.push(req.prompt.to_string());
+    }
+    args.extend(["--output-format", "stream-json", "--verbose"].map(String::from));
+    if let Some(model) = req.model {
+        push_opt(&mut args, "--model", model);
+    }
+    if let Some(system) = req.system_prompt {
+        push_opt(&mut args, "--append-system-prompt", system);
+    }
+    if let Some(id) = req.resume {
+        push_opt(&mut args, "--resume", id);
+    }
+    args.extend(autonomy_unless_set(&Claude, req.autonomy, req.extra_args));
+    args.extend(req.extra_args.iter().cloned());
+    if dashed {
+        args.push("--".to_string());
+        args.push(req.prompt.to_string());
+    }
+    args
+}
+
+/// A refusal recognised in a line the CLI printed before doing any work.
+pub(crate) fn refusal(line: &str) -> Option<&'static str> {
+    line.contains("cannot be used with root/sudo").then_some(
+        "claude refuses autonomy \"full\" (bypassPermissions) when run as root: run smart-agents as a \
+         normal user, or set IS_SANDBOX=1 in the task's environment if this machine is a throwaway \
+         sandbox, or use --autonomy edit",
+    )
+}
