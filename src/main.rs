@@ -11,6 +11,10 @@ fn main() {
         }
         std::process::exit(supervise::main(&args));
     }
+    // The MCP server an agent gets inside a task: no parsing either.
+    if args.get(1).is_some_and(|a| a == smart_agents::agents::task_tools::ARG) {
+        std::process::exit(mcp::agent_tools::main());
+    }
     let cli = cli::Cli::parse();
     // The MCP server sees a closed stdout as the end of its session and stops by itself.
     let keeps_sigpipe = matches!(&cli.command, cli::Command::Mcp)

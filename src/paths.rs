@@ -118,3 +118,10 @@ pub fn make_private(file: &Path) -> Result<()> {
     fs::set_permissions(file, fs::Permissions::from_mode(0o600))
         .context(format!("setting permissions on {}", file.display()))
 }
+
+/// This executable's path, as a program another process can start (an agent CLI starting
+/// `smart-agents __agent-tools`); `None` when the system cannot say.
+pub fn self_exe() -> Option<&'static str> {
+    static EXE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    EXE.get_or_init(|| std::env::current_exe().ok().and_then(|p| p.to_str().map(str::to_string))).as_deref()
+}

@@ -8,7 +8,11 @@ pub(crate) fn with_auth_advice(backend: Backend, text: String) -> String {
     let auth = ["401", "Unauthorized", "Invalid API key", "AuthenticationError", "UNAUTHENTICATED"]
         .iter()
         .any(|word| text.contains(word));
-    if auth { format!("{text}; the API refused the credentials: {}", backend.cli().auth_advice()) } else { text }
+    if auth {
+        format!("{text}; the API refused the credentials: {}", backend.cli().auth_advice())
+    } else {
+        text
+    }
 }
 
 /// Why a run that printed no final result failed, from its exit and its last plain line.

@@ -36,6 +36,7 @@ pub mod event;
 pub mod gemini;
 pub mod limits;
 pub mod registry;
+pub mod task_tools;
 pub mod versions;
 
 #[cfg(test)]
@@ -166,6 +167,9 @@ pub struct AgentRequest<'a> {
     pub analytics_log: Option<&'a Path>,
     /// What the agent may do on its own, mapped to the CLI's flags.
     pub autonomy: Autonomy,
+    /// This smart-agents executable, to serve the agent its task tools over MCP
+    /// ([`task_tools`]); `None` leaves them out.
+    pub tools_exe: Option<&'a str>,
 }
 
 /// The arguments (after the program name) for an agent backend.

@@ -1,8 +1,8 @@
 //! The agents a task can name: one built-in per CLI of [`CLIS`] (plus `shell`, any command),
 //! and the profiles in `config.toml` (`[agents.NAME]`), which may also override a built-in.
 
-use super::cli::AgentCli;
 use super::Backend;
+use super::cli::AgentCli;
 use crate::config::{AgentProfile, Config};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 //! content plus a short text line; bad arguments and unknown ids come back as tool errors
 //! carrying the CLI's message, never as a crash.
 
+pub mod agent_tools;
 mod calls;
 mod tools;
 

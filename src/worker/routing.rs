@@ -207,6 +207,7 @@ impl Actor {
             resume: session.as_deref(),
             analytics_log: Some(&analytics),
             autonomy: spec.autonomy.unwrap_or(def.autonomy),
+            tools_exe: crate::paths::self_exe(),
         };
         let args = build_args(def.backend, &request).map_err(|e| Error::usage(e.to_string()))?;
         let program = def.program().unwrap_or(def.backend.as_str()).to_string();

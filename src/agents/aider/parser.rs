@@ -8,8 +8,8 @@
 
 use crate::agents::advice;
 use crate::agents::common::{
-    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_capped, short,
-    step_with, str_of, u64_of,
+    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, push_capped, short, step_with,
+    str_of, u64_of,
 };
 use crate::agents::event::{AgentEvent, StreamParser, Verdict};
 

@@ -51,7 +51,9 @@ impl ClaudeLimits {
         }
         let kind = str_of(info, "rateLimitType").unwrap_or("usage");
         let reset = match (at("resetsAt"), at("overageResetsAt")) {
-            (Some(Reset::At(a)), Some(Reset::At(b))) if overage == Some("rejected") => Some(Reset::At(a.max(b))),
+            (Some(Reset::At(a)), Some(Reset::At(b))) if overage == Some("rejected") => {
+                Some(Reset::At(a.max(b)))
+            }
             (window, over) => window.or(over),
         };
         self.pending_reset = reset;

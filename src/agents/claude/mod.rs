@@ -14,6 +14,7 @@ use super::cli::{AgentCli, Asking, Defaults, Tested, autonomy_unless_set};
 use super::common::push_opt;
 use super::event::StreamParser;
 use super::limits::LimitWatch;
+use super::task_tools;
 use super::{AgentError, AgentRequest, Autonomy};
 
 pub use parser::ClaudeParser;
@@ -101,8 +102,19 @@ fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(model) = req.model {
         push_opt(&mut args, "--model", model);
     }
-    if let Some(system) = req.system_prompt {
-        push_opt(&mut args, "--append-system-prompt", system);
+    let tools = req.tools_exe.map(task_tools::claude_mcp_config);
+    let system = match (req.system_prompt, &tools) {
+        (Some(own), Some(_)) => Some(format!("{own}\n\n{}", task_tools::PROMPT_LINE)),
+        (None, Some(_)) => Some(task_tools::PROMPT_LINE.to_string()),
+        (own, None) => own.map(str::to_string),
+    };
+    if let Some(system) = system {
+        push_opt(&mut args, "--append-system-prompt", &system);
+    }
+    if let Some(config) = tools {
+        // Allowed by name: under `acceptEdits` or `plan` an MCP tool would otherwise be refused.
+        args.extend(["--mcp-config".to_string(), config]);
+        args.extend(["--allowedTools".to_string(), task_tools::CLAUDE_PROGRESS.to_string()]);
     }
     if let Some(id) = req.resume {
         push_opt(&mut args, "--resume", id);

@@ -6,13 +6,14 @@
 //! verdict come from the final `result` event, which must say `subtype: success` *and*
 //! `is_error: false` (error subtypes have been seen with `is_error: false`).
 
-use crate::agents::advice;
 use super::tasks::{TaskBoard, is_task_tool, result_text};
+use crate::agents::advice;
 use crate::agents::common::{
-    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, short, step_with, str_of,
-    todos_of, u64_of,
+    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, short, step_with, str_of, todos_of,
+    u64_of,
 };
 use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
+use crate::agents::task_tools::CLAUDE_PROGRESS;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -98,14 +99,19 @@ impl ClaudeParser {
         let empty = Map::new();
         let input = obj_of(block, "input").unwrap_or(&empty);
         let update = match name {
-            "TodoWrite" | "TaskCreate" | "TaskUpdate" | "TaskList" | "TaskGet" if in_subagent => None,
+            "TodoWrite" | "TaskCreate" | "TaskUpdate" | "TaskList" | "TaskGet" | CLAUDE_PROGRESS
+                if in_subagent =>
+            {
+                None
+            }
             name if is_task_tool(name) => {
                 self.tasks.on_tool_use(name, str_of(block, "id").unwrap_or_default(), input);
                 None
             }
             // Reading the list back is no step of its own.
             "TaskList" | "TaskGet" => None,
-            "TodoWrite" => {
+            // smart-agents' own progress tool takes TodoWrite's list.
+            "TodoWrite" | CLAUDE_PROGRESS => {
                 let (todos, step) = read_todos(input);
                 self.progress.set_todos(todos, step)
             }

@@ -23,7 +23,11 @@ impl AgentCli for Codex {
     }
 
     fn defaults(&self) -> Defaults {
-        Defaults { capabilities: &["code", "code_review", "analysis"], max_concurrency: 2, mem_bytes: Some(GIB) }
+        Defaults {
+            capabilities: &["code", "code_review", "analysis"],
+            max_concurrency: 2,
+            mem_bytes: Some(GIB),
+        }
     }
 
     fn args(&self, req: &AgentRequest<'_>) -> Result<Vec<String>, AgentError> {

@@ -7,8 +7,7 @@
 
 use crate::agents::advice;
 use crate::agents::common::{
-    ProgressTracker, add_file, obj_of, parse_object, process_end, short, step_with, str_of,
-    todos_of, u64_of,
+    ProgressTracker, add_file, obj_of, parse_object, process_end, short, step_with, str_of, todos_of, u64_of,
 };
 use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 use serde_json::{Map, Value};

@@ -7,8 +7,7 @@
 
 use crate::agents::advice;
 use crate::agents::common::{
-    ProgressTracker, add_file, obj_of, parse_object, process_end, short, step_with, str_of,
-    todos_of, u64_of,
+    ProgressTracker, add_file, obj_of, parse_object, process_end, short, step_with, str_of, todos_of, u64_of,
 };
 use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
 use serde_json::{Map, Value};
@@ -135,10 +134,9 @@ impl StreamParser for GeminiParser {
         } else if let Some(r) = &self.result {
             match (r.success, &detail) {
                 (true, _) => end,
-                (false, Some(detail)) => Some(advice::with_auth_advice(
-                    backend(),
-                    format!("gemini reported an error: {detail}"),
-                )),
+                (false, Some(detail)) => {
+                    Some(advice::with_auth_advice(backend(), format!("gemini reported an error: {detail}")))
+                }
                 (false, None) => Some(end.map_or_else(
                     || "gemini reported an error".to_string(),
                     |end| format!("gemini reported an error and {end}"),

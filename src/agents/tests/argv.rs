@@ -191,7 +191,9 @@ fn command_parser_keeps_output_and_exit() {
 
 #[test]
 fn every_parser_fails_an_empty_stream() {
-    for b in [Backend::named("claude"), Backend::named("codex"), Backend::named("gemini"), Backend::named("aider")] {
+    for b in
+        [Backend::named("claude"), Backend::named("codex"), Backend::named("gemini"), Backend::named("aider")]
+    {
         let mut p = parser_for(b);
         let v = p.finish(Some(0), None);
         assert!(!v.success, "{b}");

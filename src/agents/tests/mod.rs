@@ -5,6 +5,7 @@ mod argv;
 mod claude;
 mod codex;
 mod gemini;
+mod overrides;
 mod recorded;
 
 use super::{AgentEvent, StreamParser, Verdict};
