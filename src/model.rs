@@ -3,9 +3,11 @@
 //! names are contracts.
 
 mod autonomy;
+mod drift;
 mod validate;
 
 pub use autonomy::Autonomy;
+pub use drift::UnknownEvent;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;

@@ -15,6 +15,13 @@ pub struct Tested {
     pub newest: &'static str,
 }
 
+impl Tested {
+    /// From `oldest` to the release pinned for `name` in `.ci/agent-cli-pins`.
+    pub fn pinned(name: &str, oldest: &'static str) -> Option<Tested> {
+        super::pins::pinned(name).map(|newest| Tested { oldest, newest })
+    }
+}
+
 /// Whether a CLI, run headless, can stop and ask a person, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Asking {

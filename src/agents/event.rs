@@ -40,6 +40,9 @@ pub struct Verdict {
     pub session_id: Option<String>,
     /// Files the agent reported editing or creating, in first-seen order, without duplicates.
     pub files_changed: Vec<String>,
+    /// Event and item types the parser did not know (drift of the CLI's stream format).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_events: Vec<crate::model::UnknownEvent>,
 }
 
 /// Turns one CLI's stdout into events, then a verdict.

@@ -35,8 +35,10 @@ mod common;
 pub mod event;
 pub mod gemini;
 pub mod limits;
+pub mod pins;
 pub mod registry;
 pub mod task_tools;
+mod unknown;
 pub mod versions;
 
 #[cfg(test)]

@@ -47,7 +47,9 @@ fn run(backend: Backend, prompt: &str, exit: &str) -> (smart_agents::agents::Ver
 
 #[test]
 fn standins_accept_built_argv_and_replay() {
-    for backend in [Backend::named("claude"), Backend::named("codex"), Backend::named("gemini"), Backend::named("aider")] {
+    for backend in
+        [Backend::named("claude"), Backend::named("codex"), Backend::named("gemini"), Backend::named("aider")]
+    {
         for prompt in [NASTY, "-starts with a dash"] {
             let (verdict, argv) = run(backend, prompt, "0");
             assert!(verdict.success, "{backend}: {verdict:?}");

@@ -52,7 +52,7 @@ fn agents_shows_versions_and_warns_outside_the_tested_range() {
     let claude = by_name("claude").expect("claude listed");
     assert_eq!(claude["version"], "9.0.1", "{claude}");
     let warning = claude["version_warning"].as_str().unwrap_or_default();
-    assert!(warning.contains("newer") && warning.contains("2.1.197"), "{claude}");
+    assert!(warning.contains("newer") && warning.contains(&common::ci_tools::pinned("claude")), "{claude}");
     assert_eq!(claude["autonomy"], "edit", "{claude}");
     let codex = by_name("codex").expect("codex listed");
     assert_eq!(codex["version"], "0.171.0", "{codex}");
@@ -83,7 +83,9 @@ fn doctor_warns_about_an_untested_version_and_names_the_tested_one() {
         "{claude}"
     );
     assert!(
-        claude["fix"].as_str().is_some_and(|f| f.contains("@anthropic-ai/claude-code@2.1.197")),
+        claude["fix"].as_str().is_some_and(
+            |f| f.contains(&format!("@anthropic-ai/claude-code@{}", common::ci_tools::pinned("claude")))
+        ),
         "{claude}"
     );
     let codex = checks

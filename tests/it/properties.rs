@@ -145,8 +145,11 @@ fn fixture(name: &str) -> Vec<Vec<u8>> {
 }
 
 /// Real transcripts whose last line is the event that says the run succeeded.
-const SUCCESSES: &[(&str, &str)] =
-    &[("claude", "claude-success.jsonl"), ("codex", "codex-success.jsonl"), ("gemini", "gemini-success.jsonl")];
+const SUCCESSES: &[(&str, &str)] = &[
+    ("claude", "claude-success.jsonl"),
+    ("codex", "codex-success.jsonl"),
+    ("gemini", "gemini-success.jsonl"),
+];
 
 /// A line of a real transcript, cut, with a byte changed, or random bytes.
 fn mangled_line() -> impl Strategy<Value = Vec<u8>> {

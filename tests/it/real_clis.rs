@@ -186,7 +186,7 @@ pub fn reason(result: &Value) -> String {
 #[test]
 fn agents_shows_the_pinned_versions_without_warnings() {
     let mut bins = Vec::new();
-    for name in ["claude", "codex", "gemini", "aider"] {
+    for name in setup::NAMES {
         let Some(bin) = setup::cli_bin(name) else { return };
         bins.push(bin.display().to_string());
     }
@@ -194,11 +194,9 @@ fn agents_shows_the_pinned_versions_without_warnings() {
     let home = Home::new();
     let out = home.cmd(&["agents", "--json"]).env("PATH", bins.join(":")).output().expect("agents");
     let agents: Value = serde_json::from_slice(&out.stdout).expect("agents --json");
-    for (name, version) in
-        [("claude", "2.1.197"), ("codex", "0.171.0"), ("gemini", "0.61.0"), ("aider", "0.86.2")]
-    {
+    for name in setup::NAMES {
         let agent = agents.as_array().and_then(|a| a.iter().find(|x| x["name"] == name)).expect("listed");
-        assert_eq!(agent["version"], version, "{agent}");
+        assert_eq!(agent["version"], common::ci_tools::pinned(name), "{agent}");
         assert!(agent.get("version_warning").is_none(), "{agent}");
     }
 }

@@ -65,7 +65,7 @@ impl AgentCli for Aider {
     }
 
     fn tested(&self) -> Option<Tested> {
-        Some(Tested { oldest: "0.86.0", newest: "0.86.2" })
+        Tested::pinned(self.name(), "0.86.0")
     }
 }
 

@@ -194,6 +194,8 @@ impl StreamParser for AiderParser {
             agents_involved: 1,
             session_id: None,
             files_changed: self.files.clone(),
+            // Plain text and an analytics log of free-form event names: no types to check.
+            unknown_events: Vec::new(),
         }
     }
 }

@@ -8,7 +8,9 @@
 
 mod limits;
 pub mod parser;
+mod system;
 mod tasks;
+mod words;
 
 use super::cli::{AgentCli, Asking, Defaults, Tested, autonomy_unless_set};
 use super::common::push_opt;
@@ -78,7 +80,7 @@ impl AgentCli for Claude {
     }
 
     fn tested(&self) -> Option<Tested> {
-        Some(Tested { oldest: "2.1.0", newest: "2.1.332" })
+        Tested::pinned(self.name(), "2.1.0")
     }
 
     fn asking(&self) -> Asking {

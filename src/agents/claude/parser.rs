@@ -6,14 +6,18 @@
 //! verdict come from the final `result` event, which must say `subtype: success` *and*
 //! `is_error: false` (error subtypes have been seen with `is_error: false`).
 
+use super::system;
 use super::tasks::{TaskBoard, is_task_tool, result_text};
+use super::words::{
+    denials_of, edited_path, error_reason, read_todos, stopped, tool_step, usage_total, with_denials,
+};
 use crate::agents::advice;
 use crate::agents::common::{
-    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, short, step_with, str_of, todos_of,
-    u64_of,
+    ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, short, step_with, str_of, u64_of,
 };
-use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
+use crate::agents::event::{AgentEvent, StreamParser, Verdict};
 use crate::agents::task_tools::CLAUDE_PROGRESS;
+use crate::agents::unknown::Unknowns;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -28,6 +32,10 @@ struct FinalResult {
     api_status: Option<u64>,
     /// What the CLI refused to let the agent do, in words ("Running: rm -rf build").
     denials: Vec<String>,
+    /// Why the query loop ended (`terminal_reason`, 2.1.3xx), when it was no clean end.
+    failed_end: Option<&'static str>,
+    /// The tool use a hook deferred (`deferred_tool_use`), in words.
+    deferred: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -49,6 +57,7 @@ pub struct ClaudeParser {
     /// The last line that was not JSON (stderr shares the log): why a run ended early.
     last_plain: Option<String>,
     refusal: Option<&'static str>,
+    unknown: Unknowns,
 }
 
 impl ClaudeParser {
@@ -182,7 +191,30 @@ impl ClaudeParser {
             cost,
             denials: denials_of(obj),
             api_status: u64_of(obj, "api_error_status"),
+            failed_end: str_of(obj, "terminal_reason").and_then(system::failed_end),
+            deferred: obj_of(obj, "deferred_tool_use").map(|d| {
+                let empty = Map::new();
+                tool_step(str_of(d, "name").unwrap_or_default(), obj_of(d, "input").unwrap_or(&empty))
+            }),
         });
+    }
+
+    fn on_system(&mut self, obj: &Map<String, Value>, line: &[u8], events: &mut Vec<AgentEvent>) {
+        match str_of(obj, "subtype").unwrap_or_default() {
+            "init" => self.note_session(obj, events),
+            // Claude Code waits out API errors with backoff: the step says so, not a stall.
+            "api_retry" => events.extend(self.progress.set_tool_step(system::retry_step(obj))),
+            quiet if system::QUIET_SYSTEM.contains(&quiet) => {}
+            other => self.unknown.note(&format!("system/{other}"), line),
+        }
+    }
+
+    /// `/clear` and plan-mode exits start a new conversation: `resume` must name that one.
+    fn on_reset(&mut self, obj: &Map<String, Value>, events: &mut Vec<AgentEvent>) {
+        if let Some(id) = str_of(obj, "new_conversation_id").filter(|s| !s.is_empty()) {
+            self.session_id = Some(id.to_string());
+            events.push(AgentEvent::Started { session_id: id.to_string() });
+        }
     }
 
     fn on_plain(&mut self, line: &[u8]) {
@@ -216,7 +248,7 @@ impl StreamParser for ClaudeParser {
             return events;
         };
         match str_of(&obj, "type") {
-            Some("system") if str_of(&obj, "subtype") == Some("init") => self.note_session(&obj, &mut events),
+            Some("system") => self.on_system(&obj, line, &mut events),
             Some("assistant") => {
                 self.note_session(&obj, &mut events);
                 self.on_assistant(&obj, &mut events);
@@ -226,7 +258,10 @@ impl StreamParser for ClaudeParser {
                 self.note_session(&obj, &mut events);
                 self.on_result(&obj, &mut events);
             }
-            _ => {}
+            Some("conversation_reset") => self.on_reset(&obj, &mut events),
+            Some(kind) if system::QUIET_TYPES.contains(&kind) => {}
+            Some(kind) => self.unknown.note(kind, line),
+            None => {}
         }
         events
     }
@@ -243,12 +278,19 @@ impl StreamParser for ClaudeParser {
                     (None, None) => advice::no_result("claude", end, self.last_plain.as_deref()),
                 }),
             ),
-            Some(r) if r.subtype == "success" && !r.is_error => match end {
-                Some(end) => (false, Some(format!("claude reported success but {end}"))),
-                None => (true, None),
+            Some(r) if r.subtype == "success" && !r.is_error => match (end, r.failed_end) {
+                (_, Some(why)) => (false, Some(stopped(why, r.deferred.as_deref()))),
+                (Some(end), None) => (false, Some(format!("claude reported success but {end}"))),
+                (None, None) => (true, None),
             },
-            Some(r) if r.subtype != "success" => (false, Some(format!("claude stopped: {}", r.subtype))),
-            Some(r) => (false, Some(error_reason(r))),
+            Some(r) if r.subtype != "success" => (
+                false,
+                Some(match r.failed_end {
+                    Some(why) => format!("claude stopped: {} ({why})", r.subtype),
+                    None => format!("claude stopped: {}", r.subtype),
+                }),
+            ),
+            Some(r) => (false, Some(error_reason(r.api_status, r.text.as_deref()))),
         };
         let reason = with_denials(reason, self.result.as_ref().map_or(&[][..], |r| &r.denials));
         let result_text = self.result.as_ref().and_then(|r| r.text.clone());
@@ -266,100 +308,7 @@ impl StreamParser for ClaudeParser {
                 .saturating_add(1),
             session_id: self.session_id.clone(),
             files_changed: self.files.clone(),
+            unknown_events: self.unknown.list(),
         }
     }
-}
-
-/// An error result in words: the API status when there was one, the CLI's text, and for an
-/// authentication failure what to do.
-fn error_reason(r: &FinalResult) -> String {
-    let status = r.api_status.map(|s| format!(" (API status {s})")).unwrap_or_default();
-    let text = r.text.as_deref().map(short).filter(|t| !t.is_empty());
-    let reason = match &text {
-        Some(text) => format!("claude reported an error{status}: {text}"),
-        None => format!("claude reported an error{status}"),
-    };
-    advice::with_auth_advice(backend(), reason)
-}
-
-/// `permission_denials[]` of the result: `{tool_name, tool_input}` each.
-fn denials_of(obj: &Map<String, Value>) -> Vec<String> {
-    let empty = Map::new();
-    let items = obj.get("permission_denials").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
-    items
-        .iter()
-        .filter_map(Value::as_object)
-        .map(|d| {
-            tool_step(str_of(d, "tool_name").unwrap_or_default(), obj_of(d, "tool_input").unwrap_or(&empty))
-        })
-        .collect()
-}
-
-/// A run denied permissions says which, even when it succeeded otherwise: the user has to
-/// widen its autonomy (or do those steps) for the work to be complete.
-fn with_denials(reason: Option<String>, denials: &[String]) -> Option<String> {
-    if denials.is_empty() {
-        return reason;
-    }
-    let note = format!(
-        "permission denied {}x: {} (raise the agent's autonomy, see `execute --autonomy`)",
-        denials.len(),
-        denials.join("; ")
-    );
-    Some(match reason {
-        Some(reason) => format!("{reason}; {note}"),
-        None => note,
-    })
-}
-
-/// Everything the model read or wrote: fresh input, cache writes, cache reads and output.
-fn usage_total(usage: &Map<String, Value>) -> u64 {
-    ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
-        .iter()
-        .filter_map(|k| u64_of(usage, k))
-        .fold(0, u64::saturating_add)
-}
-
-/// The todo list and, as the step, the `activeForm` (else `content`) of the item in progress.
-fn read_todos(input: &Map<String, Value>) -> (Vec<Todo>, Option<String>) {
-    let mut step = None;
-    let todos = todos_of(input, "todos", |item| {
-        let text = str_of(item, "content").unwrap_or_default().to_string();
-        let status = TodoStatus::from_word(str_of(item, "status").unwrap_or_default());
-        if status == TodoStatus::InProgress && step.is_none() {
-            step = str_of(item, "activeForm")
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_string)
-                .or_else(|| Some(text.clone()));
-        }
-        Todo { text, status }
-    });
-    (todos, step)
-}
-
-fn edited_path<'a>(name: &str, input: &'a Map<String, Value>) -> Option<&'a str> {
-    match name {
-        "Edit" | "MultiEdit" | "Write" => str_of(input, "file_path"),
-        "NotebookEdit" => str_of(input, "notebook_path"),
-        _ => None,
-    }
-}
-
-/// The tool use in words, e.g. "Grep authenticate", "Running: cargo test".
-fn tool_step(name: &str, input: &Map<String, Value>) -> String {
-    match name {
-        "Bash" => step_with("Running:", str_of(input, "command")),
-        "Grep" | "Glob" => step_with(name, str_of(input, "pattern")),
-        "Read" => step_with("Reading", str_of(input, "file_path")),
-        "Edit" | "MultiEdit" | "Write" | "NotebookEdit" => step_with("Editing", edited_path(name, input)),
-        "WebFetch" => step_with("Fetching", str_of(input, "url")),
-        "WebSearch" => step_with("Searching the web:", str_of(input, "query")),
-        "" => "Using a tool".to_string(),
-        other => short(other),
-    }
-}
-
-/// This CLI as a backend, for the shared advice.
-fn backend() -> crate::agents::Backend {
-    crate::agents::Backend::from_cli(&super::Claude)
 }

@@ -3,6 +3,7 @@
 //! "exceeded retry limit, last status: 429 Too Many Requests" or "You've hit your usage limit …
 //! try again at 7:58 AM."
 
+mod items;
 pub mod parser;
 
 use super::cli::{AgentCli, Asking, Defaults, Tested, autonomy_unless_set};
@@ -63,7 +64,7 @@ impl AgentCli for Codex {
     }
 
     fn tested(&self) -> Option<Tested> {
-        Some(Tested { oldest: "0.171.0", newest: "0.171.0" })
+        Tested::pinned(self.name(), "0.171.0")
     }
 
     fn asking(&self) -> Asking {

@@ -1,87 +1,39 @@
 //! Codex CLI: `codex exec --json PROMPT` (resume: `codex exec --json ... resume ID PROMPT`).
 //!
-//! Progress comes from `todo_list` items, else the latest command, file change or tool call.
+//! Progress comes from `todo_list` and `plan` items, else the latest command, file change,
+//! tool call or sub-agent (items: [`super::items`]).
 //! Success needs `turn.completed` and exit code 0; `turn.failed` and `error` events give the
 //! reason. Older releases said `item_type` for `type` and `assistant_message` for
 //! `agent_message`: both are accepted. The stream reports tokens but never cost.
 
 use crate::agents::advice;
-use crate::agents::common::{
-    ProgressTracker, add_file, obj_of, parse_object, process_end, short, step_with, str_of, todos_of, u64_of,
-};
-use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
-use serde_json::{Map, Value};
+use crate::agents::common::{ProgressTracker, obj_of, parse_object, process_end, short, str_of, u64_of};
+use crate::agents::event::{AgentEvent, StreamParser, Verdict};
+use crate::agents::unknown::Unknowns;
 
 #[derive(Debug, Default)]
 pub struct CodexParser {
     thread_id: Option<String>,
-    progress: ProgressTracker,
+    pub(super) progress: ProgressTracker,
     /// `Some(true)` after `turn.completed`, `Some(false)` after `turn.failed`; the last wins.
     turn_ok: Option<bool>,
     turn_error: Option<String>,
     stream_error: Option<String>,
     tokens: Option<u64>,
-    answer: String,
-    files: Vec<String>,
+    pub(super) answer: String,
+    pub(super) files: Vec<String>,
+    pub(super) unknown: Unknowns,
+    /// Changes and commands Codex itself reports as failed or declined, in words.
+    pub(super) problems: Vec<String>,
+    /// `collab_tool_call` item ids: sub-agents started, each counted once.
+    pub(super) subagents: std::collections::HashSet<String>,
+    /// What an `item.plan.delta` stream has said so far (the plan being written).
+    pub(super) plan_text: String,
 }
 
 impl CodexParser {
     pub fn new() -> Self {
         Self::default()
-    }
-
-    fn on_item(&mut self, item: &Map<String, Value>, completed: bool, events: &mut Vec<AgentEvent>) {
-        let kind = str_of(item, "type").or_else(|| str_of(item, "item_type"));
-        let update = match kind {
-            Some("todo_list") => {
-                let (todos, step) = read_todos(item);
-                self.progress.set_todos(todos, step)
-            }
-            Some("command_execution") => {
-                self.progress.set_tool_step(step_with("Running:", str_of(item, "command").map(unwrap_shell)))
-            }
-            Some("file_change") => {
-                let paths: Vec<&str> = item
-                    .get("changes")
-                    .and_then(Value::as_array)
-                    .map(|c| {
-                        c.iter().filter_map(Value::as_object).filter_map(|c| str_of(c, "path")).collect()
-                    })
-                    .unwrap_or_default();
-                for path in &paths {
-                    add_file(&mut self.files, path);
-                }
-                let step = match paths.as_slice() {
-                    [] => "Editing files".to_string(),
-                    [one] => step_with("Editing", Some(one)),
-                    [first, rest @ ..] => {
-                        step_with("Editing", Some(&format!("{first} and {} more", rest.len())))
-                    }
-                };
-                self.progress.set_tool_step(step)
-            }
-            Some("mcp_tool_call") => {
-                let name = match (str_of(item, "server"), str_of(item, "tool")) {
-                    (Some(server), Some(tool)) => Some(format!("{server}.{tool}")),
-                    (None, Some(tool)) => Some(tool.to_string()),
-                    _ => None,
-                };
-                self.progress.set_tool_step(step_with("Calling", name.as_deref()))
-            }
-            Some("web_search") => {
-                self.progress.set_tool_step(step_with("Searching the web:", str_of(item, "query")))
-            }
-            // Only a completed message is whole; started/updated ones may be partial.
-            Some("agent_message" | "assistant_message") if completed => {
-                if let Some(text) = str_of(item, "text").filter(|t| !t.is_empty()) {
-                    self.answer = text.to_string();
-                    events.push(AgentEvent::Text { text: text.to_string() });
-                }
-                None
-            }
-            _ => None,
-        };
-        events.extend(update);
     }
 }
 
@@ -102,9 +54,10 @@ impl StreamParser for CodexParser {
             }
             Some(phase @ ("item.started" | "item.updated" | "item.completed")) => {
                 if let Some(item) = obj_of(&obj, "item") {
-                    self.on_item(item, phase == "item.completed", &mut events);
+                    self.on_item(item, phase == "item.completed", line, &mut events);
                 }
             }
+            Some("item.plan.delta") => self.on_plan_delta(&obj, &mut events),
             Some("turn.completed") => {
                 self.turn_ok = Some(true);
                 if let Some(usage) = obj_of(&obj, "usage") {
@@ -133,7 +86,9 @@ impl StreamParser for CodexParser {
                     events.extend(self.progress.set_tool_step(message));
                 }
             }
-            _ => {}
+            Some("turn.started") => {}
+            Some(kind) => self.unknown.note(kind, line),
+            None => {}
         }
         events
     }
@@ -158,47 +113,19 @@ impl StreamParser for CodexParser {
         } else {
             Some("codex exited without turn.completed (stream truncated)".to_string())
         };
+        let reason = super::items::with_problems(reason, &self.problems);
         Verdict {
             success,
             reason,
             output: self.answer.clone(),
             tokens_used: self.tokens,
             cost_usd: None,
-            agents_involved: 1,
+            agents_involved: u32::try_from(self.subagents.len()).unwrap_or(u32::MAX).saturating_add(1),
             session_id: self.thread_id.clone(),
             files_changed: self.files.clone(),
+            unknown_events: self.unknown.list(),
         }
     }
-}
-
-/// Items `{text, completed}`; the first one not completed is the step.
-fn read_todos(item: &Map<String, Value>) -> (Vec<Todo>, Option<String>) {
-    let todos = todos_of(item, "items", |i| Todo {
-        text: str_of(i, "text").unwrap_or_default().to_string(),
-        status: if i.get("completed").and_then(Value::as_bool) == Some(true) {
-            TodoStatus::Completed
-        } else {
-            TodoStatus::Pending
-        },
-    });
-    let step = todos.iter().find(|t| t.status != TodoStatus::Completed).map(|t| t.text.clone());
-    (todos, step)
-}
-
-/// `bash -lc 'rg -n x src'` reads better as `rg -n x src`.
-fn unwrap_shell(command: &str) -> &str {
-    let inner = ["bash -lc ", "/bin/bash -lc ", "bash -c ", "/bin/bash -c ", "sh -c ", "/bin/sh -c "]
-        .iter()
-        .find_map(|prefix| command.strip_prefix(prefix));
-    let Some(inner) = inner.map(str::trim) else {
-        return command;
-    };
-    for quote in ['\'', '"'] {
-        if let Some(unquoted) = inner.strip_prefix(quote).and_then(|s| s.strip_suffix(quote)) {
-            return unquoted;
-        }
-    }
-    inner
 }
 
 /// This CLI as a backend, for the shared advice.

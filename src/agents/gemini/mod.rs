@@ -65,7 +65,7 @@ impl AgentCli for Gemini {
     }
 
     fn tested(&self) -> Option<Tested> {
-        Some(Tested { oldest: "0.61.0", newest: "0.61.0" })
+        Tested::pinned(self.name(), "0.61.0")
     }
 
     fn auth_advice(&self) -> &'static str {

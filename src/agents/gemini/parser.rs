@@ -10,6 +10,7 @@ use crate::agents::common::{
     ProgressTracker, add_file, obj_of, parse_object, process_end, short, step_with, str_of, todos_of, u64_of,
 };
 use crate::agents::event::{AgentEvent, StreamParser, Todo, TodoStatus, Verdict};
+use crate::agents::unknown::Unknowns;
 use serde_json::{Map, Value};
 
 pub const EXIT_BAD_INPUT: i32 = 42;
@@ -33,6 +34,7 @@ pub struct GeminiParser {
     last_error: Option<String>,
     files: Vec<String>,
     result: Option<FinalResult>,
+    unknown: Unknowns,
 }
 
 impl GeminiParser {
@@ -109,7 +111,10 @@ impl StreamParser for GeminiParser {
                 self.result =
                     Some(FinalResult { success: str_of(&obj, "status") == Some("success"), error, tokens });
             }
-            _ => {}
+            // A user message or a tool result says nothing the tool use did not.
+            Some("message" | "tool_result" | "error") => {}
+            Some(kind) => self.unknown.note(kind, line),
+            None => {}
         }
         events
     }
@@ -160,6 +165,7 @@ impl StreamParser for GeminiParser {
             agents_involved: 1,
             session_id: self.session_id.clone(),
             files_changed: self.files.clone(),
+            unknown_events: self.unknown.list(),
         }
     }
 }

@@ -155,7 +155,11 @@ fn junk_interleaved_changes_nothing() {
         events.extend(p.feed_line(line));
     }
     assert_eq!(events, clean.0);
-    assert_eq!(p.finish(Some(0), None), clean.1);
+    // The junk's made-up types are counted as drift; nothing else changes.
+    let mut verdict = p.finish(Some(0), None);
+    let kinds: Vec<String> = verdict.unknown_events.drain(..).map(|u| u.kind).collect();
+    assert!(kinds.contains(&"some_future_event".to_string()), "{kinds:?}");
+    assert_eq!(verdict, clean.1);
 }
 
 #[test]
@@ -238,4 +242,52 @@ fn a_refusal_on_stderr_becomes_the_reason() {
         v.reason.as_deref(),
         Some("claude exited with code 3 without a result: Error: something odd happened")
     );
+}
+
+/// Lines of a made-up run of the current release: an unknown system subtype and top-level
+/// type, a conversation reset, and a result that deferred a tool use.
+fn lines_of_a_deferred_run() -> String {
+    [
+        r#"{"type":"system","subtype":"init","session_id":"s1","tools":[]}"#,
+        r#"{"type":"system","subtype":"api_retry","attempt":2,"max_retries":10,"retry_delay_ms":800,"error_status":429,"error":"rate_limit"}"#,
+        r#"{"type":"system","subtype":"brand_new_thing","session_id":"s1","api_key":"sk-ant-xyz"}"#,
+        r#"{"type":"conversation_reset","new_conversation_id":"s2","session_id":"s1","uuid":"u"}"#,
+        r#"{"type":"future_type","session_id":"s2"}"#,
+        r#"{"type":"result","subtype":"success","is_error":false,"result":"","session_id":"s2","terminal_reason":"tool_deferred","deferred_tool_use":{"id":"t","name":"Bash","input":{"command":"rm -rf build"}}}"#,
+    ]
+    .join("\n")
+}
+
+#[test]
+fn retries_resets_deferred_tools_and_unknown_types() {
+    let mut p = ClaudeParser::new();
+    let events = feed_all(&mut p, lines_of_a_deferred_run().as_bytes());
+    assert_eq!(started(&events), vec!["s1", "s2"], "a reset names the conversation to resume");
+    assert_eq!(steps(&events), vec![Some("API rate_limit: retrying after 429, 2 of 10".to_string())]);
+    let v = p.finish(Some(0), None);
+    assert!(!v.success, "{v:?}");
+    let reason = v.reason.unwrap_or_default();
+    assert!(reason.contains("deferred a tool use") && reason.contains("Running: rm -rf build"), "{reason}");
+    assert_eq!(v.session_id.as_deref(), Some("s2"));
+    let kinds: Vec<&str> = v.unknown_events.iter().map(|u| u.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["future_type", "system/brand_new_thing"]);
+    assert!(!v.unknown_events[1].example.contains("sk-ant"), "{:?}", v.unknown_events[1]);
+}
+
+#[test]
+fn a_failed_terminal_reason_is_named_next_to_the_subtype() {
+    let mut p = ClaudeParser::new();
+    let line = r#"{"type":"result","subtype":"error_max_turns","is_error":true,"session_id":"s","terminal_reason":"max_turns"}"#;
+    feed_all(&mut p, line.as_bytes());
+    let v = p.finish(Some(1), None);
+    assert_eq!(v.reason.as_deref(), Some("claude stopped: error_max_turns (the turn limit was reached)"));
+}
+
+#[test]
+fn the_progress_tool_is_a_todo_list() {
+    let line = r#"{"type":"assistant","session_id":"s","message":{"id":"m","content":[{"type":"tool_use","id":"t1","name":"mcp__smart-agents__progress","input":{"todos":[{"content":"Read","status":"completed","activeForm":"Reading"},{"content":"Write","status":"in_progress","activeForm":"Writing"}]}}]}}"#;
+    let mut p = ClaudeParser::new();
+    let events = feed_all(&mut p, line.as_bytes());
+    assert_eq!(percents(&events), vec![Some(50.0)]);
+    assert_eq!(steps(&events), vec![Some("Writing".to_string())]);
 }

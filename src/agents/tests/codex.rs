@@ -104,6 +104,9 @@ fn tool_steps_in_words() {
             Some("Running: cargo test".to_string())
         ]
     );
+    assert!(p.feed_line(br#"{"type":"turn.started"}"#).is_empty());
+    // A change counts once Codex says it is done (one that starts may still fail).
+    p.feed_line(br#"{"type":"item.completed","item":{"id":"a","type":"file_change","status":"completed","changes":[{"path":"a.rs","kind":"update"},{"path":"b.rs","kind":"add"},{"path":"c.rs","kind":"add"}]}}"#);
     assert_eq!(p.finish(Some(0), None).files_changed, vec!["a.rs", "b.rs", "c.rs"]);
 }
 
@@ -122,7 +125,11 @@ fn junk_interleaved_changes_nothing() {
         events.extend(p.feed_line(line));
     }
     assert_eq!(events, clean.0);
-    assert_eq!(p.finish(Some(0), None), clean.1);
+    // The junk's made-up types are counted as drift; nothing else changes.
+    let mut verdict = p.finish(Some(0), None);
+    let kinds: Vec<String> = verdict.unknown_events.drain(..).map(|u| u.kind).collect();
+    assert!(kinds.contains(&"some_future_event".to_string()), "{kinds:?}");
+    assert_eq!(verdict, clean.1);
 }
 
 #[test]
@@ -134,4 +141,47 @@ fn an_unexplained_exit_points_at_the_output() {
         v.reason.as_deref(),
         Some("codex exited with code 2 without a result: its output (`smart-agents logs ID`) says why")
     );
+}
+
+#[test]
+fn a_patch_codex_reports_failed_is_said_and_not_listed() {
+    // Recorded: Codex 0.171 with bubblewrap installed, its sandbox's private /tmp hiding the
+    // repository; the answer still says "Added hello.txt.".
+    let mut p = CodexParser::new();
+    let (_, v) = replay(&mut p, "codex-patch-failed-private-tmp.log", Some(0));
+    assert!(v.success, "the turn completed: {v:?}");
+    assert_eq!(v.output, "Added hello.txt.");
+    assert!(v.files_changed.is_empty(), "{v:?}");
+    let reason = v.reason.unwrap_or_default();
+    assert!(reason.contains("hello.txt failed") && reason.starts_with("codex reported"), "{reason}");
+    assert!(v.unknown_events.is_empty(), "{:?}", v.unknown_events);
+}
+
+#[test]
+fn declined_commands_plans_sub_agents_and_unknown_items() {
+    let lines = [
+        r#"{"type":"thread.started","thread_id":"t1"}"#,
+        r#"{"type":"item.plan.delta","item_id":"p1","delta":"1. Read the code\n2. Fix it"}"#,
+        r#"{"type":"item.completed","item":{"id":"p1","type":"plan","text":"1. Read the code\n2. Fix it"}}"#,
+        r#"{"type":"item.started","item":{"id":"c1","type":"collab_tool_call","tool":"spawn_agent","prompt":"Check the tests"}}"#,
+        r#"{"type":"item.completed","item":{"id":"c1","type":"collab_tool_call","tool":"spawn_agent","prompt":"Check the tests"}}"#,
+        r#"{"type":"item.completed","item":{"id":"x1","type":"command_execution","command":"bash -lc 'rm -rf /'","status":"declined"}}"#,
+        r#"{"type":"item.completed","item":{"id":"n1","type":"hologram","token":"s3cret"}}"#,
+        r#"{"type":"turn.mystery"}"#,
+        r#"{"type":"item.completed","item":{"id":"a1","type":"agent_message","text":"Done."}}"#,
+        r#"{"type":"turn.completed","usage":{"input_tokens":10,"output_tokens":2}}"#,
+    ];
+    let mut p = CodexParser::new();
+    let events = feed_all(&mut p, lines.join("\n").as_bytes());
+    let steps = steps(&events);
+    assert!(steps.contains(&Some("Planning: 1. Read the code".to_string())), "{steps:?}");
+    assert!(steps.contains(&Some("Delegating: Check the tests".to_string())), "{steps:?}");
+    assert_eq!(events.iter().filter(|e| **e == AgentEvent::Subagent).count(), 1);
+    let v = p.finish(Some(0), None);
+    assert!(v.success);
+    assert_eq!(v.agents_involved, 2);
+    assert!(v.reason.as_deref().is_some_and(|r| r.contains("declined to run `rm -rf /`")), "{v:?}");
+    let kinds: Vec<&str> = v.unknown_events.iter().map(|u| u.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["item/hologram", "turn.mystery"]);
+    assert!(v.unknown_events[0].example.contains("\"token\":\"***\""), "{:?}", v.unknown_events);
 }

@@ -31,3 +31,14 @@ pub fn claude_dir() -> PathBuf {
 /// Claude Code's environment for running offline: no update checks, no telemetry.
 pub const CLAUDE_OFFLINE: [&str; 3] =
     ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_TELEMETRY", "DISABLE_AUTOUPDATER"];
+
+/// The release of agent CLI `name` pinned in `.ci/agent-cli-pins` (what the real-CLI lane runs).
+pub fn pinned(name: &str) -> String {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/agent-cli-pins");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|w| w.first() == Some(&name))
+        .and_then(|w| w.get(3).map(|v| v.to_string()))
+        .unwrap_or_else(|| panic!("{name} is not pinned in {}", file.display()))
+}

@@ -1,40 +1,36 @@
-//! Claude Code 2.1.x for real: its task tools, TodoWrite, and its failure modes.
+//! Claude Code (the pinned 2.1.x) for real: progress through smart-agents' own tool, steps
+//! from tool uses and API retries, and its failure modes.
 
 use super::{How, PAUSE, reason, start};
 use crate::mock_model::Turn;
 use serde_json::{Value, json};
 
-fn create(subject: &str, active: &str) -> (&'static str, Value) {
-    ("TaskCreate", json!({"subject": subject, "description": subject, "activeForm": active}))
-}
+/// smart-agents' own progress tool, as Claude Code names it.
+const PROGRESS: &str = "mcp__smart-agents__progress";
 
-fn update(id: &str, status: &str) -> (&'static str, Value) {
-    ("TaskUpdate", json!({"taskId": id, "status": status}))
+fn plan(first: &str, second: &str) -> Value {
+    json!({"todos": [
+        {"content": "Write hello file", "status": first, "activeForm": "Writing hello file"},
+        {"content": "Report back", "status": second, "activeForm": "Reporting back"}]})
 }
 
 #[test]
-fn claude_task_tools_drive_progress_then_answer_tokens_cost_and_files() {
+fn claude_progress_tool_drives_progress_then_answer_tokens_cost_and_files() {
     let turns = |repo: &std::path::Path| {
         let file = repo.join("hello.txt").display().to_string();
         vec![
-            // Two creations in one message, then start the first.
-            Turn::tools(&[
-                create("Write hello file", "Writing hello file"),
-                create("Report back", "Reporting back"),
-            ]),
-            Turn::tools(&[update("1", "in_progress")]),
+            Turn::tool(PROGRESS, plan("in_progress", "pending")),
             Turn::tool("Write", json!({"file_path": file, "content": "hello\n"})).after(PAUSE),
-            Turn::tools(&[update("1", "completed"), update("2", "in_progress")]),
-            Turn::tools(&[update("2", "completed")]).after(PAUSE),
+            Turn::tool(PROGRESS, plan("completed", "in_progress")),
+            Turn::tool(PROGRESS, plan("completed", "completed")).after(PAUSE),
             Turn::text("Wrote hello.txt.").usage(300, 40),
         ]
     };
     let Some(run) = start("claude", "Write hello.txt", turns, How::default()) else { return };
-    let first = run.poll("the first task in progress", |v| v["step"] == "Writing hello file");
+    let first = run.poll("the first item in progress", |v| v["step"] == "Writing hello file");
     assert_eq!(first["progress"], 0.0, "{first}");
     assert_eq!(first["state"], "running");
     assert_eq!(first["todos"].as_array().map(Vec::len), Some(2), "{first}");
-    // The two updates of one message arrive as two lines: wait for both.
     let second =
         run.poll("half done", |v| v["progress"].as_f64() == Some(50.0) && v["step"] == "Reporting back");
     assert_eq!(second["todos"][0]["status"], "completed", "{second}");
@@ -47,32 +43,49 @@ fn claude_task_tools_drive_progress_then_answer_tokens_cost_and_files() {
     assert_eq!(std::fs::read_to_string(run.world.repo().join("hello.txt")).ok().as_deref(), Some("hello\n"));
     assert_eq!(run.home.status(&run.id)["progress"], 100.0);
     assert_eq!(reason(&result), "", "{result:#}");
+    // The tool was offered up front (not deferred behind a search), and the model was told.
+    let body = run.mock.main_requests()[0].request.json();
+    let tools: Vec<&str> =
+        body["tools"].as_array().into_iter().flatten().filter_map(|t| t["name"].as_str()).collect();
+    assert!(tools.contains(&PROGRESS), "{tools:?}");
+    assert!(body["system"].to_string().contains("smart-agents `progress` tool"), "the system prompt says so");
+    // The tool answered: its result went back to the model.
+    let second_turn = run.mock.main_requests()[1].request.json().to_string();
+    assert!(second_turn.contains("Progress shown to the user."), "{second_turn}");
 }
 
 #[test]
-fn claude_todowrite_when_task_tools_are_off() {
-    let todos = |a: &str, b: &str| {
-        json!({"todos": [
-            {"content": "Read the code", "status": a, "activeForm": "Reading the code"},
-            {"content": "Answer", "status": b, "activeForm": "Answering"}]})
-    };
-    let turns = |_: &std::path::Path| {
+fn claude_without_a_plan_shows_its_latest_tool_as_the_step() {
+    let turns = |repo: &std::path::Path| {
+        let readme = repo.join("README.md").display().to_string();
         vec![
-            Turn::tool("TodoWrite", todos("in_progress", "pending")),
-            Turn::tool("TodoWrite", todos("completed", "in_progress")).after(PAUSE),
-            Turn::text("All read.").after(PAUSE),
+            Turn::tool("Read", json!({"file_path": readme})).after(PAUSE),
+            Turn::text("Read it.").after(PAUSE),
         ]
     };
-    let how = How { env: &[("CLAUDE_CODE_ENABLE_TASKS", "0")], ..How::default() };
-    let Some(run) = start("claude", "Read it", turns, how) else { return };
-    let v = run.poll("the TodoWrite list", |v| v["step"] == "Reading the code");
-    assert_eq!(v["progress"], 0.0, "{v}");
-    let v = run.poll("half done", |v| v["progress"].as_f64() == Some(50.0));
-    assert_eq!(v["step"], "Answering", "{v}");
-    let result = run.ended("completed");
-    assert_eq!(result["output"], "All read.");
-    let tools = run.mock.main_requests()[0].request.json()["tools"].to_string();
-    assert!(tools.contains("\"TodoWrite\"") && !tools.contains("\"TaskCreate\""), "{tools}");
+    let Some(run) = start("claude", "Read it", turns, How::default()) else { return };
+    let v =
+        run.poll("the Read as its step", |v| v["step"].as_str().is_some_and(|s| s.starts_with("Reading")));
+    assert!(v["progress"].is_null(), "no plan, no percent: {v}");
+    assert_eq!(run.ended("completed")["output"], "Read it.");
+}
+
+#[test]
+fn claude_api_retries_show_as_the_step() {
+    // Claude Code retries a 529 (overloaded) with backoff, saying so as system/api_retry.
+    let turns = |_: &std::path::Path| {
+        vec![
+            Turn::status(529, "Overloaded"),
+            Turn::status(529, "Overloaded"),
+            Turn::text("Got through.").after(PAUSE),
+        ]
+    };
+    let how = How { env: &[("CLAUDE_CODE_MAX_RETRIES", "3")], ..How::default() };
+    let Some(run) = start("claude", "Hi", turns, how) else { return };
+    let v = run.poll("the retry as its step", |v| v["step"].as_str().is_some_and(|s| s.contains("retrying")));
+    let step = v["step"].as_str().unwrap_or_default();
+    assert!(step.contains("529") && step.contains("of 3"), "{v}");
+    assert_eq!(run.ended("completed")["output"], "Got through.");
 }
 
 #[test]
@@ -107,9 +120,11 @@ fn claude_api_errors_fail_with_the_status() {
 #[test]
 fn claude_max_turns_unreachable_api_and_cut_stream_fail() {
     let max = How { config: "[agents.claude]\nargs = [\"--max-turns\", \"1\"]\n", ..How::default() };
-    let turns = |_: &std::path::Path| vec![Turn::tools(&[create("One", "Doing one")]), Turn::text("never")];
+    let turns =
+        |_: &std::path::Path| vec![Turn::tool(PROGRESS, plan("in_progress", "pending")), Turn::text("never")];
     let Some(run) = start("claude", "Plan", turns, max) else { return };
-    assert_eq!(reason(&run.ended("failed")), "claude stopped: error_max_turns");
+    let why = reason(&run.ended("failed"));
+    assert!(why.starts_with("claude stopped: error_max_turns"), "{why}");
 
     let closed = How { base_url: Some("http://127.0.0.1:9"), ..How::default() };
     let Some(run) = start("claude", "Hi", |_| Vec::new(), closed) else { return };

@@ -9,13 +9,14 @@ use std::sync::OnceLock;
 /// Set by `.ci/run`: the folder `.ci/install-agent-clis` installed the CLIs into.
 pub const ENV_DIR: &str = "SMART_AGENTS_REAL_CLIS";
 
+/// The CLIs the lane runs (each pinned in .ci/agent-cli-pins).
+pub const NAMES: [&str; 5] = ["claude", "codex", "gemini", "aider", "opencode"];
+
 /// Where each CLI's executable sits inside the install folder.
-fn bin_of(name: &str) -> &'static str {
+fn bin_of(name: &str) -> String {
     match name {
-        "claude" => "claude/node_modules/.bin",
-        "codex" => "codex/node_modules/.bin",
-        "gemini" => "gemini/node_modules/.bin",
-        _ => "aider/bin",
+        "aider" => "aider/bin".to_string(),
+        npm => format!("{npm}/node_modules/.bin"),
     }
 }
 
@@ -120,7 +121,10 @@ pub fn world(
     base_url: Option<&str>,
     settings: Option<&str>,
 ) -> World {
-    let dir = tempfile::Builder::new().prefix("sarc").tempdir_in("/tmp").expect("temp dir");
+    // Not under /tmp: Codex's bubblewrap sandbox gives the agent a private /tmp, so a
+    // repository there is out of its reach and its edits fail (as a user's would not).
+    let dir =
+        tempfile::Builder::new().prefix("sarc").tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let home = dir.path().join("home");
     let repo = dir.path().join("repo");
     write(&repo.join("README.md"), "# demo\n");
