@@ -307,6 +307,15 @@ pub struct AgentStatus {
     /// What its account has spent today (local day), USD.
     #[serde(default)]
     pub spent_today_usd: f64,
+    /// The CLI releases smart-agents is tested with ("2.1.0 to 2.1.332").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tested: Option<String>,
+    /// Whether its CLI, run headless, can stop and ask a person, and how (else: never).
+    #[serde(default)]
+    pub asks: String,
+    /// Event and item types its CLI printed lately (7 days) that smart-agents does not know.
+    #[serde(default)]
+    pub unknown_events: Vec<UnknownEvent>,
 }
 
 /// A hold as `agents --json` shows it.

@@ -59,7 +59,8 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             _ => Err(Error::internal("unexpected answer to agents release")),
         };
     }
-    let agents = fetch(paths).await?;
+    let mut agents = fetch(paths).await?;
+    add_drift(&mut agents, paths);
     match args.action {
         Some(Action::Show { name, json }) => {
             let agent = agents
@@ -83,11 +84,32 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
 /// run: `agents` stays instant; `doctor` also asks the CLI) and a warning outside the tested
 /// range.
 fn add_versions(agents: &mut [AgentStatus], path: Option<&str>) {
-    for agent in agents.iter_mut().filter(|a| a.installed) {
+    for agent in agents.iter_mut() {
         let Ok(backend) = agent.backend.parse::<Backend>() else { continue };
+        agent.tested = backend.cli().tested().map(|t| format!("{} to {}", t.oldest, t.newest));
+        agent.asks = match backend.cli().asking() {
+            crate::agents::Asking::Never => "never: what its autonomy does not allow is refused".to_string(),
+            crate::agents::Asking::Through(how) => format!("through {how}"),
+        };
+        if !agent.installed {
+            continue;
+        }
         let Some(program) = backend.program().and_then(|p| find_on_path(p, path)) else { continue };
         agent.version = versions::installed(&program);
         agent.version_warning = agent.version.as_deref().and_then(|v| versions::warning(backend, v));
+    }
+}
+
+/// How long an unknown event type stays listed after it was last seen.
+const DRIFT_DAYS: i64 = 7;
+
+/// The unknown event types each agent's CLI printed lately, read from the database (the
+/// worker records them when a task ends); nothing when it cannot be read.
+fn add_drift(agents: &mut [AgentStatus], paths: &Paths) {
+    let Ok(Some(store)) = crate::store::Store::open_for_reading(&paths.database) else { return };
+    let since = crate::clock::now_ms() - DRIFT_DAYS * 86_400_000;
+    for agent in agents.iter_mut() {
+        agent.unknown_events = store.unknown_events(&agent.name, since).unwrap_or_default();
     }
 }
 
@@ -139,7 +161,13 @@ fn show(a: &AgentStatus) -> Result<()> {
     if let Some(warning) = &a.version_warning {
         writeln!(out, "  warning       {warning}")?;
     }
+    if let Some(tested) = &a.tested {
+        writeln!(out, "  tested with   {tested}")?;
+    }
     writeln!(out, "  autonomy      {}", a.autonomy)?;
+    if !a.asks.is_empty() {
+        writeln!(out, "  asks a person {}", a.asks)?;
+    }
     writeln!(out, "  capabilities  {}", a.capabilities.join(", "))?;
     writeln!(out, "  running       {} of {}", a.running, a.max_concurrency)?;
     writeln!(out, "  circuit       {}", a.circuit)?;
@@ -152,6 +180,12 @@ fn show(a: &AgentStatus) -> Result<()> {
     }
     if let Some(model) = &a.model {
         writeln!(out, "  model         {model}")?;
+    }
+    if !a.unknown_events.is_empty() {
+        writeln!(out, "  unknown event types in its output ({DRIFT_DAYS} days; a newer CLI release?):")?;
+        for u in &a.unknown_events {
+            writeln!(out, "    {:<28} {:>5}x  {}", u.kind, u.count, truncate(&u.example, 100))?;
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! open it to read (`status`, `list`, `result`) so they answer even while the worker is down.
 
 mod checkpointer;
+mod drift;
 mod events;
 mod flows;
 mod limits;

@@ -149,4 +149,16 @@ pub const MIGRATIONS: &[&str] = &[
         CASE WHEN json_valid(spec) THEN json_extract(spec, '$.executor') END)
         WHERE finished_at IS NOT NULL;
     "#,
+    // Drift (issue 27): event and item types an agent CLI printed that its parser does not
+    // know, per agent, for `agents show`.
+    r#"
+    CREATE TABLE IF NOT EXISTS unknown_events (
+        agent     TEXT NOT NULL,
+        type      TEXT NOT NULL,
+        count     INTEGER NOT NULL,
+        example   TEXT NOT NULL,
+        last_seen INTEGER NOT NULL,
+        PRIMARY KEY (agent, type)
+    );
+    "#,
 ];

@@ -63,8 +63,9 @@ impl Actor {
         }
         let mut limit = None;
         if let Some(run) = self.processes.unfollow(id) {
-            let (events, verdict, hit) = run.finish(code, record.as_ref().and_then(|r| r.signal));
+            let (events, mut verdict, hit) = run.finish(code, record.as_ref().and_then(|r| r.signal));
             self.apply_agent_events(id, events, now);
+            self.note_drift(id, std::mem::take(&mut verdict.unknown_events), now);
             // A limit holds the account, unless the user (or a timeout) ended the run.
             limit = hit.filter(|_| matches!(kill, None | Some(KillReason::Limit)));
             // The stream's verdict decides, unless we ended it or it never started.

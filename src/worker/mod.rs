@@ -7,6 +7,7 @@ mod agent_run;
 mod circuits;
 pub mod daemon;
 mod delegation;
+mod drift;
 mod durations;
 mod endings;
 mod flows;

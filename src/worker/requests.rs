@@ -151,6 +151,10 @@ impl Actor {
                 version_warning: None,
                 hold: self.hold_view(&a.account, now),
                 spent_today_usd: self.spent_today(&a.account, now),
+                // Filled in by the client, which reads them where it stands.
+                tested: None,
+                asks: String::new(),
+                unknown_events: Vec::new(),
             })
             .collect()
     }

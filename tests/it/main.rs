@@ -19,6 +19,7 @@ mod config_cmd;
 mod crash;
 mod delegation;
 mod doctor;
+mod drift;
 mod faults;
 mod flows;
 mod frames;

@@ -142,6 +142,7 @@ impl Run {
         let out = self.home.run(&["result", &self.id, "--json"]);
         let result: Value = serde_json::from_slice(&out.stdout).expect("result --json");
         self.record(state);
+        self.no_drift();
         let view = self.home.status(&self.id);
         assert_eq!(
             view["state"],
@@ -152,6 +153,15 @@ impl Run {
             self.mock.describe()
         );
         result
+    }
+
+    /// The pinned release printed no event or item type smart-agents does not know: CI's
+    /// drift check, run by every test of the lane.
+    fn no_drift(&self) {
+        let out = self.home.run(&["agents", "show", self.name, "--json"]);
+        let agent: Value = serde_json::from_slice(&out.stdout).expect("agents show --json");
+        let unknown = agent["unknown_events"].as_array().cloned().unwrap_or_default();
+        assert!(unknown.is_empty(), "{} printed types smart-agents does not know: {unknown:#?}", self.name);
     }
 
     /// What the CLI printed (stdout and stderr), as `logs` shows it.
