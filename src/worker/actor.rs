@@ -64,8 +64,8 @@ pub struct Actor {
     pub(super) durations: super::durations::Durations,
     /// Flows whose tasks changed this round: the planner looks at them before admission.
     pub(super) flows_touched: BTreeSet<String>,
-    /// Tasks on the Slurm executor.
-    pub(super) slurm: super::slurm_side::SlurmSide,
+    /// Where tasks run: this machine, or elsewhere.
+    pub(super) executors: crate::executor::ExecutorSet,
     pub(super) journal: super::journal::Journal,
     pub(super) upkeep: super::upkeep::Upkeep,
 }
@@ -87,7 +87,11 @@ impl Actor {
         let spares = std::sync::Arc::new(super::spares::Spares::new(&paths.runs_dir));
         let spawner = super::spawner::start(paths.clone(), tx.clone(), spares.clone())?;
         let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
-        let slurm = super::slurm_side::SlurmSide::new(&config, tx.clone());
+        let answer = {
+            let tx = tx.clone();
+            std::sync::Arc::new(move |reply| tx.send(Msg::Executor(reply)).is_ok())
+        };
+        let executors = crate::executor::ExecutorSet::new(&config, &paths, answer);
         let limits = super::limit_state::LimitState::new(&config);
         let secrets = super::secret_state::SecretState::new(&paths, &config);
         let upkeep = super::upkeep::Upkeep::new(&store)?;
@@ -118,7 +122,7 @@ impl Actor {
             processes: super::processes::Processes::new(spawner, spares),
             durations: Default::default(),
             flows_touched: BTreeSet::new(),
-            slurm,
+            executors,
             journal: super::journal::Journal::new(history),
             upkeep,
         };
@@ -213,7 +217,7 @@ impl Actor {
                         self.on_output(&file, now);
                     }
                 }
-                Msg::Slurm(reply) => self.on_slurm(reply, now),
+                Msg::Executor(reply) => self.on_executor(reply, now),
             }
         }
         let woken = self.fire_timers(now);
@@ -272,8 +276,8 @@ impl Actor {
             match timer {
                 Timer::Wake => {}
                 Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
-                Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt),
-                Timer::Reconcile => self.on_reconcile(now),
+                Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt, now),
+                Timer::Look => self.on_look(now),
             }
         }
         woken

@@ -206,7 +206,7 @@ impl Actor {
             let _ = self.store.save_hold(&account, &hold);
             self.timers.add(hold.until, Timer::Wake);
         }
-        self.slurm.handed.remove(id);
+        self.executors.forget(id);
         let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         let before = rec.metrics.carried.clone().unwrap_or_default();

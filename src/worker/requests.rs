@@ -122,8 +122,8 @@ impl Actor {
             .values()
             .filter(|l| l.rec.state == TaskState::Running)
             .map(|l| l.rec.id.clone())
-            // Jobs waiting in Slurm are ended too, not left to start unwatched.
-            .chain(self.slurm.handed.keys().cloned())
+            // Tasks waiting in an executor's queue are ended too, not left to start unwatched.
+            .chain(self.executors.held())
             .collect();
         for id in running {
             self.cancel(&id, KillReason::Shutdown, now);
@@ -228,7 +228,7 @@ impl Actor {
 
     fn progress(&mut self, typed: &str, percent: Option<f64>, step: Option<String>, now: i64) -> Result<()> {
         let id = self.resolve(typed)?;
-        // A Slurm job that reports has started, whether or not a poll has seen it yet.
+        // A task handed over that reports has started, whether or not a look has seen it yet.
         if self.queue.get(&id).is_some_and(|l| l.rec.external_id.is_some()) {
             self.mark_running(&id, now);
         }
