@@ -1,12 +1,12 @@
 //! Startup: take over the queue an earlier worker left, including the tasks still running
 //! under their supervisors.
 
-use super::actor::{Actor, KillReason, Live, Timer};
-use super::runner;
+use super::{Actor, KillReason, Live, Timer};
 use crate::error::Result;
 use crate::executor::Adopted;
 use crate::model::TaskState;
 use crate::store::{EventKind, TaskRecord, now_ms};
+use crate::worker::runner;
 use std::collections::HashMap;
 
 /// What start-up finds besides the database: live supervisors (by task and attempt), and

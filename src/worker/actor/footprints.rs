@@ -2,14 +2,14 @@
 //! learning from finished attempts, and what running tasks still reserve. The rules
 //! themselves are pure, in `scheduler::footprint`.
 
-use super::actor::Actor;
-use super::footprint_history::History;
-use super::live::Live;
-use super::proctree;
-use super::supervise::ExitRecord;
+use super::Actor;
 use crate::model::TaskState;
 use crate::scheduler::footprint::{self, LEARN_WINDOW, Layer};
 use crate::scheduler::{AgentSlot, Footprint, Peak, Readings, Running};
+use crate::worker::footprint_history::History;
+use crate::worker::live::Live;
+use crate::worker::proctree;
+use crate::worker::supervise::ExitRecord;
 use std::time::{Duration, Instant};
 
 /// A running task's tree is measured at most this often for its reservation.

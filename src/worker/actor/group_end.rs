@@ -1,10 +1,10 @@
 //! Ending a task's process group: SIGTERM, a grace period, SIGKILL. One path for cancels,
 //! timeouts, `worker stop --kill`, and supervisors that vanished while their command ran on.
 
-use super::actor::{Actor, KillReason, Timer};
-use super::messages::Msg;
-use super::runner;
+use super::{Actor, KillReason, Timer};
 use crate::executor::Stop;
+use crate::worker::messages::Msg;
+use crate::worker::runner;
 use std::time::Duration;
 
 /// How often a group being ended is looked at: only while one is, never when idle.

@@ -2,7 +2,7 @@
 //! executors and once per executor with limits of its own, then apply its verdicts: start (or
 //! hand over) what it chose, and store each waiting task's reason when it changed.
 
-use super::actor::{Actor, Timer};
+use super::{Actor, Timer};
 use crate::config::Limits;
 use crate::executor::{Executor, kind_of};
 use crate::model::TaskState;
@@ -89,7 +89,7 @@ impl Actor {
 
     /// Tasks holding one of executor `kind`'s own slots: running, or queued there.
     fn occupied(&self, kind: Executor) -> u32 {
-        let holds = |l: &&super::actor::Live| {
+        let holds = |l: &&super::Live| {
             kind_of(&l.rec) == kind && (l.rec.state == TaskState::Running || self.executors.holds(&l.rec.id))
         };
         self.queue.values().filter(holds).count() as u32

@@ -3,13 +3,13 @@
 //! executor's notes then say where it is. The end comes from the supervisor's exit record
 //! first and the executor's word second.
 
-use super::actor::{Actor, Timer};
 use super::endings::outcome;
 use super::routing::Launch;
-use super::runner;
+use super::{Actor, Timer};
 use crate::executor::{Note, Start};
 use crate::model::TaskState;
 use crate::store::{EventKind, TaskRecord};
+use crate::worker::runner;
 use serde_json::json;
 
 impl Actor {
@@ -74,7 +74,7 @@ impl Actor {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find the smart-agents binary: {e}"))?;
         let mut supervisor = vec![
             exe.display().to_string(),
-            super::supervise::ARG.to_string(),
+            crate::worker::supervise::ARG.to_string(),
             rec.id.clone(),
             rec.attempt.to_string(),
             exit_file.display().to_string(),

@@ -1,13 +1,13 @@
 //! How a running task ends: its supervisor's exit read into a verdict, cancels, timeouts and
 //! the SIGKILL after the grace, retries (later, with backoff, or at once on `retry`).
 
-use super::actor::{Actor, KillReason, Live, Timer};
-use super::runner;
-use super::supervise::ExitRecord;
+use super::{Actor, KillReason, Live, Timer};
 use crate::error::{Error, Result};
 use crate::executor::Stop;
 use crate::model::TaskState;
 use crate::store::{EventKind, TaskRecord};
+use crate::worker::runner;
+use crate::worker::supervise::ExitRecord;
 use serde_json::json;
 
 /// A supervisor's CPU counts as spent within this many seconds before its task ended.

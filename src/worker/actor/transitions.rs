@@ -2,14 +2,14 @@
 //! retries going back to pending. Each change is written with an event row in the round's
 //! transaction.
 
-use super::actor::{Actor, Live, Timer};
-use super::durations::HISTORY;
-use super::messages::Msg;
-use super::runner;
-use super::spawner;
+use super::{Actor, Live, Timer};
 use crate::error::Result;
 use crate::model::{TaskSpec, TaskState};
 use crate::store::{EventKind, NewTask, TaskRecord};
+use crate::worker::durations::HISTORY;
+use crate::worker::messages::Msg;
+use crate::worker::runner;
+use crate::worker::spawner;
 use serde_json::json;
 use std::sync::Arc;
 
