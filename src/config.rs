@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+pub mod executors;
 mod strategy;
 mod validate;
 
@@ -26,9 +27,9 @@ pub struct Config {
     /// `local` (the default) or `slurm`: where tasks run unless told otherwise.
     pub default_executor: Option<String>,
     /// `[executors.slurm]`.
-    pub executors: crate::executor::Executors,
+    pub executors: executors::Executors,
     /// `[classes.NAME]`: per-class defaults (the executor).
-    pub classes: BTreeMap<String, crate::executor::settings::ClassProfile>,
+    pub classes: BTreeMap<String, executors::ClassProfile>,
     pub delegation: Delegation,
     pub history: History,
     pub metrics: MetricsConfig,
@@ -273,7 +274,7 @@ impl Config {
 
 impl Config {
     /// Where a task of `agent` and `class` runs when it does not say.
-    pub fn executor_for(&self, agent: &str, class: Option<&str>) -> crate::executor::Executor {
+    pub fn executor_for(&self, agent: &str, class: Option<&str>) -> executors::Executor {
         let from_agent = self.agents.get(agent).and_then(|p| p.executor.as_deref());
         let from_class = class.and_then(|c| self.classes.get(c)).and_then(|c| c.executor.as_deref());
         from_agent

@@ -111,7 +111,7 @@ pub struct TaskSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Where it runs; settled at submit (`--on`, agent profile, class, `default_executor`).
-    pub executor: Option<crate::executor::Executor>,
+    pub executor: Option<crate::config::executors::Executor>,
     /// `execute --max-cost USD`: the run ends (failed) once its reported cost goes past this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_cost_usd: Option<f64>,
@@ -138,7 +138,7 @@ pub struct TaskView {
     pub exit_code: Option<i32>,
     /// `local` or `slurm`.
     #[serde(default)]
-    pub executor: crate::executor::Executor,
+    pub executor: crate::config::executors::Executor,
     /// The Slurm job id of the current attempt, else null.
     #[serde(default)]
     pub external_id: Option<String>,

@@ -58,3 +58,11 @@ pub fn pidfd_open(pid: i32) -> std::io::Result<std::os::fd::OwnedFd> {
     // SAFETY: fd is a fresh descriptor we own.
     Ok(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd as i32) })
 }
+
+/// Send `signal` to process group `pgid`; groups 0 and 1 (ours, init's) are never signalled.
+pub fn signal_group(pgid: i32, signal: i32) {
+    if pgid > 1 {
+        // SAFETY: kill with a negative pid targets exactly that group.
+        unsafe { libc::kill(-pgid, signal) };
+    }
+}

@@ -40,7 +40,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let store = Store::open_for_reading(&paths.database)?;
     let rec = super::status::record(store.as_ref(), &id)?;
     print_result(&rec, store.as_ref(), args.json)?;
-    Ok(follower::exit_code_for(&rec.view()))
+    Ok(follower::exit_code_for(&rec.view(crate::clock::now_ms())))
 }
 
 /// `store`: where the children's outcomes are read (a parent's result lists them).

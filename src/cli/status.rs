@@ -136,7 +136,7 @@ pub fn view(paths: &Paths, typed: &str) -> Result<TaskView> {
 }
 
 fn with_children(store: Option<&Store>, rec: &TaskRecord) -> Result<TaskView> {
-    let mut view = rec.view();
+    let mut view = rec.view(crate::clock::now_ms());
     if let Some(store) = store {
         view.children = store.children(&rec.id)?.iter().map(|c| c.child_outcome()).collect();
     }
@@ -149,7 +149,7 @@ pub fn summary_of(store: Option<&Store>) -> Result<(Summary, Vec<TaskView>)> {
         Some(store) => (store.summary()?, store.list(&[TaskState::Running], 100)?),
         None => (Summary::default(), Vec::new()),
     };
-    Ok((counts, running.iter().map(|r| r.view()).collect()))
+    Ok((counts, running.iter().map(|r| r.view(crate::clock::now_ms())).collect()))
 }
 
 fn summary(store: Option<&Store>, json: bool) -> Result<i32> {
@@ -180,7 +180,7 @@ pub fn records(paths: &Paths, states: &[TaskState], limit: usize) -> Result<Vec<
 
 pub fn list(args: ListArgs, paths: &Paths) -> Result<i32> {
     let records = records(paths, &args.states, args.limit)?;
-    let views: Vec<TaskView> = records.iter().map(|r| r.view()).collect();
+    let views: Vec<TaskView> = records.iter().map(|r| r.view(crate::clock::now_ms())).collect();
     if args.json {
         print_json(&views)?;
         return Ok(0);

@@ -38,7 +38,7 @@ fn out_of_range_is_refused_with_its_line() {
 
 #[test]
 fn executors_are_checked_and_chosen_in_order() {
-    use crate::executor::Executor;
+    use crate::config::executors::Executor;
     let c = parse(
         "default_executor = \"slurm\"\n[executors.slurm]\npartition = \"debug\"\nmax_concurrent = 5\n\
          [agents.local-one]\nbackend = \"claude\"\nexecutor = \"local\"\n[classes.e2e]\nexecutor = \"local\"\n",

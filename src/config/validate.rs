@@ -124,7 +124,7 @@ impl Config {
     }
 
     fn validate_executors(&self) -> std::result::Result<(), String> {
-        use crate::executor::Executor;
+        use crate::config::executors::Executor;
         let named = std::iter::once(("default_executor".to_string(), self.default_executor.as_ref()))
             .chain(self.agents.iter().map(|(n, p)| (format!("agents.{n}.executor"), p.executor.as_ref())))
             .chain(self.classes.iter().map(|(n, c)| (format!("classes.{n}.executor"), c.executor.as_ref())));

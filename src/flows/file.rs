@@ -228,7 +228,7 @@ fn to_action(
     };
     let mem_bytes = raw.mem.as_deref().map(crate::size::parse_size).transpose()?;
     if let Some(on) = raw.on.as_deref() {
-        on.parse::<crate::executor::Executor>().map_err(|e| format!("`on`: {e}"))?;
+        on.parse::<crate::config::executors::Executor>().map_err(|e| format!("`on`: {e}"))?;
     }
     if raw.agent.is_some() && raw.capability.is_some() {
         return Err(format!("step `{step}` gives both `agent` and `capability`: give one"));

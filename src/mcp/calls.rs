@@ -117,7 +117,7 @@ pub async fn result(paths: &Paths, args: ResultArgs) -> Result<Reply> {
         follower::follow(client, vec![rec.id.clone()], false, Some(wait)).await?;
         rec = status::task(paths, &rec.id)?;
     }
-    let view = rec.view();
+    let view = rec.view(crate::clock::now_ms());
     if !rec.state.is_finished() {
         let text = format!(
             "{} is not finished: {}. No result yet; check back later with `result` or `wait`.",
@@ -142,8 +142,10 @@ pub fn list(paths: &Paths, args: ListArgs) -> Result<Reply> {
         .iter()
         .map(|s| s.parse::<TaskState>().map_err(Error::usage))
         .collect::<Result<Vec<_>>>()?;
-    let views: Vec<TaskView> =
-        status::records(paths, &states, args.limit.unwrap_or(50))?.iter().map(|r| r.view()).collect();
+    let views: Vec<TaskView> = status::records(paths, &states, args.limit.unwrap_or(50))?
+        .iter()
+        .map(|r| r.view(crate::clock::now_ms()))
+        .collect();
     let text = match views.len() {
         0 => "no tasks".to_string(),
         n => {

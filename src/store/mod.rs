@@ -114,7 +114,8 @@ impl TaskRecord {
         }
     }
 
-    pub fn view(&self) -> TaskView {
+    /// How the task is shown at time `now` (its ETA is counted from then).
+    pub fn view(&self, now: i64) -> TaskView {
         TaskView {
             id: self.id.clone(),
             description: self.description.clone(),
@@ -124,7 +125,7 @@ impl TaskRecord {
             reason: self.reason.clone(),
             progress: self.progress,
             step: self.step.clone(),
-            eta_seconds: self.eta_at(now_ms()),
+            eta_seconds: self.eta_at(now),
             priority: self.priority,
             class: self.class.clone(),
             attempt: self.attempt,

@@ -4,7 +4,6 @@ use crate::error::{Context, Error, Result};
 use crate::paths::Paths;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 
 /// Held for the worker's lifetime; released by the kernel however the worker ends.
@@ -20,9 +19,8 @@ pub fn acquire(paths: &Paths) -> Result<Result<Lock, Option<u32>>> {
         .mode(0o600)
         .open(&paths.lock_file)
         .context(format!("opening {}", paths.lock_file.display()))?;
-    // SAFETY: flock on a descriptor we own.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if rc != 0 {
+    // An exclusive flock, held until the file is closed (when the worker ends).
+    if file.try_lock().is_err() {
         let mut text = String::new();
         let _ = file.read_to_string(&mut text);
         return Ok(Err(text.trim().parse().ok()));

@@ -1,5 +1,5 @@
 //! What wakes the actor: one message type for every source (clients, supervisors' exits, the
-//! spawner, the output watch, the Slurm thread). The sources know this type, not the actor.
+//! spawner, the output watch, an executor's thread). The sources know this type, not the actor.
 
 use crate::protocol::{Request, Response};
 use std::sync::Arc;
@@ -18,6 +18,6 @@ pub enum Msg {
     Spawned { id: String, attempt: u32, result: std::result::Result<super::runner::Started, String> },
     /// A streaming agent's log file (name in the logs folder) grew.
     Output { file: String },
-    /// Slurm answered (a submit, a poll, a failed cancel).
-    Slurm(super::slurm_link::Reply),
+    /// An executor's thread answered (a hand-over, a look, a failed stop).
+    Executor(crate::executor::Reply),
 }

@@ -1,25 +1,15 @@
 //! The per-user background worker (`smart-agents worker run`).
 
 mod actor;
-mod admit;
-mod adopt;
 mod agent_run;
 mod circuits;
 pub mod daemon;
-mod delegation;
-mod drift;
 mod durations;
-mod endings;
-mod flows;
 mod footprint_history;
-mod footprints;
 mod git;
-mod group_end;
-mod history;
 mod http;
 mod journal;
 mod limit_state;
-mod limits;
 mod live;
 mod messages;
 mod meter;
@@ -28,21 +18,13 @@ mod output_watch;
 mod processes;
 pub mod proctree;
 mod queue;
-mod requests;
-mod routing;
 pub mod runner;
 mod secret_state;
-mod secrets;
 mod server;
-mod slurm_adopt;
-mod slurm_link;
-mod slurm_side;
-mod slurm_tasks;
 mod spares;
 mod spawner;
 pub mod supervise;
 mod timers;
-mod transitions;
 mod upkeep;
 pub mod zygote;
 
@@ -94,8 +76,7 @@ pub fn run(paths: &Paths) -> Result<bool> {
     )?;
     // Without inotify (out of instances) agents still run and get their verdict at exit; only
     // live progress from their streams is missing.
-    if let Err(e) = output_watch::spawn(rt.handle(), &paths.logs_dir, tx.clone(), actor.processes.interest())
-    {
+    if let Err(e) = output_watch::spawn(rt.handle(), &paths.logs_dir, tx.clone(), actor.output_interest()) {
         eprintln!(
             "smart-agents worker: cannot watch {} ({e}): no live agent progress",
             paths.logs_dir.display()

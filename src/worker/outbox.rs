@@ -15,7 +15,7 @@ pub(super) struct Outbox {
     dirty: BTreeSet<String>,
     replies: Vec<(oneshot::Sender<Response>, Response)>,
     events: Vec<Event>,
-    /// Tasks admitted whose supervisor (or Slurm job) is still to start.
+    /// Tasks admitted whose supervisor (or executor hand-over) is still to start.
     to_spawn: Vec<String>,
     /// Files to remove once the round that forgot them is committed.
     cleanup: Vec<PathBuf>,
@@ -65,7 +65,7 @@ impl Outbox {
         self.events.push(event);
     }
 
-    /// Start task `id`'s supervisor (or Slurm job) after admission.
+    /// Start task `id`'s supervisor (or executor hand-over) after admission.
     pub fn spawn(&mut self, id: impl Into<String>) {
         self.to_spawn.push(id.into());
     }

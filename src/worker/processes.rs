@@ -18,7 +18,7 @@ pub(super) struct Processes {
     spawner: Sender<Job>,
     /// Spent exit records the spawner turns into new logs.
     spares: Arc<Spares>,
-    /// Stream formats of tasks whose supervisor (or Slurm job) is being started.
+    /// Stream formats of tasks whose supervisor (or executor hand-over) is being started.
     streams: HashMap<String, Stream>,
     /// Stream readers of running agent tasks.
     agent_runs: HashMap<String, AgentRun>,
@@ -53,7 +53,7 @@ impl Processes {
         self.spawner.send(job).is_ok()
     }
 
-    /// Follow `stream` once task `id` is seen to run (a Slurm job).
+    /// Follow `stream` once task `id` is seen to run (a task handed to an executor).
     pub fn expect(&mut self, id: String, stream: Stream) {
         self.streams.insert(id, stream);
     }

@@ -146,13 +146,7 @@ pub fn reap(pid: i32) {
     unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
 }
 
-/// Signal a task's whole process group.
-pub fn signal_group(pgid: i32, signal: i32) {
-    if pgid > 1 {
-        // SAFETY: kill with a negative pid targets exactly that group.
-        unsafe { libc::kill(-pgid, signal) };
-    }
-}
+pub use crate::process::signal_group;
 
 /// Whether group `pgid` still holds a process that has not ended. Zombies (ended, waiting for a
 /// parent to reap them) still count for `kill`, so /proc decides when one answers.

@@ -15,8 +15,8 @@ pub(super) enum Timer {
         id: String,
         attempt: u32,
     },
-    /// Look at the active Slurm jobs.
-    Reconcile,
+    /// Executors look at the tasks they hold.
+    Look,
 }
 
 #[derive(Default)]
@@ -64,7 +64,7 @@ impl Timers {
         self.heap = heap
             .into_iter()
             .filter(|Reverse((_, timer))| match timer {
-                Timer::Wake | Timer::Reconcile => true,
+                Timer::Wake | Timer::Look => true,
                 Timer::Timeout { id, attempt } | Timer::Sigkill { id, attempt } => live(id, *attempt),
             })
             .collect();

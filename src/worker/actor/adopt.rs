@@ -1,20 +1,18 @@
 //! Startup: take over the queue an earlier worker left, including the tasks still running
 //! under their supervisors.
 
-use super::actor::{Actor, KillReason, Live, Timer};
-use super::runner;
-use super::slurm_tasks::executor_of;
+use super::{Actor, KillReason, Live, Timer};
 use crate::error::Result;
-use crate::executor::Executor;
+use crate::executor::Adopted;
 use crate::model::TaskState;
 use crate::store::{EventKind, TaskRecord, now_ms};
+use crate::worker::runner;
 use std::collections::HashMap;
 
-/// What start-up finds besides the database: live supervisors (by task and attempt), the Slurm
-/// jobs once listed, and tasks whose end is to be settled once all are loaded.
+/// What start-up finds besides the database: live supervisors (by task and attempt), and
+/// tasks whose end is to be settled once all are loaded.
 struct Found {
     supervisors: HashMap<(String, u32), i32>,
-    listed: Option<Vec<crate::executor::JobInfo>>,
     exited: Vec<(String, u32, i32)>,
 }
 
@@ -26,7 +24,7 @@ impl Actor {
             self.circuits.load(&saved);
         }
         let now = now_ms();
-        let mut found = Found { supervisors: runner::supervisors(), listed: None, exited: Vec::new() };
+        let mut found = Found { supervisors: runner::supervisors(), exited: Vec::new() };
         for rec in self.store.active()? {
             self.load_task(rec, &mut found, now)?;
         }
@@ -38,16 +36,18 @@ impl Actor {
         Ok(())
     }
 
-    /// Take one unfinished task back: its timers, its stream, and its supervisor or job.
+    /// Take one unfinished task back: its timers, its stream, and its supervisor, or its
+    /// executor's hold on it.
     fn load_task(&mut self, mut rec: TaskRecord, found: &mut Found, now: i64) -> Result<()> {
-        let on_slurm = executor_of(&rec) == Executor::Slurm;
+        let (adopted, notes) = self.executors.of_mut(&rec).adopt(&rec, now);
+        let here = adopted == Adopted::Here;
         let id = rec.id.clone();
         let attempt = rec.attempt;
         // Tasks queued in an earlier round are started while their "running" commit is
         // written (see Actor::round): a crash in between leaves them pending on disk with a
         // supervisor alive or an exit record written. They did start.
         let key = (id.clone(), attempt);
-        let early = !on_slurm
+        let early = here
             && rec.state == TaskState::Pending
             && (found.supervisors.contains_key(&key) || self.paths.exit_file(&id, attempt).exists());
         if early {
@@ -68,9 +68,8 @@ impl Actor {
         let pid = rec.pid;
         let enqueued_at = rec.created_at;
         self.queue.insert(id.clone(), Live::new(rec, None, enqueued_at));
-        if on_slurm {
-            self.adopt_job(&id, &mut found.listed, now);
-        }
+        self.adopted(&id, adopted, now);
+        self.apply_notes(notes, now);
         if !self.queue.get(&id).is_some_and(|l| l.rec.state == TaskState::Running) {
             return Ok(());
         }
@@ -87,8 +86,8 @@ impl Actor {
         if let Some(((backend, side), offset)) = stream {
             self.follow_stream(&id, backend, side, offset, now);
         }
-        if on_slurm {
-            return Ok(()); // its job's end is seen by the next poll
+        if !here {
+            return Ok(()); // its end is seen by the executor's next look
         }
         self.adopt_supervisor(id, attempt, pid, found, now)
     }
@@ -140,6 +139,34 @@ impl Actor {
             _ => {}
         }
         Ok(())
+    }
+
+    /// What the executor that holds task `id` found again after a restart.
+    fn adopted(&mut self, id: &str, adopted: Adopted, now: i64) {
+        let Some(live) = self.queue.get_mut(id) else { return };
+        let (attempt, state) = (live.rec.attempt, live.rec.state);
+        match adopted {
+            Adopted::Held { external_id } => {
+                let data = serde_json::json!({"job": external_id, "attempt": attempt});
+                live.rec.external_id = Some(external_id);
+                let _ = self.journal.add(&self.store, id, now, EventKind::Adopted, Some(data));
+                if state == TaskState::Pending {
+                    // Its stream is followed once the executor starts it.
+                    let stream =
+                        self.queue.get(id).and_then(|l| self.launch(&l.rec).ok()).and_then(|l| l.stream);
+                    self.processes.expect(id.to_string(), stream);
+                }
+            }
+            Adopted::Requeue => {
+                // Never reached its executor: admit it again.
+                live.rec.state = TaskState::Pending;
+                live.rec.started_at = None;
+                live.rec.waiting_reason = None;
+                let _ = self.journal.add(&self.store, id, now, EventKind::Requeued, None);
+            }
+            Adopted::Here | Adopted::Untouched => return,
+        }
+        self.outbox.mark(id);
     }
 
     /// The cancel or timeout recorded for this attempt of a running task, if any.

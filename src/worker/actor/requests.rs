@@ -1,6 +1,6 @@
 //! Answers to client requests, applied inside the round's transaction.
 
-use super::actor::{Actor, KillReason, Stopping};
+use super::{Actor, KillReason, Stopping};
 use crate::error::{Error, Result};
 use crate::model::{TaskState, TaskView, WorkerStatus};
 use crate::protocol::{CancelOutcome, Event, Request, Response};
@@ -54,7 +54,7 @@ impl Actor {
                 self.shutdown(kill, now);
                 Response::Ok { message: None }
             }
-            Request::Subscribe { ids } => self.snapshot(ids)?,
+            Request::Subscribe { ids } => self.snapshot(ids, now)?,
             Request::Agents { path } => {
                 Response::Agents { agents: self.agent_statuses(path.as_deref(), now) }
             }
@@ -63,7 +63,7 @@ impl Actor {
                 self.progress(&id, percent, step, now)?;
                 Response::Ok { message: None }
             }
-            Request::Notices => Response::Notices { tasks: self.notices()? },
+            Request::Notices => Response::Notices { tasks: self.notices(now)? },
             Request::FlowRun { plan, file, cwd, env } => {
                 Response::Submitted { id: self.flow_run(*plan, file, cwd, env, now)? }
             }
@@ -122,8 +122,8 @@ impl Actor {
             .values()
             .filter(|l| l.rec.state == TaskState::Running)
             .map(|l| l.rec.id.clone())
-            // Jobs waiting in Slurm are ended too, not left to start unwatched.
-            .chain(self.slurm.handed.keys().cloned())
+            // Tasks waiting in an executor's queue are ended too, not left to start unwatched.
+            .chain(self.executors.held())
             .collect();
         for id in running {
             self.cancel(&id, KillReason::Shutdown, now);
@@ -181,7 +181,7 @@ impl Actor {
     /// Endings after the mark, newest last, then the mark moves past them. Keyed on the
     /// `finished` event rather than the task's seq: tasks end in another order than they
     /// were submitted, and a retried task that ends again is news again.
-    fn notices(&mut self) -> Result<Vec<TaskView>> {
+    fn notices(&mut self, now: i64) -> Result<Vec<TaskView>> {
         let mark: i64 = self.store.meta(NOTICES_MARK)?.and_then(|m| m.parse().ok()).unwrap_or(0);
         let rows = self.store.endings_after(mark, NOTICES_CAP)?;
         let Some(newest) = rows.first().map(|(_, seq)| *seq) else { return Ok(Vec::new()) };
@@ -189,7 +189,7 @@ impl Actor {
         for (id, _) in rows.iter().rev() {
             // A task retried since it ended is not finished now: its next ending will tell.
             if let Some(rec) = self.store.task(id)?.filter(|r| r.state.is_finished()) {
-                tasks.push(rec.view());
+                tasks.push(rec.view(now));
             }
         }
         self.store.set_meta(NOTICES_MARK, &newest.to_string())?;
@@ -205,26 +205,26 @@ impl Actor {
         crate::store::resolve_id(Some(&self.store), &typed)
     }
 
-    fn snapshot(&self, ids: Option<Vec<String>>) -> Result<Response> {
+    fn snapshot(&self, ids: Option<Vec<String>>, now: i64) -> Result<Response> {
         let mut tasks: Vec<TaskView> = Vec::new();
         match ids {
             Some(ids) => {
                 for typed in ids {
                     let id = self.resolve(&typed)?;
                     match self.queue.get(&id) {
-                        Some(live) => tasks.push(live.rec.view()),
+                        Some(live) => tasks.push(live.rec.view(now)),
                         None => {
                             if let Some(rec) = self.store.task(&id)? {
-                                tasks.push(rec.view());
+                                tasks.push(rec.view(now));
                             }
                         }
                     }
                 }
             }
             None => {
-                tasks.extend(self.queue.values().map(|l| l.rec.view()));
+                tasks.extend(self.queue.values().map(|l| l.rec.view(now)));
                 let finished = [TaskState::Completed, TaskState::Failed, TaskState::Cancelled];
-                tasks.extend(self.store.list(&finished, RECENT_FINISHED)?.iter().map(|r| r.view()));
+                tasks.extend(self.store.list(&finished, RECENT_FINISHED)?.iter().map(|r| r.view(now)));
             }
         }
         Ok(Response::Snapshot { tasks, paused: self.paused })
@@ -232,7 +232,7 @@ impl Actor {
 
     fn progress(&mut self, typed: &str, percent: Option<f64>, step: Option<String>, now: i64) -> Result<()> {
         let id = self.resolve(typed)?;
-        // A Slurm job that reports has started, whether or not a poll has seen it yet.
+        // A task handed over that reports has started, whether or not a look has seen it yet.
         if self.queue.get(&id).is_some_and(|l| l.rec.external_id.is_some()) {
             self.mark_running(&id, now);
         }

@@ -3,7 +3,7 @@
 //! spend are written to SQLite as they change, so a restarted worker keeps them; a hold's end
 //! is a timer, never a poll.
 
-use super::actor::{Actor, KillReason, Timer};
+use super::{Actor, KillReason, Timer};
 use crate::agents::limits::LimitHit;
 use crate::error::{Error, Result};
 use crate::model::{Carried, HoldView, TaskState};
@@ -206,7 +206,7 @@ impl Actor {
             let _ = self.store.save_hold(&account, &hold);
             self.timers.add(hold.until, Timer::Wake);
         }
-        self.slurm.handed.remove(id);
+        self.executors.forget(id);
         let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         let before = rec.metrics.carried.clone().unwrap_or_default();
@@ -248,7 +248,7 @@ impl Actor {
     }
 
     fn pending_of_account(&self, account: &str) -> usize {
-        let of = |l: &&super::actor::Live| self.registry.account_of(&l.rec.agent) == account;
+        let of = |l: &&super::Live| self.registry.account_of(&l.rec.agent) == account;
         self.queue.values().filter(|l| l.rec.state == TaskState::Pending).filter(of).count()
     }
 

@@ -1,7 +1,7 @@
 //! The worker's side of history: metrics as it sees them now, and pruning (on request, and
 //! by `[history] keep_days` at start and at most daily while it has work).
 
-use super::actor::Actor;
+use super::Actor;
 use crate::error::Result;
 use crate::model::TaskState;
 use crate::stats::metrics::{self, Gauges};

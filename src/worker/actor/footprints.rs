@@ -2,14 +2,14 @@
 //! learning from finished attempts, and what running tasks still reserve. The rules
 //! themselves are pure, in `scheduler::footprint`.
 
-use super::actor::Actor;
-use super::footprint_history::History;
-use super::live::Live;
-use super::proctree;
-use super::supervise::ExitRecord;
+use super::Actor;
 use crate::model::TaskState;
 use crate::scheduler::footprint::{self, LEARN_WINDOW, Layer};
 use crate::scheduler::{AgentSlot, Footprint, Peak, Readings, Running};
+use crate::worker::footprint_history::History;
+use crate::worker::live::Live;
+use crate::worker::proctree;
+use crate::worker::supervise::ExitRecord;
 use std::time::{Duration, Instant};
 
 /// A running task's tree is measured at most this often for its reservation.
@@ -97,13 +97,13 @@ impl Actor {
         let mem_gate_on = self.config.limits.memory_threshold < 100.0;
         let mut running = Running::default();
         let slow_start_ms = (self.config.limits.slow_start_seconds * 1000.0) as i64;
-        // Class caps count every task holding a slot, a Slurm job queued there included; the
+        // Class caps count every task holding a slot, one queued in an executor included; the
         // local cap and the reservations count what runs here.
-        let handed = &self.slurm.handed;
+        let executors = &self.executors;
         let ids: Vec<String> = self
             .queue
             .values()
-            .filter(|l| l.rec.state == TaskState::Running || handed.contains_key(&l.rec.id))
+            .filter(|l| l.rec.state == TaskState::Running || executors.holds(&l.rec.id))
             .map(|l| l.rec.id.clone())
             .collect();
         // What every local tree shows, for the memory freed but not shown yet.
@@ -115,7 +115,8 @@ impl Actor {
             if let Some(class) = &live.rec.class {
                 *running.per_class.entry(class.clone()).or_default() += 1;
             }
-            if super::slurm_tasks::executor_of(&live.rec) == crate::executor::Executor::Slurm {
+            // Tasks under an executor's own limits take none of this machine's.
+            if self.executors.of(&live.rec).own_limits().is_some() {
                 continue;
             }
             running.total += 1;

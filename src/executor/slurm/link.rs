@@ -1,9 +1,10 @@
-//! The worker's line to Slurm: one thread that runs `sbatch`, `squeue`, `scontrol` and
+//! The executor's line to Slurm: one thread that runs `sbatch`, `squeue`, `scontrol` and
 //! `scancel` in order, so their 5–20 ms never stall the core thread. Results go to `answer`
-//! (the actor's `Msg::Slurm`).
+//! (the worker's channel).
 
-use crate::executor::slurm::{self, JobRequest};
-use crate::executor::{JobEnd, JobInfo, JobPhase, SlurmSettings};
+use super::parse::{JobEnd, JobInfo, JobPhase};
+use super::tools::{self as slurm, JobRequest};
+use crate::config::executors::SlurmSettings;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 pub enum Cmd {

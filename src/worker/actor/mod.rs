@@ -5,23 +5,39 @@
 //! commits once (group commit), then answers, publishes and starts processes. Nothing here runs
 //! on a fixed interval: an idle worker blocks in `recv` and costs no CPU.
 
-use super::Hub;
-use super::messages::Msg;
+mod admit;
+mod adopt;
+mod delegation;
+mod drift;
+mod endings;
+mod flows;
+mod footprints;
+mod group_end;
+mod handed;
+mod history;
+mod limits;
+mod requests;
+mod routing;
+mod secrets;
+mod transitions;
+
 use crate::config::Config;
 use crate::error::Result;
 use crate::ids::IdGen;
 use crate::paths::Paths;
 use crate::protocol::Event;
 use crate::store::{EnvCache, Store, now_ms};
+use crate::worker::Hub;
+use crate::worker::messages::Msg;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
-pub(super) use super::live::{KillReason, Live};
-pub(super) use super::timers::Timer;
+use crate::worker::live::{KillReason, Live};
+use crate::worker::timers::Timer;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Stopping {
+enum Stopping {
     /// Leave running tasks to the next worker.
     Now,
     /// Cancel running tasks, then stop once they have all ended.
@@ -29,45 +45,45 @@ pub(super) enum Stopping {
 }
 
 pub struct Actor {
-    pub(super) paths: Paths,
-    pub(super) config: Config,
-    pub(super) store: Store,
-    pub(super) hub: Hub,
-    pub(super) rt: tokio::runtime::Handle,
-    pub(super) tx: Sender<Msg>,
+    paths: Paths,
+    config: Config,
+    store: Store,
+    hub: Hub,
+    rt: tokio::runtime::Handle,
+    tx: Sender<Msg>,
     /// Pending and running tasks.
-    pub(super) queue: super::queue::Queue,
-    pub(super) ids: IdGen,
-    pub(super) envs: EnvCache,
-    pub(super) secrets: super::secret_state::SecretState,
-    pub(super) paused: bool,
-    pub(super) started: Instant,
-    pub(super) timers: super::timers::Timers,
-    pub(super) stopping: Option<Stopping>,
+    queue: crate::worker::queue::Queue,
+    ids: IdGen,
+    envs: EnvCache,
+    secrets: crate::worker::secret_state::SecretState,
+    paused: bool,
+    started: Instant,
+    timers: crate::worker::timers::Timers,
+    stopping: Option<Stopping>,
     /// Per-round work, let out after the commit.
-    pub(super) outbox: super::outbox::Outbox,
-    pub(super) monitor: crate::scheduler::ResourceMonitor,
-    pub(super) last_readings: Option<(Instant, crate::scheduler::Readings)>,
+    outbox: crate::worker::outbox::Outbox,
+    monitor: crate::scheduler::ResourceMonitor,
+    last_readings: Option<(Instant, crate::scheduler::Readings)>,
     /// Memory ended tasks freed that the reading does not show yet.
-    pub(super) freeing: crate::scheduler::freeing::Freeing,
+    freeing: crate::scheduler::freeing::Freeing,
     /// Recent attempts per kind (newest first, loaded on first use) and the footprint learned
     /// from them.
-    pub(super) learned: HashMap<String, super::footprint_history::History>,
+    learned: HashMap<String, crate::worker::footprint_history::History>,
     /// Bumped whenever a learned footprint changes: cached task footprints are then stale.
-    pub(super) learn_gen: u64,
-    pub(super) registry: crate::agents::Registry,
-    pub(super) circuits: super::circuits::Circuits,
+    learn_gen: u64,
+    registry: crate::agents::Registry,
+    circuits: crate::worker::circuits::Circuits,
     /// Usage-limit holds and today's spend per account.
-    pub(super) limits: super::limit_state::LimitState,
+    limits: crate::worker::limit_state::LimitState,
     /// Supervisors being started and agent streams being followed.
-    pub(super) processes: super::processes::Processes,
-    pub(super) durations: super::durations::Durations,
+    processes: crate::worker::processes::Processes,
+    durations: crate::worker::durations::Durations,
     /// Flows whose tasks changed this round: the planner looks at them before admission.
-    pub(super) flows_touched: BTreeSet<String>,
-    /// Tasks on the Slurm executor.
-    pub(super) slurm: super::slurm_side::SlurmSide,
-    pub(super) journal: super::journal::Journal,
-    pub(super) upkeep: super::upkeep::Upkeep,
+    flows_touched: BTreeSet<String>,
+    /// Where tasks run: this machine, or elsewhere.
+    executors: crate::executor::ExecutorSet,
+    journal: crate::worker::journal::Journal,
+    upkeep: crate::worker::upkeep::Upkeep,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -79,18 +95,23 @@ impl Actor {
         config: Config,
         store: Store,
         hub: Hub,
-        history: super::journal::HistoryHub,
+        history: crate::worker::journal::HistoryHub,
         rt: tokio::runtime::Handle,
         tx: Sender<Msg>,
     ) -> Result<Actor> {
         let registry = crate::agents::Registry::new(&config)?;
-        let spares = std::sync::Arc::new(super::spares::Spares::new(&paths.runs_dir));
-        let spawner = super::spawner::start(paths.clone(), tx.clone(), spares.clone())?;
-        let circuits = super::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
-        let slurm = super::slurm_side::SlurmSide::new(&config, tx.clone());
-        let limits = super::limit_state::LimitState::new(&config);
-        let secrets = super::secret_state::SecretState::new(&paths, &config);
-        let upkeep = super::upkeep::Upkeep::new(&store)?;
+        let spares = std::sync::Arc::new(crate::worker::spares::Spares::new(&paths.runs_dir));
+        let spawner = crate::worker::spawner::start(paths.clone(), tx.clone(), spares.clone())?;
+        let circuits =
+            crate::worker::circuits::Circuits::new(config.circuit.failures, config.circuit.open_seconds);
+        let answer = {
+            let tx = tx.clone();
+            std::sync::Arc::new(move |reply| tx.send(Msg::Executor(reply)).is_ok())
+        };
+        let executors = crate::executor::ExecutorSet::new(&config, &paths, answer);
+        let limits = crate::worker::limit_state::LimitState::new(&config);
+        let secrets = crate::worker::secret_state::SecretState::new(&paths, &config);
+        let upkeep = crate::worker::upkeep::Upkeep::new(&store)?;
         let mut actor = Actor {
             paths,
             config,
@@ -106,7 +127,7 @@ impl Actor {
             started: Instant::now(),
             timers: Default::default(),
             stopping: None,
-            outbox: super::outbox::Outbox::new(),
+            outbox: crate::worker::outbox::Outbox::new(),
             monitor: crate::scheduler::ResourceMonitor::new(),
             last_readings: None,
             freeing: Default::default(),
@@ -115,11 +136,11 @@ impl Actor {
             registry,
             circuits,
             limits,
-            processes: super::processes::Processes::new(spawner, spares),
+            processes: crate::worker::processes::Processes::new(spawner, spares),
             durations: Default::default(),
             flows_touched: BTreeSet::new(),
-            slurm,
-            journal: super::journal::Journal::new(history),
+            executors,
+            journal: crate::worker::journal::Journal::new(history),
             upkeep,
         };
         actor.load()?;
@@ -178,6 +199,11 @@ impl Actor {
         }
     }
 
+    /// Which agent logs the output watch should report on.
+    pub fn output_interest(&self) -> crate::worker::output_watch::Interest {
+        self.processes.interest()
+    }
+
     /// After a big queue has drained, give its memory back to the system before sleeping: the
     /// allocator keeps freed pages otherwise, and an idle worker should be small.
     fn trim_when_idle(&mut self) {
@@ -213,7 +239,7 @@ impl Actor {
                         self.on_output(&file, now);
                     }
                 }
-                Msg::Slurm(reply) => self.on_slurm(reply, now),
+                Msg::Executor(reply) => self.on_executor(reply, now),
             }
         }
         let woken = self.fire_timers(now);
@@ -255,7 +281,7 @@ impl Actor {
             let Some(live) = self.queue.get_mut(id) else { continue };
             live.rec.eta_seconds = live.rec.eta_at(now);
             self.store.save(&live.rec)?;
-            self.outbox.publish(Event::Task { task: live.rec.view() });
+            self.outbox.publish(Event::Task { task: live.rec.view(now) });
         }
         self.forget_ended_secrets()?;
         self.queue.drop_finished();
@@ -272,8 +298,8 @@ impl Actor {
             match timer {
                 Timer::Wake => {}
                 Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
-                Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt),
-                Timer::Reconcile => self.on_reconcile(now),
+                Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt, now),
+                Timer::Look => self.on_look(now),
             }
         }
         woken

@@ -1,11 +1,10 @@
-//! Admission round: feed the queue to the pure `scheduler::decide`, once per executor, then
-//! apply its verdicts: start (or hand to Slurm) what it chose, and store each waiting task's
-//! reason when it changed.
+//! Admission round: feed the queue to the pure `scheduler::decide`, once for this machine's
+//! executors and once per executor with limits of its own, then apply its verdicts: start (or
+//! hand over) what it chose, and store each waiting task's reason when it changed.
 
-use super::actor::{Actor, Timer};
-use super::slurm_tasks::executor_of;
+use super::{Actor, Timer};
 use crate::config::Limits;
-use crate::executor::Executor;
+use crate::executor::{Executor, kind_of};
 use crate::model::TaskState;
 use crate::scheduler::{self, Pending, Readings, Running};
 use crate::store::EventKind;
@@ -32,32 +31,40 @@ impl Actor {
         self.budget_upkeep(now);
         let limits = &self.config.limits;
         let gates_on = limits.cpu_threshold < 100.0 || limits.memory_threshold < 100.0;
-        let handed = &self.slurm.handed;
-        if !self.queue.values().any(|l| l.rec.state == TaskState::Pending && !handed.contains_key(&l.rec.id))
-        {
+        let executors = &self.executors;
+        if !self.queue.values().any(|l| l.rec.state == TaskState::Pending && !executors.holds(&l.rec.id)) {
             return;
         }
         let readings = if gates_on && !self.paused { self.readings() } else { Readings::default() };
         self.reroute_from_resting_agents(now);
-        // Local gates and the local cap see local tasks; class caps and the agents' own limits
-        // count both executors. Running tasks first: what they show may teach their kind
-        // (seen on a running attempt), which the pending tasks' footprints then include.
+        // Local gates and the local cap see this machine's tasks; class caps and the agents'
+        // own limits count every executor's. Running tasks first: what they show may teach
+        // their kind (seen on a running attempt), which the pending tasks' footprints then include.
         let mut running = self.running_snapshot(now, &readings);
         self.refresh_footprints();
-        let local = self.decide_for(Executor::Local, &running, &readings, &self.config.limits, now);
+        let (here, own): (Vec<Executor>, Vec<Executor>) = self
+            .executors
+            .all()
+            .map(|e| e.kind())
+            .partition(|k| self.executors.get(*k).own_limits().is_none());
+        let local = self.decide_for(&here, &running, &readings, &self.config.limits, now);
         let started = local.starts.clone();
         self.apply_verdict(local, &readings, &mut running, now);
         for id in &started {
             self.count_start(&mut running, id);
         }
-        let mut remote = Running {
-            total: self.slurm_occupied(),
-            per_class: running.per_class,
-            agents: running.agents,
-            ..Running::default()
-        };
-        let slurm = self.decide_for(Executor::Slurm, &remote, &Readings::default(), &self.slurm.limits, now);
-        self.apply_verdict(slurm, &Readings::default(), &mut remote, now);
+        for kind in own {
+            let Some(limits) = self.executors.get(kind).own_limits().cloned() else { continue };
+            let mut elsewhere = Running {
+                total: self.occupied(kind),
+                per_class: std::mem::take(&mut running.per_class),
+                agents: std::mem::take(&mut running.agents),
+                ..Running::default()
+            };
+            let verdict = self.decide_for(&[kind], &elsewhere, &Readings::default(), &limits, now);
+            self.apply_verdict(verdict, &Readings::default(), &mut elsewhere, now);
+            (running.per_class, running.agents) = (elsewhere.per_class, elsewhere.agents);
+        }
         if let Some(at) = self.limits_next_change(now) {
             self.timers.add(at, Timer::Wake);
         }
@@ -80,11 +87,10 @@ impl Actor {
         }
     }
 
-    /// Slurm tasks holding one of its `max_concurrent` slots: running, or queued there.
-    fn slurm_occupied(&self) -> u32 {
-        let holds = |l: &&super::actor::Live| {
-            executor_of(&l.rec) == Executor::Slurm
-                && (l.rec.state == TaskState::Running || self.slurm.handed.contains_key(&l.rec.id))
+    /// Tasks holding one of executor `kind`'s own slots: running, or queued there.
+    fn occupied(&self, kind: Executor) -> u32 {
+        let holds = |l: &&super::Live| {
+            kind_of(&l.rec) == kind && (l.rec.state == TaskState::Running || self.executors.holds(&l.rec.id))
         };
         self.queue.values().filter(holds).count() as u32
     }
@@ -100,10 +106,10 @@ impl Actor {
         }
     }
 
-    /// One executor's admission round, as owned results.
+    /// One admission round over the tasks of executors `kinds`, as owned results.
     fn decide_for(
         &self,
-        executor: Executor,
+        kinds: &[Executor],
         running: &Running,
         readings: &Readings,
         limits: &Limits,
@@ -114,8 +120,8 @@ impl Actor {
         for live in self.queue.values() {
             let rec = &live.rec;
             if rec.state != TaskState::Pending
-                || executor_of(rec) != executor
-                || self.slurm.handed.contains_key(&rec.id)
+                || !kinds.contains(&kind_of(rec))
+                || self.executors.holds(&rec.id)
             {
                 continue;
             }
@@ -153,13 +159,14 @@ impl Actor {
         for (i, reason) in &decision.waiting {
             let key = reason.key(now);
             if keys[*i] != key {
-                let text = match reason {
-                    // Slurm tasks wait on their own cap, not the local one.
-                    scheduler::WaitReason::GlobalCap { running, cap } if executor == Executor::Slurm => {
-                        format!("slurm: max_concurrent ({running}/{cap})")
+                // An executor with a cap of its own names it, not the local one.
+                let own_cap = match reason {
+                    scheduler::WaitReason::GlobalCap { running, cap } => {
+                        kinds.iter().find_map(|k| self.executors.get(*k).cap_text(*running, *cap))
                     }
-                    _ => reason.at(now).to_string(),
+                    _ => None,
                 };
+                let text = own_cap.unwrap_or_else(|| reason.at(now).to_string());
                 changed.push((pending[*i].id.to_string(), text, key));
             }
         }
@@ -180,11 +187,13 @@ impl Actor {
             self.circuits.on_start(&agent, now);
             let account = self.registry.account_of(&agent).to_string();
             self.limits.holds.on_start(&account, &id, now);
-            if self.queue.get(&id).is_some_and(|l| executor_of(&l.rec) == Executor::Slurm) {
-                self.hand_to_slurm(&id);
-            } else {
-                self.start(&id, readings, running, now);
-                running.total += 1;
+            let Some(live) = self.queue.get(&id) else { continue };
+            match self.executors.of_mut(&live.rec).admit(&id, live.rec.attempt) {
+                Some(waiting) => self.hand_over(&id, waiting),
+                None => {
+                    self.start(&id, readings, running, now);
+                    running.total += 1;
+                }
             }
         }
         let sample_at = verdict.gated.then(|| {

@@ -1,6 +1,44 @@
-//! `[executors.slurm]` in config.toml, and `[classes.NAME]`'s executor.
+//! Which executor a task runs on (`local`, `slurm`) and `[executors.*]` in config.toml. The
+//! name is data of a task and of the config, so it lives down here; what an executor does is
+//! `executor/`, a floor above the store.
 
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Executor {
+    #[default]
+    Local,
+    Slurm,
+}
+
+impl Executor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Executor::Local => "local",
+            Executor::Slurm => "slurm",
+        }
+    }
+}
+
+impl fmt::Display for Executor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Executor {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "local" => Ok(Executor::Local),
+            "slurm" => Ok(Executor::Slurm),
+            _ => Err(format!("unknown executor '{s}': expected local or slurm")),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -59,4 +97,18 @@ impl SlurmSettings {
 pub struct ClassProfile {
     /// `local` or `slurm`.
     pub executor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_ones_are_named() {
+        for e in [Executor::Local, Executor::Slurm] {
+            assert_eq!(e.as_str().parse::<Executor>(), Ok(e));
+        }
+        let err = "k8s".parse::<Executor>().unwrap_err();
+        assert!(err.contains("k8s") && err.contains("slurm"), "{err}");
+    }
 }

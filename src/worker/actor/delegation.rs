@@ -2,7 +2,7 @@
 //! fan-out are capped so a runaway agent cannot flood the queue; cancelling a parent cancels
 //! its unfinished children, and theirs.
 
-use super::actor::{Actor, KillReason};
+use super::{Actor, KillReason};
 use crate::error::{Error, Result};
 use crate::model::TaskSpec;
 

@@ -2,11 +2,11 @@
 //! starts, masking what a task printed when it ends, and forgetting sealed values that no
 //! unfinished task needs.
 
-use super::actor::Actor;
-use super::secret_state::Env;
+use super::Actor;
 use crate::error::{Error, Result};
 use crate::secrets::{self, Mask};
 use crate::store::EnvCache;
+use crate::worker::secret_state::Env;
 use std::sync::Arc;
 
 impl Actor {

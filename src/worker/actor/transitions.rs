@@ -2,14 +2,14 @@
 //! retries going back to pending. Each change is written with an event row in the round's
 //! transaction.
 
-use super::actor::{Actor, Live, Timer};
-use super::durations::HISTORY;
-use super::messages::Msg;
-use super::runner;
-use super::spawner;
+use super::{Actor, Live, Timer};
 use crate::error::Result;
 use crate::model::{TaskSpec, TaskState};
 use crate::store::{EventKind, NewTask, TaskRecord};
+use crate::worker::durations::HISTORY;
+use crate::worker::messages::Msg;
+use crate::worker::runner;
+use crate::worker::spawner;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -90,11 +90,10 @@ impl Actor {
     /// Start the supervisors of the tasks admitted this round; those queued in this very round
     /// only once `committed`.
     pub(super) fn spawn_started(&mut self, now: i64, committed: bool) {
-        // A Slurm job is submitted only once its hand-over is on disk: a worker restarted in
-        // between finds it by its comment.
-        let (queue, handed) = (&self.queue, &self.slurm.handed);
-        let ready =
-            self.outbox.spawns_ready(|id| !committed && (queue.is_fresh(id) || handed.contains_key(id)));
+        // A task is handed to its executor only once the hand-over is on disk: a worker
+        // restarted in between finds it there (e.g. by its job comment).
+        let (queue, executors) = (&self.queue, &self.executors);
+        let ready = self.outbox.spawns_ready(|id| !committed && (queue.is_fresh(id) || executors.holds(id)));
         for id in ready {
             let env = match self.env_of(&id) {
                 Ok(env) => env,
@@ -114,15 +113,16 @@ impl Actor {
                 None => continue,
             };
             let Some(rec) = self.queue.get(&id).map(|live| live.rec.clone()) else { continue };
-            if self.slurm.handed.contains_key(&id) {
-                self.submit_job(&rec, launch, &env, now);
+            if self.executors.holds(&id) {
+                self.start_elsewhere(&rec, launch, &env, now);
                 continue;
             }
             if let Some(timeout) = rec.spec.timeout_ms {
                 let at = rec.started_at.unwrap_or(now) + timeout as i64;
                 self.timers.add(at, Timer::Timeout { id: id.clone(), attempt: rec.attempt });
             }
-            let job = spawner::Job { rec, argv: launch.argv, options: launch.options, env };
+            let argv = self.executors.of(&rec).command_here(launch.argv);
+            let job = spawner::Job { rec, argv, options: launch.options, env };
             if !self.processes.start(id.clone(), launch.stream, job) {
                 self.finish(&id, TaskState::Failed, Some("the worker is stopping".into()), None, now);
                 self.outbox.rerun();

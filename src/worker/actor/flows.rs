@@ -2,7 +2,7 @@
 //! cancel what has not started and undo the completed steps. The decisions come from the pure
 //! planner in `crate::flows::saga`; this applies them inside the round's transaction.
 
-use super::actor::{Actor, KillReason};
+use super::{Actor, KillReason};
 use crate::error::{Error, Result};
 use crate::flows::saga::{self, Seen};
 use crate::flows::{Action, FlowState, Plan, parse_undo_name, undo_task_name};

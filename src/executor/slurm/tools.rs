@@ -2,8 +2,8 @@
 //! `squeue` for every active job at once, `scontrol show job` for a job that ended, `scancel`
 //! to stop one. Blocking calls of 5–20 ms each; the worker makes them off its core thread.
 
-use super::SlurmSettings;
-use super::slurm_parse::{self, JobEnd, JobInfo, JobPhase};
+use super::parse::{self as slurm_parse, JobEnd, JobInfo, JobPhase};
+use crate::config::executors::SlurmSettings;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;

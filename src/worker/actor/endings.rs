@@ -1,12 +1,13 @@
 //! How a running task ends: its supervisor's exit read into a verdict, cancels, timeouts and
 //! the SIGKILL after the grace, retries (later, with backoff, or at once on `retry`).
 
-use super::actor::{Actor, KillReason, Live, Timer};
-use super::runner;
-use super::supervise::ExitRecord;
+use super::{Actor, KillReason, Live, Timer};
 use crate::error::{Error, Result};
+use crate::executor::Stop;
 use crate::model::TaskState;
 use crate::store::{EventKind, TaskRecord};
+use crate::worker::runner;
+use crate::worker::supervise::ExitRecord;
 use serde_json::json;
 
 /// A supervisor's CPU counts as spent within this many seconds before its task ended.
@@ -142,8 +143,8 @@ impl Actor {
         code: Option<i32>,
         at: i64,
     ) {
-        // Whatever the path here, it no longer holds a Slurm slot.
-        self.slurm.handed.remove(id);
+        // Whatever the path here, it no longer holds an executor's slot.
+        self.executors.forget(id);
         let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         rec.state = state;
@@ -183,7 +184,7 @@ impl Actor {
     fn retry_later(&mut self, id: &str, reason: String, code: Option<i32>, now: i64) {
         let reason = self.masked(id, reason);
         let jitter = self.ids.next_u64();
-        self.slurm.handed.remove(id);
+        self.executors.forget(id);
         let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         let data = json!({"attempt": rec.attempt, "reason": reason, "exit_code": code});
@@ -201,31 +202,21 @@ impl Actor {
     }
 
     pub(super) fn cancel(&mut self, id: &str, reason: KillReason, now: i64) -> String {
-        if self.slurm.handed.contains_key(id) {
-            return self.cancel_slurm(id, reason, now);
-        }
         let Some(live) = self.queue.get_mut(id) else {
             return match self.store.task(id) {
                 Ok(Some(rec)) => rec.state.to_string(),
                 _ => "not_found".to_string(),
             };
         };
+        // A task its executor holds is stopped there, even before it runs.
+        let held = self.executors.holds(id);
         match live.rec.state {
+            _ if held => self.stop(id, reason, now),
             TaskState::Pending => {
                 self.finish(id, TaskState::Cancelled, Some("cancelled by user".into()), None, now);
                 "cancelled".into()
             }
-            TaskState::Running => {
-                if live.kill.is_none() {
-                    live.kill = Some(reason);
-                    let (attempt, pid) = (live.rec.attempt, live.rec.pid);
-                    self.terminate_group(id, attempt, pid, now);
-                    // Kept so that a worker restarted before the task ends still ends it.
-                    let data = json!({"attempt": attempt, "kill": reason.to_json()});
-                    let _ = self.journal.add(&self.store, id, now, EventKind::CancelRequested, Some(data));
-                }
-                "cancelling".into()
-            }
+            TaskState::Running => self.stop(id, reason, now),
             state => state.to_string(),
         }
     }
@@ -241,17 +232,10 @@ impl Actor {
         self.cancel(id, KillReason::Timeout(limit), now);
     }
 
-    pub(super) fn on_sigkill(&mut self, id: &str, attempt: u32) {
-        let Some(live) = self.queue.get(id) else { return };
-        if live.rec.attempt == attempt && self.slurm.handed.contains_key(id) {
-            return self.kill_slurm(id);
-        }
-        if live.rec.attempt == attempt
-            && live.rec.state == TaskState::Running
-            && let Some(pid) = live.rec.pid
-        {
-            runner::signal_group(pid, libc::SIGKILL);
-        }
+    pub(super) fn on_sigkill(&mut self, id: &str, attempt: u32, now: i64) {
+        let Some(live) = self.queue.get(id).filter(|l| l.rec.attempt == attempt) else { return };
+        let notes = self.executors.of_mut(&live.rec).stop(&live.rec, Stop::Kill, now);
+        self.apply_notes(notes, now);
     }
 
     /// Run a finished failed or cancelled task again as a new attempt.

@@ -2,13 +2,13 @@
 //! agent, or by capability), availability at admission (circuit, the agent's own concurrency),
 //! and the argv, supervisor options and stream reader at start.
 
-use super::actor::Actor;
-use super::circuits::CircuitState;
-use super::supervise;
+use super::Actor;
 use crate::agents::{AgentDef, AgentRequest, Backend, build_args};
 use crate::error::{Error, Result};
 use crate::model::{TaskSpec, TaskState};
 use crate::store::{EventKind, TaskRecord};
+use crate::worker::circuits::CircuitState;
+use crate::worker::supervise;
 use std::collections::HashMap;
 
 /// Everything needed to start one attempt.
@@ -263,7 +263,7 @@ impl Actor {
         }
         let agent = self.queue.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
         let pattern = self.registry.get(&agent).and_then(|a| a.limit_pattern.as_deref());
-        let run = super::agent_run::AgentRun::new(backend, log, offset, side, pattern);
+        let run = crate::worker::agent_run::AgentRun::new(backend, log, offset, side, pattern);
         self.processes.follow(id, names, run);
         self.on_output(&format!("{id}.log"), now);
     }
@@ -287,7 +287,7 @@ impl Actor {
         let Some(live) = self.queue.get(id) else { return };
         let backend = self.registry.get(&live.rec.agent).map(|a| a.backend);
         if backend.is_some_and(|b| !b.cli().exits_on_limit()) && live.kill.is_none() {
-            self.cancel(id, super::actor::KillReason::Limit, now);
+            self.cancel(id, super::KillReason::Limit, now);
         }
     }
 

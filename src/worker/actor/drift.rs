@@ -1,7 +1,7 @@
 //! Drift: the event and item types an agent's stream held that its parser does not know, kept
 //! per agent for `agents show` (examples masked like the task's own output).
 
-use super::actor::Actor;
+use super::Actor;
 use crate::model::UnknownEvent;
 
 impl Actor {

@@ -1,0 +1,76 @@
+//! The executors a worker holds, found by the kind a task names.
+
+use super::interface::{Answer, Reply};
+use super::local::Local;
+use super::slurm::Slurm;
+use super::{Executor, Note, TaskExecutor};
+use crate::config::Config;
+use crate::paths::Paths;
+use crate::store::TaskRecord;
+
+pub struct ExecutorSet {
+    all: Vec<Box<dyn TaskExecutor>>,
+}
+
+impl ExecutorSet {
+    /// Every executor this build knows. A new one is one line here.
+    pub fn new(config: &Config, paths: &Paths, answer: Answer) -> ExecutorSet {
+        let all: Vec<Box<dyn TaskExecutor>> =
+            vec![Box::new(Local), Box::new(Slurm::new(config, paths, answer))];
+        ExecutorSet { all }
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &dyn TaskExecutor> {
+        self.all.iter().map(|e| e.as_ref())
+    }
+
+    pub fn get(&self, kind: Executor) -> &dyn TaskExecutor {
+        let found = self.all.iter().find(|e| e.kind() == kind);
+        // `new` lists every kind, so the first (local) is only a guard.
+        found.unwrap_or(&self.all[0]).as_ref()
+    }
+
+    pub fn get_mut(&mut self, kind: Executor) -> &mut dyn TaskExecutor {
+        let at = self.all.iter().position(|e| e.kind() == kind).unwrap_or(0);
+        self.all[at].as_mut()
+    }
+
+    /// The executor task `rec` runs on.
+    pub fn of(&self, rec: &TaskRecord) -> &dyn TaskExecutor {
+        self.get(kind_of(rec))
+    }
+
+    pub fn of_mut(&mut self, rec: &TaskRecord) -> &mut dyn TaskExecutor {
+        self.get_mut(kind_of(rec))
+    }
+
+    /// Whether any executor holds a slot for task `id`.
+    pub fn holds(&self, id: &str) -> bool {
+        self.all.iter().any(|e| e.holds(id))
+    }
+
+    /// Every task some executor holds.
+    pub fn held(&self) -> Vec<String> {
+        self.all.iter().flat_map(|e| e.held()).collect()
+    }
+
+    /// Task `id` ended or went back to pending: no executor holds it any more.
+    pub fn forget(&mut self, id: &str) {
+        for e in &mut self.all {
+            e.forget(id);
+        }
+    }
+
+    pub fn answer(&mut self, reply: Reply, now: i64) -> Vec<Note> {
+        self.get_mut(reply.kind).answer(reply, now)
+    }
+
+    pub fn look(&mut self, now: i64) -> Vec<Note> {
+        self.all.iter_mut().flat_map(|e| e.look(now)).collect()
+    }
+}
+
+/// The kind a task names; tasks from before executors existed run locally.
+pub fn kind_of(rec: &TaskRecord) -> Executor {
+    rec.spec.executor.unwrap_or_default()
+}
