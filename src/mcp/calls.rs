@@ -143,7 +143,10 @@ pub fn list(paths: &Paths, args: ListArgs) -> Result<Reply> {
         .map(|s| s.parse::<TaskState>().map_err(Error::usage))
         .collect::<Result<Vec<_>>>()?;
     let views: Vec<TaskView> =
-        status::records(paths, &states, args.limit.unwrap_or(50))?.iter().map(|r| r.view()).collect();
+        status::records(paths, &states, args.limit.unwrap_or(crate::cli::list::DEFAULT_LIMIT))?
+            .iter()
+            .map(|r| r.view())
+            .collect();
     let text = match views.len() {
         0 => "no tasks".to_string(),
         n => {
