@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # This build beside an older one, in the same run. The machine's speed wanders by up to 2x from
-# one minute to the next (see the README), so figures taken in different runs do not compare;
+# one minute to the next (see docs/benchmarks.md), so figures taken in different runs do not compare;
 # here each round runs both builds back to back, in alternating order, and the table gives the
 # median over the rounds. Only the command line is used, so any older build works.
 #

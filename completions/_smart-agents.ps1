@@ -98,7 +98,8 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
         }
         'smart-agents;list' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only tasks in this state (repeatable): pending, running, completed, failed, cancelled')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many tasks')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many tasks; a last line says how many more there are')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every task, however many')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: an array of task objects as in `status --json`')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

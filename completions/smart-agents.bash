@@ -1549,7 +1549,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__list)
-            opts="-h --state --limit --json --help"
+            opts="-h --state --limit --all --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

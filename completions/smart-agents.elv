@@ -91,7 +91,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         }
         &'smart-agents;list'= {
             cand --state 'Only tasks in this state (repeatable): pending, running, completed, failed, cancelled'
-            cand --limit 'At most this many tasks'
+            cand --limit 'At most this many tasks; a last line says how many more there are'
+            cand --all 'Every task, however many'
             cand --json 'Machine-readable output: an array of task objects as in `status --json`'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -88,7 +88,8 @@ pending\t''
 completed\t''
 failed\t''
 cancelled\t''"
-complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -l limit -d 'At most this many tasks' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -l limit -d 'At most this many tasks; a last line says how many more there are' -r
+complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -l all -d 'Every task, however many'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -l json -d 'Machine-readable output: an array of task objects as in `status --json`'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand list" -s h -l help -d 'Print help'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand cancel" -l no-wait -d 'Return once signalled instead of waiting for running tasks to end'

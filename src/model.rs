@@ -235,6 +235,9 @@ pub struct Artifacts {
     /// `execute --worktree`: the checkout the task ran in, kept after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worktree: Option<String>,
+    /// The branch of that checkout (`smart-agents/ID`), where the work is to be landed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
 }
 
 /// `result --json`.

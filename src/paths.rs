@@ -95,6 +95,11 @@ impl Paths {
     }
 }
 
+/// The branch an `execute --worktree` task works on.
+pub fn worktree_branch(id: &str) -> String {
+    format!("smart-agents/{id}")
+}
+
 fn absolute(path: &Path) -> Result<PathBuf> {
     if path.is_absolute() {
         return Ok(path.to_path_buf());

@@ -35,11 +35,33 @@ pub fn usage(who: libc::c_int) -> Option<(std::time::Duration, u64)> {
     if unsafe { libc::getrusage(who, &mut usage) } != 0 {
         return None;
     }
+    Some(cpu_and_max_rss(&usage))
+}
+
+fn cpu_and_max_rss(usage: &libc::rusage) -> (std::time::Duration, u64) {
     let time = |t: libc::timeval| {
         std::time::Duration::from_secs(t.tv_sec.max(0) as u64)
             + std::time::Duration::from_micros(t.tv_usec.max(0) as u64)
     };
-    Some((time(usage.ru_utime) + time(usage.ru_stime), usage.ru_maxrss.max(0) as u64 * 1024))
+    (time(usage.ru_utime) + time(usage.ru_stime), usage.ru_maxrss.max(0) as u64 * 1024)
+}
+
+/// Reap the exited child `pid` with `wait4`: its raw wait status and its own usage (CPU time,
+/// largest resident set in bytes), which counts the descendants it reaped and nothing else.
+pub fn reap(pid: i32) -> std::io::Result<(i32, std::time::Duration, u64)> {
+    let mut status = 0;
+    // SAFETY: wait4 fills the status and the struct we own.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        if unsafe { libc::wait4(pid, &mut status, 0, &mut usage) } == pid {
+            let (cpu, max_rss) = cpu_and_max_rss(&usage);
+            return Ok((status, cpu, max_rss));
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
 }
 
 /// CPU time (user + system) this process has used so far, all its threads together.

@@ -85,18 +85,30 @@ fn show(paths: &Paths, json: bool) -> Result<i32> {
     writeln!(out, "# {}{state}", file.display())?;
     // Aligned comments, except after a value so long (a list of patterns) it would push every
     // other comment off the screen.
-    let width = entries
-        .iter()
-        .map(|e| e.key.len() + e.value.to_string().len())
-        .filter(|w| *w <= 60)
-        .max()
-        .unwrap_or(0);
-    for e in &entries {
-        let value = e.value.to_string();
-        let pad = width.saturating_sub(e.key.len() + value.len());
-        writeln!(out, "{} = {value}{:pad$}  # {}", e.key, "", e.source)?;
+    let lines: Vec<(String, &str)> =
+        entries.iter().map(|e| (toml_line(&e.key, &e.value), e.source.as_str())).collect();
+    let width = lines.iter().map(|(l, _)| l.chars().count()).filter(|w| *w <= 60).max().unwrap_or(0);
+    for (line, source) in &lines {
+        let pad = width.saturating_sub(line.chars().count());
+        writeln!(out, "{line}{:pad$}  # {source}", "")?;
     }
     Ok(0)
+}
+
+/// `key = value` as TOML, so the output can be pasted into config.toml. TOML has no null: an
+/// unset key is written as a comment.
+fn toml_line(key: &str, value: &Value) -> String {
+    let key = key.split('.').map(toml_key).collect::<Vec<_>>().join(".");
+    match toml::Value::try_from(value) {
+        Ok(v) => format!("{key} = {v}"),
+        Err(_) => format!("# {key} (unset)"),
+    }
+}
+
+/// A bare key when TOML allows one, else a quoted one.
+fn toml_key(part: &str) -> String {
+    let bare = !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare { part.to_string() } else { Value::String(part.to_string()).to_string() }
 }
 
 /// Leaves of the config as dotted keys; arrays are leaves (they are set as one value).
@@ -208,4 +220,22 @@ fn ask(question: &str) -> Result<bool> {
     std::io::stdin().lock().read_line(&mut answer)?;
     let answer = answer.trim().to_ascii_lowercase();
     Ok(answer.is_empty() || answer.starts_with('y'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_is_toml_and_unset_keys_are_comments() {
+        let mut entries = Vec::new();
+        let config = json!({ "default_agent": null, "limits": { "cpu_threshold": 70.5, "classes": {} },
+            "agents": { "my agent": { "args": ["--x"], "mem": "2G" } } });
+        flatten("", &config, &mut entries);
+        let text: String = entries.iter().map(|e| toml_line(&e.key, &e.value) + "\n").collect();
+        assert!(text.contains("# default_agent (unset)"), "{text}");
+        assert!(text.contains("agents.\"my agent\".args = [\"--x\"]"), "{text}");
+        let parsed: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(parsed["limits"]["cpu_threshold"].as_float(), Some(70.5));
+    }
 }

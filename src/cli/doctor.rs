@@ -110,12 +110,31 @@ fn permissions(paths: &Paths, checks: &mut Vec<Check>) {
         name.push(suffix);
         files.push(name.into());
     }
-    if let Ok(entries) = std::fs::read_dir(&paths.logs_dir) {
-        files.extend(entries.flatten().map(|e| e.path()));
-    }
     for file in files.iter().filter(|f| f.exists()) {
         checks.push(private(file, 0o600, "file"));
     }
+    task_logs(&paths.logs_dir, checks);
+}
+
+/// The task logs in one line (`219 task logs, all 0600`), and a line for each problem: with
+/// hundreds of tasks, a line per log would bury the warnings.
+fn task_logs(dir: &Path, checks: &mut Vec<Check>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let (mut count, mut bad) = (0usize, 0usize);
+    for entry in entries.flatten() {
+        count += 1;
+        let one = private(&entry.path(), 0o600, "file");
+        if one.status != Level::Ok {
+            bad += 1;
+            checks.push(one);
+        }
+    }
+    let detail = match (count, bad) {
+        (0, _) => "none yet".to_string(),
+        (n, 0) => format!("{n} in {}, all 0600", dir.display()),
+        (n, bad) => format!("{n} in {}, {bad} of them reachable by others (above)", dir.display()),
+    };
+    checks.push(check("task logs", if bad == 0 { Level::Ok } else { Level::Fail }, detail, None));
 }
 
 fn private(path: &Path, want: u32, what: &str) -> Check {

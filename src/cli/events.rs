@@ -86,13 +86,28 @@ fn print(rows: &[EventRow], json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     for row in rows {
         if json {
-            writeln!(out, "{}", serde_json::to_string(row)?)?;
+            let mut value = serde_json::to_value(row)?;
+            crate::text::round_json(&mut value, 3);
+            writeln!(out, "{}", serde_json::to_string(&value)?)?;
         } else {
             writeln!(out, "{}", line(row))?;
         }
     }
     out.flush()?;
     Ok(())
+}
+
+/// A value of an event's data as `events` prints it: numbers rounded for people, a string
+/// with spaces (or quotes) quoted so each `key=value` reads as one.
+fn event_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) if s.is_empty() || s.contains([' ', '"', '=']) => v.to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) if n.is_f64() => {
+            n.as_f64().map_or_else(|| n.to_string(), crate::text::human_number)
+        }
+        v => v.to_string(),
+    }
 }
 
 /// `2026-12-02T03:46:00.123Z  ab12cd  finished  state=failed exit_code=3  (by cli pid 4242)`
@@ -102,10 +117,7 @@ pub fn line(row: &EventRow) -> String {
         Some(serde_json::Value::Object(map)) => map
             .iter()
             .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}={s}"),
-                v => format!("{k}={v}"),
-            })
+            .map(|(k, v)| format!("{k}={}", event_value(v)))
             .collect::<Vec<_>>()
             .join(" "),
         Some(serde_json::Value::Null) | None => String::new(),
@@ -120,4 +132,18 @@ pub fn line(row: &EventRow) -> String {
         text.push_str(&format!("  (by {client}{pid})"));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::event_value;
+    use serde_json::json;
+
+    #[test]
+    fn event_values_read_as_one_word_each() {
+        assert_eq!(event_value(&json!(2.067236725408094)), "2.07");
+        assert_eq!(event_value(&json!(5)), "5");
+        assert_eq!(event_value(&json!("failed")), "failed");
+        assert_eq!(event_value(&json!("exited with code 3")), "\"exited with code 3\"");
+    }
 }

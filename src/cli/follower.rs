@@ -120,7 +120,10 @@ fn draw(bar: &ProgressBar, task: &TaskView) {
     if let Some(p) = task.progress {
         bar.set_position(p.clamp(0.0, 100.0) as u64);
     }
-    bar.set_message(render::headline(task));
+    bar.set_message(match task.progress {
+        Some(_) => render::bar_message(task),
+        None => render::headline(task),
+    });
 }
 
 /// The exit code a followed task ends with: 0 when it completed, else its own (1..=255) or 1.

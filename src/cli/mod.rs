@@ -13,6 +13,7 @@ pub mod follow;
 pub mod follower;
 pub mod generate;
 mod integrate;
+pub mod list;
 pub mod logs;
 mod notices;
 mod progress;
@@ -50,7 +51,7 @@ pub enum Command {
     /// A finished task's output, verdict and metrics
     Result(result::Args),
     /// Running, pending and finished tasks, newest first
-    List(status::ListArgs),
+    List(list::ListArgs),
     /// Cancel tasks: pending ones at once, running ones by signal to their process group
     Cancel(cancel::Args),
     /// A task's captured stdout and stderr
@@ -143,7 +144,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Execute(args) => execute::run(*args, &paths).await,
         Command::Status(args) => status::status(args, &paths).await,
         Command::Result(args) => result::run(args, &paths).await,
-        Command::List(args) => status::list(args, &paths),
+        Command::List(args) => list::list(args, &paths),
         Command::Cancel(args) => cancel::run(args, &paths).await,
         Command::Logs(args) => logs::run(args, &paths).await,
         Command::Flow(args) => flow::run(args, &paths).await,

@@ -41,11 +41,24 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     if args.json {
         render::print_json(&tasks)?;
     } else {
-        for task in &tasks {
-            println!("{}", line(task));
+        for text in capped(&tasks, SHOWN) {
+            println!("{text}");
         }
     }
     Ok(0)
+}
+
+/// Endings a prompt hook prints at most: after a long absence, the newest of them and a count.
+const SHOWN: usize = 10;
+
+/// The newest `cap` endings' lines (`tasks` is oldest first), then how many were left out.
+fn capped(tasks: &[TaskView], cap: usize) -> Vec<String> {
+    let skipped = tasks.len().saturating_sub(cap);
+    let mut lines: Vec<String> = tasks[skipped..].iter().map(line).collect();
+    if skipped > 0 {
+        lines.push(format!("… {skipped} more, older (smart-agents list)"));
+    }
+    lines
 }
 
 /// Subscribe first, then tell the endings not seen yet, so none falls between the two; after
@@ -206,4 +219,31 @@ pub fn line(task: &TaskView) -> String {
         }
     }
     parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ended(i: usize) -> TaskView {
+        let id = format!("t{i:05}");
+        serde_json::from_value(serde_json::json!({
+            "id": id, "description": "x", "agent": "shell", "state": "completed",
+            "waiting_reason": null, "reason": null, "progress": null, "step": null,
+            "eta_seconds": null, "priority": 5, "class": null, "attempt": 1,
+            "created_at": "2026-01-01T00:00:00.000Z", "started_at": null, "finished_at": null,
+            "exit_code": 0
+        }))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn many_endings_are_capped_with_a_count() {
+        let tasks: Vec<TaskView> = (0..100).map(ended).collect();
+        let lines = capped(&tasks, SHOWN);
+        assert_eq!(lines.len(), SHOWN + 1);
+        assert!(lines[0].contains("t00090"), "the newest are kept: {lines:?}");
+        assert_eq!(lines[SHOWN], "… 90 more, older (smart-agents list)");
+        assert_eq!(capped(&tasks[..3], SHOWN).len(), 3);
+    }
 }

@@ -25,11 +25,21 @@ pub fn state_word(state: TaskState) -> String {
     paint(state.as_str(), code)
 }
 
-/// `Running (65%) · Analyzing dependencies · ~2m15s left`, or why it waits or ended.
+/// `running (65%) · Analyzing dependencies · ~2m15s left`, or why it waits or ended. State
+/// names are lowercase everywhere, as in `list` and the JSON.
 pub fn headline(t: &TaskView) -> String {
+    line(t, true)
+}
+
+/// The headline without the percent, for a progress bar that shows it already.
+pub fn bar_message(t: &TaskView) -> String {
+    line(t, false)
+}
+
+fn line(t: &TaskView, percent: bool) -> String {
     let mut parts = Vec::new();
-    let mut state = capitalize(t.state.as_str());
-    if let Some(p) = t.progress.filter(|_| t.state == TaskState::Running) {
+    let mut state = t.state.as_str().to_string();
+    if let Some(p) = t.progress.filter(|_| percent && t.state == TaskState::Running) {
         state.push_str(&format!(" ({p:.0}%)"));
     }
     parts.push(state);
@@ -61,9 +71,23 @@ pub fn placement(t: &TaskView) -> String {
     }
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+/// `peak 420 MiB`; a zero is no measurement (nothing was sampled or reaped), not a size.
+pub fn peak(peak: &crate::scheduler::Peak) -> String {
+    match peak.rss_bytes {
+        0 => "peak not measured".to_string(),
+        bytes => format!("peak {}", crate::scheduler::footprint::format_bytes(bytes)),
+    }
+}
+
+/// `attempt 2/3` within the `--retries` budget; past it (a manual `retry`), `attempt 2`:
+/// `2/1` would read as an error. Nothing for a lone first attempt.
+pub fn attempt(attempt: u32, retries: u32) -> Option<String> {
+    let budget = retries.saturating_add(1);
+    match attempt {
+        1 if retries == 0 => None,
+        n if n <= budget => Some(format!("attempt {n}/{budget}")),
+        n => Some(format!("attempt {n}")),
+    }
 }
 
 /// How long ago / how long it ran, from the record's millisecond times.
@@ -76,4 +100,18 @@ pub fn elapsed(rec: &TaskRecord, now: i64) -> Option<Duration> {
 pub fn print_json<T: serde::Serialize>(value: &T) -> crate::error::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attempt_past_the_retry_budget_has_no_denominator() {
+        assert_eq!(attempt(1, 0), None);
+        assert_eq!(attempt(1, 2).as_deref(), Some("attempt 1/3"));
+        assert_eq!(attempt(3, 2).as_deref(), Some("attempt 3/3"));
+        // A manual `retry` of a task without --retries: not `attempt 2/1`.
+        assert_eq!(attempt(2, 0).as_deref(), Some("attempt 2"));
+    }
 }

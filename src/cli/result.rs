@@ -40,7 +40,17 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let store = Store::open_for_reading(&paths.database)?;
     let rec = super::status::record(store.as_ref(), &id)?;
     print_result(&rec, store.as_ref(), args.json)?;
-    Ok(follower::exit_code_for(&rec.view(crate::clock::now_ms())))
+    Ok(verdict_code(rec.state))
+}
+
+/// `result` exits by verdict, never with the task's own code: a task that exited 3 must not
+/// read as "not found" (3), 4 or 5. The task's code is in the output and in `--json`.
+fn verdict_code(state: crate::model::TaskState) -> i32 {
+    if state == crate::model::TaskState::Completed {
+        crate::error::exit::SUCCESS
+    } else {
+        crate::error::exit::TASK_FAILED
+    }
 }
 
 /// `store`: where the children's outcomes are read (a parent's result lists them).
@@ -79,12 +89,65 @@ pub fn print_result(rec: &TaskRecord, store: Option<&Store>, json: bool) -> Resu
         facts.push(format!("{} files changed", result.artifacts.changes));
     }
     if let Some(peak) = &result.peak {
-        facts.push(format!("peak {}", crate::scheduler::footprint::format_bytes(peak.rss_bytes)));
+        facts.push(render::peak(peak));
     }
     eprintln!("{} {}", rec.id, facts.join(" · "));
+    for line in worktree_lines(&result.artifacts) {
+        eprintln!("  {line}");
+    }
     for child in &result.children {
         let why = child.reason.as_deref().map(|r| format!(" · {r}")).unwrap_or_default();
         eprintln!("  child {} {}{why}", child.id, render::state_word(child.state));
     }
     Ok(())
+}
+
+/// Where a `--worktree` task's work is and what to do with it: its checkout and branch, the
+/// files it changed, and the commands to review, land and clean up.
+fn worktree_lines(artifacts: &crate::model::Artifacts) -> Vec<String> {
+    let (Some(dir), Some(branch)) = (&artifacts.worktree, &artifacts.branch) else { return Vec::new() };
+    let mut lines = vec![format!("worktree {dir} · branch {branch}")];
+    if !artifacts.files.is_empty() {
+        let shown: Vec<&str> = artifacts.files.iter().take(10).map(String::as_str).collect();
+        let more = artifacts.files.len().saturating_sub(shown.len());
+        let more = if more > 0 { format!(" … {more} more") } else { String::new() };
+        lines.push(format!("changed  {}{more}", shown.join(", ")));
+    }
+    lines.push(format!("review   git -C {dir} status; git log -p HEAD..{branch}"));
+    lines.push(format!("land     git merge {branch}   (from your checkout)"));
+    lines.push(format!("clean up git worktree remove {dir} && git branch -d {branch}"));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worktree_result_says_where_the_work_is_and_what_next() {
+        let artifacts = crate::model::Artifacts {
+            files: vec!["src/a.rs".into()],
+            changes: 1,
+            worktree: Some("/h/worktrees/ab12cd".into()),
+            branch: Some("smart-agents/ab12cd".into()),
+        };
+        let lines = worktree_lines(&artifacts).join("\n");
+        for want in [
+            "/h/worktrees/ab12cd",
+            "branch smart-agents/ab12cd",
+            "changed  src/a.rs",
+            "git merge smart-agents/ab12cd",
+        ] {
+            assert!(lines.contains(want), "{want}: {lines}");
+        }
+        assert!(worktree_lines(&crate::model::Artifacts { worktree: None, ..artifacts }).is_empty());
+    }
+
+    #[test]
+    fn the_verdict_decides_the_exit_code() {
+        use crate::model::TaskState;
+        assert_eq!(verdict_code(TaskState::Completed), 0);
+        assert_eq!(verdict_code(TaskState::Failed), 1);
+        assert_eq!(verdict_code(TaskState::Cancelled), 1);
+    }
 }

@@ -116,6 +116,22 @@ pub struct PruneArgs {
     pub json: bool,
 }
 
+/// What `prune` did or would do. A dry run does not shrink the file, so it gives the size
+/// once instead of `0.5 MB → 0.5 MB`.
+fn prune_line(report: &crate::store::PruneReport) -> String {
+    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1_000_000.0);
+    let verb = if report.dry_run { "would remove" } else { "removed" };
+    let size = if report.dry_run || report.bytes_before == report.bytes_after {
+        format!("database {}", mb(report.bytes_before))
+    } else {
+        format!("database {} → {}", mb(report.bytes_before), mb(report.bytes_after))
+    };
+    format!(
+        "{verb} {} finished tasks, {} events, {} environments, {} files; {size}",
+        report.tasks, report.events, report.envs, report.files
+    )
+}
+
 /// `prune`: the worker (the database's only writer) removes old finished tasks.
 pub async fn prune(args: PruneArgs, paths: &Paths) -> Result<i32> {
     let older_than_ms = args.older_than.as_deref().map(crate::duration::parse).transpose()?;
@@ -129,16 +145,26 @@ pub async fn prune(args: PruneArgs, paths: &Paths) -> Result<i32> {
         print_json(&report)?;
         return Ok(0);
     }
-    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1_000_000.0);
-    let verb = if report.dry_run { "would remove" } else { "removed" };
-    println!(
-        "{verb} {} finished tasks, {} events, {} environments, {} files; database {} → {}",
-        report.tasks,
-        report.events,
-        report.envs,
-        report.files,
-        mb(report.bytes_before),
-        mb(report.bytes_after)
-    );
+    println!("{}", prune_line(&report));
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prune_line;
+    use crate::store::PruneReport;
+
+    #[test]
+    fn a_dry_run_gives_the_database_size_once() {
+        let report = PruneReport {
+            dry_run: true,
+            tasks: 3,
+            bytes_before: 500_000,
+            bytes_after: 500_000,
+            ..Default::default()
+        };
+        assert!(prune_line(&report).ends_with("; database 0.5 MB"), "{}", prune_line(&report));
+        let done = PruneReport { dry_run: false, bytes_after: 200_000, ..report };
+        assert!(prune_line(&done).ends_with("database 0.5 MB → 0.2 MB"), "{}", prune_line(&done));
+    }
 }

@@ -18,19 +18,6 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct ListArgs {
-    /// Only tasks in this state (repeatable): pending, running, completed, failed, cancelled
-    #[arg(long = "state", value_name = "STATE")]
-    pub states: Vec<TaskState>,
-    /// At most this many tasks
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
-    /// Machine-readable output: an array of task objects as in `status --json`
-    #[arg(long)]
-    pub json: bool,
-}
-
 impl clap::ValueEnum for TaskState {
     fn value_variants<'a>() -> &'a [Self] {
         &TaskState::ALL
@@ -67,9 +54,7 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
     let mut facts = vec![format!("agent {}", view.agent), format!("priority {}", view.priority)];
     facts.extend(view.class.as_ref().map(|c| format!("class {c}")));
     facts.push(format!("on {}", render::placement(&view)));
-    if view.attempt > 1 || rec.spec.retries > 0 {
-        facts.push(format!("attempt {}/{}", view.attempt, rec.spec.retries + 1));
-    }
+    facts.extend(render::attempt(view.attempt, rec.spec.retries));
     if let Some(elapsed) = render::elapsed(&rec, now_ms()) {
         facts.push(format!("ran {}", crate::duration::format(elapsed)));
     }
@@ -109,7 +94,7 @@ fn usage_line(view: &TaskView) -> Option<String> {
         parts.push(format!("expects {mem}, {} {unit} ({})", fp.cpus, fp.source.as_str()));
     }
     if let Some(peak) = &view.peak {
-        parts.push(format!("peak {}, {:.1} cpu-s", format_bytes(peak.rss_bytes), peak.cpu_seconds));
+        parts.push(format!("{}, {} cpu-s", render::peak(peak), crate::text::human_number(peak.cpu_seconds)));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
@@ -176,52 +161,4 @@ pub fn records(paths: &Paths, states: &[TaskState], limit: usize) -> Result<Vec<
         Some(store) => store.list(states, limit),
         None => Ok(Vec::new()),
     }
-}
-
-pub fn list(args: ListArgs, paths: &Paths) -> Result<i32> {
-    let records = records(paths, &args.states, args.limit)?;
-    let views: Vec<TaskView> = records.iter().map(|r| r.view(crate::clock::now_ms())).collect();
-    if args.json {
-        print_json(&views)?;
-        return Ok(0);
-    }
-    let mut out = std::io::stdout().lock();
-    if views.is_empty() {
-        writeln!(out, "no tasks")?;
-        return Ok(0);
-    }
-    writeln!(
-        out,
-        "{:<6}  {:<9}  {:>3}  {:<7}  {:<12}  {:>5}  {:<30}  STATUS",
-        "ID", "STATE", "PRI", "AGENT", "ON", "DONE", "DESCRIPTION"
-    )?;
-    for (rec, view) in records.iter().zip(&views) {
-        let done = view.progress.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into());
-        let detail = match view.state {
-            TaskState::Pending => view.waiting_reason.clone().unwrap_or_default(),
-            TaskState::Running => view.step.clone().unwrap_or_default(),
-            _ => view
-                .reason
-                .clone()
-                .or_else(|| {
-                    render::elapsed(rec, now_ms()).map(|d| format!("in {}", crate::duration::format(d)))
-                })
-                .unwrap_or_default(),
-        };
-        // Pad before painting so escape codes do not upset the columns.
-        let state = format!("{:<9}", view.state.as_str())
-            .replace(view.state.as_str(), &render::state_word(view.state));
-        writeln!(
-            out,
-            "{:<6}  {state}  {:>3}  {:<7}  {:<12}  {:>5}  {:<30}  {}",
-            view.id,
-            view.priority,
-            truncate(&view.agent, 7),
-            truncate(&render::placement(view), 12),
-            done,
-            truncate(&view.description, 30),
-            truncate(&detail, 60)
-        )?;
-    }
-    Ok(0)
 }

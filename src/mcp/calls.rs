@@ -142,10 +142,11 @@ pub fn list(paths: &Paths, args: ListArgs) -> Result<Reply> {
         .iter()
         .map(|s| s.parse::<TaskState>().map_err(Error::usage))
         .collect::<Result<Vec<_>>>()?;
-    let views: Vec<TaskView> = status::records(paths, &states, args.limit.unwrap_or(50))?
-        .iter()
-        .map(|r| r.view(crate::clock::now_ms()))
-        .collect();
+    let views: Vec<TaskView> =
+        status::records(paths, &states, args.limit.unwrap_or(crate::cli::list::DEFAULT_LIMIT))?
+            .iter()
+            .map(|r| r.view(crate::clock::now_ms()))
+            .collect();
     let text = match views.len() {
         0 => "no tasks".to_string(),
         n => {

@@ -122,11 +122,17 @@ pub fn resolve(declared: Layer, learned: Layer, class: Layer, agent: Layer) -> F
 pub struct Peak {
     /// Highest resident memory of the whole process tree seen.
     pub rss_bytes: u64,
-    /// CPU time of the tree (user + system).
+    /// CPU time of the tree (user + system), to the millisecond in JSON.
+    #[serde(serialize_with = "to_the_millisecond")]
     pub cpu_seconds: f64,
     /// Wall time of the attempt.
     #[serde(default, skip_serializing)]
     pub wall_seconds: f64,
+}
+
+/// Float noise (`0.0007549999999999987`) is no reading: scripts get milliseconds.
+fn to_the_millisecond<S: serde::Serializer>(seconds: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(crate::text::round_to(*seconds, 3))
 }
 
 /// How many recent attempts of a kind are kept for learning.
@@ -173,6 +179,8 @@ pub fn mem_reservation(expected: u64, shown: u64) -> u64 {
 /// `npm run e2e`), stopping at the first that looks like a file, a number or free text.
 pub fn kind(agent: &str, class: Option<&str>, command: &[String]) -> String {
     let mut key = format!("{agent}|{}|", class.unwrap_or(""));
+    let script = shell_script_words(command);
+    let command = script.as_deref().unwrap_or(command);
     if let Some(program) = command.first() {
         key.push_str(program.rsplit('/').next().unwrap_or(program));
         for word in command[1..].iter().take_while(|w| is_plain_word(w)).take(3) {
@@ -181,6 +189,24 @@ pub fn kind(agent: &str, class: Option<&str>, command: &[String]) -> String {
         }
     }
     key
+}
+
+/// The words of a `sh -c SCRIPT` script's first command (`cargo test` for
+/// `sh -c 'cargo test --release && echo ok'`), leading `VAR=value` and `exec` left out: each
+/// script then learns for itself, not one footprint for every script.
+fn shell_script_words(command: &[String]) -> Option<Vec<String>> {
+    let [shell, flag, script, ..] = command else { return None };
+    let shell = shell.rsplit('/').next().unwrap_or(shell);
+    if !matches!(shell, "sh" | "bash" | "dash" | "zsh" | "ksh") || flag != "-c" {
+        return None;
+    }
+    let first = script.split(['\n', ';', '|', '&', '(', ')']).map(str::trim).find(|c| !c.is_empty())?;
+    let words: Vec<String> = first
+        .split_whitespace()
+        .skip_while(|w| *w == "exec" || (w.contains('=') && !w.starts_with('=')))
+        .map(|w| w.trim_matches(['\'', '"']).to_string())
+        .collect();
+    (!words.is_empty()).then_some(words)
 }
 
 fn is_plain_word(word: &str) -> bool {

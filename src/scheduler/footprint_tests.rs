@@ -58,8 +58,17 @@ fn kinds_keep_program_and_subcommands_but_not_files_or_prompts() {
     assert_eq!(kind("shell", None, &argv("sleep 5")), kind("shell", None, &argv("sleep 6")));
     assert_ne!(kind("shell", None, &argv("sleep 5")), kind("shell", Some("e2e"), &argv("sleep 5")));
     assert_eq!(kind("claude", None, &[]), "claude||");
-    let prompt = vec!["sh".to_string(), "-c".to_string(), "make all && echo done".to_string()];
-    assert_eq!(kind("shell", None, &prompt), "shell||sh -c");
+    let script = |s: &str| vec!["sh".to_string(), "-c".to_string(), s.to_string()];
+    // A shell script's kind is its first command's, so a small script does not learn for a
+    // heavy one.
+    assert_eq!(kind("shell", None, &script("make all && echo done")), "shell||make all");
+    assert_eq!(
+        kind("shell", None, &script("cargo test --release 2>&1 | tail")),
+        "shell||cargo test --release"
+    );
+    assert_eq!(kind("shell", None, &script("RUST_LOG=1 exec cargo build")), "shell||cargo build");
+    assert_ne!(kind("shell", None, &script("sleep 1")), kind("shell", None, &script("cargo test")));
+    assert_eq!(kind("shell", None, &script("  ")), "shell||sh -c");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::{Store, TaskRecord};
 use crate::error::{Error, Result};
-use crate::model::{TaskResult, TaskState};
+use crate::model::{Artifacts, TaskResult, TaskState};
 use rusqlite::{OptionalExtension, Row, params};
 
 pub(super) const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
@@ -186,6 +186,13 @@ impl Store {
         Ok(s)
     }
 
+    /// Whether any task on record was sent to `executor` (`doctor` checks Slurm only then).
+    pub fn used_executor(&self, executor: crate::executor::Executor) -> Result<bool> {
+        let sql = "SELECT EXISTS(SELECT 1 FROM tasks \
+                   WHERE json_valid(spec) AND json_extract(spec, '$.executor') = ?1)";
+        Ok(self.conn.prepare_cached(sql)?.query_row([executor.as_str()], |r| r.get(0))?)
+    }
+
     pub fn env_hash(&self, id: &str) -> Result<Option<String>> {
         Ok(self
             .conn
@@ -214,7 +221,10 @@ impl TaskRecord {
             reason: self.reason.clone(),
             output: self.output.clone().unwrap_or_default(),
             metrics: self.metrics.clone(),
-            artifacts: self.artifacts.clone(),
+            artifacts: Artifacts {
+                branch: self.artifacts.worktree.as_ref().map(|_| crate::paths::worktree_branch(&self.id)),
+                ..self.artifacts.clone()
+            },
             children: Vec::new(),
             peak: self.peak,
         }

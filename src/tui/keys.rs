@@ -53,11 +53,8 @@ fn filter_key(app: &mut App, key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Enter => {
             app.mode = Mode::Normal;
-            app.status = if app.filter.is_empty() {
-                "filter cleared".to_string()
-            } else {
-                format!("filter '{}': {} of {} tasks", app.filter, app.visible.len(), app.tasks.len())
-            };
+            // A filter set is shown on the status line's right; saying it here too doubled it.
+            app.status = if app.filter.is_empty() { "filter cleared".to_string() } else { String::new() };
             None
         }
         KeyCode::Esc => {

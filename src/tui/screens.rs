@@ -93,6 +93,19 @@ fn screen_filter_active() {
 }
 
 #[test]
+fn a_set_filter_is_shown_once() {
+    let mut app = busy_app(80, 24);
+    let status_line = |app: &App| render(app, 80, 24).lines().last().unwrap_or_default().to_string();
+    update(&mut app, ch('/'));
+    for c in "pend".chars() {
+        update(&mut app, ch(c));
+    }
+    assert_eq!(status_line(&app).matches("pend").count(), 1, "{}", status_line(&app));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(status_line(&app).matches("pend").count(), 1, "{}", status_line(&app));
+}
+
+#[test]
 fn screen_help_overlay() {
     let mut app = busy_app(80, 24);
     update(&mut app, ch('?'));

@@ -103,7 +103,10 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         _ => Line::raw(format!(" {}", app.status)),
     };
     let mut right = String::new();
-    if !app.filter.is_empty() {
+    // The filter once: while typing it is on the left, so the right gives only the count.
+    if matches!(app.mode, Mode::Filter) {
+        right.push_str(&format!("{}/{} · ", app.visible.len(), app.tasks.len()));
+    } else if !app.filter.is_empty() {
         right.push_str(&format!("filter '{}' {}/{} · ", app.filter, app.visible.len(), app.tasks.len()));
     }
     // The fold key only where there is a flow to fold: other screens stay as they were.

@@ -55,7 +55,7 @@ pub fn wait(child: &mut Child, limit: Option<u64>, grace_ms: u64) -> (std::io::R
             }
         };
         if ended {
-            break child.wait();
+            break reap(child, exited.is_ok(), &mut sampler.measured);
         }
         if Instant::now() >= next {
             sampler.sample();
@@ -63,6 +63,20 @@ pub fn wait(child: &mut Child, limit: Option<u64>, grace_ms: u64) -> (std::io::R
         }
     };
     (status, sampler.finish(before))
+}
+
+/// Reap the command. With a pidfd it has not been reaped yet, so `wait4` gives its own usage:
+/// the exact peak of a command too short to be sampled (`RUSAGE_CHILDREN` would also count
+/// the git snapshots run before it).
+fn reap(child: &mut Child, unreaped: bool, measured: &mut Measured) -> std::io::Result<ExitStatus> {
+    use std::os::unix::process::ExitStatusExt;
+    if !unreaped {
+        return child.wait();
+    }
+    let (status, cpu, max_rss) = crate::process::reap(child.id() as i32)?;
+    measured.peak_rss_bytes = measured.peak_rss_bytes.max(max_rss);
+    measured.cpu_seconds = measured.cpu_seconds.max(cpu.as_secs_f64());
+    Ok(ExitStatus::from_raw(status))
 }
 
 /// True when `fd` became readable within `pause`; false on a timeout or a signal (the caller

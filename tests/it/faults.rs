@@ -2,7 +2,7 @@
 //! queue drains, task supervisors killed with and without retries, the worker killed during a
 //! burst of submits, thousands of waiters and silent sockets beside short requests, deleted
 //! folders, and a table of bad inputs that must each leave the queue as it was. Scaled to run
-//! in seconds; the README's reliability section gives the figures.
+//! in seconds; docs/reliability.md gives the figures.
 
 #[path = "faults/bad_inputs.rs"]
 mod bad_inputs;

@@ -53,11 +53,11 @@ fn follow_exits_with_the_tasks_status() {
     let home = Home::with_config(CONFIG);
     let ok = home.submit(&["sh", "-c", "sleep 0.3"]);
     let out = home.run_code(&["follow", &ok], 0);
-    assert!(common::stdout(&out).starts_with(&format!("{ok} Completed")), "{}", common::describe(&out));
+    assert!(common::stdout(&out).starts_with(&format!("{ok} completed")), "{}", common::describe(&out));
 
     let bad = home.submit(&["sh", "-c", "sleep 0.2; exit 7"]);
     let out = home.run_code(&["follow", &bad], 7);
-    assert!(common::stdout(&out).contains(&format!("{bad} Failed")), "{}", common::describe(&out));
+    assert!(common::stdout(&out).contains(&format!("{bad} failed")), "{}", common::describe(&out));
 
     // Several: 0 only if all completed; --json gives the final views.
     let out = home.run_code(&["follow", &ok, &bad, "--json"], 7);

@@ -92,8 +92,9 @@ fn status_json_has_exactly_the_documented_fields() {
         assert!(view[field].is_null(), "{field} should be null: {view}");
     }
 
-    // `result` of a failed task exits with the task's own code.
-    let out = home.run_code(&["result", &id, "--json"], 4);
+    // `result` exits by verdict (1: failed), not with the task's own 4 ("worker
+    // unavailable"); the task's code is in the JSON.
+    let out = home.run_code(&["result", &id, "--json"], 1);
     let result: Value = serde_json::from_slice(&out.stdout).expect("result JSON");
     assert_eq!(result["success"], false);
     assert_eq!(result["exit_code"], 4);

@@ -7,30 +7,38 @@ use crate::executor::slurm;
 use crate::paths::Paths;
 
 /// Whether the config sends any task to Slurm.
-fn in_use(config: &Config) -> bool {
+fn configured(config: &Config) -> bool {
     let slurm = Some("slurm");
     config.default_executor.as_deref() == slurm
         || config.agents.values().any(|a| a.executor.as_deref() == slurm)
         || config.classes.values().any(|c| c.executor.as_deref() == slurm)
 }
 
+/// Whether any task on record was sent to Slurm (`execute --on slurm`).
+fn used(paths: &Paths) -> bool {
+    let store = crate::store::Store::open_for_reading(&paths.database);
+    store.ok().flatten().is_some_and(|s| s.used_executor(crate::executor::Executor::Slurm).unwrap_or(false))
+}
+
+/// Slurm is checked only where it is configured or was used: a user who never set it up has
+/// nothing to fix.
 pub fn checks(config: &Config, paths: &Paths, out: &mut Vec<Check>) {
-    let used = in_use(config);
+    let configured = configured(config);
+    if !configured && !used(paths) {
+        return;
+    }
     let Some(sbatch) = slurm::program("sbatch") else {
-        out.push(if used {
-            check(
-                "slurm",
-                Level::Fail,
-                "the config sends tasks to Slurm but `sbatch` is not on PATH",
-                Some("install Slurm's client tools (Debian: slurm-client), or set default_executor = \"local\"".into()),
-            )
+        let (level, detail) = if configured {
+            (Level::Fail, "the config sends tasks to Slurm but `sbatch` is not on PATH")
         } else {
-            check("slurm", Level::Ok, "not used (no `sbatch` on PATH; `execute --on slurm` needs it)", None)
-        });
+            (Level::Warn, "tasks were sent to Slurm (`--on slurm`) but `sbatch` is not on PATH")
+        };
+        let fix = "install Slurm's client tools (Debian: slurm-client), or set default_executor = \"local\"";
+        out.push(check("slurm", level, detail, Some(fix.into())));
         return;
     };
     out.push(check("slurm", Level::Ok, format!("sbatch at {}", sbatch.display()), None));
-    let bad = if used { Level::Fail } else { Level::Warn };
+    let bad = if configured { Level::Fail } else { Level::Warn };
     out.push(match slurm::ping() {
         Ok(said) => check("slurm ctld", Level::Ok, said, None),
         Err(e) => check(

@@ -133,7 +133,10 @@ fn output_within(mut cmd: Command, what: &str, limit: Duration) -> Result<String
     }
     let err = String::from_utf8_lossy(&out.stderr);
     let err = err.lines().map(|l| l.trim_start_matches("sbatch: error: ")).collect::<Vec<_>>().join("; ");
-    Err(format!("{what} failed: {}", err.trim()))
+    // Some tools say why on stdout, some say nothing: never end the message empty.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let cause = [err.trim(), stdout.trim()].into_iter().find(|s| !s.is_empty());
+    Err(format!("{what} failed: {}", cause.map_or_else(|| out.status.to_string(), str::to_string)))
 }
 
 /// Submit; the job id.

@@ -161,7 +161,7 @@ impl Actor {
         if spec.worktree {
             let path = self.paths.worktrees_dir.join(&rec.id);
             crate::paths::ensure_private_dir(&self.paths.worktrees_dir)?;
-            let branch = format!("smart-agents/{}", rec.id);
+            let branch = crate::paths::worktree_branch(&rec.id);
             options.worktree = Some((path.display().to_string(), branch));
         }
         if rec.agent == "shell" || spec.prompt.is_none() {
