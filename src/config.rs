@@ -140,7 +140,7 @@ impl Notifications {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct AgentProfile {
-    /// claude | codex | gemini | aider | command
+    /// An agent CLI's backend name (`agents --json` lists them), or `command`
     pub backend: Option<String>,
     pub capabilities: Option<Vec<String>>,
     /// Default class of its tasks.

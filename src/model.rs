@@ -326,6 +326,6 @@ pub struct AgentStatus {
 pub struct HoldView {
     /// When the hold ends (RFC 3339, local time); `null` while a trial task decides.
     pub until: Option<String>,
-    /// The waiting reason its tasks show (`claude usage limit: resumes 15:00`).
+    /// The waiting reason its tasks show (`ACCOUNT usage limit: resumes 15:00`).
     pub reason: String,
 }

@@ -85,7 +85,7 @@ impl Paths {
         self.logs_dir.join(format!("{id}.log"))
     }
 
-    /// aider's analytics log for one attempt.
+    /// The side log of one attempt, for CLIs that keep one (an analytics log).
     pub fn analytics_log(&self, id: &str, attempt: u32) -> PathBuf {
         self.logs_dir.join(format!("{id}-{attempt}.analytics.jsonl"))
     }

@@ -106,3 +106,28 @@ fn clock_resets_are_the_next_such_time() {
     assert!(at > now && at <= now + 86_400_000 + 3_600_000, "{at} vs {now}");
     assert_eq!(Reset::In(2).at(1_000), 3_000);
 }
+
+#[test]
+fn claude_overage_carries_the_account_until_it_is_rejected_too() {
+    let event =
+        |info: &str| format!(r#"{{"type":"rate_limit_event","rate_limit_info":{info},"session_id":"s"}}"#);
+    // The five-hour window is used up, but paid overage carries on: no hold.
+    let carried = event(
+        r#"{"status":"rejected","rateLimitType":"five_hour","resetsAt":1800000000,"isUsingOverage":true,"overageStatus":"allowed"}"#,
+    );
+    assert_eq!(run(Backend::named("claude"), None, &carried), None);
+    // Overage rejected too: held until the later of the two resets.
+    let both = event(
+        r#"{"status":"rejected","rateLimitType":"five_hour","resetsAt":1800000000,"isUsingOverage":false,"overageStatus":"rejected","overageResetsAt":1800003600}"#,
+    );
+    let hit = run(Backend::named("claude"), None, &both).expect("a limit");
+    assert_eq!(hit.reset, Some(Reset::At(1_800_003_600_000)));
+    assert!(hit.message.contains("five_hour") && hit.message.contains("overage used up"), "{hit:?}");
+    // No overage for this account: the window's reset.
+    let none = event(
+        r#"{"status":"rejected","rateLimitType":"seven_day","resetsAt":1800000000,"overageDisabledReason":"org_level_disabled"}"#,
+    );
+    let hit = run(Backend::named("claude"), None, &none).expect("a limit");
+    assert_eq!(hit.reset, Some(Reset::At(1_800_000_000_000)));
+    assert!(hit.message.contains("no overage"), "{hit:?}");
+}

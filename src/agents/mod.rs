@@ -35,6 +35,7 @@ mod common;
 pub mod event;
 pub mod gemini;
 pub mod limits;
+pub mod opencode;
 pub mod pins;
 pub mod registry;
 pub mod task_tools;

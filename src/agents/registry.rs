@@ -58,6 +58,7 @@ pub static CLIS: &[&dyn AgentCli] = &[
     &super::codex::Codex,
     &super::gemini::Gemini,
     &super::aider::Aider,
+    &super::opencode::OpenCode,
     &super::command::Command,
 ];
 

@@ -290,7 +290,7 @@ fn agents(config: &Config, checks: &mut Vec<Check>) {
             any = true;
             checks.push(agent_version(&def.name, def.backend, program, &found));
         } else {
-            let fix = install_hint(program).map(str::to_string);
+            let fix = def.backend.cli().install_hint().map(|h| format!("install {h}"));
             checks.push(check("agent", Level::Warn, format!("{}: {program} not on PATH", def.name), fix));
         }
     }
@@ -315,21 +315,23 @@ fn agent_version(name: &str, backend: crate::agents::Backend, program: &str, fou
     match version.as_deref().and_then(|v| versions::warning(backend, v)) {
         Some(warning) => {
             let (low, high) = versions::tested_range(backend).unwrap_or_default();
-            let pin = if program == "aider" { "==" } else { "@" };
-            let fix =
-                install_hint(program).map(|hint| format!("{hint}{pin}{high} (tested: {low} to {high})"));
+            let fix = install_command(backend, high).map(|c| format!("{c} (tested: {low} to {high})"));
             check("agent", Level::Warn, format!("{detail}: {warning}"), fix)
         }
         None => check("agent", Level::Ok, detail, None),
     }
 }
 
-fn install_hint(program: &str) -> Option<&'static str> {
-    Some(match program {
-        "claude" => "npm install -g @anthropic-ai/claude-code",
-        "codex" => "npm install -g @openai/codex",
-        "gemini" => "npm install -g @google/gemini-cli",
-        "aider" => "pip install aider-chat",
-        _ => return None,
+/// How to install `version` of the CLI from its package: npm for scoped or JS packages, pip
+/// for the Python ones (the registry says which: a PyPI name has no `@` scope and is not on npm;
+/// the CLIs tell their own kind by the `pip` in their install hint).
+fn install_command(backend: crate::agents::Backend, version: &str) -> Option<String> {
+    let cli = backend.cli();
+    let package = cli.package()?;
+    let pip = cli.install_hint().is_some_and(|h| h.contains("pip install"));
+    Some(if pip {
+        format!("pip install {package}=={version}")
+    } else {
+        format!("npm install -g {package}@{version}")
     })
 }

@@ -2,7 +2,7 @@
 //! through `--mcp-config`). Its `progress` tool lets the agent report its plan as a todo list:
 //! Claude Code 2.1.332 offers no planning tool in `-p` mode, so without it a Claude task shows
 //! no progress. The tool only acknowledges; the call itself is in the agent's stream, where
-//! the task's parser reads it (`agents::claude::parser`), so no socket or task id is needed
+//! the task's parser reads it (the CLI's module under `agents/`), so no socket or task id is needed
 //! here and a worker restart loses nothing. Names and the config: `agents::task_tools`.
 
 use rmcp::handler::server::common::schema_for_type;

@@ -12,7 +12,7 @@ pub const MAX_BLOCK_SECONDS: u64 = 50;
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecuteArgs {
-    /// Instructions for a coding agent (Claude Code, Codex, Gemini CLI or aider) to carry out in
+    /// Instructions for a coding agent (any of the `agents` tool's list) to carry out in
     /// the background. Give either `prompt` or `command`.
     pub prompt: Option<String>,
     /// A command to run in the background, as an argument array run without a shell, e.g.
@@ -21,7 +21,7 @@ pub struct ExecuteArgs {
     pub command: Option<Vec<String>>,
     /// A short label shown in lists and notifications (default: the prompt or command line).
     pub description: Option<String>,
-    /// Agent to run a prompt: claude, codex, gemini, aider (see the `agents` tool). Default:
+    /// Agent to run a prompt, by name (see the `agents` tool). Default:
     /// the configured default agent; `shell` for a command.
     pub agent: Option<String>,
     /// Instead of `agent`: route to an installed, healthy, least-busy agent with this

@@ -24,18 +24,18 @@ pub enum WaitReason<'a> {
     ClassFull { class: &'a str, running: u32, cap: u32 },
     /// `max_concurrent_tasks` is reached: `global cap (5/5)`.
     GlobalCap { running: u32, cap: u32 },
-    /// The agent's circuit is open after failures: `agent claude unavailable until 14:05 (5 failures)`.
+    /// The agent's circuit is open after failures: `agent reviewer unavailable until 14:05 (5 failures)`.
     AgentResting { agent: &'a str, until: i64, failures: u32 },
-    /// The agent's one trial task runs: `agent claude on trial after 5 failures`.
+    /// The agent's one trial task runs: `agent reviewer on trial after 5 failures`.
     AgentTrial { agent: &'a str, failures: u32 },
-    /// The agent runs its `max_concurrency`: `agent claude busy (2/2)`.
+    /// The agent runs its `max_concurrency`: `agent reviewer busy (2/2)`.
     AgentBusy { agent: &'a str, running: u32, cap: u32 },
-    /// The account hit a usage limit: `claude usage limit: resumes 15:00`.
+    /// The account hit a usage limit: `ACCOUNT usage limit: resumes 15:00`.
     AccountLimit { account: &'a str, until: i64 },
-    /// The limit is over and one trial task runs: `claude usage limit: a trial task runs first`.
+    /// The limit is over and one trial task runs: `ACCOUNT usage limit: a trial task runs first`.
     AccountTrial { account: &'a str },
     /// Today's spend reached the daily budget:
-    /// `claude daily budget $5.00 reached (spent $5.12 today)`.
+    /// `ACCOUNT daily budget $5.00 reached (spent $5.12 today)`.
     AccountBudget { account: &'a str, spent: f64, budget: f64, overall: bool },
     /// CPU gate: `cpu 92% >= 70%` over the configured threshold; inside the hysteresis band
     /// `cpu 67%, reopens below 65% (threshold 70%)`.

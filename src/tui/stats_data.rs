@@ -35,7 +35,7 @@ pub fn load(paths: &Paths, now: i64) -> crate::error::Result<StatsData> {
     Ok(StatsData { limits, ..compute(&rows, since, now) })
 }
 
-/// `today: claude $1.20, codex $0.00 · held: claude until 15:00`. A database from before the
+/// `today: ACCOUNT $1.20, OTHER $0.00 · held: ACCOUNT until 15:00`. A database from before the
 /// usage-limit tables reads as nothing spent, nothing held.
 fn limits_line(store: &Store, now: i64) -> String {
     use chrono::{Local, TimeZone};

@@ -69,7 +69,7 @@ impl Tail {
 pub struct AgentRun {
     parser: Box<dyn StreamParser>,
     stream: Tail,
-    /// aider's analytics log.
+    /// The CLI's side log (an analytics log), when it keeps one.
     side: Option<Tail>,
     limits: LimitDetector,
     /// A limit seen since the worker last asked (see [`AgentRun::new_limit`]).

@@ -22,6 +22,8 @@ mod codex;
 mod gemini;
 #[path = "real_clis/limits.rs"]
 mod limits;
+#[path = "real_clis/opencode.rs"]
+mod opencode;
 #[path = "real_clis/setup.rs"]
 mod setup;
 

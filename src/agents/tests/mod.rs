@@ -5,6 +5,7 @@ mod argv;
 mod claude;
 mod codex;
 mod gemini;
+mod opencode;
 mod overrides;
 mod recorded;
 

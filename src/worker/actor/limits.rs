@@ -27,7 +27,7 @@ fn next_midnight(now: i64) -> i64 {
         .map_or(now + 86_400_000, |t| t.timestamp_millis())
 }
 
-/// `claude` → `Claude`, for the start of a notice.
+/// An account name capitalized, for the start of a notice.
 fn capitalized(account: &str) -> String {
     let mut chars = account.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 pub struct Launch {
     pub argv: Vec<String>,
     pub options: supervise::Options,
-    /// Agents with a stream format: the backend and aider's analytics log.
+    /// Agents with a stream format: the backend and its side log, if it keeps one.
     pub stream: Option<(Backend, Option<std::path::PathBuf>)>,
 }
 
@@ -280,9 +280,9 @@ impl Actor {
         }
     }
 
-    /// A limit showed while the run goes on. aider and commands retry on their own (aider for
-    /// minutes, honouring retry-after): end the run, the account is held instead. Claude Code,
-    /// Codex and Gemini CLI exit by themselves right after printing it.
+    /// A limit showed while the run goes on. Some CLIs, and commands, retry on their own (for
+    /// minutes, honouring retry-after): end the run, the account is held instead. The others
+    /// exit by themselves right after printing it (`AgentCli::exits_on_limit`).
     fn on_limit_seen(&mut self, id: &str, now: i64) {
         let Some(live) = self.queue.get(id) else { return };
         let backend = self.registry.get(&live.rec.agent).map(|a| a.backend);

@@ -160,6 +160,10 @@ pub fn world(
             set("GEMINI_API_KEY", "mock-key");
             set("GOOGLE_GEMINI_BASE_URL", &url);
         }
+        "opencode" => {
+            write(&home.join(".config/opencode/opencode.json"), &opencode_config(&url));
+            set("OPENCODE_DISABLE_MODELS_FETCH", "1");
+        }
         _ => {
             set("OPENAI_API_KEY", "mock-key");
             set("LITELLM_LOCAL_MODEL_COST_MAP", "True");
@@ -180,6 +184,14 @@ fn codex_config(url: &str) -> String {
     )
 }
 
+/// OpenCode's provider for the mock's chat-completions endpoint (its provider package is bundled).
+fn opencode_config(url: &str) -> String {
+    serde_json::json!({"provider": {"mock": {"npm": "@ai-sdk/openai-compatible", "name": "Mock",
+        "options": {"baseURL": format!("{url}/v1"), "apiKey": "mock-key"},
+        "models": {"mock": {"name": "mock", "tool_call": true}}}}})
+    .to_string()
+}
+
 const GEMINI_SETTINGS: &str = r#"{
   "security": {"auth": {"selectedType": "gemini-api-key"}, "folderTrust": {"enabled": false}},
   "privacy": {"usageStatisticsEnabled": false},
@@ -196,6 +208,7 @@ const AIDER_METADATA: &str = r#"{"openai/mock": {"max_tokens": 8192, "max_input_
 pub fn profile(name: &str, world: &World, url: &str) -> String {
     match name {
         "gemini" => "[agents.gemini]\nmodel = \"gemini-2.5-pro\"\n".to_string(),
+        "opencode" => "[agents.opencode]\nmodel = \"mock/mock\"\n".to_string(),
         "aider" => format!(
             "[agents.aider]\nmodel = \"openai/mock\"\nargs = [\"--openai-api-base\", \"{url}/v1\", \
              \"--no-show-model-warnings\", \"--no-show-release-notes\", \"--model-metadata-file\", \"{}\"]\n",

@@ -155,6 +155,7 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) {
     }
     let _ = match protocol {
         None => other(&mut conn, &request),
+        Some(p) if side && streams(p, &request) => answer(&mut conn, p, &side_turn(p, &request), &ctx, true),
         Some(p) if side => http::write_json(&mut conn, 200, &[], &p.whole(&side_turn(p, &request), &ctx)),
         Some(p) => {
             let turn = turn.unwrap_or_else(|| Turn::text("(mock model: no scripted turn left)"));
@@ -205,7 +206,15 @@ fn is_side(p: Protocol, request: &Request) -> bool {
             request.json().get("tools").and_then(Value::as_array).is_none_or(Vec::is_empty)
         }
         Protocol::Gemini => !request.path().contains(":streamGenerateContent"),
-        Protocol::Responses | Protocol::Chat => false,
+        // OpenCode first asks for a session title: streamed, no tools, and it says "title".
+        // (aider's turns have no tools either, but are not streamed here.)
+        Protocol::Chat => {
+            let body = request.json();
+            body.get("tools").and_then(Value::as_array).is_none_or(Vec::is_empty)
+                && body.get("stream").and_then(Value::as_bool).unwrap_or(false)
+                && body.get("messages").is_some_and(|m| m.to_string().to_lowercase().contains("title"))
+        }
+        Protocol::Responses => false,
     }
 }
 
@@ -213,6 +222,7 @@ fn is_side(p: Protocol, request: &Request) -> bool {
 fn side_turn(p: Protocol, _request: &Request) -> Turn {
     match p {
         Protocol::Gemini => Turn::text(r#"{"next_speaker":"user","reasoning":"The answer is complete."}"#),
+        Protocol::Chat => Turn::text("Mock session"),
         _ => Turn::text(r#"{"title":"Mock session","isNewTopic":true}"#),
     }
 }
