@@ -36,14 +36,15 @@ fn opencode_todos_drive_progress_then_answer_tokens_and_files() {
 }
 
 #[test]
-fn opencode_api_errors_fail_with_the_message() {
-    // It retries what it may (a 401 among them); a 400 it gives up on, saying why.
-    let turns = |_: &std::path::Path| vec![Turn::status(400, "the model mock/mock does not exist"); 4];
-    let Some(run) = start("opencode", "Hi", turns, How::default()) else { return };
+fn opencode_an_unreachable_api_fails_with_its_message() {
+    // OpenCode retries every failed call (even a 400) with backoff; an API that stays away
+    // ends the run after about a minute with an `error` event.
+    let closed = How { base_url: Some("http://127.0.0.1:9"), ..How::default() };
+    let Some(run) = start("opencode", "Hi", |_| Vec::new(), closed) else { return };
     let result = run.ended("failed");
     let why = reason(&result);
     assert!(
-        why.starts_with("opencode reported an error") && why.contains("does not exist"),
+        why.starts_with("opencode reported an error: Cannot connect to API"),
         "{result:#}\n{}",
         run.log()
     );
