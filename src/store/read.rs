@@ -187,7 +187,7 @@ impl Store {
     }
 
     /// Whether any task on record was sent to `executor` (`doctor` checks Slurm only then).
-    pub fn used_executor(&self, executor: crate::executor::Executor) -> Result<bool> {
+    pub fn used_executor(&self, executor: crate::config::executors::Executor) -> Result<bool> {
         let sql = "SELECT EXISTS(SELECT 1 FROM tasks \
                    WHERE json_valid(spec) AND json_extract(spec, '$.executor') = ?1)";
         Ok(self.conn.prepare_cached(sql)?.query_row([executor.as_str()], |r| r.get(0))?)

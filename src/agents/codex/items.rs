@@ -132,19 +132,6 @@ impl CodexParser {
     }
 }
 
-/// A run whose changes or commands Codex reported as failed says so, even when the turn
-/// itself completed: the answer may claim work that did not happen.
-pub(super) fn with_problems(reason: Option<String>, problems: &[String]) -> Option<String> {
-    if problems.is_empty() {
-        return reason;
-    }
-    let note = format!("codex reported: {}", problems.join("; "));
-    Some(match reason {
-        Some(reason) => format!("{reason}; {note}"),
-        None => note,
-    })
-}
-
 /// Items `{text, completed}` (or `{step, status}`); the first one not completed is the step.
 fn read_todos(item: &Map<String, Value>, key: &str) -> (Vec<Todo>, Option<String>) {
     let todos = todos_of(item, key, |i| Todo {

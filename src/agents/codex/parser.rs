@@ -113,7 +113,7 @@ impl StreamParser for CodexParser {
         } else {
             Some("codex exited without turn.completed (stream truncated)".to_string())
         };
-        let reason = super::items::with_problems(reason, &self.problems);
+        let reason = with_problems(reason, &self.problems);
         Verdict {
             success,
             reason,
@@ -131,4 +131,17 @@ impl StreamParser for CodexParser {
 /// This CLI as a backend, for the shared advice.
 fn backend() -> crate::agents::Backend {
     crate::agents::Backend::from_cli(&super::Codex)
+}
+
+/// A run whose changes or commands Codex reported as failed says so, even when the turn
+/// itself completed: the answer may claim work that did not happen.
+fn with_problems(reason: Option<String>, problems: &[String]) -> Option<String> {
+    if problems.is_empty() {
+        return reason;
+    }
+    let note = format!("codex reported: {}", problems.join("; "));
+    Some(match reason {
+        Some(reason) => format!("{reason}; {note}"),
+        None => note,
+    })
 }
