@@ -156,3 +156,25 @@ fn claude_full_autonomy_as_root_fails_saying_what_to_do() {
     let Some(run) = start("claude", "Hi", |_| vec![Turn::text("Sandboxed.")], how) else { return };
     assert_eq!(run.ended("completed")["output"], "Sandboxed.");
 }
+
+#[test]
+fn claude_a_deferred_tool_use_ends_with_a_clear_reason() {
+    // A PreToolUse hook defers every Bash call for a person to decide: in -p mode the run
+    // ends there, with `terminal_reason: tool_deferred` and the deferred call in its result.
+    let hook = r#"echo '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"defer"}}'"#;
+    let settings = json!({"hooks": {"PreToolUse": [{"matcher": "Bash",
+        "hooks": [{"type": "command", "command": hook}]}]}})
+    .to_string();
+    let config = format!("[agents.claude]\nargs = [\"--settings\", {}]\n", json!(settings));
+    let how = How { config: &config, ..How::default() };
+    let turns = |_: &std::path::Path| {
+        vec![
+            Turn::tool("Bash", json!({"command": "rm -rf build", "description": "Clean"})),
+            Turn::text("never"),
+        ]
+    };
+    let Some(run) = start("claude", "Clean up", turns, how) else { return };
+    let result = run.ended("failed");
+    let why = reason(&result);
+    assert!(why.contains("deferred a tool use") && why.contains("rm -rf build"), "{result:#}\n{}", run.log());
+}
