@@ -139,6 +139,7 @@ impl TaskRecord {
             parent: self.spec.parent.clone(),
             flow_id: self.spec.flow_id.clone(),
             step_name: self.spec.step_name.clone(),
+            schedule: self.spec.schedule.clone(),
             children: Vec::new(),
             footprint: self.footprint,
             peak: self.peak,
