@@ -76,6 +76,15 @@ macro_rules! words {
 words!(CatchUp, "catch-up", "skip" => CatchUp::Skip, "once" => CatchUp::Once, "all" => CatchUp::All);
 words!(Overlap, "overlap", "skip" => Overlap::Skip, "queue" => Overlap::Queue, "allow" => Overlap::Allow);
 
+/// What `schedule pause|resume|remove` asks of the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleOp {
+    Pause,
+    Resume,
+    Remove,
+}
+
 /// What each firing runs: a task, or a flow (checked when the schedule was added).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

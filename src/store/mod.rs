@@ -11,6 +11,7 @@ mod queries;
 mod read;
 mod round;
 mod schema;
+mod schedules;
 mod secrets;
 mod write;
 
@@ -21,6 +22,7 @@ pub use prune::PruneReport;
 pub use queries::integrity_check;
 pub use read::{Summary, resolve_id};
 pub use round::{Round, Savepoint};
+pub use schedules::ScheduleRecord;
 pub use write::{EnvCache, NewTask};
 
 use crate::error::{Error, Result};
