@@ -88,12 +88,20 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         Sub::Add(add) => add_schedule(*add, paths).await,
         Sub::List(a) => {
             let views = view::list(view::open(paths)?.as_ref())?;
-            if a.json { print_json(&views)? } else { view::print_list(&views) }
+            if a.json {
+                print_json(&views)?
+            } else {
+                view::print_list(&views)
+            }
             Ok(0)
         }
         Sub::Show(a) => {
             let detail = view::detail(view::open(paths)?.as_ref(), &a.name)?;
-            if a.json { print_json(&detail)? } else { view::print_detail(&detail) }
+            if a.json {
+                print_json(&detail)?
+            } else {
+                view::print_detail(&detail)
+            }
             Ok(0)
         }
         Sub::Pause(a) => set(a, ScheduleOp::Pause, paths).await,
@@ -102,9 +110,15 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         Sub::Run(a) => {
             let id = match request(paths, Request::ScheduleRun { name: a.name.clone() }).await? {
                 Response::Submitted { id } => id,
-                other => return Err(Error::internal(format!("unexpected answer to schedule run: {other:?}"))),
+                other => {
+                    return Err(Error::internal(format!("unexpected answer to schedule run: {other:?}")));
+                }
             };
-            if a.json { print_json(&serde_json::json!({ "id": id }))? } else { println!("{id}") }
+            if a.json {
+                print_json(&serde_json::json!({ "id": id }))?
+            } else {
+                println!("{id}")
+            }
             Ok(0)
         }
     }
@@ -121,7 +135,8 @@ async fn set(a: NameArgs, op: ScheduleOp, paths: &Paths) -> Result<i32> {
     };
     if a.json {
         let removed = op == ScheduleOp::Remove;
-        let shown = if removed { None } else { Some(view::detail(view::open(paths)?.as_ref(), &a.name)?.view) };
+        let shown =
+            if removed { None } else { Some(view::detail(view::open(paths)?.as_ref(), &a.name)?.view) };
         print_json(&serde_json::json!({ "name": a.name, "removed": removed, "schedule": shown }))?;
     } else {
         println!("{message}");
@@ -156,7 +171,9 @@ fn definition(a: AddArgs) -> Result<ScheduleDef> {
     }
     .map_err(Error::usage)?;
     if a.exec.at.is_some() || a.exec.delay.is_some() || !a.exec.after.is_empty() {
-        return Err(Error::usage("--at, --delay and --after do not go with a schedule: its windows say when"));
+        return Err(Error::usage(
+            "--at, --delay and --after do not go with a schedule: its windows say when",
+        ));
     }
     let job = match a.flow {
         Some(file) => flow_job(&file, a.vars, a.exec.cwd, a.exec.description.is_some())?,
@@ -175,7 +192,12 @@ fn definition(a: AddArgs) -> Result<ScheduleDef> {
     Ok(def)
 }
 
-fn flow_job(file: &std::path::Path, vars: Vec<(String, String)>, cwd: Option<PathBuf>, prompt: bool) -> Result<Job> {
+fn flow_job(
+    file: &std::path::Path,
+    vars: Vec<(String, String)>,
+    cwd: Option<PathBuf>,
+    prompt: bool,
+) -> Result<Job> {
     if prompt {
         return Err(Error::usage("give a prompt, a command after `--`, or --flow FILE: only one"));
     }
@@ -185,7 +207,8 @@ fn flow_job(file: &std::path::Path, vars: Vec<(String, String)>, cwd: Option<Pat
     let plan = crate::flows::parse(&name, &text, &vars).map_err(Error::usage)?;
     let cwd = match cwd {
         Some(dir) => dir,
-        None => std::env::current_dir().map_err(|e| Error::usage(format!("cannot read the current folder: {e}")))?,
+        None => std::env::current_dir()
+            .map_err(|e| Error::usage(format!("cannot read the current folder: {e}")))?,
     };
     let cwd = std::fs::canonicalize(&cwd)
         .map_err(|e| Error::usage(format!("working folder {} does not exist: {e}", cwd.display())))?;

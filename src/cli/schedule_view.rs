@@ -57,10 +57,12 @@ pub fn list(store: Option<&Store>) -> Result<Vec<ScheduleView>> {
 }
 
 pub fn detail(store: Option<&Store>, name: &str) -> Result<ScheduleDetail> {
-    let missing = || Error::not_found(format!("no schedule named '{name}': `smart-agents schedule list` shows them"));
+    let missing =
+        || Error::not_found(format!("no schedule named '{name}': `smart-agents schedule list` shows them"));
     let store = store.ok_or_else(missing)?;
     let s = store.schedule(name)?.ok_or_else(missing)?;
-    let mut windows = store.query_events(&EventQuery { tasks: vec![event_id(name)], ..Default::default() })?;
+    let mut windows =
+        store.query_events(&EventQuery { tasks: vec![event_id(name)], ..Default::default() })?;
     windows.reverse();
     windows.truncate(WINDOWS_SHOWN);
     let runs = match &s.def.job {

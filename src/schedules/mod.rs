@@ -2,9 +2,9 @@
 //! worker (`worker/schedules.rs`, `worker/actor/schedules.rs`) feeds it the time and applies
 //! what it decides, so the rules are unit-tested with an injected clock.
 
-mod timing;
 #[cfg(test)]
 mod tests;
+mod timing;
 
 use crate::model::TaskSpec;
 use serde::{Deserialize, Serialize};

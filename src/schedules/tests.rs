@@ -27,7 +27,11 @@ fn a_fixed_time_in_a_repeated_hour_runs_once() {
     let t = berlin("30 2 * * *");
     let first = t.next_after(utc(2026, 10, 24, 22, 0)).unwrap();
     assert_eq!(first, utc(2026, 10, 25, 0, 30), "the first 02:30 (CEST)");
-    assert_eq!(t.next_after(first).unwrap(), utc(2026, 10, 26, 1, 30), "not the second 02:30, the next day's");
+    assert_eq!(
+        t.next_after(first).unwrap(),
+        utc(2026, 10, 26, 1, 30),
+        "not the second 02:30, the next day's"
+    );
 }
 
 #[test]

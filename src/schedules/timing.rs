@@ -33,7 +33,8 @@ impl Timing {
     }
 
     pub fn every(text: &str) -> Result<Timing, ScheduleError> {
-        let ms = crate::duration::parse(text).map_err(|_| ScheduleError::Every(text.to_string()))?.as_millis();
+        let ms =
+            crate::duration::parse(text).map_err(|_| ScheduleError::Every(text.to_string()))?.as_millis();
         if ms < 1000 {
             return Err(ScheduleError::Every(text.to_string()));
         }
@@ -151,5 +152,11 @@ pub fn classify(timing: &Timing, next_at: i64, now: i64, fresh: bool) -> Option<
     };
     let gap = timing.next_after(last).map_or(120_000, |n| n - last);
     let grace = (gap / 2).clamp(500, 60_000);
-    Some(Due { count, first: next_at, last, on_time: fresh && now - last <= grace, next: timing.next_after(now) })
+    Some(Due {
+        count,
+        first: next_at,
+        last,
+        on_time: fresh && now - last <= grace,
+        next: timing.next_after(now),
+    })
 }

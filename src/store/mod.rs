@@ -10,8 +10,8 @@ mod prune;
 mod queries;
 mod read;
 mod round;
-mod schema;
 mod schedules;
+mod schema;
 mod secrets;
 mod write;
 

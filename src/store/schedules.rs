@@ -29,8 +29,7 @@ pub struct ScheduleRecord {
     pub last_task: Option<String>,
 }
 
-const COLUMNS: &str =
-    "name, def, created_at, paused, pause_reason, paused_until, next_at, missed, backlog, catch_ups, day, runs_today, last_task";
+const COLUMNS: &str = "name, def, created_at, paused, pause_reason, paused_until, next_at, missed, backlog, catch_ups, day, runs_today, last_task";
 
 fn record(row: &Row<'_>) -> rusqlite::Result<ScheduleRecord> {
     let def: String = row.get(1)?;
@@ -91,7 +90,8 @@ impl Store {
     }
 
     pub fn schedule(&self, name: &str) -> Result<Option<ScheduleRecord>> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM schedules WHERE name = ?1"))?;
+        let mut stmt =
+            self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM schedules WHERE name = ?1"))?;
         Ok(stmt.query_row(params![name], record).optional()?)
     }
 

@@ -41,7 +41,11 @@ impl Schedules {
 
     /// Names with a window due, or a cap's pause that has ended, by `now`.
     pub fn due(&self, now: i64) -> Vec<String> {
-        self.all.values().filter(|s| wake_of(s).is_some_and(|at| at <= now)).map(|s| s.def.name.clone()).collect()
+        self.all
+            .values()
+            .filter(|s| wake_of(s).is_some_and(|at| at <= now))
+            .map(|s| s.def.name.clone())
+            .collect()
     }
 
     /// Names with runs waiting for the run still going.

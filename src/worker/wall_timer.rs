@@ -6,7 +6,7 @@
 
 use crate::worker::messages::Msg;
 use rustix::io::Errno;
-use rustix::time::{Itimerspec, Timespec, TimerfdClockId, TimerfdFlags, TimerfdTimerFlags};
+use rustix::time::{Itimerspec, TimerfdClockId, TimerfdFlags, TimerfdTimerFlags, Timespec};
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
@@ -37,7 +37,9 @@ impl WallTimer {
         let zero = Timespec { tv_sec: 0, tv_nsec: 0 };
         let value = match at {
             // A time of 0 would disarm: the epoch's first nanosecond is as good as "now".
-            Some(ms) => Timespec { tv_sec: ms.div_euclid(1000), tv_nsec: ms.rem_euclid(1000) * 1_000_000 + 1 },
+            Some(ms) => {
+                Timespec { tv_sec: ms.div_euclid(1000), tv_nsec: ms.rem_euclid(1000) * 1_000_000 + 1 }
+            }
             None => zero,
         };
         let spec = Itimerspec { it_interval: zero, it_value: value };

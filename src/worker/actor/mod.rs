@@ -154,6 +154,10 @@ impl Actor {
         for flow in actor.store.flows(true, usize::MAX)? {
             actor.flows_touched.insert(flow.id);
         }
+        // Windows that passed while no worker ran are found in the first round.
+        if !actor.schedules.is_empty() {
+            actor.timers.add(now_ms(), Timer::Wake);
+        }
         // Sealed values left by tasks that ended while no worker watched.
         actor.store.forget_unused_secrets()?;
         Ok(actor)

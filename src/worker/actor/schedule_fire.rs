@@ -54,12 +54,21 @@ impl Actor {
             return Ok(running.then(|| id.clone()));
         }
         let name = Some(s.def.name.as_str());
-        let live = self.queue.values().find(|l| l.rec.spec.schedule.as_deref() == name && !l.rec.state.is_finished());
+        let live = self
+            .queue
+            .values()
+            .find(|l| l.rec.spec.schedule.as_deref() == name && !l.rec.state.is_finished());
         Ok(live.map(|l| l.rec.id.clone()))
     }
 
     /// Start one run (unless a per-day cap is reached, which pauses the schedule); its id.
-    pub(super) fn fire(&mut self, s: &mut ScheduleRecord, why: Why, window: i64, now: i64) -> Result<Option<String>> {
+    pub(super) fn fire(
+        &mut self,
+        s: &mut ScheduleRecord,
+        why: Why,
+        window: i64,
+        now: i64,
+    ) -> Result<Option<String>> {
         let today = local_day(now);
         if s.day != today {
             s.day = today;
@@ -140,7 +149,10 @@ fn local_day(now: i64) -> String {
 fn day_start(now: i64) -> i64 {
     let Some(t) = Local.timestamp_millis_opt(now).single() else { return now };
     let midnight = t.date_naive().and_time(chrono::NaiveTime::MIN);
-    Local.from_local_datetime(&midnight).earliest().map_or(now - now.rem_euclid(86_400_000), |m| m.timestamp_millis())
+    Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or(now - now.rem_euclid(86_400_000), |m| m.timestamp_millis())
 }
 
 fn next_midnight(now: i64) -> Option<i64> {

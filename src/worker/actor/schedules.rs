@@ -95,7 +95,10 @@ impl Actor {
     }
 
     fn schedule_named(&self, name: &str) -> Result<ScheduleRecord> {
-        self.schedules.get(name).cloned().ok_or_else(|| Error::not_found(format!("no schedule named '{name}'")))
+        self.schedules
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::not_found(format!("no schedule named '{name}'")))
     }
 
     pub(super) fn save_schedule(&mut self, s: ScheduleRecord) -> Result<()> {
@@ -142,7 +145,9 @@ impl Actor {
             return self.save_schedule(s);
         }
         let Some(next_at) = s.next_at else { return Ok(()) };
-        let Some(due) = classify(&s.def.timing, next_at, now, self.schedules.is_fresh()) else { return Ok(()) };
+        let Some(due) = classify(&s.def.timing, next_at, now, self.schedules.is_fresh()) else {
+            return Ok(());
+        };
         s.next_at = due.next;
         let missed = due.missed();
         if missed > 0 {
