@@ -66,7 +66,8 @@ with its next firing.";
 const LIST: &str = "The recurring schedules: each one's name, spec, next firing, last run (id and \
 state), missed windows and whether it is paused.";
 
-const REMOVE: &str = "Delete a recurring schedule by name. Runs it already started go on.";
+const REMOVE: &str = "Delete a recurring schedule by name, so it fires no more. Runs it already \
+started go on; their tasks stay in the history.";
 
 pub fn definitions() -> Vec<Tool> {
     vec![
