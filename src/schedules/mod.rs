@@ -57,7 +57,7 @@ pub enum Overlap {
 }
 
 /// Runs `--catch-up all` starts at most for one gap: a laptop shut for a month must not
-/// start thousands of runs (the rest are recorded as skipped).
+/// start thousands of runs (the `schedule_missed` event gives the count and the runs asked).
 pub const MAX_CATCH_UP: u64 = 100;
 
 macro_rules! words {

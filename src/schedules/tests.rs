@@ -64,6 +64,7 @@ fn a_clock_jump_forward_makes_the_passed_windows_missed() {
     // Woken just after the fourth window: three missed, the fourth on time.
     let due = classify(&t, 60_000, 240_100, true).unwrap();
     assert_eq!((due.count, due.missed(), due.on_time, due.last), (4, 3, true, 240_000));
+    assert_eq!(due.before_last, Some(180_000), "the last missed one");
     // Woken after a suspend, 40s past the last window (more than half an interval): all missed.
     let due = classify(&t, 60_000, 280_000, true).unwrap();
     assert_eq!((due.count, due.missed(), due.on_time), (4, 4, false));

@@ -111,6 +111,8 @@ pub struct Due {
     pub count: u64,
     pub first: i64,
     pub last: i64,
+    /// The window before `last` (`None` when only one is due).
+    pub before_last: Option<i64>,
     /// The last window is being handled when it should be: it runs as a normal firing.
     pub on_time: bool,
     /// The first window after `now`.
@@ -132,22 +134,24 @@ pub fn classify(timing: &Timing, next_at: i64, now: i64, fresh: bool) -> Option<
     if next_at > now {
         return None;
     }
-    let (count, last) = match timing {
+    let (count, last, before_last) = match timing {
         Timing::Every { ms, .. } => {
             let ms = (*ms).max(1) as i64;
             let count = ((now - next_at) / ms + 1) as u64;
-            (count.min(COUNT_CAP), next_at + (count as i64 - 1) * ms)
+            let last = next_at + (count as i64 - 1) * ms;
+            (count.min(COUNT_CAP), last, (count > 1).then_some(last - ms))
         }
         Timing::Cron { .. } => {
-            let (mut count, mut last) = (1, next_at);
+            let (mut count, mut last, mut before) = (1, next_at, None);
             while let Some(n) = timing.next_after(last).filter(|n| *n <= now) {
+                before = Some(last);
                 last = n;
                 count += 1;
                 if count >= COUNT_CAP {
                     break;
                 }
             }
-            (count, last)
+            (count, last, before)
         }
     };
     let gap = timing.next_after(last).map_or(120_000, |n| n - last);
@@ -156,6 +160,7 @@ pub fn classify(timing: &Timing, next_at: i64, now: i64, fresh: bool) -> Option<
         count,
         first: next_at,
         last,
+        before_last,
         on_time: fresh && now - last <= grace,
         next: timing.next_after(now),
     })

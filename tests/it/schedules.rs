@@ -241,3 +241,31 @@ fn an_idle_worker_with_100_schedules_does_not_wake_between_firings() {
         .collect();
     assert!(woke.is_empty(), "idle worker threads woke (tid, switches) in 3 s: {woke:?}");
 }
+
+#[test]
+fn a_flow_schedule_runs_the_flow_with_its_vars() {
+    let home = Home::new();
+    let file = home.temp_dir().join("greet.toml");
+    let text = "name = \"greet\"\n[vars]\nwho = \"nobody\"\n[[steps]]\nname = \"say\"\ncommand = \"echo hello {{vars.who}}\"\n";
+    std::fs::write(&file, text).expect("write flow file");
+    let file = file.display().to_string();
+    add(&home, &["greet", "--cron", "0 0 1 1 *", "--flow", &file, "--var", "who=world"]);
+    home.run_code(&["schedule", "add", "both", "--every", "1h", "--flow", &file, "a prompt too"], 2);
+    let id = home.json(&["schedule", "run", "greet", "--json"])["id"].as_str().expect("flow id").to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let flow = loop {
+        let flow = home.json(&["flow", "status", &id, "--json"]);
+        if flow["state"] != "running" {
+            break flow;
+        }
+        assert!(Instant::now() < deadline, "flow never ended: {flow}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(flow["state"], "completed", "{flow}");
+    let list = home.json(&["schedule", "list", "--json"]);
+    assert_eq!(list[0]["last_run"], serde_json::json!({"id": id, "state": "completed"}), "{list}");
+    let step = flow["steps"].as_array().and_then(|s| s.first()).cloned().expect("a step");
+    let task = step["task_id"].as_str().expect("the step's task").to_string();
+    let out = home.run_ok(&["logs", &task]);
+    assert!(out.contains("hello world"), "--var reached the flow: {out}");
+}

@@ -162,7 +162,7 @@ impl Actor {
             let data = json!({
                 "count": missed,
                 "first": rfc3339(due.first),
-                "last": rfc3339(if due.on_time { due.last - 1 } else { due.last }),
+                "last": rfc3339(if due.on_time { due.before_last.unwrap_or(due.first) } else { due.last }),
                 "catch_up": s.def.catch_up,
                 "runs": runs,
             });
