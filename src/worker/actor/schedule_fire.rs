@@ -18,8 +18,15 @@ impl Actor {
                     self.schedule_event(&s.def.name, now, EventKind::ScheduleSkipped, data);
                     return Ok(());
                 }
+                // One window waits at most: a run that hangs must not pile up a day of them.
+                Overlap::Queue if s.backlog == 0 => {
+                    s.backlog = 1;
+                    return Ok(());
+                }
                 Overlap::Queue => {
-                    s.backlog += 1;
+                    let data = json!({"why": "overlap: a window already waits", "running": running,
+                                      "window": rfc3339(window)});
+                    self.schedule_event(&s.def.name, now, EventKind::ScheduleSkipped, data);
                     return Ok(());
                 }
                 Overlap::Allow => {}
@@ -80,16 +87,26 @@ impl Actor {
             self.pause_for_cap(s, &reached, now);
             return Ok(None);
         }
-        let id = match &s.def.job {
+        let started = match &s.def.job {
             Job::Task { spec } => {
                 let mut spec = (**spec).clone();
                 spec.schedule = Some(s.def.name.clone());
                 spec.request_id = None;
                 spec.not_before_ms = None;
-                self.submit(spec, now)?
+                self.submit(spec, now)
             }
             Job::Flow { plan, file, cwd, env } => {
-                self.flow_run((**plan).clone(), file.clone(), cwd.clone(), env.clone(), now)?
+                self.flow_run((**plan).clone(), file.clone(), cwd.clone(), env.clone(), now)
+            }
+        };
+        // A run that cannot even be queued (its agent removed from the config) is a window
+        // that did not run: said, and the schedule goes on to the next one.
+        let id = match started {
+            Ok(id) => id,
+            Err(e) => {
+                let data = json!({"why": format!("could not start: {e}"), "window": rfc3339(window)});
+                self.schedule_event(&s.def.name, now, EventKind::ScheduleSkipped, data);
+                return Ok(None);
             }
         };
         s.runs_today += 1;

@@ -91,7 +91,9 @@ impl Actor {
         let mut s = self.schedule_named(name)?;
         let id = self.fire(&mut s, Why::Manual, now, now)?;
         self.save_schedule(s)?;
-        id.ok_or_else(|| Error::usage(format!("schedule {name} is at its per-day cap: nothing was started")))
+        id.ok_or_else(|| {
+            Error::usage(format!("nothing was started: `smart-agents schedule show {name}` says why"))
+        })
     }
 
     fn schedule_named(&self, name: &str) -> Result<ScheduleRecord> {
