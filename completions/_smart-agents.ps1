@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old finished tasks, their events and log files (running and pending never)')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
             [CompletionResult]::new('integrate', 'integrate', [CompletionResultType]::ParameterValue, 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`')
@@ -364,6 +365,127 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
         'smart-agents;worker;help;help' {
             break
         }
+        'smart-agents;schedule' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Make a schedule: `schedule add nightly --cron "0 2 * * *" -- cargo update`')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every schedule: next firing, last run, missed windows, paused')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One schedule and every window: what ran, or why it did not')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Fire no more windows until `schedule resume`')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Fire windows again (those passed while paused are not run)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a schedule (runs it started go on)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Fire now, once, whatever the overlap rule says')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;schedule;add' {
+            [CompletionResult]::new('--cron', '--cron', [CompletionResultType]::ParameterName, 'A cron expression: 5 fields (minute hour day month weekday) or 6 with seconds first')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'The IANA zone of --cron (default: this machine''s)')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'A fixed interval instead: 2s, 10m, 1h')
+            [CompletionResult]::new('--catch-up', '--catch-up', [CompletionResultType]::ParameterName, 'Windows missed while the worker was down or the machine asleep: skip, once or all')
+            [CompletionResult]::new('--overlap', '--overlap', [CompletionResultType]::ParameterName, 'A window while the last run still goes: skip, queue or allow')
+            [CompletionResult]::new('--max-runs-per-day', '--max-runs-per-day', [CompletionResultType]::ParameterName, 'Pause until tomorrow once this many runs started today')
+            [CompletionResult]::new('--max-cost-per-day', '--max-cost-per-day', [CompletionResultType]::ParameterName, 'Pause until tomorrow once the schedule''s runs cost this much today (checked at each firing)')
+            [CompletionResult]::new('--flow', '--flow', [CompletionResultType]::ParameterName, 'Run this flow file at each window instead of a task (read now)')
+            [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'A flow variable (repeatable)')
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent to run the task (`shell` runs the command after `--`)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, '1 (lowest) to 10 (highest)')
+            [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'Resource class, capped separately (e.g. e2e, build)')
+            [CompletionResult]::new('--cwd', '--cwd', [CompletionResultType]::ParameterName, 'Working folder (default: this one)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Fail the task if it runs longer (90s, 10m, 1h30m)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Run again this many times after a failure, with backoff')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Start only after this task completed (repeatable)')
+            [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Do not start before this delay has passed (90s, 10m)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Do not start before this time: RFC 3339 or local HH:MM (the next one to come)')
+            [CompletionResult]::new('--mem', '--mem', [CompletionResultType]::ParameterName, 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts')
+            [CompletionResult]::new('--on', '--on', [CompletionResultType]::ParameterName, 'Where it runs: local (this machine) or slurm (a job on the configured cluster)')
+            [CompletionResult]::new('--cpus', '--cpus', [CompletionResultType]::ParameterName, 'Expected cores the task keeps busy (1, 2, 0.5), counted against the CPU gate as it starts')
+            [CompletionResult]::new('--capability', '--capability', [CompletionResultType]::ParameterName, 'Route to an installed, healthy, least-loaded agent with this capability')
+            [CompletionResult]::new('--autonomy', '--autonomy', [CompletionResultType]::ParameterName, 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`')
+            [CompletionResult]::new('--max-cost', '--max-cost', [CompletionResultType]::ParameterName, 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget')
+            [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)')
+            [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'The task this one is a child of (default: the task this runs inside, if any)')
+            [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the task id and return at once')
+            [CompletionResult]::new('--mem-limit', '--mem-limit', [CompletionResultType]::ParameterName, 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)')
+            [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Run in a new git worktree on branch smart-agents/ID (kept after the task)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;schedule;list' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;schedule;show' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;schedule;pause' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;schedule;resume' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;schedule;remove' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;schedule;run' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;schedule;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Make a schedule: `schedule add nightly --cron "0 2 * * *" -- cargo update`')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every schedule: next firing, last run, missed windows, paused')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One schedule and every window: what ran, or why it did not')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Fire no more windows until `schedule resume`')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Fire windows again (those passed while paused are not run)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a schedule (runs it started go on)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Fire now, once, whatever the overlap rule says')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;schedule;help;add' {
+            break
+        }
+        'smart-agents;schedule;help;list' {
+            break
+        }
+        'smart-agents;schedule;help;show' {
+            break
+        }
+        'smart-agents;schedule;help;pause' {
+            break
+        }
+        'smart-agents;schedule;help;resume' {
+            break
+        }
+        'smart-agents;schedule;help;remove' {
+            break
+        }
+        'smart-agents;schedule;help;run' {
+            break
+        }
+        'smart-agents;schedule;help;help' {
+            break
+        }
         'smart-agents;tui' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -461,6 +583,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old finished tasks, their events and log files (running and pending never)')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
             [CompletionResult]::new('integrate', 'integrate', [CompletionResultType]::ParameterValue, 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`')
@@ -575,6 +698,37 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;worker;run' {
+            break
+        }
+        'smart-agents;help;schedule' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Make a schedule: `schedule add nightly --cron "0 2 * * *" -- cargo update`')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every schedule: next firing, last run, missed windows, paused')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One schedule and every window: what ran, or why it did not')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Fire no more windows until `schedule resume`')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Fire windows again (those passed while paused are not run)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a schedule (runs it started go on)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Fire now, once, whatever the overlap rule says')
+            break
+        }
+        'smart-agents;help;schedule;add' {
+            break
+        }
+        'smart-agents;help;schedule;list' {
+            break
+        }
+        'smart-agents;help;schedule;show' {
+            break
+        }
+        'smart-agents;help;schedule;pause' {
+            break
+        }
+        'smart-agents;help;schedule;resume' {
+            break
+        }
+        'smart-agents;help;schedule;remove' {
+            break
+        }
+        'smart-agents;help;schedule;run' {
             break
         }
         'smart-agents;help;tui' {

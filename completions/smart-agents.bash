@@ -85,6 +85,9 @@ _smart__agents() {
             smart__agents,retry)
                 cmd="smart__agents__subcmd__retry"
                 ;;
+            smart__agents,schedule)
+                cmd="smart__agents__subcmd__schedule"
+                ;;
             smart__agents,stats)
                 cmd="smart__agents__subcmd__stats"
                 ;;
@@ -247,6 +250,9 @@ _smart__agents() {
             smart__agents__subcmd__help,retry)
                 cmd="smart__agents__subcmd__help__subcmd__retry"
                 ;;
+            smart__agents__subcmd__help,schedule)
+                cmd="smart__agents__subcmd__help__subcmd__schedule"
+                ;;
             smart__agents__subcmd__help,stats)
                 cmd="smart__agents__subcmd__help__subcmd__stats"
                 ;;
@@ -292,6 +298,27 @@ _smart__agents() {
             smart__agents__subcmd__help__subcmd__flow,status)
                 cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__status"
                 ;;
+            smart__agents__subcmd__help__subcmd__schedule,add)
+                cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__add"
+                ;;
+            smart__agents__subcmd__help__subcmd__schedule,list)
+                cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__list"
+                ;;
+            smart__agents__subcmd__help__subcmd__schedule,pause)
+                cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__pause"
+                ;;
+            smart__agents__subcmd__help__subcmd__schedule,remove)
+                cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__remove"
+                ;;
+            smart__agents__subcmd__help__subcmd__schedule,resume)
+                cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__resume"
+                ;;
+            smart__agents__subcmd__help__subcmd__schedule,run)
+                cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__run"
+                ;;
+            smart__agents__subcmd__help__subcmd__schedule,show)
+                cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__show"
+                ;;
             smart__agents__subcmd__help__subcmd__worker,run)
                 cmd="smart__agents__subcmd__help__subcmd__worker__subcmd__run"
                 ;;
@@ -303,6 +330,54 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help__subcmd__worker,stop)
                 cmd="smart__agents__subcmd__help__subcmd__worker__subcmd__stop"
+                ;;
+            smart__agents__subcmd__schedule,add)
+                cmd="smart__agents__subcmd__schedule__subcmd__add"
+                ;;
+            smart__agents__subcmd__schedule,help)
+                cmd="smart__agents__subcmd__schedule__subcmd__help"
+                ;;
+            smart__agents__subcmd__schedule,list)
+                cmd="smart__agents__subcmd__schedule__subcmd__list"
+                ;;
+            smart__agents__subcmd__schedule,pause)
+                cmd="smart__agents__subcmd__schedule__subcmd__pause"
+                ;;
+            smart__agents__subcmd__schedule,remove)
+                cmd="smart__agents__subcmd__schedule__subcmd__remove"
+                ;;
+            smart__agents__subcmd__schedule,resume)
+                cmd="smart__agents__subcmd__schedule__subcmd__resume"
+                ;;
+            smart__agents__subcmd__schedule,run)
+                cmd="smart__agents__subcmd__schedule__subcmd__run"
+                ;;
+            smart__agents__subcmd__schedule,show)
+                cmd="smart__agents__subcmd__schedule__subcmd__show"
+                ;;
+            smart__agents__subcmd__schedule__subcmd__help,add)
+                cmd="smart__agents__subcmd__schedule__subcmd__help__subcmd__add"
+                ;;
+            smart__agents__subcmd__schedule__subcmd__help,help)
+                cmd="smart__agents__subcmd__schedule__subcmd__help__subcmd__help"
+                ;;
+            smart__agents__subcmd__schedule__subcmd__help,list)
+                cmd="smart__agents__subcmd__schedule__subcmd__help__subcmd__list"
+                ;;
+            smart__agents__subcmd__schedule__subcmd__help,pause)
+                cmd="smart__agents__subcmd__schedule__subcmd__help__subcmd__pause"
+                ;;
+            smart__agents__subcmd__schedule__subcmd__help,remove)
+                cmd="smart__agents__subcmd__schedule__subcmd__help__subcmd__remove"
+                ;;
+            smart__agents__subcmd__schedule__subcmd__help,resume)
+                cmd="smart__agents__subcmd__schedule__subcmd__help__subcmd__resume"
+                ;;
+            smart__agents__subcmd__schedule__subcmd__help,run)
+                cmd="smart__agents__subcmd__schedule__subcmd__help__subcmd__run"
+                ;;
+            smart__agents__subcmd__schedule__subcmd__help,show)
+                cmd="smart__agents__subcmd__schedule__subcmd__help__subcmd__show"
                 ;;
             smart__agents__subcmd__worker,help)
                 cmd="smart__agents__subcmd__worker__subcmd__help"
@@ -341,7 +416,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker tui mcp integrate config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker schedule tui mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,7 +707,7 @@ _smart__agents() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry schedule_fired schedule_missed schedule_skipped schedule_paused" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -933,7 +1008,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker tui mcp integrate config doctor completions help"
+            opts="execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker schedule tui mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1408,6 +1483,118 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__schedule)
+            opts="add list show pause resume remove run"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__schedule__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__schedule__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__schedule__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__schedule__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__schedule__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__schedule__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__schedule__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1736,6 +1923,348 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__schedule)
+            opts="-h --help add list show pause resume remove run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__add)
+            opts="-q -h --cron --tz --every --catch-up --overlap --max-runs-per-day --max-cost-per-day --flow --var --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --parent --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cron)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catch-up)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-runs-per-day)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cost-per-day)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --var)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --priority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cwd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mem)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on)
+                    COMPREPLY=($(compgen -W "local slurm" -- "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capability)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autonomy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help)
+            opts="add list show pause resume remove run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__list)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__pause)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__remove)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__resume)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__run)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__schedule__subcmd__show)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__stats)
             opts="-h --since --by --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1989,6 +2518,8 @@ _smart-agents_ids() {
     [[ "${words[*]:0:1}" == "priority" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "resume" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "events" && ${#words[@]} -ge 1 ]] && want=1
+    [[ "${words[*]:0:2}" == "schedule add" && "$prev" == --after ]] && want=1
+    [[ "${words[*]:0:2}" == "schedule add" && "$prev" == --parent ]] && want=1
     if [[ $want == 1 && "$cur" != -* ]]; then
         COMPREPLY=( $(compgen -W "$(smart-agents __complete-ids 2>/dev/null)" -- "$cur") )
         return 0

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand metrics 'Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)'
             cand prune 'Remove old finished tasks, their events and log files (running and pending never)'
             cand worker 'Start, stop or inspect the background worker'
+            cand schedule 'Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
             cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
@@ -311,6 +312,110 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         }
         &'smart-agents;worker;help;help'= {
         }
+        &'smart-agents;schedule'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Make a schedule: `schedule add nightly --cron "0 2 * * *" -- cargo update`'
+            cand list 'Every schedule: next firing, last run, missed windows, paused'
+            cand show 'One schedule and every window: what ran, or why it did not'
+            cand pause 'Fire no more windows until `schedule resume`'
+            cand resume 'Fire windows again (those passed while paused are not run)'
+            cand remove 'Delete a schedule (runs it started go on)'
+            cand run 'Fire now, once, whatever the overlap rule says'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;schedule;add'= {
+            cand --cron 'A cron expression: 5 fields (minute hour day month weekday) or 6 with seconds first'
+            cand --tz 'The IANA zone of --cron (default: this machine''s)'
+            cand --every 'A fixed interval instead: 2s, 10m, 1h'
+            cand --catch-up 'Windows missed while the worker was down or the machine asleep: skip, once or all'
+            cand --overlap 'A window while the last run still goes: skip, queue or allow'
+            cand --max-runs-per-day 'Pause until tomorrow once this many runs started today'
+            cand --max-cost-per-day 'Pause until tomorrow once the schedule''s runs cost this much today (checked at each firing)'
+            cand --flow 'Run this flow file at each window instead of a task (read now)'
+            cand --var 'A flow variable (repeatable)'
+            cand --agent 'Agent to run the task (`shell` runs the command after `--`)'
+            cand --priority '1 (lowest) to 10 (highest)'
+            cand --class 'Resource class, capped separately (e.g. e2e, build)'
+            cand --cwd 'Working folder (default: this one)'
+            cand --timeout 'Fail the task if it runs longer (90s, 10m, 1h30m)'
+            cand --retries 'Run again this many times after a failure, with backoff'
+            cand --after 'Start only after this task completed (repeatable)'
+            cand --delay 'Do not start before this delay has passed (90s, 10m)'
+            cand --at 'Do not start before this time: RFC 3339 or local HH:MM (the next one to come)'
+            cand --mem 'Expected memory of the task (512M, 2G), counted against the memory gate as it starts'
+            cand --on 'Where it runs: local (this machine) or slurm (a job on the configured cluster)'
+            cand --cpus 'Expected cores the task keeps busy (1, 2, 0.5), counted against the CPU gate as it starts'
+            cand --capability 'Route to an installed, healthy, least-loaded agent with this capability'
+            cand --autonomy 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`'
+            cand --max-cost 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget'
+            cand --notify 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)'
+            cand --parent 'The task this one is a child of (default: the task this runs inside, if any)'
+            cand --async 'Print the task id and return at once'
+            cand --mem-limit 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)'
+            cand --worktree 'Run in a new git worktree on branch smart-agents/ID (kept after the task)'
+            cand --json 'Machine-readable output'
+            cand -q 'No progress bar and no result text: only the exit code (with --async, only the id)'
+            cand --quiet 'No progress bar and no result text: only the exit code (with --async, only the id)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;schedule;list'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;schedule;show'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;schedule;pause'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;schedule;resume'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;schedule;remove'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;schedule;run'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;schedule;help'= {
+            cand add 'Make a schedule: `schedule add nightly --cron "0 2 * * *" -- cargo update`'
+            cand list 'Every schedule: next firing, last run, missed windows, paused'
+            cand show 'One schedule and every window: what ran, or why it did not'
+            cand pause 'Fire no more windows until `schedule resume`'
+            cand resume 'Fire windows again (those passed while paused are not run)'
+            cand remove 'Delete a schedule (runs it started go on)'
+            cand run 'Fire now, once, whatever the overlap rule says'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;schedule;help;add'= {
+        }
+        &'smart-agents;schedule;help;list'= {
+        }
+        &'smart-agents;schedule;help;show'= {
+        }
+        &'smart-agents;schedule;help;pause'= {
+        }
+        &'smart-agents;schedule;help;resume'= {
+        }
+        &'smart-agents;schedule;help;remove'= {
+        }
+        &'smart-agents;schedule;help;run'= {
+        }
+        &'smart-agents;schedule;help;help'= {
+        }
         &'smart-agents;tui'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -394,6 +499,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand metrics 'Metrics in the Prometheus text format (the worker also serves them with [metrics] listen)'
             cand prune 'Remove old finished tasks, their events and log files (running and pending never)'
             cand worker 'Start, stop or inspect the background worker'
+            cand schedule 'Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
             cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
@@ -476,6 +582,29 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;worker;status'= {
         }
         &'smart-agents;help;worker;run'= {
+        }
+        &'smart-agents;help;schedule'= {
+            cand add 'Make a schedule: `schedule add nightly --cron "0 2 * * *" -- cargo update`'
+            cand list 'Every schedule: next firing, last run, missed windows, paused'
+            cand show 'One schedule and every window: what ran, or why it did not'
+            cand pause 'Fire no more windows until `schedule resume`'
+            cand resume 'Fire windows again (those passed while paused are not run)'
+            cand remove 'Delete a schedule (runs it started go on)'
+            cand run 'Fire now, once, whatever the overlap rule says'
+        }
+        &'smart-agents;help;schedule;add'= {
+        }
+        &'smart-agents;help;schedule;list'= {
+        }
+        &'smart-agents;help;schedule;show'= {
+        }
+        &'smart-agents;help;schedule;pause'= {
+        }
+        &'smart-agents;help;schedule;resume'= {
+        }
+        &'smart-agents;help;schedule;remove'= {
+        }
+        &'smart-agents;help;schedule;run'= {
         }
         &'smart-agents;help;tui'= {
         }

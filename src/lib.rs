@@ -17,6 +17,7 @@ pub mod paths;
 pub mod process;
 pub mod protocol;
 pub mod scheduler;
+pub mod schedules;
 pub mod secrets;
 pub mod size;
 pub mod stats;

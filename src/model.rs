@@ -115,6 +115,9 @@ pub struct TaskSpec {
     /// `execute --max-cost USD`: the run ends (failed) once its reported cost goes past this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_cost_usd: Option<f64>,
+    /// The schedule that fired this task (`schedule add`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
@@ -160,6 +163,9 @@ pub struct TaskView {
     pub flow_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_name: Option<String>,
+    /// The schedule that fired this task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
     /// The tasks this one started: filled in by `status ID` (not in lists or events).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ChildOutcome>,

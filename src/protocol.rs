@@ -102,6 +102,19 @@ pub enum Request {
     },
     /// `doctor --fix`: seal secret values an older version stored in plain text.
     SealSecrets,
+    /// `schedule add`: a checked schedule; refused when its name is taken.
+    ScheduleAdd {
+        def: Box<crate::schedules::ScheduleDef>,
+    },
+    /// `schedule pause|resume|remove NAME`.
+    ScheduleSet {
+        name: String,
+        op: crate::schedules::ScheduleOp,
+    },
+    /// `schedule run NAME`: fire now, once; answered with the task's (or flow's) id.
+    ScheduleRun {
+        name: String,
+    },
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.
@@ -146,6 +159,8 @@ pub enum Event {
     /// An account's usage-limit or budget hold started (`started`) or ended; `text` says so
     /// ("Claude usage limit: 3 tasks wait until 15:00").
     Hold { account: String, text: String, started: bool },
+    /// A schedule stopped by itself (a per-day cap): `text` says why and until when.
+    Schedule { name: String, text: String },
 }
 
 #[derive(Debug, thiserror::Error)]

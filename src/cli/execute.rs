@@ -184,7 +184,7 @@ impl Args {
     }
 }
 
-fn parse_usd(s: &str) -> std::result::Result<f64, String> {
+pub fn parse_usd(s: &str) -> std::result::Result<f64, String> {
     match s.trim().trim_start_matches('$').parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
         _ => Err(format!("'{s}' is not an amount of dollars above 0, like 0.50 or 2")),

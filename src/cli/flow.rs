@@ -72,7 +72,7 @@ pub struct ListArgs {
     pub json: bool,
 }
 
-fn parse_var(text: &str) -> Result<(String, String), String> {
+pub fn parse_var(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("--var {text}: expected NAME=VALUE")),

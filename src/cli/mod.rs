@@ -20,6 +20,8 @@ mod progress;
 pub mod render;
 mod result;
 mod resume;
+mod schedule;
+pub mod schedule_view;
 mod stats;
 pub mod status;
 mod wait;
@@ -88,6 +90,8 @@ pub enum Command {
     Prune(stats::PruneArgs),
     /// Start, stop or inspect the background worker
     Worker(worker::Args),
+    /// Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run
+    Schedule(schedule::Args),
     /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
     Tui,
     /// Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP
@@ -158,6 +162,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Agents(args) => agents::run(args, &paths).await,
         Command::Resume(args) => resume::run(args, &paths).await,
         Command::Worker(args) => worker::run(args, &paths).await,
+        Command::Schedule(args) => schedule::run(args, &paths).await,
         Command::Events(args) => events::run(args, &paths).await,
         Command::Stats(args) => stats::run(args, &paths),
         Command::Metrics => stats::metrics(&paths).await,

@@ -46,7 +46,7 @@ pub async fn execute(paths: &Paths, args: ExecuteArgs) -> Result<Reply> {
 }
 
 /// The CLI's `execute` arguments for these tool arguments, so both build and check a task alike.
-fn spec_of(a: ExecuteArgs) -> Result<crate::model::TaskSpec> {
+pub(super) fn spec_of(a: ExecuteArgs) -> Result<crate::model::TaskSpec> {
     let command = a.command.unwrap_or_default();
     if a.prompt.is_some() && !command.is_empty() {
         return Err(Error::usage("give either `prompt` or `command`, not both"));

@@ -5,6 +5,7 @@
 
 pub mod agent_tools;
 mod calls;
+mod schedule_tools;
 mod tools;
 
 use crate::error::Result;
@@ -101,8 +102,12 @@ impl Server {
                 reply
             }
             "agents" => calls::agents(paths, parse(name, args)?).await,
+            "schedule_add" => schedule_tools::add(paths, parse(name, args)?).await,
+            "schedule_list" => schedule_tools::list(paths, parse(name, args)?),
+            "schedule_remove" => schedule_tools::remove(paths, parse(name, args)?).await,
             other => Err(crate::error::Error::usage(format!(
-                "no tool named '{other}': the tools are execute, status, result, list, logs, cancel, wait, agents"
+                "no tool named '{other}': the tools are execute, status, result, list, logs, cancel, wait, agents, schedule_add, \
+                 schedule_list, schedule_remove"
             ))),
         }
     }

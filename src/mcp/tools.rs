@@ -157,9 +157,12 @@ pub fn definitions() -> Vec<Tool> {
         tool::<WaitArgs>("wait", "Wait for tasks", WAIT, true),
         tool::<AgentsArgs>("agents", "Available agents", AGENTS, true),
     ]
+    .into_iter()
+    .chain(super::schedule_tools::definitions())
+    .collect()
 }
 
-fn tool<T: JsonSchema + 'static>(
+pub(super) fn tool<T: JsonSchema + 'static>(
     name: &'static str,
     title: &str,
     text: &'static str,

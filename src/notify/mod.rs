@@ -51,6 +51,7 @@ impl Notifier {
                 Ok(event) => match event.as_ref() {
                     Event::Task { task } => self.on_task(task.clone()),
                     Event::Hold { text, started, .. } => self.desktop.send(hold_notice(text, *started)),
+                    Event::Schedule { name, text } => self.desktop.send(schedule_notice(name, text)),
                     Event::Admission { .. } | Event::Lagged => {}
                 },
                 // Missed changes: the next event of each task is compared with what we saw,
@@ -116,6 +117,11 @@ fn detail(store: &mut Option<Store>, database: &Path, task: &TaskView) -> Option
 }
 
 /// A usage-limit or budget hold started or ended: the text says which account and until when.
+fn schedule_notice(name: &str, text: &str) -> Notification {
+    let body = format!("`smart-agents schedule resume {name}` starts it again now");
+    Notification { summary: text.to_string(), body, urgency: Urgency::Normal }
+}
+
 fn hold_notice(text: &str, started: bool) -> Notification {
     let urgency = if started { Urgency::Normal } else { Urgency::Low };
     let body = if started {

@@ -24,6 +24,7 @@ fn view(state: TaskState, progress: Option<f64>, step: Option<&str>) -> TaskView
         parent: None,
         flow_id: None,
         step_name: None,
+        schedule: None,
         children: Vec::new(),
         footprint: None,
         peak: None,

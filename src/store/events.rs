@@ -45,10 +45,16 @@ pub enum EventKind {
     FlowStarted,
     FlowFinished,
     FlowRetry,
+    /// A schedule's window ran, missed windows were found (with a count), a window did not
+    /// run (with why), a schedule was paused by a cap (task id `schedule:NAME`).
+    ScheduleFired,
+    ScheduleMissed,
+    ScheduleSkipped,
+    SchedulePaused,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 25] = [
         EventKind::Submitted,
         EventKind::Started,
         EventKind::Progress,
@@ -70,6 +76,10 @@ impl EventKind {
         EventKind::FlowStarted,
         EventKind::FlowFinished,
         EventKind::FlowRetry,
+        EventKind::ScheduleFired,
+        EventKind::ScheduleMissed,
+        EventKind::ScheduleSkipped,
+        EventKind::SchedulePaused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +105,10 @@ impl EventKind {
             EventKind::FlowStarted => "flow_started",
             EventKind::FlowFinished => "flow_finished",
             EventKind::FlowRetry => "flow_retry",
+            EventKind::ScheduleFired => "schedule_fired",
+            EventKind::ScheduleMissed => "schedule_missed",
+            EventKind::ScheduleSkipped => "schedule_skipped",
+            EventKind::SchedulePaused => "schedule_paused",
         }
     }
 }

@@ -10,6 +10,7 @@ mod prune;
 mod queries;
 mod read;
 mod round;
+mod schedules;
 mod schema;
 mod secrets;
 mod write;
@@ -21,6 +22,7 @@ pub use prune::PruneReport;
 pub use queries::integrity_check;
 pub use read::{Summary, resolve_id};
 pub use round::{Round, Savepoint};
+pub use schedules::ScheduleRecord;
 pub use write::{EnvCache, NewTask};
 
 use crate::error::{Error, Result};
@@ -139,6 +141,7 @@ impl TaskRecord {
             parent: self.spec.parent.clone(),
             flow_id: self.spec.flow_id.clone(),
             step_name: self.spec.step_name.clone(),
+            schedule: self.spec.schedule.clone(),
             children: Vec::new(),
             footprint: self.footprint,
             peak: self.peak,

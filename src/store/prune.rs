@@ -83,7 +83,10 @@ impl Store {
                    (SELECT env_hash FROM tasks WHERE env_hash IS NOT NULL) \
                    AND hash NOT IN (SELECT env_hash FROM flows WHERE env_hash IS NOT NULL);",
             )?;
-            c.execute("DELETE FROM events WHERE task_id LIKE 'agent:%' AND at < ?1", [cutoff])?;
+            c.execute(
+                "DELETE FROM events WHERE (task_id LIKE 'agent:%' OR task_id LIKE 'schedule:%') AND at < ?1",
+                [cutoff],
+            )?;
         }
         c.execute_batch("DELETE FROM temp.doomed")?;
         report.bytes_after = report.bytes_before;

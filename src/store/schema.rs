@@ -161,4 +161,22 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (agent, type)
     );
     "#,
+    // Schedules (issue 32): one row per schedule, its definition as JSON and where it stands.
+    r#"
+    CREATE TABLE IF NOT EXISTS schedules (
+        name         TEXT PRIMARY KEY,
+        def          TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        paused       INTEGER NOT NULL DEFAULT 0,
+        pause_reason TEXT,
+        paused_until INTEGER,
+        next_at      INTEGER,
+        missed       INTEGER NOT NULL DEFAULT 0,
+        backlog      INTEGER NOT NULL DEFAULT 0,
+        catch_ups    INTEGER NOT NULL DEFAULT 0,
+        day          TEXT NOT NULL DEFAULT '',
+        runs_today   INTEGER NOT NULL DEFAULT 0,
+        last_task    TEXT
+    );
+    "#,
 ];

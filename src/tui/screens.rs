@@ -156,6 +156,7 @@ fn week() -> super::stats_data::StatsData {
         ],
         summary: "last 7 days: 41 tasks · 90% succeeded · wait p50 2s p95 40s · run p50 3m p95 21m".into(),
         limits: String::new(),
+        schedules: Vec::new(),
     }
 }
 
@@ -166,6 +167,21 @@ fn screen_stats_pane() {
     assert!(render(&app, 100, 30).contains("loading stats"));
     update(&mut app, Msg::Stats(Box::new(week())));
     insta::assert_snapshot!(render(&app, 100, 30));
+}
+
+#[test]
+fn stats_pane_lists_the_schedules() {
+    let mut app = busy_app(100, 30);
+    update(&mut app, ch('s'));
+    let mut data = week();
+    data.schedules = vec!["nightly  cron 0 2 * * *  next 02:00  last k2hqjf completed  missed 3".into()];
+    update(&mut app, Msg::Stats(Box::new(data)));
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("schedule nightly  cron 0 2 * * *  next 02:00  last k2hqjf completed  missed 3"),
+        "{screen}"
+    );
+    assert!(screen.contains("cost per day"), "the charts stay: {screen}");
 }
 
 #[test]

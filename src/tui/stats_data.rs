@@ -23,16 +23,42 @@ pub struct StatsData {
     pub summary: String,
     /// Today's spend per account and any usage-limit hold (empty: nothing spent or held).
     pub limits: String,
+    /// One line per schedule: spec, next firing, last run, missed windows, paused.
+    pub schedules: Vec<String>,
 }
 
 /// Read the last week from the database (`None` store: nothing submitted yet).
 pub fn load(paths: &Paths, now: i64) -> crate::error::Result<StatsData> {
     let since = now - DAYS as i64 * 86_400_000;
-    let (rows, limits) = match Store::open_for_reading(&paths.database)? {
-        Some(store) => (stats::load(&store, Some(since))?, limits_line(&store, now)),
-        None => (Vec::new(), String::new()),
+    let (rows, limits, schedules) = match Store::open_for_reading(&paths.database)? {
+        Some(store) => {
+            (stats::load(&store, Some(since))?, limits_line(&store, now), schedule_lines(&store, now))
+        }
+        None => (Vec::new(), String::new(), Vec::new()),
     };
-    Ok(StatsData { limits, ..compute(&rows, since, now) })
+    Ok(StatsData { limits, schedules, ..compute(&rows, since, now) })
+}
+
+/// `nightly  cron 0 2 * * *  next 02:00  last k2hqjf completed  missed 0`. A database from
+/// before schedules reads as none.
+fn schedule_lines(store: &Store, now: i64) -> Vec<String> {
+    let views = crate::cli::schedule_view::list(Some(store)).unwrap_or_default();
+    views
+        .iter()
+        .map(|v| {
+            let next = v.next.as_deref().and_then(|n| chrono::DateTime::parse_from_rfc3339(n).ok());
+            let next = match (v.paused, next) {
+                (true, _) => "paused".to_string(),
+                (false, Some(t)) => {
+                    format!("next {}", crate::scheduler::reason::local_time(t.timestamp_millis(), now))
+                }
+                (false, None) => "no next window".to_string(),
+            };
+            let last =
+                v.last_run.as_ref().map_or("never ran".to_string(), |r| format!("last {} {}", r.id, r.state));
+            format!("{}  {}  {next}  {last}  missed {}", v.name, v.spec, v.missed)
+        })
+        .collect()
 }
 
 /// `today: ACCOUNT $1.20, OTHER $0.00 · held: ACCOUNT until 15:00`. A database from before the
@@ -101,6 +127,7 @@ pub fn compute(rows: &[stats::TaskRow], since: i64, now: i64) -> StatsData {
         per_agent,
         summary,
         limits: String::new(),
+        schedules: Vec::new(),
     }
 }
 

@@ -9,13 +9,17 @@ use ratatui::style::Color;
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, Block, Paragraph, Sparkline};
 
+const MAX_SCHEDULE_LINES: usize = 5;
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(data) = &app.stats else {
         let text = Paragraph::new(" loading stats…").block(Block::bordered().title(" stats "));
         frame.render_widget(text, area);
         return;
     };
-    let lines = if data.limits.is_empty() { 1 } else { 2 };
+    // The schedules' lines, at most a few: the charts keep most of the pane.
+    let schedules = data.schedules.len().min(MAX_SCHEDULE_LINES);
+    let lines = 1 + u16::from(!data.limits.is_empty()) + schedules as u16;
     let [spark, charts, summary] =
         Layout::vertical([Constraint::Length(6), Constraint::Fill(1), Constraint::Length(lines)]).areas(area);
     let [cost, agents] = Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(charts);
@@ -59,6 +63,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let mut text = vec![Line::raw(format!(" {}", data.summary))];
     if !data.limits.is_empty() {
         text.push(Line::raw(format!(" {}", data.limits)));
+    }
+    for line in data.schedules.iter().take(schedules) {
+        text.push(Line::raw(format!(" schedule {line}")));
     }
     frame.render_widget(Paragraph::new(text), summary);
 }

@@ -60,6 +60,7 @@ pub fn sample(id: &str, state: TaskState) -> TaskView {
         parent: None,
         flow_id: None,
         step_name: None,
+        schedule: None,
         children: Vec::new(),
         footprint: None,
         peak: None,

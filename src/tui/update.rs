@@ -21,7 +21,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             app.status = if paused { "admission paused" } else { "admission resumed" }.to_string();
             None
         }
-        Msg::Event(Event::Hold { text, .. }) => {
+        Msg::Event(Event::Hold { text, .. } | Event::Schedule { text, .. }) => {
             app.status = text;
             None
         }

@@ -20,4 +20,6 @@ pub enum Msg {
     Output { file: String },
     /// An executor's thread answered (a hand-over, a look, a failed stop).
     Executor(crate::executor::Reply),
+    /// The schedules' wall-clock alarm went off, or the wall clock was set (`jumped`).
+    WallClock { jumped: bool },
 }

@@ -19,6 +19,7 @@ mod processes;
 pub mod proctree;
 mod queue;
 pub mod runner;
+mod schedules;
 mod secret_state;
 mod server;
 mod spares;
@@ -26,6 +27,7 @@ mod spawner;
 pub mod supervise;
 mod timers;
 mod upkeep;
+mod wall_timer;
 pub mod zygote;
 
 use crate::error::{Context, Result};

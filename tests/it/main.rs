@@ -40,6 +40,7 @@ mod properties;
 mod real_clis;
 mod robustness;
 mod scheduler_e2e;
+mod schedules;
 mod secrets;
 mod secrets_keyring;
 mod security;

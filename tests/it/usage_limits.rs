@@ -269,3 +269,86 @@ fn w_poll(home: &Home, id: &str) -> Value {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Issue 32: a schedule's firing during a usage-limit hold is a pending task that waits for
+/// the hold, then runs: never dropped.
+#[test]
+fn a_scheduled_firing_held_by_a_usage_limit_waits_pending_and_runs_after_the_release() {
+    let w = world("");
+    w.limit_next("LIMIT until 23:59");
+    let first = w.submit("bot", &[]);
+    w.poll(&first, "the hold", |v| reason(v).contains("usage limit: resumes"));
+    w.home.run_ok(&[
+        "schedule",
+        "add",
+        "held",
+        "--every",
+        "2s",
+        "--max-runs-per-day",
+        "1",
+        "--agent",
+        "bot2",
+        "scheduled work",
+    ]);
+    let deadline = Instant::now() + WAIT;
+    let fired = loop {
+        let show = w.home.json(&["schedule", "show", "held", "--json"]);
+        let fired = show["windows"]
+            .as_array()
+            .and_then(|ws| ws.iter().find(|e| e["kind"] == "schedule_fired").cloned());
+        if let Some(e) = fired {
+            break e["data"]["task"].as_str().expect("task id").to_string();
+        }
+        assert!(Instant::now() < deadline, "never fired: {show}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let view = w.poll(&fired, "the hold", |v| reason(v).contains("usage limit"));
+    assert_eq!(view["state"], "pending", "{view}");
+    assert_eq!(view["schedule"], "held", "{view}");
+    assert!(started_by(&w.requests(), &fired).is_empty(), "held: not started");
+    w.home.run_ok(&["agents", "release", "bot2"]);
+    w.home.wait_state(&fired, "completed", WAIT);
+    assert_eq!(started_by(&w.requests(), &fired).len(), 1, "ran once, after the release");
+    drop_dir(&w.dir);
+}
+
+/// Issue 32: `--max-cost-per-day` counts what the schedule's own tasks cost today; reaching it
+/// pauses the schedule with an event, and the window that found it reached says so.
+#[test]
+fn a_schedule_pauses_once_its_runs_cost_the_daily_cap() {
+    let home = Home::new();
+    let args = [
+        "schedule",
+        "add",
+        "costly",
+        "--every",
+        "2s",
+        "--max-cost-per-day",
+        "0.05",
+        "--agent",
+        "claude",
+        "Review it",
+    ];
+    let out = home.cmd(&args).env("PATH", standins()).output().expect("schedule add");
+    assert!(out.status.success(), "{}", common::describe(&out));
+    let deadline = Instant::now() + WAIT;
+    let show = loop {
+        let show = home.json(&["schedule", "show", "costly", "--json"]);
+        if show["paused"] == true {
+            break show;
+        }
+        assert!(Instant::now() < deadline, "never paused: {show}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let reason = show["pause_reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("max cost per day ($0.05) reached: $0.08 spent today"), "{show}");
+    let windows = show["windows"].as_array().expect("windows");
+    let fired: Vec<&Value> = windows.iter().filter(|e| e["kind"] == "schedule_fired").collect();
+    assert_eq!(fired.len(), 1, "one run cost more than the cap: {show}");
+    assert!(windows.iter().any(|e| e["kind"] == "schedule_paused"), "{show}");
+    assert!(
+        windows.iter().any(|e| e["kind"] == "schedule_skipped"
+            && e["data"]["why"].as_str().is_some_and(|w| w.starts_with("max cost per day"))),
+        "{show}"
+    );
+}

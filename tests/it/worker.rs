@@ -95,7 +95,7 @@ fn stop_then_any_command_starts_a_fresh_worker() {
 }
 
 /// Context switches of each of `pid`'s threads.
-fn switches(pid: i32) -> std::collections::HashMap<String, u64> {
+pub fn switches(pid: i32) -> std::collections::HashMap<String, u64> {
     let mut out = std::collections::HashMap::new();
     for task in std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten() {
         let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();

@@ -11,7 +11,8 @@ import sys
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-TOOLS = {"execute", "status", "result", "list", "logs", "cancel", "wait", "agents"}
+TOOLS = {"execute", "status", "result", "list", "logs", "cancel", "wait", "agents",
+         "schedule_add", "schedule_list", "schedule_remove"}
 EXECUTE_ARGS = {"prompt", "command", "description", "agent", "capability", "priority", "class",
                 "cwd", "after", "timeout", "delay", "retries", "worktree", "notify"}
 
@@ -56,7 +57,7 @@ async def main(bin_path, home, project):
             check(init.capabilities.tools is not None, "server offers tools", init.capabilities)
 
             tools = {t.name: t for t in (await session.list_tools()).tools}
-            check(set(tools) == TOOLS, "the eight tools are listed", sorted(tools))
+            check(set(tools) == TOOLS, "the eleven tools are listed", sorted(tools))
             check(all(t.description and len(t.description) > 80 for t in tools.values()),
                   "every tool is described for a model", None)
             props = set(tools["execute"].input_schema.get("properties", {}))
@@ -130,6 +131,17 @@ async def main(bin_path, home, project):
             await refused(session, "result", {"id": tid, "wait_seconds": 51}, "at most 50")
             await refused(session, "list", {"state": ["bogus"]}, "unknown state 'bogus'")
             await refused(session, "nope", {}, "no tool named 'nope'")
+
+            # Recurring work: add (checked like the CLI), list, remove.
+            added, _ = await ok(session, "schedule_add", {"name": "nightly", "cron": "0 2 * * *", "tz": "UTC",
+                                                          "command": ["true"]})
+            check(added["name"] == "nightly" and added["next"].endswith("T02:00:00.000Z"), "schedule_add", added)
+            await refused(session, "schedule_add", {"name": "x", "cron": "61 * * * *", "command": ["true"]}, "61 * * * *")
+            await refused(session, "schedule_add", {"name": "x", "every": "1h"}, "nothing to run")
+            scheduled, _ = await ok(session, "schedule_list", {})
+            check([s["name"] for s in scheduled["schedules"]] == ["nightly"], "schedule_list", scheduled)
+            await ok(session, "schedule_remove", {"name": "nightly"})
+            await refused(session, "schedule_remove", {"name": "nightly"}, "no schedule named 'nightly'")
 
             after, _ = await ok(session, "list", {})
             check(len(after["tasks"]) == 4, "the server still answers, nothing else was queued", after)

@@ -18,6 +18,8 @@ mod history;
 mod limits;
 mod requests;
 mod routing;
+mod schedule_fire;
+mod schedules;
 mod secrets;
 mod transitions;
 
@@ -84,6 +86,8 @@ pub struct Actor {
     executors: crate::executor::ExecutorSet,
     journal: crate::worker::journal::Journal,
     upkeep: crate::worker::upkeep::Upkeep,
+    /// Schedules and their wall-clock alarm.
+    schedules: crate::worker::schedules::Schedules,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -112,6 +116,7 @@ impl Actor {
         let limits = crate::worker::limit_state::LimitState::new(&config);
         let secrets = crate::worker::secret_state::SecretState::new(&paths, &config);
         let upkeep = crate::worker::upkeep::Upkeep::new(&store)?;
+        let schedules = crate::worker::schedules::Schedules::load(&store, tx.clone())?;
         let mut actor = Actor {
             paths,
             config,
@@ -142,11 +147,16 @@ impl Actor {
             executors,
             journal: crate::worker::journal::Journal::new(history),
             upkeep,
+            schedules,
         };
         actor.load()?;
         // A worker that died mid-flow left decisions to take: look at every running flow.
         for flow in actor.store.flows(true, usize::MAX)? {
             actor.flows_touched.insert(flow.id);
+        }
+        // Windows that passed while no worker ran are found in the first round.
+        if !actor.schedules.is_empty() {
+            actor.timers.add(now_ms(), Timer::Wake);
         }
         // Sealed values left by tasks that ended while no worker watched.
         actor.store.forget_unused_secrets()?;
@@ -240,9 +250,11 @@ impl Actor {
                     }
                 }
                 Msg::Executor(reply) => self.on_executor(reply, now),
+                Msg::WallClock { jumped } => self.schedules.on_wall_clock(jumped),
             }
         }
         let woken = self.fire_timers(now);
+        self.run_schedules(now);
         self.advance_flows(now);
         if !quiet || woken || !self.flows_touched.is_empty() {
             self.admit(now);

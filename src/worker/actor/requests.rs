@@ -78,6 +78,11 @@ impl Actor {
                 return Err(Error::internal("history subscriptions are served by the connection"));
             }
             Request::SealSecrets => Response::Ok { message: Some(self.seal_plaintext_secrets()?) },
+            Request::ScheduleAdd { def } => Response::Ok { message: Some(self.schedule_add(*def, now)?) },
+            Request::ScheduleSet { name, op } => {
+                Response::Ok { message: Some(self.schedule_set(&name, op, now)?) }
+            }
+            Request::ScheduleRun { name } => Response::Submitted { id: self.schedule_run(&name, now)? },
         })
     }
 
