@@ -1,4 +1,5 @@
 use clap::Parser;
+use smart_agents::executor::sandbox;
 use smart_agents::worker::{supervise, zygote};
 use smart_agents::{cli, error::exit, mcp, tui};
 
@@ -10,6 +11,14 @@ fn main() {
             std::process::exit(zygote::serve());
         }
         std::process::exit(supervise::main(&args));
+    }
+    // A sandboxed task's launcher (outside the wall) and relay (inside): no parsing either.
+    if args.get(1).is_some_and(|a| a == sandbox::ARG) {
+        let report = std::sync::Arc::new(smart_agents::worker::step_report::send);
+        std::process::exit(sandbox::launch::main(&args, report));
+    }
+    if args.get(1).is_some_and(|a| a == sandbox::relay::ARG) {
+        std::process::exit(sandbox::relay::main(&args));
     }
     // The MCP server an agent gets inside a task: no parsing either.
     if args.get(1).is_some_and(|a| a == smart_agents::agents::task_tools::ARG) {

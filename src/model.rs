@@ -115,6 +115,9 @@ pub struct TaskSpec {
     /// `execute --max-cost USD`: the run ends (failed) once its reported cost goes past this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_cost_usd: Option<f64>,
+    /// `execute --sandbox`: run walled in (settled at submit with its profile's defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<crate::config::sandbox::SandboxSpec>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).
