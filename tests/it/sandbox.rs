@@ -199,6 +199,16 @@ fn progress_and_the_result_come_back_from_inside() {
 }
 
 #[test]
+fn the_worker_takes_only_progress_from_inside() {
+    let (home, user) = (Home::new(), UserHome::new());
+    let script = "smart-agents list; smart-agents execute --async -- touch /tmp/escaped";
+    let (_, state, result) = run(&home, &user, &user.work(), &[], script);
+    assert_eq!(state, "failed", "{result}");
+    assert!(result.contains("may only report its progress"), "{result}");
+    assert_eq!(home.list(&["--all"]).len(), 1, "a task was submitted from inside the sandbox");
+}
+
+#[test]
 fn without_bubblewrap_a_sandboxed_submit_is_refused() {
     let home = Home::new();
     let empty = tempfile::tempdir().expect("empty dir");
