@@ -46,6 +46,7 @@ fn main() {
         allow: Vec::new(),
         pids_limit: None,
         proxy_socket: dir.path().join("proxy.sock"),
+        worker_socket: dir.path().join("worker.sock"),
     };
     let allow = Plan { network: Network::Allow, allow: vec!["example.com:443".into()], ..base.clone() };
     let pids = Plan { pids_limit: Some(100), ..base.clone() };

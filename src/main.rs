@@ -14,8 +14,12 @@ fn main() {
     }
     // A sandboxed task's launcher (outside the wall) and relay (inside): no parsing either.
     if args.get(1).is_some_and(|a| a == sandbox::ARG) {
-        let report = std::sync::Arc::new(smart_agents::worker::step_report::send);
-        std::process::exit(sandbox::launch::main(&args, report));
+        use smart_agents::worker::step_report;
+        let hooks = sandbox::launch::Hooks {
+            report: std::sync::Arc::new(step_report::send),
+            serve_worker: step_report::serve,
+        };
+        std::process::exit(sandbox::launch::main(&args, hooks));
     }
     if args.get(1).is_some_and(|a| a == sandbox::relay::ARG) {
         std::process::exit(sandbox::relay::main(&args));

@@ -46,18 +46,32 @@ fn which_bwrap() -> bool {
 /// Submit `script` (run by sh) sandboxed with `opts`, in `cwd`, as a user whose home is `user`;
 /// wait for the end and return (state, what `result` shows).
 fn run(home: &Home, user: &UserHome, cwd: &Path, opts: &[&str], script: &str) -> (String, String, String) {
+    let id = submit(home, user, cwd, opts, script, &[]);
+    let state = wait_end(home, &id);
+    let result = home.run(&["result", &id]);
+    (id, state, format!("{}{}", stdout(&result), crate::common::stderr(&result)))
+}
+
+/// Submit as `run` does, with more variables in the caller's environment; the id.
+fn submit(
+    home: &Home,
+    user: &UserHome,
+    cwd: &Path,
+    opts: &[&str],
+    script: &str,
+    env: &[(&str, &str)],
+) -> String {
     let bin_dir = Path::new(BIN).parent().expect("bin dir").display().to_string();
     let path = format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default());
     let cwd = cwd.display().to_string();
     let mut args = vec!["execute", "--async", "--cwd", &cwd, "--sandbox"];
     args.extend_from_slice(opts);
     args.extend(["--", "sh", "-c", script]);
-    let out = home.cmd(&args).env("HOME", user.path()).env("PATH", &path).output().expect("execute");
+    let mut cmd = home.cmd(&args);
+    cmd.env("HOME", user.path()).env("PATH", &path).envs(env.iter().copied());
+    let out = cmd.output().expect("execute");
     assert!(out.status.success(), "execute --sandbox: {}", crate::common::describe(&out));
-    let id = stdout(&out).trim().to_string();
-    let state = wait_end(home, &id);
-    let result = home.run(&["result", &id]);
-    (id, state, format!("{}{}", stdout(&result), crate::common::stderr(&result)))
+    stdout(&out).trim().to_string()
 }
 
 fn wait_end(home: &Home, id: &str) -> String {
@@ -234,4 +248,29 @@ fn doctor_says_the_sandbox_is_ready() {
     let doctor = stdout(&home.run(&["doctor"]));
     let line = doctor.lines().find(|l| l.contains("sandbox")).unwrap_or_default();
     assert!(line.starts_with("ok") && line.contains("bwrap"), "{doctor}");
+}
+
+#[test]
+fn sealed_secrets_are_delivered_inside() {
+    let (home, user) = (Home::new(), UserHome::new());
+    let script = "[ \"$MY_API_TOKEN\" = tok-1234567890 ] && echo the-secret-arrived";
+    let id = submit(&home, &user, &user.work(), &[], script, &[("MY_API_TOKEN", "tok-1234567890")]);
+    assert_eq!(wait_end(&home, &id), "completed");
+    assert!(home.run_ok(&["result", &id]).contains("the-secret-arrived"));
+}
+
+#[test]
+fn a_restarted_worker_adopts_a_sandboxed_task_and_hears_its_progress() {
+    let (home, user) = (Home::new(), UserHome::new());
+    let script = "while [ ! -e gate ]; do sleep 0.1; done; smart-agents progress 90 adopted-step; echo adopted-and-done";
+    let id = submit(&home, &user, &user.work(), &[], script, &[]);
+    home.wait_state(&id, "running", END);
+    let old = home.worker_pid();
+    crate::common::kill9(old);
+    crate::common::wait_gone(old, END);
+    home.run_ok(&["worker", "start"]);
+    std::fs::write(user.work().join("gate"), "").expect("open the gate");
+    assert_eq!(wait_end(&home, &id), "completed");
+    assert!(home.run_ok(&["result", &id]).contains("adopted-and-done"));
+    assert!(home.run_ok(&["events", &id]).contains("adopted-step"), "progress reached the new worker");
 }

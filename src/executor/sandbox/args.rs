@@ -44,9 +44,7 @@ pub fn bwrap_args(plan: &Plan, folder: &Path) -> Vec<String> {
     for h in plan.hide.iter().filter(|h| writable.iter().any(|w| h.starts_with(w))) {
         hide(&mut args, h);
     }
-    if plan.socket.exists() {
-        bind(&mut args, "--bind", &plan.socket, &plan.socket);
-    }
+    bind(&mut args, "--bind", &plan.worker_socket, &plan.socket);
     if plan.network == Network::Allow {
         bind(&mut args, "--bind", &plan.proxy_socket, Path::new(PROXY_INSIDE));
         let proxy = format!("http://127.0.0.1:{}", super::plan::RELAY_PORT);

@@ -15,9 +15,17 @@ use std::process::Command;
 /// Exit code when the sandbox could not be built (as a shell's "cannot execute").
 const NOT_BUILT: i32 = 126;
 
-/// `args` is the whole argv; `report` sends a line to the task's history.
-pub fn main(args: &[OsString], report: proxy::Report) -> i32 {
-    match launch(args, report) {
+/// What the launcher needs from the worker's floor, which it may not import.
+pub struct Hooks {
+    /// Sends a line to the task's history.
+    pub report: proxy::Report,
+    /// Serves the socket the sandbox sees as the worker's (only `progress` gets through).
+    pub serve_worker: fn(UnixListener),
+}
+
+/// `args` is the whole argv.
+pub fn main(args: &[OsString], hooks: Hooks) -> i32 {
+    match launch(args, hooks) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("smart-agents: {e}; the command did not run");
@@ -26,7 +34,7 @@ pub fn main(args: &[OsString], report: proxy::Report) -> i32 {
     }
 }
 
-fn launch(args: &[OsString], report: proxy::Report) -> Result<i32, SandboxError> {
+fn launch(args: &[OsString], hooks: Hooks) -> Result<i32, SandboxError> {
     let internal = || SandboxError::Setup(format!("{} is internal to the worker", super::ARG));
     let plan = args.get(2).and_then(|p| p.to_str()).ok_or_else(internal)?;
     let plan: Plan = serde_json::from_str(plan).map_err(|_| internal())?;
@@ -42,10 +50,15 @@ fn launch(args: &[OsString], report: proxy::Report) -> Result<i32, SandboxError>
         Some(n) => cgroup::enter(&plan.task, n)?,
         None => None,
     };
+    let worker = listen(&plan.worker_socket, "the socket for progress")?;
+    let serve_worker = hooks.serve_worker;
+    std::thread::spawn(move || serve_worker(worker));
     let mut bwrap = Command::new(&plan.bwrap);
     bwrap.args(super::args::bwrap_args(&plan, &folder));
     if plan.network == Network::Allow {
-        open_proxy(&plan, report)?;
+        let proxy = listen(&plan.proxy_socket, "the proxy")?;
+        let (allow, report) = (plan.allow.clone(), hooks.report);
+        std::thread::spawn(move || proxy::serve(proxy, allow, report));
         let exe =
             crate::paths::self_exe().ok_or_else(|| SandboxError::Setup("this binary has no path".into()))?;
         bwrap.args([exe, super::relay::ARG, "--"]);
@@ -55,20 +68,17 @@ fn launch(args: &[OsString], report: proxy::Report) -> Result<i32, SandboxError>
     if group.as_ref().is_some_and(|g| g.hit()) {
         eprintln!("smart-agents sandbox: the pids limit ({}) was reached", plan.pids_limit.unwrap_or(0));
     }
-    if plan.network == Network::Allow {
-        let _ = std::fs::remove_file(&plan.proxy_socket);
+    for socket in [&plan.proxy_socket, &plan.worker_socket] {
+        let _ = std::fs::remove_file(socket);
     }
     Ok(code)
 }
 
-fn open_proxy(plan: &Plan, report: proxy::Report) -> Result<(), SandboxError> {
-    let _ = std::fs::remove_file(&plan.proxy_socket);
-    let listener = UnixListener::bind(&plan.proxy_socket).map_err(|e| {
-        SandboxError::Setup(format!("opening the proxy at {}: {e}", plan.proxy_socket.display()))
-    })?;
-    let allow = plan.allow.clone();
-    std::thread::spawn(move || proxy::serve(listener, allow, report));
-    Ok(())
+/// A fresh Unix socket at `path` (one left by a killed launcher is replaced).
+fn listen(path: &Path, what: &str) -> Result<UnixListener, SandboxError> {
+    let _ = std::fs::remove_file(path);
+    UnixListener::bind(path)
+        .map_err(|e| SandboxError::Setup(format!("opening {what} at {}: {e}", path.display())))
 }
 
 /// Run `cmd` and give its status as an exit code (128 + the signal that ended it).

@@ -53,8 +53,10 @@ pub struct Plan {
     pub hide: Vec<PathBuf>,
     /// Writable besides the task's folder (the launcher's working folder).
     pub writable: Vec<PathBuf>,
-    /// The worker's socket, bound back for `progress`.
+    /// Where the sandbox sees the worker's socket (`progress` from inside)...
     pub socket: PathBuf,
+    /// ...which is the launcher's, outside, passing on `progress` alone.
+    pub worker_socket: PathBuf,
     pub network: Network,
     /// `host:port`, lower case.
     pub allow: Vec<String>,
@@ -105,6 +107,7 @@ impl Plan {
             allow: allow.collect(),
             pids_limit: spec.pids_limit,
             proxy_socket: paths.runs_dir.join(format!("{}-{}.proxy", rec.id, rec.attempt)),
+            worker_socket: paths.runs_dir.join(format!("{}-{}.sock", rec.id, rec.attempt)),
         }
     }
 }
