@@ -74,3 +74,52 @@ fn bind(args: &mut Vec<String>, how: &str, from: &Path, to: &Path) {
 fn strings(s: &[&str]) -> Vec<String> {
     s.iter().map(|s| s.to_string()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(hide: Vec<PathBuf>, network: Network) -> Plan {
+        Plan {
+            task: "t-1".into(),
+            bwrap: "/usr/bin/bwrap".into(),
+            hide,
+            writable: Vec::new(),
+            socket: "/h/.local/share/smart-agents/worker.sock".into(),
+            worker_socket: "/h/.local/share/smart-agents/runs/t-1.sock".into(),
+            network,
+            allow: Vec::new(),
+            pids_limit: None,
+            proxy_socket: "/runs/t-1.proxy".into(),
+        }
+    }
+
+    fn at(args: &[String], window: &[&str]) -> Vec<usize> {
+        (0..args.len()).filter(|&i| args[i..].starts_with(&strings(window))).collect()
+    }
+
+    #[test]
+    fn the_deny_list_is_laid_again_over_a_writable_home() {
+        let home = tempfile::tempdir().unwrap();
+        let ssh = home.path().join(".ssh");
+        std::fs::create_dir(&ssh).unwrap();
+        let args = bwrap_args(&plan(vec![ssh.clone()], Network::None), home.path());
+        let (h, s) = (home.path().to_str().unwrap(), ssh.to_str().unwrap());
+        let binds = at(&args, &["--bind", h, h]);
+        let hides = at(&args, &["--tmpfs", s]);
+        assert_eq!((binds.len(), hides.len()), (1, 2), "{args:?}");
+        assert!(hides[0] < binds[0] && binds[0] < hides[1], "{args:?}");
+        assert!(!at(&args, &["--unshare-net"]).is_empty());
+        assert_eq!(args.last().map(String::as_str), Some("--"));
+    }
+
+    #[test]
+    fn open_network_keeps_the_namespace_and_allow_sets_the_proxy() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = bwrap_args(&plan(Vec::new(), Network::Open), dir.path());
+        assert!(at(&open, &["--unshare-net"]).is_empty(), "{open:?}");
+        let allow = bwrap_args(&plan(Vec::new(), Network::Allow), dir.path());
+        assert!(!at(&allow, &["--setenv", "HTTPS_PROXY", "http://127.0.0.1:3128"]).is_empty(), "{allow:?}");
+        assert!(!at(&allow, &["--bind", "/runs/t-1.proxy", PROXY_INSIDE]).is_empty(), "{allow:?}");
+    }
+}
