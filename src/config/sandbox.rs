@@ -137,6 +137,37 @@ impl SandboxSettings {
     }
 }
 
+/// The model API each built-in agent CLI talks to, and the variable that moves it.
+const AGENT_HOSTS: &[(&str, &str, &str)] = &[
+    ("claude", "api.anthropic.com:443", "ANTHROPIC_BASE_URL"),
+    ("codex", "api.openai.com:443", "OPENAI_BASE_URL"),
+    ("gemini", "generativelanguage.googleapis.com:443", "GOOGLE_GEMINI_BASE_URL"),
+];
+
+/// The model host an agent task needs to reach: its `*_BASE_URL` from the task's environment
+/// when set (e.g. a local mock model), else the vendor's API.
+pub fn agent_host(agent: &str, env: &[(String, String)]) -> Option<String> {
+    let (_, host, var) = AGENT_HOSTS.iter().find(|(name, _, _)| *name == agent)?;
+    let base = env.iter().find(|(k, _)| k == var).map(|(_, v)| v.as_str());
+    Some(base.and_then(url_host).unwrap_or_else(|| host.to_string()))
+}
+
+/// `host:port` of an http(s) URL.
+fn url_host(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split('/').next()?;
+    let default = if scheme == "http" { 80 } else { 443 };
+    let text = if authority
+        .rsplit_once(':')
+        .is_some_and(|(h, _)| !h.is_empty() && !h.ends_with(']') || h.starts_with('['))
+    {
+        authority.to_string()
+    } else {
+        format!("{authority}:{default}")
+    };
+    host_port(&text).ok().map(|(h, p)| format!("{h}:{p}"))
+}
+
 /// `HOST[:PORT]` split, port 443 when left out.
 pub fn host_port(text: &str) -> Result<(String, u16), String> {
     let (host, port) = match text.rsplit_once(':') {
@@ -168,6 +199,16 @@ mod tests {
         assert_eq!(host_port("[::1]:80"), Ok(("::1".into(), 80)));
         assert!(host_port("a b:1").unwrap_err().contains("a b"));
         assert!(host_port("x:http").is_err());
+    }
+
+    #[test]
+    fn agents_reach_their_model_host_or_their_base_url() {
+        assert_eq!(agent_host("claude", &[]).as_deref(), Some("api.anthropic.com:443"));
+        let env = vec![("ANTHROPIC_BASE_URL".to_string(), "http://127.0.0.1:8081/v1".to_string())];
+        assert_eq!(agent_host("claude", &env).as_deref(), Some("127.0.0.1:8081"));
+        let env = vec![("OPENAI_BASE_URL".to_string(), "http://mock.local/v1".to_string())];
+        assert_eq!(agent_host("codex", &env).as_deref(), Some("mock.local:80"));
+        assert_eq!(agent_host("shell", &[]), None);
     }
 
     #[test]

@@ -25,7 +25,11 @@ impl ExecutorSet {
 
     /// At submit, after the executor is settled: fill in the task's sandbox, or refuse it
     /// saying what is missing. A sandboxed task never runs without its wall.
-    pub fn settle_sandbox(&self, spec: &mut crate::model::TaskSpec) -> Result<(), String> {
+    pub fn settle_sandbox(
+        &self,
+        spec: &mut crate::model::TaskSpec,
+        backend: Option<&str>,
+    ) -> Result<(), String> {
         if spec.sandbox.is_none() {
             return Ok(());
         }
@@ -35,7 +39,7 @@ impl ExecutorSet {
                 "--sandbox runs tasks on this machine; the {kind} executor cannot wall them in"
             ));
         }
-        self.sandbox.settle(spec)
+        self.sandbox.settle(spec, backend)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &dyn TaskExecutor> {

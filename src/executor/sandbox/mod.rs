@@ -52,9 +52,15 @@ impl Sandbox {
         Sandbox { settings: settings.clone(), paths: paths.clone(), ready: Mutex::new(HashMap::new()) }
     }
 
-    /// Settle `spec`'s sandbox at submit, or say why it cannot run walled in here.
-    pub fn settle(&self, spec: &mut TaskSpec) -> Result<(), String> {
-        let Some(asked) = spec.sandbox.take() else { return Ok(()) };
+    /// Settle `spec`'s sandbox at submit, or say why it cannot run walled in here. `backend`
+    /// names the agent CLI (`claude`, …) whose model host an agent task may reach.
+    pub fn settle(&self, spec: &mut TaskSpec, backend: Option<&str>) -> Result<(), String> {
+        let Some(mut asked) = spec.sandbox.take() else { return Ok(()) };
+        // An agent needs its model: allowed unless the network was set by hand.
+        if spec.prompt.is_some() && asked.network.is_none() {
+            let host = crate::config::sandbox::agent_host(backend.unwrap_or(&spec.agent), &spec.env);
+            asked.allow_hosts.extend(host.filter(|h| !asked.allow_hosts.contains(h)));
+        }
         let settled = self.settings.settle(asked)?;
         self.bwrap(path_of(spec)).map_err(|e| e.to_string())?;
         if let Some(n) = settled.pids_limit {

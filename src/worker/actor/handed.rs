@@ -27,7 +27,8 @@ impl Actor {
             spec.sandbox = profile
                 .map(|p| crate::config::sandbox::SandboxSpec { profile: Some(p), ..Default::default() });
         }
-        self.executors.settle_sandbox(spec).map_err(crate::error::Error::usage)
+        let backend = self.registry.get(&spec.agent).map(|d| d.backend.as_str());
+        self.executors.settle_sandbox(spec, backend).map_err(crate::error::Error::usage)
     }
 
     /// Admitted by an executor that holds it: it waits with `waiting` as its reason and is
