@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub mod executors;
+pub mod sandbox;
 mod strategy;
 mod validate;
 
@@ -39,6 +40,8 @@ pub struct Config {
     pub usage_limits: UsageLimits,
     /// Spend (USD) of all agents together per local day; admission holds once it is reached.
     pub daily_budget_usd: Option<f64>,
+    /// `[sandbox]`: the bubblewrap binary, more paths to hide, named profiles.
+    pub sandbox: sandbox::SandboxSettings,
 }
 
 /// `[usage_limits]`: the hold after a usage or rate limit that names no reset time.
@@ -158,6 +161,8 @@ pub struct AgentProfile {
     pub autonomy: Option<String>,
     /// `local` or `slurm`: where its tasks run.
     pub executor: Option<String>,
+    /// A sandbox profile its tasks run in (`default` or a `[sandbox.profiles.NAME]`).
+    pub sandbox: Option<String>,
     /// Whose usage limits and budget it shares (default: its backend), so two profiles on one
     /// subscription wait together.
     pub account: Option<String>,
@@ -282,6 +287,12 @@ impl Config {
             .or(self.default_executor.as_deref())
             .and_then(|e| e.parse().ok())
             .unwrap_or_default()
+    }
+
+    /// The sandbox profile a task of `agent` and `class` gets when it does not say.
+    pub fn sandbox_for(&self, agent: &str, class: Option<&str>) -> Option<String> {
+        let from_agent = self.agents.get(agent).and_then(|p| p.sandbox.clone());
+        from_agent.or_else(|| class.and_then(|c| self.classes.get(c)).and_then(|c| c.sandbox.clone()))
     }
 }
 

@@ -1,4 +1,5 @@
 use clap::Parser;
+use smart_agents::executor::sandbox;
 use smart_agents::worker::{supervise, zygote};
 use smart_agents::{cli, error::exit, mcp, tui};
 
@@ -10,6 +11,18 @@ fn main() {
             std::process::exit(zygote::serve());
         }
         std::process::exit(supervise::main(&args));
+    }
+    // A sandboxed task's launcher (outside the wall) and relay (inside): no parsing either.
+    if args.get(1).is_some_and(|a| a == sandbox::ARG) {
+        use smart_agents::worker::step_report;
+        let hooks = sandbox::launch::Hooks {
+            report: std::sync::Arc::new(step_report::send),
+            serve_worker: step_report::serve,
+        };
+        std::process::exit(sandbox::launch::main(&args, hooks));
+    }
+    if args.get(1).is_some_and(|a| a == sandbox::relay::ARG) {
+        std::process::exit(sandbox::relay::main(&args));
     }
     // The MCP server an agent gets inside a task: no parsing either.
     if args.get(1).is_some_and(|a| a == smart_agents::agents::task_tools::ARG) {

@@ -118,6 +118,9 @@ pub struct TaskSpec {
     /// The schedule that fired this task (`schedule add`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
+    /// `execute --sandbox`: run walled in (settled at submit with its profile's defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<crate::config::sandbox::SandboxSpec>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).

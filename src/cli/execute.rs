@@ -73,6 +73,19 @@ pub struct Args {
     /// (default: `[notifications] strategy` in config.toml)
     #[arg(long, value_name = "STRATEGY", value_parser = parse_strategy)]
     pub notify: Option<String>,
+    /// Run walled in with bubblewrap: only its folder writable, secrets hidden, private /tmp
+    /// and /proc (docs/sandbox.md); PROFILE is a `[sandbox.profiles.NAME]` (default: default)
+    #[arg(long, value_name = "PROFILE", num_args = 0..=1, default_missing_value = "default")]
+    pub sandbox: Option<String>,
+    /// Sandbox network: none, allow (only --allow-host, through a proxy) or open (implies --sandbox)
+    #[arg(long, value_name = "MODE")]
+    pub network: Option<crate::config::sandbox::Network>,
+    /// A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)
+    #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
+    pub allow_host: Vec<String>,
+    /// At most N processes inside the sandbox (implies --sandbox)
+    #[arg(long, value_name = "N")]
+    pub pids_limit: Option<u32>,
     /// The task this one is a child of (default: the task this runs inside, if any)
     #[arg(long, value_name = "ID")]
     pub parent: Option<String>,
@@ -85,6 +98,17 @@ pub struct Args {
     /// The command to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+/// The sandbox the flags ask for: any sandbox flag asks for one.
+fn sandbox_of(
+    profile: Option<String>,
+    network: Option<crate::config::sandbox::Network>,
+    allow_hosts: Vec<String>,
+    pids_limit: Option<u32>,
+) -> Option<crate::config::sandbox::SandboxSpec> {
+    let asked = profile.is_some() || network.is_some() || !allow_hosts.is_empty() || pids_limit.is_some();
+    asked.then_some(crate::config::sandbox::SandboxSpec { profile, network, allow_hosts, pids_limit })
 }
 
 /// Checked here so a typo fails before anything is queued.
@@ -176,6 +200,7 @@ impl Args {
             autonomy: self.autonomy,
             max_cost_usd: self.max_cost,
             parent: self.parent.filter(|p| !p.trim().is_empty()),
+            sandbox: sandbox_of(self.sandbox, self.network, self.allow_host, self.pids_limit),
             ..TaskSpec::default()
         };
         // Refuse bad input here, before anything reaches the queue.

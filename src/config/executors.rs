@@ -97,6 +97,8 @@ impl SlurmSettings {
 pub struct ClassProfile {
     /// `local` or `slurm`.
     pub executor: Option<String>,
+    /// A sandbox profile its tasks run in (`default` or a `[sandbox.profiles.NAME]`).
+    pub sandbox: Option<String>,
 }
 
 #[cfg(test)]

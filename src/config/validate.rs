@@ -133,7 +133,7 @@ impl Config {
                 value.parse::<Executor>().map_err(|e| format!("{key}: {e}"))?;
             }
         }
-        match self.executors.slurm.problem() {
+        match self.executors.slurm.problem().or_else(|| self.sandbox.problem()) {
             Some(problem) => Err(problem),
             None => Ok(()),
         }

@@ -106,9 +106,10 @@ pub trait TaskExecutor: Send {
         None
     }
 
-    /// The command this machine's supervisor runs for a task, e.g. wrapped in a sandbox.
-    fn command_here(&self, argv: Vec<String>) -> Vec<String> {
-        argv
+    /// The command this machine's supervisor runs for task `rec`, e.g. wrapped in a sandbox;
+    /// an error fails the task (a wall that cannot be built is never left out).
+    fn command_here(&self, _rec: &TaskRecord, argv: Vec<String>) -> Result<Vec<String>, String> {
+        Ok(argv)
     }
 
     /// Admitted: `None` when it starts here at once, else the waiting text until the

@@ -8,6 +8,7 @@
 
 mod interface;
 pub mod local;
+pub mod sandbox;
 mod set;
 pub mod slurm;
 

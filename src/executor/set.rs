@@ -2,6 +2,7 @@
 
 use super::interface::{Answer, Reply};
 use super::local::Local;
+use super::sandbox::Sandbox;
 use super::slurm::Slurm;
 use super::{Executor, Note, TaskExecutor};
 use crate::config::Config;
@@ -10,6 +11,8 @@ use crate::store::TaskRecord;
 
 pub struct ExecutorSet {
     all: Vec<Box<dyn TaskExecutor>>,
+    /// Local tasks that asked for a wall start through it; it is local in every other way.
+    sandbox: Sandbox,
 }
 
 impl ExecutorSet {
@@ -17,7 +20,26 @@ impl ExecutorSet {
     pub fn new(config: &Config, paths: &Paths, answer: Answer) -> ExecutorSet {
         let all: Vec<Box<dyn TaskExecutor>> =
             vec![Box::new(Local), Box::new(Slurm::new(config, paths, answer))];
-        ExecutorSet { all }
+        ExecutorSet { all, sandbox: Sandbox::new(&config.sandbox, paths) }
+    }
+
+    /// At submit, after the executor is settled: fill in the task's sandbox, or refuse it
+    /// saying what is missing. A sandboxed task never runs without its wall.
+    pub fn settle_sandbox(
+        &self,
+        spec: &mut crate::model::TaskSpec,
+        backend: Option<&str>,
+    ) -> Result<(), String> {
+        if spec.sandbox.is_none() {
+            return Ok(());
+        }
+        let kind = spec.executor.unwrap_or_default();
+        if kind != Executor::Local {
+            return Err(format!(
+                "--sandbox runs tasks on this machine; the {kind} executor cannot wall them in"
+            ));
+        }
+        self.sandbox.settle(spec, backend)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &dyn TaskExecutor> {
@@ -37,10 +59,16 @@ impl ExecutorSet {
 
     /// The executor task `rec` runs on.
     pub fn of(&self, rec: &TaskRecord) -> &dyn TaskExecutor {
+        if sandboxed(rec) {
+            return &self.sandbox;
+        }
         self.get(kind_of(rec))
     }
 
     pub fn of_mut(&mut self, rec: &TaskRecord) -> &mut dyn TaskExecutor {
+        if sandboxed(rec) {
+            return &mut self.sandbox;
+        }
         self.get_mut(kind_of(rec))
     }
 
@@ -68,6 +96,10 @@ impl ExecutorSet {
     pub fn look(&mut self, now: i64) -> Vec<Note> {
         self.all.iter_mut().flat_map(|e| e.look(now)).collect()
     }
+}
+
+fn sandboxed(rec: &TaskRecord) -> bool {
+    rec.spec.sandbox.is_some() && kind_of(rec) == Executor::Local
 }
 
 /// The kind a task names; tasks from before executors existed run locally.

@@ -24,6 +24,7 @@ mod secret_state;
 mod server;
 mod spares;
 mod spawner;
+pub mod step_report;
 pub mod supervise;
 mod timers;
 mod upkeep;

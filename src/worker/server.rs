@@ -135,6 +135,7 @@ async fn connection(
     shared: Shared,
 ) -> Result<(), FrameError> {
     match greet(&mut stream, greeting, &shared).await? {
+        Some((slot, origin)) if walled_in(origin.pid) => serve_walled(stream, slot, shared).await,
         Some((slot, origin)) => serve_requests(stream, slot, origin, shared).await,
         None => Ok(()),
     }
@@ -233,6 +234,35 @@ async fn serve_requests(
         let response = match req {
             Request::Metrics => shared.metrics().await,
             req => ask(&shared.actor, req, Some(origin.clone())).await,
+        };
+        write_frame(&mut stream, &response).await?;
+    }
+}
+
+/// Whether the client runs in a PID namespace other than the worker's: inside a sandbox
+/// (`execute --sandbox`). One whose namespace cannot be read counts as walled in.
+fn walled_in(pid: Option<u32>) -> bool {
+    let ns = |p: &str| std::fs::read_link(format!("/proc/{p}/ns/pid")).ok();
+    let theirs = pid.and_then(|p| ns(&p.to_string()));
+    theirs.is_none() || theirs != ns("self")
+}
+
+/// A sandboxed task may report its progress, nothing else: through the worker it could
+/// otherwise start an unsandboxed task, or read and stop others.
+async fn serve_walled(
+    mut stream: UnixStream,
+    _request_slot: OwnedSemaphorePermit,
+    shared: Shared,
+) -> Result<(), FrameError> {
+    loop {
+        let req = match read_frame::<_, Request>(&mut stream).await {
+            Ok(req) => req,
+            Err(FrameError::Closed) => return Ok(()),
+            Err(e) => return reject(&mut stream, e).await,
+        };
+        let response = match req {
+            req @ Request::Progress { .. } => ask(&shared.actor, req, None).await,
+            _ => error(ErrorKind::Usage, "refused: a sandboxed task may only report its progress"),
         };
         write_frame(&mut stream, &response).await?;
     }

@@ -39,6 +39,7 @@ mod pipes;
 mod properties;
 mod real_clis;
 mod robustness;
+mod sandbox;
 mod scheduler_e2e;
 mod schedules;
 mod secrets;

@@ -22,7 +22,13 @@ impl Actor {
             return Err(crate::error::Error::usage(why));
         }
         spec.executor = Some(executor);
-        Ok(())
+        if spec.sandbox.is_none() {
+            let profile = self.config.sandbox_for(&spec.agent, spec.class.as_deref());
+            spec.sandbox = profile
+                .map(|p| crate::config::sandbox::SandboxSpec { profile: Some(p), ..Default::default() });
+        }
+        let backend = self.registry.get(&spec.agent).map(|d| d.backend.as_str());
+        self.executors.settle_sandbox(spec, backend).map_err(crate::error::Error::usage)
     }
 
     /// Admitted by an executor that holds it: it waits with `waiting` as its reason and is

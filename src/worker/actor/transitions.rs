@@ -121,7 +121,14 @@ impl Actor {
                 let at = rec.started_at.unwrap_or(now) + timeout as i64;
                 self.timers.add(at, Timer::Timeout { id: id.clone(), attempt: rec.attempt });
             }
-            let argv = self.executors.of(&rec).command_here(launch.argv);
+            let argv = match self.executors.of(&rec).command_here(&rec, launch.argv) {
+                Ok(argv) => argv,
+                Err(e) => {
+                    self.finish(&id, TaskState::Failed, Some(e), None, now);
+                    self.outbox.rerun();
+                    continue;
+                }
+            };
             let job = spawner::Job { rec, argv, options: launch.options, env };
             if !self.processes.start(id.clone(), launch.stream, job) {
                 self.finish(&id, TaskState::Failed, Some("the worker is stopping".into()), None, now);
