@@ -23,6 +23,7 @@ mod resume;
 mod stats;
 pub mod status;
 mod wait;
+pub mod web_args;
 mod worker;
 
 use crate::error::Result;
@@ -90,6 +91,8 @@ pub enum Command {
     Worker(worker::Args),
     /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
     Tui,
+    /// Serve the dashboard in a browser (token login, live updates) until stopped
+    Web(web_args::WebArgs),
     /// Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP
     /// client such as Claude Code, over stdin and stdout
     Mcp,
@@ -169,8 +172,8 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Completions(_) | Command::Generate(_) => Err(crate::error::Error::internal(
             "generation commands are handled before the home folder is read",
         )),
-        Command::Tui | Command::Mcp => {
-            Err(crate::error::Error::internal("the dashboard and the MCP server are started by main.rs"))
+        Command::Tui | Command::Mcp | Command::Web(_) => {
+            Err(crate::error::Error::internal("the dashboards and the MCP server are started by main.rs"))
         }
     }
 }
