@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed-notification helpers: `notify secret` makes a webhook signing secret')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a finished failed or cancelled task again as a new attempt')
             [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Change a pending task''s priority (1-10)')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop starting new tasks (running tasks go on)')
@@ -47,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old finished tasks, their events and log files (running and pending never)')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
+            [CompletionResult]::new('web', 'web', [CompletionResultType]::ParameterValue, 'Serve the dashboard in a browser (token login, live updates) until stopped')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
             [CompletionResult]::new('integrate', 'integrate', [CompletionResultType]::ParameterValue, 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or edit config.toml')
@@ -212,6 +214,29 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'smart-agents;notify' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;notify;secret' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;notify;help' {
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;notify;help;secret' {
+            break
+        }
+        'smart-agents;notify;help;help' {
+            break
+        }
         'smart-agents;retry' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -369,6 +394,14 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'smart-agents;web' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to serve on; loopback unless told (another address needs --token-file)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'The access token, read from this file (its first line); without it a token is made and kept in a 0600 file in the data folder, and printed as a login URL')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Show tasks only: every action (cancel) is hidden and refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'smart-agents;mcp' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -450,6 +483,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed-notification helpers: `notify secret` makes a webhook signing secret')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a finished failed or cancelled task again as a new attempt')
             [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Change a pending task''s priority (1-10)')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop starting new tasks (running tasks go on)')
@@ -462,6 +496,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove old finished tasks, their events and log files (running and pending never)')
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
+            [CompletionResult]::new('web', 'web', [CompletionResultType]::ParameterValue, 'Serve the dashboard in a browser (token login, live updates) until stopped')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
             [CompletionResult]::new('integrate', 'integrate', [CompletionResultType]::ParameterValue, 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or edit config.toml')
@@ -518,6 +553,13 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;notices' {
+            break
+        }
+        'smart-agents;help;notify' {
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            break
+        }
+        'smart-agents;help;notify;secret' {
             break
         }
         'smart-agents;help;retry' {
@@ -578,6 +620,9 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;tui' {
+            break
+        }
+        'smart-agents;help;web' {
             break
         }
         'smart-agents;help;mcp' {

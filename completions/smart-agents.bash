@@ -64,6 +64,9 @@ _smart__agents() {
             smart__agents,notices)
                 cmd="smart__agents__subcmd__notices"
                 ;;
+            smart__agents,notify)
+                cmd="smart__agents__subcmd__notify"
+                ;;
             smart__agents,pause)
                 cmd="smart__agents__subcmd__pause"
                 ;;
@@ -96,6 +99,9 @@ _smart__agents() {
                 ;;
             smart__agents,wait)
                 cmd="smart__agents__subcmd__wait"
+                ;;
+            smart__agents,web)
+                cmd="smart__agents__subcmd__web"
                 ;;
             smart__agents,worker)
                 cmd="smart__agents__subcmd__worker"
@@ -226,6 +232,9 @@ _smart__agents() {
             smart__agents__subcmd__help,notices)
                 cmd="smart__agents__subcmd__help__subcmd__notices"
                 ;;
+            smart__agents__subcmd__help,notify)
+                cmd="smart__agents__subcmd__help__subcmd__notify"
+                ;;
             smart__agents__subcmd__help,pause)
                 cmd="smart__agents__subcmd__help__subcmd__pause"
                 ;;
@@ -258,6 +267,9 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help,wait)
                 cmd="smart__agents__subcmd__help__subcmd__wait"
+                ;;
+            smart__agents__subcmd__help,web)
+                cmd="smart__agents__subcmd__help__subcmd__web"
                 ;;
             smart__agents__subcmd__help,worker)
                 cmd="smart__agents__subcmd__help__subcmd__worker"
@@ -292,6 +304,9 @@ _smart__agents() {
             smart__agents__subcmd__help__subcmd__flow,status)
                 cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__status"
                 ;;
+            smart__agents__subcmd__help__subcmd__notify,secret)
+                cmd="smart__agents__subcmd__help__subcmd__notify__subcmd__secret"
+                ;;
             smart__agents__subcmd__help__subcmd__worker,run)
                 cmd="smart__agents__subcmd__help__subcmd__worker__subcmd__run"
                 ;;
@@ -303,6 +318,18 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help__subcmd__worker,stop)
                 cmd="smart__agents__subcmd__help__subcmd__worker__subcmd__stop"
+                ;;
+            smart__agents__subcmd__notify,help)
+                cmd="smart__agents__subcmd__notify__subcmd__help"
+                ;;
+            smart__agents__subcmd__notify,secret)
+                cmd="smart__agents__subcmd__notify__subcmd__secret"
+                ;;
+            smart__agents__subcmd__notify__subcmd__help,help)
+                cmd="smart__agents__subcmd__notify__subcmd__help__subcmd__help"
+                ;;
+            smart__agents__subcmd__notify__subcmd__help,secret)
+                cmd="smart__agents__subcmd__notify__subcmd__help__subcmd__secret"
                 ;;
             smart__agents__subcmd__worker,help)
                 cmd="smart__agents__subcmd__worker__subcmd__help"
@@ -341,7 +368,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker tui mcp integrate config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices notify retry priority pause agents resume progress events stats metrics prune worker tui web mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,7 +960,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker tui mcp integrate config doctor completions help"
+            opts="execute status result list cancel logs flow wait follow notices notify retry priority pause agents resume progress events stats metrics prune worker tui web mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1310,6 +1337,34 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__notify)
+            opts="secret"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__notify__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__pause)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1451,6 +1506,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__web)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1630,6 +1699,76 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__notify)
+            opts="-h --help secret help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__help)
+            opts="secret help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__help__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__secret)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__pause)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1794,6 +1933,28 @@ _smart__agents() {
             fi
             case "${prev}" in
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__web)
+            opts="-h --listen --token-file --read-only --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

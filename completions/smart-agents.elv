@@ -32,6 +32,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
+            cand notify 'Pushed-notification helpers: `notify secret` makes a webhook signing secret'
             cand retry 'Run a finished failed or cancelled task again as a new attempt'
             cand priority 'Change a pending task''s priority (1-10)'
             cand pause 'Stop starting new tasks (running tasks go on)'
@@ -44,6 +45,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand prune 'Remove old finished tasks, their events and log files (running and pending never)'
             cand worker 'Start, stop or inspect the background worker'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+            cand web 'Serve the dashboard in a browser (token login, live updates) until stopped'
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
             cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
             cand config 'Show, locate or edit config.toml'
@@ -186,6 +188,24 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'smart-agents;notify'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;notify;secret'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;notify;help'= {
+            cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;notify;help;secret'= {
+        }
+        &'smart-agents;notify;help;help'= {
+        }
         &'smart-agents;retry'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -315,6 +335,13 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'smart-agents;web'= {
+            cand --listen 'Address and port to serve on; loopback unless told (another address needs --token-file)'
+            cand --token-file 'The access token, read from this file (its first line); without it a token is made and kept in a 0600 file in the data folder, and printed as a login URL'
+            cand --read-only 'Show tasks only: every action (cancel) is hidden and refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'smart-agents;mcp'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -383,6 +410,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
+            cand notify 'Pushed-notification helpers: `notify secret` makes a webhook signing secret'
             cand retry 'Run a finished failed or cancelled task again as a new attempt'
             cand priority 'Change a pending task''s priority (1-10)'
             cand pause 'Stop starting new tasks (running tasks go on)'
@@ -395,6 +423,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand prune 'Remove old finished tasks, their events and log files (running and pending never)'
             cand worker 'Start, stop or inspect the background worker'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+            cand web 'Serve the dashboard in a browser (token login, live updates) until stopped'
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
             cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
             cand config 'Show, locate or edit config.toml'
@@ -437,6 +466,11 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         }
         &'smart-agents;help;notices'= {
         }
+        &'smart-agents;help;notify'= {
+            cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+        }
+        &'smart-agents;help;notify;secret'= {
+        }
         &'smart-agents;help;retry'= {
         }
         &'smart-agents;help;priority'= {
@@ -478,6 +512,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;worker;run'= {
         }
         &'smart-agents;help;tui'= {
+        }
+        &'smart-agents;help;web'= {
         }
         &'smart-agents;help;mcp'= {
         }

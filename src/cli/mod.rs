@@ -16,6 +16,7 @@ mod integrate;
 pub mod list;
 pub mod logs;
 mod notices;
+mod notify_cmd;
 mod progress;
 pub mod render;
 mod result;
@@ -66,6 +67,8 @@ pub enum Command {
     /// Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook;
     /// with --follow, each ending as it happens
     Notices(notices::Args),
+    /// Pushed-notification helpers: `notify secret` makes a webhook signing secret
+    Notify(notify_cmd::Args),
     /// Run a finished failed or cancelled task again as a new attempt
     Retry(admission::RetryArgs),
     /// Change a pending task's priority (1-10)
@@ -154,6 +157,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Wait(args) => wait::run(args, &paths).await,
         Command::Follow(args) => follow::run(args, &paths).await,
         Command::Notices(args) => notices::run(args, &paths).await,
+        Command::Notify(args) => notify_cmd::run(args),
         Command::Retry(args) => admission::retry(args, &paths).await,
         Command::Priority(args) => admission::priority(args, &paths).await,
         Command::Pause => admission::pause(true, &paths).await,
