@@ -13,6 +13,7 @@ use crate::cli::web_args::WebArgs;
 use crate::error::{Context, Result};
 use crate::paths::Paths;
 use std::future::IntoFuture;
+use std::io::Write;
 use std::sync::Arc;
 
 pub struct Web {
@@ -25,23 +26,30 @@ type Shared = Arc<Web>;
 
 /// Serve until SIGINT or SIGTERM.
 pub async fn run(paths: Paths, args: WebArgs) -> Result<i32> {
+    // Refused before anything is made: no token file for a server that will not start.
+    token::check_bind(args.listen, args.token_file.is_some())?;
     let token = token::load(&paths, args.token_file.as_deref())?;
-    token::check_bind(args.listen, &token)?;
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.context(format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
     let mode = if args.read_only { " (read-only)" } else { "" };
-    if token.explicit {
-        println!(
-            "smart-agents web: serving http://{addr}/{mode}; log in with the token in {}",
+    // One write: a reader that takes the first line and closes the pipe has all of it.
+    let banner = if token.explicit {
+        format!(
+            "smart-agents web: serving http://{addr}/{mode}; log in with the token in {}\n",
             token.file.display()
-        );
+        )
     } else {
-        println!("smart-agents web: serving{mode}; open http://{addr}/login?token={}", token.value);
-        println!("  (the token is kept in {})", token.file.display());
-    }
-    use std::io::Write;
-    std::io::stdout().flush()?;
+        format!(
+            "smart-agents web: serving{mode}; open http://{addr}/login?token={}\n  (the token is kept in {})\n",
+            token.value,
+            token.file.display()
+        )
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(banner.as_bytes())?;
+    out.flush()?;
+    drop(out);
     let web = Arc::new(Web { paths, auth: auth::Auth::new(token.value), read_only: args.read_only });
     // Not a graceful stop: live streams never end by themselves, and a page reconnects.
     tokio::select! {

@@ -51,8 +51,8 @@ fn read(file: &Path) -> Result<Option<String>> {
 }
 
 /// Loopback is served with any token; another address only with one the user chose.
-pub fn check_bind(listen: SocketAddr, token: &Token) -> Result<()> {
-    if listen.ip().is_loopback() || token.explicit {
+pub fn check_bind(listen: SocketAddr, explicit_token: bool) -> Result<()> {
+    if listen.ip().is_loopback() || explicit_token {
         return Ok(());
     }
     Err(Error::usage(format!(

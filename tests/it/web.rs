@@ -195,7 +195,8 @@ fn beyond_loopback_only_with_an_explicit_token() {
     let home = Home::new();
     let out = home.run_code(&["web", "--listen", "0.0.0.0:0"], 2);
     assert!(common::stderr(&out).contains("refusing"), "{}", common::describe(&out));
-    assert!(!home.path().join("web.token").exists() || common::stdout(&out).is_empty());
+    assert!(common::stdout(&out).is_empty(), "{}", common::describe(&out));
+    assert!(!home.path().join("web.token").exists(), "a token was made for a server that did not start");
     let file = home.path().join("chosen.token");
     std::fs::write(&file, "a-chosen-token-of-some-length\n").expect("token file");
     let mut child =
