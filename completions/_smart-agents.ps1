@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed-notification helpers: `notify secret` makes a webhook signing secret')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a finished failed or cancelled task again as a new attempt')
             [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Change a pending task''s priority (1-10)')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop starting new tasks (running tasks go on)')
@@ -48,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
+            [CompletionResult]::new('web', 'web', [CompletionResultType]::ParameterValue, 'Serve the dashboard in a browser (token login, live updates) until stopped')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
             [CompletionResult]::new('integrate', 'integrate', [CompletionResultType]::ParameterValue, 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or edit config.toml')
@@ -73,6 +75,10 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--autonomy', '--autonomy', [CompletionResultType]::ParameterName, 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`')
             [CompletionResult]::new('--max-cost', '--max-cost', [CompletionResultType]::ParameterName, 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run walled in with bubblewrap: only its folder writable, secrets hidden, private /tmp and /proc (docs/sandbox.md); PROFILE is a `[sandbox.profiles.NAME]` (default: default)')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Sandbox network: none, allow (only --allow-host, through a proxy) or open (implies --sandbox)')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)')
+            [CompletionResult]::new('--pids-limit', '--pids-limit', [CompletionResultType]::ParameterName, 'At most N processes inside the sandbox (implies --sandbox)')
             [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'The task this one is a child of (default: the task this runs inside, if any)')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the task id and return at once')
             [CompletionResult]::new('--mem-limit', '--mem-limit', [CompletionResultType]::ParameterName, 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)')
@@ -80,8 +86,8 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'smart-agents;status' {
@@ -211,6 +217,29 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep running and print each ending as it happens (starts the worker if none runs)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;notify' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;notify;secret' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;notify;help' {
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;notify;help;secret' {
+            break
+        }
+        'smart-agents;notify;help;help' {
             break
         }
         'smart-agents;retry' {
@@ -404,6 +433,10 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--autonomy', '--autonomy', [CompletionResultType]::ParameterName, 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`')
             [CompletionResult]::new('--max-cost', '--max-cost', [CompletionResultType]::ParameterName, 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run walled in with bubblewrap: only its folder writable, secrets hidden, private /tmp and /proc (docs/sandbox.md); PROFILE is a `[sandbox.profiles.NAME]` (default: default)')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Sandbox network: none, allow (only --allow-host, through a proxy) or open (implies --sandbox)')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)')
+            [CompletionResult]::new('--pids-limit', '--pids-limit', [CompletionResultType]::ParameterName, 'At most N processes inside the sandbox (implies --sandbox)')
             [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'The task this one is a child of (default: the task this runs inside, if any)')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the task id and return at once')
             [CompletionResult]::new('--mem-limit', '--mem-limit', [CompletionResultType]::ParameterName, 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)')
@@ -411,8 +444,8 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'smart-agents;schedule;list' {
@@ -487,6 +520,14 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;tui' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;web' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to serve on; loopback unless told (another address needs --token-file)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'The access token, read from this file (its first line); without it a token is made and kept in a 0600 file in the data folder, and printed as a login URL')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Show tasks only: every action (cancel) is hidden and refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -572,6 +613,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed-notification helpers: `notify secret` makes a webhook signing secret')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a finished failed or cancelled task again as a new attempt')
             [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Change a pending task''s priority (1-10)')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop starting new tasks (running tasks go on)')
@@ -585,6 +627,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Start, stop or inspect the background worker')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'Live dashboard: progress, steps, logs; cancel, retry and pause keys')
+            [CompletionResult]::new('web', 'web', [CompletionResultType]::ParameterValue, 'Serve the dashboard in a browser (token login, live updates) until stopped')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout')
             [CompletionResult]::new('integrate', 'integrate', [CompletionResultType]::ParameterValue, 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or edit config.toml')
@@ -641,6 +684,13 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;notices' {
+            break
+        }
+        'smart-agents;help;notify' {
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            break
+        }
+        'smart-agents;help;notify;secret' {
             break
         }
         'smart-agents;help;retry' {
@@ -732,6 +782,9 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;tui' {
+            break
+        }
+        'smart-agents;help;web' {
             break
         }
         'smart-agents;help;mcp' {

@@ -64,6 +64,9 @@ _smart__agents() {
             smart__agents,notices)
                 cmd="smart__agents__subcmd__notices"
                 ;;
+            smart__agents,notify)
+                cmd="smart__agents__subcmd__notify"
+                ;;
             smart__agents,pause)
                 cmd="smart__agents__subcmd__pause"
                 ;;
@@ -99,6 +102,9 @@ _smart__agents() {
                 ;;
             smart__agents,wait)
                 cmd="smart__agents__subcmd__wait"
+                ;;
+            smart__agents,web)
+                cmd="smart__agents__subcmd__web"
                 ;;
             smart__agents,worker)
                 cmd="smart__agents__subcmd__worker"
@@ -229,6 +235,9 @@ _smart__agents() {
             smart__agents__subcmd__help,notices)
                 cmd="smart__agents__subcmd__help__subcmd__notices"
                 ;;
+            smart__agents__subcmd__help,notify)
+                cmd="smart__agents__subcmd__help__subcmd__notify"
+                ;;
             smart__agents__subcmd__help,pause)
                 cmd="smart__agents__subcmd__help__subcmd__pause"
                 ;;
@@ -265,6 +274,9 @@ _smart__agents() {
             smart__agents__subcmd__help,wait)
                 cmd="smart__agents__subcmd__help__subcmd__wait"
                 ;;
+            smart__agents__subcmd__help,web)
+                cmd="smart__agents__subcmd__help__subcmd__web"
+                ;;
             smart__agents__subcmd__help,worker)
                 cmd="smart__agents__subcmd__help__subcmd__worker"
                 ;;
@@ -298,6 +310,9 @@ _smart__agents() {
             smart__agents__subcmd__help__subcmd__flow,status)
                 cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__status"
                 ;;
+            smart__agents__subcmd__help__subcmd__notify,secret)
+                cmd="smart__agents__subcmd__help__subcmd__notify__subcmd__secret"
+                ;;
             smart__agents__subcmd__help__subcmd__schedule,add)
                 cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__add"
                 ;;
@@ -330,6 +345,18 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help__subcmd__worker,stop)
                 cmd="smart__agents__subcmd__help__subcmd__worker__subcmd__stop"
+                ;;
+            smart__agents__subcmd__notify,help)
+                cmd="smart__agents__subcmd__notify__subcmd__help"
+                ;;
+            smart__agents__subcmd__notify,secret)
+                cmd="smart__agents__subcmd__notify__subcmd__secret"
+                ;;
+            smart__agents__subcmd__notify__subcmd__help,help)
+                cmd="smart__agents__subcmd__notify__subcmd__help__subcmd__help"
+                ;;
+            smart__agents__subcmd__notify__subcmd__help,secret)
+                cmd="smart__agents__subcmd__notify__subcmd__help__subcmd__secret"
                 ;;
             smart__agents__subcmd__schedule,add)
                 cmd="smart__agents__subcmd__schedule__subcmd__add"
@@ -416,7 +443,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker schedule tui mcp integrate config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices notify retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -718,7 +745,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__execute)
-            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --parent --json --quiet --help"
+            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -785,6 +812,22 @@ _smart__agents() {
                     return 0
                     ;;
                 --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sandbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "none allow open" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1008,7 +1051,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs flow wait follow notices retry priority pause agents resume progress events stats metrics prune worker schedule tui mcp integrate config doctor completions help"
+            opts="execute status result list cancel logs flow wait follow notices notify retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1385,6 +1428,34 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__notify)
+            opts="secret"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__notify__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__pause)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1651,6 +1722,20 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__web)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__worker)
             opts="start stop status run"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1817,6 +1902,76 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__notify)
+            opts="-h --help secret help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__help)
+            opts="secret help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__help__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__secret)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__pause)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1938,7 +2093,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__schedule__subcmd__add)
-            opts="-q -h --cron --tz --every --catch-up --overlap --max-runs-per-day --max-cost-per-day --flow --var --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --parent --json --quiet --help"
+            opts="-q -h --cron --tz --every --catch-up --overlap --max-runs-per-day --max-cost-per-day --flow --var --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2041,6 +2196,22 @@ _smart__agents() {
                     return 0
                     ;;
                 --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sandbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "none allow open" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2323,6 +2494,28 @@ _smart__agents() {
             fi
             case "${prev}" in
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__web)
+            opts="-h --listen --token-file --read-only --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

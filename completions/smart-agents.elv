@@ -32,6 +32,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
+            cand notify 'Pushed-notification helpers: `notify secret` makes a webhook signing secret'
             cand retry 'Run a finished failed or cancelled task again as a new attempt'
             cand priority 'Change a pending task''s priority (1-10)'
             cand pause 'Stop starting new tasks (running tasks go on)'
@@ -45,6 +46,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand worker 'Start, stop or inspect the background worker'
             cand schedule 'Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+            cand web 'Serve the dashboard in a browser (token login, live updates) until stopped'
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
             cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
             cand config 'Show, locate or edit config.toml'
@@ -69,6 +71,10 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --autonomy 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`'
             cand --max-cost 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget'
             cand --notify 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)'
+            cand --sandbox 'Run walled in with bubblewrap: only its folder writable, secrets hidden, private /tmp and /proc (docs/sandbox.md); PROFILE is a `[sandbox.profiles.NAME]` (default: default)'
+            cand --network 'Sandbox network: none, allow (only --allow-host, through a proxy) or open (implies --sandbox)'
+            cand --allow-host 'A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)'
+            cand --pids-limit 'At most N processes inside the sandbox (implies --sandbox)'
             cand --parent 'The task this one is a child of (default: the task this runs inside, if any)'
             cand --async 'Print the task id and return at once'
             cand --mem-limit 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)'
@@ -76,8 +82,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --json 'Machine-readable output'
             cand -q 'No progress bar and no result text: only the exit code (with --async, only the id)'
             cand --quiet 'No progress bar and no result text: only the exit code (with --async, only the id)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'smart-agents;status'= {
             cand --json 'Machine-readable output'
@@ -186,6 +192,24 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --follow 'Keep running and print each ending as it happens (starts the worker if none runs)'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'smart-agents;notify'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;notify;secret'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;notify;help'= {
+            cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;notify;help;secret'= {
+        }
+        &'smart-agents;notify;help;help'= {
         }
         &'smart-agents;retry'= {
             cand -h 'Print help'
@@ -350,6 +374,10 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --autonomy 'What an agent may do on its own: read-only, edit (default: change files in its folder) or full (anything, no sandbox); overrides the agent profile''s `autonomy`'
             cand --max-cost 'Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are ended once their reported cost goes past it. The task fails naming the budget'
             cand --notify 'Desktop notifications for this task: silent, completion, milestone or verbose (default: `[notifications] strategy` in config.toml)'
+            cand --sandbox 'Run walled in with bubblewrap: only its folder writable, secrets hidden, private /tmp and /proc (docs/sandbox.md); PROFILE is a `[sandbox.profiles.NAME]` (default: default)'
+            cand --network 'Sandbox network: none, allow (only --allow-host, through a proxy) or open (implies --sandbox)'
+            cand --allow-host 'A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)'
+            cand --pids-limit 'At most N processes inside the sandbox (implies --sandbox)'
             cand --parent 'The task this one is a child of (default: the task this runs inside, if any)'
             cand --async 'Print the task id and return at once'
             cand --mem-limit 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)'
@@ -357,8 +385,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --json 'Machine-readable output'
             cand -q 'No progress bar and no result text: only the exit code (with --async, only the id)'
             cand --quiet 'No progress bar and no result text: only the exit code (with --async, only the id)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'smart-agents;schedule;list'= {
             cand --json 'Machine-readable output'
@@ -417,6 +445,13 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;schedule;help;help'= {
         }
         &'smart-agents;tui'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;web'= {
+            cand --listen 'Address and port to serve on; loopback unless told (another address needs --token-file)'
+            cand --token-file 'The access token, read from this file (its first line); without it a token is made and kept in a 0600 file in the data folder, and printed as a login URL'
+            cand --read-only 'Show tasks only: every action (cancel) is hidden and refused'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -488,6 +523,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
+            cand notify 'Pushed-notification helpers: `notify secret` makes a webhook signing secret'
             cand retry 'Run a finished failed or cancelled task again as a new attempt'
             cand priority 'Change a pending task''s priority (1-10)'
             cand pause 'Stop starting new tasks (running tasks go on)'
@@ -501,6 +537,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand worker 'Start, stop or inspect the background worker'
             cand schedule 'Recurring tasks and flows: add (--cron or --every), list, show, pause, resume, remove, run'
             cand tui 'Live dashboard: progress, steps, logs; cancel, retry and pause keys'
+            cand web 'Serve the dashboard in a browser (token login, live updates) until stopped'
             cand mcp 'Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP client such as Claude Code, over stdin and stdout'
             cand integrate 'Register the MCP server and the notice hook with an AI client: `integrate claude-code`'
             cand config 'Show, locate or edit config.toml'
@@ -542,6 +579,11 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;follow'= {
         }
         &'smart-agents;help;notices'= {
+        }
+        &'smart-agents;help;notify'= {
+            cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+        }
+        &'smart-agents;help;notify;secret'= {
         }
         &'smart-agents;help;retry'= {
         }
@@ -607,6 +649,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;schedule;run'= {
         }
         &'smart-agents;help;tui'= {
+        }
+        &'smart-agents;help;web'= {
         }
         &'smart-agents;help;mcp'= {
         }

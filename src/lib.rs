@@ -25,4 +25,5 @@ pub mod store;
 pub mod text;
 pub mod tui;
 pub mod version;
+pub mod web;
 pub mod worker;

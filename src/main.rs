@@ -1,7 +1,7 @@
 use clap::Parser;
 use smart_agents::executor::sandbox;
 use smart_agents::worker::{supervise, zygote};
-use smart_agents::{cli, error::exit, mcp, tui};
+use smart_agents::{cli, error::exit, mcp, tui, web};
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -45,6 +45,7 @@ fn main() {
             Ok(0)
         }),
         cli::Command::Mcp => cli::with_runtime(mcp::serve),
+        cli::Command::Web(args) => cli::with_runtime(|paths| web::run(paths, args)),
         _ => cli::run(cli),
     };
     let code = match run {

@@ -16,6 +16,7 @@ mod integrate;
 pub mod list;
 pub mod logs;
 mod notices;
+mod notify_cmd;
 mod progress;
 pub mod render;
 mod result;
@@ -25,6 +26,7 @@ pub mod schedule_view;
 mod stats;
 pub mod status;
 mod wait;
+pub mod web_args;
 mod worker;
 
 use crate::error::Result;
@@ -67,6 +69,8 @@ pub enum Command {
     /// Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook;
     /// with --follow, each ending as it happens
     Notices(notices::Args),
+    /// Pushed-notification helpers: `notify secret` makes a webhook signing secret
+    Notify(notify_cmd::Args),
     /// Run a finished failed or cancelled task again as a new attempt
     Retry(admission::RetryArgs),
     /// Change a pending task's priority (1-10)
@@ -94,6 +98,8 @@ pub enum Command {
     Schedule(schedule::Args),
     /// Live dashboard: progress, steps, logs; cancel, retry and pause keys
     Tui,
+    /// Serve the dashboard in a browser (token login, live updates) until stopped
+    Web(web_args::WebArgs),
     /// Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP
     /// client such as Claude Code, over stdin and stdout
     Mcp,
@@ -155,6 +161,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Wait(args) => wait::run(args, &paths).await,
         Command::Follow(args) => follow::run(args, &paths).await,
         Command::Notices(args) => notices::run(args, &paths).await,
+        Command::Notify(args) => notify_cmd::run(args),
         Command::Retry(args) => admission::retry(args, &paths).await,
         Command::Priority(args) => admission::priority(args, &paths).await,
         Command::Pause => admission::pause(true, &paths).await,
@@ -174,8 +181,8 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Completions(_) | Command::Generate(_) => Err(crate::error::Error::internal(
             "generation commands are handled before the home folder is read",
         )),
-        Command::Tui | Command::Mcp => {
-            Err(crate::error::Error::internal("the dashboard and the MCP server are started by main.rs"))
+        Command::Tui | Command::Mcp | Command::Web(_) => {
+            Err(crate::error::Error::internal("the dashboards and the MCP server are started by main.rs"))
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod desktop;
 pub mod strategy;
+pub mod webhook_sign;
 
 pub use crate::config::Strategy;
 pub use strategy::{Notification, Policy, Urgency};

@@ -49,5 +49,6 @@ mod slurm_e2e;
 mod task_loop;
 mod tui_tmux;
 mod usage_limits;
+mod web;
 mod worker;
 mod zygote;

@@ -42,3 +42,14 @@ pub fn pinned(name: &str) -> String {
         .and_then(|w| w.get(3).map(|v| v.to_string()))
         .unwrap_or_else(|| panic!("{name} is not pinned in {}", file.display()))
 }
+
+/// The venv's python with selenium and standardwebhooks (`.ci/install-web-tools`):
+/// `SMART_AGENTS_WEB_PYTHON`, else the cache folder's.
+pub fn web_python() -> PathBuf {
+    if let Some(path) = std::env::var_os("SMART_AGENTS_WEB_PYTHON") {
+        return PathBuf::from(path);
+    }
+    let python = cache_dir().join("web-venv/bin/python");
+    assert!(python.exists(), "{} is missing: run .ci/install-web-tools", python.display());
+    python
+}

@@ -1,0 +1,75 @@
+//! `smart-agents web`: the dashboard in a browser. The list and each task's page are read from
+//! the database as `list` and `status` read it; live changes come from the worker's hub as
+//! Server-Sent Events; actions go to the worker as `cancel` sends them. Every request needs the
+//! token (`auth.rs`); every asset is in the binary. See docs/web.md.
+
+mod auth;
+mod live;
+mod pages;
+mod routes;
+mod token;
+
+use crate::cli::web_args::WebArgs;
+use crate::error::{Context, Result};
+use crate::paths::Paths;
+use std::future::IntoFuture;
+use std::io::Write;
+use std::sync::Arc;
+
+pub struct Web {
+    paths: Paths,
+    auth: auth::Auth,
+    read_only: bool,
+}
+
+type Shared = Arc<Web>;
+
+/// Serve until SIGINT or SIGTERM.
+pub async fn run(paths: Paths, args: WebArgs) -> Result<i32> {
+    // Refused before anything is made: no token file for a server that will not start.
+    token::check_bind(args.listen, args.token_file.is_some())?;
+    let token = token::load(&paths, args.token_file.as_deref())?;
+    let listener =
+        tokio::net::TcpListener::bind(args.listen).await.context(format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let mode = if args.read_only { " (read-only)" } else { "" };
+    // One write: a reader that takes the first line and closes the pipe has all of it.
+    let banner = if token.explicit {
+        format!(
+            "smart-agents web: serving http://{addr}/{mode}; log in with the token in {}\n",
+            token.file.display()
+        )
+    } else {
+        format!(
+            "smart-agents web: serving{mode}; open http://{addr}/login?token={}\n  (the token is kept in {})\n",
+            token.value,
+            token.file.display()
+        )
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(banner.as_bytes())?;
+    out.flush()?;
+    drop(out);
+    let web = Arc::new(Web { paths, auth: auth::Auth::new(token.value), read_only: args.read_only });
+    // Not a graceful stop: live streams never end by themselves, and a page reconnects.
+    tokio::select! {
+        served = axum::serve(listener, routes::router(web)).into_future() => served.context("serving the dashboard")?,
+        () = stopped() => {}
+    }
+    Ok(0)
+}
+
+async fn stopped() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

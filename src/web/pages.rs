@@ -1,0 +1,164 @@
+//! The HTML: the list, a task's page and the login page. Built here as text, every value
+//! escaped; the script and the style are served from the binary (`/assets/`), and the pages
+//! carry no inline script or style, so the content security policy forbids both.
+
+use crate::model::{TaskState, TaskView};
+use crate::text::truncate;
+
+/// `text` made safe for HTML text and attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn layout(title: &str, body_attrs: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/assets/app.css\">\
+         <script src=\"/assets/app.js\" defer></script></head>\
+         <body{body_attrs}><header><a class=\"home\" href=\"/\">smart-agents</a>\
+         <span id=\"live\" class=\"live\">connecting…</span></header><main>{body}</main></body></html>",
+        esc(title)
+    )
+}
+
+/// The login page: a form for the token, and nothing about any task.
+pub fn login(wrong: bool) -> String {
+    let note = if wrong { "<p>That token is not right.</p>" } else { "" };
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>smart-agents: log in</title></head><body><h1>smart-agents</h1>{note}\
+         <p>Open the login URL <code>smart-agents web</code> printed, or paste its token.</p>\
+         <form method=\"get\" action=\"/login\"><label>Token <input name=\"token\" type=\"password\" \
+         autocomplete=\"current-password\" required></label> <button type=\"submit\">Log in</button></form>\
+         </body></html>"
+    )
+}
+
+/// Tasks that need a look come first: running and pending, then the finished, newest first.
+pub fn order(views: &mut [TaskView]) {
+    views.sort_by_key(|v| match v.state {
+        TaskState::Running => 0,
+        TaskState::Pending => 1,
+        _ => 2,
+    });
+}
+
+pub fn list(views: &[TaskView]) -> String {
+    let items: String = views.iter().map(card).collect();
+    let empty = if views.is_empty() { "<p id=\"empty\">No tasks yet.</p>" } else { "" };
+    layout(
+        "smart-agents",
+        " data-page=\"list\"",
+        &format!("<h1>Tasks</h1>{empty}<ul id=\"tasks\" class=\"tasks\">{items}</ul>"),
+    )
+}
+
+/// One task in the list; `app.js` builds the same shape for a task that appears live.
+fn card(v: &TaskView) -> String {
+    format!(
+        "<li class=\"task\" id=\"t-{id}\" data-id=\"{id}\"><a href=\"/tasks/{id}\">\
+         <div class=\"top\"><span class=\"state s-{state}\" data-f=\"state\">{state}</span>\
+         <span class=\"id\">{id}</span><span class=\"eta\" data-f=\"eta\">{eta}</span></div>\
+         <div class=\"desc\" data-f=\"description\">{desc}</div>{bar}\
+         <div class=\"step\" data-f=\"step\">{step}</div></a></li>",
+        id = esc(&v.id),
+        state = v.state,
+        eta = esc(&eta(v)),
+        desc = esc(&truncate(&v.description, 200)),
+        bar = bar(v.progress),
+        step = esc(&detail(v)),
+    )
+}
+
+fn bar(progress: Option<f64>) -> String {
+    let value = progress.map(|p| format!(" value=\"{:.0}\"", p.clamp(0.0, 100.0))).unwrap_or_default();
+    format!("<progress max=\"100\"{value} data-f=\"progress\"></progress>")
+}
+
+/// `ETA 2m` for a running task that has one.
+pub fn eta(v: &TaskView) -> String {
+    match (v.state, v.eta_seconds) {
+        (TaskState::Running, Some(s)) => {
+            format!("ETA {}", crate::duration::format(std::time::Duration::from_secs(s)))
+        }
+        _ => String::new(),
+    }
+}
+
+/// The line under the bar: the step while running, why it waits, or why it ended.
+pub fn detail(v: &TaskView) -> String {
+    match v.state {
+        TaskState::Running => v.step.clone(),
+        TaskState::Pending => v.waiting_reason.clone(),
+        _ => v.reason.clone(),
+    }
+    .unwrap_or_default()
+}
+
+/// What a task's page shows besides the live head: each part a section, in order.
+pub struct TaskPage<'a> {
+    pub view: &'a TaskView,
+    pub csrf: Option<&'a str>,
+    pub output: Option<String>,
+    pub log_tail: String,
+}
+
+pub fn task(page: &TaskPage) -> String {
+    let v = page.view;
+    let cancel = match page.csrf {
+        Some(csrf) if !v.state.is_finished() => format!(
+            "<form id=\"cancel\" method=\"post\" action=\"/tasks/{}/cancel\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\" class=\"danger\">Cancel</button></form>",
+            esc(&v.id),
+            esc(csrf)
+        ),
+        _ => String::new(),
+    };
+    let head = format!(
+        "<h1 data-f=\"description\">{desc}</h1><p class=\"top\"><span class=\"state s-{state}\" data-f=\"state\">{state}</span>\
+         <span class=\"id\">{id}</span><span>{agent}</span><span class=\"eta\" data-f=\"eta\">{eta}</span></p>{bar}\
+         <p class=\"step\" data-f=\"step\">{step}</p><div class=\"actions\">{cancel}</div>",
+        desc = esc(&v.description),
+        state = v.state,
+        id = esc(&v.id),
+        agent = esc(&v.agent),
+        eta = esc(&eta(v)),
+        bar = bar(v.progress),
+        step = esc(&detail(v)),
+    );
+    let sections = [
+        Some(head),
+        page.output.as_deref().map(|o| section("Result", "result", o)),
+        // The review-and-land diff goes here once it exists (a section of its own).
+        Some(section("Log (last lines)", "log", &page.log_tail)),
+    ];
+    let body: String = sections.into_iter().flatten().collect();
+    let finished = if v.state.is_finished() { " data-finished=\"1\"" } else { "" };
+    let attrs = format!(" data-page=\"task\" data-task=\"{}\"{finished}", esc(&v.id));
+    layout(&format!("{} · smart-agents", truncate(&v.description, 60)), &attrs, &body)
+}
+
+fn section(title: &str, id: &str, text: &str) -> String {
+    format!("<section id=\"{id}\"><h2>{}</h2><pre>{}</pre></section>", esc(title), esc(text))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(super::esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}
