@@ -1,7 +1,13 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
 //! requests and subscriptions.
 
+pub mod commits;
+pub mod diff;
+pub mod discard;
+pub mod git;
+pub mod land;
 mod handover;
+pub mod worktree;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::TaskSpec;
