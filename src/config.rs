@@ -10,6 +10,7 @@ use std::time::Duration;
 pub mod executors;
 mod strategy;
 mod validate;
+pub mod worktree;
 
 pub use strategy::Strategy;
 pub use validate::located;
@@ -39,6 +40,8 @@ pub struct Config {
     pub usage_limits: UsageLimits,
     /// Spend (USD) of all agents together per local day; admission holds once it is reached.
     pub daily_budget_usd: Option<f64>,
+    /// `[worktree]`: set-up of `--worktree` checkouts, and how long discarded work is kept.
+    pub worktree: worktree::WorktreeConfig,
 }
 
 /// `[usage_limits]`: the hold after a usage or rate limit that names no reset time.

@@ -20,6 +20,8 @@ mod progress;
 pub mod render;
 mod result;
 mod resume;
+mod review;
+mod send_back;
 mod stats;
 pub mod status;
 mod wait;
@@ -65,6 +67,14 @@ pub enum Command {
     /// Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook;
     /// with --follow, each ending as it happens
     Notices(notices::Args),
+    /// What a task changed: a worktree task's branch and checkout against where it started
+    Diff(review::DiffArgs),
+    /// Send a worktree task's work back to its agent with notes (a follow-up in its worktree)
+    Review(send_back::Args),
+    /// Bring a worktree task's work into the branch it started from, in your checkout
+    Land(review::LandArgs),
+    /// Remove a worktree task's checkout and branch (its commits stay reachable a while)
+    Discard(review::DiscardArgs),
     /// Run a finished failed or cancelled task again as a new attempt
     Retry(admission::RetryArgs),
     /// Change a pending task's priority (1-10)
@@ -151,6 +161,10 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Wait(args) => wait::run(args, &paths).await,
         Command::Follow(args) => follow::run(args, &paths).await,
         Command::Notices(args) => notices::run(args, &paths).await,
+        Command::Diff(args) => review::diff(args, &paths),
+        Command::Review(args) => send_back::run(args, &paths).await,
+        Command::Land(args) => review::land(args, &paths),
+        Command::Discard(args) => review::discard(args, &paths),
         Command::Retry(args) => admission::retry(args, &paths).await,
         Command::Priority(args) => admission::priority(args, &paths).await,
         Command::Pause => admission::pause(true, &paths).await,

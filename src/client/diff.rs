@@ -134,3 +134,64 @@ mod tests {
         assert_eq!(stat_line(1, 1, 0), "1 file changed, +1 \u{2212}0");
     }
 }
+
+/// Where the change of a task that ran in place is kept: `worktrees/ID.diff.json`.
+pub fn saved_file(worktrees_dir: &std::path::Path, id: &str) -> std::path::PathBuf {
+    worktrees_dir.join(format!("{id}.diff.json"))
+}
+
+/// For the supervisor, when a task that ran in place in `repo` ends: save what it changed
+/// (from the tree before it to the tree after it) so the diff stays right after the user edits on.
+pub fn save_in_place(repo: &std::path::Path, head: &str, before: &str, id: &str, file: &std::path::Path) -> Result<()> {
+    let git = Git::new(repo);
+    let after = git.snapshot_tree()?;
+    if after == before {
+        return Ok(());
+    }
+    let diff = Diff { id: id.to_string(), base: head.to_string(), files: files(&git, before, &after)?, patch: patch(&git, before, &after, false)? };
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(file, serde_json::to_vec(&diff)?)?;
+    Ok(())
+}
+
+/// The change a task that ran in place saved when it ended.
+pub fn saved(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Diff> {
+    let store = crate::store::Store::open_for_reading(&paths.database)?;
+    let id = crate::store::resolve_id(store.as_ref(), typed)?;
+    let file = saved_file(&paths.worktrees_dir, &id);
+    let mut diff: Diff = match std::fs::read(&file) {
+        Ok(bytes) => serde_json::from_slice(&bytes)?,
+        Err(_) => Diff { id: id.clone(), base: String::new(), files: Vec::new(), patch: String::new() },
+    };
+    if color {
+        diff.patch = colorize(&diff.patch);
+    }
+    Ok(diff)
+}
+
+/// Colour a plain patch as git does: headers bold, hunks cyan, added green, removed red.
+pub fn colorize(patch: &str) -> String {
+    let mut out = String::with_capacity(patch.len() + patch.len() / 8);
+    for line in patch.lines() {
+        let code = if line.starts_with("diff --git") || line.starts_with("+++ ") || line.starts_with("--- ") {
+            "1"
+        } else if line.starts_with("@@") {
+            "36"
+        } else if line.starts_with('+') {
+            "32"
+        } else if line.starts_with('-') {
+            "31"
+        } else {
+            ""
+        };
+        if code.is_empty() {
+            out.push_str(line);
+        } else {
+            out.push_str(&format!("\x1b[{code}m{line}\x1b[m"));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -6,6 +6,8 @@ pub mod diff;
 pub mod discard;
 pub mod git;
 pub mod land;
+pub mod pr;
+pub mod send_back;
 mod handover;
 pub mod worktree;
 

@@ -1,0 +1,105 @@
+//! `diff` and `status`: what a task changed, seen while it runs and after.
+
+use super::{LONG, Repo, done, start, worktree};
+use crate::common::Home;
+use serde_json::Value;
+
+fn file<'a>(diff: &'a Value, path: &str) -> &'a Value {
+    diff["files"].as_array().expect("files").iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} not in {diff}"))
+}
+
+#[test]
+fn diff_shows_commits_and_uncommitted_work_with_renames_binaries_and_deletions() {
+    let home = Home::new();
+    let repo = Repo::new();
+    let base = repo.git("rev-parse HEAD");
+    let id = done(
+        &home,
+        &repo,
+        "git mv old.txt new.txt && git commit -qm 'rename old' && printf 'x\\0\\1\\2y' > logo.bin \
+         && git rm -q b.txt && echo eleven >> a.txt",
+    );
+    let diff = home.json(&["diff", &id, "--json"]);
+    assert_eq!(diff["id"], id.as_str());
+    assert_eq!(diff["base"], base.as_str(), "against the commit it started from");
+    assert_eq!(diff["files"].as_array().unwrap().len(), 4, "{diff}");
+    let a = file(&diff, "a.txt");
+    assert_eq!((a["status"].as_str(), a["insertions"].as_u64(), a["deletions"].as_u64()), (Some("modified"), Some(1), Some(0)));
+    assert_eq!(file(&diff, "new.txt")["status"], "renamed");
+    assert_eq!(file(&diff, "b.txt")["status"], "deleted");
+    let logo = file(&diff, "logo.bin");
+    assert_eq!((logo["status"].as_str(), logo["binary"].as_bool()), (Some("added"), Some(true)));
+    let patch = diff["patch"].as_str().unwrap();
+    assert!(patch.contains("rename from old.txt") && patch.contains("rename to new.txt"), "{patch}");
+    assert!(patch.contains("Binary files /dev/null and b/logo.bin differ"), "{patch}");
+    assert!(patch.contains("deleted file mode"), "{patch}");
+    assert!(patch.contains("+eleven"), "uncommitted work counts: {patch}");
+
+    let plain = home.run_ok(&["diff", &id]);
+    assert!(plain.contains("+eleven") && !plain.contains('\x1b'), "plain in a pipe: {plain}");
+    let names = home.run_ok(&["diff", &id, "--name-only"]);
+    let mut names: Vec<&str> = names.lines().collect();
+    names.sort();
+    assert_eq!(names, ["a.txt", "b.txt", "logo.bin", "new.txt"]);
+    let stat = home.run_ok(&["diff", &id, "--stat"]);
+    assert!(stat.contains("4 files changed, +1 \u{2212}1"), "{stat}");
+    // The user's checkout was not touched by any of it.
+    assert_eq!(repo.git("status --porcelain"), "");
+}
+
+#[test]
+fn status_shows_the_worktree_while_the_task_runs() {
+    let home = Home::new();
+    let repo = Repo::new();
+    let id = start(&home, &repo, "touch started && sleep 30");
+    let dir = worktree(&home, &id);
+    let deadline = std::time::Instant::now() + LONG;
+    while !dir.join("started").exists() {
+        assert!(std::time::Instant::now() < deadline, "the task never started in its worktree");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let view = home.status(&id);
+    assert_eq!(view["state"], "running");
+    assert_eq!(view["worktree"], dir.display().to_string().as_str(), "{view}");
+    home.run_ok(&["cancel", &id]);
+    home.wait_state(&id, "cancelled", LONG);
+    assert_eq!(home.status(&id)["worktree"], dir.display().to_string().as_str());
+}
+
+#[test]
+fn a_task_run_in_place_keeps_its_change_after_the_user_edits_on() {
+    let home = Home::new();
+    let repo = Repo::new();
+    repo.sh("echo mine >> b.txt");
+    let cwd = repo.path().display().to_string();
+    let id = home.submit_with(&["--cwd", &cwd], &["sh", "-c", "echo task >> a.txt && echo new > c.txt"]);
+    home.wait_state(&id, "completed", LONG);
+    repo.sh("echo later >> a.txt");
+    let diff = home.json(&["diff", &id, "--json"]);
+    let files: Vec<&str> = diff["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(files, ["a.txt", "c.txt"], "only the task's own change: {diff}");
+    let patch = diff["patch"].as_str().unwrap();
+    assert!(patch.contains("+task") && !patch.contains("later") && !patch.contains("mine"), "{patch}");
+}
+
+#[test]
+fn two_worktree_tasks_in_one_repository_at_once() {
+    let home = Home::new();
+    let repo = Repo::new();
+    let one = start(&home, &repo, "sleep 0.5; echo one >> a.txt; git commit -qam one");
+    let two = start(&home, &repo, "sleep 0.5; echo two > two.txt");
+    home.wait_state(&one, "completed", LONG);
+    home.wait_state(&two, "completed", LONG);
+    let d1 = home.json(&["diff", &one, "--json"]);
+    let d2 = home.json(&["diff", &two, "--json"]);
+    assert_eq!(d1["files"].as_array().unwrap().len(), 1, "{d1}");
+    assert_eq!(file(&d1, "a.txt")["insertions"], 1);
+    assert_eq!(d2["files"].as_array().unwrap().len(), 1, "{d2}");
+    assert_eq!(file(&d2, "two.txt")["status"], "added");
+    home.run_ok(&["land", &one]);
+    home.run_ok(&["land", &two]);
+    assert_eq!(repo.git("log -1 --format=%p").split(' ').count(), 2, "the second land merged: base had moved on");
+    assert!(repo.sh("cat a.txt").ends_with("one\n"));
+    assert_eq!(repo.sh("cat two.txt"), "two\n");
+    assert_eq!(repo.git("status --porcelain"), "");
+}
