@@ -102,7 +102,11 @@ pub fn stat_text(diff: &Diff) -> String {
             Some(old) => format!("{old} => {}", f.path),
             None => f.path.clone(),
         };
-        let counts = if f.binary { "binary".to_string() } else { format!("+{} \u{2212}{}", f.insertions, f.deletions) };
+        let counts = if f.binary {
+            "binary".to_string()
+        } else {
+            format!("+{} \u{2212}{}", f.insertions, f.deletions)
+        };
         text.push_str(&format!(" {name} | {} {counts}\n", f.status));
     }
     text.push_str(&format!(" {}\n", diff.stat_line()));
@@ -149,7 +153,10 @@ pub fn discard(args: DiscardArgs, paths: &Paths) -> Result<i32> {
         return Ok(0);
     }
     match &done.kept {
-        Some(kept) => println!("discarded {}; its last commit stays reachable as {kept} until prune lets it go", done.id),
+        Some(kept) => println!(
+            "discarded {}; its last commit stays reachable as {kept} until prune lets it go",
+            done.id
+        ),
         None => println!("discarded {}", done.id),
     }
     Ok(0)

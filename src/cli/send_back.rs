@@ -22,7 +22,11 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
-    let notes = args.note.chunks(2).map(|p| LineNote::parse(&p[0], p.get(1).map_or("", String::as_str))).collect::<Result<Vec<_>>>()?;
+    let notes = args
+        .note
+        .chunks(2)
+        .map(|p| LineNote::parse(&p[0], p.get(1).map_or("", String::as_str)))
+        .collect::<Result<Vec<_>>>()?;
     let mut spec = review_spec(paths, &args.id, &args.notes, &notes)?;
     spec.env = super::execute::caller_env();
     let output = super::follow::Output::from_flags(args.json, false);

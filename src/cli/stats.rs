@@ -164,7 +164,11 @@ fn expire_discarded(report: &crate::store::PruneReport, paths: &Paths) -> Result
         return Ok(0);
     }
     let config = crate::agents::registry::load_config(&paths.config_file)?;
-    crate::client::discard::expire(&paths.worktrees_dir, config.worktree.keep_discarded, crate::store::now_ms())
+    crate::client::discard::expire(
+        &paths.worktrees_dir,
+        config.worktree.keep_discarded,
+        crate::store::now_ms(),
+    )
 }
 
 #[cfg(test)]

@@ -73,7 +73,8 @@ pub fn merge(git: &Git, ours: &str, theirs: &str, base: Option<&str>) -> Result<
 /// Replay the commits `onto..tip` (first parents, oldest first) on `onto`, keeping each one's
 /// author, date and message.
 pub fn rebase(git: &Git, onto: &str, tip: &str) -> Result<Merged, GitError> {
-    let list = git.line(&["rev-list", "--reverse", "--first-parent", "--no-merges", &format!("{onto}..{tip}")])?;
+    let list =
+        git.line(&["rev-list", "--reverse", "--first-parent", "--no-merges", &format!("{onto}..{tip}")])?;
     let mut current = onto.to_string();
     for commit in list.lines().filter(|l| !l.is_empty()) {
         let parent = format!("{commit}^");
@@ -84,8 +85,12 @@ pub fn rebase(git: &Git, onto: &str, tip: &str) -> Result<Merged, GitError> {
         let info = git.read(&["log", "-1", "--format=%an%x00%ae%x00%ad%x00%B", "--date=raw", commit])?;
         let text = String::from_utf8_lossy(&info).into_owned();
         let mut parts = text.splitn(4, '\0');
-        let (name, email, date, message) =
-            (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let (name, email, date, message) = (
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+        );
         let mut env = identity(git);
         env.retain(|(k, _)| k.starts_with("GIT_COMMITTER"));
         env.extend([("GIT_AUTHOR_NAME", name), ("GIT_AUTHOR_EMAIL", email), ("GIT_AUTHOR_DATE", date)]);

@@ -67,7 +67,12 @@ pub fn sides(work: &Work) -> Result<(String, String), GitError> {
 pub fn of_work(id: &str, work: &Work, color: bool) -> Result<Diff> {
     let (from, to) = sides(work)?;
     let git = work.repo();
-    Ok(Diff { id: id.to_string(), base: from.clone(), files: files(&git, &from, &to)?, patch: patch(&git, &from, &to, color)? })
+    Ok(Diff {
+        id: id.to_string(),
+        base: from.clone(),
+        files: files(&git, &from, &to)?,
+        patch: patch(&git, &from, &to, color)?,
+    })
 }
 
 /// The patch between two trees or commits, renames found as git finds them.
@@ -110,7 +115,8 @@ fn numstat(bytes: &[u8]) -> Vec<(u64, u64, bool)> {
         }
         let text = String::from_utf8_lossy(item);
         let mut parts = text.splitn(3, '\t');
-        let (ins, del, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let (ins, del, path) =
+            (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         if path.is_empty() {
             // A rename: its old and new paths follow as two items.
             items.next();
@@ -122,19 +128,6 @@ fn numstat(bytes: &[u8]) -> Vec<(u64, u64, bool)> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numstat_reads_binary_and_renames() {
-        let text = b"1\t2\ta.txt\0-\t-\tlogo.png\00\t0\t\0old.rs\0new.rs\0";
-        assert_eq!(numstat(text), vec![(1, 2, false), (0, 0, true), (0, 0, false)]);
-        assert_eq!(stat_line(3, 40, 7), "3 files changed, +40 \u{2212}7");
-        assert_eq!(stat_line(1, 1, 0), "1 file changed, +1 \u{2212}0");
-    }
-}
-
 /// Where the change of a task that ran in place is kept: `worktrees/ID.diff.json`.
 pub fn saved_file(worktrees_dir: &std::path::Path, id: &str) -> std::path::PathBuf {
     worktrees_dir.join(format!("{id}.diff.json"))
@@ -142,13 +135,24 @@ pub fn saved_file(worktrees_dir: &std::path::Path, id: &str) -> std::path::PathB
 
 /// For the supervisor, when a task that ran in place in `repo` ends: save what it changed
 /// (from the tree before it to the tree after it) so the diff stays right after the user edits on.
-pub fn save_in_place(repo: &std::path::Path, head: &str, before: &str, id: &str, file: &std::path::Path) -> Result<()> {
+pub fn save_in_place(
+    repo: &std::path::Path,
+    head: &str,
+    before: &str,
+    id: &str,
+    file: &std::path::Path,
+) -> Result<()> {
     let git = Git::new(repo);
     let after = git.snapshot_tree()?;
     if after == before {
         return Ok(());
     }
-    let diff = Diff { id: id.to_string(), base: head.to_string(), files: files(&git, before, &after)?, patch: patch(&git, before, &after, false)? };
+    let diff = Diff {
+        id: id.to_string(),
+        base: head.to_string(),
+        files: files(&git, before, &after)?,
+        patch: patch(&git, before, &after, false)?,
+    };
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -194,4 +198,17 @@ pub fn colorize(patch: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numstat_reads_binary_and_renames() {
+        let text = b"1\t2\ta.txt\x00-\t-\tlogo.png\x000\t0\t\x00old.rs\x00new.rs\x00";
+        assert_eq!(numstat(text), vec![(1, 2, false), (0, 0, true), (0, 0, false)]);
+        assert_eq!(stat_line(3, 40, 7), "3 files changed, +40 \u{2212}7");
+        assert_eq!(stat_line(1, 1, 0), "1 file changed, +1 \u{2212}0");
+    }
 }

@@ -54,14 +54,20 @@ impl Git {
         cmd
     }
 
-    fn output<S: AsRef<OsStr>>(&self, args: &[S], read: bool, env: &[(&str, &str)]) -> Result<Vec<u8>, GitError> {
+    fn output<S: AsRef<OsStr>>(
+        &self,
+        args: &[S],
+        read: bool,
+        env: &[(&str, &str)],
+    ) -> Result<Vec<u8>, GitError> {
         let mut cmd = self.command(args, read);
         cmd.envs(env.iter().copied());
         let out = cmd.output()?;
         if out.status.success() {
             return Ok(out.stdout);
         }
-        let args = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ");
+        let args =
+            args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ");
         Err(GitError::Failed {
             args,
             stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
@@ -107,7 +113,8 @@ impl Git {
     /// The whole folder as it is now (tracked, changed and untracked files; not ignored ones)
     /// as a tree object, built in a copy of the index so the real one is never touched.
     pub fn snapshot_tree(&self) -> Result<String, GitError> {
-        let real = PathBuf::from(self.line(&["rev-parse", "--path-format=absolute", "--git-path", "index"])?);
+        let real =
+            PathBuf::from(self.line(&["rev-parse", "--path-format=absolute", "--git-path", "index"])?);
         let tmp = TempIndex::new();
         if real.exists() {
             std::fs::copy(&real, &tmp.0)?;
@@ -124,7 +131,11 @@ impl Git {
 }
 
 pub fn split_nul(bytes: &[u8]) -> Vec<String> {
-    bytes.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect()
+    bytes
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect()
 }
 
 /// A private index file, removed when dropped.
@@ -132,7 +143,8 @@ struct TempIndex(PathBuf);
 
 impl TempIndex {
     fn new() -> TempIndex {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         TempIndex(std::env::temp_dir().join(format!("smart-agents-index-{}-{nanos}", std::process::id())))
     }
 }

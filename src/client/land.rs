@@ -112,12 +112,16 @@ fn plan(work: &Work, repo: &Git, options: &Options) -> Result<Plan> {
         Mode::Rebase => clean(work, &into, rebase(repo, &from, &tip)?)?,
         Mode::Auto | Mode::Merge => {
             let tree = clean(work, &into, merge(repo, &from, &tip, None)?)?;
-            let message = options.message.clone().unwrap_or_else(|| format!("Merge smart-agents task {id}: {}", subject()));
+            let message = options
+                .message
+                .clone()
+                .unwrap_or_else(|| format!("Merge smart-agents task {id}: {}", subject()));
             commit_tree(repo, &tree, &[&from, &tip], &message)?
         }
         Mode::Squash => {
             let tree = clean(work, &into, merge(repo, &from, &tip, None)?)?;
-            let message = options.message.clone().unwrap_or_else(|| format!("{}\n\nsmart-agents task {id}", subject()));
+            let message =
+                options.message.clone().unwrap_or_else(|| format!("{}\n\nsmart-agents task {id}", subject()));
             commit_tree(repo, &tree, &[&from], &message)?
         }
     };

@@ -5,10 +5,10 @@ pub mod commits;
 pub mod diff;
 pub mod discard;
 pub mod git;
+mod handover;
 pub mod land;
 pub mod pr;
 pub mod send_back;
-mod handover;
 pub mod worktree;
 
 use crate::error::{Error, ErrorKind, Result};

@@ -14,7 +14,9 @@ pub fn open(paths: &Paths, typed: &str) -> Result<Vec<String>> {
     let repo = work.repo();
     let id = &work.root.id;
     let remotes = repo.line(&["remote"])?;
-    let Some(remote) = remotes.lines().find(|r| *r == "origin").or_else(|| remotes.lines().next()).map(str::to_string) else {
+    let Some(remote) =
+        remotes.lines().find(|r| *r == "origin").or_else(|| remotes.lines().next()).map(str::to_string)
+    else {
         return Err(Error::usage(format!(
             "cannot open a pull request for {id}: {} has no remote; add one (`git remote add origin URL`)",
             work.base.repo.display()
@@ -32,7 +34,10 @@ pub fn open(paths: &Paths, typed: &str) -> Result<Vec<String>> {
     let push = format!("git -C {} push -u {remote} {}", work.base.repo.display(), work.branch);
     let missing = gh_missing();
     if let Some(missing) = missing {
-        return Ok(vec![format!("to open the pull request: {push}"), format!("then `gh pr create`; {missing}")]);
+        return Ok(vec![
+            format!("to open the pull request: {push}"),
+            format!("then `gh pr create`; {missing}"),
+        ]);
     }
     repo.write(&["push", "-u", &remote, &work.branch])?;
     let title = work.root.spec.description.lines().next().unwrap_or(id).to_string();
@@ -44,14 +49,25 @@ pub fn open(paths: &Paths, typed: &str) -> Result<Vec<String>> {
     }
     let out = gh.stdin(Stdio::null()).output()?;
     if !out.status.success() {
-        return Err(Error::internal(format!("gh pr create failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+        return Err(Error::internal(format!(
+            "gh pr create failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
-    Ok(vec![format!("pushed {} to {remote}", work.branch), String::from_utf8_lossy(&out.stdout).trim().to_string()])
+    Ok(vec![
+        format!("pushed {} to {remote}", work.branch),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    ])
 }
 
 /// Why `gh` cannot open the pull request, if it cannot.
 fn gh_missing() -> Option<String> {
-    let status = Command::new("gh").args(["auth", "status"]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    let status = Command::new("gh")
+        .args(["auth", "status"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
     match status {
         Err(_) => Some("the GitHub CLI `gh` is not installed (https://cli.github.com)".into()),
         Ok(s) if !s.success() => Some("`gh` is not logged in (`gh auth login`)".into()),

@@ -34,7 +34,9 @@ pub fn hunk_at(patch: &str, file: &str, line: u64) -> Option<String> {
     let mut hunk: Option<(u64, u64, Vec<&str>)> = None;
     let mut found = None;
     let close = |h: &Option<(u64, u64, Vec<&str>)>| {
-        h.as_ref().filter(|(start, len, _)| line >= *start && line < start + (*len).max(1)).map(|(_, _, l)| l.join("\n"))
+        h.as_ref()
+            .filter(|(start, len, _)| line >= *start && line < start + (*len).max(1))
+            .map(|(_, _, l)| l.join("\n"))
     };
     for text in patch.lines() {
         if text.starts_with("diff --git ") {
@@ -60,7 +62,9 @@ pub fn hunk_at(patch: &str, file: &str, line: u64) -> Option<String> {
 
 /// The follow-up prompt: the notes, then each line note with its hunk.
 pub fn prompt(id: &str, notes: &str, line_notes: &[LineNote], diff: &Diff) -> String {
-    let mut text = format!("Review of your work on task {id}. Please address these notes in the same checkout.\n\n{notes}\n");
+    let mut text = format!(
+        "Review of your work on task {id}. Please address these notes in the same checkout.\n\n{notes}\n"
+    );
     if !line_notes.is_empty() {
         text.push_str("\nNotes on lines:\n");
     }

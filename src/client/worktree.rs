@@ -141,9 +141,18 @@ pub fn locate(paths: &Paths, typed: &str) -> Result<(Store, TaskRecord, Work)> {
     let root = root_of(&store, rec.clone())?;
     let path = paths.worktrees_dir.join(&root.id);
     let base_file = base_file(&paths.worktrees_dir, &root.id);
-    let base = Base::load(&base_file).ok_or_else(|| {
-        Error::not_found(format!("task {}: its worktree was never made (or was made before smart-agents recorded where it started)", root.id))
-    })?;
+    let Some(base) = Base::load(&base_file) else {
+        if matches!(root.state, TaskState::Pending | TaskState::Running) {
+            return Err(Error::usage(format!(
+                "task {} is {}: its worktree is not ready yet; wait for it",
+                root.id, root.state
+            )));
+        }
+        return Err(Error::not_found(format!(
+            "task {}: its worktree was never made (or was made before smart-agents recorded where it started)",
+            root.id
+        )));
+    };
     let mut tasks = vec![root.clone()];
     followups(&store, &root, &path.display().to_string(), &mut tasks)?;
     let branch = crate::paths::worktree_branch(&root.id);

@@ -25,11 +25,9 @@ impl Repo {
         let path = dir.path().join("project");
         std::fs::create_dir(&path).expect("project folder");
         let repo = Repo { _dir: dir, path };
-        repo.sh(
-            "git init -q -b main . && git config user.email u@example.com && git config user.name User \
+        repo.sh("git init -q -b main . && git config user.email u@example.com && git config user.name User \
              && seq 1 10 > a.txt && echo bee > b.txt && printf 'old\\nfile\\n' > old.txt \
-             && git add . && git commit -qm initial",
-        );
+             && git add . && git commit -qm initial");
         repo
     }
 
@@ -120,4 +118,13 @@ pub fn refused(home: &Home, args: &[&str]) -> String {
     let out = home.run(args);
     assert!(!out.status.success(), "`smart-agents {}` was not refused: {}", args.join(" "), describe(&out));
     format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout))
+}
+
+/// Wait until `file` exists (a task got that far).
+pub fn wait_for(file: &Path) {
+    let deadline = std::time::Instant::now() + LONG;
+    while !file.exists() {
+        assert!(std::time::Instant::now() < deadline, "{} never appeared", file.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -5,7 +5,12 @@ use crate::common::Home;
 use serde_json::Value;
 
 fn file<'a>(diff: &'a Value, path: &str) -> &'a Value {
-    diff["files"].as_array().expect("files").iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} not in {diff}"))
+    diff["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("{path} not in {diff}"))
 }
 
 #[test]
@@ -24,7 +29,10 @@ fn diff_shows_commits_and_uncommitted_work_with_renames_binaries_and_deletions()
     assert_eq!(diff["base"], base.as_str(), "against the commit it started from");
     assert_eq!(diff["files"].as_array().unwrap().len(), 4, "{diff}");
     let a = file(&diff, "a.txt");
-    assert_eq!((a["status"].as_str(), a["insertions"].as_u64(), a["deletions"].as_u64()), (Some("modified"), Some(1), Some(0)));
+    assert_eq!(
+        (a["status"].as_str(), a["insertions"].as_u64(), a["deletions"].as_u64()),
+        (Some("modified"), Some(1), Some(0))
+    );
     assert_eq!(file(&diff, "new.txt")["status"], "renamed");
     assert_eq!(file(&diff, "b.txt")["status"], "deleted");
     let logo = file(&diff, "logo.bin");
@@ -53,11 +61,7 @@ fn status_shows_the_worktree_while_the_task_runs() {
     let repo = Repo::new();
     let id = start(&home, &repo, "touch started && sleep 30");
     let dir = worktree(&home, &id);
-    let deadline = std::time::Instant::now() + LONG;
-    while !dir.join("started").exists() {
-        assert!(std::time::Instant::now() < deadline, "the task never started in its worktree");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    super::wait_for(&dir.join("started"));
     let view = home.status(&id);
     assert_eq!(view["state"], "running");
     assert_eq!(view["worktree"], dir.display().to_string().as_str(), "{view}");
@@ -76,7 +80,8 @@ fn a_task_run_in_place_keeps_its_change_after_the_user_edits_on() {
     home.wait_state(&id, "completed", LONG);
     repo.sh("echo later >> a.txt");
     let diff = home.json(&["diff", &id, "--json"]);
-    let files: Vec<&str> = diff["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let files: Vec<&str> =
+        diff["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(files, ["a.txt", "c.txt"], "only the task's own change: {diff}");
     let patch = diff["patch"].as_str().unwrap();
     assert!(patch.contains("+task") && !patch.contains("later") && !patch.contains("mine"), "{patch}");
@@ -98,7 +103,11 @@ fn two_worktree_tasks_in_one_repository_at_once() {
     assert_eq!(file(&d2, "two.txt")["status"], "added");
     home.run_ok(&["land", &one]);
     home.run_ok(&["land", &two]);
-    assert_eq!(repo.git("log -1 --format=%p").split(' ').count(), 2, "the second land merged: base had moved on");
+    assert_eq!(
+        repo.git("log -1 --format=%p").split(' ').count(),
+        2,
+        "the second land merged: base had moved on"
+    );
     assert!(repo.sh("cat a.txt").ends_with("one\n"));
     assert_eq!(repo.sh("cat two.txt"), "two\n");
     assert_eq!(repo.git("status --porcelain"), "");
