@@ -103,7 +103,7 @@ def claude(args):
         args,
         {"--output-format", "--model", "--append-system-prompt", "--resume", "-r",
          "--max-turns", "--session-id", "--allowedTools", "--permission-mode", "--agents",
-         "--system-prompt", "--max-budget-usd"},
+         "--system-prompt", "--max-budget-usd", "--mcp-config"},
     )
     if not one_of(flags, "-p", "--print"):
         fail("claude", "headless runs need -p")

@@ -112,3 +112,48 @@ fn two_worktree_tasks_in_one_repository_at_once() {
     assert_eq!(repo.sh("cat two.txt"), "two\n");
     assert_eq!(repo.git("status --porcelain"), "");
 }
+
+fn standins_path() -> String {
+    let dir: std::path::PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "standins"].iter().collect();
+    format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+/// `review`: a follow-up on the same agent session in the same worktree, its prompt carrying
+/// the notes and each line note's hunk; `diff` of either task shows the total change.
+#[test]
+fn review_sends_the_work_back_to_the_same_session_with_line_notes() {
+    let home = Home::new();
+    let repo = Repo::new();
+    let argv = home.temp_dir().join("argv");
+    let cwd = repo.path().display().to_string();
+    let path = standins_path();
+    let run = |args: &[&str]| {
+        let out = home.cmd(args).env("PATH", &path).env("STANDIN_ARGV_FILE", &argv).output().expect("run");
+        assert!(out.status.success(), "{}", crate::common::describe(&out));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let id = run(&["execute", "--async", "--agent", "claude", "--worktree", "--cwd", &cwd, "Count to ten"]);
+    home.wait_state(&id, "completed", LONG);
+    // What the agent did in its worktree.
+    super::sh_in(&worktree(&home, &id), "echo eleven >> a.txt");
+    let follow = run(&["review", &id, "Stop at ten.", "--note", "a.txt:11", "why eleven?"]);
+    home.wait_state(&follow, "completed", LONG);
+    let view = home.status(&follow);
+    assert_eq!(view["parent"], id.as_str(), "{view}");
+    let args: Vec<String> =
+        serde_json::from_slice(&std::fs::read(argv.with_extension("json")).unwrap()).unwrap();
+    let joined = args.join("\n");
+    assert!(joined.contains("--resume"), "the same session: {joined}");
+    assert!(joined.contains("Stop at ten.") && joined.contains("a.txt:11: why eleven?"), "{joined}");
+    assert!(
+        joined.contains("@@ -8,3 +8,4 @@") && joined.contains("+eleven"),
+        "the hunk goes with the note: {joined}"
+    );
+    assert_eq!(
+        home.json(&["diff", &follow, "--json"])["files"],
+        home.json(&["diff", &id, "--json"])["files"]
+    );
+    let command = done(&home, &repo, "echo x > x.txt");
+    let message = super::refused(&home, &["review", &command, "again"]);
+    assert!(message.contains("no agent session"), "{message}");
+}
