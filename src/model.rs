@@ -115,6 +115,9 @@ pub struct TaskSpec {
     /// `execute --max-cost USD`: the run ends (failed) once its reported cost goes past this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_cost_usd: Option<f64>,
+    /// Best-of-N (`execute --attempts`, `--agents`): the group the attempt belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).

@@ -2,6 +2,7 @@
 
 mod admission;
 pub mod agents;
+mod attempts;
 pub mod cancel;
 mod config_cmd;
 mod doctor;
@@ -69,6 +70,8 @@ pub enum Command {
     Notices(notices::Args),
     /// What a task changed: a worktree task's branch and checkout against where it started
     Diff(review::DiffArgs),
+    /// Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time
+    Compare(attempts::CompareArgs),
     /// Send a worktree task's work back to its agent with notes (a follow-up in its worktree)
     Review(send_back::Args),
     /// Bring a worktree task's work into the branch it started from, in your checkout
@@ -162,6 +165,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Follow(args) => follow::run(args, &paths).await,
         Command::Notices(args) => notices::run(args, &paths).await,
         Command::Diff(args) => review::diff(args, &paths),
+        Command::Compare(args) => attempts::run_compare(args, &paths),
         Command::Review(args) => send_back::run(args, &paths).await,
         Command::Land(args) => review::land(args, &paths),
         Command::Discard(args) => review::discard(args, &paths),

@@ -129,6 +129,10 @@ pub fn land(args: LandArgs, paths: &Paths) -> Result<i32> {
     };
     let options = land::Options { mode, into: args.into, message: args.message, keep: args.keep };
     let landed = land::land(paths, &args.id, &options)?;
+    let siblings = match group_of(paths, &landed.id)? {
+        Some(group) => crate::client::group::discard_siblings(paths, &group, &landed.id)?,
+        None => Vec::new(),
+    };
     if args.json {
         print_json(&landed)?;
         return Ok(0);
@@ -142,6 +146,9 @@ pub fn land(args: LandArgs, paths: &Paths) -> Result<i32> {
         line.push_str("; branch deleted");
     }
     println!("{line}");
+    for sibling in siblings {
+        println!("{sibling}");
+    }
     Ok(0)
 }
 
@@ -160,4 +167,10 @@ pub fn discard(args: DiscardArgs, paths: &Paths) -> Result<i32> {
         None => println!("discarded {}", done.id),
     }
     Ok(0)
+}
+
+/// The best-of-N group task `id` is an attempt of.
+fn group_of(paths: &Paths, id: &str) -> Result<Option<String>> {
+    let Some(store) = crate::store::Store::open_for_reading(&paths.database)? else { return Ok(None) };
+    Ok(store.task(id)?.and_then(|t| t.spec.group))
 }

@@ -48,6 +48,9 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
         if let (Some(dir), Some(map)) = (worktree_of(&rec, paths), value.as_object_mut()) {
             map.insert("worktree".into(), dir.into());
         }
+        if let (Some(group), Some(map)) = (&rec.spec.group, value.as_object_mut()) {
+            map.insert("group".into(), group.clone().into());
+        }
         print_json(&value)?;
         return Ok(0);
     }

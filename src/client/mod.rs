@@ -5,6 +5,7 @@ pub mod commits;
 pub mod diff;
 pub mod discard;
 pub mod git;
+pub mod group;
 mod handover;
 pub mod land;
 pub mod pr;

@@ -2,6 +2,7 @@
 //! repositories in temp folders, with the tasks' changes made by command tasks run with
 //! `execute --worktree`. Every refusal is proven to change nothing in the user's repository.
 
+mod attempts;
 mod discard;
 mod land;
 mod look;
