@@ -26,6 +26,7 @@ mod spawner;
 pub mod supervise;
 mod timers;
 mod upkeep;
+mod worktree_setup;
 pub mod zygote;
 
 use crate::error::{Context, Result};

@@ -59,6 +59,10 @@ pub struct Options {
     pub grace_ms: u64,
     /// Run in place in a git repository: save what the task changed here (`diff ID`).
     pub patch: Option<String>,
+    /// `[worktree] copy`: untracked files copied into a new worktree.
+    pub copy: Vec<String>,
+    /// `[worktree] setup`: run in a new worktree before the command.
+    pub setup: Vec<String>,
 }
 
 impl Options {
@@ -69,6 +73,12 @@ impl Options {
         }
         if let Some((path, branch)) = &self.worktree {
             args.extend(["--worktree".to_string(), path.clone(), branch.clone()]);
+        }
+        for pattern in &self.copy {
+            args.extend(["--copy".to_string(), pattern.clone()]);
+        }
+        if !self.setup.is_empty() {
+            args.extend(["--setup".to_string(), serde_json::to_string(&self.setup).unwrap_or_default()]);
         }
         if let Some(file) = &self.patch {
             args.extend(["--patch".to_string(), file.clone()]);
@@ -91,6 +101,14 @@ impl Options {
                     let branch = args.get(i + 2)?.to_str()?.to_string();
                     options.worktree = Some((path, branch));
                     i += 2;
+                }
+                "--copy" => {
+                    options.copy.push(args.get(i + 1)?.to_str()?.to_string());
+                    i += 1;
+                }
+                "--setup" => {
+                    options.setup = serde_json::from_str(args.get(i + 1)?.to_str()?).ok()?;
+                    i += 1;
                 }
                 "--patch" => {
                     options.patch = Some(args.get(i + 1)?.to_str()?.to_string());
@@ -193,6 +211,14 @@ fn run(id: &str, command: &[OsString], options: &Options) -> ExitRecord {
     if let Some((path, branch)) = &options.worktree {
         if let Err(e) = super::git::add_worktree(&cwd, Path::new(path), branch) {
             return failed(e);
+        }
+        if let Err(e) = super::worktree_setup::prepare(
+            &super::git::repo_root(&cwd).unwrap_or(cwd.clone()),
+            Path::new(path),
+            &options.copy,
+            &options.setup,
+        ) {
+            return ExitRecord { worktree: Some(path.clone()), ..failed(e) };
         }
         cwd = path.into();
     }

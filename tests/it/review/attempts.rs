@@ -92,3 +92,25 @@ fn attempts_run_the_same_agent_n_times() {
     let compared = home.json(&["compare", out["group"].as_str().unwrap(), "--json"]);
     assert!(compared["attempts"].as_array().unwrap().iter().all(|a| a["check"].is_null()), "{compared}");
 }
+
+/// `[worktree] copy` and `.worktreeinclude` bring untracked files along; `setup` runs first,
+/// its output in the task's log; a failing set-up fails the task with its reason.
+#[test]
+fn worktree_setup_copies_included_files_and_runs_the_setup_command() {
+    let home = Home::with_config(
+        "[worktree]\ncopy = [\".env\"]\nsetup = [\"sh\", \"-c\", \"echo setting up; cp .env .env.seen\"]\n",
+    );
+    let repo = Repo::new();
+    repo.sh("printf '.env\\nsecret/\\nbig/\\n' > .gitignore && printf 'secret/\\n' > .worktreeinclude && git add . && git commit -qm ignore");
+    repo.sh("echo TOKEN=1 > .env && mkdir secret big && echo k > secret/key && echo b > big/blob");
+    let id = super::done(&home, &repo, "cat .env secret/key .env.seen; test ! -e big/blob");
+    let log = home.run_ok(&["logs", &id]);
+    assert!(log.contains("setting up"), "{log}");
+    assert!(log.contains("TOKEN=1\nk\nTOKEN=1"), "{log}");
+
+    let home = Home::with_config("[worktree]\nsetup = [\"sh\", \"-c\", \"exit 3\"]\n");
+    let failed = super::start(&home, &repo, "echo never");
+    let view = home.wait_state(&failed, "failed", LONG);
+    assert!(view["reason"].as_str().unwrap_or("").starts_with("worktree setup failed"), "{view}");
+    assert!(!home.run_ok(&["logs", &failed]).contains("never"));
+}
