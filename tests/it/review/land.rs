@@ -9,6 +9,12 @@ fn land_brings_commits_and_uncommitted_work_and_keeps_the_users_other_changes() 
     let home = Home::new();
     let repo = Repo::new();
     let id = done(&home, &repo, "echo eleven >> a.txt && git commit -qam 'add eleven' && echo new > c.txt");
+    let result = crate::common::stderr(&home.run(&["result", &id]));
+    assert!(
+        result.contains("2 files changed, +2 \u{2212}0")
+            && result.contains(&format!("smart-agents land {id}")),
+        "{result}"
+    );
     repo.sh("echo mine >> b.txt && echo scratch > notes.txt");
     let out = home.run_ok(&["land", &id]);
     assert!(out.contains(&format!("landed {id} into main")), "{out}");
