@@ -21,7 +21,7 @@ mod progress;
 pub mod render;
 mod result;
 mod resume;
-mod review;
+pub mod review;
 mod send_back;
 mod stats;
 pub mod status;

@@ -5,6 +5,7 @@
 
 pub mod agent_tools;
 mod calls;
+mod review_tools;
 mod tools;
 
 use crate::error::Result;
@@ -62,11 +63,11 @@ impl ServerHandler for Server {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(tools::definitions()))
+        Ok(ListToolsResult::with_all_items(all_tools()))
     }
 
     fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
-        tools::definitions().into_iter().find(|t| t.name == name)
+        all_tools().into_iter().find(|t| t.name == name)
     }
 
     async fn call_tool(
@@ -101,11 +102,16 @@ impl Server {
                 reply
             }
             "agents" => calls::agents(paths, parse(name, args)?).await,
+            other if let Some(reply) = review_tools::call(paths, other, args.clone()).await => reply,
             other => Err(crate::error::Error::usage(format!(
                 "no tool named '{other}': the tools are execute, status, result, list, logs, cancel, wait, agents"
             ))),
         }
     }
+}
+
+pub(crate) fn parse_args<T: DeserializeOwned>(tool: &str, args: JsonObject) -> Result<T> {
+    parse(tool, args)
 }
 
 fn parse<T: DeserializeOwned>(tool: &str, args: JsonObject) -> Result<T> {
@@ -165,4 +171,8 @@ fn progress_watch(cx: &RequestContext<RoleServer>) -> (calls::Watch, Option<toki
         tx.send(param).ok();
     };
     (Box::new(watch), Some(sender))
+}
+
+fn all_tools() -> Vec<rmcp::model::Tool> {
+    tools::definitions().into_iter().chain(review_tools::definitions()).collect()
 }

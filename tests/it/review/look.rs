@@ -157,3 +157,57 @@ fn review_sends_the_work_back_to_the_same_session_with_line_notes() {
     let message = super::refused(&home, &["review", &command, "again"]);
     assert!(message.contains("no agent session"), "{message}");
 }
+
+/// The MCP tools: `diff` shows the change, `land` lands it, `discard` afterwards finds
+/// nothing left.
+#[test]
+fn mcp_tools_diff_and_land() {
+    use std::io::Write;
+    let home = Home::new();
+    let repo = Repo::new();
+    let id = done(&home, &repo, "echo eleven >> a.txt");
+    let call = |n: u32, name: &str, args: &str| {
+        format!(
+            r#"{{"jsonrpc":"2.0","id":{n},"method":"tools/call","params":{{"name":"{name}","arguments":{args}}}}}"#
+        )
+    };
+    let lines = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#.to_string(),
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.to_string(),
+        call(2, "diff", &format!(r#"{{"id":"{id}"}}"#)),
+        call(3, "land", &format!(r#"{{"id":"{id}","mode":"squash","message":"from mcp"}}"#)),
+        call(4, "discard", &format!(r#"{{"id":"{id}"}}"#)),
+    ];
+    let mut server = std::process::Command::new(crate::common::BIN)
+        .arg("mcp")
+        .env("SMART_AGENTS_HOME", home.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start smart-agents mcp");
+    let mut stdin = server.stdin.take().expect("stdin");
+    for line in &lines {
+        writeln!(stdin, "{line}").expect("write");
+        // One call at a time: the land must see the diff's answer first.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    drop(stdin);
+    let out = server.wait_with_output().expect("server output");
+    let answers: Vec<Value> =
+        String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let by_id = |n: i64| {
+        answers.iter().find(|a| a["id"] == n).unwrap_or_else(|| panic!("no answer {n}: {answers:?}"))
+    };
+    let diff = &by_id(2)["result"]["structuredContent"];
+    assert_eq!(diff["files"][0]["path"], "a.txt", "{answers:?}");
+    assert_eq!(by_id(3)["result"]["isError"], false, "{answers:?}");
+    assert_eq!(repo.git("log -1 --format=%s"), "from mcp");
+    assert!(repo.sh("cat a.txt").ends_with("eleven\n"));
+    let gone = &by_id(4)["result"];
+    assert_eq!(
+        (gone["isError"].as_bool(), gone["structuredContent"]["commit"].is_null()),
+        (Some(false), true),
+        "nothing left to discard: {answers:?}"
+    );
+}
