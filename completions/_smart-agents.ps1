@@ -36,6 +36,11 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
             [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed-notification helpers: `notify secret` makes a webhook signing secret')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What a task changed: a worktree task''s branch and checkout against where it started')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time')
+            [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Send a worktree task''s work back to its agent with notes (a follow-up in its worktree)')
+            [CompletionResult]::new('land', 'land', [CompletionResultType]::ParameterValue, 'Bring a worktree task''s work into the branch it started from, in your checkout')
+            [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Remove a worktree task''s checkout and branch (its commits stay reachable a while)')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a finished failed or cancelled task again as a new attempt')
             [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Change a pending task''s priority (1-10)')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop starting new tasks (running tasks go on)')
@@ -80,12 +85,15 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)')
             [CompletionResult]::new('--pids-limit', '--pids-limit', [CompletionResultType]::ParameterName, 'At most N processes inside the sandbox (implies --sandbox)')
             [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'The task this one is a child of (default: the task this runs inside, if any)')
+            [CompletionResult]::new('--attempts', '--attempts', [CompletionResultType]::ParameterName, 'Best-of-N: run the prompt this many times, each in its own worktree, as one group')
+            [CompletionResult]::new('--agents', '--agents', [CompletionResultType]::ParameterName, 'Best-of-N: one attempt per agent (`--agents claude,codex,gemini`)')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the task id and return at once')
             [CompletionResult]::new('--mem-limit', '--mem-limit', [CompletionResultType]::ParameterName, 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)')
             [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Run in a new git worktree on branch smart-agents/ID (kept after the task)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'With --attempts or --agents: the command after `--` checks each attempt in its worktree')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -240,6 +248,49 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;notify;help;help' {
+            break
+        }
+        'smart-agents;diff' {
+            [CompletionResult]::new('--stat', '--stat', [CompletionResultType]::ParameterName, 'Files with lines added and removed, and the total')
+            [CompletionResult]::new('--name-only', '--name-only', [CompletionResultType]::ParameterName, 'Only the names of the changed files')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable: {"id", "base", "files": [{"path", "status", "insertions", "deletions", "binary"}], "patch"}')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;compare' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;review' {
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note on one line of the change: `--note src/x.rs:12 "handle the empty case"`')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow the follow-up task to its end (by default print its id and return)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;land' {
+            [CompletionResult]::new('--into', '--into', [CompletionResultType]::ParameterName, 'The branch to land into (default: the branch the task started from)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The message of the commit a squash or merge makes')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The message of the commit a squash or merge makes')
+            [CompletionResult]::new('--squash', '--squash', [CompletionResultType]::ParameterName, 'One commit with all of the work')
+            [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'Always a merge commit (by default a fast-forward when the base has not moved on)')
+            [CompletionResult]::new('--rebase', '--rebase', [CompletionResultType]::ParameterName, 'Replay the task''s commits on top of the base')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the worktree (and its branch) after landing')
+            [CompletionResult]::new('--pr', '--pr', [CompletionResultType]::ParameterName, 'Push the branch and open a pull request with `gh` instead of landing here')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;discard' {
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Discard even commits no other branch has (they stay reachable as refs/smart-agents/discarded/ID for [worktree] keep_discarded days)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'smart-agents;retry' {
@@ -438,12 +489,15 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)')
             [CompletionResult]::new('--pids-limit', '--pids-limit', [CompletionResultType]::ParameterName, 'At most N processes inside the sandbox (implies --sandbox)')
             [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'The task this one is a child of (default: the task this runs inside, if any)')
+            [CompletionResult]::new('--attempts', '--attempts', [CompletionResultType]::ParameterName, 'Best-of-N: run the prompt this many times, each in its own worktree, as one group')
+            [CompletionResult]::new('--agents', '--agents', [CompletionResultType]::ParameterName, 'Best-of-N: one attempt per agent (`--agents claude,codex,gemini`)')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Print the task id and return at once')
             [CompletionResult]::new('--mem-limit', '--mem-limit', [CompletionResultType]::ParameterName, 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)')
             [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Run in a new git worktree on branch smart-agents/ID (kept after the task)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar and no result text: only the exit code (with --async, only the id)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'With --attempts or --agents: the command after `--` checks each attempt in its worktree')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -614,6 +668,11 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
             [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed-notification helpers: `notify secret` makes a webhook signing secret')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What a task changed: a worktree task''s branch and checkout against where it started')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time')
+            [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Send a worktree task''s work back to its agent with notes (a follow-up in its worktree)')
+            [CompletionResult]::new('land', 'land', [CompletionResultType]::ParameterValue, 'Bring a worktree task''s work into the branch it started from, in your checkout')
+            [CompletionResult]::new('discard', 'discard', [CompletionResultType]::ParameterValue, 'Remove a worktree task''s checkout and branch (its commits stay reachable a while)')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Run a finished failed or cancelled task again as a new attempt')
             [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Change a pending task''s priority (1-10)')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop starting new tasks (running tasks go on)')
@@ -691,6 +750,21 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;notify;secret' {
+            break
+        }
+        'smart-agents;help;diff' {
+            break
+        }
+        'smart-agents;help;compare' {
+            break
+        }
+        'smart-agents;help;review' {
+            break
+        }
+        'smart-agents;help;land' {
+            break
+        }
+        'smart-agents;help;discard' {
             break
         }
         'smart-agents;help;retry' {

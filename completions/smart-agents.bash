@@ -22,11 +22,20 @@ _smart__agents() {
             smart__agents,cancel)
                 cmd="smart__agents__subcmd__cancel"
                 ;;
+            smart__agents,compare)
+                cmd="smart__agents__subcmd__compare"
+                ;;
             smart__agents,completions)
                 cmd="smart__agents__subcmd__completions"
                 ;;
             smart__agents,config)
                 cmd="smart__agents__subcmd__config"
+                ;;
+            smart__agents,diff)
+                cmd="smart__agents__subcmd__diff"
+                ;;
+            smart__agents,discard)
+                cmd="smart__agents__subcmd__discard"
                 ;;
             smart__agents,doctor)
                 cmd="smart__agents__subcmd__doctor"
@@ -48,6 +57,9 @@ _smart__agents() {
                 ;;
             smart__agents,integrate)
                 cmd="smart__agents__subcmd__integrate"
+                ;;
+            smart__agents,land)
+                cmd="smart__agents__subcmd__land"
                 ;;
             smart__agents,list)
                 cmd="smart__agents__subcmd__list"
@@ -87,6 +99,9 @@ _smart__agents() {
                 ;;
             smart__agents,retry)
                 cmd="smart__agents__subcmd__retry"
+                ;;
+            smart__agents,review)
+                cmd="smart__agents__subcmd__review"
                 ;;
             smart__agents,schedule)
                 cmd="smart__agents__subcmd__schedule"
@@ -193,11 +208,20 @@ _smart__agents() {
             smart__agents__subcmd__help,cancel)
                 cmd="smart__agents__subcmd__help__subcmd__cancel"
                 ;;
+            smart__agents__subcmd__help,compare)
+                cmd="smart__agents__subcmd__help__subcmd__compare"
+                ;;
             smart__agents__subcmd__help,completions)
                 cmd="smart__agents__subcmd__help__subcmd__completions"
                 ;;
             smart__agents__subcmd__help,config)
                 cmd="smart__agents__subcmd__help__subcmd__config"
+                ;;
+            smart__agents__subcmd__help,diff)
+                cmd="smart__agents__subcmd__help__subcmd__diff"
+                ;;
+            smart__agents__subcmd__help,discard)
+                cmd="smart__agents__subcmd__help__subcmd__discard"
                 ;;
             smart__agents__subcmd__help,doctor)
                 cmd="smart__agents__subcmd__help__subcmd__doctor"
@@ -219,6 +243,9 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help,integrate)
                 cmd="smart__agents__subcmd__help__subcmd__integrate"
+                ;;
+            smart__agents__subcmd__help,land)
+                cmd="smart__agents__subcmd__help__subcmd__land"
                 ;;
             smart__agents__subcmd__help,list)
                 cmd="smart__agents__subcmd__help__subcmd__list"
@@ -258,6 +285,9 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help,retry)
                 cmd="smart__agents__subcmd__help__subcmd__retry"
+                ;;
+            smart__agents__subcmd__help,review)
+                cmd="smart__agents__subcmd__help__subcmd__review"
                 ;;
             smart__agents__subcmd__help,schedule)
                 cmd="smart__agents__subcmd__help__subcmd__schedule"
@@ -443,7 +473,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices notify retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices notify diff compare review land discard retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -556,6 +586,20 @@ _smart__agents() {
             ;;
         smart__agents__subcmd__cancel)
             opts="-h --no-wait --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__compare)
+            opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,6 +752,34 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__diff)
+            opts="-h --stat --name-only --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__discard)
+            opts="-h --force --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__doctor)
             opts="-h --json --fix --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -745,7 +817,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__execute)
-            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --help"
+            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --attempts --agents --check --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,6 +904,14 @@ _smart__agents() {
                     return 0
                     ;;
                 --parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agents)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1051,7 +1131,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs flow wait follow notices notify retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
+            opts="execute status result list cancel logs flow wait follow notices notify diff compare review land discard retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,6 +1187,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__compare)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1179,6 +1273,34 @@ _smart__agents() {
         smart__agents__subcmd__help__subcmd__config__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__discard)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1345,6 +1467,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__integrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__land)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1541,6 +1677,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__review)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1820,6 +1970,32 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__land)
+            opts="-m -h --squash --merge --rebase --into --message --keep --pr --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --into)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__list)
             opts="-h --state --limit --all --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2078,6 +2254,24 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__review)
+            opts="-h --note --follow --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__schedule)
             opts="-h --help add list show pause resume remove run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2093,7 +2287,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__schedule__subcmd__add)
-            opts="-q -h --cron --tz --every --catch-up --overlap --max-runs-per-day --max-cost-per-day --flow --var --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --help"
+            opts="-q -h --cron --tz --every --catch-up --overlap --max-runs-per-day --max-cost-per-day --flow --var --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --attempts --agents --check --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2216,6 +2410,14 @@ _smart__agents() {
                     return 0
                     ;;
                 --parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agents)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2707,6 +2909,10 @@ _smart-agents_ids() {
     [[ "${words[*]:0:2}" == "flow retry" && ${#words[@]} -eq 2 ]] && want=1
     [[ "${words[*]:0:1}" == "wait" && ${#words[@]} -ge 1 ]] && want=1
     [[ "${words[*]:0:1}" == "follow" && ${#words[@]} -ge 1 ]] && want=1
+    [[ "${words[*]:0:1}" == "diff" && ${#words[@]} -eq 1 ]] && want=1
+    [[ "${words[*]:0:1}" == "review" && ${#words[@]} -eq 1 ]] && want=1
+    [[ "${words[*]:0:1}" == "land" && ${#words[@]} -eq 1 ]] && want=1
+    [[ "${words[*]:0:1}" == "discard" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "retry" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "priority" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "resume" && ${#words[@]} -eq 1 ]] && want=1

@@ -33,6 +33,11 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
             cand notify 'Pushed-notification helpers: `notify secret` makes a webhook signing secret'
+            cand diff 'What a task changed: a worktree task''s branch and checkout against where it started'
+            cand compare 'Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time'
+            cand review 'Send a worktree task''s work back to its agent with notes (a follow-up in its worktree)'
+            cand land 'Bring a worktree task''s work into the branch it started from, in your checkout'
+            cand discard 'Remove a worktree task''s checkout and branch (its commits stay reachable a while)'
             cand retry 'Run a finished failed or cancelled task again as a new attempt'
             cand priority 'Change a pending task''s priority (1-10)'
             cand pause 'Stop starting new tasks (running tasks go on)'
@@ -76,12 +81,15 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --allow-host 'A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)'
             cand --pids-limit 'At most N processes inside the sandbox (implies --sandbox)'
             cand --parent 'The task this one is a child of (default: the task this runs inside, if any)'
+            cand --attempts 'Best-of-N: run the prompt this many times, each in its own worktree, as one group'
+            cand --agents 'Best-of-N: one attempt per agent (`--agents claude,codex,gemini`)'
             cand --async 'Print the task id and return at once'
             cand --mem-limit 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)'
             cand --worktree 'Run in a new git worktree on branch smart-agents/ID (kept after the task)'
             cand --json 'Machine-readable output'
             cand -q 'No progress bar and no result text: only the exit code (with --async, only the id)'
             cand --quiet 'No progress bar and no result text: only the exit code (with --async, only the id)'
+            cand --check 'With --attempts or --agents: the command after `--` checks each attempt in its worktree'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -210,6 +218,44 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;notify;help;secret'= {
         }
         &'smart-agents;notify;help;help'= {
+        }
+        &'smart-agents;diff'= {
+            cand --stat 'Files with lines added and removed, and the total'
+            cand --name-only 'Only the names of the changed files'
+            cand --json 'Machine-readable: {"id", "base", "files": [{"path", "status", "insertions", "deletions", "binary"}], "patch"}'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;compare'= {
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;review'= {
+            cand --note 'A note on one line of the change: `--note src/x.rs:12 "handle the empty case"`'
+            cand --follow 'Follow the follow-up task to its end (by default print its id and return)'
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;land'= {
+            cand --into 'The branch to land into (default: the branch the task started from)'
+            cand -m 'The message of the commit a squash or merge makes'
+            cand --message 'The message of the commit a squash or merge makes'
+            cand --squash 'One commit with all of the work'
+            cand --merge 'Always a merge commit (by default a fast-forward when the base has not moved on)'
+            cand --rebase 'Replay the task''s commits on top of the base'
+            cand --keep 'Keep the worktree (and its branch) after landing'
+            cand --pr 'Push the branch and open a pull request with `gh` instead of landing here'
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;discard'= {
+            cand --force 'Discard even commits no other branch has (they stay reachable as refs/smart-agents/discarded/ID for [worktree] keep_discarded days)'
+            cand --json 'json'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'smart-agents;retry'= {
             cand -h 'Print help'
@@ -379,12 +425,15 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --allow-host 'A HOST[:PORT] a sandboxed task may reach (port 443 by default; repeatable; implies --sandbox)'
             cand --pids-limit 'At most N processes inside the sandbox (implies --sandbox)'
             cand --parent 'The task this one is a child of (default: the task this runs inside, if any)'
+            cand --attempts 'Best-of-N: run the prompt this many times, each in its own worktree, as one group'
+            cand --agents 'Best-of-N: one attempt per agent (`--agents claude,codex,gemini`)'
             cand --async 'Print the task id and return at once'
             cand --mem-limit 'End the task if its process tree goes past --mem (SIGTERM, then SIGKILL after the grace)'
             cand --worktree 'Run in a new git worktree on branch smart-agents/ID (kept after the task)'
             cand --json 'Machine-readable output'
             cand -q 'No progress bar and no result text: only the exit code (with --async, only the id)'
             cand --quiet 'No progress bar and no result text: only the exit code (with --async, only the id)'
+            cand --check 'With --attempts or --agents: the command after `--` checks each attempt in its worktree'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -524,6 +573,11 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
             cand notify 'Pushed-notification helpers: `notify secret` makes a webhook signing secret'
+            cand diff 'What a task changed: a worktree task''s branch and checkout against where it started'
+            cand compare 'Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time'
+            cand review 'Send a worktree task''s work back to its agent with notes (a follow-up in its worktree)'
+            cand land 'Bring a worktree task''s work into the branch it started from, in your checkout'
+            cand discard 'Remove a worktree task''s checkout and branch (its commits stay reachable a while)'
             cand retry 'Run a finished failed or cancelled task again as a new attempt'
             cand priority 'Change a pending task''s priority (1-10)'
             cand pause 'Stop starting new tasks (running tasks go on)'
@@ -584,6 +638,16 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
         }
         &'smart-agents;help;notify;secret'= {
+        }
+        &'smart-agents;help;diff'= {
+        }
+        &'smart-agents;help;compare'= {
+        }
+        &'smart-agents;help;review'= {
+        }
+        &'smart-agents;help;land'= {
+        }
+        &'smart-agents;help;discard'= {
         }
         &'smart-agents;help;retry'= {
         }

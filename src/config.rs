@@ -11,6 +11,7 @@ pub mod executors;
 pub mod sandbox;
 mod strategy;
 mod validate;
+pub mod worktree;
 
 pub use strategy::Strategy;
 pub use validate::located;
@@ -42,6 +43,8 @@ pub struct Config {
     pub daily_budget_usd: Option<f64>,
     /// `[sandbox]`: the bubblewrap binary, more paths to hide, named profiles.
     pub sandbox: sandbox::SandboxSettings,
+    /// `[worktree]`: set-up of `--worktree` checkouts, and how long discarded work is kept.
+    pub worktree: worktree::WorktreeConfig,
 }
 
 /// `[usage_limits]`: the hold after a usage or rate limit that names no reset time.

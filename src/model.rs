@@ -121,6 +121,9 @@ pub struct TaskSpec {
     /// `execute --sandbox`: run walled in (settled at submit with its profile's defaults).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<crate::config::sandbox::SandboxSpec>,
+    /// Best-of-N (`execute --attempts`, `--agents`): the group the attempt belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// Status JSON of one task (`status --json`, `list --json`, live events).

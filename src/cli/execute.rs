@@ -95,6 +95,15 @@ pub struct Args {
     /// No progress bar and no result text: only the exit code (with --async, only the id)
     #[arg(short, long, conflicts_with = "json")]
     pub quiet: bool,
+    /// Best-of-N: run the prompt this many times, each in its own worktree, as one group
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub attempts: Option<u32>,
+    /// Best-of-N: one attempt per agent (`--agents claude,codex,gemini`)
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["agent", "attempts"])]
+    pub agents: Vec<String>,
+    /// With --attempts or --agents: the command after `--` checks each attempt in its worktree
+    #[arg(long)]
+    pub check: bool,
     /// The command to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -251,6 +260,9 @@ fn shell_words(argv: &[String]) -> String {
 }
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
+    if args.attempts.is_some() || !args.agents.is_empty() || args.check {
+        return super::attempts::run(args, paths).await;
+    }
     let (detach, output) = (args.detach, follow::Output::from_flags(args.json, args.quiet));
     let mut spec = args.spec()?;
     if spec.parent.is_none() {

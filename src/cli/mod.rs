@@ -2,6 +2,7 @@
 
 mod admission;
 pub mod agents;
+mod attempts;
 pub mod cancel;
 mod config_cmd;
 mod doctor;
@@ -21,8 +22,10 @@ mod progress;
 pub mod render;
 mod result;
 mod resume;
+pub mod review;
 mod schedule;
 pub mod schedule_view;
+mod send_back;
 mod stats;
 pub mod status;
 mod wait;
@@ -71,6 +74,16 @@ pub enum Command {
     Notices(notices::Args),
     /// Pushed-notification helpers: `notify secret` makes a webhook signing secret
     Notify(notify_cmd::Args),
+    /// What a task changed: a worktree task's branch and checkout against where it started
+    Diff(review::DiffArgs),
+    /// Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time
+    Compare(attempts::CompareArgs),
+    /// Send a worktree task's work back to its agent with notes (a follow-up in its worktree)
+    Review(send_back::Args),
+    /// Bring a worktree task's work into the branch it started from, in your checkout
+    Land(review::LandArgs),
+    /// Remove a worktree task's checkout and branch (its commits stay reachable a while)
+    Discard(review::DiscardArgs),
     /// Run a finished failed or cancelled task again as a new attempt
     Retry(admission::RetryArgs),
     /// Change a pending task's priority (1-10)
@@ -162,6 +175,11 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Follow(args) => follow::run(args, &paths).await,
         Command::Notices(args) => notices::run(args, &paths).await,
         Command::Notify(args) => notify_cmd::run(args),
+        Command::Diff(args) => review::diff(args, &paths),
+        Command::Compare(args) => attempts::run_compare(args, &paths),
+        Command::Review(args) => send_back::run(args, &paths).await,
+        Command::Land(args) => review::land(args, &paths),
+        Command::Discard(args) => review::discard(args, &paths),
         Command::Retry(args) => admission::retry(args, &paths).await,
         Command::Priority(args) => admission::priority(args, &paths).await,
         Command::Pause => admission::pause(true, &paths).await,

@@ -91,8 +91,11 @@ pub fn print_result(rec: &TaskRecord, store: Option<&Store>, json: bool) -> Resu
     if let Some(peak) = &result.peak {
         facts.push(render::peak(peak));
     }
+    if let Some(stat) = diffstat(rec) {
+        facts.push(stat);
+    }
     eprintln!("{} {}", rec.id, facts.join(" · "));
-    for line in worktree_lines(&result.artifacts) {
+    for line in worktree_lines(&rec.id, &result.artifacts) {
         eprintln!("  {line}");
     }
     for child in &result.children {
@@ -102,9 +105,17 @@ pub fn print_result(rec: &TaskRecord, store: Option<&Store>, json: bool) -> Resu
     Ok(())
 }
 
+/// "3 files changed, +40 −7" for a task whose change is recorded (its worktree, or the patch
+/// saved when it ran in place).
+fn diffstat(rec: &TaskRecord) -> Option<String> {
+    let paths = Paths::from_env().ok()?;
+    let diff = super::review::of_task(&paths, &rec.id, false).ok()?;
+    (!diff.files.is_empty()).then(|| diff.stat_line())
+}
+
 /// Where a `--worktree` task's work is and what to do with it: its checkout and branch, the
-/// files it changed, and the commands to review, land and clean up.
-fn worktree_lines(artifacts: &crate::model::Artifacts) -> Vec<String> {
+/// files it changed, and the commands to look, send back, land and discard.
+fn worktree_lines(id: &str, artifacts: &crate::model::Artifacts) -> Vec<String> {
     let (Some(dir), Some(branch)) = (&artifacts.worktree, &artifacts.branch) else { return Vec::new() };
     let mut lines = vec![format!("worktree {dir} · branch {branch}")];
     if !artifacts.files.is_empty() {
@@ -113,9 +124,10 @@ fn worktree_lines(artifacts: &crate::model::Artifacts) -> Vec<String> {
         let more = if more > 0 { format!(" … {more} more") } else { String::new() };
         lines.push(format!("changed  {}{more}", shown.join(", ")));
     }
-    lines.push(format!("review   git -C {dir} status; git log -p HEAD..{branch}"));
-    lines.push(format!("land     git merge {branch}   (from your checkout)"));
-    lines.push(format!("clean up git worktree remove {dir} && git branch -d {branch}"));
+    lines.push(format!("look     smart-agents diff {id}"));
+    lines.push(format!("send back smart-agents review {id} \"NOTES\""));
+    lines.push(format!("land     smart-agents land {id}   (into the branch it started from)"));
+    lines.push(format!("discard  smart-agents discard {id}"));
     lines
 }
 
@@ -131,16 +143,19 @@ mod tests {
             worktree: Some("/h/worktrees/ab12cd".into()),
             branch: Some("smart-agents/ab12cd".into()),
         };
-        let lines = worktree_lines(&artifacts).join("\n");
+        let lines = worktree_lines("ab12cd", &artifacts).join("\n");
         for want in [
             "/h/worktrees/ab12cd",
             "branch smart-agents/ab12cd",
             "changed  src/a.rs",
-            "git merge smart-agents/ab12cd",
+            "smart-agents land ab12cd",
+            "smart-agents diff ab12cd",
         ] {
             assert!(lines.contains(want), "{want}: {lines}");
         }
-        assert!(worktree_lines(&crate::model::Artifacts { worktree: None, ..artifacts }).is_empty());
+        assert!(
+            worktree_lines("ab12cd", &crate::model::Artifacts { worktree: None, ..artifacts }).is_empty()
+        );
     }
 
     #[test]

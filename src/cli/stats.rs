@@ -141,12 +141,34 @@ pub async fn prune(args: PruneArgs, paths: &Paths) -> Result<i32> {
         Response::Pruned { report } => report,
         other => return Err(Error::internal(format!("unexpected answer to prune: {other:?}"))),
     };
+    let kept_refs = expire_discarded(&report, paths)?;
     if args.json {
-        print_json(&report)?;
+        let mut value = serde_json::to_value(&report)?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert("discarded_refs".into(), kept_refs.into());
+        }
+        print_json(&value)?;
         return Ok(0);
     }
     println!("{}", prune_line(&report));
+    if kept_refs > 0 {
+        println!("removed {kept_refs} discarded task refs older than [worktree] keep_discarded");
+    }
     Ok(0)
+}
+
+/// After the worker's prune: let discarded tasks' kept refs go once `keep_discarded` days
+/// have passed (a dry run removes none). Worktrees are never removed here.
+fn expire_discarded(report: &crate::store::PruneReport, paths: &Paths) -> Result<u64> {
+    if report.dry_run {
+        return Ok(0);
+    }
+    let config = crate::agents::registry::load_config(&paths.config_file)?;
+    crate::client::discard::expire(
+        &paths.worktrees_dir,
+        config.worktree.keep_discarded,
+        crate::store::now_ms(),
+    )
 }
 
 #[cfg(test)]

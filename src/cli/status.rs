@@ -45,6 +45,12 @@ pub async fn status(args: StatusArgs, paths: &Paths) -> Result<i32> {
         if let (Some(by), Some(map)) = (&cancelled_by, value.as_object_mut()) {
             map.insert("cancelled_by".into(), serde_json::to_value(by)?);
         }
+        if let (Some(dir), Some(map)) = (worktree_of(&rec, paths), value.as_object_mut()) {
+            map.insert("worktree".into(), dir.into());
+        }
+        if let (Some(group), Some(map)) = (&rec.spec.group, value.as_object_mut()) {
+            map.insert("group".into(), group.clone().into());
+        }
         print_json(&value)?;
         return Ok(0);
     }
@@ -112,6 +118,15 @@ pub fn record(store: Option<&Store>, typed: &str) -> Result<TaskRecord> {
         .and_then(|s| s.task(&id).transpose())
         .transpose()?
         .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))
+}
+
+/// A `--worktree` task's checkout, from the moment it exists (while the task runs too).
+fn worktree_of(rec: &crate::store::TaskRecord, paths: &Paths) -> Option<String> {
+    if let Some(dir) = &rec.artifacts.worktree {
+        return Some(dir.clone());
+    }
+    let dir = paths.worktrees_dir.join(&rec.id);
+    (rec.spec.worktree && dir.exists()).then(|| dir.display().to_string())
 }
 
 /// One task as `status --json` shows it, with the tasks it started (delegation).

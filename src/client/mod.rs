@@ -1,7 +1,16 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
 //! requests and subscriptions.
 
+pub mod commits;
+pub mod diff;
+pub mod discard;
+pub mod git;
+pub mod group;
 mod handover;
+pub mod land;
+pub mod pr;
+pub mod send_back;
+pub mod worktree;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::TaskSpec;

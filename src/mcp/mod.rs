@@ -5,6 +5,7 @@
 
 pub mod agent_tools;
 mod calls;
+mod review_tools;
 mod schedule_tools;
 mod tools;
 
@@ -63,11 +64,11 @@ impl ServerHandler for Server {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(tools::definitions()))
+        Ok(ListToolsResult::with_all_items(all_tools()))
     }
 
     fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
-        tools::definitions().into_iter().find(|t| t.name == name)
+        all_tools().into_iter().find(|t| t.name == name)
     }
 
     async fn call_tool(
@@ -105,12 +106,20 @@ impl Server {
             "schedule_add" => schedule_tools::add(paths, parse(name, args)?).await,
             "schedule_list" => schedule_tools::list(paths, parse(name, args)?),
             "schedule_remove" => schedule_tools::remove(paths, parse(name, args)?).await,
-            other => Err(crate::error::Error::usage(format!(
-                "no tool named '{other}': the tools are execute, status, result, list, logs, cancel, wait, agents, schedule_add, \
-                 schedule_list, schedule_remove"
-            ))),
+            other if let Some(reply) = review_tools::call(paths, other, args.clone()).await => reply,
+            other => {
+                let names: Vec<String> = all_tools().into_iter().map(|t| t.name.to_string()).collect();
+                Err(crate::error::Error::usage(format!(
+                    "no tool named '{other}': the tools are {}",
+                    names.join(", ")
+                )))
+            }
         }
     }
+}
+
+pub(crate) fn parse_args<T: DeserializeOwned>(tool: &str, args: JsonObject) -> Result<T> {
+    parse(tool, args)
 }
 
 fn parse<T: DeserializeOwned>(tool: &str, args: JsonObject) -> Result<T> {
@@ -170,4 +179,8 @@ fn progress_watch(cx: &RequestContext<RoleServer>) -> (calls::Watch, Option<toki
         tx.send(param).ok();
     };
     (Box::new(watch), Some(sender))
+}
+
+fn all_tools() -> Vec<rmcp::model::Tool> {
+    tools::definitions().into_iter().chain(review_tools::definitions()).collect()
 }

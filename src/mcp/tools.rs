@@ -173,7 +173,7 @@ pub(super) fn tool<T: JsonSchema + 'static>(
     annotations.read_only_hint = Some(read_only);
     annotations.open_world_hint = Some(false);
     if !read_only {
-        annotations.destructive_hint = Some(name == "cancel");
+        annotations.destructive_hint = Some(matches!(name, "cancel" | "discard"));
     }
     let mut tool = Tool::new(name, text, schema_for_type::<T>());
     tool.title = Some(title.to_string());

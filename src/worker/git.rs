@@ -105,14 +105,20 @@ pub fn changed(root: &Path, before: &Snapshot, after: &Snapshot) -> Vec<String> 
     files.into_iter().collect()
 }
 
-/// `git worktree add -b BRANCH PATH HEAD` for the repository of `dir`.
+/// `git worktree add -b BRANCH PATH COMMIT` for the repository of `dir`, where COMMIT is its
+/// HEAD, recorded first beside the worktree (`PATH.base.json`) so `diff` and `land` know
+/// where the work started and which branch it goes back to.
 pub fn add_worktree(dir: &Path, path: &Path, branch: &str) -> Result<(), String> {
+    let base = crate::client::worktree::Base::of_checkout(dir)
+        .ok_or_else(|| format!("{} is not in a git repository with a commit", dir.display()))?;
+    let file = crate::client::worktree::base_file_of(path);
+    base.save(&file).map_err(|e| format!("cannot record the worktree's base in {}: {e}", file.display()))?;
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(["worktree", "add", "-b", branch])
         .arg(path)
-        .arg("HEAD")
+        .arg(&base.commit)
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;

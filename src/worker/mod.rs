@@ -29,6 +29,7 @@ pub mod supervise;
 mod timers;
 mod upkeep;
 mod wall_timer;
+mod worktree_setup;
 pub mod zygote;
 
 use crate::error::{Context, Result};

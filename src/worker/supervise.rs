@@ -57,6 +57,12 @@ pub struct Options {
     pub mem_limit: Option<u64>,
     /// Milliseconds between SIGTERM and SIGKILL when ending it for memory.
     pub grace_ms: u64,
+    /// Run in place in a git repository: save what the task changed here (`diff ID`).
+    pub patch: Option<String>,
+    /// `[worktree] copy`: untracked files copied into a new worktree.
+    pub copy: Vec<String>,
+    /// `[worktree] setup`: run in a new worktree before the command.
+    pub setup: Vec<String>,
 }
 
 impl Options {
@@ -67,6 +73,15 @@ impl Options {
         }
         if let Some((path, branch)) = &self.worktree {
             args.extend(["--worktree".to_string(), path.clone(), branch.clone()]);
+        }
+        for pattern in &self.copy {
+            args.extend(["--copy".to_string(), pattern.clone()]);
+        }
+        if !self.setup.is_empty() {
+            args.extend(["--setup".to_string(), serde_json::to_string(&self.setup).unwrap_or_default()]);
+        }
+        if let Some(file) = &self.patch {
+            args.extend(["--patch".to_string(), file.clone()]);
         }
         if let Some(limit) = self.mem_limit {
             args.extend(["--mem-limit".to_string(), limit.to_string(), self.grace_ms.to_string()]);
@@ -86,6 +101,18 @@ impl Options {
                     let branch = args.get(i + 2)?.to_str()?.to_string();
                     options.worktree = Some((path, branch));
                     i += 2;
+                }
+                "--copy" => {
+                    options.copy.push(args.get(i + 1)?.to_str()?.to_string());
+                    i += 1;
+                }
+                "--setup" => {
+                    options.setup = serde_json::from_str(args.get(i + 1)?.to_str()?).ok()?;
+                    i += 1;
+                }
+                "--patch" => {
+                    options.patch = Some(args.get(i + 1)?.to_str()?.to_string());
+                    i += 1;
                 }
                 "--mem-limit" => {
                     options.mem_limit = Some(args.get(i + 1)?.to_str()?.parse().ok()?);
@@ -143,7 +170,8 @@ pub fn main(args: &[OsString]) -> i32 {
             libc::sigaction(sig, &action, std::ptr::null_mut());
         }
     }
-    let mut record = run(command, &options);
+    let id = args.get(2).map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut record = run(&id, command, &options);
     record.supervisor_cpu_seconds = Some(crate::process::own_cpu_time().as_secs_f64());
     if let Some(error) = &record.error {
         // Into the task's log too, so `logs` shows why nothing ran.
@@ -178,16 +206,25 @@ fn failed(error: String) -> ExitRecord {
     ExitRecord { error: Some(error), ..ended() }
 }
 
-fn run(command: &[OsString], options: &Options) -> ExitRecord {
+fn run(id: &str, command: &[OsString], options: &Options) -> ExitRecord {
     let mut cwd = std::env::current_dir().unwrap_or_default();
     if let Some((path, branch)) = &options.worktree {
         if let Err(e) = super::git::add_worktree(&cwd, Path::new(path), branch) {
             return failed(e);
         }
+        if let Err(e) = super::worktree_setup::prepare(
+            &super::git::repo_root(&cwd).unwrap_or(cwd.clone()),
+            Path::new(path),
+            &options.copy,
+            &options.setup,
+        ) {
+            return ExitRecord { worktree: Some(path.clone()), ..failed(e) };
+        }
         cwd = path.into();
     }
     let repo = if options.artifacts { super::git::repo_root(&cwd) } else { None };
     let before = repo.as_deref().and_then(super::git::snapshot);
+    let in_place = in_place_start(repo.as_deref(), options);
     let program = &command[0];
     if terminated() {
         return ExitRecord { signal: Some(libc::SIGTERM), ..ended() };
@@ -214,8 +251,24 @@ fn run(command: &[OsString], options: &Options) -> ExitRecord {
     if let (Some(repo), Some(before)) = (&repo, &before) {
         record.files = super::git::snapshot(repo).map(|after| super::git::changed(repo, before, &after));
     }
+    if let (Some(repo), Some((head, tree)), Some(file)) = (&repo, &in_place, &options.patch)
+        && let Err(e) = crate::client::diff::save_in_place(repo, head, tree, id, Path::new(file))
+    {
+        eprintln!("smart-agents: cannot save the task's change for `diff`: {e}");
+    }
     record.worktree = options.worktree.as_ref().map(|(path, _)| path.clone());
     record
+}
+
+/// A task that runs in place in a git repository: HEAD and the whole checkout as a tree
+/// before it starts, so its change can be saved when it ends.
+fn in_place_start(repo: Option<&Path>, options: &Options) -> Option<(String, String)> {
+    if options.worktree.is_some() || options.patch.is_none() {
+        return None;
+    }
+    let git = crate::client::git::Git::new(repo?);
+    let head = git.line(&["rev-parse", "--verify", "HEAD^{commit}"]).ok()?;
+    Some((head, git.snapshot_tree().ok()?))
 }
 
 pub fn no_folder(cwd: &str) -> String {

@@ -38,6 +38,7 @@ mod notifications;
 mod pipes;
 mod properties;
 mod real_clis;
+mod review;
 mod robustness;
 mod sandbox;
 mod scheduler_e2e;

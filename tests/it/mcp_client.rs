@@ -80,6 +80,6 @@ fn garbage_from_a_client_gets_errors_and_the_server_keeps_answering() {
     assert!(by_id(2)["error"].is_object());
     assert_eq!(by_id(4)["result"]["isError"], true, "{answers:?}");
     assert_eq!(by_id(5)["result"]["isError"], true, "{answers:?}");
-    assert_eq!(by_id(6)["result"]["tools"].as_array().map(Vec::len), Some(11), "{answers:?}");
+    assert_eq!(by_id(6)["result"]["tools"].as_array().map(Vec::len), Some(16), "{answers:?}");
     assert!(home.list(&[]).is_empty(), "garbage queued a task");
 }

@@ -12,7 +12,8 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 TOOLS = {"execute", "status", "result", "list", "logs", "cancel", "wait", "agents",
-         "schedule_add", "schedule_list", "schedule_remove"}
+         "schedule_add", "schedule_list", "schedule_remove",
+         "diff", "review", "land", "discard", "compare"}
 EXECUTE_ARGS = {"prompt", "command", "description", "agent", "capability", "priority", "class",
                 "cwd", "after", "timeout", "delay", "retries", "worktree", "notify"}
 
@@ -57,7 +58,7 @@ async def main(bin_path, home, project):
             check(init.capabilities.tools is not None, "server offers tools", init.capabilities)
 
             tools = {t.name: t for t in (await session.list_tools()).tools}
-            check(set(tools) == TOOLS, "the eleven tools are listed", sorted(tools))
+            check(set(tools) == TOOLS, "the sixteen tools are listed", sorted(tools))
             check(all(t.description and len(t.description) > 80 for t in tools.values()),
                   "every tool is described for a model", None)
             props = set(tools["execute"].input_schema.get("properties", {}))

@@ -157,12 +157,20 @@ impl Actor {
             worktree: None,
             mem_limit: self.mem_limit_of(&rec.id),
             grace_ms: self.config.limits.kill_grace().as_millis() as u64,
+            patch: None,
+            copy: Vec::new(),
+            setup: Vec::new(),
         };
         if spec.worktree {
             let path = self.paths.worktrees_dir.join(&rec.id);
             crate::paths::ensure_private_dir(&self.paths.worktrees_dir)?;
             let branch = crate::paths::worktree_branch(&rec.id);
             options.worktree = Some((path.display().to_string(), branch));
+            options.copy = self.config.worktree.copy.clone();
+            options.setup = self.config.worktree.setup.clone();
+        } else {
+            let file = crate::client::diff::saved_file(&self.paths.worktrees_dir, &rec.id);
+            options.patch = Some(file.display().to_string());
         }
         if rec.agent == "shell" || spec.prompt.is_none() {
             return Ok(Launch { argv: spec.command.clone(), options, stream: None });
