@@ -245,6 +245,8 @@ fn to_action(
         worktree: raw.worktree,
         on: raw.on,
         mem_bytes,
+        // Set by a schedule when it fires the flow, never by the file.
+        schedule: None,
     })
 }
 

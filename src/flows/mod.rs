@@ -47,6 +47,9 @@ pub struct Action {
     /// The executor to run on: checked and kept; forwarded once tasks carry an executor.
     pub on: Option<String>,
     pub mem_bytes: Option<u64>,
+    /// The schedule whose firing runs this flow: its tasks name it, as a fired task does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
 }
 
 impl Action {

@@ -268,4 +268,5 @@ fn a_flow_schedule_runs_the_flow_with_its_vars() {
     let task = step["task_id"].as_str().expect("the step's task").to_string();
     let out = home.run_ok(&["logs", &task]);
     assert!(out.contains("hello world"), "--var reached the flow: {out}");
+    assert_eq!(home.status(&task)["schedule"], "greet", "a flow's tasks name the schedule that fired it");
 }

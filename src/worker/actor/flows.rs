@@ -176,6 +176,7 @@ impl Actor {
             worktree: a.worktree,
             flow_id: Some(flow.id.clone()),
             step_name: Some(step_name),
+            schedule: a.schedule,
             ..TaskSpec::default()
         };
         self.submit(spec, now)

@@ -96,7 +96,14 @@ impl Actor {
                 self.submit(spec, now)
             }
             Job::Flow { plan, file, cwd, env } => {
-                self.flow_run((**plan).clone(), file.clone(), cwd.clone(), env.clone(), now)
+                let mut plan = (**plan).clone();
+                for step in &mut plan.steps {
+                    step.action.schedule = Some(s.def.name.clone());
+                    if let Some(undo) = &mut step.undo {
+                        undo.schedule = Some(s.def.name.clone());
+                    }
+                }
+                self.flow_run(plan, file.clone(), cwd.clone(), env.clone(), now)
             }
         };
         // A run that cannot even be queued (its agent removed from the config) is a window
