@@ -88,3 +88,12 @@ pub fn signal_group(pgid: i32, signal: i32) {
         unsafe { libc::kill(-pgid, signal) };
     }
 }
+
+/// Why a program could not start, in words: not found, not allowed, or the error itself.
+pub fn spawn_error(program: &str, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => format!("command not found: {program}"),
+        std::io::ErrorKind::PermissionDenied => format!("permission denied: {program}"),
+        _ => format!("cannot start {program}: {e}"),
+    }
+}

@@ -259,10 +259,14 @@ fn shell_words(argv: &[String]) -> String {
         .join(" ")
 }
 
-pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
-    if args.attempts.is_some() || !args.agents.is_empty() || args.check {
-        return super::attempts::run(args, paths).await;
+impl Args {
+    /// Best-of-N (`--attempts`, `--agents`, `--check`): run by `attempts`, not here.
+    pub fn wants_attempts(&self) -> bool {
+        self.attempts.is_some() || !self.agents.is_empty() || self.check
     }
+}
+
+pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     let (detach, output) = (args.detach, follow::Output::from_flags(args.json, args.quiet));
     let mut spec = args.spec()?;
     if spec.parent.is_none() {

@@ -164,6 +164,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
     match command {
+        Command::Execute(args) if args.wants_attempts() => attempts::run(*args, &paths).await,
         Command::Execute(args) => execute::run(*args, &paths).await,
         Command::Status(args) => status::status(args, &paths).await,
         Command::Result(args) => result::run(args, &paths).await,

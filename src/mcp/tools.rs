@@ -157,9 +157,6 @@ pub fn definitions() -> Vec<Tool> {
         tool::<WaitArgs>("wait", "Wait for tasks", WAIT, true),
         tool::<AgentsArgs>("agents", "Available agents", AGENTS, true),
     ]
-    .into_iter()
-    .chain(super::schedule_tools::definitions())
-    .collect()
 }
 
 pub(super) fn tool<T: JsonSchema + 'static>(

@@ -84,7 +84,7 @@ pub fn spawn(launch: Launch) -> Result<Started> {
         if !std::path::Path::new(&launch.cwd).is_dir() {
             Error::usage(supervise::no_folder(&launch.cwd))
         } else {
-            Error::internal(supervise::spawn_error("the task supervisor", &e))
+            Error::internal(crate::process::spawn_error("the task supervisor", &e))
         }
     })?;
     let pid = child.id() as i32;

@@ -230,7 +230,7 @@ fn run(id: &str, command: &[OsString], options: &Options) -> ExitRecord {
         return ExitRecord { signal: Some(libc::SIGTERM), ..ended() };
     }
     let mut record = match Command::new(program).args(&command[1..]).current_dir(&cwd).spawn() {
-        Err(e) => failed(spawn_error(&program.to_string_lossy(), &e)),
+        Err(e) => failed(crate::process::spawn_error(&program.to_string_lossy(), &e)),
         Ok(mut child) => {
             // The signal came while it was being started: pass it on.
             if terminated() {
@@ -275,13 +275,6 @@ pub fn no_folder(cwd: &str) -> String {
     format!("working folder {cwd} does not exist")
 }
 
-pub fn spawn_error(program: &str, e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => format!("command not found: {program}"),
-        std::io::ErrorKind::PermissionDenied => format!("permission denied: {program}"),
-        _ => format!("cannot start {program}: {e}"),
-    }
-}
 
 /// Write, fsync, rename: a reader sees the whole record or none, even after power loss.
 fn write_atomically(path: &Path, record: &ExitRecord) -> std::io::Result<()> {

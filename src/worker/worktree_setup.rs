@@ -39,7 +39,7 @@ pub fn prepare(checkout: &Path, worktree: &Path, copy: &[String], setup: &[Strin
         .current_dir(worktree)
         .stdin(Stdio::null())
         .status()
-        .map_err(|e| format!("worktree setup failed: {}", super::supervise::spawn_error(program, &e)))?;
+        .map_err(|e| format!("worktree setup failed: {}", crate::process::spawn_error(program, &e)))?;
     if status.success() {
         return Ok(());
     }

@@ -74,7 +74,7 @@ fn start(request: &Request, title: Option<Title>) -> Reply {
     let null = std::fs::File::open("/dev/null").map_err(|e| format!("opening /dev/null: {e}"))?;
     // SAFETY: this process runs one thread, so the child may run any code.
     match unsafe { libc::fork() } {
-        -1 => Err(supervise::spawn_error("the task supervisor", &std::io::Error::last_os_error())),
+        -1 => Err(crate::process::spawn_error("the task supervisor", &std::io::Error::last_os_error())),
         0 => std::process::exit(become_supervisor(request, &log, &null, title)),
         pid => Ok(pid),
     }

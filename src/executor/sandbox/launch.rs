@@ -61,7 +61,7 @@ fn launch(args: &[OsString], hooks: Hooks) -> Result<i32, SandboxError> {
         std::thread::spawn(move || proxy::serve(proxy, allow, report));
         let exe =
             crate::paths::self_exe().ok_or_else(|| SandboxError::Setup("this binary has no path".into()))?;
-        bwrap.args([exe, super::relay::ARG, "--"]);
+        bwrap.args([exe, super::RELAY_ARG, "--"]);
     }
     bwrap.args(command);
     let code = run_to_end(&mut bwrap);

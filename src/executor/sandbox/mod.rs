@@ -120,3 +120,5 @@ pub fn readiness(settings: &SandboxSettings) -> Result<String, String> {
     };
     Ok(format!("bubblewrap {} works (user and PID namespaces); {pids}", path.display()))
 }
+
+pub const RELAY_ARG: &str = "__sandbox-relay";

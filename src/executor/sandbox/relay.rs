@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::os::unix::net::UnixStream;
 use std::process::Command;
 
-pub const ARG: &str = "__sandbox-relay";
+pub use super::RELAY_ARG as ARG;
 
 /// `[exe, __sandbox-relay, --, command...]`; returns the command's exit code.
 pub fn main(args: &[OsString]) -> i32 {
