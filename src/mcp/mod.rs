@@ -182,5 +182,9 @@ fn progress_watch(cx: &RequestContext<RoleServer>) -> (calls::Watch, Option<toki
 }
 
 fn all_tools() -> Vec<rmcp::model::Tool> {
-    tools::definitions().into_iter().chain(schedule_tools::definitions()).chain(review_tools::definitions()).collect()
+    tools::definitions()
+        .into_iter()
+        .chain(schedule_tools::definitions())
+        .chain(review_tools::definitions())
+        .collect()
 }

@@ -275,7 +275,6 @@ pub fn no_folder(cwd: &str) -> String {
     format!("working folder {cwd} does not exist")
 }
 
-
 /// Write, fsync, rename: a reader sees the whole record or none, even after power loss.
 fn write_atomically(path: &Path, record: &ExitRecord) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
