@@ -33,6 +33,11 @@ pub fn bwrap_args(plan: &Plan, folder: &Path) -> Vec<String> {
     if Path::new("/var/tmp").is_dir() {
         args.extend(strings(&["--tmpfs", "/var/tmp"]));
     }
+    // The relay and `progress` run this executable inside: seen even when it lives under a
+    // folder made private above (a build in /tmp).
+    if let Some(exe) = crate::paths::self_exe() {
+        bind(&mut args, "--ro-bind", Path::new(exe), Path::new(exe));
+    }
     for h in &plan.hide {
         hide(&mut args, h);
     }
