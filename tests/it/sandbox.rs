@@ -23,7 +23,10 @@ impl UserHome {
             Path::new("/usr/bin/bwrap").exists() || which_bwrap(),
             "!!! bubblewrap is not installed: the sandbox tests cannot run (apt install bubblewrap; .ci/run does)"
         );
-        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("user home");
+        // Not under /tmp (nor the checkout, which may be there): the sandbox's /tmp is private.
+        let base = crate::common::ci_tools::cache_dir().join("user-homes");
+        std::fs::create_dir_all(&base).expect("user homes folder");
+        let dir = tempfile::tempdir_in(&base).expect("user home");
         std::fs::create_dir_all(dir.path().join(".ssh")).expect("mkdir .ssh");
         std::fs::write(dir.path().join(".ssh/id_ed25519"), "FAKE-PRIVATE-KEY\n").expect("plant key");
         std::fs::create_dir_all(dir.path().join("work")).expect("mkdir work");

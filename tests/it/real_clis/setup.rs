@@ -122,9 +122,16 @@ pub fn world(
     settings: Option<&str>,
 ) -> World {
     // Not under /tmp: Codex's bubblewrap sandbox gives the agent a private /tmp, so a
-    // repository there is out of its reach and its edits fail (as a user's would not).
-    let dir =
-        tempfile::Builder::new().prefix("sarc").tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    // repository there is out of its reach and its edits fail (as a user's would not). A
+    // checkout under /tmp puts its worlds in the CI cache folder instead.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let base = if target.starts_with("/tmp") {
+        crate::common::ci_tools::cache_dir().join("worlds")
+    } else {
+        target.to_path_buf()
+    };
+    std::fs::create_dir_all(&base).expect("worlds folder");
+    let dir = tempfile::Builder::new().prefix("sarc").tempdir_in(&base).expect("temp dir");
     let home = dir.path().join("home");
     let repo = dir.path().join("repo");
     write(&repo.join("README.md"), "# demo\n");
