@@ -122,6 +122,15 @@ impl ProgressTracker {
     }
 }
 
+/// A reason with `note` added after it (`REASON; NOTE`), or the note alone: what a run did
+/// not do is said even when it succeeded otherwise.
+pub(crate) fn with_note(reason: Option<String>, note: String) -> Option<String> {
+    Some(match reason {
+        Some(reason) => format!("{reason}; {note}"),
+        None => note,
+    })
+}
+
 /// Files in first-seen order without duplicates.
 pub(crate) fn add_file(files: &mut Vec<String>, path: &str) {
     let path = path.trim();

@@ -214,11 +214,7 @@ async fn serve_requests(
     shared: Shared,
 ) -> Result<(), FrameError> {
     loop {
-        let req = match read_frame::<_, Request>(&mut stream).await {
-            Ok(req) => req,
-            Err(FrameError::Closed) => return Ok(()),
-            Err(e) => return reject(&mut stream, e).await,
-        };
+        let Some(req) = next_request(&mut stream).await? else { return Ok(()) };
         if matches!(req, Request::Subscribe { .. } | Request::Events { .. }) {
             // A listener gives its request slot back and takes one of the many cheap ones.
             drop(request_slot);
@@ -239,6 +235,15 @@ async fn serve_requests(
     }
 }
 
+/// The client's next request; `None` once it has gone, or after a bad frame was answered.
+async fn next_request(stream: &mut UnixStream) -> Result<Option<Request>, FrameError> {
+    match read_frame::<_, Request>(stream).await {
+        Ok(req) => Ok(Some(req)),
+        Err(FrameError::Closed) => Ok(None),
+        Err(e) => reject(stream, e).await.map(|()| None),
+    }
+}
+
 /// Whether the client runs in a PID namespace other than the worker's: inside a sandbox
 /// (`execute --sandbox`). One whose namespace cannot be read counts as walled in.
 fn walled_in(pid: Option<u32>) -> bool {
@@ -255,11 +260,7 @@ async fn serve_walled(
     shared: Shared,
 ) -> Result<(), FrameError> {
     loop {
-        let req = match read_frame::<_, Request>(&mut stream).await {
-            Ok(req) => req,
-            Err(FrameError::Closed) => return Ok(()),
-            Err(e) => return reject(&mut stream, e).await,
-        };
+        let Some(req) = next_request(&mut stream).await? else { return Ok(()) };
         let response = match req {
             req @ Request::Progress { .. } => ask(&shared.actor, req, None).await,
             _ => error(ErrorKind::Usage, "refused: a sandboxed task may only report its progress"),

@@ -1,7 +1,7 @@
 //! Claude Code's stream in words: reasons, steps, todo lists and usage read from its JSON.
 
 use crate::agents::advice;
-use crate::agents::common::{obj_of, short, step_with, str_of, todos_of, u64_of};
+use crate::agents::common::{obj_of, short, step_with, str_of, todos_of, u64_of, with_note};
 use crate::agents::event::{Todo, TodoStatus};
 use serde_json::{Map, Value};
 
@@ -49,10 +49,7 @@ pub(super) fn with_denials(reason: Option<String>, denials: &[String]) -> Option
         denials.len(),
         denials.join("; ")
     );
-    Some(match reason {
-        Some(reason) => format!("{reason}; {note}"),
-        None => note,
-    })
+    with_note(reason, note)
 }
 
 /// Everything the model read or wrote: fresh input, cache writes, cache reads and output.

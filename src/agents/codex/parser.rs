@@ -139,9 +139,5 @@ fn with_problems(reason: Option<String>, problems: &[String]) -> Option<String> 
     if problems.is_empty() {
         return reason;
     }
-    let note = format!("codex reported: {}", problems.join("; "));
-    Some(match reason {
-        Some(reason) => format!("{reason}; {note}"),
-        None => note,
-    })
+    crate::agents::common::with_note(reason, format!("codex reported: {}", problems.join("; ")))
 }
