@@ -45,6 +45,17 @@ pub struct Config {
     pub sandbox: sandbox::SandboxSettings,
     /// `[worktree]`: set-up of `--worktree` checkouts, and how long discarded work is kept.
     pub worktree: worktree::WorktreeConfig,
+    /// How long a task waits for a person's answer before it is denied (`30m`); unset, it
+    /// waits until answered. `execute --needs-timeout` overrides it per task.
+    pub needs_timeout: Option<String>,
+}
+
+impl Config {
+    /// `needs_timeout` in ms; validated at load.
+    pub fn needs_timeout_ms(&self) -> Option<u64> {
+        let text = self.needs_timeout.as_deref()?;
+        crate::duration::parse(text).ok().map(|d| d.as_millis() as u64)
+    }
 }
 
 /// `[usage_limits]`: the hold after a usage or rate limit that names no reset time.

@@ -4,10 +4,12 @@
 
 mod autonomy;
 mod drift;
+mod needs;
 mod validate;
 
 pub use autonomy::Autonomy;
 pub use drift::UnknownEvent;
+pub use needs::{Answer, Asks, Needs, NeedsKind, Open, Question, Reply, rule_for, rule_matches};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -78,6 +80,10 @@ pub struct TaskSpec {
     pub priority: u8,
     pub class: Option<String>,
     pub timeout_ms: Option<u64>,
+    /// `execute --needs-timeout` (else `needs_timeout` in config, settled at submit): how long
+    /// a question waits for a person before it is denied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_timeout_ms: Option<u64>,
     pub retries: u32,
     /// Ids of tasks that must complete first.
     pub after: Vec<String>,
@@ -172,6 +178,9 @@ pub struct TaskView {
     /// The schedule that fired this task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
+    /// What the task waits for a person to answer (issue 30); absent when nothing is asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<Needs>,
     /// The tasks this one started: filled in by `status ID` (not in lists or events).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ChildOutcome>,

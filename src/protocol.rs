@@ -115,6 +115,20 @@ pub enum Request {
     ScheduleRun {
         name: String,
     },
+    /// From inside a task (`__agent-tools`): a question for a person. Answered with `Answered`
+    /// once someone answers, which may be much later; asked again after a lost connection, it
+    /// finds the same question by its key.
+    Ask {
+        id: String,
+        question: Box<crate::model::Question>,
+    },
+    /// `answer ID REPLY [--always]`.
+    Answer {
+        id: String,
+        reply: crate::model::Reply,
+        #[serde(default)]
+        always: bool,
+    },
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.
@@ -134,6 +148,8 @@ pub enum Response {
     History { event: crate::store::EventRow },
     Metrics { text: String },
     Pruned { report: crate::store::PruneReport },
+    /// The answer to an `Ask`, and the rule it was allowed by when no person was asked.
+    Answered { reply: crate::model::Reply, rule: Option<String> },
     Error { kind: ErrorKind, message: String },
 }
 

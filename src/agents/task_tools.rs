@@ -13,6 +13,12 @@ pub const SERVER: &str = "smart-agents";
 /// The progress tool's name on the server.
 pub const PROGRESS: &str = "progress";
 
+/// The tool Claude Code asks for permission (`--permission-prompt-tool`): a person answers.
+pub const PERMISSION: &str = "permission";
+
+/// The permission tool as Claude Code names it.
+pub const CLAUDE_PERMISSION: &str = "mcp__smart-agents__permission";
+
 /// The progress tool as Claude Code names an MCP tool: `mcp__SERVER__TOOL`.
 pub const CLAUDE_PROGRESS: &str = "mcp__smart-agents__progress";
 
@@ -38,6 +44,7 @@ mod tests {
     #[test]
     fn the_claude_name_is_server_and_tool() {
         assert_eq!(CLAUDE_PROGRESS, format!("mcp__{SERVER}__{PROGRESS}"));
+        assert_eq!(CLAUDE_PERMISSION, format!("mcp__{SERVER}__{PERMISSION}"));
         let config: serde_json::Value = serde_json::from_str(&claude_mcp_config("/x/smart agents")).unwrap();
         assert_eq!(config["mcpServers"][SERVER]["command"], "/x/smart agents");
         assert_eq!(config["mcpServers"][SERVER]["args"][0], ARG);

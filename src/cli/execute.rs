@@ -31,6 +31,10 @@ pub struct Args {
     /// Fail the task if it runs longer (90s, 10m, 1h30m)
     #[arg(long, value_parser = parse_duration)]
     pub timeout: Option<std::time::Duration>,
+    /// Deny a question nobody answered within this time (default: `needs_timeout` in config,
+    /// else wait until answered). Time spent waiting never counts toward --timeout
+    #[arg(long, value_parser = parse_duration)]
+    pub needs_timeout: Option<std::time::Duration>,
     /// Run again this many times after a failure, with backoff
     #[arg(long, default_value_t = 0)]
     pub retries: u32,
@@ -195,6 +199,7 @@ impl Args {
             priority: self.priority,
             class: self.class,
             timeout_ms: self.timeout.map(|t| t.as_millis() as u64),
+            needs_timeout_ms: self.needs_timeout.map(|t| t.as_millis() as u64),
             retries: self.retries,
             after: self.after,
             not_before_ms,

@@ -2,6 +2,7 @@
 
 mod admission;
 pub mod agents;
+pub mod answer;
 mod attempts;
 pub mod cancel;
 mod config_cmd;
@@ -61,6 +62,8 @@ pub enum Command {
     List(list::ListArgs),
     /// Cancel tasks: pending ones at once, running ones by signal to their process group
     Cancel(cancel::Args),
+    /// Answer a task that waits for you: allow, deny, or the text of an answer
+    Answer(answer::Args),
     /// A task's captured stdout and stderr
     Logs(logs::Args),
     /// Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it
@@ -170,6 +173,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Result(args) => result::run(args, &paths).await,
         Command::List(args) => list::list(args, &paths),
         Command::Cancel(args) => cancel::run(args, &paths).await,
+        Command::Answer(args) => answer::run(args, &paths).await,
         Command::Logs(args) => logs::run(args, &paths).await,
         Command::Flow(args) => flow::run(args, &paths).await,
         Command::Wait(args) => wait::run(args, &paths).await,

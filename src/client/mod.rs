@@ -1,6 +1,7 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
 //! requests and subscriptions.
 
+pub mod ask;
 pub mod commits;
 pub mod diff;
 pub mod discard;

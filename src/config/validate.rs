@@ -103,7 +103,10 @@ impl Config {
         for (key, text) in [
             ("usage_limits.backoff", &self.usage_limits.backoff),
             ("usage_limits.max_backoff", &self.usage_limits.max_backoff),
-        ] {
+        ]
+        .into_iter()
+        .chain(self.needs_timeout.as_ref().map(|t| ("needs_timeout", t)))
+        {
             crate::duration::parse(text).map_err(|e| format!("{key}: {e}"))?;
         }
         let budgets = std::iter::once(("daily_budget_usd".to_string(), self.daily_budget_usd)).chain(

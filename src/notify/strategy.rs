@@ -37,6 +37,8 @@ pub struct Memory {
     last_step: Option<String>,
     /// Highest milestone (1..=4 quarters) already announced.
     last_milestone: u8,
+    /// When the last question told about was asked: each question is told once.
+    asked: Option<String>,
 }
 
 /// Did the task just end? A task first seen already finished counts (it ended in one round).
@@ -57,6 +59,11 @@ pub fn decide(
 ) -> Option<Notification> {
     if policy.strategy == Strategy::Silent {
         return None;
+    }
+    // A task waiting for a person is news under every strategy but silent, once per question.
+    if let Some(needs) = new.needs.as_ref().filter(|n| memory.asked.as_ref() != Some(&n.since)) {
+        memory.asked = Some(needs.since.clone());
+        return Some(needs_you(new, needs));
     }
     if is_ending(prev, new) {
         // Cancelling is something the user did: no need to tell them.
@@ -111,6 +118,19 @@ fn ending(task: &TaskView, detail: Option<String>) -> Notification {
         summary: format!("smart-agents: {}", task.state),
         body: lines.join("\n"),
         urgency: if task.state == TaskState::Failed { Urgency::Critical } else { Urgency::Normal },
+    }
+}
+
+fn needs_you(task: &TaskView, needs: &crate::model::Needs) -> Notification {
+    let what = match needs.kind {
+        crate::model::NeedsKind::Permission => "asks permission",
+        crate::model::NeedsKind::Question => "asks you",
+    };
+    let answer = format!("smart-agents answer {} allow|deny|\"TEXT\"", task.id);
+    Notification {
+        summary: format!("smart-agents: task {} {what}", task.id),
+        body: [task.description.clone(), needs.text.clone(), answer].join("\n"),
+        urgency: Urgency::Critical,
     }
 }
 

@@ -25,6 +25,7 @@ fn view(state: TaskState, progress: Option<f64>, step: Option<&str>) -> TaskView
         flow_id: None,
         step_name: None,
         schedule: None,
+        needs: None,
         children: Vec::new(),
         footprint: None,
         peak: None,
@@ -162,4 +163,25 @@ fn duration_and_first_line() {
     assert_eq!(duration(&view(TaskState::Running, None, None)), None);
     assert_eq!(first_line("\n  \n  hello world \nsecond").as_deref(), Some("hello world"));
     assert_eq!(first_line("   \n"), None);
+}
+
+#[test]
+fn a_question_is_told_once_under_every_strategy_but_silent() {
+    let mut v = view(TaskState::Running, Some(10.0), None);
+    v.needs = Some(crate::model::Needs {
+        kind: crate::model::NeedsKind::Permission,
+        text: "Bash: rm -rf build".into(),
+        options: vec!["allow".into(), "deny".into()],
+        since: "2026-01-01T10:01:00.000Z".into(),
+        rule: None,
+    });
+    for strategy in [Strategy::Completion, Strategy::Milestone, Strategy::Verbose] {
+        let mut memory = Memory::default();
+        let n = decide(None, &v, &policy(strategy), &mut memory, 0, || None).expect("told");
+        assert!(n.summary.contains("asks permission") && n.body.contains("rm -rf build"), "{n:?}");
+        assert_eq!(n.urgency, Urgency::Critical);
+        let again = decide(Some(&v), &v, &policy(strategy), &mut memory, 10_000, || None);
+        assert!(again.as_ref().is_none_or(|n| !n.summary.contains("asks")), "told twice: {again:?}");
+    }
+    assert!(decide(None, &v, &policy(Strategy::Silent), &mut Memory::default(), 0, || None).is_none());
 }

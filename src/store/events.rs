@@ -51,10 +51,13 @@ pub enum EventKind {
     ScheduleMissed,
     ScheduleSkipped,
     SchedulePaused,
+    /// A task asks a person (the question), and gets an answer (the reply, who gave it).
+    NeedsInput,
+    Answered,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 25] = [
+    pub const ALL: [EventKind; 27] = [
         EventKind::Submitted,
         EventKind::Started,
         EventKind::Progress,
@@ -80,6 +83,8 @@ impl EventKind {
         EventKind::ScheduleMissed,
         EventKind::ScheduleSkipped,
         EventKind::SchedulePaused,
+        EventKind::NeedsInput,
+        EventKind::Answered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -109,6 +114,8 @@ impl EventKind {
             EventKind::ScheduleMissed => "schedule_missed",
             EventKind::ScheduleSkipped => "schedule_skipped",
             EventKind::SchedulePaused => "schedule_paused",
+            EventKind::NeedsInput => "needs_input",
+            EventKind::Answered => "answered",
         }
     }
 }

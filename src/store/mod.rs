@@ -77,6 +77,8 @@ pub struct TaskRecord {
     pub footprint: Option<crate::scheduler::Footprint>,
     /// What its last attempt used.
     pub peak: Option<crate::scheduler::Peak>,
+    /// What it asked a person, and the rules answers left (issue 30).
+    pub asks: crate::model::Asks,
 }
 
 impl TaskRecord {
@@ -142,6 +144,7 @@ impl TaskRecord {
             flow_id: self.spec.flow_id.clone(),
             step_name: self.spec.step_name.clone(),
             schedule: self.spec.schedule.clone(),
+            needs: if self.state == TaskState::Running { self.asks.needs() } else { None },
             children: Vec::new(),
             footprint: self.footprint,
             peak: self.peak,

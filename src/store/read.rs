@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Row, params};
 pub(super) const COLUMNS: &str = "seq, id, description, agent, spec, priority, class, state, waiting_reason, \
     reason, progress, step, eta_seconds, attempt, created_at, started_at, finished_at, not_before, \
     exit_code, pid, pid_start, session_id, output, metrics, artifacts, log_offset, typical_ms, todos, external_id, \
-    footprint, peak";
+    footprint, peak, asks";
 
 pub(super) fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
     let json_err = |i: usize, e: serde_json::Error| {
@@ -66,6 +66,12 @@ pub(super) fn record(row: &Row<'_>) -> rusqlite::Result<TaskRecord> {
         // Unreadable footprints and peaks are display data: shown as absent, never an error.
         footprint: row.get::<_, Option<String>>(29)?.and_then(|t| serde_json::from_str(&t).ok()),
         peak: row.get::<_, Option<String>>(30)?.and_then(|t| serde_json::from_str(&t).ok()),
+        asks: row
+            .get::<_, Option<String>>(31)?
+            .map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(|e| json_err(31, e))?
+            .unwrap_or_default(),
     })
 }
 

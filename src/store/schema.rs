@@ -179,4 +179,7 @@ pub const MIGRATIONS: &[&str] = &[
         last_task    TEXT
     );
     "#,
+    // Needs you (issue 30): what a task asked a person, the answer not yet delivered, the time
+    // spent waiting and the rules "allow always" left, as JSON.
+    "ALTER TABLE tasks ADD COLUMN asks TEXT;",
 ];

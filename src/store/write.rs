@@ -89,13 +89,14 @@ impl Store {
         let todos = (!t.todos.is_empty()).then(|| serde_json::to_string(&t.todos)).transpose()?;
         let footprint = t.footprint.as_ref().map(serde_json::to_string).transpose()?;
         let peak = t.peak.as_ref().map(serde_json::to_string).transpose()?;
+        let asks = (!t.asks.is_empty()).then(|| serde_json::to_string(&t.asks)).transpose()?;
         self.conn
             .prepare_cached(
                 "UPDATE tasks SET priority=?2, class=?3, state=?4, waiting_reason=?5, reason=?6, \
                  progress=?7, step=?8, eta_seconds=?9, attempt=?10, started_at=?11, finished_at=?12, \
                  not_before=?13, exit_code=?14, pid=?15, pid_start=?16, session_id=?17, output=?18, \
                  metrics=?19, artifacts=?20, log_offset=?21, typical_ms=?22, todos=?23, external_id=?24, \
-                 footprint=?25, peak=?26 WHERE id=?1",
+                 footprint=?25, peak=?26, asks=?27 WHERE id=?1",
             )?
             .execute(params![
                 t.id,
@@ -124,6 +125,7 @@ impl Store {
                 t.external_id,
                 footprint,
                 peak,
+                asks,
             ])?;
         Ok(())
     }

@@ -61,6 +61,7 @@ pub fn sample(id: &str, state: TaskState) -> TaskView {
         flow_id: None,
         step_name: None,
         schedule: None,
+        needs: None,
         children: Vec::new(),
         footprint: None,
         peak: None,

@@ -28,6 +28,11 @@ impl Journal {
         self.current = origin.unwrap_or_else(|| self.worker.clone());
     }
 
+    /// Who causes the events now: `cli`, `tui`, `mcp`, `web`, … or `worker`.
+    pub fn client(&self) -> &str {
+        &self.current.client
+    }
+
     pub fn add(
         &mut self,
         store: &Store,

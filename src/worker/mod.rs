@@ -2,6 +2,7 @@
 
 mod actor;
 mod agent_run;
+mod askers;
 mod circuits;
 pub mod daemon;
 mod durations;

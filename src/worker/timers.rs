@@ -17,6 +17,11 @@ pub(super) enum Timer {
     },
     /// Executors look at the tasks they hold.
     Look,
+    /// A question asked at `since` has waited its `needs_timeout`.
+    NeedsTimeout {
+        id: String,
+        since: i64,
+    },
 }
 
 #[derive(Default)]
@@ -66,6 +71,8 @@ impl Timers {
             .filter(|Reverse((_, timer))| match timer {
                 Timer::Wake | Timer::Look => true,
                 Timer::Timeout { id, attempt } | Timer::Sigkill { id, attempt } => live(id, *attempt),
+                // Few, and each fires once: kept until due.
+                Timer::NeedsTimeout { .. } => true,
             })
             .collect();
     }

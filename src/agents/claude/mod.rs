@@ -8,6 +8,7 @@
 
 mod limits;
 pub mod parser;
+pub mod permission;
 mod system;
 mod tasks;
 mod words;
@@ -84,7 +85,10 @@ impl AgentCli for Claude {
     }
 
     fn asking(&self) -> Asking {
-        Asking::Never
+        Asking::Through(
+            "--permission-prompt-tool: a tool use its autonomy does not allow, and its own clarifying \
+             questions, wait for `smart-agents answer` (autonomy edit or read-only)",
+        )
     }
 
     fn auth_advice(&self) -> &'static str {
@@ -117,6 +121,12 @@ fn args(req: &AgentRequest<'_>) -> Vec<String> {
         // Allowed by name: under `acceptEdits` or `plan` an MCP tool would otherwise be refused.
         args.extend(["--mcp-config".to_string(), config]);
         args.extend(["--allowedTools".to_string(), task_tools::CLAUDE_PROGRESS.to_string()]);
+        // What its autonomy does not allow is asked of a person, unless the profile decides.
+        let own = ["--permission-prompt-tool", "--permission-prompts", "--dangerously-skip-permissions"];
+        let decided = req.extra_args.iter().any(|a| own.iter().any(|o| a.starts_with(o)));
+        if req.autonomy != Autonomy::Full && !decided {
+            args.extend(["--permission-prompt-tool".to_string(), task_tools::CLAUDE_PERMISSION.to_string()]);
+        }
     }
     if let Some(id) = req.resume {
         push_opt(&mut args, "--resume", id);

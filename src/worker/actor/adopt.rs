@@ -63,7 +63,9 @@ impl Actor {
             self.timers.add(at, Timer::Wake);
         }
         if let (true, Some(timeout), Some(started)) = (running, rec.spec.timeout_ms, rec.started_at) {
-            self.timers.add(started + timeout as i64, Timer::Timeout { id: id.clone(), attempt });
+            // Time spent waiting for a person does not count.
+            let at = started + timeout as i64 + rec.asks.waited_ms as i64;
+            self.timers.add(at, Timer::Timeout { id: id.clone(), attempt });
         }
         let pid = rec.pid;
         let enqueued_at = rec.created_at;

@@ -145,6 +145,7 @@ impl Actor {
     ) {
         // Whatever the path here, it no longer holds an executor's slot.
         self.executors.forget(id);
+        self.forget_asker(id);
         let Some(live) = self.queue.get_mut(id) else { return };
         let rec = &mut live.rec;
         rec.state = state;
@@ -153,6 +154,7 @@ impl Actor {
         rec.finished_at = Some(at);
         rec.waiting_reason = None;
         rec.eta_seconds = None;
+        rec.asks.close(at);
         if let Some(started) = rec.started_at {
             rec.metrics.duration_ms = Some((at - started).max(0) as u64);
         }
@@ -224,6 +226,9 @@ impl Actor {
     pub(super) fn on_timeout(&mut self, id: &str, attempt: u32, now: i64) {
         let Some(live) = self.queue.get(id) else { return };
         if live.rec.attempt != attempt || live.rec.state != TaskState::Running || live.kill.is_some() {
+            return;
+        }
+        if self.timeout_postponed(id, now) {
             return;
         }
         let limit = live.rec.spec.timeout_ms.unwrap_or(0);

@@ -7,6 +7,7 @@
 
 mod admit;
 mod adopt;
+mod asks;
 mod delegation;
 mod drift;
 mod endings;
@@ -27,7 +28,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::ids::IdGen;
 use crate::paths::Paths;
-use crate::protocol::Event;
+use crate::protocol::{Event, Request};
 use crate::store::{EnvCache, Store, now_ms};
 use crate::worker::Hub;
 use crate::worker::messages::Msg;
@@ -88,6 +89,8 @@ pub struct Actor {
     upkeep: crate::worker::upkeep::Upkeep,
     /// Schedules and their wall-clock alarm.
     schedules: crate::worker::schedules::Schedules,
+    /// Tasks waiting for a person's answer, and where to send it.
+    askers: crate::worker::askers::Askers,
 }
 
 /// At most this many messages go into one transaction, so replies stay prompt under a flood.
@@ -148,6 +151,7 @@ impl Actor {
             journal: crate::worker::journal::Journal::new(history),
             upkeep,
             schedules,
+            askers: Default::default(),
         };
         actor.load()?;
         // A worker that died mid-flow left decisions to take: look at every running flow.
@@ -238,6 +242,11 @@ impl Actor {
             && batch.iter().all(|m| matches!(m, Msg::Spawned { result: Ok(_), .. } | Msg::Output { .. }));
         for msg in batch {
             match msg {
+                Msg::Request { req: Request::Ask { id, question }, reply, origin } => {
+                    self.journal.caused_by(origin);
+                    self.on_ask(&id, *question, reply, now);
+                    self.journal.caused_by(None);
+                }
                 Msg::Request { req, reply, origin } => {
                     let response = self.on_request(req, origin, now);
                     self.outbox.reply(reply, response);
@@ -312,6 +321,7 @@ impl Actor {
                 Timer::Timeout { id, attempt } => self.on_timeout(&id, attempt, now),
                 Timer::Sigkill { id, attempt } => self.on_sigkill(&id, attempt, now),
                 Timer::Look => self.on_look(now),
+                Timer::NeedsTimeout { id, since } => self.on_needs_timeout(&id, since, now),
             }
         }
         woken

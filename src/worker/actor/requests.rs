@@ -83,6 +83,11 @@ impl Actor {
                 Response::Ok { message: Some(self.schedule_set(&name, op, now)?) }
             }
             Request::ScheduleRun { name } => Response::Submitted { id: self.schedule_run(&name, now)? },
+            Request::Answer { id, reply, always } => {
+                Response::Ok { message: Some(self.answer_task(&id, reply, always, now)?) }
+            }
+            // Routed to `on_ask` before here: its reply may wait for a person.
+            Request::Ask { .. } => return Err(Error::internal("questions are parked by the round")),
         })
     }
 

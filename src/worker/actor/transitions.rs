@@ -25,6 +25,7 @@ impl Actor {
         self.link_parent(&mut spec)?;
         self.route(&mut spec, now)?;
         self.settle_executor(&mut spec)?;
+        spec.needs_timeout_ms = spec.needs_timeout_ms.or(self.config.needs_timeout_ms());
         let mut after = Vec::with_capacity(spec.after.len());
         for typed in &spec.after {
             after.push(self.resolve(typed)?);
@@ -37,6 +38,7 @@ impl Actor {
             }
         };
         let env = std::mem::take(&mut spec.env);
+        let asks = self.inherited_asks(spec.resume_of.as_deref());
         let mut rec = TaskRecord {
             seq: 0,
             id: id.clone(),
@@ -68,6 +70,7 @@ impl Actor {
             external_id: None,
             footprint: None,
             peak: None,
+            asks,
             spec,
         };
         self.check_launch(&rec)?;
