@@ -136,21 +136,54 @@ pub enum Request {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Response {
-    Hello { protocol: u32, version: String, pid: u32 },
-    Submitted { id: String },
-    Cancelled { outcomes: Vec<CancelOutcome> },
-    Ok { message: Option<String> },
-    WorkerStatus { status: WorkerStatus },
-    Agents { agents: Vec<crate::model::AgentStatus> },
-    Snapshot { tasks: Vec<TaskView>, paused: bool },
-    Event { event: Event },
-    Notices { tasks: Vec<TaskView> },
-    History { event: crate::store::EventRow },
-    Metrics { text: String },
-    Pruned { report: crate::store::PruneReport },
+    Hello {
+        protocol: u32,
+        version: String,
+        pid: u32,
+    },
+    Submitted {
+        id: String,
+    },
+    Cancelled {
+        outcomes: Vec<CancelOutcome>,
+    },
+    Ok {
+        message: Option<String>,
+    },
+    WorkerStatus {
+        status: WorkerStatus,
+    },
+    Agents {
+        agents: Vec<crate::model::AgentStatus>,
+    },
+    Snapshot {
+        tasks: Vec<TaskView>,
+        paused: bool,
+    },
+    Event {
+        event: Event,
+    },
+    Notices {
+        tasks: Vec<TaskView>,
+    },
+    History {
+        event: crate::store::EventRow,
+    },
+    Metrics {
+        text: String,
+    },
+    Pruned {
+        report: crate::store::PruneReport,
+    },
     /// The answer to an `Ask`, and the rule it was allowed by when no person was asked.
-    Answered { reply: crate::model::Reply, rule: Option<String> },
-    Error { kind: ErrorKind, message: String },
+    Answered {
+        reply: crate::model::Reply,
+        rule: Option<String>,
+    },
+    Error {
+        kind: ErrorKind,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -31,7 +31,9 @@ pub async fn request(paths: &Paths, id: &str, reply: Reply, always: bool) -> Res
 
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     if args.reply.trim().is_empty() {
-        return Err(Error::usage("the answer is empty: say allow, deny, or the words that answer the question"));
+        return Err(Error::usage(
+            "the answer is empty: say allow, deny, or the words that answer the question",
+        ));
     }
     let message = request(paths, &args.id, Reply::parse(&args.reply), args.always).await?;
     println!("{message}");

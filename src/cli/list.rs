@@ -33,10 +33,12 @@ const DESCRIPTION_WIDTH: usize = 30;
 pub fn list(args: ListArgs, paths: &Paths) -> Result<i32> {
     let limit = if args.all { usize::MAX } else { args.limit };
     let store = Store::open_for_reading(&paths.database)?;
-    let records = match &store {
+    let mut records = match &store {
         Some(store) => store.list(&args.states, limit)?,
         None => Vec::new(),
     };
+    // Tasks that wait for a person come first; the order stays otherwise.
+    records.sort_by_key(|r| r.state != TaskState::Running || r.asks.waiting().is_none());
     let views: Vec<TaskView> = records.iter().map(|r| r.view(crate::clock::now_ms())).collect();
     if args.json {
         print_json(&views)?;
@@ -69,7 +71,10 @@ fn row(rec: &TaskRecord, view: &TaskView) -> String {
     let done = view.progress.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into());
     let detail = match view.state {
         TaskState::Pending => view.waiting_reason.clone().unwrap_or_default(),
-        TaskState::Running => view.step.clone().unwrap_or_default(),
+        TaskState::Running => match &view.needs {
+            Some(needs) => format!("{} {}", render::needs_word(), needs.text),
+            None => view.step.clone().unwrap_or_default(),
+        },
         _ => view
             .reason
             .clone()

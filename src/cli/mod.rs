@@ -3,6 +3,7 @@
 mod admission;
 pub mod agents;
 pub mod answer;
+mod ask;
 mod attempts;
 pub mod cancel;
 mod config_cmd;
@@ -64,6 +65,8 @@ pub enum Command {
     Cancel(cancel::Args),
     /// Answer a task that waits for you: allow, deny, or the text of an answer
     Answer(answer::Args),
+    /// From inside a task: wait for a person's answer to a question, and print it
+    Ask(ask::Args),
     /// A task's captured stdout and stderr
     Logs(logs::Args),
     /// Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it
@@ -174,6 +177,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::List(args) => list::list(args, &paths),
         Command::Cancel(args) => cancel::run(args, &paths).await,
         Command::Answer(args) => answer::run(args, &paths).await,
+        Command::Ask(args) => ask::run(args, &paths).await,
         Command::Logs(args) => logs::run(args, &paths).await,
         Command::Flow(args) => flow::run(args, &paths).await,
         Command::Wait(args) => wait::run(args, &paths).await,

@@ -25,6 +25,11 @@ pub fn state_word(state: TaskState) -> String {
     paint(state.as_str(), code)
 }
 
+/// The marker of a task that waits for a person, painted.
+pub fn needs_word() -> String {
+    paint("needs you:", "1;33")
+}
+
 /// `running (65%) · Analyzing dependencies · ~2m15s left`, or why it waits or ended. State
 /// names are lowercase everywhere, as in `list` and the JSON.
 pub fn headline(t: &TaskView) -> String {
@@ -45,6 +50,9 @@ fn line(t: &TaskView, percent: bool) -> String {
     parts.push(state);
     match t.state {
         TaskState::Running => {
+            if let Some(needs) = &t.needs {
+                parts.push(format!("{} {}", needs_word(), needs.text));
+            }
             if let Some(step) = &t.step {
                 parts.push(step.clone());
             }

@@ -20,7 +20,9 @@ pub async fn ask(paths: &Paths, id: &str, question: Question) -> Result<Reply> {
             match client.exchange(&request).await {
                 Ok(Response::Answered { reply, .. }) => return Ok(reply),
                 Ok(Response::Error { kind, message }) => return Err(Error::new(kind, message)),
-                Ok(other) => return Err(Error::internal(format!("unexpected answer to a question: {other:?}"))),
+                Ok(other) => {
+                    return Err(Error::internal(format!("unexpected answer to a question: {other:?}")));
+                }
                 // Lost while waiting: ask again.
                 Err(_) => pause = Duration::from_millis(100),
             }

@@ -162,8 +162,9 @@ pub fn rule_for(tool: &str, input: Option<&Value>) -> String {
             let mut words = command.split_whitespace();
             let first = words.next().unwrap_or_default();
             let prefix = match words.next() {
-                Some(second) if second.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                    && !second.starts_with('-') =>
+                Some(second)
+                    if second.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                        && !second.starts_with('-') =>
                 {
                     format!("{first} {second}")
                 }

@@ -31,6 +31,7 @@ mod logs;
 mod mcp_client;
 mod metrics;
 mod mock_model_tests;
+mod needs;
 mod newcomer;
 mod notices;
 mod notices_follow;

@@ -22,14 +22,24 @@ pub fn question(args: &Value) -> Question {
     };
     if tool == ASK_USER {
         let questions = input.get("questions").and_then(Value::as_array).cloned().unwrap_or_default();
-        let text: Vec<&str> = questions.iter().filter_map(|q| q.get("question").and_then(Value::as_str)).collect();
+        let text: Vec<&str> =
+            questions.iter().filter_map(|q| q.get("question").and_then(Value::as_str)).collect();
         let options = questions
             .first()
             .and_then(|q| q.get("options"))
             .and_then(Value::as_array)
-            .map(|opts| opts.iter().filter_map(|o| o.get("label").and_then(Value::as_str)).map(String::from).collect())
+            .map(|opts| {
+                opts.iter().filter_map(|o| o.get("label").and_then(Value::as_str)).map(String::from).collect()
+            })
             .unwrap_or_default();
-        return Question { key, kind: NeedsKind::Question, text: text.join("\n"), options, tool: None, input: None };
+        return Question {
+            key,
+            kind: NeedsKind::Question,
+            text: text.join("\n"),
+            options,
+            tool: None,
+            input: None,
+        };
     }
     Question {
         key,
@@ -98,10 +108,17 @@ mod tests {
 
     #[test]
     fn a_bash_prompt_asks_permission_and_the_reply_goes_back_in_claudes_words() {
-        let args = json!({"tool_name": "Bash", "input": {"command": "rm -rf build"}, "tool_use_id": "toolu_1"});
+        let args =
+            json!({"tool_name": "Bash", "input": {"command": "rm -rf build"}, "tool_use_id": "toolu_1"});
         let q = question(&args);
-        assert_eq!((q.kind, q.key.as_str(), q.text.as_str()), (NeedsKind::Permission, "toolu_1", "Bash: rm -rf build"));
-        assert_eq!(response(&args, &Reply::Allow), json!({"behavior": "allow", "updatedInput": {"command": "rm -rf build"}}));
+        assert_eq!(
+            (q.kind, q.key.as_str(), q.text.as_str()),
+            (NeedsKind::Permission, "toolu_1", "Bash: rm -rf build")
+        );
+        assert_eq!(
+            response(&args, &Reply::Allow),
+            json!({"behavior": "allow", "updatedInput": {"command": "rm -rf build"}})
+        );
         assert_eq!(response(&args, &Reply::Deny)["behavior"], "deny");
         let note = response(&args, &Reply::Text("use make clean".into()));
         assert!(note["message"].as_str().is_some_and(|m| m.contains("use make clean")), "{note}");

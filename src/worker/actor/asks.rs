@@ -16,7 +16,13 @@ use tokio::sync::oneshot;
 impl Actor {
     /// `Ask`: answered at once (a remembered rule, an answer that waited for its asker) or
     /// parked until a person answers.
-    pub(super) fn on_ask(&mut self, typed: &str, question: Question, reply: oneshot::Sender<Response>, now: i64) {
+    pub(super) fn on_ask(
+        &mut self,
+        typed: &str,
+        question: Question,
+        reply: oneshot::Sender<Response>,
+        now: i64,
+    ) {
         match self.ask(typed, question, now) {
             Ok(Ok(response)) => self.outbox.reply(reply, response),
             Ok(Err(id)) => self.askers.park(&id, reply),
@@ -56,7 +62,13 @@ impl Actor {
     }
 
     /// `answer ID REPLY`: what to tell the user.
-    pub(super) fn answer_task(&mut self, typed: &str, reply: Reply, always: bool, now: i64) -> Result<String> {
+    pub(super) fn answer_task(
+        &mut self,
+        typed: &str,
+        reply: Reply,
+        always: bool,
+        now: i64,
+    ) -> Result<String> {
         let id = self.resolve(typed)?;
         let by = self.journal.client().to_string();
         self.settle(&id, reply, always, &by, now)
