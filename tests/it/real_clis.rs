@@ -14,6 +14,8 @@ use crate::mock_model;
 mod aider;
 #[path = "real_clis/claude.rs"]
 mod claude;
+#[path = "real_clis/claude_asks.rs"]
+mod claude_asks;
 #[path = "real_clis/claude_mcp.rs"]
 mod claude_mcp;
 #[path = "real_clis/codex.rs"]
