@@ -23,7 +23,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn ok(json: Value, text: impl Into<String>) -> Reply {
+    pub(super) fn ok(json: Value, text: impl Into<String>) -> Reply {
         Reply { json, text: text.into(), is_error: false }
     }
 }

@@ -4,6 +4,7 @@
 //! carrying the CLI's message, never as a crash.
 
 pub mod agent_tools;
+mod answer_tool;
 mod calls;
 mod review_tools;
 mod schedule_tools;
@@ -103,6 +104,7 @@ impl Server {
                 reply
             }
             "agents" => calls::agents(paths, parse(name, args)?).await,
+            "answer" => answer_tool::answer(paths, parse(name, args)?).await,
             "schedule_add" => schedule_tools::add(paths, parse(name, args)?).await,
             "schedule_list" => schedule_tools::list(paths, parse(name, args)?),
             "schedule_remove" => schedule_tools::remove(paths, parse(name, args)?).await,
@@ -185,6 +187,7 @@ fn all_tools() -> Vec<rmcp::model::Tool> {
     tools::definitions()
         .into_iter()
         .chain(schedule_tools::definitions())
+        .chain(answer_tool::definitions())
         .chain(review_tools::definitions())
         .collect()
 }

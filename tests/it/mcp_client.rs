@@ -32,7 +32,7 @@ fn the_official_python_sdk_drives_every_tool() {
     );
     // The server started the worker on demand, and what the client queued is in the database.
     let listed = home.list(&[]);
-    assert_eq!(listed.len(), 4, "{listed:?}");
+    assert_eq!(listed.len(), 5, "{listed:?}");
     assert!(
         listed.iter().any(|t| t["description"] == "Say hello" && t["state"] == "completed"),
         "{listed:?}"
@@ -80,6 +80,6 @@ fn garbage_from_a_client_gets_errors_and_the_server_keeps_answering() {
     assert!(by_id(2)["error"].is_object());
     assert_eq!(by_id(4)["result"]["isError"], true, "{answers:?}");
     assert_eq!(by_id(5)["result"]["isError"], true, "{answers:?}");
-    assert_eq!(by_id(6)["result"]["tools"].as_array().map(Vec::len), Some(16), "{answers:?}");
+    assert_eq!(by_id(6)["result"]["tools"].as_array().map(Vec::len), Some(17), "{answers:?}");
     assert!(home.list(&[]).is_empty(), "garbage queued a task");
 }

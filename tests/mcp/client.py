@@ -12,7 +12,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 TOOLS = {"execute", "status", "result", "list", "logs", "cancel", "wait", "agents",
-         "schedule_add", "schedule_list", "schedule_remove",
+         "schedule_add", "schedule_list", "schedule_remove", "answer",
          "diff", "review", "land", "discard", "compare"}
 EXECUTE_ARGS = {"prompt", "command", "description", "agent", "capability", "priority", "class",
                 "cwd", "after", "timeout", "delay", "retries", "worktree", "notify"}
@@ -58,7 +58,7 @@ async def main(bin_path, home, project):
             check(init.capabilities.tools is not None, "server offers tools", init.capabilities)
 
             tools = {t.name: t for t in (await session.list_tools()).tools}
-            check(set(tools) == TOOLS, "the sixteen tools are listed", sorted(tools))
+            check(set(tools) == TOOLS, "the seventeen tools are listed", sorted(tools))
             check(all(t.description and len(t.description) > 80 for t in tools.values()),
                   "every tool is described for a model", None)
             props = set(tools["execute"].input_schema.get("properties", {}))
@@ -144,8 +144,21 @@ async def main(bin_path, home, project):
             await ok(session, "schedule_remove", {"name": "nightly"})
             await refused(session, "schedule_remove", {"name": "nightly"}, "no schedule named 'nightly'")
 
+            # A task that asks: `status` shows `needs`, the `answer` tool replies.
+            asks, _ = await ok(session, "execute", {"command": ["sh", "-c", f"'{bin_path}' ask 'Which store?' --option Zustand"]})
+            for _ in range(200):
+                view, _ = await ok(session, "status", {"id": asks["id"]})
+                if view.get("needs"):
+                    break
+                await asyncio.sleep(0.05)
+            check(view.get("needs", {}).get("text") == "Which store?", "status shows what the task asks", view)
+            await refused(session, "answer", {"id": pwd["id"], "answer": "yes"}, "asks nothing")
+            await ok(session, "answer", {"id": asks["id"], "answer": "Zustand"})
+            res, _ = await ok(session, "result", {"id": asks["id"], "wait_seconds": 20})
+            check(res["output"].strip() == "Zustand", "the task got the answer", res)
+
             after, _ = await ok(session, "list", {})
-            check(len(after["tasks"]) == 4, "the server still answers, nothing else was queued", after)
+            check(len(after["tasks"]) == 5, "the server still answers, nothing else was queued", after)
     print("all MCP checks passed", flush=True)
 
 

@@ -89,13 +89,20 @@ fn claude_api_retries_show_as_the_step() {
 }
 
 #[test]
-fn claude_read_only_autonomy_reports_the_denied_write() {
+fn claude_read_only_autonomy_asks_and_reports_the_denied_write() {
     let turns = |repo: &std::path::Path| {
         let file = repo.join("nope.txt").display().to_string();
         vec![Turn::tool("Write", json!({"file_path": file, "content": "x"})), Turn::text("Could not write.")]
     };
     let how = How { flags: &["--autonomy", "read-only"], ..How::default() };
     let Some(run) = start("claude", "Write nope.txt", turns, how) else { return };
+    // Plan mode allows no write: it is asked of a person, who says no.
+    let view = run.poll("the write asked", |v| v["needs"]["kind"] == "permission");
+    assert!(
+        view["needs"]["text"].as_str().is_some_and(|t| t.contains("Write") && t.contains("nope.txt")),
+        "{view}"
+    );
+    run.home.run_code(&["answer", &run.id, "deny"], 0);
     let result = run.ended("completed");
     let why = reason(&result);
     assert!(why.contains("permission denied") && why.contains("nope.txt"), "{result:#}");
