@@ -24,11 +24,15 @@ impl Entry {
         let started_ms = view.started_at.as_deref().and_then(parse_ms);
         let finished_ms = view.finished_at.as_deref().and_then(parse_ms);
         let search = format!("{} {} {} {}", view.id, view.description, view.agent, view.state).to_lowercase();
-        // Running (longest-running first), then pending (queue order), then finished (newest first).
+        // Waiting for you (longest-waiting first), running (longest-running first), pending
+        // (queue order), then finished (newest first).
         let key = match view.state {
-            TaskState::Running => (0, started_ms.or(created_ms).unwrap_or(0)),
-            TaskState::Pending => (1, created_ms.unwrap_or(0)),
-            _ => (2, -finished_ms.or(created_ms).unwrap_or(0)),
+            TaskState::Running if view.needs.is_some() => {
+                (0, view.needs.as_ref().and_then(|n| parse_ms(&n.since)).unwrap_or(0))
+            }
+            TaskState::Running => (1, started_ms.or(created_ms).unwrap_or(0)),
+            TaskState::Pending => (2, created_ms.unwrap_or(0)),
+            _ => (3, -finished_ms.or(created_ms).unwrap_or(0)),
         };
         Entry { view, created_ms, started_ms, finished_ms, search, key }
     }

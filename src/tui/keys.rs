@@ -35,6 +35,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Action> {
             }
         }
         Mode::Filter => filter_key(app, key),
+        Mode::Answer(id) => answer_key(app, key, id),
         Mode::Normal => normal_key(app, key),
     }
 }
@@ -74,6 +75,38 @@ fn filter_key(app: &mut App, key: KeyEvent) -> Option<Action> {
         }
         _ => None,
     }
+}
+
+/// Typing an answer after `a`: Enter sends it (`y`/`allow`, `n`/`deny`, or the words), Esc
+/// drops it.
+fn answer_key(app: &mut App, key: KeyEvent, id: String) -> Option<Action> {
+    match key.code {
+        KeyCode::Enter if !app.answer.trim().is_empty() => {
+            app.mode = Mode::Normal;
+            let reply = crate::model::Reply::parse(&std::mem::take(&mut app.answer));
+            let done = format!("answer {reply} sent to {id}");
+            return send(app, Request::Answer { id, reply, always: false }, done);
+        }
+        KeyCode::Esc => {
+            app.mode = Mode::Normal;
+            app.answer.clear();
+            app.status = format!("answer to {id} abandoned");
+            return None;
+        }
+        KeyCode::Backspace => {
+            app.answer.pop();
+        }
+        KeyCode::Char(c) => app.answer.push(c),
+        _ => {}
+    }
+    let text =
+        app.tasks_by_id(&id).and_then(|e| e.view.needs.as_ref()).map(|n| n.text.clone()).unwrap_or_default();
+    app.status = answer_prompt(&id, &text, &app.answer);
+    None
+}
+
+fn answer_prompt(id: &str, question: &str, typed: &str) -> String {
+    format!("{id} asks: {question} · y allow, n deny, or words; Enter sends, Esc drops > {typed}")
 }
 
 fn move_key(app: &mut App, code: KeyCode) -> Option<Action> {
@@ -153,7 +186,9 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
             app.status = "filter: type, Enter to keep, Esc to clear".to_string();
             None
         }
-        KeyCode::Enter | KeyCode::Char('c') | KeyCode::Char('r') => task_key(app, key.code),
+        KeyCode::Enter | KeyCode::Char('c') | KeyCode::Char('r') | KeyCode::Char('a') => {
+            task_key(app, key.code)
+        }
         KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right if app.focus == Pane::List => {
             fold_key(app, key.code)
         }
@@ -227,6 +262,18 @@ fn task_key(app: &mut App, code: KeyCode) -> Option<Action> {
             }
             app.status = format!("cancel {id}? y/n");
             app.mode = Mode::Confirm(RowKey::Task(id));
+            None
+        }
+        KeyCode::Char('a') => {
+            let (id, _) = selected?;
+            let needs = app.selected_entry().and_then(|e| e.view.needs.clone());
+            let Some(needs) = needs else {
+                app.status = format!("{id} asks nothing");
+                return None;
+            };
+            app.answer.clear();
+            app.status = answer_prompt(&id, &needs.text, "");
+            app.mode = Mode::Answer(id);
             None
         }
         KeyCode::Char('r') => {

@@ -32,9 +32,10 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool, branch: Option<&str>) -> Row
         (TaskState::Running | TaskState::Pending, Some(p)) => progress_bar(p),
         _ => String::new(),
     };
-    let step = match v.state {
-        TaskState::Running => v.step.clone().unwrap_or_default(),
-        TaskState::Pending => v.waiting_reason.clone().unwrap_or_default(),
+    let step = match (v.state, &v.needs) {
+        (TaskState::Running, Some(needs)) => format!("needs you: {}", needs.text),
+        (TaskState::Running, None) => v.step.clone().unwrap_or_default(),
+        (TaskState::Pending, _) => v.waiting_reason.clone().unwrap_or_default(),
         _ => match (&v.reason, v.exit_code) {
             (Some(r), _) => r.clone(),
             (None, Some(code)) if code != 0 => format!("exit {code}"),
@@ -43,7 +44,10 @@ fn row<'a>(app: &App, e: &'a Entry, selected: bool, branch: Option<&str>) -> Row
     };
     let style = if selected { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
     Row::new(vec![
-        Span::styled(state_icon(v.state), fg(app, state_color(v.state))),
+        match v.needs {
+            Some(_) => Span::styled("?", fg(app, Color::Yellow).add_modifier(Modifier::BOLD)),
+            None => Span::styled(state_icon(v.state), fg(app, state_color(v.state))),
+        },
         Span::raw(v.id.as_str()),
         match (branch, v.step_name.as_deref()) {
             (Some(branch), Some(step)) => Span::raw(format!(" {branch} {}", step_label(step))),

@@ -78,6 +78,8 @@ pub enum Mode {
     Filter,
     /// Waiting for y/n before cancelling this task or flow.
     Confirm(RowKey),
+    /// Typing the answer to what this task asks.
+    Answer(String),
     Help,
 }
 
@@ -141,6 +143,8 @@ pub struct App {
     pub cpu_threshold: f64,
     pub mem_threshold: f64,
     pub filter: String,
+    /// The answer being typed after `a`.
+    pub answer: String,
     pub mode: Mode,
     pub focus: Pane,
     pub details: Option<Details>,
@@ -187,6 +191,7 @@ impl App {
             cpu_threshold: limits.cpu_threshold,
             mem_threshold: limits.memory_threshold,
             filter: String::new(),
+            answer: String::new(),
             mode: Mode::Normal,
             focus: Pane::List,
             details: None,
@@ -202,6 +207,11 @@ impl App {
             stats: None,
             stats_stale: false,
         }
+    }
+
+    /// A task by id.
+    pub fn tasks_by_id(&self, id: &str) -> Option<&Entry> {
+        self.tasks.get(*self.index.get(id)?)
     }
 
     /// The selected row when it is a task (a flow's step included).
@@ -239,7 +249,7 @@ impl App {
     fn resort(&mut self) {
         self.tasks.sort_unstable_by(|a, b| a.key.cmp(&b.key).then_with(|| a.view.id.cmp(&b.view.id)));
         // Finished tasks sort last, newest first: a long session keeps only the recent ones.
-        let first_finished = self.tasks.partition_point(|e| e.key.0 < 2);
+        let first_finished = self.tasks.partition_point(|e| e.key.0 < 3);
         self.tasks.truncate(first_finished.saturating_add(MAX_FINISHED));
         self.index = self.tasks.iter().enumerate().map(|(i, e)| (e.view.id.clone(), i)).collect();
     }

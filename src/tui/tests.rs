@@ -216,3 +216,32 @@ fn keeps_only_the_most_recent_finished_tasks() {
     assert_eq!(ids(&app)[..2], ["run001", &format!("f{:05}", MAX_FINISHED + 9)]);
     assert!(app.task("f00000").is_none());
 }
+
+#[test]
+fn a_task_that_needs_you_comes_first_and_a_answers_it() {
+    let mut asking = tv("ask234", TaskState::Running);
+    asking.needs = Some(crate::model::Needs {
+        kind: crate::model::NeedsKind::Permission,
+        text: "Bash: npm test".into(),
+        options: vec!["allow".into(), "deny".into()],
+        since: super::support::at(NOW - 1_000),
+        rule: None,
+    });
+    let mut app = app_with(vec![tv("run234", TaskState::Running), asking]);
+    assert_eq!(ids(&app), ["ask234", "run234"], "waiting for you sorts first");
+    update(&mut app, ch('j'));
+    assert!(update(&mut app, ch('a')).is_none());
+    assert!(app.status.contains("asks nothing"), "{}", app.status);
+    update(&mut app, ch('k'));
+    update(&mut app, ch('a'));
+    assert_eq!(app.mode, Mode::Answer("ask234".into()));
+    assert!(app.status.contains("Bash: npm test"), "{}", app.status);
+    update(&mut app, ch('y'));
+    let sent = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(&sent, Some(Action::Send(Request::Answer { id, reply: crate::model::Reply::Allow, always: false }))
+            if id == "ask234"),
+        "{sent:?}"
+    );
+    assert_eq!(app.mode, Mode::Normal);
+}
