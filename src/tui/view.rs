@@ -128,7 +128,7 @@ const HELP: &[(&str, &str)] = &[
     ("Tab", "switch list / details (j k scroll the log)"),
     ("Space ← →", "fold/unfold a flow's steps (← fold, → unfold)"),
     ("c", "cancel the selected task or flow (asks y/n)"),
-    ("a", "answer a task that needs you (?): y, n or words"),
+    ("a", "answer a task that needs you (marked ?)"),
     ("r", "retry the selected finished task or flow"),
     ("p", "pause or resume admission"),
     ("/", "filter by id, description, agent, state"),
