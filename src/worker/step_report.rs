@@ -2,7 +2,8 @@
 //! where the worker's would be, and passes on `progress` alone, each time over a new
 //! connection to whichever worker runs now (so progress survives a worker restart, which
 //! replaces the socket file a bind mount would have pinned). It also reports lines of its own
-//! (a blocked connection) the same way. Blocking: the launcher has no runtime.
+//! (a blocked connection) the same way, and a question for a person (`ask`, Claude Code's
+//! permission tool), for its own task only. Blocking: the launcher has no runtime.
 
 use crate::error::ErrorKind;
 use crate::paths::Paths;
@@ -14,7 +15,10 @@ use std::time::Duration;
 /// worker that is away misses it, the task's log still has the line.
 pub fn send(text: &str) {
     if let Ok(id) = std::env::var("SMART_AGENTS_TASK_ID") {
-        let _ = ask(Request::Progress { id, percent: None, step: Some(text.to_string()) });
+        let _ = ask(
+            Request::Progress { id, percent: None, step: Some(text.to_string()) },
+            Some(Duration::from_secs(10)),
+        );
     }
 }
 
@@ -39,10 +43,19 @@ fn relay(mut conn: UnixStream) {
     }
     while let Ok(req) = read_frame_blocking::<Request>(&mut conn) {
         let response = match req {
-            req @ Request::Progress { .. } => ask(req),
+            req @ Request::Progress { .. } => ask(req, Some(Duration::from_secs(10))),
+            // A question for a person, of this task only; it may wait for hours. A lost worker
+            // closes the connection, and the asker inside asks again.
+            Request::Ask { question, .. } => match std::env::var("SMART_AGENTS_TASK_ID") {
+                Ok(id) => match ask(Request::Ask { id, question }, None) {
+                    Response::Error { kind: ErrorKind::WorkerUnavailable, .. } => return,
+                    response => response,
+                },
+                Err(_) => Response::Error { kind: ErrorKind::Usage, message: "no task to ask for".into() },
+            },
             _ => Response::Error {
                 kind: ErrorKind::Usage,
-                message: "refused: a sandboxed task may only report its progress".into(),
+                message: "refused: a sandboxed task may only report its progress and ask a person".into(),
             },
         };
         if write_frame_blocking(&mut conn, &response).is_err() {
@@ -51,12 +64,13 @@ fn relay(mut conn: UnixStream) {
     }
 }
 
-/// One request to the worker over a connection of its own.
-fn ask(req: Request) -> Response {
+/// One request to the worker over a connection of its own, waiting `patience` for the answer
+/// (`None`: as long as it takes).
+fn ask(req: Request, patience: Option<Duration>) -> Response {
     let away = || Response::Error { kind: ErrorKind::WorkerUnavailable, message: "no worker answers".into() };
     let Ok(paths) = Paths::from_env() else { return away() };
     let Ok(mut stream) = UnixStream::connect(&paths.socket) else { return away() };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_read_timeout(patience);
     let hello = Request::Hello {
         protocol: PROTOCOL_VERSION,
         version: crate::version::VERSION.into(),

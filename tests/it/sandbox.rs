@@ -216,12 +216,27 @@ fn progress_and_the_result_come_back_from_inside() {
 }
 
 #[test]
+fn a_sandboxed_task_asks_a_person_and_gets_the_answer() {
+    let (home, user) = (Home::new(), UserHome::new());
+    let id = submit(&home, &user, &user.work(), &[], "echo \"got=$(smart-agents ask 'Deploy?')\"", &[]);
+    let deadline = std::time::Instant::now() + END;
+    while !home.status(&id)["needs"].is_object() {
+        assert!(std::time::Instant::now() < deadline, "never asked: {}", home.status(&id));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    home.run_ok(&["answer", &id, "not today"]);
+    assert_eq!(wait_end(&home, &id), "completed");
+    let result = stdout(&home.run(&["result", &id]));
+    assert!(result.contains("got=not today"), "{result}");
+}
+
+#[test]
 fn the_worker_takes_only_progress_from_inside() {
     let (home, user) = (Home::new(), UserHome::new());
     let script = "smart-agents list; smart-agents execute --async -- touch /tmp/escaped";
     let (_, state, result) = run(&home, &user, &user.work(), &[], script);
     assert_eq!(state, "failed", "{result}");
-    assert!(result.contains("may only report its progress"), "{result}");
+    assert!(result.contains("may only report its progress and ask"), "{result}");
     assert_eq!(home.list(&["--all"]).len(), 1, "a task was submitted from inside the sandbox");
 }
 
