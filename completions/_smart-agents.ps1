@@ -30,6 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'A finished task''s output, verdict and metrics')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Running, pending and finished tasks, newest first')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel tasks: pending ones at once, running ones by signal to their process group')
+            [CompletionResult]::new('answer', 'answer', [CompletionResultType]::ParameterValue, 'Answer a task that waits for you: allow, deny, or the text of an answer')
+            [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'From inside a task: wait for a person''s answer to a question, and print it')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'A task''s captured stdout and stderr')
             [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
@@ -69,6 +71,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'Resource class, capped separately (e.g. e2e, build)')
             [CompletionResult]::new('--cwd', '--cwd', [CompletionResultType]::ParameterName, 'Working folder (default: this one)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Fail the task if it runs longer (90s, 10m, 1h30m)')
+            [CompletionResult]::new('--needs-timeout', '--needs-timeout', [CompletionResultType]::ParameterName, 'Deny a question nobody answered within this time (default: `needs_timeout` in config, else wait until answered). Time spent waiting never counts toward --timeout')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Run again this many times after a failure, with backoff')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Start only after this task completed (repeatable)')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Do not start before this delay has passed (90s, 10m)')
@@ -122,6 +125,20 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
         }
         'smart-agents;cancel' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return once signalled instead of waiting for running tasks to end')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;answer' {
+            [CompletionResult]::new('--always', '--always', [CompletionResultType]::ParameterName, 'Remember the rule the question names (`Bash(npm test:*)`) for the rest of the task and its follow-ups: an allow that is not asked again')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smart-agents;ask' {
+            [CompletionResult]::new('--option', '--option', [CompletionResultType]::ParameterName, 'A suggested answer (repeat for more); any text is accepted')
+            [CompletionResult]::new('--task', '--task', [CompletionResultType]::ParameterName, 'The task (default: $SMART_AGENTS_TASK_ID, set by the worker)')
+            [CompletionResult]::new('--permission', '--permission', [CompletionResultType]::ParameterName, 'Ask for permission (allow or deny) instead of an answer in words')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -473,6 +490,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'Resource class, capped separately (e.g. e2e, build)')
             [CompletionResult]::new('--cwd', '--cwd', [CompletionResultType]::ParameterName, 'Working folder (default: this one)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Fail the task if it runs longer (90s, 10m, 1h30m)')
+            [CompletionResult]::new('--needs-timeout', '--needs-timeout', [CompletionResultType]::ParameterName, 'Deny a question nobody answered within this time (default: `needs_timeout` in config, else wait until answered). Time spent waiting never counts toward --timeout')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Run again this many times after a failure, with backoff')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Start only after this task completed (repeatable)')
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Do not start before this delay has passed (90s, 10m)')
@@ -662,6 +680,8 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('result', 'result', [CompletionResultType]::ParameterValue, 'A finished task''s output, verdict and metrics')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Running, pending and finished tasks, newest first')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel tasks: pending ones at once, running ones by signal to their process group')
+            [CompletionResult]::new('answer', 'answer', [CompletionResultType]::ParameterValue, 'Answer a task that waits for you: allow, deny, or the text of an answer')
+            [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'From inside a task: wait for a person''s answer to a question, and print it')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'A task''s captured stdout and stderr')
             [CompletionResult]::new('flow', 'flow', [CompletionResultType]::ParameterValue, 'Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
@@ -708,6 +728,12 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;cancel' {
+            break
+        }
+        'smart-agents;help;answer' {
+            break
+        }
+        'smart-agents;help;ask' {
             break
         }
         'smart-agents;help;logs' {

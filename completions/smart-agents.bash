@@ -19,6 +19,12 @@ _smart__agents() {
             smart__agents,agents)
                 cmd="smart__agents__subcmd__agents"
                 ;;
+            smart__agents,answer)
+                cmd="smart__agents__subcmd__answer"
+                ;;
+            smart__agents,ask)
+                cmd="smart__agents__subcmd__ask"
+                ;;
             smart__agents,cancel)
                 cmd="smart__agents__subcmd__cancel"
                 ;;
@@ -204,6 +210,12 @@ _smart__agents() {
                 ;;
             smart__agents__subcmd__help,agents)
                 cmd="smart__agents__subcmd__help__subcmd__agents"
+                ;;
+            smart__agents__subcmd__help,answer)
+                cmd="smart__agents__subcmd__help__subcmd__answer"
+                ;;
+            smart__agents__subcmd__help,ask)
+                cmd="smart__agents__subcmd__help__subcmd__ask"
                 ;;
             smart__agents__subcmd__help,cancel)
                 cmd="smart__agents__subcmd__help__subcmd__cancel"
@@ -473,7 +485,7 @@ _smart__agents() {
 
     case "${cmd}" in
         smart__agents)
-            opts="-h -V --help --version execute status result list cancel logs flow wait follow notices notify diff compare review land discard retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
+            opts="-h -V --help --version execute status result list cancel answer ask logs flow wait follow notices notify diff compare review land discard retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -577,6 +589,42 @@ _smart__agents() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__answer)
+            opts="-h --always --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__ask)
+            opts="-h --option --permission --task --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --option)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --task)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -806,7 +854,7 @@ _smart__agents() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry schedule_fired schedule_missed schedule_skipped schedule_paused" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry schedule_fired schedule_missed schedule_skipped schedule_paused needs_input answered" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -817,7 +865,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__execute)
-            opts="-q -h --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --attempts --agents --check --help"
+            opts="-q -h --async --agent --priority --class --cwd --timeout --needs-timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --attempts --agents --check --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,6 +888,10 @@ _smart__agents() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --needs-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1131,7 +1183,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help)
-            opts="execute status result list cancel logs flow wait follow notices notify diff compare review land discard retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
+            opts="execute status result list cancel answer ask logs flow wait follow notices notify diff compare review land discard retry priority pause agents resume progress events stats metrics prune worker schedule tui web mcp integrate config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1175,6 +1227,34 @@ _smart__agents() {
         smart__agents__subcmd__help__subcmd__agents__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__answer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__ask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2287,7 +2367,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__schedule__subcmd__add)
-            opts="-q -h --cron --tz --every --catch-up --overlap --max-runs-per-day --max-cost-per-day --flow --var --async --agent --priority --class --cwd --timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --attempts --agents --check --help"
+            opts="-q -h --cron --tz --every --catch-up --overlap --max-runs-per-day --max-cost-per-day --flow --var --async --agent --priority --class --cwd --timeout --needs-timeout --retries --after --delay --at --mem --on --cpus --mem-limit --capability --worktree --autonomy --max-cost --notify --sandbox --network --allow-host --pids-limit --parent --json --quiet --attempts --agents --check --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2346,6 +2426,10 @@ _smart__agents() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --needs-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2903,6 +2987,7 @@ _smart-agents_ids() {
     [[ "${words[*]:0:1}" == "status" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "result" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "cancel" && ${#words[@]} -ge 1 ]] && want=1
+    [[ "${words[*]:0:1}" == "answer" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:1}" == "logs" && ${#words[@]} -eq 1 ]] && want=1
     [[ "${words[*]:0:2}" == "flow status" && ${#words[@]} -eq 2 ]] && want=1
     [[ "${words[*]:0:2}" == "flow cancel" && ${#words[@]} -eq 2 ]] && want=1

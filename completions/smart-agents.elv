@@ -27,6 +27,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand result 'A finished task''s output, verdict and metrics'
             cand list 'Running, pending and finished tasks, newest first'
             cand cancel 'Cancel tasks: pending ones at once, running ones by signal to their process group'
+            cand answer 'Answer a task that waits for you: allow, deny, or the text of an answer'
+            cand ask 'From inside a task: wait for a person''s answer to a question, and print it'
             cand logs 'A task''s captured stdout and stderr'
             cand flow 'Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it'
             cand wait 'Block until tasks end; exit 0 only if all completed'
@@ -65,6 +67,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --class 'Resource class, capped separately (e.g. e2e, build)'
             cand --cwd 'Working folder (default: this one)'
             cand --timeout 'Fail the task if it runs longer (90s, 10m, 1h30m)'
+            cand --needs-timeout 'Deny a question nobody answered within this time (default: `needs_timeout` in config, else wait until answered). Time spent waiting never counts toward --timeout'
             cand --retries 'Run again this many times after a failure, with backoff'
             cand --after 'Start only after this task completed (repeatable)'
             cand --delay 'Do not start before this delay has passed (90s, 10m)'
@@ -114,6 +117,18 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         }
         &'smart-agents;cancel'= {
             cand --no-wait 'Return once signalled instead of waiting for running tasks to end'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;answer'= {
+            cand --always 'Remember the rule the question names (`Bash(npm test:*)`) for the rest of the task and its follow-ups: an allow that is not asked again'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smart-agents;ask'= {
+            cand --option 'A suggested answer (repeat for more); any text is accepted'
+            cand --task 'The task (default: $SMART_AGENTS_TASK_ID, set by the worker)'
+            cand --permission 'Ask for permission (allow or deny) instead of an answer in words'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -409,6 +424,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand --class 'Resource class, capped separately (e.g. e2e, build)'
             cand --cwd 'Working folder (default: this one)'
             cand --timeout 'Fail the task if it runs longer (90s, 10m, 1h30m)'
+            cand --needs-timeout 'Deny a question nobody answered within this time (default: `needs_timeout` in config, else wait until answered). Time spent waiting never counts toward --timeout'
             cand --retries 'Run again this many times after a failure, with backoff'
             cand --after 'Start only after this task completed (repeatable)'
             cand --delay 'Do not start before this delay has passed (90s, 10m)'
@@ -567,6 +583,8 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand result 'A finished task''s output, verdict and metrics'
             cand list 'Running, pending and finished tasks, newest first'
             cand cancel 'Cancel tasks: pending ones at once, running ones by signal to their process group'
+            cand answer 'Answer a task that waits for you: allow, deny, or the text of an answer'
+            cand ask 'From inside a task: wait for a person''s answer to a question, and print it'
             cand logs 'A task''s captured stdout and stderr'
             cand flow 'Workflows: run a plan of several tasks (a TOML flow file) as one, and look after it'
             cand wait 'Block until tasks end; exit 0 only if all completed'
@@ -608,6 +626,10 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;list'= {
         }
         &'smart-agents;help;cancel'= {
+        }
+        &'smart-agents;help;answer'= {
+        }
+        &'smart-agents;help;ask'= {
         }
         &'smart-agents;help;logs'= {
         }
