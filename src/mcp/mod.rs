@@ -6,6 +6,7 @@
 pub mod agent_tools;
 mod answer_tool;
 mod calls;
+mod mcp_tasks;
 mod review_tools;
 mod schedule_tools;
 mod tools;
@@ -31,13 +32,15 @@ appear in the conversation as notices.";
 #[derive(Clone)]
 struct Server {
     paths: Arc<Paths>,
+    /// `execute` calls answered with an MCP task (the tasks extension).
+    tasks: rmcp::task_manager::TaskManager,
 }
 
 /// Serve MCP on stdin/stdout until the client closes them or a signal asks us to stop.
 pub async fn serve(paths: Paths) -> Result<i32> {
     // The audit trail names MCP clients as such.
     crate::client::set_client_kind("mcp");
-    let server = Server { paths: Arc::new(paths) };
+    let server = Server { paths: Arc::new(paths), tasks: Default::default() };
     let running = server
         .serve(rmcp::transport::stdio())
         .await
@@ -55,7 +58,7 @@ pub async fn serve(paths: Paths) -> Result<i32> {
 
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_tasks().build())
             .with_server_info(Implementation::new("smart-agents", crate::version::VERSION))
             .with_instructions(INSTRUCTIONS)
     }
@@ -78,8 +81,42 @@ impl ServerHandler for Server {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let args = request.arguments.unwrap_or_default();
+        let tasks_client = context.client_capabilities().is_some_and(|c| c.supports_tasks());
+        // Bad arguments fall through to `dispatch`, which says what was wrong.
+        if request.name == "execute"
+            && tasks_client
+            && let Ok(parsed) = parse::<tools::ExecuteArgs>("execute", args.clone())
+            && parsed.background == Some(true)
+        {
+            let task = mcp_tasks::spawn(&self.tasks, self.paths.clone(), parsed);
+            return Ok(CallToolResponse::Task(rmcp::model::CreateTaskResult::new(task)));
+        }
         let reply = self.dispatch(&request.name, args, context).await;
         Ok(to_result(reply).into())
+    }
+
+    async fn get_task(
+        &self,
+        request: rmcp::model::GetTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::GetTaskResult, ErrorData> {
+        Ok(rmcp::model::GetTaskResult::new(self.tasks.get_task(&request.task_id)?))
+    }
+
+    async fn update_task(
+        &self,
+        request: rmcp::model::UpdateTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.tasks.update_task(&request.task_id, request.input_responses)
+    }
+
+    async fn cancel_task(
+        &self,
+        request: rmcp::model::CancelTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.tasks.cancel_task(&request.task_id)
     }
 }
 

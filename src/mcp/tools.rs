@@ -47,6 +47,10 @@ pub struct ExecuteArgs {
     pub worktree: Option<bool>,
     /// Desktop notifications for this task: silent, completion, milestone or verbose.
     pub notify: Option<String>,
+    /// Return an MCP task that ends with the result (for clients with the MCP tasks
+    /// extension, which then tell you the result when it is ready, and put the task's
+    /// questions to the user). Without the extension: as if false.
+    pub background: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

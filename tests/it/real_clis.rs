@@ -18,6 +18,8 @@ mod claude;
 mod claude_asks;
 #[path = "real_clis/claude_mcp.rs"]
 mod claude_mcp;
+#[path = "real_clis/claude_mcp_tasks.rs"]
+mod claude_mcp_tasks;
 #[path = "real_clis/codex.rs"]
 mod codex;
 #[path = "real_clis/gemini.rs"]
