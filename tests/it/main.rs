@@ -29,6 +29,7 @@ mod history;
 mod integrate;
 mod logs;
 mod mcp_client;
+mod mcp_tasks;
 mod metrics;
 mod mock_model_tests;
 mod needs;
