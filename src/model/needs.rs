@@ -127,13 +127,13 @@ impl Asks {
         self.rules.iter().map(String::as_str).find(|r| rule_matches(r, tool, input))
     }
 
-    /// What `status --json` shows as `needs`.
-    pub fn needs(&self) -> Option<Needs> {
+    /// What `status --json` shows as `needs`, its time written by `time` (RFC 3339).
+    pub fn needs(&self, time: impl Fn(i64) -> String) -> Option<Needs> {
         self.waiting().map(|o| Needs {
             kind: o.question.kind,
             text: o.question.text.clone(),
             options: o.question.options.clone(),
-            since: crate::store::rfc3339(o.since),
+            since: time(o.since),
             rule: o.rule.clone(),
         })
     }
@@ -236,12 +236,12 @@ mod tests {
         let mut asks = Asks { waited_ms: 500, ..Asks::default() };
         asks.open = Some(Open { question, since: 1_000, rule: None, answer: None });
         assert_eq!(asks.waited_until(3_000), 2_500);
-        assert!(asks.needs().is_some());
+        assert_eq!(asks.needs(|ms| ms.to_string()).map(|n| n.since).as_deref(), Some("1000"));
         let answer = Answer { reply: Reply::Allow, by: "cli".into(), at: 3_000 };
         if let Some(open) = asks.open.as_mut() {
             open.answer = Some(answer);
         }
-        assert!(asks.needs().is_none(), "an answered question needs nobody");
+        assert!(asks.needs(|ms| ms.to_string()).is_none(), "an answered question needs nobody");
         assert_eq!(asks.waited_until(9_000), 500);
         let back: Asks = serde_json::from_str(&serde_json::to_string(&asks).unwrap()).unwrap();
         assert_eq!(back, asks);

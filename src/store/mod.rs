@@ -144,7 +144,7 @@ impl TaskRecord {
             flow_id: self.spec.flow_id.clone(),
             step_name: self.spec.step_name.clone(),
             schedule: self.spec.schedule.clone(),
-            needs: if self.state == TaskState::Running { self.asks.needs() } else { None },
+            needs: if self.state == TaskState::Running { self.asks.needs(rfc3339) } else { None },
             children: Vec::new(),
             footprint: self.footprint,
             peak: self.peak,
