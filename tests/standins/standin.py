@@ -103,7 +103,8 @@ def claude(args):
         args,
         {"--output-format", "--model", "--append-system-prompt", "--resume", "-r",
          "--max-turns", "--session-id", "--allowedTools", "--permission-mode", "--agents",
-         "--system-prompt", "--max-budget-usd", "--mcp-config"},
+         "--system-prompt", "--max-budget-usd", "--mcp-config", "--permission-prompt-tool",
+         "--permission-prompts"},
     )
     if not one_of(flags, "-p", "--print"):
         fail("claude", "headless runs need -p")
