@@ -15,7 +15,7 @@ TOOLS = {"execute", "status", "result", "list", "logs", "cancel", "wait", "agent
          "schedule_add", "schedule_list", "schedule_remove", "answer",
          "diff", "review", "land", "discard", "compare"}
 EXECUTE_ARGS = {"prompt", "command", "description", "agent", "capability", "priority", "class",
-                "cwd", "after", "timeout", "delay", "retries", "worktree", "notify"}
+                "cwd", "after", "timeout", "delay", "retries", "worktree", "notify", "background"}
 
 
 def check(cond, what, detail=None):
