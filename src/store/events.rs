@@ -140,7 +140,7 @@ impl FromStr for EventKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     pub uid: u32,
-    /// `cli`, `mcp`, `tui` or `worker`.
+    /// `cli`, `mcp`, `tui`, `web`, `agent` (a task's own tools: `ask`, the permission tool) or `worker`.
     pub client: String,
     pub pid: Option<u32>,
     pub cwd: Option<String>,

@@ -27,6 +27,8 @@ struct Change<'a> {
     detail: String,
     description: &'a str,
     finished: bool,
+    /// It waits for a person: the task's page then shows the answer form.
+    needs: bool,
 }
 
 struct Feed {
@@ -79,6 +81,7 @@ fn event(view: &TaskView) -> Event {
         detail: super::pages::detail(view),
         description: &view.description,
         finished: view.state.is_finished(),
+        needs: view.needs.is_some(),
     };
     let data = serde_json::to_string(&change).unwrap_or_else(|_| "{}".into());
     Event::default().event("task").data(data)

@@ -26,6 +26,8 @@ type Shared = Arc<Web>;
 
 /// Serve until SIGINT or SIGTERM.
 pub async fn run(paths: Paths, args: WebArgs) -> Result<i32> {
+    // Answers and cancels from the browser are recorded as the web's.
+    crate::client::set_client_kind("web");
     // Refused before anything is made: no token file for a server that will not start.
     token::check_bind(args.listen, args.token_file.is_some())?;
     let token = token::load(&paths, args.token_file.as_deref())?;

@@ -47,12 +47,14 @@ pub fn login(wrong: bool) -> String {
     )
 }
 
-/// Tasks that need a look come first: running and pending, then the finished, newest first.
+/// Tasks that need a look come first: those waiting for you, running and pending, then the
+/// finished, newest first.
 pub fn order(views: &mut [TaskView]) {
     views.sort_by_key(|v| match v.state {
-        TaskState::Running => 0,
-        TaskState::Pending => 1,
-        _ => 2,
+        TaskState::Running if v.needs.is_some() => 0,
+        TaskState::Running => 1,
+        TaskState::Pending => 2,
+        _ => 3,
     });
 }
 
@@ -101,6 +103,7 @@ pub fn eta(v: &TaskView) -> String {
 /// The line under the bar: the step while running, why it waits, or why it ended.
 pub fn detail(v: &TaskView) -> String {
     match v.state {
+        TaskState::Running if v.needs.is_some() => v.needs.as_ref().map(|n| format!("needs you: {}", n.text)),
         TaskState::Running => v.step.clone(),
         TaskState::Pending => v.waiting_reason.clone(),
         _ => v.reason.clone(),
@@ -130,7 +133,7 @@ pub fn task(page: &TaskPage) -> String {
     let head = format!(
         "<h1 data-f=\"description\">{desc}</h1><p class=\"top\"><span class=\"state s-{state}\" data-f=\"state\">{state}</span>\
          <span class=\"id\">{id}</span><span>{agent}</span><span class=\"eta\" data-f=\"eta\">{eta}</span></p>{bar}\
-         <p class=\"step\" data-f=\"step\">{step}</p><div class=\"actions\">{cancel}</div>",
+         <p class=\"step\" data-f=\"step\">{step}</p>{answer}<div class=\"actions\">{cancel}</div>",
         desc = esc(&v.description),
         state = v.state,
         id = esc(&v.id),
@@ -138,6 +141,7 @@ pub fn task(page: &TaskPage) -> String {
         eta = esc(&eta(v)),
         bar = bar(v.progress),
         step = esc(&detail(v)),
+        answer = page.csrf.map(|csrf| answer_form(v, csrf)).unwrap_or_default(),
     );
     let sections = [
         Some(head),
@@ -149,6 +153,35 @@ pub fn task(page: &TaskPage) -> String {
     let finished = if v.state.is_finished() { " data-finished=\"1\"" } else { "" };
     let attrs = format!(" data-page=\"task\" data-task=\"{}\"{finished}", esc(&v.id));
     layout(&format!("{} · smart-agents", truncate(&v.description, 60)), &attrs, &body)
+}
+
+/// What the task asks, with a button per suggested answer (Allow and Deny for a permission)
+/// and a field for words. Nothing when it asks nothing.
+fn answer_form(v: &TaskView, csrf: &str) -> String {
+    let Some(needs) = v.needs.as_ref().filter(|_| v.state == TaskState::Running) else {
+        return String::new();
+    };
+    let buttons: String = needs
+        .options
+        .iter()
+        .map(|o| {
+            let label = match o.as_str() {
+                "allow" => "Allow".to_string(),
+                "deny" => "Deny".to_string(),
+                other => esc(other),
+            };
+            format!("<button type=\"submit\" name=\"reply\" value=\"{}\">{label}</button>", esc(o))
+        })
+        .collect();
+    format!(
+        "<form id=\"answer\" class=\"answer\" method=\"post\" action=\"/tasks/{id}/answer\">\
+         <p class=\"asks\">Needs you: {text}</p><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <div class=\"actions\">{buttons}</div><label>Or in words <input name=\"text\" autocomplete=\"off\"></label>\
+         <button type=\"submit\" name=\"reply\" value=\"\">Send</button></form>",
+        id = esc(&v.id),
+        text = esc(&needs.text),
+        csrf = esc(csrf),
+    )
 }
 
 fn section(title: &str, id: &str, text: &str) -> String {

@@ -21,6 +21,7 @@ pub fn router(web: Shared) -> Router {
         .route("/", get(list))
         .route("/tasks/{id}", get(task))
         .route("/tasks/{id}/cancel", post(cancel))
+        .route("/tasks/{id}/answer", post(answer))
         .route("/events", get(super::live::events))
         .route("/assets/app.js", get(script))
         .route("/assets/app.css", get(style))
@@ -140,19 +141,50 @@ async fn task(State(web): State<Shared>, Path(id): Path<String>) -> Response {
     }
 }
 
-async fn cancel(
-    State(web): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
-) -> Response {
+type ActionForm = Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>;
+
+/// An action may go ahead: not read-only, and the CSRF token (form field or header) is right.
+fn refused(web: &Shared, headers: &HeaderMap, form: &ActionForm) -> Option<Response> {
     if web.read_only {
-        return (StatusCode::FORBIDDEN, "read-only: actions are off\n").into_response();
+        return Some((StatusCode::FORBIDDEN, "read-only: actions are off\n").into_response());
     }
     let csrf = form.as_ref().ok().and_then(|f| f.get("csrf")).map(String::as_str);
     let csrf = csrf.or_else(|| headers.get("x-csrf-token").and_then(|v| v.to_str().ok()));
     if !csrf.is_some_and(|c| web.auth.is_csrf(c)) {
-        return (StatusCode::FORBIDDEN, "missing or wrong CSRF token\n").into_response();
+        return Some((StatusCode::FORBIDDEN, "missing or wrong CSRF token\n").into_response());
+    }
+    None
+}
+
+/// Answer what the task asks: a button's `reply`, else the words in `text`.
+async fn answer(
+    State(web): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: ActionForm,
+) -> Response {
+    if let Some(no) = refused(&web, &headers, &form) {
+        return no;
+    }
+    let field = |name: &str| form.as_ref().ok().and_then(|f| f.get(name)).map(|v| v.trim().to_string());
+    let words = field("reply").filter(|r| !r.is_empty()).or_else(|| field("text")).unwrap_or_default();
+    if words.is_empty() {
+        return (StatusCode::BAD_REQUEST, "the answer is empty\n").into_response();
+    }
+    match crate::cli::answer::request(&web.paths, &id, crate::model::Reply::parse(&words), false).await {
+        Ok(_) => Redirect::to(&format!("/tasks/{}", urlencode(&id))).into_response(),
+        Err(e) => failure(&e),
+    }
+}
+
+async fn cancel(
+    State(web): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: ActionForm,
+) -> Response {
+    if let Some(no) = refused(&web, &headers, &form) {
+        return no;
     }
     match crate::cli::cancel::request(&web.paths, vec![id.clone()]).await {
         Ok(outcomes) if outcomes.iter().any(|o| o.outcome == "not_found") => {

@@ -183,7 +183,7 @@ async fn greet(
             write_frame(stream, &hello).await?;
             // The uid and pid are the kernel's word; the client kind and folder the client's.
             let client = match client.as_deref() {
-                Some(kind @ ("cli" | "mcp" | "tui")) => kind.to_string(),
+                Some(kind @ ("cli" | "mcp" | "tui" | "web" | "agent")) => kind.to_string(),
                 _ => "unknown".to_string(),
             };
             (slot, Arc::new(Origin { uid: me, client, pid: peer_pid, cwd }))

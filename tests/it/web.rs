@@ -175,6 +175,44 @@ fn cancel_needs_the_csrf_token() {
 }
 
 #[test]
+fn a_task_that_asks_is_answered_from_its_page() {
+    let home = Home::new();
+    let script = format!("echo \"got $('{}' ask 'Ship it?' --option yes --option later)\"", common::BIN);
+    let id = home.submit(&["sh", "-c", &script]);
+    let quiet = running_task(&home, "Quiet one");
+    let server = Server::start(&home, &[]);
+    let bearer = format!("Bearer {}", server.token());
+    let deadline = std::time::Instant::now() + LONG;
+    while !home.status(&id)["needs"].is_object() {
+        assert!(std::time::Instant::now() < deadline, "never asked");
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let list = server.get("/", &[("Authorization", &bearer)]);
+    let (asks, other) = (list.body.find(&format!("t-{id}")), list.body.find(&format!("t-{quiet}")));
+    assert!(asks < other && list.body.contains("needs you: Ship it?"), "asking first: {}", list.body);
+    let page = server.get(&format!("/tasks/{id}"), &[("Authorization", &bearer)]);
+    assert!(
+        page.body.contains("Needs you: Ship it?") && page.body.contains("value=\"later\""),
+        "{}",
+        page.body
+    );
+    let csrf =
+        page.body.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf");
+    let form = [("Authorization", bearer.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+    let path = format!("/tasks/{id}/answer");
+    assert_eq!(http(&server.addr, "POST", &path, &form, "reply=later").status, 403, "no CSRF, no answer");
+    let done = http(&server.addr, "POST", &path, &form, &format!("csrf={csrf}&reply=&text=next+week"));
+    assert_eq!(done.status, 303, "{done:?}");
+    home.wait_state(&id, "completed", LONG);
+    let output = home.json(&["result", &id, "--json"])["output"].as_str().unwrap_or_default().to_string();
+    assert!(output.contains("got next week"), "{output}");
+    assert!(home.run_ok(&["events", "--kind", "answered", "--json", &id]).contains("\"web\""));
+    let again = http(&server.addr, "POST", &path, &form, &format!("csrf={csrf}&reply=yes"));
+    assert_eq!(again.status, 400, "a late answer is refused: {again:?}");
+    home.run_ok(&["cancel", &quiet]);
+}
+
+#[test]
 fn read_only_shows_no_cancel_and_refuses_it() {
     let home = Home::new();
     let id = running_task(&home, "Look only");

@@ -80,6 +80,12 @@
   var wasFinished = body.getAttribute("data-finished") === "1";
   function onTask(change) {
     fill(document.querySelector("main"), change);
+    // A question appeared or was answered elsewhere: read the page again for its form.
+    if (!change.finished && change.needs !== !!document.getElementById("answer")) {
+      source.close();
+      location.reload();
+      return;
+    }
     if (change.finished) {
       var cancel = document.getElementById("cancel");
       if (cancel) { cancel.remove(); }
