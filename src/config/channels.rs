@@ -1,0 +1,269 @@
+//! `[notify]` with its `[[notify.channels]]` (endings pushed to webhooks, ntfy, Slack, Discord
+//! or a command), and `[web]` (the dashboard served by the worker). Checked at load, each
+//! message naming the key it is about; docs/channels.md is the reference.
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A value that may be written sealed (`smart-agents notify seal`): opened by the worker.
+pub const SEALED_PREFIX: &str = "sealed:";
+
+/// `[notify]`: the channels, and how long and how much the outbox keeps for them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifyConfig {
+    pub channels: Vec<ChannelConfig>,
+    /// How long a delivery is retried before it is given up (`24h`).
+    pub max_age: String,
+    /// Deliveries waiting per channel; past it the oldest are dropped, with an event.
+    pub queue_cap: u32,
+    /// The dashboard as the reader reaches it (`https://box.tailnet.ts.net:7777`), for the link
+    /// in each delivery; without it `[web] listen` is used, and without that there is no link.
+    pub link_base: Option<String>,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig { channels: Vec::new(), max_age: "24h".into(), queue_cap: 1000, link_base: None }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    Webhook,
+    Ntfy,
+    Slack,
+    Discord,
+    Command,
+}
+
+impl ChannelKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Webhook => "webhook",
+            ChannelKind::Ntfy => "ntfy",
+            ChannelKind::Slack => "slack",
+            ChannelKind::Discord => "discord",
+            ChannelKind::Command => "command",
+        }
+    }
+}
+
+/// What a channel can be told about.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelEvent {
+    Completed,
+    Failed,
+    Cancelled,
+    /// A task waits for an answer (the human-in-the-loop work).
+    NeedsInput,
+    FlowDone,
+    ScheduleMissed,
+}
+
+impl ChannelEvent {
+    pub const ALL: [ChannelEvent; 6] = [
+        ChannelEvent::Completed,
+        ChannelEvent::Failed,
+        ChannelEvent::Cancelled,
+        ChannelEvent::NeedsInput,
+        ChannelEvent::FlowDone,
+        ChannelEvent::ScheduleMissed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelEvent::Completed => "completed",
+            ChannelEvent::Failed => "failed",
+            ChannelEvent::Cancelled => "cancelled",
+            ChannelEvent::NeedsInput => "needs_input",
+            ChannelEvent::FlowDone => "flow_done",
+            ChannelEvent::ScheduleMissed => "schedule_missed",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<ChannelEvent> {
+        ChannelEvent::ALL.into_iter().find(|e| e.as_str() == word)
+    }
+}
+
+/// One `[[notify.channels]]` entry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelConfig {
+    pub kind: ChannelKind,
+    /// Shown by `notify status`; `KIND-N` (the Nth channel) when absent. Keep it stable:
+    /// waiting deliveries belong to the name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// webhook, ntfy (the topic URL), slack, discord. May be sealed.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// webhook: the Standard Webhooks signing secret, `whsec_…`. May be sealed.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// ntfy: an access token, sent as `Authorization: Bearer`. May be sealed.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// command: the argv that gets the event's JSON on stdin.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Which events; all of them when absent.
+    #[serde(default)]
+    pub events: Option<Vec<ChannelEvent>>,
+    /// Only tasks of these agents (empty: all). Flow and schedule events have no agent.
+    #[serde(default)]
+    pub agents: Vec<String>,
+    /// Only tasks of these classes (empty: all).
+    #[serde(default)]
+    pub classes: Vec<String>,
+    /// `22:00-07:00`, local time: deliveries made then wait until it ends.
+    #[serde(default)]
+    pub quiet_hours: Option<String>,
+    /// ntfy: the title (default: the event and the task's description).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// ntfy: 1 (min) to 5 (max); default 4 for failed and needs_input, else 3.
+    #[serde(default)]
+    pub priority: Option<u8>,
+    /// ntfy: tags (emoji short codes) added to the event's own.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl ChannelConfig {
+    /// The channel's name: given, or `KIND-N` for the Nth channel (from 1).
+    pub fn name_at(&self, index: usize) -> String {
+        self.name.clone().unwrap_or_else(|| format!("{}-{}", self.kind.as_str(), index + 1))
+    }
+
+    pub fn wants(&self, event: ChannelEvent) -> bool {
+        self.events.as_ref().is_none_or(|list| list.contains(&event))
+    }
+}
+
+/// `[web]`: the dashboard, served by the worker too when `listen` is set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// `127.0.0.1:7777`. Another address than loopback needs `token_file`.
+    pub listen: Option<String>,
+    /// The access token's file; without it one is made (0600) in the data folder.
+    pub token_file: Option<PathBuf>,
+    /// Show tasks only: every action is hidden and refused.
+    pub read_only: bool,
+}
+
+impl WebConfig {
+    /// The address to serve on; validated at load.
+    pub fn address(&self) -> Option<SocketAddr> {
+        self.listen.as_deref().and_then(|a| a.parse().ok())
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        let Some(listen) = &self.listen else { return Ok(()) };
+        let addr: SocketAddr = listen.parse().map_err(|_| {
+            format!("web.listen must be an address with a port, like 127.0.0.1:7777, got '{listen}'")
+        })?;
+        if !addr.ip().is_loopback() && self.token_file.is_none() {
+            return Err(format!(
+                "web.listen = '{listen}' is not loopback: set web.token_file too, or listen on \
+                 127.0.0.1 and use an SSH tunnel (docs/web.md)"
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl NotifyConfig {
+    /// The first problem, as a message starting with the key it is about.
+    pub fn check(&self) -> Result<(), String> {
+        crate::duration::parse(&self.max_age).map_err(|e| format!("notify.max_age: {e}"))?;
+        if self.queue_cap == 0 {
+            return Err("notify.queue_cap must be at least 1".into());
+        }
+        if let Some(base) = &self.link_base
+            && !is_http(base)
+        {
+            return Err(format!("notify.link_base must start with http:// or https://, got '{base}'"));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (i, channel) in self.channels.iter().enumerate() {
+            let name = channel.name_at(i);
+            let at = |what: String| format!("notify.channels: channel {} ({name}): {what}", i + 1);
+            channel.check().map_err(at)?;
+            if !names.insert(name.clone()) {
+                return Err(at("another channel has this name: names must differ".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ChannelConfig {
+    fn check(&self) -> Result<(), String> {
+        let kind = self.kind.as_str();
+        let needs_url = self.kind != ChannelKind::Command;
+        match (&self.url, needs_url) {
+            (None, true) => return Err(format!("url is missing (a {kind} channel posts to it)")),
+            (Some(_), false) => {
+                return Err("url is for http channels: a command channel has `command`".into());
+            }
+            (Some(url), true) if !is_sealed(url) && !is_http(url) => {
+                return Err("url must start with http:// or https:// (or be sealed: `notify seal`)".into());
+            }
+            _ => {}
+        }
+        if self.kind == ChannelKind::Command && self.command.is_empty() {
+            return Err("command is missing: the argv that gets the event JSON on stdin".into());
+        }
+        if self.kind != ChannelKind::Command && !self.command.is_empty() {
+            return Err(format!("command is only for kind = \"command\", not {kind}"));
+        }
+        match (&self.secret, self.kind) {
+            (None, ChannelKind::Webhook) => {
+                return Err("secret is missing: `smart-agents notify secret` makes a whsec_ one".into());
+            }
+            (Some(secret), ChannelKind::Webhook) if !is_sealed(secret) => {
+                crate::notify::webhook_sign::Secret::parse(secret).map_err(|e| format!("secret: {e}"))?;
+            }
+            (Some(_), ChannelKind::Webhook) => {}
+            (Some(_), _) => return Err(format!("secret is only for webhook channels, not {kind}")),
+            (None, _) => {}
+        }
+        if self.token.is_some() && self.kind != ChannelKind::Ntfy {
+            return Err(format!("token is only for ntfy channels, not {kind}"));
+        }
+        if self.priority.is_some_and(|p| !(1..=5).contains(&p)) {
+            return Err("priority must be from 1 (min) to 5 (max)".into());
+        }
+        if let Some(quiet) = &self.quiet_hours {
+            crate::notify::channels::quiet::QuietHours::parse(quiet)
+                .map_err(|e| format!("quiet_hours: {e}"))?;
+        }
+        if self.name.as_deref().is_some_and(|n| n.is_empty() || n.chars().any(char::is_control)) {
+            return Err("name must be a non-empty line of text".into());
+        }
+        Ok(())
+    }
+}
+
+pub fn is_sealed(value: &str) -> bool {
+    value.starts_with(SEALED_PREFIX)
+}
+
+fn is_http(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+/// The line of the `n`th (from 0) `[[notify.channels]]` header, to place an error.
+pub fn channel_line(text: &str, n: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim().replace(' ', "") == "[[notify.channels]]")
+        .nth(n)
+        .map(|(i, _)| i + 1)
+}
