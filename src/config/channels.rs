@@ -217,6 +217,12 @@ impl ChannelConfig {
             }
             _ => {}
         }
+        if let (ChannelKind::Ntfy, Some(url)) = (self.kind, &self.url)
+            && !is_sealed(url)
+            && crate::notify::channels::bodies::ntfy_split(url).is_none()
+        {
+            return Err("url must name the topic, like https://ntfy.sh/my-topic".into());
+        }
         if self.kind == ChannelKind::Command && self.command.is_empty() {
             return Err("command is missing: the argv that gets the event JSON on stdin".into());
         }
@@ -266,4 +272,71 @@ pub fn channel_line(text: &str, n: usize) -> Option<usize> {
         .filter(|(_, l)| l.trim().replace(' ', "") == "[[notify.channels]]")
         .nth(n)
         .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use std::path::Path;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("/x/config.toml")).map_err(|e| e.to_string())
+    }
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    #[test]
+    fn a_full_channel_list_parses() {
+        let text = format!(
+            "[notify]\nmax_age = \"2h\"\nqueue_cap = 50\n\
+             [[notify.channels]]\nkind = \"webhook\"\nurl = \"http://h/x\"\nsecret = \"{SECRET}\"\n\
+             events = [\"completed\", \"failed\", \"cancelled\", \"needs_input\"]\n\
+             [[notify.channels]]\nkind = \"ntfy\"\nname = \"phone\"\nurl = \"https://ntfy.sh/t\"\n\
+             priority = 5\ntags = [\"robot\"]\nquiet_hours = \"22:00-07:00\"\nagents = [\"claude\"]\n\
+             [[notify.channels]]\nkind = \"command\"\ncommand = [\"logger\"]\nevents = [\"flow_done\", \"schedule_missed\"]\n\
+             [web]\nlisten = \"127.0.0.1:7777\"\n"
+        );
+        let c = parse(&text).unwrap();
+        let names: Vec<String> = c.notify.channels.iter().enumerate().map(|(i, ch)| ch.name_at(i)).collect();
+        assert_eq!(names, ["webhook-1", "phone", "command-3"]);
+        assert!(!c.notify.channels[0].wants(super::ChannelEvent::FlowDone));
+        assert!(c.notify.channels[1].wants(super::ChannelEvent::FlowDone), "no list: every event");
+        assert_eq!(c.web.address(), "127.0.0.1:7777".parse().ok());
+    }
+
+    #[test]
+    fn bad_channels_name_the_key_and_the_channel_line() {
+        let cases = [
+            ("kind = \"webhook\"\nurl = \"http://h/x\"\n", "secret is missing"),
+            ("kind = \"webhook\"\nurl = \"http://h/x\"\nsecret = \"nope\"\n", "secret: a webhook secret starts with whsec_"),
+            ("kind = \"slack\"\n", "url is missing"),
+            ("kind = \"slack\"\nurl = \"ftp://h\"\n", "url must start with http"),
+            ("kind = \"ntfy\"\nurl = \"https://ntfy.sh/\"\n", "url must name the topic"),
+            ("kind = \"command\"\n", "command is missing"),
+            ("kind = \"ntfy\"\nurl = \"https://n/t\"\npriority = 9\n", "priority must be from 1"),
+            ("kind = \"ntfy\"\nurl = \"https://n/t\"\nquiet_hours = \"late\"\n", "quiet_hours: expected HH:MM-HH:MM"),
+            ("kind = \"slack\"\nurl = \"https://h/x\"\nsecret = \"s\"\n", "secret is only for webhook"),
+        ];
+        for (channel, expected) in cases {
+            let text = format!("[limits]\nmax_concurrent_tasks = 2\n\n[[notify.channels]]\n{channel}");
+            let err = parse(&text).unwrap_err();
+            assert!(err.contains("/x/config.toml:4:") && err.contains("notify.channels: channel 1"), "{err}");
+            assert!(err.contains(expected), "{expected}: {err}");
+        }
+        let err = parse("[[notify.channels]]\nkind = \"pager\"\n").unwrap_err();
+        assert!(err.contains(":2:") && err.contains("pager"), "{err}");
+        let err = parse("[[notify.channels]]\nkind = \"slack\"\nurl = \"https://h/x\"\nevents = [\"done\"]\n").unwrap_err();
+        assert!(err.contains("done") && err.contains("needs_input"), "{err}");
+        let err = parse("[notify]\nmax_age = \"soon\"\n").unwrap_err();
+        assert!(err.contains("notify.max_age"), "{err}");
+    }
+
+    #[test]
+    fn the_web_beyond_loopback_needs_a_token_file() {
+        let err = parse("[web]\nlisten = \"0.0.0.0:7777\"\n").unwrap_err();
+        assert!(err.contains("web.listen") && err.contains("token_file"), "{err}");
+        assert!(parse("[web]\nlisten = \"0.0.0.0:7777\"\ntoken_file = \"/t\"\n").is_ok());
+        let err = parse("[web]\nlisten = \"localhost\"\n").unwrap_err();
+        assert!(err.contains("web.listen must be an address"), "{err}");
+    }
 }

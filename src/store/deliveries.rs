@@ -256,3 +256,68 @@ impl Store {
         )?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(id: &str, channel: &str) -> NewDelivery {
+        NewDelivery {
+            id: id.into(),
+            channel: channel.into(),
+            event: "completed".into(),
+            subject: "t1".into(),
+            payload: "{}".into(),
+            created_at: 1_000,
+            next_at: 1_000,
+            expires_at: 100_000,
+        }
+    }
+
+    #[test]
+    fn deliveries_go_in_order_retry_and_end_with_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let _worker = Store::open_for_worker(&path).unwrap();
+        let store = Store::open_for_outbox(&path).unwrap();
+        assert_eq!(store.outbox_cursor().unwrap(), None);
+        store.enqueue(7, &[new("a", "x"), new("b", "x"), new("c", "y")]).unwrap();
+        assert_eq!(store.outbox_cursor().unwrap(), Some(7));
+        let head = store.next_delivery("x").unwrap().unwrap();
+        assert_eq!(head.id, "a");
+        let failed = store.delivery_outcome(&head, Outcome::Retry { error: "HTTP 503", next_at: 2_000 }, 1_500);
+        assert_eq!(failed.unwrap().map(|r| r.kind), Some("delivery_failed".to_string()));
+        let head = store.next_delivery("x").unwrap().unwrap();
+        assert_eq!((head.id.as_str(), head.attempts, head.next_at), ("a", 1, 2_000), "still first, later");
+        let again = store.delivery_outcome(&head, Outcome::Retry { error: "HTTP 502", next_at: 4_000 }, 2_000);
+        assert!(again.unwrap().is_none(), "only the first failure is history");
+        let head = store.next_delivery("x").unwrap().unwrap();
+        let sent = store.delivery_outcome(&head, Outcome::Sent, 4_000).unwrap().unwrap();
+        assert_eq!((sent.kind.as_str(), sent.task.as_str()), ("delivery_sent", "t1"));
+        assert_eq!(sent.data.unwrap()["attempts"], 3);
+        assert_eq!(store.next_delivery("x").unwrap().unwrap().id, "b");
+        // Recording an outcome twice (a race with a drop) changes nothing.
+        assert!(store.delivery_outcome(&head, Outcome::Sent, 4_000).unwrap().is_none());
+        let all = store.deliveries(10).unwrap();
+        let a = all.iter().find(|d| d.id == "a").unwrap();
+        assert_eq!((a.state.as_str(), a.last_error.as_deref(), a.done_at), ("sent", Some("HTTP 502"), Some(4_000)));
+    }
+
+    #[test]
+    fn a_full_queue_drops_its_oldest_and_old_finished_rows_are_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let _worker = Store::open_for_worker(&path).unwrap();
+        let store = Store::open_for_outbox(&path).unwrap();
+        store.enqueue(1, &[new("a", "x"), new("b", "x"), new("c", "x"), new("d", "y")]).unwrap();
+        let dropped = store.drop_over_cap("x", 2, 5_000).unwrap();
+        assert_eq!(dropped.len(), 1);
+        assert_eq!(dropped[0].kind, "delivery_dropped");
+        assert_eq!(dropped[0].data.as_ref().unwrap()["delivery"], "a");
+        assert_eq!(store.next_delivery("x").unwrap().unwrap().id, "b");
+        assert!(store.drop_over_cap("y", 2, 5_000).unwrap().is_empty());
+        assert_eq!(store.forget_old_deliveries(5_000 + KEEP_DONE_MS - 1).unwrap(), 0);
+        assert_eq!(store.forget_old_deliveries(5_000 + KEEP_DONE_MS + 1).unwrap(), 1);
+        assert_eq!(store.deliveries(10).unwrap().len(), 3, "waiting ones stay");
+    }
+}
