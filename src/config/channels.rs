@@ -308,13 +308,19 @@ mod tests {
     fn bad_channels_name_the_key_and_the_channel_line() {
         let cases = [
             ("kind = \"webhook\"\nurl = \"http://h/x\"\n", "secret is missing"),
-            ("kind = \"webhook\"\nurl = \"http://h/x\"\nsecret = \"nope\"\n", "secret: a webhook secret starts with whsec_"),
+            (
+                "kind = \"webhook\"\nurl = \"http://h/x\"\nsecret = \"nope\"\n",
+                "secret: a webhook secret starts with whsec_",
+            ),
             ("kind = \"slack\"\n", "url is missing"),
             ("kind = \"slack\"\nurl = \"ftp://h\"\n", "url must start with http"),
             ("kind = \"ntfy\"\nurl = \"https://ntfy.sh/\"\n", "url must name the topic"),
             ("kind = \"command\"\n", "command is missing"),
             ("kind = \"ntfy\"\nurl = \"https://n/t\"\npriority = 9\n", "priority must be from 1"),
-            ("kind = \"ntfy\"\nurl = \"https://n/t\"\nquiet_hours = \"late\"\n", "quiet_hours: expected HH:MM-HH:MM"),
+            (
+                "kind = \"ntfy\"\nurl = \"https://n/t\"\nquiet_hours = \"late\"\n",
+                "quiet_hours: expected HH:MM-HH:MM",
+            ),
             ("kind = \"slack\"\nurl = \"https://h/x\"\nsecret = \"s\"\n", "secret is only for webhook"),
         ];
         for (channel, expected) in cases {
@@ -325,7 +331,9 @@ mod tests {
         }
         let err = parse("[[notify.channels]]\nkind = \"pager\"\n").unwrap_err();
         assert!(err.contains(":2:") && err.contains("pager"), "{err}");
-        let err = parse("[[notify.channels]]\nkind = \"slack\"\nurl = \"https://h/x\"\nevents = [\"done\"]\n").unwrap_err();
+        let err =
+            parse("[[notify.channels]]\nkind = \"slack\"\nurl = \"https://h/x\"\nevents = [\"done\"]\n")
+                .unwrap_err();
         assert!(err.contains("done") && err.contains("needs_input"), "{err}");
         let err = parse("[notify]\nmax_age = \"soon\"\n").unwrap_err();
         assert!(err.contains("notify.max_age"), "{err}");

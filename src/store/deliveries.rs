@@ -285,11 +285,13 @@ mod tests {
         assert_eq!(store.outbox_cursor().unwrap(), Some(7));
         let head = store.next_delivery("x").unwrap().unwrap();
         assert_eq!(head.id, "a");
-        let failed = store.delivery_outcome(&head, Outcome::Retry { error: "HTTP 503", next_at: 2_000 }, 1_500);
+        let failed =
+            store.delivery_outcome(&head, Outcome::Retry { error: "HTTP 503", next_at: 2_000 }, 1_500);
         assert_eq!(failed.unwrap().map(|r| r.kind), Some("delivery_failed".to_string()));
         let head = store.next_delivery("x").unwrap().unwrap();
         assert_eq!((head.id.as_str(), head.attempts, head.next_at), ("a", 1, 2_000), "still first, later");
-        let again = store.delivery_outcome(&head, Outcome::Retry { error: "HTTP 502", next_at: 4_000 }, 2_000);
+        let again =
+            store.delivery_outcome(&head, Outcome::Retry { error: "HTTP 502", next_at: 4_000 }, 2_000);
         assert!(again.unwrap().is_none(), "only the first failure is history");
         let head = store.next_delivery("x").unwrap().unwrap();
         let sent = store.delivery_outcome(&head, Outcome::Sent, 4_000).unwrap().unwrap();
@@ -300,7 +302,10 @@ mod tests {
         assert!(store.delivery_outcome(&head, Outcome::Sent, 4_000).unwrap().is_none());
         let all = store.deliveries(10).unwrap();
         let a = all.iter().find(|d| d.id == "a").unwrap();
-        assert_eq!((a.state.as_str(), a.last_error.as_deref(), a.done_at), ("sent", Some("HTTP 502"), Some(4_000)));
+        assert_eq!(
+            (a.state.as_str(), a.last_error.as_deref(), a.done_at),
+            ("sent", Some("HTTP 502"), Some(4_000))
+        );
     }
 
     #[test]

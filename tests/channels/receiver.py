@@ -3,7 +3,8 @@
 Every POST is answered 200 and appended to --out as one JSON line: the path, the headers, the
 body, and, when --secret is given, whether PyPI's `standardwebhooks` (the Standard Webhooks
 reference library) verified it. The port it listens on is written to --port-file once it
-listens; --port reuses a port (the receiver comes back up where it was).
+listens; --port reuses a port (the receiver comes back up where it was); --hang records a
+request and never answers it.
 """
 
 import argparse
@@ -18,6 +19,8 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--secret")
+    # Record each request, then never answer: a delivery that went out, unacknowledged.
+    parser.add_argument("--hang", action="store_true")
     args = parser.parse_args()
 
     webhook = None
@@ -42,6 +45,10 @@ def main():
             # Recorded before the answer: a delivery the sender counts as sent is on file.
             with open(args.out, "a", encoding="utf-8") as out:
                 out.write(json.dumps(record) + "\n")
+            if args.hang:
+                import time
+
+                time.sleep(3600)
             self.send_response(200)
             self.send_header("content-length", "2")
             self.end_headers()
