@@ -97,40 +97,40 @@ pub struct ChannelConfig {
     pub kind: ChannelKind,
     /// Shown by `notify status`; `KIND-N` (the Nth channel) when absent. Keep it stable:
     /// waiting deliveries belong to the name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// webhook, ntfy (the topic URL), slack, discord. May be sealed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "shown_url")]
     pub url: Option<String>,
     /// webhook: the Standard Webhooks signing secret, `whsec_…`. May be sealed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "hidden")]
     pub secret: Option<String>,
     /// ntfy: an access token, sent as `Authorization: Bearer`. May be sealed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "hidden")]
     pub token: Option<String>,
     /// command: the argv that gets the event's JSON on stdin.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// Which events; all of them when absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<ChannelEvent>>,
     /// Only tasks of these agents (empty: all). Flow and schedule events have no agent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub agents: Vec<String>,
     /// Only tasks of these classes (empty: all).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<String>,
     /// `22:00-07:00`, local time: deliveries made then wait until it ends.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quiet_hours: Option<String>,
     /// ntfy: the title (default: the event and the task's description).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// ntfy: 1 (min) to 5 (max); default 4 for failed and needs_input, else 3.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<u8>,
     /// ntfy: tags (emoji short codes) added to the event's own.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 }
 
@@ -257,6 +257,31 @@ impl ChannelConfig {
     }
 }
 
+/// `config show` prints a plain secret or token as a placeholder: its output gets pasted into
+/// bug reports. A sealed one is shown as it is.
+fn hidden<S: serde::Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match value.as_deref() {
+        Some(v) if is_sealed(v) => s.serialize_str(v),
+        Some(_) => s.serialize_str("(hidden: `notify seal` keeps it sealed)"),
+        None => s.serialize_none(),
+    }
+}
+
+/// A plain URL without its path and query, which may be a token (Slack's, Discord's).
+fn shown_url<S: serde::Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match value.as_deref() {
+        Some(v) if is_sealed(v) => s.serialize_str(v),
+        Some(v) => {
+            let host_end = v.find("://").map(|i| i + 3).and_then(|i| v[i..].find('/').map(|j| i + j));
+            match host_end {
+                Some(end) if end + 1 < v.len() => s.serialize_str(&format!("{}/…", &v[..end])),
+                _ => s.serialize_str(v),
+            }
+        }
+        None => s.serialize_none(),
+    }
+}
+
 pub fn is_sealed(value: &str) -> bool {
     value.starts_with(SEALED_PREFIX)
 }
@@ -337,6 +362,16 @@ mod tests {
         assert!(err.contains("done") && err.contains("needs_input"), "{err}");
         let err = parse("[notify]\nmax_age = \"soon\"\n").unwrap_err();
         assert!(err.contains("notify.max_age"), "{err}");
+    }
+
+    #[test]
+    fn shown_channels_hide_secrets_and_url_paths() {
+        let text = format!(
+            "[[notify.channels]]\nkind = \"webhook\"\nurl = \"https://h.example/hooks/T0K3N\"\nsecret = \"{SECRET}\"\n"
+        );
+        let shown = serde_json::to_value(&parse(&text).unwrap().notify.channels).unwrap().to_string();
+        assert!(!shown.contains("T0K3N") && !shown.contains(&SECRET[6..]), "{shown}");
+        assert!(shown.contains("https://h.example/…") && !shown.contains("null"), "{shown}");
     }
 
     #[test]
