@@ -7,6 +7,8 @@ use crate::common;
 
 #[path = "channels/bodies.rs"]
 mod bodies;
+#[path = "channels/held.rs"]
+mod held;
 #[path = "channels/outbox.rs"]
 mod outbox;
 #[path = "channels/web_listen.rs"]

@@ -1,0 +1,63 @@
+//! Events beyond task endings, and deliveries held back: a flow's end is delivered as
+//! `flow_done`; a delivery made in a channel's quiet hours waits for their end while a channel
+//! without them is told at once.
+
+use super::{Receiver, body, channel_status, ended, home_with, wait_for};
+use crate::common;
+use std::time::Duration;
+
+#[test]
+fn a_flow_end_is_delivered_as_flow_done() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("requests.jsonl");
+    let receiver = Receiver::start(dir.path(), &out, 0, None, false);
+    let config = format!(
+        "[[notify.channels]]\nkind = \"slack\"\nname = \"flows\"\nurl = \"{}\"\nevents = [\"flow_done\"]\n",
+        receiver.url("/flows")
+    );
+    let home = home_with(&config);
+    let file = dir.path().join("f.toml");
+    std::fs::write(&file, "name = \"nightly\"\n[[steps]]\nname = \"a\"\ncommand = \"true\"\n")
+        .expect("flow file");
+    let out = home.run(&["flow", "run", &file.display().to_string(), "--json"]);
+    assert!(out.status.success(), "{}", common::describe(&out));
+    let got = receiver.wait_records(1, common::LONG);
+    let text = body(&got[0])["text"].as_str().unwrap_or_default().to_string();
+    assert!(text.contains("flow done: nightly") && text.contains("completed"), "{text}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(receiver.records().len(), 1, "the step's own ending is not a flow_done");
+}
+
+#[test]
+fn quiet_hours_hold_a_delivery_until_they_end() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("requests.jsonl");
+    let receiver = Receiver::start(dir.path(), &out, 0, None, false);
+    // Quiet from an hour ago to an hour from now, in the worker's local time.
+    let now = chrono::Local::now();
+    let hhmm = |t: chrono::DateTime<chrono::Local>| t.format("%H:%M").to_string();
+    let quiet =
+        format!("{}-{}", hhmm(now - chrono::Duration::hours(1)), hhmm(now + chrono::Duration::hours(1)));
+    let config = format!(
+        "[[notify.channels]]\nkind = \"slack\"\nname = \"night\"\nurl = \"{}\"\nquiet_hours = \"{quiet}\"\n\
+         [[notify.channels]]\nkind = \"slack\"\nname = \"day\"\nurl = \"{}\"\n",
+        receiver.url("/night"),
+        receiver.url("/day")
+    );
+    let home = home_with(&config);
+    ended(&home, &["true"], "completed");
+    let got = receiver.wait_records(1, common::LONG);
+    assert_eq!(got[0]["path"], "/day");
+    let night = wait_for(common::LONG, "the held delivery", || {
+        let s = channel_status(&home, "night");
+        (s["waiting"] == 1).then_some(s)
+    });
+    let next: chrono::DateTime<chrono::FixedOffset> =
+        chrono::DateTime::parse_from_rfc3339(night["next_try"].as_str().expect("a next try"))
+            .expect("a time");
+    let ahead = next.signed_duration_since(now).num_minutes();
+    assert!((55..=61).contains(&ahead), "held until the quiet hours end, {ahead} min from now: {night}");
+    assert!(night["last_error"].is_null(), "not tried, so no error: {night}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(receiver.records().iter().all(|r| r["path"] != "/night"), "sent in quiet hours");
+}
