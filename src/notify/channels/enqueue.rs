@@ -48,6 +48,15 @@ pub async fn run(outbox: Arc<Outbox>, mut events: Receiver<Arc<Event>>) {
     }
 }
 
+/// Where the outbox starts the first time channels are set up: what happened before is not
+/// news. Called before the worker's first round (see `start`), so the worker's own first
+/// endings are after it.
+pub fn first_cursor(store: &Store) -> crate::error::Result<i64> {
+    let last = store.last_event_seq()?;
+    store.enqueue(last, &[])?;
+    Ok(last)
+}
+
 /// Store deliveries for every new history row, until none is left.
 fn pass(outbox: &Outbox, store: &mut Option<Store>) -> Result<(), EnqueueError> {
     if store.is_none() {
@@ -56,12 +65,7 @@ fn pass(outbox: &Outbox, store: &mut Option<Store>) -> Result<(), EnqueueError> 
     let Some(store) = store.as_ref() else { return Ok(()) };
     let mut cursor = match store.outbox_cursor()? {
         Some(seq) => seq,
-        None => {
-            // The first run: what happened before channels were set up is not news.
-            let last = store.last_event_seq()?;
-            store.enqueue(last, &[])?;
-            last
-        }
+        None => first_cursor(store)?,
     };
     loop {
         let rows = store.event_rows_after(cursor, &WATCHED_KINDS, BATCH)?;

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::config::channels::ChannelConfig;
 use crate::paths::Paths;
 use crate::protocol::Event;
-use crate::store::EventRow;
+use crate::store::{EventRow, Store};
 use std::sync::Arc;
 use tokio::sync::{Notify, broadcast};
 
@@ -85,6 +85,17 @@ impl Outbox {
 pub fn start(outbox: Outbox, events: broadcast::Receiver<Arc<Event>>) -> std::io::Result<()> {
     if outbox.channels.is_empty() {
         return Ok(());
+    }
+    // The cursor is set before the worker's first round, not whenever the thread gets to it:
+    // an ending committed in between would otherwise count as "before channels were set up".
+    // Failing here, the thread's first pass sets it.
+    let set =
+        Store::open_for_outbox(&outbox.paths.database).and_then(|store| match store.outbox_cursor()? {
+            Some(_) => Ok(()),
+            None => enqueue::first_cursor(&store).map(|_| ()),
+        });
+    if let Err(e) = set {
+        eprintln!("smart-agents worker: notification channels: {e}");
     }
     std::thread::Builder::new().name("smart-agents-outbox".into()).spawn(move || {
         let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
