@@ -144,6 +144,43 @@ mod tests {
         Channel { name: "c".into(), config, quiet: None, wake: Arc::new(tokio::sync::Notify::new()) }
     }
 
+    /// History committed while no outbox ran (a worker killed right after an ending) is
+    /// delivered by the next pass, once: the cursor moved with the deliveries.
+    #[test]
+    fn every_row_after_the_cursor_becomes_deliveries_exactly_once() {
+        use crate::store::{EventKind, Origin};
+        let dir = tempfile::tempdir().unwrap();
+        let paths = crate::paths::Paths::under(dir.path());
+        paths.ensure_dirs().unwrap();
+        let worker = Store::open_for_worker(&paths.database).unwrap();
+        let text = "[[notify.channels]]\nkind = \"command\"\nname = \"all\"\ncommand = [\"true\"]\n\
+                    [[notify.channels]]\nkind = \"command\"\nname = \"fails\"\ncommand = [\"true\"]\nevents = [\"failed\"]\n";
+        let config = crate::config::Config::parse(text, std::path::Path::new("c.toml")).unwrap();
+        let (history, _) = tokio::sync::broadcast::channel(16);
+        let outbox = Outbox::new(paths.clone(), config, history);
+        let origin = Origin::worker();
+        let now = now_ms();
+        let end = |id: &str, state: &str| {
+            let data = serde_json::json!({"state": state});
+            worker.add_event(id, now, EventKind::Finished, Some(&data), &origin).unwrap();
+        };
+        // Before the first pass: from before channels were set up, so not news.
+        end("old", "completed");
+        let mut store = None;
+        pass(&outbox, &mut store).unwrap();
+        end("a", "completed");
+        worker.add_event("a", now, EventKind::Progress, None, &origin).unwrap();
+        end("b", "failed");
+        pass(&outbox, &mut store).unwrap();
+        pass(&outbox, &mut store).unwrap();
+        let db = store.as_ref().unwrap();
+        let mut got: Vec<(String, String)> =
+            db.deliveries(10).unwrap().into_iter().map(|d| (d.channel, d.subject)).collect();
+        got.sort();
+        let want = [("all", "a"), ("all", "b"), ("fails", "b")];
+        assert_eq!(got, want.map(|(c, s)| (c.to_string(), s.to_string())));
+    }
+
     #[test]
     fn agent_and_class_filters() {
         let all = channel("");
