@@ -12,6 +12,7 @@ pub mod executors;
 pub mod sandbox;
 mod strategy;
 mod validate;
+pub mod web;
 pub mod worktree;
 
 pub use strategy::Strategy;
@@ -52,7 +53,7 @@ pub struct Config {
     /// `[notify]` and its `[[notify.channels]]`: events pushed to webhooks, ntfy, Slack, commands.
     pub notify: channels::NotifyConfig,
     /// `[web]`: the dashboard served by the worker (`listen`).
-    pub web: channels::WebConfig,
+    pub web: web::WebConfig,
 }
 
 impl Config {

@@ -1,10 +1,8 @@
-//! `[notify]` with its `[[notify.channels]]` (endings pushed to webhooks, ntfy, Slack, Discord
-//! or a command), and `[web]` (the dashboard served by the worker). Checked at load, each
-//! message naming the key it is about; docs/channels.md is the reference.
+//! `[notify]` with its `[[notify.channels]]`: endings pushed to webhooks, ntfy, Slack, Discord
+//! or a command. Checked at load, each message naming the key it is about; docs/channels.md is
+//! the reference.
 
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
-use std::path::PathBuf;
 
 /// A value that may be written sealed (`smart-agents notify seal`): opened by the worker.
 pub const SEALED_PREFIX: &str = "sealed:";
@@ -142,39 +140,6 @@ impl ChannelConfig {
 
     pub fn wants(&self, event: ChannelEvent) -> bool {
         self.events.as_ref().is_none_or(|list| list.contains(&event))
-    }
-}
-
-/// `[web]`: the dashboard, served by the worker too when `listen` is set.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct WebConfig {
-    /// `127.0.0.1:7777`. Another address than loopback needs `token_file`.
-    pub listen: Option<String>,
-    /// The access token's file; without it one is made (0600) in the data folder.
-    pub token_file: Option<PathBuf>,
-    /// Show tasks only: every action is hidden and refused.
-    pub read_only: bool,
-}
-
-impl WebConfig {
-    /// The address to serve on; validated at load.
-    pub fn address(&self) -> Option<SocketAddr> {
-        self.listen.as_deref().and_then(|a| a.parse().ok())
-    }
-
-    pub fn check(&self) -> Result<(), String> {
-        let Some(listen) = &self.listen else { return Ok(()) };
-        let addr: SocketAddr = listen.parse().map_err(|_| {
-            format!("web.listen must be an address with a port, like 127.0.0.1:7777, got '{listen}'")
-        })?;
-        if !addr.ip().is_loopback() && self.token_file.is_none() {
-            return Err(format!(
-                "web.listen = '{listen}' is not loopback: set web.token_file too, or listen on \
-                 127.0.0.1 and use an SSH tunnel (docs/web.md)"
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -372,14 +337,5 @@ mod tests {
         let shown = serde_json::to_value(&parse(&text).unwrap().notify.channels).unwrap().to_string();
         assert!(!shown.contains("T0K3N") && !shown.contains(&SECRET[6..]), "{shown}");
         assert!(shown.contains("https://h.example/…") && !shown.contains("null"), "{shown}");
-    }
-
-    #[test]
-    fn the_web_beyond_loopback_needs_a_token_file() {
-        let err = parse("[web]\nlisten = \"0.0.0.0:7777\"\n").unwrap_err();
-        assert!(err.contains("web.listen") && err.contains("token_file"), "{err}");
-        assert!(parse("[web]\nlisten = \"0.0.0.0:7777\"\ntoken_file = \"/t\"\n").is_ok());
-        let err = parse("[web]\nlisten = \"localhost\"\n").unwrap_err();
-        assert!(err.contains("web.listen must be an address"), "{err}");
     }
 }

@@ -37,7 +37,7 @@ pub async fn run(paths: Paths, args: WebArgs) -> Result<i32> {
 
 /// `[web] listen`: the worker serves the dashboard too, under the same token rules, for as
 /// long as it runs. A problem is told in the worker's log: the queue works without it.
-pub fn serve_for_worker(paths: Paths, config: &crate::config::channels::WebConfig) {
+pub fn serve_for_worker(paths: Paths, config: &crate::config::web::WebConfig) {
     let Some(listen) = config.address() else { return };
     let args = WebArgs { listen, token_file: config.token_file.clone(), read_only: config.read_only };
     tokio::spawn(async move {
