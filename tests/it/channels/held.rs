@@ -1,6 +1,6 @@
 //! Events beyond task endings, and deliveries held back: a flow's end is delivered as
-//! `flow_done`; a delivery made in a channel's quiet hours waits for their end while a channel
-//! without them is told at once.
+//! `flow_done`, windows missed while the worker was down as `schedule_missed`; a delivery made
+//! in a channel's quiet hours waits for their end while a channel without them is told at once.
 
 use super::{Receiver, body, channel_status, ended, home_with, wait_for};
 use crate::common;
@@ -60,4 +60,32 @@ fn quiet_hours_hold_a_delivery_until_they_end() {
     assert!(night["last_error"].is_null(), "not tried, so no error: {night}");
     std::thread::sleep(Duration::from_millis(500));
     assert!(receiver.records().iter().all(|r| r["path"] != "/night"), "sent in quiet hours");
+}
+
+#[test]
+fn windows_missed_while_the_worker_was_down_are_delivered_as_schedule_missed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("requests.jsonl");
+    let receiver = Receiver::start(dir.path(), &out, 0, None, false);
+    let config = format!(
+        "[[notify.channels]]\nkind = \"webhook\"\nurl = \"{}\"\nsecret = \"{}\"\nevents = [\"schedule_missed\"]\n",
+        receiver.url("/missed"),
+        common::Home::new().run_ok(&["notify", "secret"]).trim()
+    );
+    let home = home_with(&config);
+    let add = ["schedule", "add", "tick", "--every", "2s", "--catch-up", "skip", "--", "true"];
+    home.run_ok(&add);
+    wait_for(common::LONG, "a first firing", || {
+        let rows = home.run_ok(&["events", "--kind", "schedule_fired"]);
+        (!rows.trim().is_empty()).then_some(())
+    });
+    home.run_ok(&["worker", "stop"]);
+    std::thread::sleep(Duration::from_secs(5));
+    // The missed windows are found as the worker starts: its first moments are delivered too.
+    home.run_ok(&["worker", "start"]);
+    let got = receiver.wait_records(1, common::LONG);
+    let event = body(&got[0]);
+    assert_eq!(event["event"], "schedule_missed");
+    assert_eq!(event["schedule"]["name"], "tick");
+    assert!(event["schedule"]["detail"]["count"].as_u64().is_some_and(|n| n >= 2), "{event}");
 }
