@@ -83,9 +83,10 @@ fn webhooks_verify_and_a_receiver_down_for_seconds_gets_every_event_once_in_orde
     }
     // Down for several seconds: the head of the queue is tried, fails, and waits.
     std::thread::sleep(Duration::from_secs(4));
-    let status = channel_status(&home, "hook");
-    assert_eq!(status["waiting"], 3, "{status}");
-    assert!(status["last_error"].as_str().is_some_and(|e| !e.is_empty()), "{status}");
+    wait_for(common::LONG, "three waiting, after a failed attempt", || {
+        let s = channel_status(&home, "hook");
+        (s["waiting"] == 3 && s["last_error"].as_str().is_some_and(|e| !e.is_empty())).then_some(())
+    });
     let _up = Receiver::start(dir.path(), &out, port, Some(&secret), false);
     let got = _up.wait_records(4, Duration::from_secs(40));
     assert_verified(&got);
