@@ -28,7 +28,15 @@ pub fn summary(event: &Value) -> Summary {
             facts.push(stat.to_string());
         }
         let mut lines = vec![facts.join(" · ")];
-        if let Some(reason) = task["reason"].as_str().filter(|_| word != "completed") {
+        // A question is the news: what the task asks, and the choices it offers.
+        if let Some(question) = event["detail"]["text"].as_str() {
+            lines.insert(0, format!("asks: {}", crate::text::truncate(question, 300)));
+        }
+        if let Some(options) = event["detail"]["options"].as_array().filter(|o| !o.is_empty()) {
+            let words: Vec<&str> = options.iter().filter_map(|o| o.as_str()).collect();
+            lines.insert(1, format!("options: {}", words.join(", ")));
+        }
+        if let Some(reason) = task["reason"].as_str().filter(|_| word == "failed" || word == "cancelled") {
             lines.push(crate::text::truncate(reason, 300));
         }
         return Summary { title: format!("{word}: {}", crate::text::truncate(what, 100)), lines, url };

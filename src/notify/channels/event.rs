@@ -56,7 +56,7 @@ pub fn payload(
         agent = rec.as_ref().map(|r| r.agent.clone());
         class = rec.as_ref().and_then(|r| r.class.clone());
         json["task"] = match &rec {
-            Some(rec) => task_json(rec, paths, event),
+            Some(rec) => task_json(rec, paths),
             None => json!({"id": row.task, "state": row.data.as_ref().and_then(|d| d.get("state"))}),
         };
         if event == ChannelEvent::NeedsInput {
@@ -67,14 +67,15 @@ pub fn payload(
     Payload { json, agent, class }
 }
 
-fn task_json(rec: &TaskRecord, paths: &Paths, event: ChannelEvent) -> Value {
+fn task_json(rec: &TaskRecord, paths: &Paths) -> Value {
     let duration = rec.metrics.duration_ms.map(|ms| ms as f64 / 1000.0);
     // A change is only looked for once the task is over (its worktree or saved patch).
     let diffstat = if rec.state.is_finished() { diffstat(paths, &rec.id) } else { None };
     json!({
         "id": rec.id,
         "description": rec.description,
-        "state": if event == ChannelEvent::NeedsInput { "needs_input".to_string() } else { rec.state.to_string() },
+        // As `status` says it: a task that asks is still running (the question is in `detail`).
+        "state": rec.state.to_string(),
         "agent": rec.agent,
         "class": rec.class,
         "attempt": rec.attempt,

@@ -1,6 +1,7 @@
 //! Events beyond task endings, and deliveries held back: a flow's end is delivered as
-//! `flow_done`, windows missed while the worker was down as `schedule_missed`; a delivery made
-//! in a channel's quiet hours waits for their end while a channel without them is told at once.
+//! `flow_done`, windows missed while the worker was down as `schedule_missed`, a task that asks
+//! a person as `needs_input` with its question; a delivery made in a channel's quiet hours waits
+//! for their end while a channel without them is told at once.
 
 use super::{Receiver, body, channel_status, ended, home_with, wait_for};
 use crate::common;
@@ -88,4 +89,41 @@ fn windows_missed_while_the_worker_was_down_are_delivered_as_schedule_missed() {
     assert_eq!(event["event"], "schedule_missed");
     assert_eq!(event["schedule"]["name"], "tick");
     assert!(event["schedule"]["detail"]["count"].as_u64().is_some_and(|n| n >= 2), "{event}");
+}
+
+#[test]
+fn a_task_that_asks_is_delivered_as_needs_input_with_its_question() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("requests.jsonl");
+    let receiver = Receiver::start(dir.path(), &out, 0, None, false);
+    let config = format!(
+        "[[notify.channels]]\nkind = \"ntfy\"\nurl = \"{}\"\nevents = [\"needs_input\"]\n\
+         [[notify.channels]]\nkind = \"command\"\nevents = [\"needs_input\"]\n\
+         command = [\"sh\", \"-c\", \"cat > '{}'\"]\n",
+        receiver.url("/phone"),
+        dir.path().join("asked.json").display()
+    );
+    let home = home_with(&config);
+    let script = format!("'{}' ask 'Deploy to prod?' --option yes --option no", common::BIN);
+    let id = home.submit(&["sh", "-c", &script]);
+    let got = receiver.wait_records(1, common::LONG);
+    let ntfy = body(&got[0]);
+    assert_eq!(ntfy["priority"], 4, "a question is urgent: {ntfy}");
+    assert_eq!(ntfy["tags"][0], "question");
+    let message = ntfy["message"].as_str().unwrap_or_default();
+    assert!(message.contains("asks: Deploy to prod?") && message.contains("options: yes, no"), "{ntfy}");
+    let event: serde_json::Value = wait_for(common::LONG, "the command's event", || {
+        let text = std::fs::read_to_string(dir.path().join("asked.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    });
+    assert_eq!(event["event"], "needs_input");
+    assert_eq!(
+        (event["task"]["id"].as_str(), event["task"]["state"].as_str()),
+        (Some(id.as_str()), Some("running"))
+    );
+    assert_eq!(event["detail"]["text"], "Deploy to prod?");
+    home.run_ok(&["answer", &id, "yes"]);
+    home.wait_state(&id, "completed", common::LONG);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(receiver.records().len(), 1, "the ending is not a needs_input");
 }
