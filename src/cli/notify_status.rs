@@ -129,11 +129,12 @@ fn text(channels: &[ChannelStatus], latest: &[Delivery]) -> String {
     }
     for d in latest {
         out.push_str(&format!(
-            "  {}  {}  {} {}  {} after {} attempt(s)\n",
+            "  {}  {}  {} {} {}  {} after {} attempt(s)\n",
             rfc3339(d.created_at),
             d.id,
             d.channel,
             d.event,
+            d.subject,
             d.state,
             d.attempts
         ));
