@@ -141,3 +141,53 @@ fn text(channels: &[ChannelStatus], latest: &[Delivery]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(channel: &str, state: &str, error: Option<&str>, next_at: i64) -> Delivery {
+        Delivery {
+            seq: 0,
+            id: format!("msg_{channel}{state}{next_at}"),
+            channel: channel.into(),
+            event: "completed".into(),
+            subject: "abc123".into(),
+            payload: String::new(),
+            state: state.into(),
+            created_at: 0,
+            next_at,
+            expires_at: 0,
+            attempts: 2,
+            last_error: error.map(String::from),
+            done_at: Some(5),
+        }
+    }
+
+    #[test]
+    fn counts_per_channel_with_the_latest_error_and_the_head_of_the_queue() {
+        let mut hook =
+            ChannelStatus { name: "hook".into(), kind: Some("webhook".into()), ..Default::default() };
+        // Newest first, as the store lists them.
+        for d in [
+            delivery("hook", "waiting", None, 9_000),
+            delivery("hook", "waiting", Some("HTTP 503 Service Unavailable"), 7_000),
+            delivery("hook", "sent", Some("refused"), 0),
+            delivery("hook", "dropped", Some("dropped: queue_cap"), 0),
+        ] {
+            tally(&mut hook, &d);
+        }
+        assert_eq!((hook.sent, hook.waiting, hook.failed, hook.dropped), (1, 2, 0, 1));
+        assert_eq!(hook.last_error.as_deref(), Some("HTTP 503 Service Unavailable"));
+        assert_eq!(hook.next_try, Some(rfc3339(7_000)), "the oldest waiting one is tried next");
+        let gone = ChannelStatus { name: "old".into(), waiting: 1, ..Default::default() };
+        let shown = text(&[hook, gone], &[delivery("hook", "sent", None, 0)]);
+        assert!(
+            shown.contains("hook") && shown.contains("HTTP 503 Service Unavailable (next try"),
+            "{shown}"
+        );
+        assert!(shown.contains("(gone)"), "{shown}");
+        assert!(shown.contains("hook completed abc123  sent after 2 attempt(s)"), "{shown}");
+        assert!(text(&[], &[]).contains("no channels"));
+    }
+}
