@@ -168,6 +168,10 @@ fn a_full_queue_drops_its_oldest_with_an_event() {
         .filter_map(|d| d["last_error"].as_str())
         .collect();
     assert!(why.len() == 2 && why.iter().all(|e| e.contains("queue_cap")), "{listed}");
+    // `doctor` warns about the channel, with its last error.
+    let doctor: Value = serde_json::from_slice(&home.run(&["doctor", "--json"]).stdout).expect("doctor JSON");
+    let line = doctor["checks"].as_array().and_then(|c| c.iter().find(|c| c["check"] == "channel hook"));
+    assert_eq!(line.map(|c| c["status"].clone()), Some(Value::from("warn")), "{doctor}");
     let dropped = history(&home, &tasks[0]);
     assert!(dropped.iter().any(|r| r["kind"] == "delivery_dropped"), "{dropped:?}");
     let up = Receiver::start(dir.path(), &out, port, Some(&secret), false);
