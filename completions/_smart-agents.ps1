@@ -37,7 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
-            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed-notification helpers: `notify secret` makes a webhook signing secret')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed notifications: `notify status` shows deliveries, `secret` and `seal` help set up channels')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What a task changed: a worktree task''s branch and checkout against where it started')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Send a worktree task''s work back to its agent with notes (a follow-up in its worktree)')
@@ -247,8 +247,17 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
         'smart-agents;notify' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Each channel''s deliveries: sent, waiting (with the last error and the next try), failed')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            [CompletionResult]::new('seal', 'seal', [CompletionResultType]::ParameterValue, 'Seal a channel''s url, secret or token (read from stdin) for config.toml: prints `sealed:…`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'smart-agents;notify;status' {
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'How many of the latest deliveries to list')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: `{"channels": [...], "deliveries": [...]}`')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'smart-agents;notify;secret' {
@@ -256,12 +265,25 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'smart-agents;notify;seal' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'smart-agents;notify;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Each channel''s deliveries: sent, waiting (with the last error and the next try), failed')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            [CompletionResult]::new('seal', 'seal', [CompletionResultType]::ParameterValue, 'Seal a channel''s url, secret or token (read from stdin) for config.toml: prints `sealed:…`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
+        'smart-agents;notify;help;status' {
+            break
+        }
         'smart-agents;notify;help;secret' {
+            break
+        }
+        'smart-agents;notify;help;seal' {
             break
         }
         'smart-agents;notify;help;help' {
@@ -687,7 +709,7 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until tasks end; exit 0 only if all completed')
             [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Live progress bars for tasks until they all end; exits with their status')
             [CompletionResult]::new('notices', 'notices', [CompletionResultType]::ParameterValue, 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens')
-            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed-notification helpers: `notify secret` makes a webhook signing secret')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Pushed notifications: `notify status` shows deliveries, `secret` and `seal` help set up channels')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What a task changed: a worktree task''s branch and checkout against where it started')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Send a worktree task''s work back to its agent with notes (a follow-up in its worktree)')
@@ -772,10 +794,18 @@ Register-ArgumentCompleter -Native -CommandName 'smart-agents' -ScriptBlock {
             break
         }
         'smart-agents;help;notify' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Each channel''s deliveries: sent, waiting (with the last error and the next try), failed')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)')
+            [CompletionResult]::new('seal', 'seal', [CompletionResultType]::ParameterValue, 'Seal a channel''s url, secret or token (read from stdin) for config.toml: prints `sealed:…`')
+            break
+        }
+        'smart-agents;help;notify;status' {
             break
         }
         'smart-agents;help;notify;secret' {
+            break
+        }
+        'smart-agents;help;notify;seal' {
             break
         }
         'smart-agents;help;diff' {

@@ -352,8 +352,14 @@ _smart__agents() {
             smart__agents__subcmd__help__subcmd__flow,status)
                 cmd="smart__agents__subcmd__help__subcmd__flow__subcmd__status"
                 ;;
+            smart__agents__subcmd__help__subcmd__notify,seal)
+                cmd="smart__agents__subcmd__help__subcmd__notify__subcmd__seal"
+                ;;
             smart__agents__subcmd__help__subcmd__notify,secret)
                 cmd="smart__agents__subcmd__help__subcmd__notify__subcmd__secret"
+                ;;
+            smart__agents__subcmd__help__subcmd__notify,status)
+                cmd="smart__agents__subcmd__help__subcmd__notify__subcmd__status"
                 ;;
             smart__agents__subcmd__help__subcmd__schedule,add)
                 cmd="smart__agents__subcmd__help__subcmd__schedule__subcmd__add"
@@ -391,14 +397,26 @@ _smart__agents() {
             smart__agents__subcmd__notify,help)
                 cmd="smart__agents__subcmd__notify__subcmd__help"
                 ;;
+            smart__agents__subcmd__notify,seal)
+                cmd="smart__agents__subcmd__notify__subcmd__seal"
+                ;;
             smart__agents__subcmd__notify,secret)
                 cmd="smart__agents__subcmd__notify__subcmd__secret"
+                ;;
+            smart__agents__subcmd__notify,status)
+                cmd="smart__agents__subcmd__notify__subcmd__status"
                 ;;
             smart__agents__subcmd__notify__subcmd__help,help)
                 cmd="smart__agents__subcmd__notify__subcmd__help__subcmd__help"
                 ;;
+            smart__agents__subcmd__notify__subcmd__help,seal)
+                cmd="smart__agents__subcmd__notify__subcmd__help__subcmd__seal"
+                ;;
             smart__agents__subcmd__notify__subcmd__help,secret)
                 cmd="smart__agents__subcmd__notify__subcmd__help__subcmd__secret"
+                ;;
+            smart__agents__subcmd__notify__subcmd__help,status)
+                cmd="smart__agents__subcmd__notify__subcmd__help__subcmd__status"
                 ;;
             smart__agents__subcmd__schedule,add)
                 cmd="smart__agents__subcmd__schedule__subcmd__add"
@@ -854,7 +872,7 @@ _smart__agents() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry schedule_fired schedule_missed schedule_skipped schedule_paused needs_input answered" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry schedule_fired schedule_missed schedule_skipped schedule_paused needs_input answered delivery_sent delivery_failed delivery_expired delivery_dropped" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1645,7 +1663,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__help__subcmd__notify)
-            opts="secret"
+            opts="status secret seal"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1658,7 +1676,35 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__help__subcmd__notify__subcmd__seal)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__help__subcmd__notify__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__help__subcmd__notify__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2159,7 +2205,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__notify)
-            opts="-h --help secret help"
+            opts="-h --help status secret seal help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2173,7 +2219,7 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__notify__subcmd__help)
-            opts="secret help"
+            opts="status secret seal help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2187,6 +2233,20 @@ _smart__agents() {
             return 0
             ;;
         smart__agents__subcmd__notify__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__help__subcmd__seal)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2214,6 +2274,34 @@ _smart__agents() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smart__agents__subcmd__notify__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__seal)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smart__agents__subcmd__notify__subcmd__secret)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2221,6 +2309,24 @@ _smart__agents() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smart__agents__subcmd__notify__subcmd__status)
+            opts="-h --json --last --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

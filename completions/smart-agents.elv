@@ -34,7 +34,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
-            cand notify 'Pushed-notification helpers: `notify secret` makes a webhook signing secret'
+            cand notify 'Pushed notifications: `notify status` shows deliveries, `secret` and `seal` help set up channels'
             cand diff 'What a task changed: a worktree task''s branch and checkout against where it started'
             cand compare 'Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time'
             cand review 'Send a worktree task''s work back to its agent with notes (a follow-up in its worktree)'
@@ -219,18 +219,36 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;notify'= {
             cand -h 'Print help'
             cand --help 'Print help'
+            cand status 'Each channel''s deliveries: sent, waiting (with the last error and the next try), failed'
             cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+            cand seal 'Seal a channel''s url, secret or token (read from stdin) for config.toml: prints `sealed:…`'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smart-agents;notify;status'= {
+            cand --last 'How many of the latest deliveries to list'
+            cand --json 'Print JSON: `{"channels": [...], "deliveries": [...]}`'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'smart-agents;notify;secret'= {
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'smart-agents;notify;seal'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'smart-agents;notify;help'= {
+            cand status 'Each channel''s deliveries: sent, waiting (with the last error and the next try), failed'
             cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+            cand seal 'Seal a channel''s url, secret or token (read from stdin) for config.toml: prints `sealed:…`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
+        &'smart-agents;notify;help;status'= {
+        }
         &'smart-agents;notify;help;secret'= {
+        }
+        &'smart-agents;notify;help;seal'= {
         }
         &'smart-agents;notify;help;help'= {
         }
@@ -590,7 +608,7 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
             cand wait 'Block until tasks end; exit 0 only if all completed'
             cand follow 'Live progress bars for tasks until they all end; exits with their status'
             cand notices 'Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook; with --follow, each ending as it happens'
-            cand notify 'Pushed-notification helpers: `notify secret` makes a webhook signing secret'
+            cand notify 'Pushed notifications: `notify status` shows deliveries, `secret` and `seal` help set up channels'
             cand diff 'What a task changed: a worktree task''s branch and checkout against where it started'
             cand compare 'Best-of-N attempts side by side: state, check, lines changed, tokens, cost, time'
             cand review 'Send a worktree task''s work back to its agent with notes (a follow-up in its worktree)'
@@ -657,9 +675,15 @@ set edit:completion:arg-completer[smart-agents] = {|@words|
         &'smart-agents;help;notices'= {
         }
         &'smart-agents;help;notify'= {
+            cand status 'Each channel''s deliveries: sent, waiting (with the last error and the next try), failed'
             cand secret 'Print a new webhook signing secret (`whsec_` + 32 random bytes in base64)'
+            cand seal 'Seal a channel''s url, secret or token (read from stdin) for config.toml: prints `sealed:…`'
+        }
+        &'smart-agents;help;notify;status'= {
         }
         &'smart-agents;help;notify;secret'= {
+        }
+        &'smart-agents;help;notify;seal'= {
         }
         &'smart-agents;help;diff'= {
         }

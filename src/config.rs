@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+pub mod channels;
 pub mod executors;
 pub mod sandbox;
 mod strategy;
 mod validate;
+pub mod web;
 pub mod worktree;
 
 pub use strategy::Strategy;
@@ -48,6 +50,10 @@ pub struct Config {
     /// How long a task waits for a person's answer before it is denied (`30m`); unset, it
     /// waits until answered. `execute --needs-timeout` overrides it per task.
     pub needs_timeout: Option<String>,
+    /// `[notify]` and its `[[notify.channels]]`: events pushed to webhooks, ntfy, Slack, commands.
+    pub notify: channels::NotifyConfig,
+    /// `[web]`: the dashboard served by the worker (`listen`).
+    pub web: web::WebConfig,
 }
 
 impl Config {

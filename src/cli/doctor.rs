@@ -2,6 +2,7 @@
 //! when any check fails. Never writes itself (the database is opened read-only); `--fix` asks
 //! the worker to seal plaintext secrets left by an older version.
 
+mod channels;
 mod sandbox;
 mod secrets;
 mod slurm;
@@ -59,6 +60,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     agents(&config, &mut checks);
     slurm::checks(&config, paths, &mut checks);
     sandbox::checks(&config, &mut checks);
+    channels::checks(&config, paths, &mut checks);
     let failed = checks.iter().any(|c| c.status == Level::Fail);
     if args.json {
         print_json(&serde_json::json!({ "ok": !failed, "checks": checks }))?;

@@ -20,6 +20,7 @@ pub mod list;
 pub mod logs;
 mod notices;
 mod notify_cmd;
+mod notify_status;
 mod progress;
 pub mod render;
 mod result;
@@ -78,7 +79,7 @@ pub enum Command {
     /// Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook;
     /// with --follow, each ending as it happens
     Notices(notices::Args),
-    /// Pushed-notification helpers: `notify secret` makes a webhook signing secret
+    /// Pushed notifications: `notify status` shows deliveries, `secret` and `seal` help set up channels
     Notify(notify_cmd::Args),
     /// What a task changed: a worktree task's branch and checkout against where it started
     Diff(review::DiffArgs),
@@ -183,7 +184,7 @@ async fn dispatch(command: Command, paths: Paths) -> Result<i32> {
         Command::Wait(args) => wait::run(args, &paths).await,
         Command::Follow(args) => follow::run(args, &paths).await,
         Command::Notices(args) => notices::run(args, &paths).await,
-        Command::Notify(args) => notify_cmd::run(args),
+        Command::Notify(args) => notify_cmd::run(args, &paths),
         Command::Diff(args) => review::diff(args, &paths),
         Command::Compare(args) => attempts::run_compare(args, &paths),
         Command::Review(args) => send_back::run(args, &paths).await,

@@ -94,9 +94,24 @@ impl Config {
             })?;
         }
         self.secrets.validate().map_err(|e| bad(&e))?;
+        self.web.check().map_err(|e| bad(&e))?;
+        self.validate_channels(path, text)?;
         self.validate_usage_limits().map_err(|e| bad(&e))?;
         // Agent profiles are checked where they are understood: `agents::parse_config`.
         Ok(())
+    }
+
+    /// A channel's problem is placed at its own `[[notify.channels]]` header.
+    fn validate_channels(&self, path: &Path, text: &str) -> Result<()> {
+        let Err(what) = self.notify.check() else { return Ok(()) };
+        let channel = what
+            .strip_prefix("notify.channels: channel ")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        match channel.and_then(|n| super::channels::channel_line(text, n.saturating_sub(1))) {
+            Some(line) => Err(Error::usage(format!("invalid config {}:{line}: {what}", path.display()))),
+            None => Err(located(path, text, &what)),
+        }
     }
 
     fn validate_usage_limits(&self) -> std::result::Result<(), String> {

@@ -2,6 +2,7 @@
 //! event hub, decides per task with its strategy (`execute --notify`, else
 //! `[notifications] strategy`) and shows what deserves it on the desktop.
 
+pub mod channels;
 pub mod desktop;
 pub mod strategy;
 pub mod webhook_sign;

@@ -54,10 +54,17 @@ pub enum EventKind {
     /// A task asks a person (the question), and gets an answer (the reply, who gave it).
     NeedsInput,
     Answered,
+    /// A pushed notification (`[[notify.channels]]`) went out, failed an attempt (the first
+    /// failure only: retries are in `notify status`), was given up after `max_age`, or was
+    /// dropped from a full queue. Task id: what it was about.
+    DeliverySent,
+    DeliveryFailed,
+    DeliveryExpired,
+    DeliveryDropped,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 27] = [
+    pub const ALL: [EventKind; 31] = [
         EventKind::Submitted,
         EventKind::Started,
         EventKind::Progress,
@@ -85,6 +92,10 @@ impl EventKind {
         EventKind::SchedulePaused,
         EventKind::NeedsInput,
         EventKind::Answered,
+        EventKind::DeliverySent,
+        EventKind::DeliveryFailed,
+        EventKind::DeliveryExpired,
+        EventKind::DeliveryDropped,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +127,10 @@ impl EventKind {
             EventKind::SchedulePaused => "schedule_paused",
             EventKind::NeedsInput => "needs_input",
             EventKind::Answered => "answered",
+            EventKind::DeliverySent => "delivery_sent",
+            EventKind::DeliveryFailed => "delivery_failed",
+            EventKind::DeliveryExpired => "delivery_expired",
+            EventKind::DeliveryDropped => "delivery_dropped",
         }
     }
 }
@@ -196,7 +211,7 @@ pub struct EventQuery {
 
 const COLUMNS: &str = "seq, task_id, at, kind, data, uid, client, pid, cwd";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     let data: Option<String> = r.get(4)?;
     Ok(EventRow {
         seq: r.get(0)?,

@@ -2,6 +2,7 @@
 //! open it to read (`status`, `list`, `result`) so they answer even while the worker is down.
 
 mod checkpointer;
+mod deliveries;
 mod drift;
 mod events;
 mod flows;
@@ -16,6 +17,7 @@ mod secrets;
 mod write;
 
 pub use crate::clock::{now_ms, rfc3339};
+pub use deliveries::{Delivery, NewDelivery, Outcome};
 pub use events::{EventKind, EventQuery, EventRow, Origin};
 pub use flows::FlowRecord;
 pub use prune::PruneReport;

@@ -182,4 +182,26 @@ pub const MIGRATIONS: &[&str] = &[
     // Needs you (issue 30): what a task asked a person, the answer not yet delivered, the time
     // spent waiting and the rules "allow always" left, as JSON.
     "ALTER TABLE tasks ADD COLUMN asks TEXT;",
+    // Channels (issue 31): the durable outbox of pushed notifications. A delivery is written
+    // before it is sent and keeps its id (the webhook-id) across retries and restarts; `next_at`
+    // is when it may be tried, `expires_at` when it is given up. Which events were already
+    // turned into deliveries is the meta row `notify.events_seq`.
+    r#"
+    CREATE TABLE IF NOT EXISTS deliveries (
+        seq        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        channel    TEXT NOT NULL,
+        event      TEXT NOT NULL,
+        subject    TEXT NOT NULL,
+        payload    TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        next_at    INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        done_at    INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS deliveries_by_channel ON deliveries(channel, state, seq);
+    "#,
 ];

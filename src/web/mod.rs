@@ -28,6 +28,39 @@ type Shared = Arc<Web>;
 pub async fn run(paths: Paths, args: WebArgs) -> Result<i32> {
     // Answers and cancels from the browser are recorded as the web's.
     crate::client::set_client_kind("web");
+    let (listener, web) = bind(paths, &args, true).await?;
+    // Not a graceful stop: live streams never end by themselves, and a page reconnects.
+    tokio::select! {
+        served = axum::serve(listener, routes::router(web)).into_future() => served.context("serving the dashboard")?,
+        () = stopped() => {}
+    }
+    Ok(0)
+}
+
+/// `[web] listen`: the worker serves the dashboard too, under the same token rules, for as
+/// long as it runs. A problem is told in the worker's log: the queue works without it.
+pub fn serve_for_worker(paths: Paths, config: &crate::config::web::WebConfig) {
+    let Some(listen) = config.address() else { return };
+    // The worker itself speaks to its socket only through the dashboard's actions.
+    crate::client::set_client_kind("web");
+    let args = WebArgs { listen, token_file: config.token_file.clone(), read_only: config.read_only };
+    tokio::spawn(async move {
+        let served = match bind(paths, &args, false).await {
+            Ok((listener, web)) => axum::serve(listener, routes::router(web))
+                .into_future()
+                .await
+                .context("serving the dashboard"),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = served {
+            eprintln!("smart-agents worker: no dashboard on {listen}: {e}");
+        }
+    });
+}
+
+/// Check the address, load the token, bind, and say where to log in: with the login URL on
+/// stdout for `web`, without the token for the worker's log (a file that outlives the moment).
+async fn bind(paths: Paths, args: &WebArgs, show_token: bool) -> Result<(tokio::net::TcpListener, Shared)> {
     // Refused before anything is made: no token file for a server that will not start.
     token::check_bind(args.listen, args.token_file.is_some())?;
     let token = token::load(&paths, args.token_file.as_deref())?;
@@ -36,7 +69,7 @@ pub async fn run(paths: Paths, args: WebArgs) -> Result<i32> {
     let addr = listener.local_addr()?;
     let mode = if args.read_only { " (read-only)" } else { "" };
     // One write: a reader that takes the first line and closes the pipe has all of it.
-    let banner = if token.explicit {
+    let banner = if token.explicit || !show_token {
         format!(
             "smart-agents web: serving http://{addr}/{mode}; log in with the token in {}\n",
             token.file.display()
@@ -48,17 +81,15 @@ pub async fn run(paths: Paths, args: WebArgs) -> Result<i32> {
             token.file.display()
         )
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(banner.as_bytes())?;
-    out.flush()?;
-    drop(out);
-    let web = Arc::new(Web { paths, auth: auth::Auth::new(token.value), read_only: args.read_only });
-    // Not a graceful stop: live streams never end by themselves, and a page reconnects.
-    tokio::select! {
-        served = axum::serve(listener, routes::router(web)).into_future() => served.context("serving the dashboard")?,
-        () = stopped() => {}
+    if show_token {
+        let mut out = std::io::stdout().lock();
+        out.write_all(banner.as_bytes())?;
+        out.flush()?;
+    } else {
+        eprint!("{banner}");
     }
-    Ok(0)
+    let web = Arc::new(Web { paths, auth: auth::Auth::new(token.value), read_only: args.read_only });
+    Ok((listener, web))
 }
 
 async fn stopped() {

@@ -70,6 +70,10 @@ pub fn run(paths: &Paths) -> Result<bool> {
     // `events --follow` rows; a follower that falls this far behind re-reads the database.
     let (history, _) = tokio::sync::broadcast::channel(8192);
     let metrics_at = config.metrics.address();
+    // Pushed notifications (`[[notify.channels]]`) run beside the actor, on a thread of their own.
+    let outbox = crate::notify::channels::Outbox::new(paths.clone(), config.clone(), history.clone());
+    crate::notify::channels::start(outbox, hub.subscribe()).context("starting the notification channels")?;
+    let web = config.web.clone();
     let actor = actor::Actor::new(
         paths.clone(),
         config,
@@ -99,6 +103,7 @@ pub fn run(paths: &Paths) -> Result<bool> {
     let shared = server::Shared { actor: tx, hub, history, slots: server::Slots::new() };
     let served: Result<()> = rt.block_on(async {
         tokio::spawn(notifier.run(notifier_events));
+        crate::web::serve_for_worker(paths.clone(), &web);
         serve(listener, shared, metrics_at, done_rx).await
     });
     let _ = std::fs::remove_file(&paths.socket);

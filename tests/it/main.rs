@@ -12,6 +12,7 @@ mod agents_e2e;
 mod autonomy;
 mod bad_input;
 mod cancel;
+mod channels;
 mod claude_plugin;
 mod closed_stdin;
 mod completion_ids;
