@@ -3,6 +3,7 @@
 //! Server-Sent Events; actions go to the worker as `cancel` sends them. Every request needs the
 //! token (`auth.rs`); every asset is in the binary. See docs/web.md.
 
+mod actions;
 mod auth;
 mod live;
 mod pages;

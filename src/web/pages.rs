@@ -117,19 +117,32 @@ pub struct TaskPage<'a> {
     pub csrf: Option<&'a str>,
     pub output: Option<String>,
     pub log_tail: String,
+    /// What a finished task changed (a worktree task's branch, or the patch saved in place).
+    pub change: Option<crate::client::diff::Diff>,
+    /// A completed worktree task whose work can be landed.
+    pub landable: bool,
 }
 
 pub fn task(page: &TaskPage) -> String {
     let v = page.view;
-    let cancel = match page.csrf {
-        Some(csrf) if !v.state.is_finished() => format!(
-            "<form id=\"cancel\" method=\"post\" action=\"/tasks/{}/cancel\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\" class=\"danger\">Cancel</button></form>",
+    let action = |name: &str, label: &str, class: &str| match page.csrf {
+        Some(csrf) => format!(
+            "<form id=\"{name}\" method=\"post\" action=\"/tasks/{}/{name}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\"{class}>{label}</button></form>",
             esc(&v.id),
             esc(csrf)
         ),
-        _ => String::new(),
+        None => String::new(),
     };
+    let retriable = matches!(v.state, TaskState::Failed | TaskState::Cancelled);
+    let cancel = [
+        (!v.state.is_finished()).then(|| action("cancel", "Cancel", " class=\"danger\"")),
+        retriable.then(|| action("retry", "Retry", "")),
+        page.landable.then(|| action("land", "Land", "")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<String>();
     let head = format!(
         "<h1 data-f=\"description\">{desc}</h1><p class=\"top\"><span class=\"state s-{state}\" data-f=\"state\">{state}</span>\
          <span class=\"id\">{id}</span><span>{agent}</span><span class=\"eta\" data-f=\"eta\">{eta}</span></p>{bar}\
@@ -146,7 +159,7 @@ pub fn task(page: &TaskPage) -> String {
     let sections = [
         Some(head),
         page.output.as_deref().map(|o| section("Result", "result", o)),
-        // The review-and-land diff goes here once it exists (a section of its own).
+        page.change.as_ref().map(|d| section(&format!("Change: {}", d.stat_line()), "change", &d.patch)),
         Some(section("Log (last lines)", "log", &page.log_tail)),
     ];
     let body: String = sections.into_iter().flatten().collect();

@@ -1,15 +1,14 @@
 //! The routes: `/login` is open; everything else passes the gate in `guard` first.
 
-use super::Shared;
 use super::auth::{COOKIE, Verdict};
 use super::pages::{self, TaskPage};
+use super::{Shared, actions};
 use axum::Router;
-use axum::extract::{Form, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use std::collections::HashMap;
 
 /// Lines of the log a task's page shows.
 const LOG_LINES: usize = 60;
@@ -20,8 +19,10 @@ pub fn router(web: Shared) -> Router {
     let guarded = Router::new()
         .route("/", get(list))
         .route("/tasks/{id}", get(task))
-        .route("/tasks/{id}/cancel", post(cancel))
-        .route("/tasks/{id}/answer", post(answer))
+        .route("/tasks/{id}/cancel", post(actions::cancel))
+        .route("/tasks/{id}/answer", post(actions::answer))
+        .route("/tasks/{id}/retry", post(actions::retry))
+        .route("/tasks/{id}/land", post(actions::land))
         .route("/events", get(super::live::events))
         .route("/assets/app.js", get(script))
         .route("/assets/app.css", get(style))
@@ -128,74 +129,27 @@ async fn task(State(web): State<Shared>, Path(id): Path<String>) -> Response {
         let view = rec.view(crate::clock::now_ms());
         let output = rec.state.is_finished().then(|| rec.result().output).filter(|o| !o.is_empty());
         let log_tail = crate::cli::logs::read_text(&w.paths, &rec.id, Some(LOG_LINES)).unwrap_or_default();
-        Ok::<_, crate::error::Error>((view, output, log_tail))
+        // A task that changed nothing, or whose work is gone, has no change to show.
+        let change =
+            rec.state.is_finished().then(|| crate::cli::review::of_task(&w.paths, &rec.id, false).ok());
+        let landable = rec.state == crate::model::TaskState::Completed && rec.artifacts.worktree.is_some();
+        Ok::<_, crate::error::Error>((view, output, log_tail, change.flatten(), landable))
     })
     .await;
     match read {
-        Ok(Ok((view, output, log_tail))) => {
+        Ok(Ok((view, output, log_tail, change, landable))) => {
             let csrf = (!web.read_only).then(|| web.auth.csrf());
-            Html(pages::task(&TaskPage { view: &view, csrf, output, log_tail })).into_response()
+            let change = change.filter(|d| !d.files.is_empty());
+            let landable = landable && change.is_some();
+            let page = TaskPage { view: &view, csrf, output, log_tail, change, landable };
+            Html(pages::task(&page)).into_response()
         }
         Ok(Err(e)) => failure(&e),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the read failed\n").into_response(),
     }
 }
 
-type ActionForm = Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>;
-
-/// An action may go ahead: not read-only, and the CSRF token (form field or header) is right.
-fn refused(web: &Shared, headers: &HeaderMap, form: &ActionForm) -> Option<Response> {
-    if web.read_only {
-        return Some((StatusCode::FORBIDDEN, "read-only: actions are off\n").into_response());
-    }
-    let csrf = form.as_ref().ok().and_then(|f| f.get("csrf")).map(String::as_str);
-    let csrf = csrf.or_else(|| headers.get("x-csrf-token").and_then(|v| v.to_str().ok()));
-    if !csrf.is_some_and(|c| web.auth.is_csrf(c)) {
-        return Some((StatusCode::FORBIDDEN, "missing or wrong CSRF token\n").into_response());
-    }
-    None
-}
-
-/// Answer what the task asks: a button's `reply`, else the words in `text`.
-async fn answer(
-    State(web): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    form: ActionForm,
-) -> Response {
-    if let Some(no) = refused(&web, &headers, &form) {
-        return no;
-    }
-    let field = |name: &str| form.as_ref().ok().and_then(|f| f.get(name)).map(|v| v.trim().to_string());
-    let words = field("reply").filter(|r| !r.is_empty()).or_else(|| field("text")).unwrap_or_default();
-    if words.is_empty() {
-        return (StatusCode::BAD_REQUEST, "the answer is empty\n").into_response();
-    }
-    match crate::cli::answer::request(&web.paths, &id, crate::model::Reply::parse(&words), false).await {
-        Ok(_) => Redirect::to(&format!("/tasks/{}", urlencode(&id))).into_response(),
-        Err(e) => failure(&e),
-    }
-}
-
-async fn cancel(
-    State(web): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    form: ActionForm,
-) -> Response {
-    if let Some(no) = refused(&web, &headers, &form) {
-        return no;
-    }
-    match crate::cli::cancel::request(&web.paths, vec![id.clone()]).await {
-        Ok(outcomes) if outcomes.iter().any(|o| o.outcome == "not_found") => {
-            (StatusCode::NOT_FOUND, "no such task\n").into_response()
-        }
-        Ok(_) => Redirect::to(&format!("/tasks/{}", urlencode(&id))).into_response(),
-        Err(e) => failure(&e),
-    }
-}
-
-fn failure(e: &crate::error::Error) -> Response {
+pub(super) fn failure(e: &crate::error::Error) -> Response {
     let status = match e.kind() {
         crate::error::ErrorKind::NotFound => StatusCode::NOT_FOUND,
         crate::error::ErrorKind::Usage => StatusCode::BAD_REQUEST,
@@ -206,7 +160,7 @@ fn failure(e: &crate::error::Error) -> Response {
 }
 
 /// Ids are letters and digits; anything else is escaped so a redirect stays on this server.
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {

@@ -213,6 +213,46 @@ fn a_task_that_asks_is_answered_from_its_page() {
 }
 
 #[test]
+fn a_failed_task_is_retried_and_a_worktree_task_landed_from_its_page() {
+    let home = Home::new();
+    let server = Server::start(&home, &[]);
+    let bearer = format!("Bearer {}", server.token());
+    let form = [("Authorization", bearer.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+    let csrf_of = |page: &Answer| {
+        page.body.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).map(String::from)
+    };
+    // Retry: shown for a failed task, and it runs again.
+    let failed = home.submit(&["false"]);
+    home.wait_state(&failed, "failed", LONG);
+    let page = server.get(&format!("/tasks/{failed}"), &form[..1]);
+    assert!(page.body.contains(">Retry<") && !page.body.contains(">Land<"), "{}", page.body);
+    let csrf = csrf_of(&page).expect("csrf");
+    let retried =
+        http(&server.addr, "POST", &format!("/tasks/{failed}/retry"), &form, &format!("csrf={csrf}"));
+    assert_eq!(retried.status, 303, "{retried:?}");
+    let deadline = std::time::Instant::now() + LONG;
+    while home.status(&failed)["attempt"] != 2 {
+        assert!(std::time::Instant::now() < deadline, "never retried: {}", home.status(&failed));
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    // Land: a completed worktree task shows its change and a Land button, which lands it.
+    let repo = crate::review::Repo::new();
+    let id = crate::review::done(&home, &repo, "echo web > from-web.txt");
+    let page = server.get(&format!("/tasks/{id}"), &form[..1]);
+    assert!(
+        page.body.contains("Change: 1 file changed") && page.body.contains("from-web.txt"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(">Land<"), "{}", page.body);
+    let landed = http(&server.addr, "POST", &format!("/tasks/{id}/land"), &form, &format!("csrf={csrf}"));
+    assert_eq!(landed.status, 303, "{landed:?}");
+    assert_eq!(repo.git("show HEAD:from-web.txt"), "web", "landed into the user's branch");
+    let again = http(&server.addr, "POST", &format!("/tasks/{id}/land"), &form, &format!("csrf={csrf}"));
+    assert!(again.status >= 400, "landing twice is refused: {again:?}");
+}
+
+#[test]
 fn read_only_shows_no_cancel_and_refuses_it() {
     let home = Home::new();
     let id = running_task(&home, "Look only");
