@@ -52,11 +52,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     if finished(&store)? {
         return Ok(0);
     }
-    crate::paths::ensure_private_dir(&paths.logs_dir)?;
-    let inotify = inotify::Inotify::init()?;
-    // Watch the folder: the file may not exist until the task starts.
-    inotify.watches().add(&paths.logs_dir, inotify::WatchMask::MODIFY | inotify::WatchMask::CREATE)?;
-    let mut changes = inotify.into_event_stream([0u8; 4096])?;
+    let mut changes = log_changes(paths)?;
     let client = Client::connect(paths).await?;
     let mut sub = client.subscribe(Some(vec![id.clone()])).await?;
     loop {
@@ -127,9 +123,17 @@ fn tail_start(bytes: &[u8], n: usize) -> usize {
     body.iter().enumerate().rev().filter(|(_, b)| **b == b'\n').nth(n - 1).map_or(0, |(i, _)| i + 1)
 }
 
-/// New output from `offset`. Until the task is `done`, a partial last line waits for its
-/// end, so a secret value is never split across two writes (and so never unmasked).
+/// Print new output from `offset`; the offset after it.
 fn copy_from(file: &mut std::fs::File, offset: u64, mask: &Mask, done: bool) -> Result<u64> {
+    let (bytes, next) = new_output(file, offset, mask, done)?;
+    write_lossy(&bytes)?;
+    Ok(next)
+}
+
+/// New output from `offset`, masked, and the offset after it. Until the task is `done`, a
+/// partial last line waits for its end, so a secret value is never split across two reads
+/// (and so never unmasked).
+fn new_output(file: &mut std::fs::File, offset: u64, mask: &Mask, done: bool) -> Result<(Vec<u8>, u64)> {
     file.seek(SeekFrom::Start(offset))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
@@ -138,8 +142,47 @@ fn copy_from(file: &mut std::fs::File, offset: u64, mask: &Mask, done: bool) -> 
         (false, Some(nl)) => nl + 1,
         (false, None) => 0,
     };
-    write_lossy(&mask.apply(&bytes[..whole], offset))?;
-    Ok(offset + whole as u64)
+    Ok((mask.apply(&bytes[..whole], offset).into_owned(), offset + whole as u64))
+}
+
+/// A task's log read on from an offset, masked as `logs` masks it: the web page's live tail.
+pub struct LogTail {
+    path: std::path::PathBuf,
+    file: Option<std::fs::File>,
+    offset: u64,
+    mask: Mask,
+}
+
+impl LogTail {
+    /// Follow task `id`'s log from byte `from` (its length now when `None`).
+    pub fn open(paths: &Paths, id: &str, from: Option<u64>) -> Result<LogTail> {
+        let store = Store::open_for_reading(&paths.database)?;
+        let mask = mask_for(paths, store.as_ref(), id)?;
+        let path = paths.task_log(id);
+        let file = std::fs::File::open(&path).ok();
+        let end = file.as_ref().and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
+        Ok(LogTail { path, file, offset: from.unwrap_or(end).min(end), mask })
+    }
+
+    /// What was written since the last read (whole lines until the task is `done`).
+    pub fn read_new(&mut self, done: bool) -> Result<String> {
+        if self.file.is_none() {
+            self.file = std::fs::File::open(&self.path).ok();
+        }
+        let Some(file) = self.file.as_mut() else { return Ok(String::new()) };
+        let (bytes, next) = new_output(file, self.offset, &self.mask, done)?;
+        self.offset = next;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// A stream that yields whenever a file in the logs folder is written or made (inotify).
+pub fn log_changes(paths: &Paths) -> Result<inotify::EventStream<[u8; 4096]>> {
+    crate::paths::ensure_private_dir(&paths.logs_dir)?;
+    let inotify = inotify::Inotify::init()?;
+    // The folder: the file may not exist until the task starts.
+    inotify.watches().add(&paths.logs_dir, inotify::WatchMask::MODIFY | inotify::WatchMask::CREATE)?;
+    Ok(inotify.into_event_stream([0u8; 4096])?)
 }
 
 /// Output is kept as captured; what is not UTF-8 is shown lossily.

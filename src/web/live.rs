@@ -1,8 +1,11 @@
 //! `/events`: Server-Sent Events, one `task` event per change the worker's hub publishes (a
-//! snapshot first), so pages update without asking. Each stream is its own subscription to the
-//! worker; it ends when the worker goes away and the browser connects again by itself.
+//! snapshot first), so pages update without asking; for one task's page also `log` events, the
+//! new lines of its log as they are written (inotify, masked as `logs` masks them). Each stream
+//! is its own subscription to the worker; it ends when the worker goes away and the browser
+//! connects again by itself.
 
 use super::Shared;
+use crate::cli::logs::LogTail;
 use crate::client::{Client, Subscription};
 use crate::model::TaskView;
 use crate::protocol::{Event as HubEvent, Response};
@@ -10,11 +13,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response as HttpResponse};
+use futures_util::StreamExt;
 use std::collections::VecDeque;
 
 #[derive(serde::Deserialize)]
 pub struct Filter {
     task: Option<String>,
+    /// The log offset the page was drawn up to: its live tail goes on from there.
+    from: Option<u64>,
 }
 
 /// What a page needs of a task to redraw its line: the list's fields, no more.
@@ -34,9 +40,21 @@ struct Change<'a> {
 struct Feed {
     subscription: Subscription,
     queued: VecDeque<TaskView>,
+    /// One task's log and the folder watch that says when it grew.
+    log: Option<(LogTail, inotify::EventStream<[u8; 4096]>)>,
+}
+
+/// What goes out next: a task's change, or new lines of its log.
+enum Item {
+    Task(TaskView),
+    Log(String),
 }
 
 pub async fn events(State(web): State<Shared>, Query(filter): Query<Filter>) -> HttpResponse {
+    let log = filter.task.as_ref().and_then(|id| {
+        let tail = crate::cli::logs::LogTail::open(&web.paths, id, filter.from).ok()?;
+        Some((tail, crate::cli::logs::log_changes(&web.paths).ok()?))
+    });
     let ids = filter.task.map(|id| vec![id]);
     let subscribed = match Client::connect(&web.paths).await {
         Ok(client) => client.subscribe(ids).await,
@@ -48,27 +66,57 @@ pub async fn events(State(web): State<Shared>, Query(filter): Query<Filter>) -> 
             return (StatusCode::SERVICE_UNAVAILABLE, format!("no live updates: {e}\n")).into_response();
         }
     };
-    let feed = Feed { subscription, queued: VecDeque::new() };
+    let feed = Feed { subscription, queued: VecDeque::new(), log };
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
-        let view = feed.next().await?;
-        Some((Ok::<_, std::convert::Infallible>(event(&view)), feed))
+        let item = match feed.next().await? {
+            Item::Task(view) => event(&view),
+            // SSE cannot carry a carriage return (a progress bar's redraw): it becomes a line end.
+            Item::Log(text) => {
+                Event::default().event("log").data(text.replace("\r\n", "\n").replace('\r', "\n"))
+            }
+        };
+        Some((Ok::<_, std::convert::Infallible>(item), feed))
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
 impl Feed {
-    /// The next task change; `None` once the worker has gone.
-    async fn next(&mut self) -> Option<TaskView> {
+    /// The next task change or log lines; `None` once the worker has gone.
+    async fn next(&mut self) -> Option<Item> {
         loop {
             if let Some(view) = self.queued.pop_front() {
-                return Some(view);
+                // The end of the task flushes its log's last, unfinished line.
+                if let Some(text) = self.log_lines(view.state.is_finished()) {
+                    self.queued.push_front(view);
+                    return Some(Item::Log(text));
+                }
+                return Some(Item::Task(view));
             }
-            match self.subscription.next().await.ok()? {
-                Response::Snapshot { tasks, .. } => self.queued.extend(tasks),
-                Response::Event { event: HubEvent::Task { task } } => return Some(task),
-                _ => {}
+            let grew = async {
+                match self.log.as_mut() {
+                    Some((_, changes)) => changes.next().await.is_some(),
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                response = self.subscription.next() => match response.ok()? {
+                    Response::Snapshot { tasks, .. } => self.queued.extend(tasks),
+                    Response::Event { event: HubEvent::Task { task } } => self.queued.push_back(task),
+                    _ => {}
+                },
+                true = grew => {
+                    if let Some(text) = self.log_lines(false) {
+                        return Some(Item::Log(text));
+                    }
+                }
             }
         }
+    }
+
+    /// New lines of the followed log, if any.
+    fn log_lines(&mut self, done: bool) -> Option<String> {
+        let (tail, _) = self.log.as_mut()?;
+        tail.read_new(done).ok().filter(|t| !t.is_empty())
     }
 }
 

@@ -117,6 +117,8 @@ pub struct TaskPage<'a> {
     pub csrf: Option<&'a str>,
     pub output: Option<String>,
     pub log_tail: String,
+    /// The log's length when `log_tail` was read: the live tail goes on from there.
+    pub log_from: u64,
     /// What a finished task changed (a worktree task's branch, or the patch saved in place).
     pub change: Option<crate::client::diff::Diff>,
     /// A completed worktree task whose work can be landed.
@@ -164,7 +166,8 @@ pub fn task(page: &TaskPage) -> String {
     ];
     let body: String = sections.into_iter().flatten().collect();
     let finished = if v.state.is_finished() { " data-finished=\"1\"" } else { "" };
-    let attrs = format!(" data-page=\"task\" data-task=\"{}\"{finished}", esc(&v.id));
+    let attrs =
+        format!(" data-page=\"task\" data-task=\"{}\" data-log=\"{}\"{finished}", esc(&v.id), page.log_from);
     layout(&format!("{} · smart-agents", truncate(&v.description, 60)), &attrs, &body)
 }
 

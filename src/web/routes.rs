@@ -128,20 +128,22 @@ async fn task(State(web): State<Shared>, Path(id): Path<String>) -> Response {
         let rec = crate::cli::status::task(&w.paths, &id)?;
         let view = rec.view(crate::clock::now_ms());
         let output = rec.state.is_finished().then(|| rec.result().output).filter(|o| !o.is_empty());
+        // Where the live tail goes on from: the log's length before its last lines are read.
+        let log_from = std::fs::metadata(w.paths.task_log(&rec.id)).map_or(0, |m| m.len());
         let log_tail = crate::cli::logs::read_text(&w.paths, &rec.id, Some(LOG_LINES)).unwrap_or_default();
         // A task that changed nothing, or whose work is gone, has no change to show.
         let change =
             rec.state.is_finished().then(|| crate::cli::review::of_task(&w.paths, &rec.id, false).ok());
         let landable = rec.state == crate::model::TaskState::Completed && rec.artifacts.worktree.is_some();
-        Ok::<_, crate::error::Error>((view, output, log_tail, change.flatten(), landable))
+        Ok::<_, crate::error::Error>((view, output, (log_tail, log_from), change.flatten(), landable))
     })
     .await;
     match read {
-        Ok(Ok((view, output, log_tail, change, landable))) => {
+        Ok(Ok((view, output, (log_tail, log_from), change, landable))) => {
             let csrf = (!web.read_only).then(|| web.auth.csrf());
             let change = change.filter(|d| !d.files.is_empty());
             let landable = landable && change.is_some();
-            let page = TaskPage { view: &view, csrf, output, log_tail, change, landable };
+            let page = TaskPage { view: &view, csrf, output, log_tail, log_from, change, landable };
             Html(pages::task(&page)).into_response()
         }
         Ok(Err(e)) => failure(&e),

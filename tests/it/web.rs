@@ -299,9 +299,10 @@ fn a_browser_sees_progress_live_and_cancels_from_a_phone_sized_page() {
     let home = Home::new();
     let gate = home.temp_dir().join("gate");
     let script = format!(
-        "'{BIN}' progress 10 'first step' && while [ ! -e '{}' ]; do sleep 0.05; done && \
-         '{BIN}' progress 60 'second step' && sleep 300",
-        gate.display()
+        "'{BIN}' progress 10 'first step' && while [ ! -e '{gate}' ]; do sleep 0.05; done && \
+         '{BIN}' progress 60 'second step' && while [ ! -e '{gate}2' ]; do sleep 0.05; done && \
+         echo live-tail-$((40+2)) && sleep 300",
+        gate = gate.display()
     );
     let id = home.submit_with(&["Watched from a phone"], &["sh", "-c", &script]);
     home.wait_state(&id, "running", LONG);

@@ -83,6 +83,12 @@ try:
     wait_for("the task page", lambda: driver.current_url.endswith(f"/tasks/{task_id}"))
     button = wait_for("a Cancel button", lambda: driver.find_element(By.CSS_SELECTOR, "#cancel button"))
     assert button.is_displayed() and button.text == "Cancel", button.text
+    # The log's new lines arrive on the open page, with no reload.
+    driver.execute_script("window.__taskPage = true")
+    pathlib.Path(gate + "2").touch()
+    wait_for("a new log line pushed live",
+             lambda: "live-tail-42" in driver.find_element(By.CSS_SELECTOR, "#log pre").text)
+    assert driver.execute_script("return window.__taskPage === true"), "the task page was reloaded"
     no_sideways_scrolling(driver, "task page")
     tap_targets_big_enough(driver, "task page", "button")
     driver.save_screenshot(os.path.join(artifacts, "web-task-390.png"))

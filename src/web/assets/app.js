@@ -6,7 +6,8 @@
   var page = body.getAttribute("data-page");
   var taskId = body.getAttribute("data-task");
   var live = document.getElementById("live");
-  var url = "/events" + (taskId ? "?task=" + encodeURIComponent(taskId) : "");
+  var logFrom = body.getAttribute("data-log");
+  var url = "/events" + (taskId ? "?task=" + encodeURIComponent(taskId) + (logFrom ? "&from=" + logFrom : "") : "");
   var source = new EventSource(url);
   source.onopen = function () { live.textContent = "live"; };
   source.onerror = function () { live.textContent = "reconnecting…"; };
@@ -14,6 +15,15 @@
     var change;
     try { change = JSON.parse(e.data); } catch (err) { return; }
     if (page === "list") { onList(change); } else if (change.id === taskId) { onTask(change); }
+  });
+
+  // New lines of the task's log, appended as they are written; the page keeps the last 500.
+  source.addEventListener("log", function (e) {
+    var log = document.querySelector("#log pre");
+    if (!log) { return; }
+    log.textContent += e.data + (e.data.endsWith("\n") ? "" : "\n");
+    var lines = log.textContent.split("\n");
+    if (lines.length > 501) { log.textContent = lines.slice(lines.length - 501).join("\n"); }
   });
 
   function fill(root, change) {
