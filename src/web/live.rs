@@ -46,7 +46,7 @@ struct Feed {
 
 /// What goes out next: a task's change, or new lines of its log.
 enum Item {
-    Task(TaskView),
+    Task(Box<TaskView>),
     Log(String),
 }
 
@@ -90,7 +90,7 @@ impl Feed {
                     self.queued.push_front(view);
                     return Some(Item::Log(text));
                 }
-                return Some(Item::Task(view));
+                return Some(Item::Task(Box::new(view)));
             }
             let grew = async {
                 match self.log.as_mut() {
