@@ -232,12 +232,14 @@ impl Store {
                 path.display()
             )));
         }
-        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let tx = self.conn.unchecked_transaction()?;
+        // All steps in one transaction: a client reading meanwhile (a `list` while the first
+        // worker starts) sees the schema before or after, never half of it.
+        let tx = self.conn.unchecked_transaction()?;
+        for sql in schema::MIGRATIONS.iter().skip(current as usize) {
             tx.execute_batch(sql)?;
-            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
-            tx.commit()?;
         }
+        tx.execute_batch(&format!("PRAGMA user_version = {latest}"))?;
+        tx.commit()?;
         Ok(())
     }
 
