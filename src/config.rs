@@ -9,6 +9,7 @@ use std::time::Duration;
 
 pub mod channels;
 pub mod executors;
+pub mod quiet_hours;
 pub mod sandbox;
 mod strategy;
 mod validate;

@@ -26,4 +26,5 @@ pub mod text;
 pub mod tui;
 pub mod version;
 pub mod web;
+pub mod webhook_sign;
 pub mod worker;

@@ -46,6 +46,9 @@ fn main() {
         }),
         cli::Command::Mcp => cli::with_runtime(mcp::serve),
         cli::Command::Web(args) => cli::with_runtime(|paths| web::run(paths, args)),
+        cli::Command::Worker(w) if w.is_foreground() => {
+            cli::worker_run(smart_agents::worker::Hooks { serve_web: web::serve_for_worker })
+        }
         _ => cli::run(cli),
     };
     let code = match run {

@@ -151,7 +151,13 @@ where
     rt.block_on(face(paths))
 }
 
-/// Run a parsed command (all but `tui` and `mcp`, see main.rs); returns the exit code.
+/// `worker run` in the foreground, with what main.rs hands the worker.
+pub fn worker_run(hooks: crate::worker::Hooks) -> Result<i32> {
+    worker::run_foreground(hooks)
+}
+
+/// Run a parsed command (all but `tui`, `mcp`, `web` and `worker run`, see main.rs); returns
+/// the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     // Generated text depends only on the definitions, not on any home folder.
     let command = match cli.command {
@@ -159,14 +165,14 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Generate(args) => return generate::generate(args),
         command => command,
     };
-    let paths = Paths::from_env()?;
-    match command {
-        Command::Worker(args) if args.is_foreground() => worker::run_foreground(&paths),
-        command => {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-            rt.block_on(dispatch(command, paths))
-        }
+    if let Command::Worker(args) = &command
+        && args.is_foreground()
+    {
+        return Err(crate::error::Error::internal("`worker run` is started by main.rs"));
     }
+    let paths = Paths::from_env()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(dispatch(command, paths))
 }
 
 async fn dispatch(command: Command, paths: Paths) -> Result<i32> {

@@ -26,7 +26,7 @@ pub fn run(args: Args, paths: &Paths) -> Result<i32> {
     match args.command {
         NotifyCommand::Status(args) => super::notify_status::run(args, paths),
         NotifyCommand::Secret => {
-            println!("{}", crate::notify::webhook_sign::Secret::generate().context("making a secret")?);
+            println!("{}", crate::webhook_sign::Secret::generate().context("making a secret")?);
             Ok(0)
         }
         NotifyCommand::Seal => seal(paths),

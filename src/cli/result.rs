@@ -109,7 +109,7 @@ pub fn print_result(rec: &TaskRecord, store: Option<&Store>, json: bool) -> Resu
 /// saved when it ran in place).
 fn diffstat(rec: &TaskRecord) -> Option<String> {
     let paths = Paths::from_env().ok()?;
-    let diff = super::review::of_task(&paths, &rec.id, false).ok()?;
+    let diff = crate::client::diff::of_task(&paths, &rec.id, false).ok()?;
     (!diff.files.is_empty()).then(|| diff.stat_line())
 }
 

@@ -3,8 +3,8 @@
 //! dashboard and the MCP server share; this file only parses flags and prints.
 
 use super::render::print_json;
-use crate::client::diff::{self, Diff};
-use crate::client::{discard, land, worktree};
+use crate::client::diff::{Diff, of_task};
+use crate::client::{discard, land};
 use crate::error::Result;
 use crate::paths::Paths;
 use std::io::{IsTerminal, Write};
@@ -82,16 +82,6 @@ pub fn diff(args: DiffArgs, paths: &Paths) -> Result<i32> {
         write!(out, "{}", diff.patch)?;
     }
     Ok(0)
-}
-
-/// The change of task `typed`: a worktree task's from its worktree, an in-place task's from
-/// the patch saved when it ended.
-pub fn of_task(paths: &Paths, typed: &str, color: bool) -> Result<Diff> {
-    match worktree::locate(paths, typed) {
-        Ok((_, rec, work)) => diff::of_work(&rec.id, &work, color),
-        Err(e) if e.kind() == crate::error::ErrorKind::Usage => diff::saved(paths, typed, color),
-        Err(e) => Err(e),
-    }
 }
 
 /// One line per file and the total, as `git diff --stat` gives it in words.

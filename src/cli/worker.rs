@@ -45,8 +45,9 @@ impl Args {
     }
 }
 
-pub fn run_foreground(paths: &Paths) -> Result<i32> {
-    crate::worker::run(paths)?;
+/// `worker run`, with what main.rs hands the worker.
+pub fn run_foreground(hooks: crate::worker::Hooks) -> Result<i32> {
+    crate::worker::run(&Paths::from_env()?, hooks)?;
     Ok(0)
 }
 

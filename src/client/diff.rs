@@ -160,6 +160,16 @@ pub fn save_in_place(
     Ok(())
 }
 
+/// The change of task `typed`: a worktree task's from its worktree, an in-place task's from
+/// the patch saved when it ended.
+pub fn of_task(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Diff> {
+    match super::worktree::locate(paths, typed) {
+        Ok((_, rec, work)) => of_work(&rec.id, &work, color),
+        Err(e) if e.kind() == crate::error::ErrorKind::Usage => saved(paths, typed, color),
+        Err(e) => Err(e),
+    }
+}
+
 /// The change a task that ran in place saved when it ended.
 pub fn saved(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Diff> {
     let store = crate::store::Store::open_for_reading(&paths.database)?;

@@ -184,7 +184,7 @@ impl ChannelConfig {
         }
         if let (ChannelKind::Ntfy, Some(url)) = (self.kind, &self.url)
             && !is_sealed(url)
-            && crate::notify::channels::bodies::ntfy_split(url).is_none()
+            && ntfy_split(url).is_none()
         {
             return Err("url must name the topic, like https://ntfy.sh/my-topic".into());
         }
@@ -199,7 +199,7 @@ impl ChannelConfig {
                 return Err("secret is missing: `smart-agents notify secret` makes a whsec_ one".into());
             }
             (Some(secret), ChannelKind::Webhook) if !is_sealed(secret) => {
-                crate::notify::webhook_sign::Secret::parse(secret).map_err(|e| format!("secret: {e}"))?;
+                crate::webhook_sign::Secret::parse(secret).map_err(|e| format!("secret: {e}"))?;
             }
             (Some(_), ChannelKind::Webhook) => {}
             (Some(_), _) => return Err(format!("secret is only for webhook channels, not {kind}")),
@@ -212,8 +212,7 @@ impl ChannelConfig {
             return Err("priority must be from 1 (min) to 5 (max)".into());
         }
         if let Some(quiet) = &self.quiet_hours {
-            crate::notify::channels::quiet::QuietHours::parse(quiet)
-                .map_err(|e| format!("quiet_hours: {e}"))?;
+            crate::config::quiet_hours::QuietHours::parse(quiet).map_err(|e| format!("quiet_hours: {e}"))?;
         }
         if self.name.as_deref().is_some_and(|n| n.is_empty() || n.chars().any(char::is_control)) {
             return Err("name must be a non-empty line of text".into());
@@ -262,6 +261,14 @@ pub fn channel_line(text: &str, n: usize) -> Option<usize> {
         .filter(|(_, l)| l.trim().replace(' ', "") == "[[notify.channels]]")
         .nth(n)
         .map(|(i, _)| i + 1)
+}
+
+/// `https://ntfy.sh/alerts` → (`https://ntfy.sh`, `alerts`): where to post, and the topic.
+pub fn ntfy_split(url: &str) -> Option<(&str, &str)> {
+    let after_scheme = url.find("://")? + 3;
+    let slash = url[after_scheme..].rfind('/')? + after_scheme;
+    let topic = url[slash + 1..].split(['?', '#']).next()?;
+    (!topic.is_empty()).then_some((&url[..slash], topic))
 }
 
 #[cfg(test)]

@@ -108,7 +108,7 @@ fn mode(text: Option<&str>) -> Result<land::Mode> {
 pub async fn call(paths: &Paths, name: &str, args: JsonObject) -> Option<Result<Reply>> {
     Some(match name {
         "diff" => super::parse_args(name, args).and_then(|a: IdArgs| {
-            let d = crate::cli::review::of_task(paths, &a.id, false)?;
+            let d = crate::client::diff::of_task(paths, &a.id, false)?;
             let text = d.stat_line();
             ok(d, text)
         }),

@@ -5,7 +5,6 @@
 pub mod channels;
 pub mod desktop;
 pub mod strategy;
-pub mod webhook_sign;
 
 pub use crate::config::Strategy;
 pub use strategy::{Notification, Policy, Urgency};

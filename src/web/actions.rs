@@ -2,7 +2,7 @@
 //! mode: cancel, answer what a task asks, retry, and land a worktree task's work.
 
 use super::Shared;
-use super::routes::{failure, urlencode};
+use super::replies::{failure, urlencode};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};

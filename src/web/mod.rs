@@ -7,6 +7,7 @@ mod actions;
 mod auth;
 mod live;
 mod pages;
+mod replies;
 mod routes;
 mod token;
 

@@ -2,6 +2,7 @@
 
 use super::auth::{COOKIE, Verdict};
 use super::pages::{self, TaskPage};
+use super::replies::failure;
 use super::{Shared, actions};
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
@@ -133,7 +134,7 @@ async fn task(State(web): State<Shared>, Path(id): Path<String>) -> Response {
         let log_tail = crate::cli::logs::read_text(&w.paths, &rec.id, Some(LOG_LINES)).unwrap_or_default();
         // A task that changed nothing, or whose work is gone, has no change to show.
         let change =
-            rec.state.is_finished().then(|| crate::cli::review::of_task(&w.paths, &rec.id, false).ok());
+            rec.state.is_finished().then(|| crate::client::diff::of_task(&w.paths, &rec.id, false).ok());
         let landable = rec.state == crate::model::TaskState::Completed && rec.artifacts.worktree.is_some();
         Ok::<_, crate::error::Error>((view, output, (log_tail, log_from), change.flatten(), landable))
     })
@@ -149,29 +150,6 @@ async fn task(State(web): State<Shared>, Path(id): Path<String>) -> Response {
         Ok(Err(e)) => failure(&e),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the read failed\n").into_response(),
     }
-}
-
-pub(super) fn failure(e: &crate::error::Error) -> Response {
-    let status = match e.kind() {
-        crate::error::ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        crate::error::ErrorKind::Usage => StatusCode::BAD_REQUEST,
-        crate::error::ErrorKind::WorkerUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    (status, format!("{e}\n")).into_response()
-}
-
-/// Ids are letters and digits; anything else is escaped so a redirect stays on this server.
-pub(super) fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 async fn script() -> Response {

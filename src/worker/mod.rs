@@ -44,7 +44,15 @@ pub type Hub = tokio::sync::broadcast::Sender<Arc<Event>>;
 
 /// Run the worker in the foreground until it is stopped. Returns `Ok(false)` when another
 /// worker already runs (the caller exits cleanly).
-pub fn run(paths: &Paths) -> Result<bool> {
+/// What the worker serves besides its socket, handed in by main.rs (the dashboard stands
+/// above the worker and uses the command line's parts, so the worker does not name it).
+#[derive(Clone, Copy)]
+pub struct Hooks {
+    /// `[web] listen`: serve the dashboard on the worker's runtime.
+    pub serve_web: fn(Paths, &crate::config::web::WebConfig),
+}
+
+pub fn run(paths: &Paths, hooks: Hooks) -> Result<bool> {
     paths.ensure_dirs()?;
     // A bad config is refused rather than guessed around.
     let config = crate::agents::registry::load_config(&paths.config_file)?;
@@ -103,7 +111,7 @@ pub fn run(paths: &Paths) -> Result<bool> {
     let shared = server::Shared { actor: tx, hub, history, slots: server::Slots::new() };
     let served: Result<()> = rt.block_on(async {
         tokio::spawn(notifier.run(notifier_events));
-        crate::web::serve_for_worker(paths.clone(), &web);
+        (hooks.serve_web)(paths.clone(), &web);
         serve(listener, shared, metrics_at, done_rx).await
     });
     let _ = std::fs::remove_file(&paths.socket);

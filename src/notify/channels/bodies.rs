@@ -119,17 +119,10 @@ fn escape_slack(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// `https://ntfy.sh/alerts` → (`https://ntfy.sh`, `alerts`): where to post, and the topic.
-pub fn ntfy_split(url: &str) -> Option<(&str, &str)> {
-    let after_scheme = url.find("://")? + 3;
-    let slash = url[after_scheme..].rfind('/')? + after_scheme;
-    let topic = url[slash + 1..].split(['?', '#']).next()?;
-    (!topic.is_empty()).then_some((&url[..slash], topic))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::channels::ntfy_split;
 
     fn ended() -> Value {
         json!({

@@ -90,7 +90,7 @@ fn task_json(rec: &TaskRecord, paths: &Paths) -> Value {
 }
 
 fn diffstat(paths: &Paths, id: &str) -> Option<Value> {
-    let diff = crate::cli::review::of_task(paths, id, false).ok()?;
+    let diff = crate::client::diff::of_task(paths, id, false).ok()?;
     (!diff.files.is_empty()).then(|| {
         json!({
             "files": diff.files.len(),

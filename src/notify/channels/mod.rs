@@ -13,7 +13,6 @@
 pub mod bodies;
 mod enqueue;
 pub mod event;
-pub mod quiet;
 pub mod sealed;
 mod sender;
 mod transport;
@@ -42,7 +41,7 @@ pub struct Outbox {
 pub struct Channel {
     pub name: String,
     pub config: ChannelConfig,
-    pub quiet: Option<quiet::QuietHours>,
+    pub quiet: Option<crate::config::quiet_hours::QuietHours>,
     pub wake: Arc<Notify>,
 }
 
@@ -57,7 +56,10 @@ impl Outbox {
                 name: c.name_at(i),
                 config: c.clone(),
                 // Checked at load: a window that does not parse cannot reach here.
-                quiet: c.quiet_hours.as_deref().and_then(|q| quiet::QuietHours::parse(q).ok()),
+                quiet: c
+                    .quiet_hours
+                    .as_deref()
+                    .and_then(|q| crate::config::quiet_hours::QuietHours::parse(q).ok()),
                 wake: Arc::new(Notify::new()),
             })
             .collect();

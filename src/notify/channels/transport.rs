@@ -5,8 +5,8 @@
 use super::bodies;
 use super::sealed::Opened;
 use crate::config::channels::{ChannelConfig, ChannelKind};
-use crate::notify::webhook_sign::Secret;
 use crate::store::Delivery;
+use crate::webhook_sign::Secret;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
@@ -82,7 +82,7 @@ impl Transport {
         match self.kind {
             ChannelKind::Webhook => self.webhook(url, d).await,
             ChannelKind::Ntfy => {
-                let (server, topic) = bodies::ntfy_split(url).ok_or(SendError::NoTopic)?;
+                let (server, topic) = crate::config::channels::ntfy_split(url).ok_or(SendError::NoTopic)?;
                 self.post(server, bodies::ntfy(&self.config, topic, &event).to_string(), &[]).await
             }
             ChannelKind::Slack => self.post(url, bodies::slack(&event).to_string(), &[]).await,
