@@ -63,7 +63,8 @@ mod tests {
         paths.ensure_dirs().unwrap();
         let secrets: SecretsConfig = toml::from_str("key_store = \"file\"").unwrap();
         let url = seal("https://hooks.slack.com/services/T/B/XYZ", &paths, &secrets).unwrap();
-        assert!(url.starts_with("sealed:") && !url.contains("XYZ"));
+        // '.' is no base64 character: the host cannot show up in a sealed value by chance.
+        assert!(url.starts_with("sealed:") && !url.contains("hooks.slack.com"), "{url}");
         let channel: ChannelConfig =
             toml::from_str(&format!("kind = \"slack\"\nurl = \"{url}\"\ntoken = \"plain\"")).unwrap();
         let opened = open(&channel, &paths, &secrets).unwrap();
