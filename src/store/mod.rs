@@ -232,6 +232,9 @@ impl Store {
                 path.display()
             )));
         }
+        if current == latest {
+            return Ok(());
+        }
         // All steps in one transaction: a client reading meanwhile (a `list` while the first
         // worker starts) sees the schema before or after, never half of it.
         let tx = self.conn.unchecked_transaction()?;

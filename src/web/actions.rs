@@ -57,7 +57,7 @@ pub(super) async fn cancel(
         Ok(outcomes) if outcomes.iter().any(|o| o.outcome == "not_found") => {
             (StatusCode::NOT_FOUND, "no such task\n").into_response()
         }
-        Ok(_) => Redirect::to(&format!("/tasks/{}", urlencode(&id))).into_response(),
+        Ok(_) => back_to(&id),
         Err(e) => failure(&e),
     }
 }

@@ -8,7 +8,7 @@ use crate::common;
 
 use common::{Home, LONG, describe, stderr, stdout};
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
 
@@ -16,19 +16,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
 fn asking(home: &Home, opts: &[&str], extra: &str) -> String {
     let script = format!("answer=$('{BIN}' ask 'Proceed with Zustand?' {extra}); echo \"got=$answer rc=$?\"");
     home.submit_with(opts, &["sh", "-c", &script])
-}
-
-/// Wait until the task shows `needs`.
-fn needs(home: &Home, id: &str) -> Value {
-    let deadline = Instant::now() + LONG;
-    loop {
-        let view = home.status(id);
-        if view["needs"].is_object() {
-            return view;
-        }
-        assert!(Instant::now() < deadline, "task {id} never asked: {view}");
-        std::thread::sleep(Duration::from_millis(30));
-    }
 }
 
 fn events(home: &Home, id: &str) -> Vec<Value> {
@@ -42,7 +29,7 @@ fn events(home: &Home, id: &str) -> Vec<Value> {
 fn a_question_waits_shows_needs_and_carries_on_with_the_answer() {
     let home = Home::new();
     let id = asking(&home, &[], "--option yes --option no");
-    let view = needs(&home, &id);
+    let view = home.wait_needs(&id);
     assert_eq!(view["state"], "running", "a task that asks is still running: {view}");
     let n = &view["needs"];
     assert_eq!(n["kind"], "question", "{view}");
@@ -79,7 +66,7 @@ fn wrong_second_and_late_answers_are_refused_and_change_nothing() {
     let out = home.run(&["answer", "zzzzzzzz", "allow"]);
     assert_ne!(out.status.code(), Some(0), "an unknown id: {}", describe(&out));
     let id = asking(&home, &[], "--permission");
-    needs(&home, &id);
+    home.wait_needs(&id);
     assert_eq!(home.status(&quiet)["needs"], Value::Null, "the other task asks nothing");
     home.run_code(&["answer", &id, "deny"], 0);
     let done = home.wait_state(&id, "completed", LONG);
@@ -99,12 +86,12 @@ fn wrong_second_and_late_answers_are_refused_and_change_nothing() {
 fn a_question_survives_the_worker_killed_while_it_waits() {
     let home = Home::new();
     let id = asking(&home, &[], "--option a --option b");
-    let before = needs(&home, &id);
+    let before = home.wait_needs(&id);
     let pid = home.worker_pid();
     let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
     // The question is in the database; the asker or the answer starts a new worker, which
     // adopts the task. Whether the asker has asked again yet or not, the answer reaches it.
-    let after = needs(&home, &id);
+    let after = home.wait_needs(&id);
     assert_eq!(after["needs"]["since"], before["needs"]["since"], "the same question: {after}");
     home.run_code(&["answer", &id, "b"], 0);
     home.wait_state(&id, "completed", LONG);
@@ -128,7 +115,7 @@ fn needs_timeout_denies_and_the_wait_does_not_count_toward_timeout() {
     assert_eq!(answered[0]["data"]["by"], "timeout", "{answered:?}");
     // A 2 s timeout, and 3 s waiting for the answer: the task is not timed out.
     let id = asking(&home, &["--timeout", "2s"], "");
-    needs(&home, &id);
+    home.wait_needs(&id);
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(home.state(&id), "running", "waiting for a person is not the task's time");
     home.run_code(&["answer", &id, "ok"], 0);

@@ -219,11 +219,7 @@ fn progress_and_the_result_come_back_from_inside() {
 fn a_sandboxed_task_asks_a_person_and_gets_the_answer() {
     let (home, user) = (Home::new(), UserHome::new());
     let id = submit(&home, &user, &user.work(), &[], "echo \"got=$(smart-agents ask 'Deploy?')\"", &[]);
-    let deadline = std::time::Instant::now() + END;
-    while !home.status(&id)["needs"].is_object() {
-        assert!(std::time::Instant::now() < deadline, "never asked: {}", home.status(&id));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    home.wait_needs(&id);
     home.run_ok(&["answer", &id, "not today"]);
     assert_eq!(wait_end(&home, &id), "completed");
     let result = stdout(&home.run(&["result", &id]));

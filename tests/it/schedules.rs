@@ -229,17 +229,7 @@ fn an_idle_worker_with_100_schedules_does_not_wake_between_firings() {
         add(&home, &args);
     }
     assert_eq!(home.json(&["schedule", "list", "--json"]).as_array().map(Vec::len), Some(100));
-    let pid = home.worker_pid();
-    std::thread::sleep(Duration::from_millis(500));
-    let before = crate::worker::switches(pid);
-    std::thread::sleep(Duration::from_secs(3));
-    let after = crate::worker::switches(pid);
-    let woke: Vec<(String, u64)> = after
-        .iter()
-        .filter_map(|(tid, n)| before.get(tid).map(|b| (tid.clone(), n - b)))
-        .filter(|(_, d)| *d > 0)
-        .collect();
-    assert!(woke.is_empty(), "idle worker threads woke (tid, switches) in 3 s: {woke:?}");
+    crate::worker::assert_sleeps(home.worker_pid());
 }
 
 #[test]

@@ -182,11 +182,7 @@ fn a_task_that_asks_is_answered_from_its_page() {
     let quiet = running_task(&home, "Quiet one");
     let server = Server::start(&home, &[]);
     let bearer = format!("Bearer {}", server.token());
-    let deadline = std::time::Instant::now() + LONG;
-    while !home.status(&id)["needs"].is_object() {
-        assert!(std::time::Instant::now() < deadline, "never asked");
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    home.wait_needs(&id);
     let list = server.get("/", &[("Authorization", &bearer)]);
     let (asks, other) = (list.body.find(&format!("t-{id}")), list.body.find(&format!("t-{quiet}")));
     assert!(asks < other && list.body.contains("needs you: Ship it?"), "asking first: {}", list.body);

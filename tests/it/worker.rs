@@ -94,6 +94,21 @@ fn stop_then_any_command_starts_a_fresh_worker() {
     assert_ne!(home.worker_pid(), first);
 }
 
+/// Over 3 s (after half a second to settle), no thread of worker `pid` wakes.
+pub fn assert_sleeps(pid: i32) {
+    std::thread::sleep(Duration::from_millis(500));
+    let before = switches(pid);
+    std::thread::sleep(Duration::from_secs(3));
+    let after = switches(pid);
+    // A thread that ended in between (a pool thread's keep-alive ran out) is not a wake-up.
+    let woke: Vec<(String, u64)> = after
+        .iter()
+        .filter_map(|(tid, n)| before.get(tid).map(|b| (tid.clone(), n - b)))
+        .filter(|(_, d)| *d > 0)
+        .collect();
+    assert!(woke.is_empty(), "idle worker threads woke (tid, switches) in 3 s: {woke:?}");
+}
+
 /// Context switches of each of `pid`'s threads.
 pub fn switches(pid: i32) -> std::collections::HashMap<String, u64> {
     let mut out = std::collections::HashMap::new();
@@ -119,16 +134,5 @@ fn an_idle_worker_sleeps_even_after_sealing_a_secret_and_notifying() {
     cmd.env("MY_SECRET_TOKEN", "sk-verysecret-1234567");
     let out = cmd.output().expect("execute");
     assert!(out.status.success(), "{}", describe(&out));
-    let pid = home.worker_pid();
-    std::thread::sleep(Duration::from_millis(500));
-    let before = switches(pid);
-    std::thread::sleep(Duration::from_secs(3));
-    let after = switches(pid);
-    // A thread that ended in between (a pool thread's keep-alive ran out) is not a wake-up.
-    let woke: Vec<(String, u64)> = after
-        .iter()
-        .filter_map(|(tid, n)| before.get(tid).map(|b| (tid.clone(), n - b)))
-        .filter(|(_, d)| *d > 0)
-        .collect();
-    assert!(woke.is_empty(), "idle worker threads woke (tid, switches) in 3 s: {woke:?}");
+    assert_sleeps(home.worker_pid());
 }

@@ -215,6 +215,19 @@ impl Home {
         }
     }
 
+    /// Wait until task `id` asks a person (its status has `needs`); that status.
+    pub fn wait_needs(&self, id: &str) -> Value {
+        let deadline = Instant::now() + LONG;
+        loop {
+            let view = self.status(id);
+            if view["needs"].is_object() {
+                return view;
+            }
+            assert!(Instant::now() < deadline, "task {id} never asked: {view}");
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
     /// `worker status --json`.
     pub fn worker_status(&self) -> Value {
         self.json(&["worker", "status", "--json"])

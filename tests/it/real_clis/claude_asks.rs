@@ -3,22 +3,10 @@
 //! task shows `needs`, and `answer` decides. The scripted model takes a second path when told
 //! no; the mock's request log and the task's result prove what Claude Code was told.
 
+use super::claude_mcp::last_tool_result;
 use super::{How, start};
 use crate::mock_model::{Request, Turn};
 use serde_json::{Value, json};
-
-/// The text of the newest tool result in a request to the model.
-fn last_tool_result(body: &Value) -> String {
-    let blocks = body["messages"].as_array().into_iter().flatten().filter_map(|m| m["content"].as_array());
-    let Some(result) = blocks.flatten().rfind(|b| b["type"] == "tool_result") else {
-        return String::new();
-    };
-    match &result["content"] {
-        Value::String(text) => text.clone(),
-        Value::Array(parts) => parts.iter().filter_map(|p| p["text"].as_str()).collect::<Vec<_>>().join("\n"),
-        other => other.to_string(),
-    }
-}
 
 /// After the Bash call: one answer when it was denied, another when it ran.
 fn second_path(request: &Request) -> Turn {

@@ -14,7 +14,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
 const ECHO: &str = "done-by-bg";
 
 /// The text of the last `tool_result` block in an Anthropic request's messages.
-fn last_tool_result(body: &Value) -> String {
+pub(super) fn last_tool_result(body: &Value) -> String {
     let blocks = body["messages"].as_array().into_iter().flatten().filter_map(|m| m["content"].as_array());
     let Some(result) = blocks.flatten().rfind(|b| b["type"] == "tool_result") else {
         return String::new();
