@@ -80,6 +80,7 @@ pub fn decide<'a>(
         freeing_bytes: running.freeing_mem_bytes,
         cores: running.reserved_cores,
         watching: running.watching,
+        watch_bytes: running.watch_bytes,
         idle: running.total == 0,
     };
     let mut gate: Option<WaitReason<'a>> = None;

@@ -109,6 +109,24 @@ fn a_burst_whose_first_was_seen_running_reserves_what_it_showed() {
     assert_eq!(reason_of(&d, 0), "memory 12% + 18% expected > 23%");
 }
 
+/// Slow start holds only where room is tight: with what an unknown task could use known (here
+/// 5% of memory), a burst of small unknown tasks at 2% against 85% starts at once, while the
+/// same burst at 76% starts one at a time.
+#[test]
+fn slow_start_holds_only_when_room_is_tight() {
+    let p = burst(8, 0, 0.1);
+    let l = mem_limits(85.0);
+    let known = Running { watch_bytes: pct(5.0), ..idle() };
+    let d = decide(&p, &known, &mem_at(2.0), &l, false, NOW);
+    assert_eq!(d.start.len(), 8, "2% + 8 × 5% fits under 85%: {:?}", d.waiting);
+    let d = decide(&p, &known, &mem_at(76.0), &l, false, NOW);
+    assert_eq!(d.start, [0], "76% + 2 × 5% does not fit under 85%");
+    assert_eq!(reason_of(&d, 1), "memory: slow start, watching a task of unknown size");
+    // Room for the watched task and one more (72% + 2 × 5%), not for a third (+ 5%).
+    let one_watched = Running { total: 1, watching: 1, watch_bytes: pct(5.0), ..idle() };
+    assert_eq!(decide(&p[1..], &one_watched, &mem_at(72.0), &l, false, NOW).start, [0]);
+}
+
 /// 6 CPU-bound tasks on 2 cores at cpu_threshold = 70: one core each, so one runs at a time
 /// (a second would make 100%); never more than floor(0.7 * 2) + 1 = 2.
 #[test]

@@ -6,9 +6,13 @@
 //!    hysteresis band, or no reading yet) holds every start. Exception: with nothing running,
 //!    a reading under the threshold lets the first task in order start whatever its size, so an
 //!    unknown or oversized task never waits forever on an idle machine.
-//! 2. Slow start: while a task of unknown memory footprint is watched, nothing else passes the
-//!    memory gate. Its kind's memory seen on a running attempt does not end that: the next
-//!    one reserves what was seen, and is watched in turn, until an attempt of the kind ends.
+//! 2. Slow start: while a task of unknown memory footprint is watched, another passes the
+//!    memory gate only when the room left holds what each watched task, and the candidate if
+//!    it is unknown too, could use (the largest footprint learned or any agent's default). So
+//!    small tasks start at once on a machine with memory to spare, and a burst of unknown ones
+//!    starts one by one only where room is tight. Its kind's memory seen on a running attempt
+//!    does not end the watch: the next one reserves what was seen, and is watched in turn,
+//!    until an attempt of the kind ends.
 //! 3. CPU: busy percent now + (reserved cores + the candidate's cores) / cores must stay within
 //!    the threshold.
 //! 4. Memory: in use now − what ended tasks freed that the reading does not show yet (see
@@ -30,6 +34,8 @@ pub struct Reserved {
     pub cores: f64,
     /// Tasks of unknown (or only seen) memory footprint being watched.
     pub watching: u32,
+    /// What a watched task could use (see [`super::snapshot::Running::watch_bytes`]).
+    pub watch_bytes: u64,
     /// Nothing runs and nothing started this round.
     pub idle: bool,
 }
@@ -69,7 +75,11 @@ pub fn block<'a>(
     if reserved.idle {
         return None;
     }
-    if mem_on && reserved.watching > 0 && readings.mem_percent.is_some() {
+    if mem_on
+        && reserved.watching > 0
+        && let Some(percent) = readings.mem_percent
+        && watch_is_tight(task, reserved, readings, percent, limits.memory_threshold)
+    {
         return Some(WaitReason::SlowStart);
     }
     if cpu_on
@@ -99,6 +109,26 @@ pub fn block<'a>(
         }
     }
     None
+}
+
+/// True when the room left could not hold what each watched task, and the candidate, might
+/// still use. With nothing known of what an unknown task uses, the room is always tight.
+fn watch_is_tight(task: &Pending<'_>, reserved: &Reserved, readings: &Readings, percent: f64, threshold: f64) -> bool {
+    let (guess, total) = (reserved.watch_bytes, readings.mem_total_bytes);
+    if guess == 0 || total == 0 {
+        return true;
+    }
+    let candidate = if super::footprint::watch_start(task.mem_bytes, task.seen_running) {
+        guess.max(task.mem_bytes)
+    } else {
+        task.mem_bytes
+    };
+    let could_use = reserved
+        .mem_bytes
+        .saturating_add(guess.saturating_mul(u64::from(reserved.watching)))
+        .saturating_add(candidate);
+    let freeing = (reserved.freeing_bytes as f64 / total as f64 * 100.0).min(percent);
+    percent - freeing + could_use as f64 / total as f64 * 100.0 > threshold
 }
 
 fn cpu_gate_reason(gate: Gate) -> WaitReason<'static> {

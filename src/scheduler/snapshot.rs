@@ -49,8 +49,12 @@ pub struct Running {
     /// (see [`super::footprint::cpu_reservation`]).
     pub reserved_cores: f64,
     /// Running tasks of unknown memory footprint still being watched (slow start): while any
-    /// is, no other task passes the memory gate.
+    /// is, another task passes the memory gate only if the room left holds what each watched
+    /// task and the candidate could use (`watch_bytes`).
     pub watching: u32,
+    /// What a task of unknown size could use: the largest footprint learned or any agent's
+    /// default. 0 = nothing known, and then no task passes while one is watched.
+    pub watch_bytes: u64,
     /// Agents with a concurrency cap or a circuit; an agent not listed is unlimited.
     pub agents: Vec<AgentSlot>,
 }

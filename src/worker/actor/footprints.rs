@@ -59,6 +59,14 @@ impl Actor {
         fp
     }
 
+    /// What a task of unknown size could use, for slow start: the largest footprint any kind
+    /// has shown this worker, or any agent's default memory, whichever is larger.
+    fn unknown_could_use(&self) -> u64 {
+        let learned = self.learned.values().filter_map(|h| h.layer().mem_bytes);
+        let agents = self.registry.agents.iter().filter_map(|a| a.mem_bytes);
+        learned.chain(agents).max().unwrap_or(0)
+    }
+
     fn learned_layer(&mut self, kind: &str) -> Layer {
         if !self.learned.contains_key(kind) {
             let peaks = self.store.recent_peaks(kind, LEARN_WINDOW).unwrap_or_default();
@@ -141,6 +149,9 @@ impl Actor {
             {
                 self.learn_gen += 1;
             }
+        }
+        if running.watching > 0 {
+            running.watch_bytes = self.unknown_could_use();
         }
         if mem_gate_on && let Some(percent) = readings.mem_percent {
             let used = (percent / 100.0 * readings.mem_total_bytes as f64) as u64;

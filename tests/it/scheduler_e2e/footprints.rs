@@ -101,11 +101,23 @@ fn a_task_waits_on_the_memory_its_neighbours_will_use() {
     done(&home, &second);
 }
 
+/// What the worker takes an unknown task to be able to use: claude's `mem`, set here to an
+/// eighth of RAM so it is the largest of any agent's default.
+fn guess_bytes() -> u64 {
+    meminfo().0 / 8
+}
+
 /// Three of `argv`, a kind never run before, submitted at once under the memory gate with a
-/// `slow_start` seconds watch.
-fn first_burst(slow_start: f64, argv: &[&str]) -> (Home, Vec<String>) {
+/// `slow_start` seconds watch, and a threshold `room` guesses over what is in use now.
+fn first_burst(slow_start: f64, room: f64, argv: &[&str]) -> (Home, Vec<String>) {
+    let (total, available) = meminfo();
+    let used = (total - available) as f64 / total as f64 * 100.0;
+    let threshold = (used + room * guess_bytes() as f64 / total as f64 * 100.0).ceil();
+    assert!(threshold < 100.0, "memory use {used:.1}% leaves no room for this test");
     let home = Home::with_config(&format!(
-        "[limits]\ncpu_threshold = 100\nmemory_threshold = 99\nslow_start_seconds = {slow_start}\nmax_concurrent_tasks = 5\n"
+        "[limits]\ncpu_threshold = 100\nmemory_threshold = {threshold}\nslow_start_seconds = {slow_start}\n\
+         max_concurrent_tasks = 5\n[agents.claude]\nmem = \"{}\"\n",
+        guess_bytes()
     ));
     home.run_ok(&["pause"]);
     let ids = (0..3).map(|_| home.submit(argv)).collect();
@@ -113,17 +125,32 @@ fn first_burst(slow_start: f64, argv: &[&str]) -> (Home, Vec<String>) {
     (home, ids)
 }
 
+fn started_at(home: &Home, ids: &[String]) -> Vec<i64> {
+    ids.iter().map(|id| ms(&home.wait_state(id, "running", Duration::from_secs(10)), "started_at")).collect()
+}
+
+/// Room for every one of the burst (and a spare): nothing waits on the slow start.
+#[test]
+fn a_burst_of_an_unknown_kind_starts_at_once_where_memory_is_free() {
+    let _serial = gate_lock();
+    let (home, ids) = first_burst(1.5, 4.5, &["sleep", "8"]);
+    let starts = started_at(&home, &ids);
+    let spread = starts.iter().max().unwrap_or(&0) - starts.iter().min().unwrap_or(&0);
+    assert!(spread < 1_000, "no start waited for a watch: {starts:?}");
+    for id in &ids {
+        home.run_ok(&["cancel", id]);
+    }
+}
+
 #[test]
 fn a_burst_of_an_unknown_kind_starts_one_by_one() {
     let _serial = gate_lock();
     // Long enough that none ends (which would make the kind known) before all have started.
-    let (home, ids) = first_burst(1.5, &["sleep", "8"]);
+    // Room for one watched task and one more, not for two watched and a third.
+    let (home, ids) = first_burst(1.5, 1.5, &["sleep", "8"]);
     let view = wait_reason(&home, &ids[1], Duration::from_secs(10), |r| r.contains("slow start"));
     assert_eq!(reason(&view), "memory: slow start, watching a task of unknown size");
-    let starts: Vec<i64> = ids
-        .iter()
-        .map(|id| ms(&home.wait_state(id, "running", Duration::from_secs(10)), "started_at"))
-        .collect();
+    let starts = started_at(&home, &ids);
     for pair in starts.windows(2) {
         assert!(pair[1] - pair[0] >= 1_400, "each start waits for the one before to be watched: {starts:?}");
     }
@@ -135,7 +162,7 @@ fn a_burst_of_an_unknown_kind_starts_one_by_one() {
 #[test]
 fn the_rest_of_a_first_burst_reserves_what_the_first_one_showed() {
     let _serial = gate_lock();
-    let (home, ids) = first_burst(1.0, &["python3", "-c", &alloc(60, 8.0)]);
+    let (home, ids) = first_burst(1.0, 1.5, &["python3", "-c", &alloc(60, 8.0)]);
     home.wait_state(&ids[0], "running", Duration::from_secs(10));
     let second = home.wait_state(&ids[1], "running", Duration::from_secs(10));
     // No attempt has ended: the figure was seen on the first one, running.
