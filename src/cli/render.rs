@@ -79,11 +79,14 @@ pub fn placement(t: &TaskView) -> String {
     }
 }
 
-/// `peak 420 MiB`; a zero is no measurement (nothing was sampled or reaped), not a size.
+/// `peak 420 MiB`; a zero is no measurement (nothing was sampled or reaped), not a size: then
+/// the bound the kernel gave, `peak under 8.5 MiB`, or `peak not measured`.
 pub fn peak(peak: &crate::scheduler::Peak) -> String {
-    match peak.rss_bytes {
-        0 => "peak not measured".to_string(),
-        bytes => format!("peak {}", crate::scheduler::footprint::format_bytes(bytes)),
+    use crate::scheduler::footprint::format_bytes;
+    match (peak.rss_bytes, peak.rss_at_most) {
+        (0, Some(bound)) if bound > 0 => format!("peak under {} (too short to sample)", format_bytes(bound)),
+        (0, _) => "peak not measured".to_string(),
+        (bytes, _) => format!("peak {}", format_bytes(bytes)),
     }
 }
 

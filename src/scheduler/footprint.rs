@@ -128,6 +128,10 @@ pub struct Peak {
     /// Wall time of the attempt.
     #[serde(default, skip_serializing)]
     pub wall_seconds: f64,
+    /// Nothing was measured (`rss_bytes` 0: the command ended before a sample, and the kernel's
+    /// figure was what it inherited from its parent): its peak was at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rss_at_most: Option<u64>,
 }
 
 /// Float noise (`0.0007549999999999987`) is no reading: scripts get milliseconds.

@@ -28,12 +28,15 @@ fn the_most_specific_source_wins_per_number() {
 #[test]
 fn learning_takes_a_high_percentile() {
     assert_eq!(learn(&[]), None);
-    let runs: Vec<Peak> =
-        (1..=10).map(|i| Peak { rss_bytes: i * 100 * MIB, cpu_seconds: 10.0, wall_seconds: 10.0 }).collect();
+    let runs: Vec<Peak> = (1..=10)
+        .map(|i| Peak { rss_bytes: i * 100 * MIB, cpu_seconds: 10.0, wall_seconds: 10.0, rss_at_most: None })
+        .collect();
     let l = learn(&runs).expect("learned");
     assert_eq!(l.mem_bytes, Some(900 * MIB), "9th of 10");
     assert_eq!(l.cpus, Some(1.0));
-    let one = learn(&[Peak { rss_bytes: 5 * MIB, cpu_seconds: 0.002, wall_seconds: 0.002 }]).expect("one");
+    let one =
+        learn(&[Peak { rss_bytes: 5 * MIB, cpu_seconds: 0.002, wall_seconds: 0.002, rss_at_most: None }])
+            .expect("one");
     assert_eq!(one.mem_bytes, Some(5 * MIB));
     // A 2 ms burst is not a core: it is spread over the average's time constant.
     assert_eq!(one.cpus, Some(0.1));

@@ -113,7 +113,13 @@ pub fn block<'a>(
 
 /// True when the room left could not hold what each watched task, and the candidate, might
 /// still use. With nothing known of what an unknown task uses, the room is always tight.
-fn watch_is_tight(task: &Pending<'_>, reserved: &Reserved, readings: &Readings, percent: f64, threshold: f64) -> bool {
+fn watch_is_tight(
+    task: &Pending<'_>,
+    reserved: &Reserved,
+    readings: &Readings,
+    percent: f64,
+    threshold: f64,
+) -> bool {
     let (guess, total) = (reserved.watch_bytes, readings.mem_total_bytes);
     if guess == 0 || total == 0 {
         return true;

@@ -287,6 +287,7 @@ impl Store {
                 rss_bytes: r.get::<_, i64>(0)?.max(0) as u64,
                 cpu_seconds: r.get(1)?,
                 wall_seconds: r.get(2)?,
+                rss_at_most: None,
             })
         })?;
         Ok(rows.filter_map(|r| r.ok()).collect())

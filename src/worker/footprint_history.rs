@@ -72,7 +72,7 @@ mod tests {
         assert!(!h.see_running(50), "the most seen is kept");
         assert!(h.see_running(200));
         assert_eq!(h.layer().mem_bytes, Some(200));
-        assert!(h.push(Peak { rss_bytes: 150, cpu_seconds: 3.0, wall_seconds: 3.0 }));
+        assert!(h.push(Peak { rss_bytes: 150, cpu_seconds: 3.0, wall_seconds: 3.0, rss_at_most: None }));
         let learned = Layer { mem_bytes: Some(150), cpus: Some(1.0), seen_running: false };
         assert_eq!(h.layer(), learned, "an ended attempt teaches more than a running one");
         assert!(!h.see_running(999));

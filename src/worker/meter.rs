@@ -23,6 +23,9 @@ pub struct Measured {
     pub cpu_seconds: f64,
     /// The limit, when the tree went past it and was ended.
     pub exceeded: Option<u64>,
+    /// No reading could be trusted (the command ended before a sample, and its `ru_maxrss`
+    /// was no more than what it inherited): its peak was at most this.
+    pub at_most: Option<u64>,
 }
 
 /// (CPU seconds, largest resident set in bytes) of the children reaped so far.
@@ -34,6 +37,11 @@ fn children_usage() -> Option<(f64, u64)> {
 pub fn wait(child: &mut Child, limit: Option<u64>, grace_ms: u64) -> (std::io::Result<ExitStatus>, Measured) {
     // The supervisor's own children before the command (git snapshots) are left out.
     let before = children_usage();
+    // A child's `ru_maxrss` starts from the memory of the process that forked it (Linux keeps
+    // the old image's high-water mark at exec), here the supervisor's: only a figure above
+    // this floor is the command's own.
+    let floor = crate::process::usage(libc::RUSAGE_SELF).map_or(0, |(_, max_rss)| max_rss);
+    let floor = floor.max(before.map_or(0, |(_, max_rss)| max_rss));
     let mut sampler = Sampler {
         child: child.id() as i32,
         limit,
@@ -55,26 +63,33 @@ pub fn wait(child: &mut Child, limit: Option<u64>, grace_ms: u64) -> (std::io::R
             }
         };
         if ended {
-            break reap(child, exited.is_ok(), &mut sampler.measured);
+            break reap(child, exited.is_ok(), floor, &mut sampler.measured);
         }
         if Instant::now() >= next {
             sampler.sample();
             next = Instant::now() + if started.elapsed() < FAST_FOR { FAST } else { SLOW };
         }
     };
-    (status, sampler.finish(before))
+    (status, sampler.finish(before, floor))
 }
 
 /// Reap the command. With a pidfd it has not been reaped yet, so `wait4` gives its own usage:
-/// the exact peak of a command too short to be sampled (`RUSAGE_CHILDREN` would also count
-/// the git snapshots run before it).
-fn reap(child: &mut Child, unreaped: bool, measured: &mut Measured) -> std::io::Result<ExitStatus> {
+/// the exact peak of a command too short to be sampled, when above `floor` (`RUSAGE_CHILDREN`
+/// would also count the git snapshots run before it).
+fn reap(
+    child: &mut Child,
+    unreaped: bool,
+    floor: u64,
+    measured: &mut Measured,
+) -> std::io::Result<ExitStatus> {
     use std::os::unix::process::ExitStatusExt;
     if !unreaped {
         return child.wait();
     }
     let (status, cpu, max_rss) = crate::process::reap(child.id() as i32)?;
-    measured.peak_rss_bytes = measured.peak_rss_bytes.max(max_rss);
+    if max_rss > floor {
+        measured.peak_rss_bytes = measured.peak_rss_bytes.max(max_rss);
+    }
     measured.cpu_seconds = measured.cpu_seconds.max(cpu.as_secs_f64());
     Ok(ExitStatus::from_raw(status))
 }
@@ -126,16 +141,19 @@ impl Sampler {
 
     /// Add the CPU time of everything the command reaped, which the samples of live processes
     /// cannot see.
-    fn finish(self, before: Option<(f64, u64)>) -> Measured {
+    fn finish(self, before: Option<(f64, u64)>, floor: u64) -> Measured {
         let mut measured = self.measured;
-        let (cpu_before, max_before) = before.unwrap_or_default();
+        let (cpu_before, _) = before.unwrap_or_default();
         if let Some((cpu, max_single)) = children_usage() {
             measured.cpu_seconds = measured.cpu_seconds.max(cpu - cpu_before);
-            // The largest single descendant: a floor for the tree's peak (a task too short to
-            // be sampled), when it is the command's and not an earlier git snapshot's.
-            if max_single > max_before {
+            // The largest single descendant: a lower bound of the tree's peak (a task too short
+            // to be sampled), when it is the command's own and not inherited or a git snapshot's.
+            if max_single > floor {
                 measured.peak_rss_bytes = measured.peak_rss_bytes.max(max_single);
             }
+        }
+        if measured.peak_rss_bytes == 0 {
+            measured.at_most = Some(floor);
         }
         measured
     }

@@ -34,6 +34,9 @@ pub struct ExitRecord {
     /// Highest resident memory of the command's process tree seen while it ran.
     #[serde(default)]
     pub peak_rss_bytes: Option<u64>,
+    /// Nothing measured (`peak_rss_bytes` 0): the command's peak was at most this.
+    #[serde(default)]
+    pub peak_rss_at_most: Option<u64>,
     /// CPU time of the command and the descendants it waited for.
     #[serde(default)]
     pub cpu_seconds: Option<f64>,
@@ -196,6 +199,7 @@ fn ended() -> ExitRecord {
         files: None,
         worktree: None,
         peak_rss_bytes: None,
+        peak_rss_at_most: None,
         cpu_seconds: None,
         mem_limit_exceeded: None,
         supervisor_cpu_seconds: None,
@@ -243,6 +247,7 @@ fn run(id: &str, command: &[OsString], options: &Options) -> ExitRecord {
                 Err(e) => failed(format!("lost track of the command: {e}")),
             };
             record.peak_rss_bytes = Some(measured.peak_rss_bytes);
+            record.peak_rss_at_most = measured.at_most;
             record.cpu_seconds = Some(measured.cpu_seconds);
             record.mem_limit_exceeded = measured.exceeded;
             record

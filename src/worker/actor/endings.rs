@@ -347,6 +347,7 @@ mod tests {
             files: None,
             worktree: None,
             peak_rss_bytes: Some(600 << 20),
+            peak_rss_at_most: None,
             cpu_seconds: None,
             mem_limit_exceeded: None,
             supervisor_cpu_seconds: None,

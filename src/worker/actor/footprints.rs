@@ -81,8 +81,16 @@ impl Actor {
         let Some(rss_bytes) = r.peak_rss_bytes else { return };
         let Some(live) = self.queue.get_mut(id) else { return };
         let wall = live.rec.started_at.map_or(0.0, |s| (finished_at - s).max(0) as f64 / 1000.0);
-        let peak = Peak { rss_bytes, cpu_seconds: r.cpu_seconds.unwrap_or(0.0), wall_seconds: wall };
-        live.rec.peak = Some(peak);
+        let cpu_seconds = r.cpu_seconds.unwrap_or(0.0);
+        let at_most = r.peak_rss_at_most.filter(|_| rss_bytes == 0);
+        live.rec.peak = Some(Peak { rss_bytes, cpu_seconds, wall_seconds: wall, rss_at_most: at_most });
+        // Its kind learns the bound when nothing was measured: an upper bound is safe to reserve.
+        let peak = Peak {
+            rss_bytes: rss_bytes.max(at_most.unwrap_or(0)),
+            cpu_seconds,
+            wall_seconds: wall,
+            rss_at_most: None,
+        };
         let rec = &live.rec;
         let kind = live
             .kind
