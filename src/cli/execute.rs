@@ -288,6 +288,9 @@ pub async fn queue(spec: TaskSpec, paths: &Paths) -> Result<(Client, String)> {
 
 /// Queue `spec`; print its id and return, or follow it to the end.
 pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths: &Paths) -> Result<i32> {
+    // A command's output is what its user reads, so it streams; an agent's log is its event
+    // stream, so an agent shows its steps on the bar and its answer at the end.
+    let streams = spec.prompt.is_none() && !spec.command.is_empty();
     let (client, id) = queue(spec, paths).await?;
     if detach {
         if output == follow::Output::Json {
@@ -299,6 +302,9 @@ pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths:
     }
     if output == follow::Output::Human {
         eprintln!("task {id} queued");
+        if streams {
+            return follow::stream_and_report(paths, client, id).await;
+        }
     }
     follow::follow_and_report(paths, client, vec![id], output).await
 }

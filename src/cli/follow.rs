@@ -1,8 +1,9 @@
 //! `follow ID...`, and following a task to its result for `execute` (without --async) and
 //! `resume`. The live part is the follower (follower.rs).
 
-use super::follower::{Ending, exit_code_for, follow};
+use super::follower::{Ending, OutputStream, exit_code_for, follow, follow_streaming};
 use super::render;
+use super::result::Shown;
 use crate::client::Client;
 use crate::error::{Error, Result, exit};
 use crate::paths::Paths;
@@ -36,8 +37,20 @@ pub async fn follow_and_report(
     ids: Vec<String>,
     output: Output,
 ) -> Result<i32> {
-    let show = output == Output::Human;
-    match follow(client, ids.clone(), show, None).await? {
+    let ending = follow(client, ids.clone(), output == Output::Human, None).await?;
+    report(paths, &ids, ending, output, Shown::Output)
+}
+
+/// `follow_and_report` for one command task whose output goes to stdout as it is written (a
+/// foreground `execute`); the result after it is the summary alone.
+pub async fn stream_and_report(paths: &Paths, client: Client, id: String) -> Result<i32> {
+    let stream = OutputStream::open(paths, &id)?;
+    let ending = follow_streaming(client, id.clone(), true, stream).await?;
+    report(paths, &[id], ending, Output::Human, Shown::Summary)
+}
+
+fn report(paths: &Paths, ids: &[String], ending: Ending, output: Output, shown: Shown) -> Result<i32> {
+    match ending {
         Ending::Detached => {
             if output == Output::Quiet {
                 return Ok(exit::INTERRUPTED);
@@ -59,8 +72,10 @@ pub async fn follow_and_report(
                     None => None,
                 };
                 let Some(rec) = rec else { continue };
-                if output != Output::Quiet {
-                    super::result::print_result(&rec, store.as_ref(), output == Output::Json)?;
+                match output {
+                    Output::Quiet => {}
+                    Output::Json => super::result::print_result(&rec, store.as_ref(), Shown::Json)?,
+                    Output::Human => super::result::print_result(&rec, store.as_ref(), shown)?,
                 }
                 code = exit_code_for(view).max(code);
             }

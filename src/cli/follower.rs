@@ -35,7 +35,29 @@ pub async fn follow_watching(
     ids: Vec<String>,
     show: bool,
     timeout: Option<Duration>,
+    watch: impl FnMut(&[TaskView]),
+) -> Result<Ending> {
+    follow_inner(client, ids, show, timeout, watch, None).await
+}
+
+/// Follow one task, copying its output to stdout as it is written while the bar stays on
+/// stderr: a foreground `execute` of a command.
+pub async fn follow_streaming(
+    client: Client,
+    id: String,
+    show: bool,
+    output: OutputStream,
+) -> Result<Ending> {
+    follow_inner(client, vec![id], show, None, |_| {}, Some(output)).await
+}
+
+async fn follow_inner(
+    client: Client,
+    ids: Vec<String>,
+    show: bool,
+    timeout: Option<Duration>,
     mut watch: impl FnMut(&[TaskView]),
+    mut stream: Option<OutputStream>,
 ) -> Result<Ending> {
     let mut sub = client.subscribe(Some(ids.clone())).await?;
     let multi = MultiProgress::with_draw_target(if show {
@@ -51,6 +73,14 @@ pub async fn follow_watching(
     while views.is_empty() || open > 0 {
         let next = tokio::select! {
             next = sub.next() => next?,
+            more = written(&mut stream) => {
+                if let Some(stream) = &mut stream {
+                    let text = stream.read_new(false)?;
+                    multi.suspend(|| print_output(&text));
+                }
+                more?;
+                continue;
+            }
             _ = tokio::signal::ctrl_c() => {
                 multi.clear().ok();
                 return Ok(Ending::Detached);
@@ -88,7 +118,58 @@ pub async fn follow_watching(
     for bar in bars.values() {
         bar.finish_and_clear();
     }
+    if let Some(stream) = &mut stream {
+        let mut rest = stream.read_new(true)?;
+        // As `result` prints it: the output ends its last line.
+        if stream.open_line {
+            rest.push('\n');
+        }
+        print_output(&rest);
+    }
     Ok(Ending::Done(ordered(&ids, &views)))
+}
+
+/// A task's log as it grows: its masked tail and the logs folder's changes.
+pub struct OutputStream {
+    tail: super::logs::LogTail,
+    changes: inotify::EventStream<[u8; 4096]>,
+    /// What was printed so far does not end with a newline.
+    open_line: bool,
+}
+
+impl OutputStream {
+    /// Task `id`'s output from its first byte (watched before it starts, so nothing is missed).
+    pub fn open(paths: &crate::paths::Paths, id: &str) -> Result<OutputStream> {
+        let changes = super::logs::log_changes(paths)?;
+        Ok(OutputStream { tail: super::logs::LogTail::open(paths, id, Some(0))?, changes, open_line: false })
+    }
+
+    fn read_new(&mut self, done: bool) -> Result<String> {
+        let text = self.tail.read_new(done)?;
+        if !text.is_empty() {
+            self.open_line = !text.ends_with('\n');
+        }
+        Ok(text)
+    }
+}
+
+/// Waits for a write to the logs folder; never ends without a stream.
+async fn written(stream: &mut Option<OutputStream>) -> Result<()> {
+    use futures_util::StreamExt;
+    match stream {
+        Some(s) => match s.changes.next().await {
+            Some(change) => change.map(|_| ()).map_err(Into::into),
+            None => std::future::pending().await,
+        },
+        None => std::future::pending().await,
+    }
+}
+
+fn print_output(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) ends the printing, not the following.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

@@ -39,7 +39,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     }
     let store = Store::open_for_reading(&paths.database)?;
     let rec = super::status::record(store.as_ref(), &id)?;
-    print_result(&rec, store.as_ref(), args.json)?;
+    print_result(&rec, store.as_ref(), if args.json { Shown::Json } else { Shown::Output })?;
     Ok(verdict_code(rec.state))
 }
 
@@ -53,17 +53,28 @@ fn verdict_code(state: crate::model::TaskState) -> i32 {
     }
 }
 
+/// How much of a result to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// The output, then the summary on stderr.
+    Output,
+    /// The summary alone: the output was streamed already.
+    Summary,
+    /// The result as JSON.
+    Json,
+}
+
 /// `store`: where the children's outcomes are read (a parent's result lists them).
-pub fn print_result(rec: &TaskRecord, store: Option<&Store>, json: bool) -> Result<()> {
+pub fn print_result(rec: &TaskRecord, store: Option<&Store>, shown: Shown) -> Result<()> {
     let mut result = rec.result();
     if let Some(store) = store {
         result.children = store.children(&rec.id)?.iter().map(|c| c.child_outcome()).collect();
     }
-    if json {
+    if shown == Shown::Json {
         return render::print_json(&result);
     }
     let mut out = std::io::stdout().lock();
-    if !result.output.is_empty() {
+    if shown == Shown::Output && !result.output.is_empty() {
         out.write_all(result.output.as_bytes())?;
         if !result.output.ends_with('\n') {
             writeln!(out)?;

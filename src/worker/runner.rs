@@ -107,18 +107,18 @@ pub fn open_log(paths: &Paths, task: &TaskRecord, spares: Option<&Spares>) -> Re
         crate::paths::ensure_private_dir(dir)?;
     }
     let log_path = paths.task_log(&task.id);
-    let recycled = task.attempt == 1 && spares.is_some_and(|s| s.take_as(&log_path));
+    // A first attempt's log may be a spare file (it comes empty and private); a retry appends.
+    if task.attempt == 1
+        && let Some(spares) = spares
+    {
+        spares.take_as(&log_path);
+    }
     let mut log = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
         .open(&log_path)
         .context(format!("opening the log {}", log_path.display()))?;
-    if recycled {
-        // A spare holds an old exit record, with the mode its supervisor gave it.
-        log.set_len(0)?;
-        log.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    }
     let mut log_offset = log.seek(SeekFrom::End(0))?;
     if task.attempt > 1 {
         let header = format!("--- smart-agents: attempt {} ---\n", task.attempt);

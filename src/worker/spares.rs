@@ -45,11 +45,16 @@ impl Spares {
         }
     }
 
-    /// Put a spare file at `path`, which must not exist: true when one was moved there (the
-    /// caller empties it and sets its mode).
+    /// Put a spare file at `path`, which must not exist: true when one was moved there, empty
+    /// and private. Emptied before the move: a reader following the log (a foreground
+    /// `execute`) never sees the old exit record under the log's name.
     pub fn take_as(&self, path: &Path) -> bool {
         let Ok(mut files) = self.files.lock() else { return false };
         let Some(spare) = files.pop() else { return false };
+        if empty_private(&spare).is_err() {
+            let _ = std::fs::remove_file(&spare);
+            return false;
+        }
         match rename_noreplace(&spare, path) {
             Ok(()) => true,
             // The target exists (a log of an earlier attempt): leave both as they are.
@@ -67,14 +72,16 @@ impl Spares {
     }
 }
 
+/// Truncate `file` and make it the owner's only, as a new log is.
+fn empty_private(file: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let f = std::fs::OpenOptions::new().write(true).open(file)?;
+    f.set_len(0)?;
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))
+}
+
 /// rename(2) that fails rather than replace an existing `to`.
 fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
-    let (from, to) = (c(from)?, c(to)?);
-    // SAFETY: two NUL-terminated paths that outlive the call.
-    let rc = unsafe {
-        libc::renameat2(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::RENAME_NOREPLACE)
-    };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE).map_err(std::io::Error::from)
 }

@@ -112,3 +112,30 @@ fn a_short_task_in_a_git_repository_has_its_peak_measured() {
     assert!((96 << 20..200 << 20).contains(&rss), "its own peak: {view}");
     assert!(view["peak"].get("rss_at_most").is_none(), "{view}");
 }
+
+/// A foreground `execute` of a command prints its output as it is written, not at the end:
+/// the first line arrives while the command still sleeps before its second.
+#[test]
+fn a_foreground_command_streams_its_output() {
+    use std::io::BufRead;
+    let home = Home::new();
+    let script = "echo first; sleep 3; echo second; printf 'no newline'";
+    let mut child = home.spawn(&["execute", "--", "sh", "-c", script]);
+    let started = std::time::Instant::now();
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().and_then(|l| l.ok());
+    let first_at = started.elapsed();
+    assert_eq!(first.as_deref(), Some("first"));
+    let rest: Vec<String> = lines.map_while(|l| l.ok()).collect();
+    let status = child.wait().expect("wait");
+    let whole = started.elapsed();
+    assert!(status.success(), "{status}");
+    assert_eq!(rest, ["second", "no newline"], "each line once, the last ended");
+    assert!(
+        whole - first_at >= std::time::Duration::from_secs(2),
+        "first after {first_at:?}, end after {whole:?}"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err).expect("stderr");
+    assert!(err.contains("completed") && !err.contains("first"), "the summary alone on stderr: {err}");
+}
