@@ -181,6 +181,9 @@ pub struct TaskView {
     /// What the task waits for a person to answer (issue 30); absent when nothing is asked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needs: Option<Needs>,
+    /// `execute --sandbox`: the settled sandbox it runs (or ran) in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<crate::config::sandbox::SandboxSpec>,
     /// The tasks this one started: filled in by `status ID` (not in lists or events).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ChildOutcome>,

@@ -80,6 +80,9 @@ pub struct SandboxSettings {
     pub hide: Vec<String>,
     /// More paths the task may write (e.g. a shared cache).
     pub writable: Vec<String>,
+    /// Repositories under the home folder a task may read besides its own (the others are
+    /// hidden).
+    pub readable: Vec<String>,
     pub profiles: BTreeMap<String, SandboxProfile>,
 }
 

@@ -27,6 +27,7 @@ fn view(state: TaskState, progress: Option<f64>, step: Option<&str>) -> TaskView
         schedule: None,
         needs: None,
         children: Vec::new(),
+        sandbox: None,
         footprint: None,
         peak: None,
     }

@@ -148,6 +148,7 @@ impl TaskRecord {
             schedule: self.spec.schedule.clone(),
             needs: if self.state == TaskState::Running { self.asks.needs(rfc3339) } else { None },
             children: Vec::new(),
+            sandbox: self.spec.sandbox.clone(),
             footprint: self.footprint,
             peak: self.peak,
         }

@@ -63,6 +63,7 @@ pub fn sample(id: &str, state: TaskState) -> TaskView {
         schedule: None,
         needs: None,
         children: Vec::new(),
+        sandbox: None,
         footprint: None,
         peak: None,
     }

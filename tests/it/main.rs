@@ -44,6 +44,7 @@ mod real_clis;
 mod review;
 mod robustness;
 mod sandbox;
+mod sandbox_walls;
 mod scheduler_e2e;
 mod schedules;
 mod secrets;

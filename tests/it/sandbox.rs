@@ -13,12 +13,12 @@ const END: Duration = Duration::from_secs(60);
 
 /// A fake user home outside /tmp (the sandbox's /tmp is private, which would hide anything
 /// under it for the wrong reason), with a planted key and a work folder.
-struct UserHome {
+pub struct UserHome {
     dir: tempfile::TempDir,
 }
 
 impl UserHome {
-    fn new() -> UserHome {
+    pub fn new() -> UserHome {
         assert!(
             Path::new("/usr/bin/bwrap").exists() || which_bwrap(),
             "!!! bubblewrap is not installed: the sandbox tests cannot run (apt install bubblewrap; .ci/run does)"
@@ -33,11 +33,11 @@ impl UserHome {
         UserHome { dir }
     }
 
-    fn path(&self) -> &Path {
+    pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    fn work(&self) -> PathBuf {
+    pub fn work(&self) -> PathBuf {
         self.path().join("work")
     }
 }
@@ -48,7 +48,13 @@ fn which_bwrap() -> bool {
 
 /// Submit `script` (run by sh) sandboxed with `opts`, in `cwd`, as a user whose home is `user`;
 /// wait for the end and return (state, what `result` shows).
-fn run(home: &Home, user: &UserHome, cwd: &Path, opts: &[&str], script: &str) -> (String, String, String) {
+pub fn run(
+    home: &Home,
+    user: &UserHome,
+    cwd: &Path,
+    opts: &[&str],
+    script: &str,
+) -> (String, String, String) {
     let id = submit(home, user, cwd, opts, script, &[]);
     let state = wait_end(home, &id);
     let result = home.run(&["result", &id]);

@@ -95,6 +95,9 @@ mod tests {
             network,
             allow: Vec::new(),
             pids_limit: None,
+            mem_limit: None,
+            repos_in: Vec::new(),
+            readable: Vec::new(),
             proxy_socket: "/runs/t-1.proxy".into(),
         }
     }

@@ -37,7 +37,7 @@ pub fn main(args: &[OsString], hooks: Hooks) -> i32 {
 fn launch(args: &[OsString], hooks: Hooks) -> Result<i32, SandboxError> {
     let internal = || SandboxError::Setup(format!("{} is internal to the worker", super::ARG));
     let plan = args.get(2).and_then(|p| p.to_str()).ok_or_else(internal)?;
-    let plan: Plan = serde_json::from_str(plan).map_err(|_| internal())?;
+    let mut plan: Plan = serde_json::from_str(plan).map_err(|_| internal())?;
     let command = args.get(4..).filter(|c| !c.is_empty() && args[3] == "--").ok_or_else(internal)?;
     let folder =
         std::env::current_dir().map_err(|e| SandboxError::Setup(format!("no working folder: {e}")))?;
@@ -46,10 +46,8 @@ fn launch(args: &[OsString], hooks: Hooks) -> Result<i32, SandboxError> {
             "the task's folder is /, which would leave nothing read-only".into(),
         ));
     }
-    let group = match plan.pids_limit {
-        Some(n) => cgroup::enter(&plan.task, n)?,
-        None => None,
-    };
+    hide_other_repos(&mut plan, &folder);
+    let group = cgroup::enter(&plan.task, plan.pids_limit, plan.mem_limit)?;
     let worker = listen(&plan.worker_socket, "the socket for progress")?;
     let serve_worker = hooks.serve_worker;
     std::thread::spawn(move || serve_worker(worker));
@@ -57,7 +55,7 @@ fn launch(args: &[OsString], hooks: Hooks) -> Result<i32, SandboxError> {
     bwrap.args(super::args::bwrap_args(&plan, &folder));
     if plan.network == Network::Allow {
         let proxy = listen(&plan.proxy_socket, "the proxy")?;
-        let (allow, report) = (plan.allow.clone(), hooks.report);
+        let (allow, report) = (plan.allow.clone(), hooks.report.clone());
         std::thread::spawn(move || proxy::serve(proxy, allow, report));
         let exe =
             crate::paths::self_exe().ok_or_else(|| SandboxError::Setup("this binary has no path".into()))?;
@@ -65,13 +63,23 @@ fn launch(args: &[OsString], hooks: Hooks) -> Result<i32, SandboxError> {
     }
     bwrap.args(command);
     let code = run_to_end(&mut bwrap);
-    if group.as_ref().is_some_and(|g| g.hit()) {
-        eprintln!("smart-agents sandbox: the pids limit ({}) was reached", plan.pids_limit.unwrap_or(0));
+    if let Some(group) = &group {
+        group.report_hits(&hooks.report);
     }
     for socket in [&plan.proxy_socket, &plan.worker_socket] {
         let _ = std::fs::remove_file(socket);
     }
     Ok(code)
+}
+
+/// The repositories under the home folders that are neither the task's nor listed readable
+/// join the hidden paths.
+fn hide_other_repos(plan: &mut Plan, folder: &Path) {
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let keep: Vec<_> = plan.readable.iter().map(|p| real(p)).chain([real(folder)]).collect();
+    let found: Vec<_> =
+        plan.repos_in.iter().flat_map(|home| super::repos::others(&real(home), &keep)).collect();
+    plan.hide.extend(found);
 }
 
 /// A fresh Unix socket at `path` (one left by a killed launcher is replaced).

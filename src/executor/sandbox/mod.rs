@@ -11,6 +11,7 @@ mod plan;
 mod proxy;
 mod ready;
 pub mod relay;
+mod repos;
 
 use super::local::Local;
 use super::{Executor, Note, Stop, TaskExecutor};
@@ -118,7 +119,8 @@ pub fn readiness(settings: &SandboxSettings) -> Result<String, String> {
         Ok(how) => format!("--pids-limit by {how}"),
         Err(e) => format!("no --pids-limit ({e})"),
     };
-    Ok(format!("bubblewrap {} works (user and PID namespaces); {pids}", path.display()))
+    let mem = cgroup::mem_limit_by();
+    Ok(format!("bubblewrap {} works (user and PID namespaces); {pids}; --mem-limit by {mem}", path.display()))
 }
 
 pub const RELAY_ARG: &str = "__sandbox-relay";

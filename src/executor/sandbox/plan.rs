@@ -61,6 +61,15 @@ pub struct Plan {
     /// `host:port`, lower case.
     pub allow: Vec<String>,
     pub pids_limit: Option<u32>,
+    /// With `--mem-limit`: the memory cgroup's limit, where one can be made.
+    #[serde(default)]
+    pub mem_limit: Option<u64>,
+    /// Home folders whose other repositories the launcher hides (see repos.rs)...
+    #[serde(default)]
+    pub repos_in: Vec<PathBuf>,
+    /// ...but for these, the task's own (where it was submitted) and its folder.
+    #[serde(default)]
+    pub readable: Vec<PathBuf>,
     /// The proxy's socket outside (`network = allow`).
     pub proxy_socket: PathBuf,
 }
@@ -106,6 +115,14 @@ impl Plan {
             network: spec.network.unwrap_or_default(),
             allow: allow.collect(),
             pids_limit: spec.pids_limit,
+            mem_limit: rec.spec.mem_bytes.filter(|_| rec.spec.mem_limit),
+            readable: settings
+                .readable
+                .iter()
+                .flat_map(|p| expand(p, &homes))
+                .chain([PathBuf::from(&rec.spec.cwd)])
+                .collect(),
+            repos_in: homes,
             proxy_socket: paths.runs_dir.join(format!("{}-{}.proxy", rec.id, rec.attempt)),
             worker_socket: paths.runs_dir.join(format!("{}-{}.sock", rec.id, rec.attempt)),
         }
