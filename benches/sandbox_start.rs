@@ -45,11 +45,17 @@ fn main() {
         network: Network::None,
         allow: Vec::new(),
         pids_limit: None,
+        mem_limit: None,
+        repos_in: Vec::new(),
+        readable: Vec::new(),
         proxy_socket: dir.path().join("proxy.sock"),
         worker_socket: dir.path().join("worker.sock"),
     };
     let allow = Plan { network: Network::Allow, allow: vec!["example.com:443".into()], ..base.clone() };
     let pids = Plan { pids_limit: Some(100), ..base.clone() };
+    // The walk for other repositories under this user's home, as every real start does.
+    let home = std::env::var_os("HOME").map(PathBuf::from).into_iter().collect();
+    let scan = Plan { repos_in: home, ..base.clone() };
     let mut bare = Command::new(&base.bwrap);
     bare.args([
         "--unshare-all",
@@ -70,6 +76,7 @@ fn main() {
         ("true, --sandbox --network open", time(sandboxed(&Plan { network: Network::Open, ..base.clone() }))),
         ("true, --sandbox --network allow (proxy + relay)", time(sandboxed(&allow))),
         ("true, --sandbox --pids-limit 100", time(sandboxed(&pids))),
+        ("true, --sandbox, other repositories under $HOME looked for", time(sandboxed(&scan))),
     ];
     println!("| start of (median of {RUNS}) | median | p90 |");
     println!("|---|---:|---:|");
