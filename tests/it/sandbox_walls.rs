@@ -131,3 +131,76 @@ fn chown_tree(dir: &Path, id: u32) {
         }
     }
 }
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(args)
+        .current_dir(repo)
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A sandboxed `--worktree` task commits in its checkout (the repository's `.git` is writable
+/// inside), and `land` brings the commit into the user's branch, outside the wall.
+#[test]
+fn a_sandboxed_worktree_task_commits_and_lands() {
+    let (home, user) = (Home::new(), UserHome::new());
+    let (mine, _) = two_repos(&user);
+    std::fs::write(mine.join("README.md"), "# mine\n").expect("readme");
+    git(&mine, &["add", "-A"]);
+    git(&mine, &["commit", "-qm", "init"]);
+    let script = "echo made inside > inside.txt && git add inside.txt && \
+                  git -c user.name=agent -c user.email=a@a commit -qm 'from the sandbox' && \
+                  cat \"$HOME/src/other/secret.txt\" 2>/dev/null; true";
+    let (id, state, result) = run(&home, &user, &mine, &["--worktree"], script);
+    assert_eq!(state, "completed", "{result}");
+    assert!(!result.contains("OTHER-REPO-SECRET"), "{result}");
+    let out = home.run(&["land", &id]);
+    assert!(out.status.success(), "land: {}", crate::common::describe(&out));
+    assert_eq!(std::fs::read_to_string(mine.join("inside.txt")).ok().as_deref(), Some("made inside\n"));
+    assert!(git(&mine, &["log", "--format=%s"]).contains("from the sandbox"));
+}
+
+/// A usage limit printed from inside the sandbox holds the task, which runs again (walled in
+/// again) after the reset.
+#[test]
+fn a_usage_limit_inside_a_sandbox_holds_and_resumes() {
+    let user = UserHome::new();
+    // The agent lives in the user's home (under /tmp it would be out of the sandbox's sight);
+    // its first run, which finds no mark in its folder, hits the limit.
+    let agent = user.path().join("bin/agent");
+    std::fs::create_dir_all(agent.parent().expect("bin")).expect("mkdir bin");
+    let body = "#!/bin/sh\nif [ -f mark ]; then echo done; exit 0; fi\ntouch mark\necho 'LIMIT until 3s'\nsleep 30\n";
+    std::fs::write(&agent, body).expect("agent");
+    std::fs::set_permissions(&agent, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    let config = format!(
+        "[usage_limits]\nbackoff = \"2s\"\n\n[agents.bot]\nbackend = \"command\"\ncommand = [\"{}\"]\n\
+         limit_pattern = \"LIMIT(?: until (?P<reset>\\\\S+))?\"\nsandbox = \"default\"\n",
+        agent.display()
+    );
+    let home = Home::with_config(&config);
+    let work = user.work().display().to_string();
+    let out = home
+        .cmd(&["execute", "limited work", "--agent", "bot", "--async", "--cwd", &work])
+        .env("HOME", user.path())
+        .output()
+        .expect("execute");
+    assert!(out.status.success(), "{}", crate::common::describe(&out));
+    let id = crate::common::stdout(&out).trim().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let view = home.status(&id);
+        let why = view["waiting_reason"].as_str().unwrap_or_default();
+        if view["state"] == "pending" && why.contains("usage limit") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never held: {view}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let done = home.wait_state(&id, "completed", std::time::Duration::from_secs(60));
+    assert!(done["sandbox"].is_object(), "{done}");
+    assert!(user.work().join("mark").exists(), "the first run wrote its folder");
+}
