@@ -289,6 +289,17 @@ pub async fn queue(spec: TaskSpec, paths: &Paths) -> Result<(Client, String)> {
 /// Queue `spec`; print its id and return, or follow it to the end.
 pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths: &Paths) -> Result<i32> {
     let (client, id) = queue(spec, paths).await?;
+    report_queued(client, id, detach, output, paths).await
+}
+
+/// After a submit: print the id and return, or follow the task to the end.
+pub async fn report_queued(
+    client: Client,
+    id: String,
+    detach: bool,
+    output: follow::Output,
+    paths: &Paths,
+) -> Result<i32> {
     if detach {
         if output == follow::Output::Json {
             print_json(&serde_json::json!({ "id": id }))?;

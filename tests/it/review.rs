@@ -4,6 +4,7 @@
 
 mod attempts;
 mod discard;
+mod history;
 mod land;
 mod look;
 

@@ -72,6 +72,8 @@ fn best_of_n_with_a_check_compares_and_lands_one() {
     assert!(!worktree(&home, &ids[1]).exists(), "the sibling's worktree went");
     let kept = format!("refs/smart-agents/discarded/{}", ids[1]);
     assert_eq!(repo.git(&format!("show {kept}:answer.txt")), "wrong", "the sibling's work stays reachable");
+    let discarded = super::history::event_data(&home, &ids[1], "discarded");
+    assert_eq!(discarded["text"], format!("discarded by cli, kept at {kept}").as_str(), "{discarded}");
 }
 
 #[test]

@@ -153,6 +153,8 @@ fn review_sends_the_work_back_to_the_same_session_with_line_notes() {
         home.json(&["diff", &follow, "--json"])["files"],
         home.json(&["diff", &id, "--json"])["files"]
     );
+    let reviewed = super::history::event_data(&home, &id, "reviewed");
+    assert_eq!(reviewed["text"], format!("reviewed by cli: follow-up {follow}").as_str(), "{reviewed}");
     let command = done(&home, &repo, "echo x > x.txt");
     let message = super::refused(&home, &["review", &command, "again"]);
     assert!(message.contains("no agent session"), "{message}");
@@ -210,4 +212,8 @@ fn mcp_tools_diff_and_land() {
         (Some(false), true),
         "nothing left to discard: {answers:?}"
     );
+    let landed = super::history::event_data(&home, &id, "landed");
+    assert_eq!(landed["text"], "landed into main (squash) by mcp", "{landed}");
+    let discarded = super::history::event_data(&home, &id, "discarded");
+    assert_eq!(discarded["text"], "discarded by mcp", "{discarded}");
 }
