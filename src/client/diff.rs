@@ -185,20 +185,42 @@ pub fn saved(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Di
     Ok(diff)
 }
 
+/// What a line of a patch is, for colour: the dashboard and `colorize` agree on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// `diff --git`, `---`, `+++`: bold.
+    Header,
+    /// `@@ ... @@`: cyan.
+    Hunk,
+    Added,
+    Removed,
+    Context,
+}
+
+pub fn line_kind(line: &str) -> LineKind {
+    if line.starts_with("diff --git") || line.starts_with("+++ ") || line.starts_with("--- ") {
+        LineKind::Header
+    } else if line.starts_with("@@") {
+        LineKind::Hunk
+    } else if line.starts_with('+') {
+        LineKind::Added
+    } else if line.starts_with('-') {
+        LineKind::Removed
+    } else {
+        LineKind::Context
+    }
+}
+
 /// Colour a plain patch as git does: headers bold, hunks cyan, added green, removed red.
 pub fn colorize(patch: &str) -> String {
     let mut out = String::with_capacity(patch.len() + patch.len() / 8);
     for line in patch.lines() {
-        let code = if line.starts_with("diff --git") || line.starts_with("+++ ") || line.starts_with("--- ") {
-            "1"
-        } else if line.starts_with("@@") {
-            "36"
-        } else if line.starts_with('+') {
-            "32"
-        } else if line.starts_with('-') {
-            "31"
-        } else {
-            ""
+        let code = match line_kind(line) {
+            LineKind::Header => "1",
+            LineKind::Hunk => "36",
+            LineKind::Added => "32",
+            LineKind::Removed => "31",
+            LineKind::Context => "",
         };
         if code.is_empty() {
             out.push_str(line);

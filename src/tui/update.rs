@@ -83,5 +83,13 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             app.stats = Some(*data);
             None
         }
+        Msg::Diff { id, diff } => {
+            super::diff_state::loaded(app, &id, diff);
+            None
+        }
+        Msg::Worked { text, done } => {
+            super::diff_state::worked(app, text, done);
+            None
+        }
     }
 }

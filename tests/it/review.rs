@@ -4,7 +4,7 @@
 
 mod attempts;
 mod discard;
-mod history;
+pub mod history;
 mod land;
 mod look;
 
