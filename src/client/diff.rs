@@ -170,6 +170,13 @@ pub fn of_task(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<
     }
 }
 
+/// The change of task `id` when it changed something (its worktree's, or the patch saved when
+/// it ran in place): what `result`, the ending notices and the channels give as the diffstat.
+pub fn changed(paths: &crate::paths::Paths, id: &str) -> Option<Diff> {
+    let diff = of_task(paths, id, false).ok()?;
+    (!diff.files.is_empty()).then_some(diff)
+}
+
 /// The change a task that ran in place saved when it ended.
 pub fn saved(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Diff> {
     let store = crate::store::Store::open_for_reading(&paths.database)?;

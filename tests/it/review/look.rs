@@ -217,3 +217,18 @@ fn mcp_tools_diff_and_land() {
     let discarded = super::history::event_data(&home, &id, "discarded");
     assert_eq!(discarded["text"], "discarded by mcp", "{discarded}");
 }
+
+/// The ending notice (`notices`, the prompt hook's line) gives the diffstat as `result` does.
+#[test]
+fn the_ending_notice_gives_the_diffstat() {
+    let home = Home::new();
+    let repo = Repo::new();
+    let id = done(&home, &repo, "echo eleven >> a.txt && git commit -qam eleven && echo c > c.txt");
+    let plain = home.submit(&["true"]);
+    home.wait_state(&plain, "completed", LONG);
+    let out = home.run_ok(&["notices"]);
+    let line = out.lines().find(|l| l.contains(&id)).unwrap_or_else(|| panic!("no line of {id}: {out}"));
+    assert!(line.ends_with(" · 2 files changed, +2 \u{2212}0"), "{line}");
+    let other = out.lines().find(|l| l.contains(&plain)).unwrap_or_default();
+    assert!(!other.contains("changed"), "a task that changed nothing says nothing of it: {other}");
+}
