@@ -7,6 +7,7 @@ mod discard;
 pub mod history;
 mod land;
 mod look;
+mod pr;
 
 use crate::common::{Home, describe};
 use std::path::{Path, PathBuf};
