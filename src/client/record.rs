@@ -36,9 +36,12 @@ pub async fn land(paths: &Paths, typed: &str, options: &Options) -> Result<LandO
     })
     .await?;
     let mut warning = record(paths, &landed.id, landed.done(options.mode)).await;
-    for d in &discarded {
-        // One warning is enough: they would all fail for the same reason.
-        warning = warning.or(record(paths, &d.id, d.done()).await);
+    // A worker that could not take the first event will not take these either: one warning.
+    for d in discarded.iter().filter(|d| d.commit.is_some()) {
+        if warning.is_some() {
+            break;
+        }
+        warning = record(paths, &d.id, d.done()).await;
     }
     Ok(LandOutcome { landed, siblings, warning })
 }
@@ -47,7 +50,11 @@ pub async fn land(paths: &Paths, typed: &str, options: &Options) -> Result<LandO
 pub async fn discard(paths: &Paths, typed: &str, force: bool) -> Result<(Discarded, Option<String>)> {
     let (p, typed) = (paths.clone(), typed.to_string());
     let done = blocking(move || discard::discard(&p, &typed, force)).await?;
-    let warning = record(paths, &done.id, done.done()).await;
+    // A discard that found no branch (landed or discarded before) threw nothing away.
+    let warning = match done.commit {
+        Some(_) => record(paths, &done.id, done.done()).await,
+        None => None,
+    };
     Ok((done, warning))
 }
 
