@@ -15,6 +15,20 @@ pub enum Work {
     SendBack { id: String, notes: String },
 }
 
+/// The change of task `id` the loop read, or why it could not.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub id: String,
+    pub diff: Result<Diff, String>,
+}
+
+/// The answer to `Work`: the status line's text, and whether it was done (or refused).
+#[derive(Debug, Clone)]
+pub struct Worked {
+    pub text: String,
+    pub done: bool,
+}
+
 /// What the status line asks while the view is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
@@ -48,13 +62,13 @@ pub fn open(app: &mut App, id: String) -> Option<Action> {
 }
 
 /// The diff the loop loaded, or why it could not (then the view closes).
-pub fn loaded(app: &mut App, id: &str, diff: Result<Box<Diff>, String>) {
+pub fn loaded(app: &mut App, Loaded { id, diff }: Loaded) {
     let Some(view) = app.diff.as_mut().filter(|v| v.id == id) else { return };
     match diff {
         Ok(diff) => {
             view.stat = diff.stat_line();
             view.lines = Some(diff.patch.lines().map(str::to_string).collect());
-            app.status = hint(id);
+            app.status = hint(&id);
         }
         Err(e) => {
             app.diff = None;
@@ -64,7 +78,7 @@ pub fn loaded(app: &mut App, id: &str, diff: Result<Box<Diff>, String>) {
 }
 
 /// The answer to `Work`: done closes the view, a refusal stays on it to read.
-pub fn worked(app: &mut App, text: String, done: bool) {
+pub fn worked(app: &mut App, Worked { text, done }: Worked) {
     if done {
         app.diff = None;
     } else if let Some(view) = app.diff.as_mut() {

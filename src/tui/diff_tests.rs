@@ -1,7 +1,7 @@
 //! The diff view: `d` opens it, it scrolls within bounds, `L`/`X` ask y/n before the git
 //! work, `r` takes a note, answers close it or leave it open with the refusal; and how it looks.
 
-use super::diff_state::{Prompt, Work};
+use super::diff_state::{Loaded, Prompt, Work, Worked};
 use super::state::{Action, App, Msg};
 use super::support::keys_for_tests::{app_with, ch, key};
 use super::support::sample as tv;
@@ -35,7 +35,7 @@ fn open(lines: usize) -> App {
     let action = update(&mut app, ch('d'));
     assert!(matches!(&action, Some(Action::LoadDiff(id)) if id == "ab12cd"), "{action:?}");
     assert!(app.status.contains("loading"), "{}", app.status);
-    update(&mut app, Msg::Diff { id: "ab12cd".into(), diff: Ok(Box::new(diff(lines))) });
+    update(&mut app, Msg::Diff(Box::new(Loaded { id: "ab12cd".into(), diff: Ok(diff(lines)) })));
     app
 }
 
@@ -90,7 +90,10 @@ fn land_and_discard_ask_first_and_a_refusal_stays_on_the_view() {
     assert!(matches!(&action, Some(Action::Work(Work::Land(id))) if id == "ab12cd"), "{action:?}");
     assert_eq!(prompt(&app), Prompt::Busy);
     assert!(update(&mut app, ch('X')).is_none(), "keys wait while the land is under way");
-    update(&mut app, Msg::Worked { text: "cannot land ab12cd: it conflicts in a.txt".into(), done: false });
+    update(
+        &mut app,
+        Msg::Worked(Worked { text: "cannot land ab12cd: it conflicts in a.txt".into(), done: false }),
+    );
     assert!(app.diff.is_some(), "a refusal leaves the view open");
     assert!(render(&app).contains("cannot land ab12cd: it conflicts in a.txt"));
 
@@ -98,7 +101,7 @@ fn land_and_discard_ask_first_and_a_refusal_stays_on_the_view() {
     assert_eq!(prompt(&app), Prompt::Discard);
     let action = update(&mut app, ch('Y'));
     assert!(matches!(&action, Some(Action::Work(Work::Discard(id))) if id == "ab12cd"), "{action:?}");
-    update(&mut app, Msg::Worked { text: "discarded ab12cd".into(), done: true });
+    update(&mut app, Msg::Worked(Worked { text: "discarded ab12cd".into(), done: true }));
     assert!(app.diff.is_none(), "done closes the view");
     assert_eq!(app.status, "discarded ab12cd");
 }
@@ -126,7 +129,8 @@ fn r_sends_the_work_back_with_the_typed_note() {
 fn a_diff_that_cannot_be_read_closes_with_the_reason() {
     let mut app = app_with(vec![tv("ab12cd", TaskState::Completed)]);
     update(&mut app, ch('d'));
-    update(&mut app, Msg::Diff { id: "ab12cd".into(), diff: Err("no task with id 'ab12cd'".into()) });
+    let error = Err("no task with id 'ab12cd'".to_string());
+    update(&mut app, Msg::Diff(Box::new(Loaded { id: "ab12cd".into(), diff: error })));
     assert!(app.diff.is_none());
     assert_eq!(app.status, "diff of ab12cd: no task with id 'ab12cd'");
 }

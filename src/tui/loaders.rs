@@ -1,7 +1,7 @@
 //! The threads that read the database for the dashboard. Store reads may wait on the database
 //! lock: they stay off the loop, each kind on its own thread, answering with messages.
 
-use super::diff_state::Work;
+use super::diff_state::{Loaded, Work, Worked};
 use super::state::Msg;
 use crate::paths::Paths;
 use std::collections::BTreeSet;
@@ -35,9 +35,8 @@ impl Loaders {
     pub fn diff(&self, id: String) {
         let (paths, msgs) = (self.paths.clone(), self.msgs.clone());
         tokio::task::spawn_blocking(move || {
-            let diff = crate::client::diff::of_task(&paths, &id, false);
-            let diff = diff.map(Box::new).map_err(|e| e.to_string());
-            let _ = msgs.blocking_send(Msg::Diff { id, diff });
+            let diff = crate::client::diff::of_task(&paths, &id, false).map_err(|e| e.to_string());
+            let _ = msgs.blocking_send(Msg::Diff(Box::new(Loaded { id, diff })));
         });
     }
 
@@ -46,9 +45,9 @@ impl Loaders {
         let (paths, msgs) = (self.paths.clone(), self.msgs.clone());
         tokio::spawn(async move {
             let msg = match do_work(&paths, work).await {
-                Ok(text) => Msg::Worked { text, done: true },
+                Ok(text) => Msg::Worked(Worked { text, done: true }),
                 // A refusal names the commits on lines of their own: one status line holds it.
-                Err(e) => Msg::Worked { text: one_line(&e.to_string()), done: false },
+                Err(e) => Msg::Worked(Worked { text: one_line(&e.to_string()), done: false }),
             };
             let _ = msgs.send(msg).await;
         });

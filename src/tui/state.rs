@@ -50,16 +50,10 @@ pub enum Msg {
     Flows(Vec<FlowView>),
     /// The stats pane's data, loaded off the loop.
     Stats(Box<super::stats_data::StatsData>),
-    /// The diff view's change of task `id`, or why there is none.
-    Diff {
-        id: String,
-        diff: Result<Box<crate::client::diff::Diff>, String>,
-    },
-    /// What a land, discard or send-back from the diff view did (`done`), or why not.
-    Worked {
-        text: String,
-        done: bool,
-    },
+    /// The diff view's change of a task, or why there is none.
+    Diff(Box<super::diff_state::Loaded>),
+    /// What a land, discard or send-back from the diff view did, or why not.
+    Worked(super::diff_state::Worked),
 }
 
 /// What the loop must do on the dashboard's behalf.

@@ -83,12 +83,12 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             app.stats = Some(*data);
             None
         }
-        Msg::Diff { id, diff } => {
-            super::diff_state::loaded(app, &id, diff);
+        Msg::Diff(loaded) => {
+            super::diff_state::loaded(app, *loaded);
             None
         }
-        Msg::Worked { text, done } => {
-            super::diff_state::worked(app, text, done);
+        Msg::Worked(worked) => {
+            super::diff_state::worked(app, worked);
             None
         }
     }
