@@ -35,14 +35,9 @@ pub async fn land(paths: &Paths, typed: &str, options: &Options) -> Result<LandO
         Ok((landed, siblings, discarded))
     })
     .await?;
-    let mut warning = record(paths, &landed.id, landed.done(options.mode)).await;
-    // A worker that could not take the first event will not take these either: one warning.
-    for d in discarded.iter().filter(|d| d.commit.is_some()) {
-        if warning.is_some() {
-            break;
-        }
-        warning = record(paths, &d.id, d.done()).await;
-    }
+    let mut events = vec![(landed.id.clone(), landed.done(options.mode))];
+    events.extend(discarded.iter().filter(|d| d.commit.is_some()).map(|d| (d.id.clone(), d.done())));
+    let warning = record_all(paths, events).await;
     Ok(LandOutcome { landed, siblings, warning })
 }
 
@@ -117,8 +112,23 @@ impl Client {
 /// Record `done` on task `id`, starting a worker if none runs; `Some(warning)` when it could
 /// not be recorded.
 pub async fn record(paths: &Paths, id: &str, done: WorkDone) -> Option<String> {
-    let recorded = async { Client::connect(paths).await?.record(id, done).await };
-    recorded.await.err().map(|e| not_recorded(id, &e))
+    record_all(paths, vec![(id.to_string(), done)]).await
+}
+
+/// Record each event on one connection; the warning of the first that could not be (a worker
+/// that failed one would fail the rest: one warning is enough).
+async fn record_all(paths: &Paths, events: Vec<(String, WorkDone)>) -> Option<String> {
+    let first = events.first().map(|(id, _)| id.clone())?;
+    let mut client = match Client::connect(paths).await {
+        Ok(client) => client,
+        Err(e) => return Some(not_recorded(&first, &e)),
+    };
+    for (id, done) in events {
+        if let Err(e) = client.record(&id, done).await {
+            return Some(not_recorded(&id, &e));
+        }
+    }
+    None
 }
 
 /// The warning when the history could not take an event: the work itself is done.
