@@ -1,6 +1,7 @@
 //! Drawing. Reads the `App`, never changes it, never looks at the clock: "now" is `app.now_ms`.
 //! Per-frame work is proportional to the rows on screen, not to the number of tasks.
 
+use super::diff_state::Prompt;
 use super::layout;
 use super::state::{App, Mode, Worker};
 use super::style::{fg, state_color, state_icon};
@@ -100,6 +101,10 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled("▏", fg(app, Color::Yellow)),
         ]),
         Mode::Confirm(_) => {
+            Line::styled(format!(" {}", app.status), Style::new().add_modifier(Modifier::BOLD))
+        }
+        // A y/n of the diff view stands out as the cancel's does.
+        _ if app.diff.as_ref().is_some_and(|d| matches!(d.prompt, Prompt::Land | Prompt::Discard)) => {
             Line::styled(format!(" {}", app.status), Style::new().add_modifier(Modifier::BOLD))
         }
         _ => Line::raw(format!(" {}", app.status)),
