@@ -872,7 +872,7 @@ _smart__agents() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry schedule_fired schedule_missed schedule_skipped schedule_paused needs_input answered delivery_sent delivery_failed delivery_expired delivery_dropped" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "submitted started progress step waiting held released rerouted attempt_failed retry cancel_requested timed_out finished adopted requeued circuit supervisor_vanished slurm_submitted flow_started flow_finished flow_retry schedule_fired schedule_missed schedule_skipped schedule_paused needs_input answered delivery_sent delivery_failed delivery_expired delivery_dropped landed discarded reviewed" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -244,7 +244,10 @@ answered\t''
 delivery_sent\t''
 delivery_failed\t''
 delivery_expired\t''
-delivery_dropped\t''"
+delivery_dropped\t''
+landed\t''
+discarded\t''
+reviewed\t''"
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand events" -l follow -d 'Keep printing new events as they happen (the worker pushes them; Ctrl-C to stop)'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand events" -l json -d 'One JSON object per line: seq, at, task, kind, data, uid, client, pid, cwd'
 complete -c smart-agents -n "__fish_smart_agents_using_subcommand events" -s h -l help -d 'Print help'

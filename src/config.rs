@@ -184,6 +184,10 @@ pub struct AgentProfile {
     pub executor: Option<String>,
     /// A sandbox profile its tasks run in (`default` or a `[sandbox.profiles.NAME]`).
     pub sandbox: Option<String>,
+    /// `[worktree] copy` and `setup` for its `--worktree` tasks, instead of its class's or
+    /// the global ones.
+    pub worktree_copy: Option<Vec<String>>,
+    pub worktree_setup: Option<Vec<String>>,
     /// Whose usage limits and budget it shares (default: its backend), so two profiles on one
     /// subscription wait together.
     pub account: Option<String>,
@@ -314,6 +318,23 @@ impl Config {
     pub fn sandbox_for(&self, agent: &str, class: Option<&str>) -> Option<String> {
         let from_agent = self.agents.get(agent).and_then(|p| p.sandbox.clone());
         from_agent.or_else(|| class.and_then(|c| self.classes.get(c)).and_then(|c| c.sandbox.clone()))
+    }
+}
+
+impl Config {
+    /// `[worktree]` `copy` and `setup` for a `--worktree` task of `agent` and `class`: each
+    /// the agent profile's, else the class's, else the global one (as `sandbox_for` picks).
+    pub fn worktree_for(&self, agent: &str, class: Option<&str>) -> (Vec<String>, Vec<String>) {
+        let profile = self.agents.get(agent);
+        let class = class.and_then(|c| self.classes.get(c));
+        let copy = profile.and_then(|p| p.worktree_copy.clone());
+        let copy = copy.or_else(|| class.and_then(|c| c.worktree_copy.clone()));
+        let setup = profile.and_then(|p| p.worktree_setup.clone());
+        let setup = setup.or_else(|| class.and_then(|c| c.worktree_setup.clone()));
+        (
+            copy.unwrap_or_else(|| self.worktree.copy.clone()),
+            setup.unwrap_or_else(|| self.worktree.setup.clone()),
+        )
     }
 }
 

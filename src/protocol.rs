@@ -129,6 +129,24 @@ pub enum Request {
         #[serde(default)]
         always: bool,
     },
+    /// What a client did with a worktree task's work (`land`, `discard`, `review` are git
+    /// operations of the client's own): recorded in the task's history, with who did it.
+    Record {
+        id: String,
+        done: WorkDone,
+    },
+}
+
+/// A `Record`: what was done to a task's work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum WorkDone {
+    /// Brought into `into` by `mode` (`auto`, `squash`, `merge`, `rebase`), now at `commit`.
+    Landed { into: String, mode: String, commit: String },
+    /// Thrown away; the last commit stays reachable as `kept` when there was one.
+    Discarded { kept: Option<String> },
+    /// Sent back with notes as the follow-up task `followup`.
+    Reviewed { followup: String },
 }
 
 // One response per frame, short-lived: the size of the large variant costs nothing.

@@ -292,6 +292,17 @@ pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths:
     // stream, so an agent shows its steps on the bar and its answer at the end.
     let streams = spec.prompt.is_none() && !spec.command.is_empty();
     let (client, id) = queue(spec, paths).await?;
+    report_queued(client, id, detach, output, paths).await
+}
+
+/// After a submit: print the id and return, or follow the task to the end.
+pub async fn report_queued(
+    client: Client,
+    id: String,
+    detach: bool,
+    output: follow::Output,
+    paths: &Paths,
+) -> Result<i32> {
     if detach {
         if output == follow::Output::Json {
             print_json(&serde_json::json!({ "id": id }))?;

@@ -41,7 +41,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     if args.json {
         render::print_json(&tasks)?;
     } else {
-        for text in capped(&tasks, SHOWN) {
+        for text in capped(&tasks, SHOWN, |t| told(paths, t)) {
             println!("{text}");
         }
     }
@@ -52,9 +52,9 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
 const SHOWN: usize = 10;
 
 /// The newest `cap` endings' lines (`tasks` is oldest first), then how many were left out.
-fn capped(tasks: &[TaskView], cap: usize) -> Vec<String> {
+fn capped(tasks: &[TaskView], cap: usize, tell: impl Fn(&TaskView) -> String) -> Vec<String> {
     let skipped = tasks.len().saturating_sub(cap);
-    let mut lines: Vec<String> = tasks[skipped..].iter().map(line).collect();
+    let mut lines: Vec<String> = tasks[skipped..].iter().map(tell).collect();
     if skipped > 0 {
         lines.push(format!("… {skipped} more, older (smart-agents list)"));
     }
@@ -78,7 +78,7 @@ async fn follow(json: bool, paths: &Paths) -> Result<i32> {
             _ = &mut closed => return Ok(0),
         };
         first = false;
-        let session = tell_while_connected(sub, requests, json);
+        let session = tell_while_connected(sub, requests, json, paths);
         let worker_gone = tokio::select! {
             gone = session => gone?,
             _ = term.recv() => return Ok(0),
@@ -132,8 +132,13 @@ async fn try_connect(paths: &Paths) -> Result<Option<(Subscription, Client)>> {
 }
 
 /// Tell endings until the worker goes away (true) or nobody reads our output (false).
-async fn tell_while_connected(mut sub: Subscription, mut requests: Client, json: bool) -> Result<bool> {
-    if !tell_new(&mut requests, json).await? {
+async fn tell_while_connected(
+    mut sub: Subscription,
+    mut requests: Client,
+    json: bool,
+    paths: &Paths,
+) -> Result<bool> {
+    if !tell_new(&mut requests, json, paths).await? {
         return Ok(false);
     }
     loop {
@@ -144,21 +149,21 @@ async fn tell_while_connected(mut sub: Subscription, mut requests: Client, json:
             Err(e) if e.kind() == ErrorKind::WorkerUnavailable => return Ok(true),
             Err(e) => return Err(e),
         };
-        if ended && !tell_new(&mut requests, json).await? {
+        if ended && !tell_new(&mut requests, json, paths).await? {
             return Ok(false);
         }
     }
 }
 
 /// Print the endings not seen yet; false once nobody reads our output.
-async fn tell_new(client: &mut Client, json: bool) -> Result<bool> {
+async fn tell_new(client: &mut Client, json: bool, paths: &Paths) -> Result<bool> {
     let Response::Notices { tasks } = client.request(Request::Notices).await? else {
         return Err(Error::internal("unexpected answer to notices"));
     };
     let mut out = std::io::stdout().lock();
     let mut text = String::new();
     for task in &tasks {
-        text.push_str(&if json { serde_json::to_string(task)? } else { line(task) });
+        text.push_str(&if json { serde_json::to_string(task)? } else { told(paths, task) });
         text.push('\n');
     }
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -195,6 +200,15 @@ fn reader_gone() -> tokio::sync::oneshot::Receiver<()> {
         }
     });
     rx
+}
+
+/// `line`, with what the task changed when it changed something: `· 3 files changed, +40 −7`.
+fn told(paths: &Paths, task: &TaskView) -> String {
+    let mut text = line(task);
+    if let Some(diff) = crate::client::diff::changed(paths, &task.id) {
+        text.push_str(&format!(" · {}", diff.stat_line()));
+    }
+    text
 }
 
 /// `✓ ab12cd completed · Analyze auth · 2m13s`, `✗ ab12cd failed · Analyze auth · 4s · exit 3`.
@@ -240,10 +254,10 @@ mod tests {
     #[test]
     fn many_endings_are_capped_with_a_count() {
         let tasks: Vec<TaskView> = (0..100).map(ended).collect();
-        let lines = capped(&tasks, SHOWN);
+        let lines = capped(&tasks, SHOWN, line);
         assert_eq!(lines.len(), SHOWN + 1);
         assert!(lines[0].contains("t00090"), "the newest are kept: {lines:?}");
         assert_eq!(lines[SHOWN], "… 90 more, older (smart-agents list)");
-        assert_eq!(capped(&tasks[..3], SHOWN).len(), 3);
+        assert_eq!(capped(&tasks[..3], SHOWN, line).len(), 3);
     }
 }

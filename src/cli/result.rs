@@ -120,8 +120,7 @@ pub fn print_result(rec: &TaskRecord, store: Option<&Store>, shown: Shown) -> Re
 /// saved when it ran in place).
 fn diffstat(rec: &TaskRecord) -> Option<String> {
     let paths = Paths::from_env().ok()?;
-    let diff = crate::client::diff::of_task(&paths, &rec.id, false).ok()?;
-    (!diff.files.is_empty()).then(|| diff.stat_line())
+    crate::client::diff::changed(&paths, &rec.id).map(|d| d.stat_line())
 }
 
 /// Where a `--worktree` task's work is and what to do with it: its checkout and branch, the

@@ -4,7 +4,7 @@
 
 use super::render::print_json;
 use crate::client::diff::{Diff, of_task};
-use crate::client::{discard, land};
+use crate::client::{land, record};
 use crate::error::Result;
 use crate::paths::Paths;
 use std::io::{IsTerminal, Write};
@@ -104,7 +104,7 @@ pub fn stat_text(diff: &Diff) -> String {
 }
 
 /// `land ID`.
-pub fn land(args: LandArgs, paths: &Paths) -> Result<i32> {
+pub async fn land(args: LandArgs, paths: &Paths) -> Result<i32> {
     if args.pr {
         for line in crate::client::pr::open(paths, &args.id)? {
             println!("{line}");
@@ -118,11 +118,11 @@ pub fn land(args: LandArgs, paths: &Paths) -> Result<i32> {
         _ => land::Mode::Auto,
     };
     let options = land::Options { mode, into: args.into, message: args.message, keep: args.keep };
-    let landed = land::land(paths, &args.id, &options)?;
-    let siblings = match group_of(paths, &landed.id)? {
-        Some(group) => crate::client::group::discard_siblings(paths, &group, &landed.id)?,
-        None => Vec::new(),
-    };
+    let done = record::land(paths, &args.id, &options).await?;
+    if let Some(warning) = &done.warning {
+        eprintln!("{warning}");
+    }
+    let landed = done.landed;
     if args.json {
         print_json(&landed)?;
         return Ok(0);
@@ -136,15 +136,18 @@ pub fn land(args: LandArgs, paths: &Paths) -> Result<i32> {
         line.push_str("; branch deleted");
     }
     println!("{line}");
-    for sibling in siblings {
+    for sibling in done.siblings {
         println!("{sibling}");
     }
     Ok(0)
 }
 
 /// `discard ID`.
-pub fn discard(args: DiscardArgs, paths: &Paths) -> Result<i32> {
-    let done = discard::discard(paths, &args.id, args.force)?;
+pub async fn discard(args: DiscardArgs, paths: &Paths) -> Result<i32> {
+    let (done, warning) = record::discard(paths, &args.id, args.force).await?;
+    if let Some(warning) = warning {
+        eprintln!("{warning}");
+    }
     if args.json {
         print_json(&done)?;
         return Ok(0);
@@ -157,10 +160,4 @@ pub fn discard(args: DiscardArgs, paths: &Paths) -> Result<i32> {
         None => println!("discarded {}", done.id),
     }
     Ok(0)
-}
-
-/// The best-of-N group task `id` is an attempt of.
-fn group_of(paths: &Paths, id: &str) -> Result<Option<String>> {
-    let Some(store) = crate::store::Store::open_for_reading(&paths.database)? else { return Ok(None) };
-    Ok(store.task(id)?.and_then(|t| t.spec.group))
 }

@@ -1,7 +1,8 @@
 //! `review ID "NOTES" [--note FILE:LINE "TEXT"]...`: send a worktree task's work back to its
 //! agent (client/send_back.rs builds the follow-up).
 
-use crate::client::send_back::{LineNote, review_spec};
+use crate::client::record;
+use crate::client::send_back::LineNote;
 use crate::error::Result;
 use crate::paths::Paths;
 
@@ -27,8 +28,11 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         .chunks(2)
         .map(|p| LineNote::parse(&p[0], p.get(1).map_or("", String::as_str)))
         .collect::<Result<Vec<_>>>()?;
-    let mut spec = review_spec(paths, &args.id, &args.notes, &notes)?;
-    spec.env = super::execute::caller_env();
+    let env = super::execute::caller_env();
+    let (client, id, warning) = record::review(paths, &args.id, &args.notes, &notes, env).await?;
+    if let Some(warning) = warning {
+        eprintln!("{warning}");
+    }
     let output = super::follow::Output::from_flags(args.json, false);
-    super::execute::submit(spec, !args.follow, output, paths).await
+    super::execute::report_queued(client, id, !args.follow, output, paths).await
 }

@@ -170,6 +170,13 @@ pub fn of_task(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<
     }
 }
 
+/// The change of task `id` when it changed something (its worktree's, or the patch saved when
+/// it ran in place): what `result`, the ending notices and the channels give as the diffstat.
+pub fn changed(paths: &crate::paths::Paths, id: &str) -> Option<Diff> {
+    let diff = of_task(paths, id, false).ok()?;
+    (!diff.files.is_empty()).then_some(diff)
+}
+
 /// The change a task that ran in place saved when it ended.
 pub fn saved(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Diff> {
     let store = crate::store::Store::open_for_reading(&paths.database)?;
@@ -185,20 +192,42 @@ pub fn saved(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Di
     Ok(diff)
 }
 
+/// What a line of a patch is, for colour: the dashboard and `colorize` agree on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// `diff --git`, `---`, `+++`: bold.
+    Header,
+    /// `@@ ... @@`: cyan.
+    Hunk,
+    Added,
+    Removed,
+    Context,
+}
+
+pub fn line_kind(line: &str) -> LineKind {
+    if line.starts_with("diff --git") || line.starts_with("+++ ") || line.starts_with("--- ") {
+        LineKind::Header
+    } else if line.starts_with("@@") {
+        LineKind::Hunk
+    } else if line.starts_with('+') {
+        LineKind::Added
+    } else if line.starts_with('-') {
+        LineKind::Removed
+    } else {
+        LineKind::Context
+    }
+}
+
 /// Colour a plain patch as git does: headers bold, hunks cyan, added green, removed red.
 pub fn colorize(patch: &str) -> String {
     let mut out = String::with_capacity(patch.len() + patch.len() / 8);
     for line in patch.lines() {
-        let code = if line.starts_with("diff --git") || line.starts_with("+++ ") || line.starts_with("--- ") {
-            "1"
-        } else if line.starts_with("@@") {
-            "36"
-        } else if line.starts_with('+') {
-            "32"
-        } else if line.starts_with('-') {
-            "31"
-        } else {
-            ""
+        let code = match line_kind(line) {
+            LineKind::Header => "1",
+            LineKind::Hunk => "36",
+            LineKind::Added => "32",
+            LineKind::Removed => "31",
+            LineKind::Context => "",
         };
         if code.is_empty() {
             out.push_str(line);

@@ -3,7 +3,7 @@
 //! the siblings (recoverably, as `discard --force` does).
 
 use super::diff;
-use super::discard::discard_work;
+use super::discard::{Discarded, discard_work};
 use super::worktree::locate;
 use crate::error::{Error, Result};
 use crate::model::TaskState;
@@ -101,19 +101,30 @@ pub fn compare(paths: &Paths, gid: &str) -> Result<Compare> {
 }
 
 /// After `land ATTEMPT`: discard its siblings (their commits kept as after `discard --force`).
-/// A sibling still pending or running is left alone. Returns a line per sibling.
-pub fn discard_siblings(paths: &Paths, group: &str, landed: &str) -> Result<Vec<String>> {
+/// A sibling still pending or running is left alone. Returns a line per sibling, and what was
+/// discarded (for the history).
+pub fn discard_siblings(paths: &Paths, group: &str, landed: &str) -> Result<(Vec<String>, Vec<Discarded>)> {
     let group = Group::load(paths, group)?;
-    let mut lines = Vec::new();
+    let (mut lines, mut discarded) = (Vec::new(), Vec::new());
     for id in group.ids.iter().filter(|i| *i != landed) {
         let line = match locate(paths, id).and_then(|(_, _, work)| discard_work(&work, true)) {
-            Ok(done) => match done.kept {
-                Some(kept) => format!("discarded sibling {id} (kept as {kept})"),
-                None => format!("discarded sibling {id}"),
-            },
+            Ok(done) => {
+                let line = match &done.kept {
+                    Some(kept) => format!("discarded sibling {id} (kept as {kept})"),
+                    None => format!("discarded sibling {id}"),
+                };
+                discarded.push(done);
+                line
+            }
             Err(e) => format!("left sibling {id}: {e}"),
         };
         lines.push(line);
     }
-    Ok(lines)
+    Ok((lines, discarded))
+}
+
+/// The best-of-N group task `id` is an attempt of.
+pub fn group_of(paths: &Paths, id: &str) -> Result<Option<String>> {
+    let Some(store) = crate::store::Store::open_for_reading(&paths.database)? else { return Ok(None) };
+    Ok(store.task(id)?.and_then(|t| t.spec.group))
 }

@@ -10,6 +10,7 @@ pub mod group;
 mod handover;
 pub mod land;
 pub mod pr;
+pub mod record;
 pub mod send_back;
 pub mod worktree;
 

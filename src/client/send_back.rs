@@ -88,8 +88,14 @@ fn session_task(work: &Work) -> Result<String> {
     })
 }
 
-/// The follow-up task for `review ID NOTES --note ...`, ready to submit with the caller's env.
-pub fn review_spec(paths: &Paths, typed: &str, notes: &str, line_notes: &[LineNote]) -> Result<TaskSpec> {
+/// The follow-up task for `review ID NOTES --note ...`, ready to submit with the caller's env,
+/// and the task that made the worktree (whose history records the review).
+pub fn review_spec(
+    paths: &Paths,
+    typed: &str,
+    notes: &str,
+    line_notes: &[LineNote],
+) -> Result<(String, TaskSpec)> {
     let (_, rec, work) = locate(paths, typed)?;
     work.ensure_idle("review")?;
     if !work.has_checkout() {
@@ -103,7 +109,7 @@ pub fn review_spec(paths: &Paths, typed: &str, notes: &str, line_notes: &[LineNo
     let diff = diff::of_work(&rec.id, &work, false)?;
     let prompt = prompt(&work.root.id, notes, line_notes, &diff);
     let first = notes.lines().next().unwrap_or("").trim();
-    Ok(TaskSpec {
+    let spec = TaskSpec {
         description: format!("review {}: {first}", work.root.id),
         prompt: Some(prompt),
         resume_of: Some(of.clone()),
@@ -113,7 +119,8 @@ pub fn review_spec(paths: &Paths, typed: &str, notes: &str, line_notes: &[LineNo
         class: work.root.spec.class.clone(),
         priority: DEFAULT_PRIORITY,
         ..TaskSpec::default()
-    })
+    };
+    Ok((work.root.id.clone(), spec))
 }
 
 #[cfg(test)]

@@ -99,6 +99,10 @@ pub struct ClassProfile {
     pub executor: Option<String>,
     /// A sandbox profile its tasks run in (`default` or a `[sandbox.profiles.NAME]`).
     pub sandbox: Option<String>,
+    /// `[worktree] copy` for its `--worktree` tasks, instead of the global one.
+    pub worktree_copy: Option<Vec<String>>,
+    /// `[worktree] setup` for its `--worktree` tasks, instead of the global one.
+    pub worktree_setup: Option<Vec<String>>,
 }
 
 #[cfg(test)]

@@ -102,3 +102,20 @@ fn history_and_metrics_sections() {
     let err = parse("[metrics]\nlisten = \"localhost\"\n").unwrap_err().to_string();
     assert!(err.contains("metrics.listen") && err.contains("localhost"), "{err}");
 }
+
+#[test]
+fn worktree_set_up_comes_from_the_profile_then_the_class_then_the_global() {
+    let c = parse(
+        "[worktree]\ncopy = [\".env\"]\nsetup = [\"make\"]\n\
+         [classes.web]\nworktree_setup = [\"npm\", \"ci\"]\n\
+         [classes.bare]\nworktree_copy = []\nworktree_setup = []\n\
+         [agents.fast]\nbackend = \"claude\"\nworktree_copy = [\".env.test\"]\n",
+    )
+    .unwrap();
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(c.worktree_for("claude", None), (strings(&[".env"]), strings(&["make"])));
+    assert_eq!(c.worktree_for("claude", Some("web")), (strings(&[".env"]), strings(&["npm", "ci"])));
+    assert_eq!(c.worktree_for("claude", Some("bare")), (vec![], vec![]), "an empty list turns it off");
+    assert_eq!(c.worktree_for("fast", Some("web")), (strings(&[".env.test"]), strings(&["npm", "ci"])));
+    assert!(parse("[classes.x]\nworktree_setup = \"make\"\n").is_err(), "a command is a list");
+}

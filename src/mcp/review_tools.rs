@@ -4,7 +4,7 @@
 
 use super::calls::Reply;
 use super::tools::tool;
-use crate::client::{discard, group, land, send_back};
+use crate::client::{group, land, record, send_back};
 use crate::error::{Error, Result};
 use crate::paths::Paths;
 use rmcp::model::{JsonObject, Tool};
@@ -113,22 +113,8 @@ pub async fn call(paths: &Paths, name: &str, args: JsonObject) -> Option<Result<
             ok(d, text)
         }),
         "review" => review(paths, args).await,
-        "land" => super::parse_args(name, args).and_then(|a: LandArgs| {
-            let options = land::Options {
-                mode: mode(a.mode.as_deref())?,
-                into: a.into,
-                message: a.message,
-                keep: a.keep.unwrap_or(false),
-            };
-            let done = land::land(paths, &a.id, &options)?;
-            let text = format!("landed {} into {}", done.id, done.into);
-            ok(done, text)
-        }),
-        "discard" => super::parse_args(name, args).and_then(|a: DiscardArgs| {
-            let done = discard::discard(paths, &a.id, a.force.unwrap_or(false))?;
-            let text = format!("discarded {}", done.id);
-            ok(done, text)
-        }),
+        "land" => land_tool(paths, args).await,
+        "discard" => discard_tool(paths, args).await,
         "compare" => super::parse_args(name, args).and_then(|a: CompareArgs| {
             let c = group::compare(paths, &a.group)?;
             let text = format!("{} attempts in {}", c.attempts.len(), c.group);
@@ -136,6 +122,31 @@ pub async fn call(paths: &Paths, name: &str, args: JsonObject) -> Option<Result<
         }),
         _ => return None,
     })
+}
+
+async fn land_tool(paths: &Paths, args: JsonObject) -> Result<Reply> {
+    let a: LandArgs = super::parse_args("land", args)?;
+    let options = land::Options {
+        mode: mode(a.mode.as_deref())?,
+        into: a.into,
+        message: a.message,
+        keep: a.keep.unwrap_or(false),
+    };
+    let done = record::land(paths, &a.id, &options).await?;
+    let mut lines = vec![format!("landed {} into {}", done.landed.id, done.landed.into)];
+    lines.extend(done.siblings);
+    lines.extend(done.warning);
+    ok(done.landed, lines.join("\n"))
+}
+
+async fn discard_tool(paths: &Paths, args: JsonObject) -> Result<Reply> {
+    let a: DiscardArgs = super::parse_args("discard", args)?;
+    let (done, warning) = record::discard(paths, &a.id, a.force.unwrap_or(false)).await?;
+    let mut text = format!("discarded {}", done.id);
+    if let Some(warning) = warning {
+        text.push_str(&format!("\n{warning}"));
+    }
+    ok(done, text)
 }
 
 async fn review(paths: &Paths, args: JsonObject) -> Result<Reply> {
@@ -146,8 +157,11 @@ async fn review(paths: &Paths, args: JsonObject) -> Result<Reply> {
         .into_iter()
         .map(|n| send_back::LineNote { file: n.file, line: n.line, text: n.text })
         .collect();
-    let mut spec = send_back::review_spec(paths, &a.id, &a.notes, &notes)?;
-    spec.env = crate::cli::execute::caller_env();
-    let (_client, id) = crate::cli::execute::queue(spec, paths).await?;
-    ok(json!({ "id": id }), format!("Sent back as task {id}; check it with `status` or `result`."))
+    let env = crate::cli::execute::caller_env();
+    let (_client, id, warning) = record::review(paths, &a.id, &a.notes, &notes, env).await?;
+    let mut text = format!("Sent back as task {id}; check it with `status` or `result`.");
+    if let Some(warning) = warning {
+        text.push_str(&format!("\n{warning}"));
+    }
+    ok(json!({ "id": id }), text)
 }

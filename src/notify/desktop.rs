@@ -25,6 +25,16 @@ struct Inner {
 impl Desktop {
     /// Show `n` on a blocking thread: D-Bus calls block, the runtime must not.
     pub fn send(&self, n: Notification) {
+        self.send_with(n, || None);
+    }
+
+    /// As `send`, with a last line of the body worked out on that thread too (a task's
+    /// diffstat runs git).
+    pub fn send_with(
+        &self,
+        mut n: Notification,
+        last_line: impl FnOnce() -> Option<String> + Send + 'static,
+    ) {
         if self.inner.in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
             self.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
             self.warn("the notification service is not answering; dropping notifications");
@@ -32,6 +42,10 @@ impl Desktop {
         }
         let this = self.clone();
         tokio::task::spawn_blocking(move || {
+            if let Some(line) = last_line() {
+                n.body.push('\n');
+                n.body.push_str(&line);
+            }
             let result = show(&n);
             this.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
             if let Err(e) = result {

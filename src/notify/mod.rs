@@ -28,6 +28,8 @@ struct Tracked {
 pub struct Notifier {
     config: Notifications,
     database: PathBuf,
+    /// Where a task's change is found, for the diffstat of its ending.
+    paths: crate::paths::Paths,
     /// Opened on first need: the worker has created the database by then.
     store: Option<Store>,
     tasks: HashMap<String, Tracked>,
@@ -35,10 +37,11 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    pub fn new(config: Notifications, database: PathBuf) -> Notifier {
+    pub fn new(config: Notifications, paths: crate::paths::Paths) -> Notifier {
         Notifier {
             config,
-            database,
+            database: paths.database.clone(),
+            paths,
             store: None,
             tasks: HashMap::new(),
             desktop: desktop::Desktop::default(),
@@ -69,10 +72,14 @@ impl Notifier {
             Some(t) => (Some(t.view), t.policy, t.memory),
             None => (None, self.policy_of(&task.id), strategy::Memory::default()),
         };
+        let ending = strategy::is_ending(prev.as_ref(), &task);
         let (store, database) = (&mut self.store, &self.database);
         let detail = || detail(store, database, &task);
         if let Some(n) = strategy::decide(prev.as_ref(), &task, &policy, &mut memory, now, detail) {
-            self.desktop.send(n);
+            // An ending tells what the task changed, as `result` does.
+            let (paths, id) = (self.paths.clone(), task.id.clone());
+            let stat = move || crate::client::diff::changed(&paths, &id).map(|d| d.stat_line());
+            if ending { self.desktop.send_with(n, stat) } else { self.desktop.send(n) }
         }
         // Finished tasks are forgotten: a retry starts over with a fresh look-up.
         if !task.state.is_finished() {

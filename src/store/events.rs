@@ -61,10 +61,15 @@ pub enum EventKind {
     DeliveryFailed,
     DeliveryExpired,
     DeliveryDropped,
+    /// What a person did with a worktree task's work (a git operation of the client's, told
+    /// to the worker): brought it into a branch, threw it away, sent it back with notes.
+    Landed,
+    Discarded,
+    Reviewed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 31] = [
+    pub const ALL: [EventKind; 34] = [
         EventKind::Submitted,
         EventKind::Started,
         EventKind::Progress,
@@ -96,6 +101,9 @@ impl EventKind {
         EventKind::DeliveryFailed,
         EventKind::DeliveryExpired,
         EventKind::DeliveryDropped,
+        EventKind::Landed,
+        EventKind::Discarded,
+        EventKind::Reviewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,6 +139,9 @@ impl EventKind {
             EventKind::DeliveryFailed => "delivery_failed",
             EventKind::DeliveryExpired => "delivery_expired",
             EventKind::DeliveryDropped => "delivery_dropped",
+            EventKind::Landed => "landed",
+            EventKind::Discarded => "discarded",
+            EventKind::Reviewed => "reviewed",
         }
     }
 }

@@ -36,6 +36,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Action> {
         }
         Mode::Filter => filter_key(app, key),
         Mode::Answer(id) => answer_key(app, key, id),
+        Mode::Normal if app.diff.is_some() => super::diff_state::on_key(app, key),
         Mode::Normal => normal_key(app, key),
     }
 }
@@ -180,6 +181,10 @@ fn normal_key(app: &mut App, key: KeyEvent) -> Option<Action> {
             app.filter.clear();
             app.status = "filter cleared".to_string();
             app.refilter()
+        }
+        KeyCode::Char('d') => {
+            let id = app.selected_entry().map(|e| e.view.id.clone())?;
+            super::diff_state::open(app, id)
         }
         KeyCode::Char('/') => {
             app.mode = Mode::Filter;

@@ -22,3 +22,9 @@ pub fn areas(area: Rect) -> Areas {
 pub fn list_rows(width: u16, height: u16) -> usize {
     usize::from(areas(Rect::new(0, 0, width, height)).list.height.saturating_sub(1))
 }
+
+/// Patch lines that fit in the diff view (the list and details areas, less its title).
+pub fn diff_rows(width: u16, height: u16) -> usize {
+    let a = areas(Rect::new(0, 0, width, height));
+    usize::from(a.list.union(a.details).height.saturating_sub(1))
+}

@@ -1,6 +1,7 @@
 //! The threads that read the database for the dashboard. Store reads may wait on the database
 //! lock: they stay off the loop, each kind on its own thread, answering with messages.
 
+use super::diff_state::{Loaded, Work, Worked};
 use super::state::Msg;
 use crate::paths::Paths;
 use std::collections::BTreeSet;
@@ -10,6 +11,9 @@ pub struct Loaders {
     details: mpsc::UnboundedSender<String>,
     stats: mpsc::UnboundedSender<()>,
     flows: mpsc::UnboundedSender<BTreeSet<String>>,
+    /// For the diff view's loads and git work, each a task of its own.
+    paths: Paths,
+    msgs: mpsc::Sender<Msg>,
 }
 
 // Sends fail only once a loader thread is gone, at exit: nothing is left to load then.
@@ -24,7 +28,29 @@ impl Loaders {
         std::thread::spawn(move || load_stats(p, stats_rx, m));
         let (p, m) = (paths.clone(), msgs.clone());
         std::thread::spawn(move || load_flows(p, flows_rx, m));
-        Loaders { details, stats, flows }
+        Loaders { details, stats, flows, paths: paths.clone(), msgs: msgs.clone() }
+    }
+
+    /// Read the change of task `id` (git: off the loop).
+    pub fn diff(&self, id: String) {
+        let (paths, msgs) = (self.paths.clone(), self.msgs.clone());
+        tokio::task::spawn_blocking(move || {
+            let diff = crate::client::diff::of_task(&paths, &id, false).map_err(|e| e.to_string());
+            let _ = msgs.blocking_send(Msg::Diff(Box::new(Loaded { id, diff })));
+        });
+    }
+
+    /// Land, discard or send back from the diff view, as the commands do (and recorded so).
+    pub fn work(&self, work: Work) {
+        let (paths, msgs) = (self.paths.clone(), self.msgs.clone());
+        tokio::spawn(async move {
+            let msg = match do_work(&paths, work).await {
+                Ok(text) => Msg::Worked(Worked { text, done: true }),
+                // A refusal names the commits on lines of their own: one status line holds it.
+                Err(e) => Msg::Worked(Worked { text: one_line(&e.to_string()), done: false }),
+            };
+            let _ = msgs.send(msg).await;
+        });
     }
 
     pub fn details(&self, id: String) {
@@ -105,4 +131,39 @@ fn load_details(paths: Paths, mut rx: mpsc::UnboundedReceiver<String>, tx: mpsc:
             return;
         }
     }
+}
+
+/// The diff view's `Work`, as `land` (default strategy), `discard` (without force) and
+/// `review` do it; the line for the status bar.
+async fn do_work(paths: &Paths, work: Work) -> crate::error::Result<String> {
+    use crate::client::record;
+    let (mut text, warning) = match work {
+        Work::Land(id) => {
+            let options = crate::client::land::Options::default();
+            let done = record::land(paths, &id, &options).await?;
+            let mut text = format!("landed {} into {}", done.landed.id, done.landed.into);
+            for sibling in done.siblings {
+                text.push_str(&format!("; {sibling}"));
+            }
+            (text, done.warning)
+        }
+        Work::Discard(id) => {
+            let (done, warning) = record::discard(paths, &id, false).await?;
+            let kept = done.kept.map(|k| format!(" (kept as {k})")).unwrap_or_default();
+            (format!("discarded {}{kept}", done.id), warning)
+        }
+        Work::SendBack { id, notes } => {
+            let env = crate::cli::execute::caller_env();
+            let (_client, new, warning) = record::review(paths, &id, &notes, &[], env).await?;
+            (format!("sent {id} back as task {new}"), warning)
+        }
+    };
+    if let Some(warning) = warning {
+        text.push_str(&format!(" · {warning}"));
+    }
+    Ok(text)
+}
+
+fn one_line(text: &str) -> String {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" · ")
 }

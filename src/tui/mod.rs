@@ -7,6 +7,8 @@
 
 pub mod details;
 mod details_view;
+mod diff_state;
+mod diff_view;
 mod entry;
 mod flow_rows;
 mod flow_state;
@@ -24,6 +26,8 @@ pub mod support;
 pub mod update;
 pub mod view;
 
+#[cfg(test)]
+mod diff_tests;
 #[cfg(test)]
 mod flow_tests;
 #[cfg(test)]
@@ -159,6 +163,8 @@ fn perform(
         }
         Action::LoadDetails(id) => loaders.details(id),
         Action::LoadStats => loaders.stats(),
+        Action::LoadDiff(id) => loaders.diff(id),
+        Action::Work(work) => loaders.work(work),
     }
     false
 }

@@ -50,6 +50,10 @@ pub enum Msg {
     Flows(Vec<FlowView>),
     /// The stats pane's data, loaded off the loop.
     Stats(Box<super::stats_data::StatsData>),
+    /// The diff view's change of a task, or why there is none.
+    Diff(Box<super::diff_state::Loaded>),
+    /// What a land, discard or send-back from the diff view did, or why not.
+    Worked(super::diff_state::Worked),
 }
 
 /// What the loop must do on the dashboard's behalf.
@@ -61,6 +65,8 @@ pub enum Action {
     LoadStats,
     /// The subscription missed events: drop it and take a fresh snapshot.
     Resubscribe,
+    LoadDiff(String),
+    Work(super::diff_state::Work),
     Quit,
 }
 
@@ -163,6 +169,8 @@ pub struct App {
     /// The stats pane replaces the list and details (key `s`).
     pub show_stats: bool,
     pub stats: Option<super::stats_data::StatsData>,
+    /// The diff view (key `d`), over the list and details while open.
+    pub diff: Option<super::diff_state::DiffView>,
     /// A task ended while the stats pane was shown: reload it at the next tick.
     pub(super) stats_stale: bool,
 }
@@ -205,6 +213,7 @@ impl App {
             color: true,
             show_stats: false,
             stats: None,
+            diff: None,
             stats_stale: false,
         }
     }

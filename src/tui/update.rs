@@ -83,5 +83,13 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             app.stats = Some(*data);
             None
         }
+        Msg::Diff(loaded) => {
+            super::diff_state::loaded(app, *loaded);
+            None
+        }
+        Msg::Worked(worked) => {
+            super::diff_state::worked(app, worked);
+            None
+        }
     }
 }

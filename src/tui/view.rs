@@ -1,6 +1,7 @@
 //! Drawing. Reads the `App`, never changes it, never looks at the clock: "now" is `app.now_ms`.
 //! Per-frame work is proportional to the rows on screen, not to the number of tasks.
 
+use super::diff_state::Prompt;
 use super::layout;
 use super::state::{App, Mode, Worker};
 use super::style::{fg, state_color, state_icon};
@@ -14,7 +15,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 pub fn view(app: &App, frame: &mut Frame) {
     let areas = layout::areas(frame.area());
     header(app, frame, areas.header);
-    if app.show_stats {
+    if let Some(diff) = &app.diff {
+        super::diff_view::draw(app, diff, frame, areas.list.union(areas.details));
+    } else if app.show_stats {
         super::stats_pane::draw(app, frame, areas.list.union(areas.details));
     } else {
         super::list_view::list(app, frame, areas.list);
@@ -100,6 +103,10 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
         Mode::Confirm(_) => {
             Line::styled(format!(" {}", app.status), Style::new().add_modifier(Modifier::BOLD))
         }
+        // A y/n of the diff view stands out as the cancel's does.
+        _ if app.diff.as_ref().is_some_and(|d| matches!(d.prompt, Prompt::Land | Prompt::Discard)) => {
+            Line::styled(format!(" {}", app.status), Style::new().add_modifier(Modifier::BOLD))
+        }
         _ => Line::raw(format!(" {}", app.status)),
     };
     let mut right = String::new();
@@ -113,7 +120,10 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
     if !app.groups.is_empty() {
         right.push_str("space fold flow · ");
     }
-    right.push_str("? help · q quit ");
+    // The diff view's keys are on the left; q there closes the view, not the dashboard.
+    if app.diff.is_none() {
+        right.push_str("? help · q quit ");
+    }
     let width = u16::try_from(right.chars().count()).unwrap_or(u16::MAX).min(area.width);
     let [l, r] =
         ratatui::layout::Layout::horizontal([Constraint::Fill(1), Constraint::Length(width)]).areas(area);
@@ -129,6 +139,7 @@ const HELP: &[(&str, &str)] = &[
     ("Space ← →", "fold/unfold a flow's steps (← fold, → unfold)"),
     ("c", "cancel the selected task or flow (asks y/n)"),
     ("a", "answer a task that needs you (marked ?)"),
+    ("d", "diff: scroll, L land, X discard, r send back"),
     ("r", "retry the selected finished task or flow"),
     ("p", "pause or resume admission"),
     ("/", "filter by id, description, agent, state"),

@@ -73,7 +73,7 @@ pub fn run(paths: &Paths, hooks: Hooks) -> Result<bool> {
     // fresh snapshot.
     let (hub, _) = tokio::sync::broadcast::channel(8192);
     // Desktop notifications follow the hub like any subscriber; spawned once the runtime runs.
-    let notifier = crate::notify::Notifier::new(config.notifications.clone(), paths.database.clone());
+    let notifier = crate::notify::Notifier::new(config.notifications.clone(), paths.clone());
     let notifier_events = hub.subscribe();
     // `events --follow` rows; a follower that falls this far behind re-reads the database.
     let (history, _) = tokio::sync::broadcast::channel(8192);

@@ -99,7 +99,8 @@ impl Bus {
         let mut entries: Vec<String> = Vec::new();
         for line in text.lines() {
             let mut words = line.splitn(3, ' ');
-            let starts_entry = words.next().is_some_and(|t| t.parse::<f64>().is_ok());
+            // A timestamp (`1733600000.123`), not a body line that starts with a count.
+            let starts_entry = words.next().is_some_and(|t| t.contains('.') && t.parse::<f64>().is_ok());
             match (starts_entry, words.next()) {
                 (true, Some("Notify")) => entries.push(words.next().unwrap_or_default().to_string()),
                 (true, _) => entries.push(String::new()),
@@ -183,6 +184,23 @@ fn completion_and_failure_are_notified_with_summary_and_body() {
     assert!(n.contains("exited with code 3\""), "{n}");
     assert!(n.contains("\"urgency\": 2"), "a failure is critical: {n}");
     assert_eq!(bus.notifications().len(), 2, "nothing else was sent: {:#?}", bus.notifications());
+}
+
+#[test]
+fn a_worktree_task_ending_gives_its_diffstat() {
+    let home = Home::with_config(CONFIG);
+    let bus = Bus::start(home.temp_dir());
+    let repo = crate::review::Repo::new();
+    let cwd = repo.path().display().to_string();
+    let script = "echo eleven >> a.txt && git commit -qam eleven && echo c > c.txt";
+    let id = cmd(
+        &home,
+        &bus,
+        &["execute", "--async", "--worktree", "--cwd", &cwd, "Change two", "--", "sh", "-c", script],
+    );
+    home.wait_state(&id, "completed", LONG);
+    let done = bus.wait_for(&format!("task {id}"), 1);
+    assert!(done[0].contains("\n2 files changed, +2 \u{2212}0\""), "the diffstat ends the body: {}", done[0]);
 }
 
 #[test]

@@ -4,8 +4,10 @@
 
 mod attempts;
 mod discard;
+pub mod history;
 mod land;
 mod look;
+mod pr;
 
 use crate::common::{Home, describe};
 use std::path::{Path, PathBuf};

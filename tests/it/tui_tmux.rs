@@ -196,3 +196,47 @@ fn dashboard_groups_a_flow_folds_it_and_cancels_it() {
     assert_eq!(status["state"], "cancelled", "{status}");
     tmux.run(&["send-keys", "-t", "tui", "q"]);
 }
+
+/// The diff view of a worktree task: `d` shows its change, `X` asks and shows the refusal of a
+/// discard that would drop commits, `L` asks and lands; the land is in the history as by `tui`.
+#[test]
+fn dashboard_diff_view_lands_and_shows_a_refused_discard() {
+    use crate::review::{Repo, done};
+    let home = Home::with_config(CONFIG);
+    let repo = Repo::new();
+    let landed = done(&home, &repo, "echo eleven >> a.txt && git commit -qam eleven");
+    let precious = done(&home, &repo, "echo x > x.txt && git add x.txt && git commit -qm 'precious work'");
+    let tmux = Tmux::new("diff");
+    let script = format!(
+        "SMART_AGENTS_HOME={home} NO_COLOR=1 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent {bin} tui",
+        home = quote(home.path()),
+        bin = quote(Path::new(common::BIN)),
+    );
+    let started = tmux.run(&["new-session", "-d", "-s", "tui", "-x", "120", "-y", "32", &script]);
+    assert!(started.status.success(), "tmux new-session: {}", common::describe(&started));
+    let keys = |keys: &str| {
+        tmux.run(&["send-keys", "-t", "tui", keys]);
+    };
+    // The newest ending is first, and selected.
+    tmux.wait_screen("tui", &[&landed, &precious], LONG);
+    keys("d");
+    tmux.wait_screen("tui", &[&format!("diff {precious} · 1 file changed"), "+x", "L land"], LONG);
+    keys("X");
+    tmux.wait_screen("tui", &[&format!("discard {precious} (its worktree and branch)? y/n")], LONG);
+    keys("y");
+    tmux.wait_screen("tui", &[&format!("refusing to discard {precious}"), "+x"], LONG);
+    assert!(home.path().join("worktrees").join(&precious).exists(), "the refusal changed nothing");
+    keys("Escape");
+    tmux.wait_screen("tui", &[&format!("diff of {precious} closed")], LONG);
+    keys("j");
+    keys("d");
+    tmux.wait_screen("tui", &[&format!("diff {landed} · 1 file changed"), "+eleven"], LONG);
+    keys("L");
+    tmux.wait_screen("tui", &["into the branch it started from? y/n"], LONG);
+    keys("y");
+    tmux.wait_screen("tui", &[&format!("landed {landed} into main")], LONG);
+    assert!(repo.sh("cat a.txt").ends_with("eleven\n"), "the work landed");
+    let event = crate::review::history::event_data(&home, &landed, "landed");
+    assert_eq!(event["text"], "landed into main by tui", "{event}");
+    keys("q");
+}

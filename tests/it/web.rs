@@ -244,6 +244,8 @@ fn a_failed_task_is_retried_and_a_worktree_task_landed_from_its_page() {
     let landed = http(&server.addr, "POST", &format!("/tasks/{id}/land"), &form, &format!("csrf={csrf}"));
     assert_eq!(landed.status, 303, "{landed:?}");
     assert_eq!(repo.git("show HEAD:from-web.txt"), "web", "landed into the user's branch");
+    let event = crate::review::history::event_data(&home, &id, "landed");
+    assert_eq!(event["text"], "landed into main by web", "{event}");
     let again = http(&server.addr, "POST", &format!("/tasks/{id}/land"), &form, &format!("csrf={csrf}"));
     assert!(again.status >= 400, "landing twice is refused: {again:?}");
 }

@@ -90,15 +90,13 @@ fn task_json(rec: &TaskRecord, paths: &Paths) -> Value {
 }
 
 fn diffstat(paths: &Paths, id: &str) -> Option<Value> {
-    let diff = crate::client::diff::of_task(paths, id, false).ok()?;
-    (!diff.files.is_empty()).then(|| {
-        json!({
-            "files": diff.files.len(),
-            "insertions": diff.insertions(),
-            "deletions": diff.deletions(),
-            "text": diff.stat_line(),
-        })
-    })
+    let diff = crate::client::diff::changed(paths, id)?;
+    Some(json!({
+        "files": diff.files.len(),
+        "insertions": diff.insertions(),
+        "deletions": diff.deletions(),
+        "text": diff.stat_line(),
+    }))
 }
 
 fn flow_json(store: &Store, id: &str, row: &EventRow) -> Value {

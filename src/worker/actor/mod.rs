@@ -23,6 +23,7 @@ mod schedule_fire;
 mod schedules;
 mod secrets;
 mod transitions;
+mod work_done;
 
 use crate::config::Config;
 use crate::error::Result;

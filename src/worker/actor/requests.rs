@@ -86,6 +86,7 @@ impl Actor {
             Request::Answer { id, reply, always } => {
                 Response::Ok { message: Some(self.answer_task(&id, reply, always, now)?) }
             }
+            Request::Record { id, done } => Response::Ok { message: Some(self.record_work(&id, done, now)?) },
             // Routed to `on_ask` before here: its reply may wait for a person.
             Request::Ask { .. } => return Err(Error::internal("questions are parked by the round")),
         })

@@ -166,8 +166,7 @@ impl Actor {
             crate::paths::ensure_private_dir(&self.paths.worktrees_dir)?;
             let branch = crate::paths::worktree_branch(&rec.id);
             options.worktree = Some((path.display().to_string(), branch));
-            options.copy = self.config.worktree.copy.clone();
-            options.setup = self.config.worktree.setup.clone();
+            (options.copy, options.setup) = self.config.worktree_for(&rec.agent, spec.class.as_deref());
         } else {
             let file = crate::client::diff::saved_file(&self.paths.worktrees_dir, &rec.id);
             options.patch = Some(file.display().to_string());

@@ -72,6 +72,8 @@ fn best_of_n_with_a_check_compares_and_lands_one() {
     assert!(!worktree(&home, &ids[1]).exists(), "the sibling's worktree went");
     let kept = format!("refs/smart-agents/discarded/{}", ids[1]);
     assert_eq!(repo.git(&format!("show {kept}:answer.txt")), "wrong", "the sibling's work stays reachable");
+    let discarded = super::history::event_data(&home, &ids[1], "discarded");
+    assert_eq!(discarded["text"], format!("discarded by cli, kept at {kept}").as_str(), "{discarded}");
 }
 
 #[test]
@@ -113,4 +115,23 @@ fn worktree_setup_copies_included_files_and_runs_the_setup_command() {
     let view = home.wait_state(&failed, "failed", LONG);
     assert!(view["reason"].as_str().unwrap_or("").starts_with("worktree setup failed"), "{view}");
     assert!(!home.run_ok(&["logs", &failed]).contains("never"));
+}
+
+/// A class (`[classes.NAME]`) sets its own `worktree_copy` and `worktree_setup`, over the
+/// global `[worktree]` ones; tasks of other classes keep the global ones.
+#[test]
+fn a_class_sets_its_own_worktree_set_up() {
+    let home = Home::with_config(
+        "[worktree]\nsetup = [\"sh\", \"-c\", \"echo global > made-by\"]\n\
+         [classes.web]\nworktree_copy = [\".env\"]\nworktree_setup = [\"sh\", \"-c\", \"echo web > made-by\"]\n",
+    );
+    let repo = Repo::new();
+    repo.sh("echo .env > .gitignore && git add . && git commit -qm ignore && echo TOKEN=1 > .env");
+    let cwd = repo.path().display().to_string();
+    let opts = ["--worktree", "--cwd", cwd.as_str(), "--class", "web"];
+    let web = home.submit_with(&opts, &["sh", "-c", "cat made-by .env"]);
+    let plain = super::done(&home, &repo, "cat made-by; test ! -e .env && echo no-env");
+    home.wait_state(&web, "completed", LONG);
+    assert!(home.run_ok(&["logs", &web]).contains("web\nTOKEN=1"), "{}", home.run_ok(&["logs", &web]));
+    assert!(home.run_ok(&["logs", &plain]).contains("global\nno-env"), "{}", home.run_ok(&["logs", &plain]));
 }

@@ -153,6 +153,8 @@ fn review_sends_the_work_back_to_the_same_session_with_line_notes() {
         home.json(&["diff", &follow, "--json"])["files"],
         home.json(&["diff", &id, "--json"])["files"]
     );
+    let reviewed = super::history::event_data(&home, &id, "reviewed");
+    assert_eq!(reviewed["text"], format!("reviewed by cli: follow-up {follow}").as_str(), "{reviewed}");
     let command = done(&home, &repo, "echo x > x.txt");
     let message = super::refused(&home, &["review", &command, "again"]);
     assert!(message.contains("no agent session"), "{message}");
@@ -210,4 +212,23 @@ fn mcp_tools_diff_and_land() {
         (Some(false), true),
         "nothing left to discard: {answers:?}"
     );
+    let landed = super::history::event_data(&home, &id, "landed");
+    assert_eq!(landed["text"], "landed into main (squash) by mcp", "{landed}");
+    let discarded = super::history::events_of(&home, &id, "discarded");
+    assert!(discarded.is_empty(), "a discard that found nothing is no event: {discarded:?}");
+}
+
+/// The ending notice (`notices`, the prompt hook's line) gives the diffstat as `result` does.
+#[test]
+fn the_ending_notice_gives_the_diffstat() {
+    let home = Home::new();
+    let repo = Repo::new();
+    let id = done(&home, &repo, "echo eleven >> a.txt && git commit -qam eleven && echo c > c.txt");
+    let plain = home.submit(&["true"]);
+    home.wait_state(&plain, "completed", LONG);
+    let out = home.run_ok(&["notices"]);
+    let line = out.lines().find(|l| l.contains(&id)).unwrap_or_else(|| panic!("no line of {id}: {out}"));
+    assert!(line.ends_with(" · 2 files changed, +2 \u{2212}0"), "{line}");
+    let other = out.lines().find(|l| l.contains(&plain)).unwrap_or_default();
+    assert!(!other.contains("changed"), "a task that changed nothing says nothing of it: {other}");
 }
