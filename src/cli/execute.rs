@@ -292,17 +292,20 @@ pub async fn submit(spec: TaskSpec, detach: bool, output: follow::Output, paths:
     // stream, so an agent shows its steps on the bar and its answer at the end.
     let streams = spec.prompt.is_none() && !spec.command.is_empty();
     let (client, id) = queue(spec, paths).await?;
-    report_queued(client, id, detach, output, paths).await
+    report_queued(client, id, Follow { detach, output, streams }, paths).await
+}
+
+/// How a submit is followed: not at all (`detach`), and how it speaks; `streams` copies a
+/// command's output to stdout as it is written.
+pub struct Follow {
+    pub detach: bool,
+    pub output: follow::Output,
+    pub streams: bool,
 }
 
 /// After a submit: print the id and return, or follow the task to the end.
-pub async fn report_queued(
-    client: Client,
-    id: String,
-    detach: bool,
-    output: follow::Output,
-    paths: &Paths,
-) -> Result<i32> {
+pub async fn report_queued(client: Client, id: String, how: Follow, paths: &Paths) -> Result<i32> {
+    let Follow { detach, output, streams } = how;
     if detach {
         if output == follow::Output::Json {
             print_json(&serde_json::json!({ "id": id }))?;

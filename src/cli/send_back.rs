@@ -34,5 +34,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         eprintln!("{warning}");
     }
     let output = super::follow::Output::from_flags(args.json, false);
-    super::execute::report_queued(client, id, !args.follow, output, paths).await
+    // An agent's follow-up: its answer at the end, not its event stream.
+    let how = super::execute::Follow { detach: !args.follow, output, streams: false };
+    super::execute::report_queued(client, id, how, paths).await
 }
