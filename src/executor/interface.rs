@@ -106,10 +106,12 @@ pub trait TaskExecutor: Send {
         None
     }
 
-    /// The command this machine's supervisor runs for task `rec`, e.g. wrapped in a sandbox;
-    /// an error fails the task (a wall that cannot be built is never left out).
-    fn command_here(&self, _rec: &TaskRecord, argv: Vec<String>) -> Result<Vec<String>, String> {
-        Ok(argv)
+    /// How this machine's supervisor starts task `rec`: the command, e.g. wrapped in a
+    /// sandbox, and the memory limit its tree watch keeps (none when the executor holds the
+    /// limit itself, as a sandbox's memory cgroup does). An error fails the task (a wall that
+    /// cannot be built is never left out).
+    fn start_here(&self, _rec: &TaskRecord, start: HereStart) -> Result<HereStart, String> {
+        Ok(start)
     }
 
     /// Admitted: `None` when it starts here at once, else the waiting text until the
@@ -158,4 +160,12 @@ pub trait TaskExecutor: Send {
     fn describe(&self) -> Option<String> {
         None
     }
+}
+
+/// What the supervisor is handed for a start here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HereStart {
+    pub argv: Vec<String>,
+    /// `--mem-limit` as the supervisor's tree watch keeps it.
+    pub mem_limit: Option<u64>,
 }

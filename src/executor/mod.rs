@@ -13,5 +13,5 @@ mod set;
 pub mod slurm;
 
 pub use crate::config::executors::{ClassProfile, Executor, Executors, SlurmSettings};
-pub use interface::{Adopted, Answer, Ended, Note, Reply, Start, Stop, TaskExecutor};
+pub use interface::{Adopted, Answer, Ended, HereStart, Note, Reply, Start, Stop, TaskExecutor};
 pub use set::{ExecutorSet, kind_of};

@@ -1,7 +1,7 @@
 //! The diff view: `d` opens it, it scrolls within bounds, `L`/`X` ask y/n before the git
 //! work, `r` takes a note, answers close it or leave it open with the refusal; and how it looks.
 
-use super::diff_state::{Loaded, Prompt, Work, Worked};
+use super::diff_model::{Loaded, Prompt, Work, Worked};
 use super::state::{Action, App, Msg};
 use super::support::keys_for_tests::{app_with, ch, key};
 use super::support::sample as tv;

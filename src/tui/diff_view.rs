@@ -2,7 +2,7 @@
 //! git colours it (headers bold, hunks cyan, added green, removed red; `client::diff::line_kind`
 //! says which is which).
 
-use super::diff_state::DiffView;
+use super::diff_model::DiffView;
 use super::state::App;
 use super::style::fg;
 use crate::client::diff::{LineKind, line_kind};

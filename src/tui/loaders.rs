@@ -1,7 +1,7 @@
 //! The threads that read the database for the dashboard. Store reads may wait on the database
 //! lock: they stay off the loop, each kind on its own thread, answering with messages.
 
-use super::diff_state::{Loaded, Work, Worked};
+use super::diff_model::{Loaded, Work, Worked};
 use super::state::Msg;
 use crate::paths::Paths;
 use std::collections::BTreeSet;

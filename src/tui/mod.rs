@@ -7,6 +7,7 @@
 
 pub mod details;
 mod details_view;
+mod diff_model;
 mod diff_state;
 mod diff_view;
 mod entry;

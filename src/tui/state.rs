@@ -51,9 +51,9 @@ pub enum Msg {
     /// The stats pane's data, loaded off the loop.
     Stats(Box<super::stats_data::StatsData>),
     /// The diff view's change of a task, or why there is none.
-    Diff(Box<super::diff_state::Loaded>),
+    Diff(Box<super::diff_model::Loaded>),
     /// What a land, discard or send-back from the diff view did, or why not.
-    Worked(super::diff_state::Worked),
+    Worked(super::diff_model::Worked),
 }
 
 /// What the loop must do on the dashboard's behalf.
@@ -66,7 +66,7 @@ pub enum Action {
     /// The subscription missed events: drop it and take a fresh snapshot.
     Resubscribe,
     LoadDiff(String),
-    Work(super::diff_state::Work),
+    Work(super::diff_model::Work),
     Quit,
 }
 
@@ -170,7 +170,7 @@ pub struct App {
     pub show_stats: bool,
     pub stats: Option<super::stats_data::StatsData>,
     /// The diff view (key `d`), over the list and details while open.
-    pub diff: Option<super::diff_state::DiffView>,
+    pub diff: Option<super::diff_model::DiffView>,
     /// A task ended while the stats pane was shown: reload it at the next tick.
     pub(super) stats_stale: bool,
 }

@@ -1,7 +1,7 @@
 //! Drawing. Reads the `App`, never changes it, never looks at the clock: "now" is `app.now_ms`.
 //! Per-frame work is proportional to the rows on screen, not to the number of tasks.
 
-use super::diff_state::Prompt;
+use super::diff_model::Prompt;
 use super::layout;
 use super::state::{App, Mode, Worker};
 use super::style::{fg, state_color, state_icon};

@@ -20,6 +20,8 @@ mod claude_asks;
 mod claude_mcp;
 #[path = "real_clis/claude_mcp_tasks.rs"]
 mod claude_mcp_tasks;
+#[path = "real_clis/claude_review.rs"]
+mod claude_review;
 #[path = "real_clis/claude_sandbox.rs"]
 mod claude_sandbox;
 #[path = "real_clis/codex.rs"]

@@ -25,9 +25,14 @@ pub fn can_limit(_n: u32) -> Result<&'static str, SandboxError> {
     Ok("RLIMIT_NPROC (counts all of this user's processes)")
 }
 
+/// Whether a memory cgroup can be made here (for `--mem-limit`).
+pub fn mem_cgroup_here() -> bool {
+    parent("memory").is_some()
+}
+
 /// How `--mem-limit` is kept here.
 pub fn mem_limit_by() -> &'static str {
-    if parent("memory").is_some() { "a memory cgroup" } else { "the supervisor's tree watch" }
+    if mem_cgroup_here() { "a memory cgroup" } else { "the supervisor's tree watch" }
 }
 
 /// The sandbox's cgroups (one per v1 hierarchy, one in all under v2); the launcher leaves them

@@ -14,7 +14,7 @@ pub mod relay;
 mod repos;
 
 use super::local::Local;
-use super::{Executor, Note, Stop, TaskExecutor};
+use super::{Executor, HereStart, Note, Stop, TaskExecutor};
 use crate::config::sandbox::SandboxSettings;
 use crate::model::TaskSpec;
 use crate::paths::Paths;
@@ -94,15 +94,24 @@ impl TaskExecutor for Sandbox {
         Executor::Local
     }
 
-    fn command_here(&self, rec: &TaskRecord, argv: Vec<String>) -> Result<Vec<String>, String> {
-        let Some(spec) = &rec.spec.sandbox else { return Ok(argv) };
+    fn start_here(&self, rec: &TaskRecord, start: HereStart) -> Result<HereStart, String> {
+        let Some(spec) = &rec.spec.sandbox else { return Ok(start) };
         let bwrap = self.bwrap(path_of(&rec.spec)).map_err(|e| e.to_string())?;
-        let plan = Plan::new(bwrap, spec, &self.settings, &self.paths, rec, &argv);
+        // Where a memory cgroup can be made, the kernel holds the limit for the whole sandbox
+        // (the launcher fails closed if it then cannot); the tree watch would also count the
+        // launcher's own pages and could end the task first. Elsewhere the watch keeps it.
+        let by_cgroup = start.mem_limit.filter(|_| cgroup::mem_cgroup_here());
+        let mut plan = Plan::new(bwrap, spec, &self.settings, &self.paths, rec, &start.argv);
+        plan.mem_limit = by_cgroup;
         let exe =
             crate::paths::self_exe().ok_or_else(|| SandboxError::Setup("this binary has no path".into()));
         let json = serde_json::to_string(&plan).map_err(|e| SandboxError::Setup(e.to_string()));
         let (exe, json) = (exe.map_err(|e| e.to_string())?, json.map_err(|e| e.to_string())?);
-        Ok([exe.to_string(), ARG.to_string(), json, "--".to_string()].into_iter().chain(argv).collect())
+        let argv = [exe.to_string(), ARG.to_string(), json, "--".to_string()]
+            .into_iter()
+            .chain(start.argv)
+            .collect();
+        Ok(HereStart { argv, mem_limit: if by_cgroup.is_some() { None } else { start.mem_limit } })
     }
 
     fn stop(&mut self, rec: &TaskRecord, how: Stop, now: i64) -> Vec<Note> {

@@ -61,7 +61,7 @@ pub struct Plan {
     /// `host:port`, lower case.
     pub allow: Vec<String>,
     pub pids_limit: Option<u32>,
-    /// With `--mem-limit`: the memory cgroup's limit, where one can be made.
+    /// With `--mem-limit` (or a class's): the memory cgroup's limit, where one can be made.
     #[serde(default)]
     pub mem_limit: Option<u64>,
     /// Home folders whose other repositories the launcher hides (see repos.rs)...
@@ -115,7 +115,8 @@ impl Plan {
             network: spec.network.unwrap_or_default(),
             allow: allow.collect(),
             pids_limit: spec.pids_limit,
-            mem_limit: rec.spec.mem_bytes.filter(|_| rec.spec.mem_limit),
+            // Set by the executor, which knows whether a memory cgroup holds it.
+            mem_limit: None,
             readable: settings
                 .readable
                 .iter()

@@ -124,15 +124,20 @@ impl Actor {
                 let at = rec.started_at.unwrap_or(now) + timeout as i64;
                 self.timers.add(at, Timer::Timeout { id: id.clone(), attempt: rec.attempt });
             }
-            let argv = match self.executors.of(&rec).command_here(&rec, launch.argv) {
-                Ok(argv) => argv,
+            let mut options = launch.options;
+            let asked = crate::executor::HereStart { argv: launch.argv, mem_limit: options.mem_limit };
+            let argv = match self.executors.of(&rec).start_here(&rec, asked) {
+                Ok(start) => {
+                    options.mem_limit = start.mem_limit;
+                    start.argv
+                }
                 Err(e) => {
                     self.finish(&id, TaskState::Failed, Some(e), None, now);
                     self.outbox.rerun();
                     continue;
                 }
             };
-            let job = spawner::Job { rec, argv, options: launch.options, env };
+            let job = spawner::Job { rec, argv, options, env };
             if !self.processes.start(id.clone(), launch.stream, job) {
                 self.finish(&id, TaskState::Failed, Some("the worker is stopping".into()), None, now);
                 self.outbox.rerun();
