@@ -60,7 +60,12 @@ fn claude_in_a_worktree_is_diffed_sent_back_and_landed() {
     assert!(out.status.success(), "land: {}", describe(&out));
     let landed = std::fs::read_to_string(run.world.repo().join("greeting.txt")).unwrap_or_default();
     assert_eq!(landed, "Hello!\n");
-    let events: Value = run.home.json(&["events", &run.id, "--json"]);
-    let text = events.to_string();
-    assert!(text.contains("reviewed") && text.contains("landed"), "{events:#}");
+    // One JSON object a line.
+    let events = run.home.run_ok(&["events", &run.id, "--json"]);
+    let kinds: Vec<Value> = events
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .map(|e| e["kind"].clone())
+        .collect();
+    assert!(kinds.contains(&json!("reviewed")) && kinds.contains(&json!("landed")), "{events}");
 }
