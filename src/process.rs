@@ -72,20 +72,19 @@ pub fn own_cpu_time() -> std::time::Duration {
 /// A pidfd that becomes readable when `pid` exits: an exit notification without polling, for
 /// our own children and for supervisors adopted from an earlier worker alike.
 pub fn pidfd_open(pid: i32) -> std::io::Result<std::os::fd::OwnedFd> {
-    // SAFETY: plain syscall; the returned fd is owned by us on success.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    if fd < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: fd is a fresh descriptor we own.
-    Ok(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd as i32) })
+    let pid = rustix::process::Pid::from_raw(pid).ok_or(std::io::ErrorKind::InvalidInput)?;
+    Ok(rustix::process::pidfd_open(pid, rustix::process::PidfdFlags::empty())?)
 }
 
 /// Send `signal` to process group `pgid`; groups 0 and 1 (ours, init's) are never signalled.
 pub fn signal_group(pgid: i32, signal: i32) {
+    let (Some(group), Some(signal)) =
+        (rustix::process::Pid::from_raw(pgid), rustix::process::Signal::from_named_raw(signal))
+    else {
+        return;
+    };
     if pgid > 1 {
-        // SAFETY: kill with a negative pid targets exactly that group.
-        unsafe { libc::kill(-pgid, signal) };
+        let _ = rustix::process::kill_process_group(group, signal);
     }
 }
 

@@ -8,7 +8,7 @@
 //! every 250 ms; each sample reads two small /proc files per process of the tree.
 
 use super::proctree;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::process::{Child, ExitStatus};
 use std::time::{Duration, Instant};
 
@@ -55,7 +55,7 @@ pub fn wait(child: &mut Child, limit: Option<u64>, grace_ms: u64) -> (std::io::R
     let status = loop {
         let pause = next.saturating_duration_since(Instant::now());
         let ended = match &exited {
-            Ok(pidfd) => readable_within(pidfd.as_raw_fd(), pause),
+            Ok(pidfd) => readable_within(pidfd.as_fd(), pause),
             // No pidfd (a kernel before 5.3): look again after each pause.
             Err(_) => {
                 std::thread::sleep(pause);
@@ -96,11 +96,11 @@ fn reap(
 
 /// True when `fd` became readable within `pause`; false on a timeout or a signal (the caller
 /// looks at the clock again).
-fn readable_within(fd: i32, pause: Duration) -> bool {
-    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
-    let ms = pause.as_millis().min(i32::MAX as u128) as i32;
-    // SAFETY: one pollfd we own.
-    unsafe { libc::poll(&mut pfd, 1, ms) > 0 }
+fn readable_within(fd: std::os::fd::BorrowedFd<'_>, pause: Duration) -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+    let timeout = Timespec::try_from(pause).ok();
+    poll(&mut fds, timeout.as_ref()).is_ok_and(|n| n > 0)
 }
 
 struct Sampler {
@@ -124,16 +124,15 @@ impl Sampler {
         {
             measured.exceeded = Some(limit);
             // The supervisor leads the group and ignores SIGTERM itself.
-            // SAFETY: signalling our own process group.
-            unsafe { libc::kill(-libc::getpgrp(), libc::SIGTERM) };
+            let _ = rustix::process::kill_current_process_group(rustix::process::Signal::TERM);
             self.term_sent = Some(Instant::now());
         }
         if let Some(at) = self.term_sent
             && at.elapsed() >= self.grace
         {
-            for pid in pids {
-                // SAFETY: signalling a descendant of our own command (never ourselves).
-                unsafe { libc::kill(pid, libc::SIGKILL) };
+            // Descendants of our own command (never ourselves).
+            for pid in pids.into_iter().filter_map(rustix::process::Pid::from_raw) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
             }
             self.term_sent = None;
         }
