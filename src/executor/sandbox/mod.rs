@@ -1,5 +1,5 @@
 //! The sandbox: a local executor whose tasks start walled in by bubblewrap. It changes only
-//! how a task starts (`command_here` puts `smart-agents __sandbox PLAN --` before its argv);
+//! how a task starts (`start_here` puts `smart-agents __sandbox PLAN --` before its argv);
 //! the supervisor, the log, adoption and stopping are the local ones, and stopping the
 //! supervisor's group ends the whole sandbox (bwrap dies with its parent, and with it the
 //! PID namespace). See docs/sandbox.md.
