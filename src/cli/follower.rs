@@ -166,10 +166,8 @@ async fn written(stream: &mut Option<OutputStream>) -> Result<()> {
 }
 
 fn print_output(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) ends the printing, not the following.
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    let _ = super::logs::write_lossy(text.as_bytes());
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

@@ -186,7 +186,7 @@ pub fn log_changes(paths: &Paths) -> Result<inotify::EventStream<[u8; 4096]>> {
 }
 
 /// Output is kept as captured; what is not UTF-8 is shown lossily.
-fn write_lossy(bytes: &[u8]) -> Result<()> {
+pub(super) fn write_lossy(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(String::from_utf8_lossy(bytes).as_bytes())?;
     out.flush()?;

@@ -14,7 +14,7 @@ use crate::model::TaskView;
 use crate::protocol::Event;
 use crate::store::Store;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 
@@ -27,8 +27,7 @@ struct Tracked {
 
 pub struct Notifier {
     config: Notifications,
-    database: PathBuf,
-    /// Where a task's change is found, for the diffstat of its ending.
+    /// The database (read for details) and where a task's change is found (its diffstat).
     paths: crate::paths::Paths,
     /// Opened on first need: the worker has created the database by then.
     store: Option<Store>,
@@ -38,14 +37,7 @@ pub struct Notifier {
 
 impl Notifier {
     pub fn new(config: Notifications, paths: crate::paths::Paths) -> Notifier {
-        Notifier {
-            config,
-            database: paths.database.clone(),
-            paths,
-            store: None,
-            tasks: HashMap::new(),
-            desktop: desktop::Desktop::default(),
-        }
+        Notifier { config, paths, store: None, tasks: HashMap::new(), desktop: desktop::Desktop::default() }
     }
 
     /// Follow the hub until the worker closes it.
@@ -73,7 +65,7 @@ impl Notifier {
             None => (None, self.policy_of(&task.id), strategy::Memory::default()),
         };
         let ending = strategy::is_ending(prev.as_ref(), &task);
-        let (store, database) = (&mut self.store, &self.database);
+        let (store, database) = (&mut self.store, &self.paths.database);
         let detail = || detail(store, database, &task);
         if let Some(n) = strategy::decide(prev.as_ref(), &task, &policy, &mut memory, now, detail) {
             // An ending tells what the task changed, as `result` does.
@@ -100,7 +92,7 @@ impl Notifier {
     }
 
     fn open(&mut self) -> Option<&Store> {
-        open_store(&mut self.store, &self.database)
+        open_store(&mut self.store, &self.paths.database)
     }
 }
 

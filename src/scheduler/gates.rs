@@ -95,13 +95,11 @@ pub fn block<'a>(
         && let Some(percent) = readings.mem_percent
         && readings.mem_total_bytes > 0
     {
-        let total = readings.mem_total_bytes as f64;
         let bytes = reserved.mem_bytes.saturating_add(task.mem_bytes);
-        let expected = bytes as f64 / total * 100.0;
-        let freeing = (reserved.freeing_bytes as f64 / total * 100.0).min(percent);
-        if percent - freeing + expected > limits.memory_threshold {
+        let (shown, expected, freeing) = memory_outlook(percent, reserved, bytes, readings.mem_total_bytes);
+        if shown + expected > limits.memory_threshold {
             return Some(WaitReason::MemoryExpected {
-                percent: percent - freeing,
+                percent: shown,
                 expected,
                 freeing,
                 threshold: limits.memory_threshold,
@@ -133,8 +131,16 @@ fn watch_is_tight(
         .mem_bytes
         .saturating_add(guess.saturating_mul(u64::from(reserved.watching)))
         .saturating_add(candidate);
-    let freeing = (reserved.freeing_bytes as f64 / total as f64 * 100.0).min(percent);
-    percent - freeing + could_use as f64 / total as f64 * 100.0 > threshold
+    let (shown, expected, _) = memory_outlook(percent, reserved, could_use, total);
+    shown + expected > threshold
+}
+
+/// Memory as the gate weighs it, in percent of `total`: in use now less what ended tasks
+/// freed that the reading does not show yet, what `bytes` more would add, and that credit.
+fn memory_outlook(percent: f64, reserved: &Reserved, bytes: u64, total: u64) -> (f64, f64, f64) {
+    let total = total as f64;
+    let freeing = (reserved.freeing_bytes as f64 / total * 100.0).min(percent);
+    (percent - freeing, bytes as f64 / total * 100.0, freeing)
 }
 
 fn cpu_gate_reason(gate: Gate) -> WaitReason<'static> {

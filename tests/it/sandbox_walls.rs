@@ -2,15 +2,10 @@
 //! are not there, the kernel holds `--mem-limit` through a memory cgroup, and the whole wall
 //! stands for a user other than root.
 
+use crate::common::git::{git, git_init};
 use crate::common::{BIN, Home};
 use crate::sandbox::{UserHome, run};
 use std::path::Path;
-
-fn git_init(dir: &Path) {
-    std::fs::create_dir_all(dir).expect("mkdir");
-    let ok = std::process::Command::new("git").args(["init", "-q"]).current_dir(dir).status();
-    assert!(ok.is_ok_and(|s| s.success()), "git init {}", dir.display());
-}
 
 /// `~/src/mine` runs the task; `~/src/other` is another repository with a secret.
 fn two_repos(user: &UserHome) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -130,17 +125,6 @@ fn chown_tree(dir: &Path, id: u32) {
             std::os::unix::fs::lchown(&path, Some(id), Some(id)).expect("chown");
         }
     }
-}
-
-fn git(repo: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-        .args(args)
-        .current_dir(repo)
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A sandboxed `--worktree` task commits in its checkout (the repository's `.git` is writable

@@ -2,21 +2,9 @@
 //! git repository, and the worktree it ran in.
 
 use super::common::describe;
+use super::common::git::git;
 use super::{CLAUDE_SESSION, agent_path, ended, home_with, recorded_argv, submit, temp};
 use std::path::Path;
-use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .expect("run git");
-    assert!(out.status.success(), "git {}: {}", args.join(" "), describe(&out));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A repository with one committed file, a.txt.
 fn repo(dir: &Path) {

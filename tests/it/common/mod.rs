@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod ci_tools;
+pub mod git;
 pub mod machine;
 pub mod supervisors;
 
