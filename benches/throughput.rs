@@ -2,18 +2,19 @@
 //! table of medians. Run with `cargo bench --bench throughput`.
 
 use smart_agents::client::Client;
-use smart_agents::model::{TaskSpec, TaskState};
-use smart_agents::protocol::{Event, Request, Response};
+use smart_agents::model::TaskState;
+use smart_agents::protocol::Request;
 use smart_agents::store::{EventKind, NewTask, Origin, Store};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[path = "support/measure.rs"]
 mod measure;
 use measure::{kb, median_of, ms, time};
-
-const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
+#[path = "support/home.rs"]
+mod home;
+use home::{Home, Table, proc_status_kb, run_quiet};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -25,34 +26,22 @@ fn main() {
         return;
     }
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let mut rows: Vec<Row> = Vec::new();
-    rt.block_on(run(&mut rows));
-    print_table(&rows);
+    let mut table = Table::new();
+    rt.block_on(run(&mut table));
+    table.print();
 }
 
-struct Row {
-    metric: String,
-    value: String,
-    beside: String,
-}
-
-fn row(rows: &mut Vec<Row>, metric: &str, value: String, beside: String) {
-    eprintln!("  {metric}: {value}");
-    rows.push(Row { metric: metric.into(), value, beside });
-}
-
-async fn run(rows: &mut Vec<Row>) {
+async fn run(rows: &mut Table) {
     // 1. Submit latency, whole process, beside a bare /bin/true.
     let home =
         Home::new("lat", "[limits]\nmax_concurrent_tasks = 5\ncpu_threshold = 100\nmemory_threshold = 100\n");
     home.cli(&["worker", "start"]);
     let bare = median_of(200, || time(|| run_quiet(Command::new("/bin/true"))));
     let submit = median_of(200, || time(|| run_quiet(home.command(&["execute", "--async", "--", "true"]))));
-    row(
-        rows,
+    rows.row(
         "submit latency (execute --async -- true)",
         ms(submit),
-        format!("/bin/true {}; overhead {}", ms(bare), ms(submit.saturating_sub(bare))),
+        format!("/bin/true {}; overhead {} (target <= 3 ms)", ms(bare), ms(submit.saturating_sub(bare))),
     );
 
     // 2. Submit -> child start with free capacity.
@@ -68,8 +57,7 @@ async fn run(rows: &mut Vec<Row>) {
         lat.push(Duration::from_nanos(started.saturating_sub(t0)));
     }
     lat.sort();
-    row(
-        rows,
+    rows.row(
         "submit -> child start p50 / p99",
         format!("{} / {}", ms(lat[lat.len() / 2]), ms(lat[lat.len() * 99 / 100])),
         "target p99 < 5 ms".into(),
@@ -79,21 +67,19 @@ async fn run(rows: &mut Vec<Row>) {
 
     // 3. Drain rate at concurrency 2, gates off, beside a bare spawn-and-wait loop.
     let bare_rate = bare_spawn_rate(1_000, 2);
-    let (drain_off, rss_after) = drain(
+    let home = Home::new(
         "drain",
         "[limits]\nmax_concurrent_tasks = 2\ncpu_threshold = 100\nmemory_threshold = 100\n",
-        1_000,
-    )
-    .await;
-    row(
-        rows,
+    );
+    let (drain_off, rss_after) = home.drain(&home.dir, 1_000).await;
+    rows.row(
         "drain 1,000 `true` tasks at concurrency 2 (gates off)",
         format!("{drain_off:.0} tasks/s"),
         format!("bare spawn+wait loop {bare_rate:.0}/s"),
     );
-    let (drain_on, _) = drain("drain2", "[limits]\nmax_concurrent_tasks = 2\n", 1_000).await;
-    row(
-        rows,
+    let home = Home::new("drain2", "[limits]\nmax_concurrent_tasks = 2\n");
+    let (drain_on, _) = home.drain(&home.dir, 1_000).await;
+    rows.row(
         "drain 1,000 `true` tasks at concurrency 2 (default gates)",
         format!("{drain_on:.0} tasks/s"),
         "cpu 70% / memory 85% gates".into(),
@@ -105,53 +91,23 @@ async fn run(rows: &mut Vec<Row>) {
     let id = big.fill(100_000);
     let status = median_of(50, || time(|| run_quiet(big.command(&["status", &id]))));
     let list = median_of(50, || time(|| run_quiet(big.command(&["list", "--limit", "50"]))));
-    row(rows, "status ID, 100,000 tasks in history", ms(status), "target < 10 ms".into());
-    row(rows, "list --limit 50, 100,000 tasks in history", ms(list), "target < 10 ms".into());
+    rows.row("status ID, 100,000 tasks in history", ms(status), "target < 10 ms".into());
+    rows.row("list --limit 50, 100,000 tasks in history", ms(list), "target < 10 ms".into());
     big.cli(&["worker", "start"]);
     std::thread::sleep(Duration::from_millis(300));
     let rss_big = big.worker_rss_kb();
     big.cli(&["worker", "stop"]);
 
     // 5. Memory.
-    row(rows, "worker RSS idle", kb(rss_idle_before), "target < 15 MB".into());
-    row(rows, "worker RSS after 1,000 tasks", kb(rss_after), "".into());
-    row(rows, "worker RSS idle with 100,000 in history", kb(rss_big), "target < 30 MB".into());
+    rows.row("worker RSS idle", kb(rss_idle_before), "target <= 12 MB".into());
+    rows.row("worker RSS after 1,000 tasks", kb(rss_after), "".into());
+    rows.row("worker RSS idle with 100,000 in history", kb(rss_big), "target < 30 MB".into());
     let (shim_rss, shim_anon, worker_delta) = supervision_cost().await;
-    row(
-        rows,
+    rows.row(
         "per running task: supervisor RSS (private anon)",
         format!("{} ({})", kb(shim_rss), kb(shim_anon)),
         format!("worker grows {} per task", kb(worker_delta)),
     );
-}
-
-async fn drain(name: &str, config: &str, n: usize) -> (f64, u64) {
-    let home = Home::new(name, config);
-    home.cli(&["pause"]);
-    let mut client = Client::connect(&home.paths()).await.expect("connect");
-    for _ in 0..n {
-        client
-            .request(Request::Submit { spec: Box::new(home.spec(vec!["true".into()])) })
-            .await
-            .expect("submit");
-    }
-    let sub = Client::connect(&home.paths()).await.expect("connect");
-    let mut sub = sub.subscribe(None).await.expect("subscribe");
-    let _ = sub.next().await; // snapshot
-    let t0 = Instant::now();
-    client.request(Request::Resume).await.expect("resume");
-    let mut done = 0;
-    while done < n {
-        if let Ok(Response::Event { event: Event::Task { task } }) = sub.next().await
-            && task.state.is_finished()
-        {
-            done += 1;
-        }
-    }
-    let rate = n as f64 / t0.elapsed().as_secs_f64();
-    let rss = home.worker_rss_kb();
-    home.cli(&["worker", "stop", "--kill"]);
-    (rate, rss)
 }
 
 /// Start five sleeping tasks and read what each costs: its supervisor, and the worker's growth.
@@ -195,40 +151,7 @@ fn bare_spawn_rate(n: usize, concurrency: usize) -> f64 {
     n as f64 / t0.elapsed().as_secs_f64()
 }
 
-struct Home {
-    dir: PathBuf,
-}
-
 impl Home {
-    fn new(name: &str, config: &str) -> Home {
-        let dir = std::env::temp_dir().join(format!("sa-bench-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("bench home");
-        std::fs::write(dir.join("config.toml"), config).expect("config");
-        Home { dir }
-    }
-    fn paths(&self) -> smart_agents::paths::Paths {
-        smart_agents::paths::Paths::under(&self.dir)
-    }
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args).env("SMART_AGENTS_HOME", &self.dir);
-        cmd
-    }
-    fn cli(&self, args: &[&str]) {
-        run_quiet(self.command(args));
-    }
-    fn spec(&self, command: Vec<String>) -> TaskSpec {
-        TaskSpec {
-            description: "bench".into(),
-            agent: "shell".into(),
-            command,
-            cwd: self.dir.display().to_string(),
-            env: vec![("PATH".into(), std::env::var("PATH").unwrap_or_default())],
-            priority: 5,
-            ..TaskSpec::default()
-        }
-    }
     /// Write `n` finished tasks straight into the database; returns one id from the middle.
     fn fill(&self, n: usize) -> String {
         let paths = self.paths();
@@ -259,34 +182,6 @@ impl Home {
         store.commit(round).expect("commit");
         middle
     }
-    fn worker_rss_kb(&self) -> u64 {
-        let pid: i32 = std::fs::read_to_string(self.dir.join("worker.lock"))
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0);
-        proc_status_kb(pid, "VmRSS:")
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = self.command(&["worker", "stop", "--kill"]).output();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn run_quiet(mut cmd: Command) {
-    let out = cmd.output().expect("run");
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-fn proc_status_kb(pid: i32, field: &str) -> u64 {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    text.lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
 
 fn pids_with(marker: &str) -> Vec<i32> {
@@ -313,14 +208,4 @@ async fn wait_for_stamp(path: &Path) -> u64 {
 
 fn now_ns() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
-}
-
-fn print_table(rows: &[Row]) {
-    let w = rows.iter().map(|r| r.metric.len()).max().unwrap_or(10);
-    let v = rows.iter().map(|r| r.value.len()).max().unwrap_or(10);
-    println!("\n{:<w$}  {:<v$}  beside / target", "metric (median)", "value");
-    println!("{}", "-".repeat(w + v + 40));
-    for r in rows {
-        println!("{:<w$}  {:<v$}  {}", r.metric, r.value, r.beside);
-    }
 }

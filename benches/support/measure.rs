@@ -1,4 +1,5 @@
 //! Timing and formatting shared by the end-to-end benchmarks (`#[path]`-included, one copy).
+#![allow(dead_code)] // each bench uses part of it
 
 use std::time::{Duration, Instant};
 

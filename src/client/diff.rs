@@ -133,26 +133,11 @@ pub fn saved_file(worktrees_dir: &std::path::Path, id: &str) -> std::path::PathB
     worktrees_dir.join(format!("{id}.diff.json"))
 }
 
-/// For the supervisor, when a task that ran in place in `repo` ends: save what it changed
-/// (from the tree before it to the tree after it) so the diff stays right after the user edits on.
-pub fn save_in_place(
-    repo: &std::path::Path,
-    head: &str,
-    before: &str,
-    id: &str,
-    file: &std::path::Path,
-) -> Result<()> {
-    let git = Git::new(repo);
-    let after = git.snapshot_tree()?;
-    if after == before {
-        return Ok(());
-    }
-    let diff = Diff {
-        id: id.to_string(),
-        base: head.to_string(),
-        files: files(&git, before, &after)?,
-        patch: patch(&git, before, &after, false)?,
-    };
+/// For the supervisor, when a task that ran in place ends with a change (`files`, from tree
+/// `before` to tree `after`): keep it, with its patch, so the diff stays right after the user
+/// edits on.
+pub fn save_in_place(git: &Git, diff: Diff, before: &str, after: &str, file: &std::path::Path) -> Result<()> {
+    let diff = Diff { patch: patch(git, before, after, false)?, ..diff };
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;
     }

@@ -115,9 +115,14 @@ impl Git {
     pub fn snapshot_tree(&self) -> Result<String, GitError> {
         let real =
             PathBuf::from(self.line(&["rev-parse", "--path-format=absolute", "--git-path", "index"])?);
+        self.snapshot_tree_from(&real)
+    }
+
+    /// `snapshot_tree` when the checkout's index file is already known.
+    pub fn snapshot_tree_from(&self, real: &Path) -> Result<String, GitError> {
         let tmp = TempIndex::new();
         if real.exists() {
-            std::fs::copy(&real, &tmp.0)?;
+            std::fs::copy(real, &tmp.0)?;
         }
         let git = self.with_index(&tmp.0);
         git.read(&["add", "-A", "--", "."])?;

@@ -1,10 +1,12 @@
-//! Git, seen from a task's supervisor: which files the task changed (status before and after)
-//! and a fresh worktree for `execute --worktree`. Runs in the supervisor, never in the worker,
+//! Git, seen from a task's supervisor: what the task changed (its checkout's tree before and
+//! after) and a fresh worktree for `execute --worktree`. Runs in the supervisor, never in the worker,
 //! so a slow repository does not hold up the queue.
 
-use std::collections::BTreeSet;
-use std::collections::HashMap;
-use std::os::unix::fs::MetadataExt;
+use super::git_dir::GitDir;
+use super::touched::{self, Moment};
+use super::tree_cache::TreeCache;
+use crate::client::diff::FileChange;
+use crate::client::git::Git;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -13,96 +15,61 @@ pub fn repo_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
 }
 
-/// What git reports as changed, with each file's size and mtime so that a further edit of an
-/// already-dirty file counts too.
-#[derive(Debug, Default, PartialEq)]
-pub struct Snapshot {
-    head: Option<String>,
-    entries: HashMap<String, Entry>,
+/// A task's checkout as it started: its whole content as a tree (tracked and untracked files,
+/// as `git add -A` sees them), the commit HEAD named, and the moment just before both.
+pub struct Before {
+    root: PathBuf,
+    git_dir: GitDir,
+    moment: Moment,
+    pub tree: String,
+    pub head: Option<String>,
 }
 
-/// A file's two-letter status and (mtime seconds, mtime nanoseconds, size) when it exists.
-type Entry = (String, Option<(i64, i64, u64)>);
-
-fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        // A snapshot must not take index.lock: the user's own git commands would fail on it.
-        .arg("--no-optional-locks")
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout)
+/// How a task's checkout ended: as it started (found without any git process), or with a new
+/// tree.
+pub enum After {
+    Unchanged,
+    Changed(String),
 }
 
-/// One `git status` (porcelain v2, whose `# branch.oid` header gives HEAD too): each task
-/// takes two snapshots, and a git process costs milliseconds.
-pub fn snapshot(root: &Path) -> Option<Snapshot> {
-    let status = git(root, &["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all"])?;
-    let mut head = None;
-    let mut entries = HashMap::new();
-    let mut items = status.split(|b| *b == 0).filter(|i| !i.is_empty());
-    while let Some(item) = items.next() {
-        let line = String::from_utf8_lossy(item);
-        let Some((code, path)) = entry(&line) else {
-            if let Some(oid) = line.strip_prefix("# branch.oid ") {
-                head = Some(oid.to_string()).filter(|o| o != "(initial)");
-            }
-            continue;
-        };
-        // A rename or copy carries its old path as the next item.
-        if line.starts_with("2 ") {
-            items.next();
+/// Read the checkout at `root` before a task: the kept tree when nothing touched the checkout
+/// since it was taken, else a new one (three git processes).
+pub fn before(root: &Path, cache: &TreeCache) -> Option<Before> {
+    let moment = Moment::now();
+    let git_dir = GitDir::of_checkout(root)?;
+    let tree = match cache.fresh(root, &git_dir.index()) {
+        Some(tree) => tree,
+        None => {
+            let tree = Git::new(root).snapshot_tree_from(&git_dir.index()).ok()?;
+            cache.keep(root, &tree, moment);
+            tree
         }
-        let meta =
-            std::fs::symlink_metadata(root.join(path)).ok().map(|m| (m.mtime(), m.mtime_nsec(), m.size()));
-        entries.insert(path.to_string(), (code, meta));
-    }
-    Some(Snapshot { head, entries })
-}
-
-/// The two-letter status and the path of one porcelain v2 entry (`None` for headers).
-fn entry(line: &str) -> Option<(String, &str)> {
-    // Fields before the path: ordinary 8, rename or copy 9, unmerged 10.
-    let fields = match line.as_bytes().first()? {
-        b'1' => 8,
-        b'2' => 9,
-        b'u' => 10,
-        b'?' => return Some(("??".to_string(), line.get(2..)?)),
-        _ => return None,
     };
-    let mut parts = line.splitn(fields + 1, ' ');
-    let code = parts.nth(1)?.to_string();
-    Some((code, parts.nth(fields - 2)?))
+    let head =
+        git_dir.head().or_else(|| Git::new(root).line(&["rev-parse", "--verify", "HEAD^{commit}"]).ok());
+    Some(Before { root: root.to_path_buf(), git_dir, moment, tree, head })
 }
 
-/// Files that differ between two snapshots, including those in commits made in between.
-pub fn changed(root: &Path, before: &Snapshot, after: &Snapshot) -> Vec<String> {
-    let mut files = BTreeSet::new();
-    for (path, entry) in &after.entries {
-        if before.entries.get(path) != Some(entry) {
-            files.insert(path.clone());
-        }
+/// Read the checkout after the task: a walk tells whether anything changed, and only then is
+/// the new tree built. `None` when git could not say.
+pub fn after(before: &Before, cache: &TreeCache) -> Option<After> {
+    let index = before.git_dir.index();
+    if !touched::since(&before.root, &index, before.moment) {
+        return Some(After::Unchanged);
     }
-    for path in before.entries.keys() {
-        if !after.entries.contains_key(path) {
-            files.insert(path.clone());
-        }
-    }
-    if let (Some(old), Some(new)) = (&before.head, &after.head)
-        && old != new
-    {
-        let range = format!("{old}..{new}");
-        if let Some(names) = git(root, &["diff", "--name-only", "-z", &range]) {
-            for name in names.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-                files.insert(String::from_utf8_lossy(name).into_owned());
-            }
-        }
-    }
-    files.into_iter().collect()
+    let moment = Moment::now();
+    let tree = Git::new(&before.root).snapshot_tree_from(&index).ok()?;
+    cache.keep(&before.root, &tree, moment);
+    Some(if tree == before.tree { After::Unchanged } else { After::Changed(tree) })
+}
+
+/// The paths changed between two trees, a rename's old path too (the file is gone from there).
+pub fn changed_paths(changes: &[FileChange]) -> Vec<String> {
+    let mut paths: Vec<String> =
+        changes.iter().flat_map(|c| c.old_path.iter().chain(std::iter::once(&c.path))).cloned().collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// `git worktree add -b BRANCH PATH COMMIT` for the repository of `dir`, where COMMIT is its
@@ -132,45 +99,72 @@ pub fn add_worktree(dir: &Path, path: &Path, branch: &str) -> Result<(), String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
 
     fn sh(dir: &Path, script: &str) {
         let ok = Command::new("sh").arg("-c").arg(script).current_dir(dir).status().unwrap().success();
         assert!(ok, "{script}");
     }
 
-    #[test]
-    fn finds_edits_new_files_and_commits() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        sh(
-            root,
-            "git init -q . && git config user.email t@t && git config user.name t && echo a > a && echo b > b && echo d > dirty && git add . && git commit -qm init && echo d2 >> dirty",
-        );
-        assert_eq!(repo_root(&root.join("x/y")).as_deref(), Some(root));
-        let before = snapshot(root).unwrap();
-        sh(root, "echo a2 >> a && echo new > new && echo d3 >> dirty && echo b2 >> b && git commit -qm b b");
-        let after = snapshot(root).unwrap();
-        assert_eq!(changed(root, &before, &after), vec!["a", "b", "dirty", "new"]);
-        assert_ne!(before.head, after.head, "the commit shows in HEAD");
+    /// The paths `script` changed, read as a task's supervisor reads them.
+    fn run(root: &Path, cache: &TreeCache, script: &str) -> Option<Vec<String>> {
+        // Past the tick of the last step, as a real task is.
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        let before = before(root, cache).unwrap();
+        sh(root, script);
+        match after(&before, cache).unwrap() {
+            After::Unchanged => None,
+            After::Changed(tree) => {
+                let changes = crate::client::diff::files(&Git::new(root), &before.tree, &tree).unwrap();
+                Some(changed_paths(&changes))
+            }
+        }
     }
 
     #[test]
-    fn reads_renames_spaces_and_a_repository_without_commits() {
+    fn finds_edits_new_files_deletions_and_commits_but_not_what_was_dirty_before() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        sh(root, "git init -q . && echo x > 'with space'");
-        let first = snapshot(root).unwrap();
-        assert_eq!(first.head, None);
-        assert_eq!(first.entries["with space"].0, "??");
+        let (root, trees) = (dir.path().join("repo"), dir.path().join("trees"));
+        std::fs::create_dir(&root).unwrap();
         sh(
-            root,
-            "git config user.email t@t && git config user.name t && git add . && git commit -qm init && git mv 'with space' moved",
+            &root,
+            "git init -q . && git config user.email t@t && git config user.name t && echo a > a && echo b > b && echo d > dirty && git add . && git commit -qm init && echo d2 >> dirty",
         );
-        let before = snapshot(root).unwrap();
-        assert_eq!(before.entries.keys().collect::<Vec<_>>(), ["moved"], "the old path is not an entry");
-        assert_eq!(before.entries["moved"].0, "R.");
-        sh(root, "echo y >> moved");
-        let after = snapshot(root).unwrap();
-        assert_eq!(changed(root, &before, &after), vec!["moved"]);
+        assert_eq!(repo_root(&root.join("x/y")).as_deref(), Some(root.as_path()));
+        let cache = TreeCache::new(Some(trees));
+        let script =
+            "echo a2 >> a && echo new > new && echo d3 >> dirty && echo b2 >> b && git commit -qm b b";
+        assert_eq!(run(&root, &cache, script).unwrap(), ["a", "b", "dirty", "new"]);
+        assert_eq!(
+            run(&root, &cache, "rm new && git mv a 'with space'").unwrap(),
+            ["a", "new", "with space"]
+        );
+        assert_eq!(run(&root, &cache, "touch b && cat b > /dev/null"), None, "touched, same content");
+    }
+
+    #[test]
+    fn a_task_that_changes_nothing_reuses_the_kept_tree_and_builds_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, trees) = (dir.path().join("repo"), dir.path().join("trees"));
+        std::fs::create_dir(&root).unwrap();
+        sh(&root, "git init -q . && echo x > 'with space' && echo target > .gitignore && mkdir target");
+        let cache = TreeCache::new(Some(trees.clone()));
+        assert_eq!(run(&root, &cache, "true"), None);
+        let kept = || {
+            std::fs::read_dir(&trees)
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .metadata()
+                .unwrap()
+                .modified()
+                .unwrap()
+        };
+        let first = kept();
+        assert_eq!(run(&root, &cache, "echo t > target/out"), None, "ignored output");
+        assert_eq!(kept(), first, "no tree was built again: the kept one was fresh and nothing changed");
+        assert_eq!(run(&root, &cache, "echo y >> 'with space'").unwrap(), ["with space"]);
+        assert_ne!(kept(), first, "the new tree is kept for the next task");
     }
 }

@@ -7,12 +7,14 @@
 //! the status waits on disk for whichever worker adopts the task. It runs before any runtime
 //! is set up, so each running task costs one small process and nothing in the worker.
 
+use super::git::{After, Before};
+use super::tree_cache::TreeCache;
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
 use std::io::Write;
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub const ARG: &str = "__supervise";
@@ -66,6 +68,8 @@ pub struct Options {
     pub copy: Vec<String>,
     /// `[worktree] setup`: run in a new worktree before the command.
     pub setup: Vec<String>,
+    /// Where checkouts' trees are kept between tasks (`tree_cache`).
+    pub trees: Option<String>,
 }
 
 impl Options {
@@ -85,6 +89,9 @@ impl Options {
         }
         if let Some(file) = &self.patch {
             args.extend(["--patch".to_string(), file.clone()]);
+        }
+        if let Some(dir) = &self.trees {
+            args.extend(["--trees".to_string(), dir.clone()]);
         }
         if let Some(limit) = self.mem_limit {
             args.extend(["--mem-limit".to_string(), limit.to_string(), self.grace_ms.to_string()]);
@@ -115,6 +122,10 @@ impl Options {
                 }
                 "--patch" => {
                     options.patch = Some(args.get(i + 1)?.to_str()?.to_string());
+                    i += 1;
+                }
+                "--trees" => {
+                    options.trees = Some(args.get(i + 1)?.to_str()?.to_string());
                     i += 1;
                 }
                 "--mem-limit" => {
@@ -227,8 +238,8 @@ fn run(id: &str, command: &[OsString], options: &Options) -> ExitRecord {
         cwd = path.into();
     }
     let repo = if options.artifacts { super::git::repo_root(&cwd) } else { None };
-    let before = repo.as_deref().and_then(super::git::snapshot);
-    let in_place = in_place_start(repo.as_deref(), options);
+    let trees = TreeCache::new(options.trees.as_ref().map(PathBuf::from));
+    let before = repo.as_deref().and_then(|repo| super::git::before(repo, &trees));
     let program = &command[0];
     if terminated() {
         return ExitRecord { signal: Some(libc::SIGTERM), ..ended() };
@@ -254,26 +265,37 @@ fn run(id: &str, command: &[OsString], options: &Options) -> ExitRecord {
         }
     };
     if let (Some(repo), Some(before)) = (&repo, &before) {
-        record.files = super::git::snapshot(repo).map(|after| super::git::changed(repo, before, &after));
-    }
-    if let (Some(repo), Some((head, tree)), Some(file)) = (&repo, &in_place, &options.patch)
-        && let Err(e) = crate::client::diff::save_in_place(repo, head, tree, id, Path::new(file))
-    {
-        eprintln!("smart-agents: cannot save the task's change for `diff`: {e}");
+        record.files = record_change(repo, before, &trees, id, options);
     }
     record.worktree = options.worktree.as_ref().map(|(path, _)| path.clone());
     record
 }
 
-/// A task that runs in place in a git repository: HEAD and the whole checkout as a tree
-/// before it starts, so its change can be saved when it ends.
-fn in_place_start(repo: Option<&Path>, options: &Options) -> Option<(String, String)> {
-    if options.worktree.is_some() || options.patch.is_none() {
-        return None;
+/// The files the task changed in its checkout; for a task run in place, its change is also
+/// saved for `diff`. `None` when git could not say.
+fn record_change(
+    repo: &Path,
+    before: &Before,
+    trees: &TreeCache,
+    id: &str,
+    options: &Options,
+) -> Option<Vec<String>> {
+    let after = match super::git::after(before, trees)? {
+        After::Unchanged => return Some(Vec::new()),
+        After::Changed(tree) => tree,
+    };
+    let git = crate::client::git::Git::new(repo);
+    let files = crate::client::diff::files(&git, &before.tree, &after).ok()?;
+    let paths = super::git::changed_paths(&files);
+    if let (Some(file), Some(head), None) = (&options.patch, &before.head, &options.worktree) {
+        let diff =
+            crate::client::diff::Diff { id: id.into(), base: head.clone(), files, patch: String::new() };
+        if let Err(e) = crate::client::diff::save_in_place(&git, diff, &before.tree, &after, Path::new(file))
+        {
+            eprintln!("smart-agents: cannot save the task's change for `diff`: {e}");
+        }
     }
-    let git = crate::client::git::Git::new(repo?);
-    let head = git.line(&["rev-parse", "--verify", "HEAD^{commit}"]).ok()?;
-    Some((head, git.snapshot_tree().ok()?))
+    Some(paths)
 }
 
 pub fn no_folder(cwd: &str) -> String {

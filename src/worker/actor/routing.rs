@@ -160,6 +160,7 @@ impl Actor {
             patch: None,
             copy: Vec::new(),
             setup: Vec::new(),
+            trees: Some(self.paths.worktrees_dir.join("trees").display().to_string()),
         };
         if spec.worktree {
             let path = self.paths.worktrees_dir.join(&rec.id);
