@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_smart-agents");
+/// The binary under test: this build's, or another one named by `SA_BENCH_BIN`
+/// (an older build, side by side).
+pub fn bin() -> PathBuf {
+    std::env::var_os("SA_BENCH_BIN").map_or_else(|| env!("CARGO_BIN_EXE_smart-agents").into(), PathBuf::from)
+}
 
 pub struct Home {
     pub dir: PathBuf,
@@ -27,7 +31,7 @@ impl Home {
         smart_agents::paths::Paths::under(&self.dir)
     }
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(bin());
         cmd.args(args).env("SMART_AGENTS_HOME", &self.dir);
         cmd
     }

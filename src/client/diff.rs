@@ -148,9 +148,12 @@ pub fn save_in_place(git: &Git, diff: Diff, before: &str, after: &str, file: &st
 /// The change of task `typed`: a worktree task's from its worktree, an in-place task's from
 /// the patch saved when it ended.
 pub fn of_task(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Diff> {
-    match super::worktree::locate(paths, typed) {
-        Ok((_, rec, work)) => of_work(&rec.id, &work, color),
-        Err(e) if e.kind() == crate::error::ErrorKind::Usage => saved(paths, typed, color),
+    let store = crate::store::Store::open_for_reading(&paths.database)?;
+    let id = crate::store::resolve_id(store.as_ref(), typed)?;
+    let Some(store) = store else { return saved(paths, &id, color) };
+    match super::worktree::locate_in(&store, paths, &id) {
+        Ok((_, work)) => of_work(&id, &work, color),
+        Err(e) if e.kind() == crate::error::ErrorKind::Usage => saved(paths, &id, color),
         Err(e) => Err(e),
     }
 }
@@ -158,19 +161,22 @@ pub fn of_task(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<
 /// The change of task `id` when it changed something (its worktree's, or the patch saved when
 /// it ran in place): what `result`, the ending notices and the channels give as the diffstat.
 pub fn changed(paths: &crate::paths::Paths, id: &str) -> Option<Diff> {
-    let diff = of_task(paths, id, false).ok()?;
+    // A task that ran in place keeps its change in one file: no database for it.
+    let diff = match read_saved(paths, id) {
+        Some(diff) => diff,
+        None => of_task(paths, id, false).ok()?,
+    };
     (!diff.files.is_empty()).then_some(diff)
 }
 
-/// The change a task that ran in place saved when it ended.
-pub fn saved(paths: &crate::paths::Paths, typed: &str, color: bool) -> Result<Diff> {
-    let store = crate::store::Store::open_for_reading(&paths.database)?;
-    let id = crate::store::resolve_id(store.as_ref(), typed)?;
-    let file = saved_file(&paths.worktrees_dir, &id);
-    let mut diff: Diff = match std::fs::read(&file) {
-        Ok(bytes) => serde_json::from_slice(&bytes)?,
-        Err(_) => Diff { id: id.clone(), base: String::new(), files: Vec::new(), patch: String::new() },
-    };
+fn read_saved(paths: &crate::paths::Paths, id: &str) -> Option<Diff> {
+    serde_json::from_slice(&std::fs::read(saved_file(&paths.worktrees_dir, id)).ok()?).ok()
+}
+
+/// The change the task with the full id `id` saved when it ended, having run in place.
+fn saved(paths: &crate::paths::Paths, id: &str, color: bool) -> Result<Diff> {
+    let empty = || Diff { id: id.to_string(), base: String::new(), files: Vec::new(), patch: String::new() };
+    let mut diff = read_saved(paths, id).unwrap_or_else(empty);
     if color {
         diff.patch = colorize(&diff.patch);
     }

@@ -137,8 +137,14 @@ pub fn locate(paths: &Paths, typed: &str) -> Result<(Store, TaskRecord, Work)> {
     let store = Store::open_for_reading(&paths.database)?
         .ok_or_else(|| Error::not_found(format!("no task with id '{typed}'")))?;
     let id = crate::store::resolve_id(Some(&store), typed)?;
-    let rec = store.task(&id)?.ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
-    let root = root_of(&store, rec.clone())?;
+    let (rec, work) = locate_in(&store, paths, &id)?;
+    Ok((store, rec, work))
+}
+
+/// `locate` for the task with the full id `id`, in an open database.
+pub fn locate_in(store: &Store, paths: &Paths, id: &str) -> Result<(TaskRecord, Work)> {
+    let rec = store.task(id)?.ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))?;
+    let root = root_of(store, rec.clone())?;
     let path = paths.worktrees_dir.join(&root.id);
     let base_file = base_file(&paths.worktrees_dir, &root.id);
     let Some(base) = Base::load(&base_file) else {
@@ -154,8 +160,7 @@ pub fn locate(paths: &Paths, typed: &str) -> Result<(Store, TaskRecord, Work)> {
         )));
     };
     let mut tasks = vec![root.clone()];
-    followups(&store, &root, &path.display().to_string(), &mut tasks)?;
+    followups(store, &root, &path.display().to_string(), &mut tasks)?;
     let branch = crate::paths::worktree_branch(&root.id);
-    let work = Work { root, tasks, path, branch, base, base_file };
-    Ok((store, rec, work))
+    Ok((rec, Work { root, tasks, path, branch, base, base_file }))
 }
