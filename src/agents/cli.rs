@@ -32,6 +32,25 @@ pub enum Asking {
     Through(&'static str),
 }
 
+/// The model API a CLI reaches, and the environment variable that moves it (e.g. to a local
+/// mock model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelHost {
+    /// `host:port`.
+    pub host: &'static str,
+    /// The `*_BASE_URL` variable; its URL's host wins when the task's environment sets it.
+    pub base_url_var: &'static str,
+}
+
+/// The model host the agent CLI named `name` needs to reach: its base URL from the task's
+/// environment when set, else the vendor's API. `None` for CLIs that name none.
+pub fn model_host(name: &str, env: &[(String, String)]) -> Option<String> {
+    let cli = super::registry::CLIS.iter().find(|c| c.name() == name)?;
+    let ModelHost { host, base_url_var } = cli.model_host()?;
+    let base = env.iter().find(|(k, _)| k == base_url_var).map(|(_, v)| v.as_str());
+    Some(base.and_then(crate::config::sandbox::url_host).unwrap_or_else(|| host.to_string()))
+}
+
 /// What a task starts with when no profile says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Defaults {
@@ -108,6 +127,16 @@ pub trait AgentCli: Send + Sync + 'static {
     /// How a user installs it, for the message when no agent CLI is found.
     fn install_hint(&self) -> Option<&'static str> {
         None
+    }
+
+    /// The model API it talks to, for a sandboxed task's network allowance.
+    fn model_host(&self) -> Option<ModelHost> {
+        None
+    }
+
+    /// What it writes under the home folder (relative paths): writable inside a sandbox.
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// What to do when the API refused the credentials.

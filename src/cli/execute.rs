@@ -69,8 +69,8 @@ pub struct Args {
     /// or full (anything, no sandbox); overrides the agent profile's `autonomy`
     #[arg(long, value_name = "LEVEL", value_parser = clap::builder::ValueParser::new(parse_autonomy))]
     pub autonomy: Option<crate::agents::Autonomy>,
-    /// Cost budget of the run in USD: Claude Code gets `--max-budget-usd`; other agents are
-    /// ended once their reported cost goes past it. The task fails naming the budget
+    /// Cost budget of the run in USD: an agent CLI with a spend cap of its own gets it; other
+    /// agents are ended once their reported cost goes past it. The task fails naming the budget
     #[arg(long, value_name = "USD", value_parser = parse_usd)]
     pub max_cost: Option<f64>,
     /// Desktop notifications for this task: silent, completion, milestone or verbose
@@ -102,7 +102,7 @@ pub struct Args {
     /// Best-of-N: run the prompt this many times, each in its own worktree, as one group
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
     pub attempts: Option<u32>,
-    /// Best-of-N: one attempt per agent (`--agents claude,codex,gemini`)
+    /// Best-of-N: one attempt per agent (`--agents NAME,NAME,...`)
     #[arg(long, value_delimiter = ',', conflicts_with_all = ["agent", "attempts"])]
     pub agents: Vec<String>,
     /// With --attempts or --agents: the command after `--` checks each attempt in its worktree

@@ -1,6 +1,6 @@
 //! `execute` with `background: true` for a client that negotiated the MCP tasks extension
 //! (`io.modelcontextprotocol/tasks`, SEP-2663): the call returns a task handle at once, and the
-//! client (Claude Code 2.1.319 and later moves such a call to the background) learns the
+//! client (one that moves such a call to the background) learns the
 //! result when the smart-agents task ends, with no hook and no `status` call. While the task
 //! waits for a person its MCP task is `input_required`, with the question as an elicitation;
 //! the client's answer goes to the worker as `answer` does. `tasks/cancel` cancels the

@@ -64,6 +64,10 @@ impl AgentCli for Aider {
         Some("aider (`pip install aider-chat`)")
     }
 
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[".aider", ".cache/aider"]
+    }
+
     fn tested(&self) -> Option<Tested> {
         Tested::pinned(self.name(), "0.86.0")
     }

@@ -13,7 +13,7 @@ mod system;
 mod tasks;
 mod words;
 
-use super::cli::{AgentCli, Asking, Defaults, Tested, autonomy_unless_set};
+use super::cli::{AgentCli, Asking, Defaults, ModelHost, Tested, autonomy_unless_set};
 use super::common::push_opt;
 use super::event::StreamParser;
 use super::limits::LimitWatch;
@@ -89,6 +89,14 @@ impl AgentCli for Claude {
             "--permission-prompt-tool: a tool use its autonomy does not allow, and its own clarifying \
              questions, wait for `smart-agents answer` (autonomy edit or read-only)",
         )
+    }
+
+    fn model_host(&self) -> Option<ModelHost> {
+        Some(ModelHost { host: "api.anthropic.com:443", base_url_var: "ANTHROPIC_BASE_URL" })
+    }
+
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[".claude", ".claude.json", ".config/claude"]
     }
 
     fn auth_advice(&self) -> &'static str {

@@ -6,7 +6,7 @@
 mod items;
 pub mod parser;
 
-use super::cli::{AgentCli, Asking, Defaults, Tested, autonomy_unless_set};
+use super::cli::{AgentCli, Asking, Defaults, ModelHost, Tested, autonomy_unless_set};
 use super::common::{obj_of, parse_object, push_opt, str_of, with_preamble};
 use super::event::StreamParser;
 use super::limits::{LimitHit, LimitWatch, one_line, reset_in_text, said_limit};
@@ -71,6 +71,14 @@ impl AgentCli for Codex {
         // `exec` has no way to answer an approval request or a `request_user_input`: it
         // declines the one and reports the other, and the run goes on.
         Asking::Never
+    }
+
+    fn model_host(&self) -> Option<ModelHost> {
+        Some(ModelHost { host: "api.openai.com:443", base_url_var: "OPENAI_BASE_URL" })
+    }
+
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[".codex"]
     }
 
     fn auth_advice(&self) -> &'static str {

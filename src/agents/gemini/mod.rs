@@ -4,7 +4,7 @@
 
 pub mod parser;
 
-use super::cli::{AgentCli, Defaults, Tested, autonomy_unless_set};
+use super::cli::{AgentCli, Defaults, ModelHost, Tested, autonomy_unless_set};
 use super::common::{obj_of, parse_object, push_opt, str_of, with_preamble};
 use super::event::StreamParser;
 use super::limits::{LimitHit, LimitWatch, one_line, reset_in_text, said_limit};
@@ -66,6 +66,17 @@ impl AgentCli for Gemini {
 
     fn tested(&self) -> Option<Tested> {
         Tested::pinned(self.name(), "0.61.0")
+    }
+
+    fn model_host(&self) -> Option<ModelHost> {
+        Some(ModelHost {
+            host: "generativelanguage.googleapis.com:443",
+            base_url_var: "GOOGLE_GEMINI_BASE_URL",
+        })
+    }
+
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[".gemini"]
     }
 
     fn auth_advice(&self) -> &'static str {

@@ -128,7 +128,7 @@ impl Actor {
     }
 
     /// The reason a task fails when its cost went past `--max-cost` (even when it ended
-    /// before the worker could stop it, or Claude Code stopped itself at `--max-budget-usd`).
+    /// before the worker could stop it, or the agent CLI stopped itself at its own spend cap).
     pub(super) fn over_budget(&self, id: &str, reason: Option<&str>) -> Option<String> {
         let rec = &self.queue.get(id)?.rec;
         let max = rec.spec.max_cost_usd?;
@@ -211,8 +211,8 @@ impl Actor {
         let rec = &mut live.rec;
         let before = rec.metrics.carried.clone().unwrap_or_default();
         let tokens_used = rec.metrics.tokens_used.unwrap_or(before.tokens_used);
-        // A part the model never answered left no conversation to continue (Gemini CLI does
-        // not even save such a session): the next part starts over.
+        // A part the model never answered left no conversation to continue (some agent CLIs
+        // do not even save such a session): the next part starts over.
         let answered = tokens_used > before.tokens_used;
         let carried = Carried {
             parts: before.parts + 1,
