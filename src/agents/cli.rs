@@ -42,15 +42,6 @@ pub struct ModelHost {
     pub base_url_var: &'static str,
 }
 
-/// The model host the agent CLI named `name` needs to reach: its base URL from the task's
-/// environment when set, else the vendor's API. `None` for CLIs that name none.
-pub fn model_host(name: &str, env: &[(String, String)]) -> Option<String> {
-    let cli = super::registry::CLIS.iter().find(|c| c.name() == name)?;
-    let ModelHost { host, base_url_var } = cli.model_host()?;
-    let base = env.iter().find(|(k, _)| k == base_url_var).map(|(_, v)| v.as_str());
-    Some(base.and_then(crate::config::sandbox::url_host).unwrap_or_else(|| host.to_string()))
-}
-
 /// What a task starts with when no profile says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Defaults {

@@ -3,12 +3,12 @@
 //! With `--follow` it keeps going: each ending is printed as the worker announces it (pushed,
 //! never polled), until SIGTERM, Ctrl-C or the reader of its output goes away.
 
-use super::render;
 use crate::client::{Client, Subscription};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
 use crate::protocol::{Event, Request, Response};
+use crate::render;
 use futures_util::StreamExt;
 use std::io::Write;
 use std::time::Duration;

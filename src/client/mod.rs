@@ -1,17 +1,25 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
 //! requests and subscriptions.
 
+pub mod agents;
 pub mod ask;
 pub mod commits;
 pub mod diff;
 pub mod discard;
+pub mod flow_view;
+pub mod follow;
 pub mod git;
 pub mod group;
 mod handover;
 pub mod land;
+pub mod logs;
 pub mod pr;
 pub mod record;
+pub mod requests;
+pub mod schedule_view;
 pub mod send_back;
+pub mod submit;
+pub mod tasks;
 pub mod worktree;
 
 use crate::error::{Error, ErrorKind, Result};

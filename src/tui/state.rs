@@ -5,7 +5,7 @@
 use super::details::Details;
 use super::flow_rows::{self, FlowGroup, ListRow};
 use super::layout;
-use crate::cli::flow_view::FlowView;
+use crate::client::flow_view::FlowView;
 use crate::config::Limits;
 use crate::model::{TaskState, TaskView};
 use crate::protocol::{Event, Request};

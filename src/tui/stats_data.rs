@@ -42,7 +42,7 @@ pub fn load(paths: &Paths, now: i64) -> crate::error::Result<StatsData> {
 /// `nightly  cron 0 2 * * *  next 02:00  last k2hqjf completed  missed 0`. A database from
 /// before schedules reads as none.
 fn schedule_lines(store: &Store, now: i64) -> Vec<String> {
-    let views = crate::cli::schedule_view::list(Some(store)).unwrap_or_default();
+    let views = crate::client::schedule_view::list(Some(store)).unwrap_or_default();
     views
         .iter()
         .map(|v| {

@@ -203,7 +203,7 @@ fn every_parser_fails_an_empty_stream() {
 
 #[test]
 fn agents_reach_their_model_host_or_their_base_url() {
-    use crate::agents::cli::model_host;
+    use crate::agents::registry::model_host;
     assert_eq!(model_host("claude", &[]).as_deref(), Some("api.anthropic.com:443"));
     let env = vec![("ANTHROPIC_BASE_URL".to_string(), "http://127.0.0.1:8081/v1".to_string())];
     assert_eq!(model_host("claude", &env).as_deref(), Some("127.0.0.1:8081"));

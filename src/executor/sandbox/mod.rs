@@ -59,7 +59,7 @@ impl Sandbox {
         let Some(mut asked) = spec.sandbox.take() else { return Ok(()) };
         // An agent needs its model: allowed unless the network was set by hand.
         if spec.prompt.is_some() && asked.network.is_none() {
-            let host = crate::agents::cli::model_host(backend.unwrap_or(&spec.agent), &spec.env);
+            let host = crate::agents::registry::model_host(backend.unwrap_or(&spec.agent), &spec.env);
             asked.allow_hosts.extend(host.filter(|h| !asked.allow_hosts.contains(h)));
         }
         let settled = self.settings.settle(asked)?;
