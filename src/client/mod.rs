@@ -280,7 +280,7 @@ fn start_worker(paths: &Paths) -> Result<std::process::Child> {
     // terminal's job control and hangups.
     unsafe {
         cmd.pre_exec(|| {
-            libc::setsid();
+            let _ = rustix::process::setsid();
             Ok(())
         });
     }
