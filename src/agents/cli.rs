@@ -4,7 +4,7 @@
 //! module plus that line (docs/architecture.md walks through it).
 
 use super::event::StreamParser;
-use super::limits::LimitWatch;
+use super::usage_limits::UsageLimitWatch;
 use super::{AgentError, AgentRequest, Autonomy};
 
 /// The versions a CLI is tested with: the oldest release line whose format the replayed
@@ -84,7 +84,7 @@ pub trait AgentCli: Send + Sync + 'static {
     fn parser(&self) -> Box<dyn StreamParser>;
 
     /// A fresh usage-limit watch for one run (`pattern`: a `command` profile's regex).
-    fn limit_watch(&self, pattern: Option<&str>) -> Box<dyn LimitWatch>;
+    fn usage_limit_watch(&self, pattern: Option<&str>) -> Box<dyn UsageLimitWatch>;
 
     /// Whether it ends its run by itself after printing a usage limit; one that retries on
     /// its own (aider, plain commands) is stopped by the worker instead.

@@ -10,8 +10,8 @@ fn burst(n: i64, mem_bytes: u64, cpus: f64) -> Vec<Pending<'static>> {
     (0..n).map(|i| Pending { mem_bytes, cpus, ..task("t", i, 5) }).collect()
 }
 
-fn mem_limits(threshold: f64) -> Limits {
-    Limits { cpu_threshold: 100.0, memory_threshold: threshold, ..limits(10, &[]) }
+fn mem_limits(threshold: f64) -> ResourceLimits {
+    ResourceLimits { cpu_threshold: 100.0, memory_threshold: threshold, ..limits(10, &[]) }
 }
 
 fn mem_at(percent: f64) -> Readings {
@@ -132,7 +132,7 @@ fn slow_start_holds_only_when_room_is_tight() {
 #[test]
 fn cpu_bound_tasks_reserve_their_cores() {
     let p = burst(6, 64 << 20, 1.0);
-    let l = Limits { memory_threshold: 100.0, cpu_threshold: 70.0, ..limits(10, &[]) };
+    let l = ResourceLimits { memory_threshold: 100.0, cpu_threshold: 70.0, ..limits(10, &[]) };
     let cpu = |percent: f64| Readings { cpu_percent: Some(percent), cpus: 2, ..calm() };
     let d = decide(&p, &idle(), &cpu(3.0), &l, false, NOW);
     assert_eq!(d.start, [0]);
@@ -235,7 +235,8 @@ fn an_account_hold_holds_its_agents_and_lets_one_trial_through() {
         (0..2).map(|i| Pending { agent: "orchid", account: "orchid", ..task("c", i, 5) }).collect();
     p.push(Pending { agent: "reviewer", account: "orchid", ..task("r", 2, 9) });
     p.push(Pending { agent: "quill", account: "quill", ..task("x", 3, 1) });
-    let limits = Limits { cpu_threshold: 100.0, memory_threshold: 100.0, ..Limits::default() };
+    let limits =
+        ResourceLimits { cpu_threshold: 100.0, memory_threshold: 100.0, ..ResourceLimits::default() };
     let until = NOW + 30 * MIN;
     let running = Running { agents: held(Hold::Limit { until }), ..Running::default() };
     let d = decide(&p, &running, &Readings::default(), &limits, false, NOW);

@@ -5,7 +5,7 @@ use super::flow_rows::ListRow;
 use super::state::{Action, App, Mode, Pane, RowKey, Worker};
 use super::support::{NOW, sample as tv};
 use super::{Msg, update};
-use crate::config::Limits;
+use crate::config::ResourceLimits;
 use crate::model::{TaskState, TaskView};
 use crate::protocol::{Event, Request};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -43,7 +43,7 @@ fn orders_running_then_pending_then_newest_finished() {
 
 #[test]
 fn snapshot_selects_first_and_asks_for_its_details() {
-    let mut app = App::new(&Limits::default(), NOW, 80, 24);
+    let mut app = App::new(&ResourceLimits::default(), NOW, 80, 24);
     let action =
         update(&mut app, Msg::Snapshot { tasks: vec![tv("aaa222", TaskState::Running)], paused: true });
     assert!(matches!(action, Some(Action::LoadDetails(id)) if id == "aaa222"));
