@@ -1,5 +1,8 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
-//! requests and subscriptions.
+//! requests and subscriptions; and below it, every operation the faces share (the command
+//! line, the dashboard, the MCP server, the web server): looking tasks up, answering,
+//! cancelling, reading logs, submitting, following, and the views of flows and schedules.
+//! Showing the results is each face's own (only notes on the connection go to stderr here).
 
 pub mod agents;
 pub mod ask;
