@@ -2,7 +2,7 @@
 //! Prints the min, median and p90 of 100 rounds per scenario; the target is well under 1 ms for
 //! 10,000 pending tasks.
 
-use smart_agents::config::Limits;
+use smart_agents::config::ResourceLimits as Limits;
 use smart_agents::scheduler::{AgentSlot, Circuit, Gate, Hold, Pending, Readings, Running, decide};
 use std::collections::HashMap;
 use std::hint::black_box;

@@ -24,7 +24,9 @@ pub use validate::located;
 pub struct Config {
     /// Agent used for a prompt when neither `--agent` nor `--capability` is given.
     pub default_agent: Option<String>,
-    pub limits: Limits,
+    /// `[limits]`: resource limits (task caps, the CPU and memory gates); not an agent
+    /// CLI's usage limits (`usage_limits`) nor a task's `--mem-limit`.
+    pub limits: ResourceLimits,
     /// Agent profiles, and overrides of the built-ins: `[agents.reviewer]`.
     pub agents: BTreeMap<String, AgentProfile>,
     pub circuit: Circuit,
@@ -214,9 +216,10 @@ impl Default for Circuit {
     }
 }
 
+/// `[limits]`: how much of the machine the queue may use.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
-pub struct Limits {
+pub struct ResourceLimits {
     pub max_concurrent_tasks: u32,
     /// Percent; 100 disables the gate.
     pub cpu_threshold: f64,
@@ -253,9 +256,9 @@ impl ClassFootprint {
     }
 }
 
-impl Default for Limits {
+impl Default for ResourceLimits {
     fn default() -> Self {
-        Limits {
+        ResourceLimits {
             max_concurrent_tasks: 5,
             cpu_threshold: 70.0,
             memory_threshold: 85.0,
@@ -267,7 +270,7 @@ impl Default for Limits {
     }
 }
 
-impl Limits {
+impl ResourceLimits {
     pub fn kill_grace(&self) -> Duration {
         Duration::from_secs_f64(self.kill_grace_seconds.max(0.0))
     }

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod paths;
 pub mod process;
 pub mod protocol;
+pub mod render;
 pub mod scheduler;
 pub mod schedules;
 pub mod secrets;

@@ -45,7 +45,11 @@ fn main() {
             Ok(0)
         }),
         cli::Command::Mcp => cli::with_runtime(mcp::serve),
-        cli::Command::Web(args) => cli::with_runtime(|paths| web::run(paths, args)),
+        cli::Command::Web(args) => {
+            let serve =
+                web::Serve { listen: args.listen, token_file: args.token_file, read_only: args.read_only };
+            cli::with_runtime(|paths| web::run(paths, serve))
+        }
         cli::Command::Worker(w) if w.is_foreground() => {
             cli::worker_run(smart_agents::worker::Hooks { serve_web: web::serve_for_worker })
         }

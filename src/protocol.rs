@@ -224,7 +224,7 @@ pub enum Event {
     /// The subscriber fell behind and missed events: it should re-read what it shows.
     Lagged,
     /// An account's usage-limit or budget hold started (`started`) or ended; `text` says so
-    /// ("Claude usage limit: 3 tasks wait until 15:00").
+    /// ("work usage limit: 3 tasks wait until 15:00").
     Hold { account: String, text: String, started: bool },
     /// A schedule stopped by itself (a per-day cap): `text` says why and until when.
     Schedule { name: String, text: String },

@@ -4,7 +4,7 @@
 //! module plus that line (docs/architecture.md walks through it).
 
 use super::event::StreamParser;
-use super::limits::LimitWatch;
+use super::usage_limits::UsageLimitWatch;
 use super::{AgentError, AgentRequest, Autonomy};
 
 /// The versions a CLI is tested with: the oldest release line whose format the replayed
@@ -30,6 +30,16 @@ pub enum Asking {
     Never,
     /// It can, through the means named (e.g. a permission-prompt tool).
     Through(&'static str),
+}
+
+/// The model API a CLI reaches, and the environment variable that moves it (e.g. to a local
+/// mock model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelHost {
+    /// `host:port`.
+    pub host: &'static str,
+    /// The `*_BASE_URL` variable; its URL's host wins when the task's environment sets it.
+    pub base_url_var: &'static str,
 }
 
 /// What a task starts with when no profile says otherwise.
@@ -74,7 +84,7 @@ pub trait AgentCli: Send + Sync + 'static {
     fn parser(&self) -> Box<dyn StreamParser>;
 
     /// A fresh usage-limit watch for one run (`pattern`: a `command` profile's regex).
-    fn limit_watch(&self, pattern: Option<&str>) -> Box<dyn LimitWatch>;
+    fn usage_limit_watch(&self, pattern: Option<&str>) -> Box<dyn UsageLimitWatch>;
 
     /// Whether it ends its run by itself after printing a usage limit; one that retries on
     /// its own (aider, plain commands) is stopped by the worker instead.
@@ -108,6 +118,16 @@ pub trait AgentCli: Send + Sync + 'static {
     /// How a user installs it, for the message when no agent CLI is found.
     fn install_hint(&self) -> Option<&'static str> {
         None
+    }
+
+    /// The model API it talks to, for a sandboxed task's network allowance.
+    fn model_host(&self) -> Option<ModelHost> {
+        None
+    }
+
+    /// What it writes under the home folder (relative paths): writable inside a sandbox.
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// What to do when the API refused the credentials.

@@ -4,7 +4,7 @@
 use super::cli::{AgentCli, Defaults};
 use super::common::{process_end, push_capped};
 use super::event::{AgentEvent, StreamParser, Verdict};
-use super::limits::{LimitHit, LimitWatch, NoLimits, one_line, reset_word};
+use super::usage_limits::{NoUsageLimits, UsageLimitHit, UsageLimitWatch, one_line, reset_word};
 use super::{AgentError, AgentRequest, Autonomy};
 use regex::Regex;
 
@@ -42,10 +42,10 @@ impl AgentCli for Command {
 
     /// The profile's `limit_pattern` (a regex); a named group `reset` gives the reset as a
     /// duration (`20s`, `5m`), a clock time (`15:00`, `3pm`) or epoch seconds.
-    fn limit_watch(&self, pattern: Option<&str>) -> Box<dyn LimitWatch> {
+    fn usage_limit_watch(&self, pattern: Option<&str>) -> Box<dyn UsageLimitWatch> {
         match pattern.and_then(|p| Regex::new(p).ok()) {
             Some(pattern) => Box::new(PatternLimits(pattern)),
-            None => Box::new(NoLimits),
+            None => Box::new(NoUsageLimits),
         }
     }
 
@@ -57,12 +57,12 @@ impl AgentCli for Command {
 
 struct PatternLimits(Regex);
 
-impl LimitWatch for PatternLimits {
-    fn feed(&mut self, line: &[u8]) -> Option<LimitHit> {
+impl UsageLimitWatch for PatternLimits {
+    fn feed(&mut self, line: &[u8]) -> Option<UsageLimitHit> {
         let text = String::from_utf8_lossy(line);
         let caps = self.0.captures(&text)?;
         let reset = caps.name("reset").and_then(|m| reset_word(m.as_str()));
-        Some(LimitHit { message: one_line(&text), reset })
+        Some(UsageLimitHit { message: one_line(&text), reset })
     }
 }
 

@@ -34,12 +34,12 @@ pub mod command;
 mod common;
 pub mod event;
 pub mod gemini;
-pub mod limits;
 pub mod opencode;
 pub mod pins;
 pub mod registry;
 pub mod task_tools;
 mod unknown;
+pub mod usage_limits;
 pub mod versions;
 
 #[cfg(test)]

@@ -62,6 +62,15 @@ pub static CLIS: &[&dyn AgentCli] = &[
     &super::command::Command,
 ];
 
+/// The model host the agent CLI named `name` needs to reach: its base URL from the task's
+/// environment when set, else the vendor's API. `None` for CLIs that name none.
+pub fn model_host(name: &str, env: &[(String, String)]) -> Option<String> {
+    let cli = CLIS.iter().find(|c| c.name() == name)?;
+    let super::cli::ModelHost { host, base_url_var } = cli.model_host()?;
+    let base = env.iter().find(|(k, _)| k == base_url_var).map(|(_, v)| v.as_str());
+    Some(base.and_then(crate::config::sandbox::url_host).unwrap_or_else(|| host.to_string()))
+}
+
 /// "claude, codex, …, or command": the backend words, for messages.
 pub fn backend_names() -> String {
     let names: Vec<&str> = CLIS.iter().map(|c| c.name()).collect();

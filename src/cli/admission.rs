@@ -34,7 +34,7 @@ pub async fn pause(pause: bool, paths: &Paths) -> Result<i32> {
 
 pub async fn retry(args: RetryArgs, paths: &Paths) -> Result<i32> {
     let mut client = Client::connect(paths).await?;
-    let env = super::execute::caller_env();
+    let env = crate::client::submit::caller_env();
     client.request(Request::Retry { id: args.id.clone(), env }).await?;
     println!("{} queued again", args.id);
     Ok(0)

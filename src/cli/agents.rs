@@ -1,13 +1,11 @@
 //! `agents`: who can take work, how busy each is, and whether its circuit is open.
 
-use super::render::{self, print_json};
-use crate::agents::registry::find_on_path;
-use crate::agents::{Backend, versions};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::AgentStatus;
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
+use crate::render::{self, print_json};
 use crate::text::truncate;
 use std::io::Write;
 
@@ -35,19 +33,6 @@ pub enum Action {
     },
 }
 
-/// The agents as the worker sees them, `installed` judged on this process's PATH.
-pub async fn fetch(paths: &Paths) -> Result<Vec<AgentStatus>> {
-    let mut client = Client::connect(paths).await?;
-    let path = std::env::var("PATH").ok();
-    match client.request(Request::Agents { path: path.clone() }).await? {
-        Response::Agents { mut agents } => {
-            add_versions(&mut agents, path.as_deref());
-            Ok(agents)
-        }
-        _ => Err(Error::internal("unexpected answer to agents")),
-    }
-}
-
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
     if let Some(Action::Release { name }) = &args.action {
         let mut client = Client::connect(paths).await?;
@@ -59,7 +44,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             _ => Err(Error::internal("unexpected answer to agents release")),
         };
     }
-    let mut agents = fetch(paths).await?;
+    let mut agents = crate::client::agents::fetch(paths).await?;
     add_drift(&mut agents, paths);
     match args.action {
         Some(Action::Show { name, json }) => {
@@ -78,26 +63,6 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         None => table(&agents)?,
     }
     Ok(0)
-}
-
-/// Each installed CLI's version as its install says it (found on the caller's PATH, nothing
-/// run: `agents` stays instant; `doctor` also asks the CLI) and a warning outside the tested
-/// range.
-fn add_versions(agents: &mut [AgentStatus], path: Option<&str>) {
-    for agent in agents.iter_mut() {
-        let Ok(backend) = agent.backend.parse::<Backend>() else { continue };
-        agent.tested = backend.cli().tested().map(|t| format!("{} to {}", t.oldest, t.newest));
-        agent.asks = match backend.cli().asking() {
-            crate::agents::Asking::Never => "never: what its autonomy does not allow is refused".to_string(),
-            crate::agents::Asking::Through(how) => format!("through {how}"),
-        };
-        if !agent.installed {
-            continue;
-        }
-        let Some(program) = backend.program().and_then(|p| find_on_path(p, path)) else { continue };
-        agent.version = versions::installed(&program);
-        agent.version_warning = agent.version.as_deref().and_then(|v| versions::warning(backend, v));
-    }
 }
 
 /// How long an unknown event type stays listed after it was last seen.

@@ -1,6 +1,6 @@
 //! `ask TEXT [--option OPT]...`: from inside a task, wait for a person's answer and print it.
-//! Any script or command agent can ask this way; Claude Code asks through its permission tool
-//! (`agents::claude::permission`). Exit 0 with the answer, 1 when the person denied.
+//! Any script or command agent can ask this way; an agent CLI that can ask asks through its
+//! own means (`AgentCli::asking`). Exit 0 with the answer, 1 when the person denied.
 
 use crate::error::{Error, Result};
 use crate::model::{NeedsKind, Question, Reply};

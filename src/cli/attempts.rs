@@ -2,12 +2,12 @@
 //! each in its own worktree, under one group id; `--check -- COMMAND` queues a check task
 //! after each attempt that runs COMMAND in its worktree. `compare GID` shows them side by side.
 
-use super::execute::{Args, queue};
-use super::render::print_json;
 use crate::client::group::{Group, compare};
+use crate::client::submit::{Args, queue};
 use crate::error::{Error, Result};
 use crate::model::TaskSpec;
 use crate::paths::Paths;
+use crate::render::print_json;
 
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {

@@ -1,11 +1,11 @@
 //! `cancel`: pending tasks end at once; running ones get SIGTERM to their process group, then
 //! SIGKILL after the grace period. Waits until the running ones have actually ended.
 
-use super::follower::{self, Ending};
+use super::follower;
 use crate::client::Client;
-use crate::error::{Error, Result, exit};
+use crate::client::follow::Ending;
+use crate::error::{Result, exit};
 use crate::paths::Paths;
-use crate::protocol::{CancelOutcome, Request, Response};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,18 +17,8 @@ pub struct Args {
     pub no_wait: bool,
 }
 
-/// Ask the worker to cancel `ids`: one outcome each (`cancelled`, `cancelling`, `not_found`,
-/// `error: ...`, or the finished state the task kept).
-pub async fn request(paths: &Paths, ids: Vec<String>) -> Result<Vec<CancelOutcome>> {
-    let mut client = Client::connect(paths).await?;
-    match client.request(Request::Cancel { ids }).await? {
-        Response::Cancelled { outcomes } => Ok(outcomes),
-        _ => Err(Error::internal("unexpected answer to cancel")),
-    }
-}
-
 pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
-    let outcomes = request(paths, args.ids).await?;
+    let outcomes = crate::client::requests::cancel(paths, args.ids).await?;
     let mut code = 0;
     let mut signalled = Vec::new();
     for o in &outcomes {

@@ -2,10 +2,10 @@
 //! its value came from (`default` or `config.toml:LINE`); `edit` refuses to leave a broken file
 //! behind silently.
 
-use super::render::print_json;
 use crate::config::Config;
 use crate::error::{Context, Error, Result};
 use crate::paths::Paths;
+use crate::render::print_json;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};

@@ -7,13 +7,13 @@ mod sandbox;
 mod secrets;
 mod slurm;
 
-use super::render::{paint, print_json};
 use crate::agents::Registry;
 use crate::client::Client;
 use crate::config::Config;
 use crate::error::{Result, exit};
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
+use crate::render::{paint, print_json};
 use serde::Serialize;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

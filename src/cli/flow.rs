@@ -1,12 +1,12 @@
 //! `flow`: run a plan of several tasks as one (see src/flows), and look after it.
 
-use super::flow_view::{FlowView, view};
-use super::render::{self, print_json};
 use crate::client::Client;
+use crate::client::flow_view::{FlowView, view};
 use crate::error::{Error, Result, exit};
 use crate::flows::FlowState;
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
+use crate::render::{self, print_json};
 use crate::store::Store;
 use crate::text::truncate;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -109,7 +109,9 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         FlowCommand::Retry(args) => {
             let id = resolve(paths, &args.id)?;
             let mut client = Client::connect(paths).await?;
-            client.request(Request::FlowRetry { id: id.clone(), env: super::execute::caller_env() }).await?;
+            client
+                .request(Request::FlowRetry { id: id.clone(), env: crate::client::submit::caller_env() })
+                .await?;
             if args.json {
                 print_json(&read_view(paths, &id)?)?;
             } else {
@@ -138,7 +140,7 @@ async fn run_flow(args: RunArgs, paths: &Paths) -> Result<i32> {
         plan: Box::new(plan),
         file,
         cwd: cwd.to_string_lossy().into_owned(),
-        env: super::execute::caller_env(),
+        env: crate::client::submit::caller_env(),
     };
     let id = match client.request(request).await? {
         Response::Submitted { id } => id,

@@ -1,12 +1,13 @@
 //! `follow ID...`, and following a task to its result for `execute` (without --async) and
 //! `resume`. The live part is the follower (follower.rs).
 
-use super::follower::{Ending, OutputStream, exit_code_for, follow, follow_streaming};
-use super::render;
+use super::follower::{exit_code_for, follow, follow_streaming};
 use super::result::Shown;
 use crate::client::Client;
+use crate::client::follow::{Ending, OutputStream};
 use crate::error::{Error, Result, exit};
 use crate::paths::Paths;
+use crate::render;
 
 /// How `follow_and_report` speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

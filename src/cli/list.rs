@@ -1,15 +1,13 @@
 //! `list`: running, pending and finished tasks, newest first, read straight from the database.
 
-use super::render::{self, print_json};
+pub use crate::client::tasks::DEFAULT_LIMIT;
 use crate::error::Result;
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
+use crate::render::{self, print_json};
 use crate::store::{Store, Summary, TaskRecord, now_ms};
 use crate::text::truncate;
 use std::io::Write;
-
-/// Rows `list` shows unless told otherwise (also in `--help` and the README).
-pub const DEFAULT_LIMIT: usize = 50;
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {

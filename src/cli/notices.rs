@@ -3,12 +3,12 @@
 //! With `--follow` it keeps going: each ending is printed as the worker announces it (pushed,
 //! never polled), until SIGTERM, Ctrl-C or the reader of its output goes away.
 
-use super::render;
 use crate::client::{Client, Subscription};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
 use crate::protocol::{Event, Request, Response};
+use crate::render;
 use futures_util::StreamExt;
 use std::io::Write;
 use std::time::Duration;
@@ -177,25 +177,27 @@ async fn tell_new(client: &mut Client, json: bool, paths: &Paths) -> Result<bool
 /// poll(2) on it (no timeout, so no polling loop): the kernel wakes it with POLLERR/POLLHUP.
 fn reader_gone() -> tokio::sync::oneshot::Receiver<()> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    // SAFETY: fstat on our own stdout into a zeroed struct.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    let is_stream = unsafe { libc::fstat(1, &mut st) } == 0
-        && matches!(st.st_mode & libc::S_IFMT, libc::S_IFIFO | libc::S_IFSOCK);
+    use rustix::fs::FileType;
+    let stdout = std::io::stdout();
+    let is_stream = rustix::fs::fstat(&stdout)
+        .is_ok_and(|st| matches!(FileType::from_raw_mode(st.st_mode), FileType::Fifo | FileType::Socket));
     if !is_stream {
         std::mem::forget(tx);
         return rx;
     }
     std::thread::spawn(move || {
-        let mut fd = libc::pollfd { fd: 1, events: 0, revents: 0 };
+        use rustix::event::{PollFd, PollFlags, poll};
+        let stdout = std::io::stdout();
+        let mut fds = [PollFd::new(&stdout, PollFlags::empty())];
         loop {
-            // SAFETY: one valid pollfd; blocks until the kernel reports an error or hang-up.
-            let n = unsafe { libc::poll(&mut fd, 1, -1) };
-            if n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
-                tx.send(()).ok();
-                return;
-            }
-            if n < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-                return;
+            // Blocks until the kernel reports an error or hang-up.
+            match poll(&mut fds, None) {
+                Ok(n) if n > 0 && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP) => {
+                    tx.send(()).ok();
+                    return;
+                }
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(_) => return,
             }
         }
     });

@@ -71,7 +71,7 @@ pub fn run(args: StatusArgs, paths: &Paths) -> Result<i32> {
     }
     let latest: Vec<Delivery> = deliveries.into_iter().take(args.last).collect();
     if args.json {
-        super::render::print_json(&Status { channels, deliveries: latest })?;
+        crate::render::print_json(&Status { channels, deliveries: latest })?;
         return Ok(0);
     }
     print!("{}", text(&channels, &latest));

@@ -1,11 +1,12 @@
 //! `result`: a finished task's output, verdict and metrics.
 
-use super::follower::{self, Ending};
-use super::render;
-use super::status::task;
+use super::follower;
 use crate::client::Client;
+use crate::client::follow::Ending;
+use crate::client::tasks::task;
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Paths;
+use crate::render;
 use crate::store::Store;
 use crate::store::TaskRecord;
 use std::io::Write;
@@ -38,7 +39,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         }
     }
     let store = Store::open_for_reading(&paths.database)?;
-    let rec = super::status::record(store.as_ref(), &id)?;
+    let rec = crate::client::tasks::record(store.as_ref(), &id)?;
     print_result(&rec, store.as_ref(), if args.json { Shown::Json } else { Shown::Output })?;
     Ok(verdict_code(rec.state))
 }

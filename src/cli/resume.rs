@@ -45,7 +45,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         autonomy: original.spec.autonomy,
         cwd: original.spec.cwd.clone(),
         class: original.spec.class.clone(),
-        env: super::execute::caller_env(),
+        env: crate::client::submit::caller_env(),
         priority: DEFAULT_PRIORITY,
         ..TaskSpec::default()
     };

@@ -2,11 +2,11 @@
 //! `land` (into its base branch) and `discard`. The work is done by `client/` parts, which the
 //! dashboard and the MCP server share; this file only parses flags and prints.
 
-use super::render::print_json;
 use crate::client::diff::{Diff, of_task};
 use crate::client::{land, record};
 use crate::error::Result;
 use crate::paths::Paths;
+use crate::render::print_json;
 use std::io::{IsTerminal, Write};
 
 #[derive(Debug, clap::Args)]

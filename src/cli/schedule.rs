@@ -1,11 +1,11 @@
 //! `schedule`: recurring tasks and flows, fired by the worker (issue 32; docs/schedules.md).
 
-use super::render::print_json;
-use super::schedule_view as view;
 use crate::client::Client;
+use crate::client::schedule_view::{self as view, ScheduleDetail, ScheduleView};
 use crate::error::{Error, Result};
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
+use crate::render::print_json;
 use crate::schedules::{CatchUp, Job, Overlap, ScheduleDef, ScheduleOp, Timing};
 use std::path::PathBuf;
 
@@ -71,7 +71,7 @@ struct AddArgs {
     #[arg(long, value_name = "N")]
     max_runs_per_day: Option<u32>,
     /// Pause until tomorrow once the schedule's runs cost this much today (checked at each firing)
-    #[arg(long, value_name = "USD", value_parser = super::execute::parse_usd)]
+    #[arg(long, value_name = "USD", value_parser = crate::client::submit::parse_usd)]
     max_cost_per_day: Option<f64>,
     /// Run this flow file at each window instead of a task (read now)
     #[arg(long, value_name = "FILE", conflicts_with = "command")]
@@ -91,7 +91,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             if a.json {
                 print_json(&views)?
             } else {
-                view::print_list(&views)
+                print_list(&views)
             }
             Ok(0)
         }
@@ -100,7 +100,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
             if a.json {
                 print_json(&detail)?
             } else {
-                view::print_detail(&detail)
+                print_detail(&detail)
             }
             Ok(0)
         }
@@ -213,6 +213,39 @@ fn flow_job(
     let cwd = std::fs::canonicalize(&cwd)
         .map_err(|e| Error::usage(format!("working folder {} does not exist: {e}", cwd.display())))?;
     let file = std::fs::canonicalize(file).map_or(name, |f| f.display().to_string());
-    let env = super::execute::caller_env();
+    let env = crate::client::submit::caller_env();
     Ok(Job::Flow { plan: Box::new(plan), file, cwd: cwd.to_string_lossy().into_owned(), env })
+}
+
+/// One line per schedule for people.
+pub fn print_list(views: &[ScheduleView]) {
+    if views.is_empty() {
+        println!("no schedules: `smart-agents schedule add NAME --every 1h -- COMMAND` makes one");
+        return;
+    }
+    println!("{:<20} {:<28} {:<25} {:<22} {:>6}  paused", "NAME", "SPEC", "NEXT", "LAST RUN", "MISSED");
+    for v in views {
+        let last = v.last_run.as_ref().map_or("-".to_string(), |r| format!("{} {}", r.id, r.state));
+        let next = v.next.clone().unwrap_or_else(|| "-".into());
+        let paused = if v.paused { "yes" } else { "no" };
+        println!("{:<20} {:<28} {:<25} {:<22} {:>6}  {paused}", v.name, v.spec, next, last, v.missed);
+    }
+}
+
+pub fn print_detail(d: &ScheduleDetail) {
+    let v = &d.view;
+    println!("schedule {}: {}", v.name, v.spec);
+    println!("  runs:      {}", d.runs);
+    println!("  next:      {}", v.next.as_deref().unwrap_or("-"));
+    if v.paused {
+        let until = d.paused_until.as_deref().map(|u| format!(" until {u}")).unwrap_or_default();
+        println!("  paused:    {}{until}", d.pause_reason.as_deref().unwrap_or("yes"));
+    }
+    println!("  catch-up:  {:?}, overlap: {:?}", d.catch_up, d.overlap);
+    println!("  missed:    {} in all; {} runs today", v.missed, d.runs_today);
+    println!("  windows (newest first):");
+    for w in &d.windows {
+        let data = w.data.as_ref().map(|d| d.to_string()).unwrap_or_default();
+        println!("    {}  {:<17} {data}", w.at, w.kind);
+    }
 }

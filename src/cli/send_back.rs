@@ -28,7 +28,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         .chunks(2)
         .map(|p| LineNote::parse(&p[0], p.get(1).map_or("", String::as_str)))
         .collect::<Result<Vec<_>>>()?;
-    let env = super::execute::caller_env();
+    let env = crate::client::submit::caller_env();
     let (client, id, warning) = record::review(paths, &args.id, &args.notes, &notes, env).await?;
     if let Some(warning) = warning {
         eprintln!("{warning}");

@@ -1,11 +1,11 @@
 //! `stats [--since DUR] [--by agent|class|day|executor] [--json]`, and `metrics`: read from the
 //! database (stats) or asked of the worker (metrics).
 
-use super::render::print_json;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
+use crate::render::print_json;
 use crate::stats::{self, Group, GroupBy, Spread};
 use crate::store::{Store, now_ms};
 use std::io::Write;

@@ -1,11 +1,12 @@
 //! `status` and `list`: read straight from the database, so they answer while the worker is
 //! down and cost one indexed query.
 
-use super::render::{self, print_json};
-use crate::error::{Error, Result};
+use crate::client::tasks::{record, summary_of, with_children};
+use crate::error::Result;
 use crate::model::{TaskState, TaskView};
 use crate::paths::Paths;
-use crate::store::{Store, Summary, TaskRecord, now_ms, resolve_id};
+use crate::render::{self, print_json};
+use crate::store::{Store, now_ms};
 use crate::text::truncate;
 use std::io::Write;
 
@@ -105,21 +106,6 @@ fn usage_line(view: &TaskView) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-/// One task by id or unique prefix, read from the database.
-pub fn task(paths: &Paths, typed: &str) -> Result<TaskRecord> {
-    let store = Store::open_for_reading(&paths.database)?;
-    record(store.as_ref(), typed)
-}
-
-/// The task `typed` (an id or a unique prefix) names in `store`.
-pub fn record(store: Option<&Store>, typed: &str) -> Result<TaskRecord> {
-    let id = resolve_id(store, typed)?;
-    store
-        .and_then(|s| s.task(&id).transpose())
-        .transpose()?
-        .ok_or_else(|| Error::not_found(format!("no task with id '{id}'")))
-}
-
 /// A `--worktree` task's checkout, from the moment it exists (while the task runs too).
 fn worktree_of(rec: &crate::store::TaskRecord, paths: &Paths) -> Option<String> {
     if let Some(dir) = &rec.artifacts.worktree {
@@ -127,29 +113,6 @@ fn worktree_of(rec: &crate::store::TaskRecord, paths: &Paths) -> Option<String> 
     }
     let dir = paths.worktrees_dir.join(&rec.id);
     (rec.spec.worktree && dir.exists()).then(|| dir.display().to_string())
-}
-
-/// One task as `status --json` shows it, with the tasks it started (delegation).
-pub fn view(paths: &Paths, typed: &str) -> Result<TaskView> {
-    let store = Store::open_for_reading(&paths.database)?;
-    with_children(store.as_ref(), &record(store.as_ref(), typed)?)
-}
-
-fn with_children(store: Option<&Store>, rec: &TaskRecord) -> Result<TaskView> {
-    let mut view = rec.view(crate::clock::now_ms());
-    if let Some(store) = store {
-        view.children = store.children(&rec.id)?.iter().map(|c| c.child_outcome()).collect();
-    }
-    Ok(view)
-}
-
-/// The counts by state and the running tasks: `status --json` without an id.
-pub fn summary_of(store: Option<&Store>) -> Result<(Summary, Vec<TaskView>)> {
-    let (counts, running) = match store {
-        Some(store) => (store.summary()?, store.list(&[TaskState::Running], 100)?),
-        None => (Summary::default(), Vec::new()),
-    };
-    Ok((counts, running.iter().map(|r| r.view(crate::clock::now_ms())).collect()))
 }
 
 fn summary(store: Option<&Store>, json: bool) -> Result<i32> {
@@ -168,12 +131,4 @@ fn summary(store: Option<&Store>, json: bool) -> Result<i32> {
         writeln!(out, "  {}  {}  {}", task.id, render::headline(task), truncate(&task.description, 60))?;
     }
     Ok(0)
-}
-
-/// Tasks in these states (all when empty), newest first.
-pub fn records(paths: &Paths, states: &[TaskState], limit: usize) -> Result<Vec<TaskRecord>> {
-    match Store::open_for_reading(&paths.database)? {
-        Some(store) => store.list(states, limit),
-        None => Ok(Vec::new()),
-    }
 }

@@ -1,7 +1,8 @@
 //! `wait`: block until tasks end; exit 0 only if all completed.
 
-use super::follower::{self, Ending};
+use super::follower;
 use crate::client::Client;
+use crate::client::follow::Ending;
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::model::TaskState;
 use crate::paths::Paths;
@@ -13,7 +14,7 @@ pub struct Args {
     #[arg(required = true)]
     pub ids: Vec<String>,
     /// Give up after this long (exit 5)
-    #[arg(long, value_parser = super::execute::parse_duration)]
+    #[arg(long, value_parser = crate::client::submit::parse_duration)]
     pub timeout: Option<std::time::Duration>,
 }
 
@@ -30,7 +31,7 @@ pub async fn run(args: Args, paths: &Paths) -> Result<i32> {
         }
         Ending::Done(views) => {
             for v in &views {
-                println!("{} {}", v.id, super::render::headline(v));
+                println!("{} {}", v.id, crate::render::headline(v));
             }
             let all_ok = views.iter().all(|v| v.state == TaskState::Completed);
             Ok(if all_ok { 0 } else { exit::TASK_FAILED })

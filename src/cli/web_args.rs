@@ -1,5 +1,5 @@
 //! `web`'s flags. The dashboard in the browser stands above the command line (`web/`), so
-//! only its arguments live here, for `Command` to carry.
+//! only its arguments live here, for `Command` to carry; main.rs hands them to `web::Serve`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

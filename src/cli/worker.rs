@@ -1,10 +1,10 @@
 //! `worker start | stop | status | run`.
 
-use super::render::print_json;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::paths::Paths;
 use crate::protocol::{Request, Response};
+use crate::render::print_json;
 use std::time::Duration;
 
 #[derive(Debug, clap::Args)]

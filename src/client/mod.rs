@@ -1,17 +1,28 @@
 //! The client side of the socket: connect (starting a worker when none answers), handshake,
-//! requests and subscriptions.
+//! requests and subscriptions; and below it, every operation the faces share (the command
+//! line, the dashboard, the MCP server, the web server): looking tasks up, answering,
+//! cancelling, reading logs, submitting, following, and the views of flows and schedules.
+//! Showing the results is each face's own (only notes on the connection go to stderr here).
 
+pub mod agents;
 pub mod ask;
 pub mod commits;
 pub mod diff;
 pub mod discard;
+pub mod flow_view;
+pub mod follow;
 pub mod git;
 pub mod group;
 mod handover;
 pub mod land;
+pub mod logs;
 pub mod pr;
 pub mod record;
+pub mod requests;
+pub mod schedule_view;
 pub mod send_back;
+pub mod submit;
+pub mod tasks;
 pub mod worktree;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -272,7 +283,7 @@ fn start_worker(paths: &Paths) -> Result<std::process::Child> {
     // terminal's job control and hangups.
     unsafe {
         cmd.pre_exec(|| {
-            libc::setsid();
+            let _ = rustix::process::setsid();
             Ok(())
         });
     }

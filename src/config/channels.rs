@@ -289,7 +289,7 @@ mod tests {
              [[notify.channels]]\nkind = \"webhook\"\nurl = \"http://h/x\"\nsecret = \"{SECRET}\"\n\
              events = [\"completed\", \"failed\", \"cancelled\", \"needs_input\"]\n\
              [[notify.channels]]\nkind = \"ntfy\"\nname = \"phone\"\nurl = \"https://ntfy.sh/t\"\n\
-             priority = 5\ntags = [\"robot\"]\nquiet_hours = \"22:00-07:00\"\nagents = [\"claude\"]\n\
+             priority = 5\ntags = [\"robot\"]\nquiet_hours = \"22:00-07:00\"\nagents = [\"orchid\"]\n\
              [[notify.channels]]\nkind = \"command\"\ncommand = [\"logger\"]\nevents = [\"flow_done\", \"schedule_missed\"]\n\
              [web]\nlisten = \"127.0.0.1:7777\"\n"
         );

@@ -140,23 +140,8 @@ impl SandboxSettings {
     }
 }
 
-/// The model API each built-in agent CLI talks to, and the variable that moves it.
-const AGENT_HOSTS: &[(&str, &str, &str)] = &[
-    ("claude", "api.anthropic.com:443", "ANTHROPIC_BASE_URL"),
-    ("codex", "api.openai.com:443", "OPENAI_BASE_URL"),
-    ("gemini", "generativelanguage.googleapis.com:443", "GOOGLE_GEMINI_BASE_URL"),
-];
-
-/// The model host an agent task needs to reach: its `*_BASE_URL` from the task's environment
-/// when set (e.g. a local mock model), else the vendor's API.
-pub fn agent_host(agent: &str, env: &[(String, String)]) -> Option<String> {
-    let (_, host, var) = AGENT_HOSTS.iter().find(|(name, _, _)| *name == agent)?;
-    let base = env.iter().find(|(k, _)| k == var).map(|(_, v)| v.as_str());
-    Some(base.and_then(url_host).unwrap_or_else(|| host.to_string()))
-}
-
 /// `host:port` of an http(s) URL.
-fn url_host(url: &str) -> Option<String> {
+pub fn url_host(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split('/').next()?;
     let default = if scheme == "http" { 80 } else { 443 };
@@ -205,13 +190,10 @@ mod tests {
     }
 
     #[test]
-    fn agents_reach_their_model_host_or_their_base_url() {
-        assert_eq!(agent_host("claude", &[]).as_deref(), Some("api.anthropic.com:443"));
-        let env = vec![("ANTHROPIC_BASE_URL".to_string(), "http://127.0.0.1:8081/v1".to_string())];
-        assert_eq!(agent_host("claude", &env).as_deref(), Some("127.0.0.1:8081"));
-        let env = vec![("OPENAI_BASE_URL".to_string(), "http://mock.local/v1".to_string())];
-        assert_eq!(agent_host("codex", &env).as_deref(), Some("mock.local:80"));
-        assert_eq!(agent_host("shell", &[]), None);
+    fn base_urls_give_their_host_and_port() {
+        assert_eq!(url_host("http://127.0.0.1:8081/v1").as_deref(), Some("127.0.0.1:8081"));
+        assert_eq!(url_host("http://mock.local/v1").as_deref(), Some("mock.local:80"));
+        assert_eq!(url_host("https://api.example.com").as_deref(), Some("api.example.com:443"));
     }
 
     #[test]

@@ -41,7 +41,7 @@ fn executors_are_checked_and_chosen_in_order() {
     use crate::config::executors::Executor;
     let c = parse(
         "default_executor = \"slurm\"\n[executors.slurm]\npartition = \"debug\"\nmax_concurrent = 5\n\
-         [agents.local-one]\nbackend = \"claude\"\nexecutor = \"local\"\n[classes.e2e]\nexecutor = \"local\"\n",
+         [agents.local-one]\nbackend = \"orchid\"\nexecutor = \"local\"\n[classes.e2e]\nexecutor = \"local\"\n",
     )
     .unwrap();
     assert_eq!(c.executors.slurm.max_concurrent, 5);
@@ -109,13 +109,13 @@ fn worktree_set_up_comes_from_the_profile_then_the_class_then_the_global() {
         "[worktree]\ncopy = [\".env\"]\nsetup = [\"make\"]\n\
          [classes.web]\nworktree_setup = [\"npm\", \"ci\"]\n\
          [classes.bare]\nworktree_copy = []\nworktree_setup = []\n\
-         [agents.fast]\nbackend = \"claude\"\nworktree_copy = [\".env.test\"]\n",
+         [agents.fast]\nbackend = \"orchid\"\nworktree_copy = [\".env.test\"]\n",
     )
     .unwrap();
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    assert_eq!(c.worktree_for("claude", None), (strings(&[".env"]), strings(&["make"])));
-    assert_eq!(c.worktree_for("claude", Some("web")), (strings(&[".env"]), strings(&["npm", "ci"])));
-    assert_eq!(c.worktree_for("claude", Some("bare")), (vec![], vec![]), "an empty list turns it off");
+    assert_eq!(c.worktree_for("orchid", None), (strings(&[".env"]), strings(&["make"])));
+    assert_eq!(c.worktree_for("orchid", Some("web")), (strings(&[".env"]), strings(&["npm", "ci"])));
+    assert_eq!(c.worktree_for("orchid", Some("bare")), (vec![], vec![]), "an empty list turns it off");
     assert_eq!(c.worktree_for("fast", Some("web")), (strings(&[".env.test"]), strings(&["npm", "ci"])));
     assert!(parse("[classes.x]\nworktree_setup = \"make\"\n").is_err(), "a command is a list");
 }

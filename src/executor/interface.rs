@@ -5,7 +5,7 @@
 //! executor never reaches into the worker's queue and the worker never asks an executor's kind.
 
 use super::Executor;
-use crate::config::Limits;
+use crate::config::ResourceLimits;
 use crate::store::{EventKind, TaskRecord};
 use std::any::Any;
 use std::path::PathBuf;
@@ -97,7 +97,7 @@ pub trait TaskExecutor: Send {
     }
 
     /// Admission limits of its own: `None` shares this machine's limits, gates and slots.
-    fn own_limits(&self) -> Option<&Limits> {
+    fn own_limits(&self) -> Option<&ResourceLimits> {
         None
     }
 

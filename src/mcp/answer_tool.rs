@@ -40,6 +40,6 @@ pub async fn answer(paths: &Paths, args: AnswerArgs) -> Result<Reply> {
     }
     let reply = Answer::parse(&args.answer);
     let always = args.always.unwrap_or(false);
-    let said = crate::cli::answer::request(paths, &args.id, reply.clone(), always).await?;
+    let said = crate::client::requests::answer(paths, &args.id, reply.clone(), always).await?;
     Ok(Reply::ok(json!({"id": args.id, "answer": reply, "always": always}), said))
 }

@@ -5,13 +5,15 @@ use super::tools::{
     AgentsArgs, CancelArgs, ExecuteArgs, ListArgs, LogsArgs, MAX_BLOCK_SECONDS, ResultArgs, StatusArgs,
     WaitArgs,
 };
-use crate::cli::follower::{self, Ending};
-use crate::cli::render::headline;
-use crate::cli::{agents, cancel, execute, logs, status};
 use crate::client::Client;
+use crate::client::follow::{self, Ending};
+use crate::client::logs;
+use crate::client::submit;
+use crate::client::tasks;
 use crate::error::{Error, Result};
 use crate::model::{DEFAULT_PRIORITY, TaskState, TaskView};
 use crate::paths::Paths;
+use crate::render::headline;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -37,8 +39,8 @@ const DEFAULT_LOG_LINES: usize = 200;
 
 pub async fn execute(paths: &Paths, args: ExecuteArgs) -> Result<Reply> {
     let spec = spec_of(args)?;
-    let (_client, id) = execute::queue(spec, paths).await?;
-    let state = status::task(paths, &id).map_or(TaskState::Pending, |r| r.state);
+    let (_client, id) = submit::queue(spec, paths).await?;
+    let state = tasks::task(paths, &id).map_or(TaskState::Pending, |r| r.state);
     let text = format!(
         "Task {id} is {state} in the background. Check back with `status`, `wait` or `result` and id {id}."
     );
@@ -61,12 +63,11 @@ pub(super) fn spec_of(a: ExecuteArgs) -> Result<crate::model::TaskSpec> {
         return Err(Error::usage("give either `agent` or `capability`, not both"));
     }
     let duration = |what: &str, text: Option<String>| {
-        text.map(|t| execute::parse_duration(&t).map_err(|e| Error::usage(format!("{what}: {e}"))))
-            .transpose()
+        text.map(|t| submit::parse_duration(&t).map_err(|e| Error::usage(format!("{what}: {e}")))).transpose()
     };
     let notify = a.notify.map(|n| n.parse::<crate::notify::Strategy>().map_err(Error::usage)).transpose()?;
     let (prompt, label) = (a.prompt.clone(), a.description.clone());
-    let args = execute::Args {
+    let args = submit::Args {
         description: a.prompt.or(a.description),
         detach: true,
         agent: a.agent,
@@ -97,25 +98,25 @@ pub(super) fn spec_of(a: ExecuteArgs) -> Result<crate::model::TaskSpec> {
 pub fn status(paths: &Paths, args: StatusArgs) -> Result<Reply> {
     let Some(id) = args.id else {
         let store = crate::store::Store::open_for_reading(&paths.database)?;
-        let (c, running) = status::summary_of(store.as_ref())?;
+        let (c, running) = tasks::summary_of(store.as_ref())?;
         let text = format!(
             "{} running · {} pending · {} completed · {} failed · {} cancelled",
             c.running, c.pending, c.completed, c.failed, c.cancelled
         );
         return Ok(Reply::ok(json!({ "counts": c, "running": running }), text));
     };
-    let view = status::view(paths, &id)?;
+    let view = tasks::view(paths, &id)?;
     let text = format!("{} {} · {}", view.id, headline(&view), view.description);
     Ok(Reply::ok(serde_json::to_value(&view)?, text))
 }
 
 pub async fn result(paths: &Paths, args: ResultArgs) -> Result<Reply> {
     let wait = seconds("wait_seconds", args.wait_seconds, 0)?;
-    let mut rec = status::task(paths, &args.id)?;
+    let mut rec = tasks::task(paths, &args.id)?;
     if !rec.state.is_finished() && !wait.is_zero() {
         let client = Client::connect(paths).await?;
-        follower::follow(client, vec![rec.id.clone()], false, Some(wait)).await?;
-        rec = status::task(paths, &rec.id)?;
+        follow::follow(client, vec![rec.id.clone()], Some(wait)).await?;
+        rec = tasks::task(paths, &rec.id)?;
     }
     let view = rec.view(crate::clock::now_ms());
     if !rec.state.is_finished() {
@@ -142,11 +143,10 @@ pub fn list(paths: &Paths, args: ListArgs) -> Result<Reply> {
         .iter()
         .map(|s| s.parse::<TaskState>().map_err(Error::usage))
         .collect::<Result<Vec<_>>>()?;
-    let views: Vec<TaskView> =
-        status::records(paths, &states, args.limit.unwrap_or(crate::cli::list::DEFAULT_LIMIT))?
-            .iter()
-            .map(|r| r.view(crate::clock::now_ms()))
-            .collect();
+    let views: Vec<TaskView> = tasks::records(paths, &states, args.limit.unwrap_or(tasks::DEFAULT_LIMIT))?
+        .iter()
+        .map(|r| r.view(crate::clock::now_ms()))
+        .collect();
     let text = match views.len() {
         0 => "no tasks".to_string(),
         n => {
@@ -163,7 +163,7 @@ pub fn list(paths: &Paths, args: ListArgs) -> Result<Reply> {
 }
 
 pub fn logs(paths: &Paths, args: LogsArgs) -> Result<Reply> {
-    let rec = status::task(paths, &args.id)?;
+    let rec = tasks::task(paths, &args.id)?;
     let mut output = logs::read_text(paths, &rec.id, Some(args.tail.unwrap_or(DEFAULT_LOG_LINES)))?;
     let truncated = output.len() > MAX_LOG_BYTES;
     if truncated {
@@ -181,7 +181,7 @@ pub async fn cancel(paths: &Paths, args: CancelArgs) -> Result<Reply> {
     if args.ids.is_empty() {
         return Err(Error::usage("give at least one task id in `ids`"));
     }
-    let outcomes = cancel::request(paths, args.ids).await?;
+    let outcomes = crate::client::requests::cancel(paths, args.ids).await?;
     let mut problems = Vec::new();
     let mut said = Vec::new();
     for o in &outcomes {
@@ -202,9 +202,9 @@ pub async fn wait(paths: &Paths, args: WaitArgs, watch: Watch) -> Result<Reply> 
         return Err(Error::usage("give at least one task id in `ids`"));
     }
     let limit = seconds("timeout_seconds", args.timeout_seconds, MAX_BLOCK_SECONDS)?;
-    let ids = args.ids.iter().map(|t| status::task(paths, t).map(|r| r.id)).collect::<Result<Vec<_>>>()?;
+    let ids = args.ids.iter().map(|t| tasks::task(paths, t).map(|r| r.id)).collect::<Result<Vec<_>>>()?;
     let client = Client::connect(paths).await?;
-    let (done, views) = match follower::follow_watching(client, ids, false, Some(limit), watch).await? {
+    let (done, views) = match follow::follow_watching(client, ids, Some(limit), watch).await? {
         Ending::Done(views) => (true, views),
         Ending::TimedOut(views) => (false, views),
         Ending::Detached => (false, Vec::new()),
@@ -219,7 +219,7 @@ pub async fn wait(paths: &Paths, args: WaitArgs, watch: Watch) -> Result<Reply> 
 }
 
 pub async fn agents(paths: &Paths, _args: AgentsArgs) -> Result<Reply> {
-    let agents = agents::fetch(paths).await?;
+    let agents = crate::client::agents::fetch(paths).await?;
     let names: Vec<String> = agents
         .iter()
         .map(|a| format!("{} ({})", a.name, if a.installed { "installed" } else { "not installed" }))

@@ -1,6 +1,6 @@
 //! `execute` with `background: true` for a client that negotiated the MCP tasks extension
 //! (`io.modelcontextprotocol/tasks`, SEP-2663): the call returns a task handle at once, and the
-//! client (Claude Code 2.1.319 and later moves such a call to the background) learns the
+//! client (one that moves such a call to the background) learns the
 //! result when the smart-agents task ends, with no hook and no `status` call. While the task
 //! waits for a person its MCP task is `input_required`, with the question as an elicitation;
 //! the client's answer goes to the worker as `answer` does. `tasks/cancel` cancels the
@@ -36,7 +36,7 @@ async fn run(paths: &Paths, args: ExecuteArgs, ctx: TaskContext) -> Result<CallT
     let ended = tokio::select! {
         ended = follow(paths, &id, &ctx) => ended?,
         () = ctx.cancelled() => {
-            let _ = crate::cli::cancel::request(paths, vec![id.clone()]).await;
+            let _ = crate::client::requests::cancel(paths, vec![id.clone()]).await;
             return Err(TaskExit::Cancelled);
         }
     };
@@ -61,7 +61,7 @@ async fn follow(paths: &Paths, id: &str, ctx: &TaskContext) -> Result<TaskView, 
             if view.state.is_finished() {
                 return Ok(view);
             }
-            ctx.set_status_message(format!("{id}: {}", crate::cli::render::headline(&view)));
+            ctx.set_status_message(format!("{id}: {}", crate::render::headline(&view)));
             if let Some(needs) = view.needs.filter(|n| asked.as_ref() != Some(&n.since)) {
                 asked = Some(needs.since.clone());
                 tokio::spawn(relay_question(paths.clone(), id.to_string(), needs, ctx.clone()));
@@ -90,7 +90,7 @@ async fn relay_question(paths: Paths, id: String, needs: Needs, ctx: TaskContext
             .map_or(Answer::Allow, Answer::parse),
         _ => Answer::Deny,
     };
-    let _ = crate::cli::answer::request(&paths, &id, reply, false).await;
+    let _ = crate::client::requests::answer(&paths, &id, reply, false).await;
 }
 
 fn with_state(mut reply: Reply, ended: &TaskView) -> Reply {

@@ -157,7 +157,7 @@ async fn review(paths: &Paths, args: JsonObject) -> Result<Reply> {
         .into_iter()
         .map(|n| send_back::LineNote { file: n.file, line: n.line, text: n.text })
         .collect();
-    let env = crate::cli::execute::caller_env();
+    let env = crate::client::submit::caller_env();
     let (_client, id, warning) = record::review(paths, &a.id, &a.notes, &notes, env).await?;
     let mut text = format!("Sent back as task {id}; check it with `status` or `result`.");
     if let Some(warning) = warning {

@@ -4,8 +4,8 @@
 
 use super::calls::Reply;
 use super::tools::{ExecuteArgs, tool};
-use crate::cli::schedule_view;
 use crate::client::Client;
+use crate::client::schedule_view;
 use crate::error::{Error, Result};
 use crate::paths::Paths;
 use crate::protocol::Request;

@@ -6,7 +6,7 @@ use rmcp::model::{Tool, ToolAnnotations};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-/// The longest a tool call may block: under Claude Code's 60 s tool timeout.
+/// The longest a tool call may block: under the 60 s tool timeout MCP clients commonly set.
 pub const MAX_BLOCK_SECONDS: u64 = 50;
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -11,7 +11,7 @@ use super::gates::{self, Reserved};
 use super::lanes::{AgentSlots, ClassSlots};
 use super::reason::WaitReason;
 pub use super::snapshot::{AgentSlot, Circuit, Decision, Gate, Hold, Pending, Readings, Running};
-use crate::config::Limits;
+use crate::config::ResourceLimits;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -55,7 +55,7 @@ pub fn decide<'a>(
     pending: &'a [Pending<'a>],
     running: &Running,
     readings: &Readings,
-    limits: &Limits,
+    limits: &ResourceLimits,
     paused: bool,
     now_ms: i64,
 ) -> Decision<'a> {

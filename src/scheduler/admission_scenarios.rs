@@ -10,8 +10,8 @@ fn burst(n: i64, mem_bytes: u64, cpus: f64) -> Vec<Pending<'static>> {
     (0..n).map(|i| Pending { mem_bytes, cpus, ..task("t", i, 5) }).collect()
 }
 
-fn mem_limits(threshold: f64) -> Limits {
-    Limits { cpu_threshold: 100.0, memory_threshold: threshold, ..limits(10, &[]) }
+fn mem_limits(threshold: f64) -> ResourceLimits {
+    ResourceLimits { cpu_threshold: 100.0, memory_threshold: threshold, ..limits(10, &[]) }
 }
 
 fn mem_at(percent: f64) -> Readings {
@@ -132,7 +132,7 @@ fn slow_start_holds_only_when_room_is_tight() {
 #[test]
 fn cpu_bound_tasks_reserve_their_cores() {
     let p = burst(6, 64 << 20, 1.0);
-    let l = Limits { memory_threshold: 100.0, cpu_threshold: 70.0, ..limits(10, &[]) };
+    let l = ResourceLimits { memory_threshold: 100.0, cpu_threshold: 70.0, ..limits(10, &[]) };
     let cpu = |percent: f64| Readings { cpu_percent: Some(percent), cpus: 2, ..calm() };
     let d = decide(&p, &idle(), &cpu(3.0), &l, false, NOW);
     assert_eq!(d.start, [0]);
@@ -186,35 +186,35 @@ fn agent(name: &str, running: u32, cap: u32, circuit: Circuit) -> AgentSlot {
 
 #[test]
 fn agent_caps_are_counted_in_the_same_round() {
-    let p: Vec<_> = (0..4).map(|i| Pending { agent: "claude", ..task("c", i, 5) }).collect();
+    let p: Vec<_> = (0..4).map(|i| Pending { agent: "orchid", ..task("c", i, 5) }).collect();
     let mut p = p;
     p.push(task("sh", 9, 1));
-    let running = Running { total: 1, agents: vec![agent("claude", 1, 2, Circuit::Closed)], ..idle() };
+    let running = Running { total: 1, agents: vec![agent("orchid", 1, 2, Circuit::Closed)], ..idle() };
     let d = decide(&p, &running, &calm(), &limits(10, &[]), false, NOW);
-    assert_eq!(d.start, [0, 4], "one claude slot left; the shell task is not held back");
-    assert_eq!(reason_of(&d, 1), "agent claude busy (2/2)");
+    assert_eq!(d.start, [0, 4], "one orchid slot left; the shell task is not held back");
+    assert_eq!(reason_of(&d, 1), "agent orchid busy (2/2)");
     assert!(!d.gated);
 }
 
 #[test]
 fn circuits_rest_an_agent_and_let_one_trial_through() {
-    let p: Vec<_> = (0..3).map(|i| Pending { agent: "codex", ..task("x", i, 5) }).collect();
+    let p: Vec<_> = (0..3).map(|i| Pending { agent: "quill", ..task("x", i, 5) }).collect();
     let open = Circuit::Open { until: NOW + 60_000, failures: 5 };
-    let running = Running { agents: vec![agent("codex", 0, 2, open)], ..idle() };
+    let running = Running { agents: vec![agent("quill", 0, 2, open)], ..idle() };
     let d = decide(&p, &running, &calm(), &limits(10, &[]), false, NOW);
     assert!(d.start.is_empty());
-    assert!(reason_of(&d, 0).starts_with("agent codex unavailable until "), "{}", reason_of(&d, 0));
+    assert!(reason_of(&d, 0).starts_with("agent quill unavailable until "), "{}", reason_of(&d, 0));
     assert!(reason_of(&d, 0).ends_with(" (5 failures)"));
-    let half = Running { agents: vec![agent("codex", 0, 2, Circuit::HalfOpen { failures: 5 })], ..idle() };
+    let half = Running { agents: vec![agent("quill", 0, 2, Circuit::HalfOpen { failures: 5 })], ..idle() };
     let d = decide(&p, &half, &calm(), &limits(10, &[]), false, NOW);
     assert_eq!(d.start, [0], "exactly one trial");
-    assert_eq!(reason_of(&d, 1), "agent codex on trial after 5 failures");
+    assert_eq!(reason_of(&d, 1), "agent quill on trial after 5 failures");
 }
 
 #[test]
 fn paused_outranks_an_agent_reason() {
-    let p = [Pending { agent: "codex", ..task("x", 1, 5) }];
-    let running = Running { agents: vec![agent("codex", 2, 2, Circuit::Closed)], ..idle() };
+    let p = [Pending { agent: "quill", ..task("x", 1, 5) }];
+    let running = Running { agents: vec![agent("quill", 2, 2, Circuit::Closed)], ..idle() };
     let d = decide(&p, &running, &calm(), &limits(10, &[]), true, NOW);
     assert_eq!(reason_of(&d, 0), "paused");
 }
@@ -224,33 +224,34 @@ fn paused_outranks_an_agent_reason() {
 #[test]
 fn an_account_hold_holds_its_agents_and_lets_one_trial_through() {
     let held = |hold| {
-        let mut a = agent("claude", 0, 2, Circuit::Closed);
+        let mut a = agent("orchid", 0, 2, Circuit::Closed);
         let mut b = agent("reviewer", 0, 2, Circuit::Closed);
         a.hold = hold;
         b.hold = hold;
-        b.account = "claude".into();
-        vec![a, b, agent("codex", 0, 2, Circuit::Closed)]
+        b.account = "orchid".into();
+        vec![a, b, agent("quill", 0, 2, Circuit::Closed)]
     };
     let mut p: Vec<_> =
-        (0..2).map(|i| Pending { agent: "claude", account: "claude", ..task("c", i, 5) }).collect();
-    p.push(Pending { agent: "reviewer", account: "claude", ..task("r", 2, 9) });
-    p.push(Pending { agent: "codex", account: "codex", ..task("x", 3, 1) });
-    let limits = Limits { cpu_threshold: 100.0, memory_threshold: 100.0, ..Limits::default() };
+        (0..2).map(|i| Pending { agent: "orchid", account: "orchid", ..task("c", i, 5) }).collect();
+    p.push(Pending { agent: "reviewer", account: "orchid", ..task("r", 2, 9) });
+    p.push(Pending { agent: "quill", account: "quill", ..task("x", 3, 1) });
+    let limits =
+        ResourceLimits { cpu_threshold: 100.0, memory_threshold: 100.0, ..ResourceLimits::default() };
     let until = NOW + 30 * MIN;
     let running = Running { agents: held(Hold::Limit { until }), ..Running::default() };
     let d = decide(&p, &running, &Readings::default(), &limits, false, NOW);
-    assert_eq!(d.start, vec![3], "only codex runs while claude's account is held");
+    assert_eq!(d.start, vec![3], "only quill runs while orchid's account is held");
     let text = reason_of(&d, 2);
-    assert!(text.starts_with("claude usage limit: resumes "), "{text}");
+    assert!(text.starts_with("orchid usage limit: resumes "), "{text}");
 
     let running = Running { agents: held(Hold::Trial), ..Running::default() };
     let d = decide(&p, &running, &Readings::default(), &limits, false, NOW);
-    assert_eq!(d.start, vec![2, 3], "the best claude-account task is the one trial");
-    assert_eq!(reason_of(&d, 0), "claude usage limit: a trial task runs first");
+    assert_eq!(d.start, vec![2, 3], "the best orchid-account task is the one trial");
+    assert_eq!(reason_of(&d, 0), "orchid usage limit: a trial task runs first");
 
     let budget = Hold::Budget { spent: 5.126, budget: 5.0, overall: false };
     let running = Running { agents: held(budget), ..Running::default() };
     let d = decide(&p, &running, &Readings::default(), &limits, false, NOW);
     assert_eq!(d.start, vec![3]);
-    assert_eq!(reason_of(&d, 1), "claude daily budget $5.00 reached (spent $5.13 today)");
+    assert_eq!(reason_of(&d, 1), "orchid daily budget $5.00 reached (spent $5.13 today)");
 }

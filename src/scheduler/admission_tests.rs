@@ -29,11 +29,11 @@ fn classed(id: &'static str, seq: i64, class: &'static str) -> Pending<'static> 
     Pending { class: Some(class), ..task(id, seq, 5) }
 }
 
-fn limits(max: u32, classes: &[(&str, u32)]) -> Limits {
-    Limits {
+fn limits(max: u32, classes: &[(&str, u32)]) -> ResourceLimits {
+    ResourceLimits {
         max_concurrent_tasks: max,
         classes: classes.iter().map(|(n, c)| (n.to_string(), *c)).collect::<BTreeMap<_, _>>(),
-        ..Limits::default()
+        ..ResourceLimits::default()
     }
 }
 
@@ -60,7 +60,7 @@ fn reason_of(d: &Decision<'_>, index: usize) -> String {
     reason.render(NOW)
 }
 
-fn run(pending: &[Pending<'_>], running: &Running, readings: &Readings, l: &Limits) -> Vec<String> {
+fn run(pending: &[Pending<'_>], running: &Running, readings: &Readings, l: &ResourceLimits) -> Vec<String> {
     let d = decide(pending, running, readings, l, false, NOW);
     assert_eq!(d.start.len() + d.waiting.len(), pending.len(), "every task accounted for");
     d.start.iter().map(|&i| pending[i].id.to_string()).collect()
@@ -188,7 +188,7 @@ fn closed_memory_gate_and_pressure_texts() {
 #[test]
 fn threshold_100_disables_a_gate() {
     let p = [task("a", 1, 5)];
-    let l = Limits { cpu_threshold: 100.0, memory_threshold: 100.0, ..limits(5, &[]) };
+    let l = ResourceLimits { cpu_threshold: 100.0, memory_threshold: 100.0, ..limits(5, &[]) };
     let r = Readings {
         mem_percent: Some(99.0),
         cpu_gate: Gate::Usage { percent: 100.0, limit: 100.0 },

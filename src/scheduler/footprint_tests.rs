@@ -60,7 +60,7 @@ fn kinds_keep_program_and_subcommands_but_not_files_or_prompts() {
     assert_eq!(kind("shell", None, &argv("npm run e2e src/a.spec.ts")), "shell||npm run e2e");
     assert_eq!(kind("shell", None, &argv("sleep 5")), kind("shell", None, &argv("sleep 6")));
     assert_ne!(kind("shell", None, &argv("sleep 5")), kind("shell", Some("e2e"), &argv("sleep 5")));
-    assert_eq!(kind("claude", None, &[]), "claude||");
+    assert_eq!(kind("orchid", None, &[]), "orchid||");
     let script = |s: &str| vec!["sh".to_string(), "-c".to_string(), s.to_string()];
     // A shell script's kind is its first command's, so a small script does not learn for a
     // heavy one.

@@ -23,7 +23,7 @@
 
 use super::reason::WaitReason;
 use super::snapshot::{Gate, Pending, Readings};
-use crate::config::Limits;
+use crate::config::ResourceLimits;
 
 /// What the round has reserved so far: the running tasks' reservations plus this round's starts.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -61,7 +61,7 @@ pub fn block<'a>(
     task: &Pending<'_>,
     reserved: &Reserved,
     readings: &Readings,
-    limits: &Limits,
+    limits: &ResourceLimits,
 ) -> Option<WaitReason<'a>> {
     let cpu_on = enforced(limits.cpu_threshold);
     let mem_on = enforced(limits.memory_threshold);

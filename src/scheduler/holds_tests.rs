@@ -6,18 +6,18 @@ const MIN: i64 = 60_000;
 #[test]
 fn a_reset_time_holds_until_then_one_trial_then_through() {
     let mut h = Holds::new(5 * MIN, 60 * MIN);
-    assert_eq!(h.on_limit("claude", "limit", Some(10 * MIN), 0), Change::Started);
-    assert_eq!(h.slot("claude", MIN), Hold::Limit { until: 10 * MIN });
-    assert_eq!(h.slot("codex", MIN), Hold::None, "other accounts run on");
+    assert_eq!(h.on_limit("orchid", "limit", Some(10 * MIN), 0), Change::Started);
+    assert_eq!(h.slot("orchid", MIN), Hold::Limit { until: 10 * MIN });
+    assert_eq!(h.slot("quill", MIN), Hold::None, "other accounts run on");
     assert_eq!(h.next_change(MIN), Some(10 * MIN));
-    assert_eq!(h.on_through("claude", MIN), None, "a task that ran on does not end an active hold");
-    assert_eq!(h.slot("claude", 10 * MIN), Hold::Trial);
-    h.on_start("claude", "t1", 10 * MIN);
-    assert_eq!(h.slot("claude", 10 * MIN), Hold::TrialRunning);
-    h.on_start("claude", "t2", 10 * MIN);
-    assert_eq!(h.get("claude").and_then(|x| x.trial.clone()).as_deref(), Some("t1"), "one trial");
-    assert!(h.on_through("claude", 11 * MIN).is_some());
-    assert_eq!(h.slot("claude", 11 * MIN), Hold::None);
+    assert_eq!(h.on_through("orchid", MIN), None, "a task that ran on does not end an active hold");
+    assert_eq!(h.slot("orchid", 10 * MIN), Hold::Trial);
+    h.on_start("orchid", "t1", 10 * MIN);
+    assert_eq!(h.slot("orchid", 10 * MIN), Hold::TrialRunning);
+    h.on_start("orchid", "t2", 10 * MIN);
+    assert_eq!(h.get("orchid").and_then(|x| x.trial.clone()).as_deref(), Some("t1"), "one trial");
+    assert!(h.on_through("orchid", 11 * MIN).is_some());
+    assert_eq!(h.slot("orchid", 11 * MIN), Hold::None);
     assert_eq!(h.next_change(11 * MIN), None);
 }
 

@@ -4,7 +4,7 @@
 
 use super::reason::WaitReason;
 use super::snapshot::{AgentSlot, Circuit, Hold, Running};
-use crate::config::Limits;
+use crate::config::ResourceLimits;
 
 /// Per-class running counts for the capped classes only: a handful, sorted by name (the
 /// config keeps them in a `BTreeMap`), so lookups are a binary search without hashing.
@@ -13,7 +13,7 @@ pub struct ClassSlots<'l> {
 }
 
 impl<'l> ClassSlots<'l> {
-    pub fn new(limits: &'l Limits, running: &Running) -> Self {
+    pub fn new(limits: &'l ResourceLimits, running: &Running) -> Self {
         let slots = limits
             .classes
             .iter()

@@ -1,6 +1,6 @@
 //! The scheduler core: admission (which pending tasks start, and why the others wait) and the
-//! resource monitor that feeds it. Both are free of I/O scheduling of their own: the worker
-//! calls them when something changes, and only samples resources while a task waits on them.
+//! resource gates that feed it. Pure: the worker calls them when something changes, and its
+//! monitor (`worker/monitor.rs`) reads the machine only while a task waits on a gate.
 
 pub mod admission;
 pub mod footprint;
@@ -19,5 +19,4 @@ pub const MAX_PRIORITY: u8 = 10;
 pub use admission::{decide, effective_priority};
 pub use footprint::{Footprint, Peak, Source};
 pub use reason::WaitReason;
-pub use resources::ResourceMonitor;
 pub use snapshot::{AgentSlot, Circuit, Decision, Gate, Hold, Pending, Readings, Running};

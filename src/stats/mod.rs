@@ -218,20 +218,20 @@ mod tests {
         let s = Spread::of((1..=100).rev().collect());
         assert_eq!((s.p50, s.p95, s.max), (Some(50), Some(95), Some(100)));
         let rows = vec![
-            row("claude", TaskState::Completed, 0, Some(1_000), Some(11_000)),
-            row("claude", TaskState::Failed, 0, Some(3_000), Some(4_000)),
-            row("claude", TaskState::Cancelled, 0, None, Some(5_000)),
-            row("codex", TaskState::Pending, 0, None, None),
+            row("orchid", TaskState::Completed, 0, Some(1_000), Some(11_000)),
+            row("orchid", TaskState::Failed, 0, Some(3_000), Some(4_000)),
+            row("orchid", TaskState::Cancelled, 0, None, Some(5_000)),
+            row("quill", TaskState::Pending, 0, None, None),
         ];
         let r = report(&rows, None, Some(GroupBy::Agent));
         assert_eq!(r.total.tasks, 4);
         assert_eq!(r.total.tokens, 40);
         assert_eq!(r.groups.len(), 2);
-        let claude = &r.groups[0];
-        assert_eq!(claude.success_rate, Some(0.5), "a cancel is not a failure");
-        assert_eq!(claude.counts["cancelled"], 1);
-        assert_eq!(claude.wait_ms.max, Some(3_000));
-        assert_eq!(claude.run_ms.p50, Some(1_000));
+        let orchid = &r.groups[0];
+        assert_eq!(orchid.success_rate, Some(0.5), "a cancel is not a failure");
+        assert_eq!(orchid.counts["cancelled"], 1);
+        assert_eq!(orchid.wait_ms.max, Some(3_000));
+        assert_eq!(orchid.run_ms.p50, Some(1_000));
         assert_eq!(r.groups[1].success_rate, None);
         assert_eq!(finished_per_hour(&rows, 100_000, 3), vec![0, 0, 3]);
         assert_eq!(finished_per_hour(&rows, 3_600_000 + 4_000, 3), vec![0, 1, 2], "by hours ago");
@@ -247,7 +247,7 @@ mod tests {
         // What the index holds reads back as the task's own figures; a malformed one as none.
         let spec = crate::model::TaskSpec {
             description: "x".into(),
-            agent: "codex".into(),
+            agent: "quill".into(),
             priority: 5,
             ..Default::default()
         };

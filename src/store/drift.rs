@@ -48,11 +48,11 @@ mod tests {
         let store = Store::open_for_worker(&dir.path().join("db.sqlite")).unwrap();
         let seen =
             |kind: &str, count| UnknownEvent { kind: kind.into(), count, example: format!("{{{kind}}}") };
-        store.add_unknown_events("claude", &[seen("system/new", 2), seen("odd", 1)], 1_000).unwrap();
-        store.add_unknown_events("claude", &[seen("system/new", 3)], 5_000).unwrap();
-        store.add_unknown_events("codex", &[seen("item/x", 1)], 5_000).unwrap();
-        let all = store.unknown_events("claude", 0).unwrap();
+        store.add_unknown_events("orchid", &[seen("system/new", 2), seen("odd", 1)], 1_000).unwrap();
+        store.add_unknown_events("orchid", &[seen("system/new", 3)], 5_000).unwrap();
+        store.add_unknown_events("quill", &[seen("item/x", 1)], 5_000).unwrap();
+        let all = store.unknown_events("orchid", 0).unwrap();
         assert_eq!(all, vec![seen("system/new", 5), seen("odd", 1)]);
-        assert_eq!(store.unknown_events("claude", 2_000).unwrap(), vec![seen("system/new", 5)]);
+        assert_eq!(store.unknown_events("orchid", 2_000).unwrap(), vec![seen("system/new", 5)]);
     }
 }

@@ -175,8 +175,7 @@ pub struct Origin {
 impl Origin {
     /// The worker process itself (timers, exits, restarts).
     pub fn worker() -> Origin {
-        // SAFETY: getuid cannot fail.
-        let uid = unsafe { libc::getuid() };
+        let uid = rustix::process::getuid().as_raw();
         Origin { uid, client: "worker".into(), pid: Some(std::process::id()), cwd: None }
     }
 

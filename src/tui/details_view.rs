@@ -39,7 +39,7 @@ pub fn details(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::from(state));
     lines.push(Line::from(vec![key("agent"), Span::raw(v.agent.as_str())]));
     if v.executor != crate::executor::Executor::Local {
-        let place = crate::cli::render::placement(v);
+        let place = crate::render::placement(v);
         lines.push(Line::from(vec![key("on"), Span::raw(place)]));
     }
     if let Some(reason) = v.waiting_reason.as_deref().filter(|_| v.state == TaskState::Pending) {

@@ -3,7 +3,7 @@
 //! collapse changes, never per frame.
 
 use super::entry::Entry;
-use crate::cli::flow_view::{FlowView, step_weight, weighted};
+use crate::client::flow_view::{FlowView, step_weight, weighted};
 use crate::flows::{FlowState, parse_undo_name};
 use std::collections::{HashMap, HashSet};
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::cli::flow_view::StepView;
+use crate::client::flow_view::StepView;
 use crate::flows::OnFailure;
 use crate::model::TaskState;
 use crate::tui::support::{at, sample};

@@ -3,7 +3,7 @@
 
 use super::flow_rows;
 use super::state::{Action, App, RowKey};
-use crate::cli::flow_view::FlowView;
+use crate::client::flow_view::FlowView;
 use crate::flows::FlowState;
 use std::collections::BTreeSet;
 

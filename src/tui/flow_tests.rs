@@ -5,7 +5,7 @@ use super::state::{Action, App, Mode, RowKey};
 use super::support::keys_for_tests::{app_with, ch, key};
 use super::support::sample;
 use super::{Msg, update};
-use crate::cli::flow_view::FlowView;
+use crate::client::flow_view::FlowView;
 use crate::flows::FlowState;
 use crate::model::{TaskState, TaskView};
 use crate::protocol::{Event, Request};

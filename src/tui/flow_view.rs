@@ -5,7 +5,7 @@ use super::flow_rows::FlowGroup;
 use super::list_view::flow_task_state;
 use super::state::{App, Pane};
 use super::style::{fg, state_color, state_icon};
-use crate::cli::flow_view::FlowView;
+use crate::client::flow_view::FlowView;
 use crate::model::TaskState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -235,7 +235,7 @@ fn flow_key(
                 app.status = format!("flow {id} is {now}: only a failed or cancelled flow can be retried");
                 return Some(None);
             }
-            let env = crate::cli::execute::caller_env();
+            let env = crate::client::submit::caller_env();
             send(app, Request::FlowRetry { id: id.clone(), env }, format!("retry sent for flow {id}"))
         }
         KeyCode::Enter => {
@@ -289,7 +289,7 @@ fn task_key(app: &mut App, code: KeyCode) -> Option<Action> {
             }
             send(
                 app,
-                Request::Retry { id: id.clone(), env: crate::cli::execute::caller_env() },
+                Request::Retry { id: id.clone(), env: crate::client::submit::caller_env() },
                 format!("retry sent for {id}"),
             )
         }

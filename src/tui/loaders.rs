@@ -104,7 +104,7 @@ fn read_flows(
     paths: &Paths,
     store: &mut Option<crate::store::Store>,
     ids: &BTreeSet<String>,
-) -> crate::error::Result<Vec<crate::cli::flow_view::FlowView>> {
+) -> crate::error::Result<Vec<crate::client::flow_view::FlowView>> {
     if store.is_none() {
         *store = crate::store::Store::open_for_reading(&paths.database)?;
     }
@@ -112,7 +112,7 @@ fn read_flows(
     let mut flows = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(flow) = store.flow(id)? {
-            flows.push(crate::cli::flow_view::view(&flow, &store.flow_tasks(id)?));
+            flows.push(crate::client::flow_view::view(&flow, &store.flow_tasks(id)?));
         }
     }
     Ok(flows)
@@ -153,7 +153,7 @@ async fn do_work(paths: &Paths, work: Work) -> crate::error::Result<String> {
             (format!("discarded {}{kept}", done.id), warning)
         }
         Work::SendBack { id, notes } => {
-            let env = crate::cli::execute::caller_env();
+            let env = crate::client::submit::caller_env();
             let (_client, new, warning) = record::review(paths, &id, &notes, &[], env).await?;
             (format!("sent {id} back as task {new}"), warning)
         }

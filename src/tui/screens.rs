@@ -19,7 +19,7 @@ fn render(app: &App, width: u16, height: u16) -> String {
 fn running_task() -> TaskView {
     let mut r = tv("ab12cd", TaskState::Running);
     r.description = "Migrate the billing tables".into();
-    r.agent = "claude".into();
+    r.agent = "orchid".into();
     r.progress = Some(42.0);
     r.step = Some("running migrations".into());
     r.eta_seconds = Some(135);
@@ -149,9 +149,9 @@ fn week() -> super::stats_data::StatsData {
         per_hour: hours.to_vec(),
         cost_per_day: costs.iter().enumerate().map(|(i, c)| (format!("11-{:02}", 8 + i), *c)).collect(),
         per_agent: vec![
-            ("aider".into(), None, 0),
-            ("claude".into(), Some(0.92), 25),
-            ("codex".into(), Some(0.5), 4),
+            ("ember".into(), None, 0),
+            ("orchid".into(), Some(0.92), 25),
+            ("quill".into(), Some(0.5), 4),
             ("shell".into(), Some(1.0), 12),
         ],
         summary: "last 7 days: 41 tasks · 90% succeeded · wait p50 2s p95 40s · run p50 3m p95 21m".into(),

@@ -5,8 +5,8 @@
 use super::details::Details;
 use super::flow_rows::{self, FlowGroup, ListRow};
 use super::layout;
-use crate::cli::flow_view::FlowView;
-use crate::config::Limits;
+use crate::client::flow_view::FlowView;
+use crate::config::ResourceLimits;
 use crate::model::{TaskState, TaskView};
 use crate::protocol::{Event, Request};
 use crossterm::event::KeyEvent;
@@ -176,7 +176,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(limits: &Limits, now_ms: i64, width: u16, height: u16) -> App {
+    pub fn new(limits: &ResourceLimits, now_ms: i64, width: u16, height: u16) -> App {
         App {
             tasks: Vec::new(),
             index: HashMap::new(),

@@ -42,7 +42,7 @@ pub fn load(paths: &Paths, now: i64) -> crate::error::Result<StatsData> {
 /// `nightly  cron 0 2 * * *  next 02:00  last k2hqjf completed  missed 0`. A database from
 /// before schedules reads as none.
 fn schedule_lines(store: &Store, now: i64) -> Vec<String> {
-    let views = crate::cli::schedule_view::list(Some(store)).unwrap_or_default();
+    let views = crate::client::schedule_view::list(Some(store)).unwrap_or_default();
     views
         .iter()
         .map(|v| {
@@ -143,10 +143,10 @@ mod tests {
         let now = crate::store::now_ms();
         assert_eq!(limits_line(&store, now), "", "nothing spent, nothing held");
         let day = chrono::Local::now().format("%Y-%m-%d").to_string();
-        store.add_spend(&day, "codex", 0.5).expect("spend");
-        store.add_spend(&day, "claude", 1.0).expect("spend");
-        store.add_spend(&day, "claude", 0.25).expect("spend");
-        store.add_spend("2000-01-01", "claude", 9.0).expect("spend");
+        store.add_spend(&day, "quill", 0.5).expect("spend");
+        store.add_spend(&day, "orchid", 1.0).expect("spend");
+        store.add_spend(&day, "orchid", 0.25).expect("spend");
+        store.add_spend("2000-01-01", "orchid", 9.0).expect("spend");
         let hold = AccountHold {
             message: "429".into(),
             until: now + 3_600_000,
@@ -154,8 +154,8 @@ mod tests {
             trial: None,
             since: now,
         };
-        store.save_hold("claude", &hold).expect("hold");
+        store.save_hold("orchid", &hold).expect("hold");
         let line = limits_line(&store, now);
-        assert!(line.starts_with("today: claude $1.25, codex $0.50 · held: claude until "), "{line}");
+        assert!(line.starts_with("today: orchid $1.25, quill $0.50 · held: orchid until "), "{line}");
     }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 /// Median time to render one frame of `n` tasks into a 160×48 test backend (for the bench).
 pub fn bench_render(n: usize, frames: usize) -> Duration {
     use ratatui::{Terminal, backend::TestBackend};
-    let mut app = App::new(&crate::config::Limits::default(), NOW, 160, 48);
+    let mut app = App::new(&crate::config::ResourceLimits::default(), NOW, 160, 48);
     let tasks = (0..n).map(task).collect();
     update(&mut app, Msg::Snapshot { tasks, paused: false });
     let mut terminal = match Terminal::new(TestBackend::new(160, 48)) {
@@ -95,7 +95,7 @@ pub fn task(i: usize) -> TaskView {
 pub mod keys_for_tests {
     use super::super::state::{App, Msg};
     use super::super::update::update;
-    use crate::config::Limits;
+    use crate::config::ResourceLimits;
     use crate::model::TaskView;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -109,7 +109,7 @@ pub mod keys_for_tests {
 
     /// An 80x24, colourless dashboard showing `tasks` at the fixed time `NOW`.
     pub fn app_with(tasks: Vec<TaskView>) -> App {
-        let mut app = App::new(&Limits::default(), super::NOW, 80, 24);
+        let mut app = App::new(&ResourceLimits::default(), super::NOW, 80, 24);
         app.color = false;
         update(&mut app, Msg::Snapshot { tasks, paused: false });
         app

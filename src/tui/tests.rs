@@ -5,7 +5,7 @@ use super::flow_rows::ListRow;
 use super::state::{Action, App, Mode, Pane, RowKey, Worker};
 use super::support::{NOW, sample as tv};
 use super::{Msg, update};
-use crate::config::Limits;
+use crate::config::ResourceLimits;
 use crate::model::{TaskState, TaskView};
 use crate::protocol::{Event, Request};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -43,7 +43,7 @@ fn orders_running_then_pending_then_newest_finished() {
 
 #[test]
 fn snapshot_selects_first_and_asks_for_its_details() {
-    let mut app = App::new(&Limits::default(), NOW, 80, 24);
+    let mut app = App::new(&ResourceLimits::default(), NOW, 80, 24);
     let action =
         update(&mut app, Msg::Snapshot { tasks: vec![tv("aaa222", TaskState::Running)], paused: true });
     assert!(matches!(action, Some(Action::LoadDetails(id)) if id == "aaa222"));
@@ -80,11 +80,11 @@ fn filter_narrows_live_and_esc_clears() {
     let mut a = tv("abc234", TaskState::Running);
     a.description = "Build the docs".into();
     let mut b = tv("xyz789", TaskState::Pending);
-    b.agent = "claude".into();
+    b.agent = "orchid".into();
     let mut app = app_with(vec![a, b]);
     update(&mut app, ch('/'));
     assert_eq!(app.mode, Mode::Filter);
-    for c in "CLAU".chars() {
+    for c in "ORCH".chars() {
         update(&mut app, ch(c));
     }
     assert_eq!(ids(&app), ["xyz789"]);
@@ -95,7 +95,7 @@ fn filter_narrows_live_and_esc_clears() {
     // `q` typed in the filter is text, not quit.
     update(&mut app, ch('/'));
     assert!(update(&mut app, ch('q')).is_none());
-    assert_eq!((app.mode.clone(), app.filter.as_str()), (Mode::Filter, "CLAUq"));
+    assert_eq!((app.mode.clone(), app.filter.as_str()), (Mode::Filter, "ORCHq"));
     update(&mut app, key(KeyCode::Esc));
     assert!(app.filter.is_empty());
     assert_eq!(ids(&app).len(), 2);

@@ -38,7 +38,7 @@ pub(super) async fn answer(
     if words.is_empty() {
         return (StatusCode::BAD_REQUEST, "the answer is empty\n").into_response();
     }
-    match crate::cli::answer::request(&web.paths, &id, crate::model::Reply::parse(&words), false).await {
+    match crate::client::requests::answer(&web.paths, &id, crate::model::Reply::parse(&words), false).await {
         Ok(_) => back_to(&id),
         Err(e) => failure(&e),
     }
@@ -53,7 +53,7 @@ pub(super) async fn cancel(
     if let Some(no) = refused(&web, &headers, &form) {
         return no;
     }
-    match crate::cli::cancel::request(&web.paths, vec![id.clone()]).await {
+    match crate::client::requests::cancel(&web.paths, vec![id.clone()]).await {
         Ok(outcomes) if outcomes.iter().any(|o| o.outcome == "not_found") => {
             (StatusCode::NOT_FOUND, "no such task\n").into_response()
         }
@@ -76,7 +76,7 @@ pub(super) async fn retry(
         let mut client = crate::client::Client::connect(&web.paths).await?;
         // As from the dashboard in a terminal: secret values forgotten when the task ended are
         // taken from the environment the server was started in.
-        let env = crate::cli::execute::caller_env();
+        let env = crate::client::submit::caller_env();
         client.request(crate::protocol::Request::Retry { id: id.clone(), env }).await
     };
     match retried.await {

@@ -5,7 +5,7 @@
 //! connects again by itself.
 
 use super::Shared;
-use crate::cli::logs::LogTail;
+use crate::client::logs::LogTail;
 use crate::client::{Client, Subscription};
 use crate::model::TaskView;
 use crate::protocol::{Event as HubEvent, Response};
@@ -52,8 +52,8 @@ enum Item {
 
 pub async fn events(State(web): State<Shared>, Query(filter): Query<Filter>) -> HttpResponse {
     let log = filter.task.as_ref().and_then(|id| {
-        let tail = crate::cli::logs::LogTail::open(&web.paths, id, filter.from).ok()?;
-        Some((tail, crate::cli::logs::log_changes(&web.paths).ok()?))
+        let tail = crate::client::logs::LogTail::open(&web.paths, id, filter.from).ok()?;
+        Some((tail, crate::client::logs::log_changes(&web.paths).ok()?))
     });
     let ids = filter.task.map(|id| vec![id]);
     let subscribed = match Client::connect(&web.paths).await {

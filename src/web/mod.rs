@@ -11,12 +11,21 @@ mod replies;
 mod routes;
 mod token;
 
-use crate::cli::web_args::WebArgs;
 use crate::error::{Context, Result};
 use crate::paths::Paths;
 use std::future::IntoFuture;
 use std::io::Write;
 use std::sync::Arc;
+
+/// Where and how the dashboard serves: `web`'s flags, or `[web]` for the worker.
+#[derive(Debug, Clone)]
+pub struct Serve {
+    pub listen: std::net::SocketAddr,
+    /// The access token's file; without it one is made in the data folder.
+    pub token_file: Option<std::path::PathBuf>,
+    /// Show tasks only: every action is hidden and refused.
+    pub read_only: bool,
+}
 
 pub struct Web {
     paths: Paths,
@@ -27,7 +36,7 @@ pub struct Web {
 type Shared = Arc<Web>;
 
 /// Serve until SIGINT or SIGTERM.
-pub async fn run(paths: Paths, args: WebArgs) -> Result<i32> {
+pub async fn run(paths: Paths, args: Serve) -> Result<i32> {
     // Answers and cancels from the browser are recorded as the web's.
     crate::client::set_client_kind("web");
     let (listener, web) = bind(paths, &args, true).await?;
@@ -45,7 +54,7 @@ pub fn serve_for_worker(paths: Paths, config: &crate::config::web::WebConfig) {
     let Some(listen) = config.address() else { return };
     // The worker itself speaks to its socket only through the dashboard's actions.
     crate::client::set_client_kind("web");
-    let args = WebArgs { listen, token_file: config.token_file.clone(), read_only: config.read_only };
+    let args = Serve { listen, token_file: config.token_file.clone(), read_only: config.read_only };
     tokio::spawn(async move {
         let served = match bind(paths, &args, false).await {
             Ok((listener, web)) => axum::serve(listener, routes::router(web))
@@ -62,7 +71,7 @@ pub fn serve_for_worker(paths: Paths, config: &crate::config::web::WebConfig) {
 
 /// Check the address, load the token, bind, and say where to log in: with the login URL on
 /// stdout for `web`, without the token for the worker's log (a file that outlives the moment).
-async fn bind(paths: Paths, args: &WebArgs, show_token: bool) -> Result<(tokio::net::TcpListener, Shared)> {
+async fn bind(paths: Paths, args: &Serve, show_token: bool) -> Result<(tokio::net::TcpListener, Shared)> {
     // Refused before anything is made: no token file for a server that will not start.
     token::check_bind(args.listen, args.token_file.is_some())?;
     let token = token::load(&paths, args.token_file.as_deref())?;

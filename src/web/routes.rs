@@ -110,7 +110,7 @@ async fn login(State(web): State<Shared>, Query(q): Query<LoginQuery>) -> Respon
 async fn list(State(web): State<Shared>) -> Response {
     let paths = web.paths.clone();
     let read =
-        tokio::task::spawn_blocking(move || crate::cli::status::records(&paths, &[], LIST_LIMIT)).await;
+        tokio::task::spawn_blocking(move || crate::client::tasks::records(&paths, &[], LIST_LIMIT)).await;
     match read {
         Ok(Ok(records)) => {
             let now = crate::clock::now_ms();
@@ -126,12 +126,12 @@ async fn list(State(web): State<Shared>) -> Response {
 async fn task(State(web): State<Shared>, Path(id): Path<String>) -> Response {
     let w = web.clone();
     let read = tokio::task::spawn_blocking(move || {
-        let rec = crate::cli::status::task(&w.paths, &id)?;
+        let rec = crate::client::tasks::task(&w.paths, &id)?;
         let view = rec.view(crate::clock::now_ms());
         let output = rec.state.is_finished().then(|| rec.result().output).filter(|o| !o.is_empty());
         // Where the live tail goes on from: the log's length before its last lines are read.
         let log_from = std::fs::metadata(w.paths.task_log(&rec.id)).map_or(0, |m| m.len());
-        let log_tail = crate::cli::logs::read_text(&w.paths, &rec.id, Some(LOG_LINES)).unwrap_or_default();
+        let log_tail = crate::client::logs::read_text(&w.paths, &rec.id, Some(LOG_LINES)).unwrap_or_default();
         // A task that changed nothing, or whose work is gone, has no change to show.
         let change =
             rec.state.is_finished().then(|| crate::client::diff::of_task(&w.paths, &rec.id, false).ok());

@@ -4,7 +4,7 @@
 //! log file is the stream's durable copy: a restarted worker re-reads it from the attempt's
 //! start and arrives at the same state.
 
-use crate::agents::limits::{LimitDetector, LimitHit};
+use crate::agents::usage_limits::{UsageLimitDetector, UsageLimitHit};
 use crate::agents::{AgentEvent, Backend, StreamParser, Verdict, parser_for};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
@@ -71,7 +71,7 @@ pub struct AgentRun {
     stream: Tail,
     /// The CLI's side log (an analytics log), when it keeps one.
     side: Option<Tail>,
-    limits: LimitDetector,
+    usage_limits: UsageLimitDetector,
     /// A limit seen since the worker last asked (see [`AgentRun::new_limit`]).
     fresh_limit: bool,
 }
@@ -89,7 +89,7 @@ impl AgentRun {
             parser: parser_for(backend),
             stream: Tail::new(log, offset),
             side: side.map(|p| Tail::new(p, 0)),
-            limits: LimitDetector::new(backend, limit_pattern),
+            usage_limits: UsageLimitDetector::new(backend, limit_pattern),
             fresh_limit: false,
         }
     }
@@ -100,7 +100,7 @@ impl AgentRun {
     }
 
     fn feed(&mut self, line: &[u8]) -> Vec<AgentEvent> {
-        self.fresh_limit |= self.limits.feed(line).is_some();
+        self.fresh_limit |= self.usage_limits.feed(line).is_some();
         self.parser.feed_line(line)
     }
 
@@ -124,7 +124,7 @@ impl AgentRun {
         mut self,
         code: Option<i32>,
         signal: Option<i32>,
-    ) -> (Vec<AgentEvent>, Verdict, Option<LimitHit>) {
+    ) -> (Vec<AgentEvent>, Verdict, Option<UsageLimitHit>) {
         let mut events = self.poll();
         if let Some(rest) = self.stream.rest() {
             events.extend(self.feed(&rest));
@@ -133,7 +133,7 @@ impl AgentRun {
             events.extend(self.parser.feed_side_line(&rest));
         }
         let verdict = self.parser.finish(code, signal);
-        (events, verdict, self.limits.hit().cloned())
+        (events, verdict, self.usage_limits.hit().cloned())
     }
 }
 

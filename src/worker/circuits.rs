@@ -137,31 +137,31 @@ mod tests {
     #[test]
     fn opens_after_threshold_then_half_opens_and_closes() {
         let mut c = Circuits::new(3, 60);
-        assert_eq!(c.on_result("claude", false, 0), None);
-        assert_eq!(c.on_result("claude", false, 0), None);
-        assert_eq!(c.on_result("claude", false, 0), Some(CircuitState::Open));
-        assert!(c.blocked("claude", 1_000).unwrap().contains("unavailable until"));
+        assert_eq!(c.on_result("orchid", false, 0), None);
+        assert_eq!(c.on_result("orchid", false, 0), None);
+        assert_eq!(c.on_result("orchid", false, 0), Some(CircuitState::Open));
+        assert!(c.blocked("orchid", 1_000).unwrap().contains("unavailable until"));
         assert_eq!(c.next_change(1_000), Some(60_000));
-        assert_eq!(c.state("claude", 60_000), CircuitState::HalfOpen);
-        assert_eq!(c.blocked("claude", 60_000), None);
-        c.on_start("claude", 60_000);
-        assert!(c.blocked("claude", 60_001).unwrap().contains("trial"));
-        assert_eq!(c.on_result("claude", true, 61_000), Some(CircuitState::Closed));
-        assert_eq!(c.blocked("claude", 61_000), None);
+        assert_eq!(c.state("orchid", 60_000), CircuitState::HalfOpen);
+        assert_eq!(c.blocked("orchid", 60_000), None);
+        c.on_start("orchid", 60_000);
+        assert!(c.blocked("orchid", 60_001).unwrap().contains("trial"));
+        assert_eq!(c.on_result("orchid", true, 61_000), Some(CircuitState::Closed));
+        assert_eq!(c.blocked("orchid", 61_000), None);
     }
 
     #[test]
     fn a_failed_trial_opens_again_and_success_resets_the_count() {
         let mut c = Circuits::new(2, 10);
-        c.on_result("codex", false, 0);
-        c.on_result("codex", true, 0);
-        assert_eq!(c.on_result("codex", false, 0), None);
-        assert_eq!(c.on_result("codex", false, 0), Some(CircuitState::Open));
-        c.on_start("codex", 10_000);
-        assert_eq!(c.on_result("codex", false, 10_500), Some(CircuitState::Open));
+        c.on_result("quill", false, 0);
+        c.on_result("quill", true, 0);
+        assert_eq!(c.on_result("quill", false, 0), None);
+        assert_eq!(c.on_result("quill", false, 0), Some(CircuitState::Open));
+        c.on_start("quill", 10_000);
+        assert_eq!(c.on_result("quill", false, 10_500), Some(CircuitState::Open));
         assert_eq!(c.state("other", 0), CircuitState::Closed);
         let mut restored = Circuits::new(2, 10);
         restored.load(&c.save());
-        assert_eq!(restored.state("codex", 10_600), CircuitState::Open);
+        assert_eq!(restored.state("quill", 10_600), CircuitState::Open);
     }
 }

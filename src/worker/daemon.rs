@@ -39,11 +39,9 @@ pub fn bind(paths: &Paths) -> Result<std::os::unix::net::UnixListener> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(Error::from(e).context(format!("removing stale {}", paths.socket.display()))),
     }
-    // SAFETY: umask only changes this process's file mode mask.
-    let old = unsafe { libc::umask(0o077) };
+    let old = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let bound = std::os::unix::net::UnixListener::bind(&paths.socket);
-    // SAFETY: as above.
-    unsafe { libc::umask(old) };
+    rustix::process::umask(old);
     let listener = bound.context(format!("binding {}", paths.socket.display()))?;
     std::fs::set_permissions(&paths.socket, std::fs::Permissions::from_mode(0o600))?;
     listener.set_nonblocking(true)?;

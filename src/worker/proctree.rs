@@ -52,15 +52,14 @@ fn stat_fields(pid: i32) -> Option<Vec<String>> {
 }
 
 fn page_size() -> u64 {
-    // SAFETY: sysconf has no preconditions.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    if size > 0 { size as u64 } else { 4096 }
+    rustix::param::page_size() as u64
 }
 
 fn ticks_per_second() -> f64 {
-    // SAFETY: sysconf has no preconditions.
-    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    if ticks > 0 { ticks as f64 } else { 100.0 }
+    match rustix::param::clock_ticks_per_second() {
+        0 => 100.0,
+        ticks => ticks as f64,
+    }
 }
 
 /// Usage of `pids` summed (processes that vanished meanwhile count as nothing).

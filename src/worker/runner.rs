@@ -138,12 +138,8 @@ pub async fn until_gone(pid: i32) {
 /// Reap `pid` if it is our child; harmless when it is not.
 pub fn reap(pid: i32) {
     // 0 would reap any child of ours.
-    if pid <= 0 {
-        return;
-    }
-    let mut status = 0;
-    // SAFETY: non-blocking waitpid on a specific pid.
-    unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+    let Some(pid) = rustix::process::Pid::from_raw(pid).filter(|_| pid > 0) else { return };
+    let _ = rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::NOHANG);
 }
 
 pub use crate::process::signal_group;
@@ -154,10 +150,9 @@ pub fn group_alive(pgid: i32) -> bool {
     if pgid <= 1 {
         return false;
     }
-    // SAFETY: signal 0 only checks whether the group has members.
-    if unsafe { libc::kill(-pgid, 0) } != 0
-        && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
-    {
+    // Signal 0 only checks whether the group has members.
+    let Some(group) = rustix::process::Pid::from_raw(pgid) else { return false };
+    if rustix::process::test_kill_process_group(group) == Err(rustix::io::Errno::SRCH) {
         return false;
     }
     let Ok(entries) = std::fs::read_dir("/proc") else { return true };

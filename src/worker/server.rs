@@ -87,20 +87,17 @@ impl Shared {
 
 /// Raise the soft limit on open files to the hard one; returns the limit in force.
 fn raise_fd_limit() -> usize {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit/setrlimit write and read the struct we own.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return 1024;
-        }
-        if limit.rlim_cur < limit.rlim_max {
-            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                limit = raised;
-            }
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    // `None` is unlimited.
+    let mut current = limit.current;
+    if current < limit.maximum || (current.is_some() && limit.maximum.is_none()) {
+        let raised = Rlimit { current: limit.maximum, maximum: limit.maximum };
+        if setrlimit(Resource::Nofile, raised).is_ok() {
+            current = limit.maximum;
         }
     }
-    usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX).min(1 << 20)
+    current.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX)).min(1 << 20)
 }
 
 pub async fn serve(listener: UnixListener, shared: Shared) {
@@ -148,8 +145,7 @@ async fn greet(
     greeting: OwnedSemaphorePermit,
     shared: &Shared,
 ) -> Result<Option<(OwnedSemaphorePermit, Arc<Origin>)>, FrameError> {
-    // SAFETY: getuid cannot fail.
-    let me = unsafe { libc::getuid() };
+    let me = rustix::process::getuid().as_raw();
     let peer_pid = match stream.peer_cred() {
         Ok(cred) if cred.uid() == me => cred.pid().map(|p| p as u32),
         Ok(cred) => {

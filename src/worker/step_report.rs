@@ -2,7 +2,7 @@
 //! where the worker's would be, and passes on `progress` alone, each time over a new
 //! connection to whichever worker runs now (so progress survives a worker restart, which
 //! replaces the socket file a bind mount would have pinned). It also reports lines of its own
-//! (a blocked connection) the same way, and a question for a person (`ask`, Claude Code's
+//! (a blocked connection) the same way, and a question for a person (`ask`, or an agent CLI's
 //! permission tool), for its own task only. Blocking: the launcher has no runtime.
 
 use crate::error::ErrorKind;

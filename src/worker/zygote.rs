@@ -88,16 +88,14 @@ fn become_supervisor(
     null: &std::fs::File,
     title: Option<Title>,
 ) -> i32 {
-    use std::os::fd::AsRawFd;
-    // SAFETY: plain calls on this single-threaded child's own process state and descriptors.
-    unsafe {
-        libc::signal(libc::SIGCHLD, libc::SIG_DFL);
-        // Its own group: cancel reaches the whole tree, and the worker's signals do not.
-        libc::setpgid(0, 0);
-        libc::dup2(null.as_raw_fd(), 0);
-        libc::dup2(log.as_raw_fd(), 1);
-        libc::dup2(log.as_raw_fd(), 2);
-    }
+    // SAFETY: restoring the default disposition of one signal in this single-threaded child
+    // (rustix offers no signal()).
+    unsafe { libc::signal(libc::SIGCHLD, libc::SIG_DFL) };
+    // Its own group: cancel reaches the whole tree, and the worker's signals do not.
+    let _ = rustix::process::setpgid(None, None);
+    let _ = rustix::stdio::dup2_stdin(null);
+    let _ = rustix::stdio::dup2_stdout(log);
+    let _ = rustix::stdio::dup2_stderr(log);
     if let Err(e) = std::env::set_current_dir(&*request.cwd) {
         eprintln!("smart-agents: {}: {e}", supervise::no_folder(&request.cwd));
         return 1;

@@ -8,7 +8,7 @@ pub mod parser;
 use super::cli::{AgentCli, Defaults, Tested, autonomy_unless_set};
 use super::common::{push_opt, with_preamble};
 use super::event::StreamParser;
-use super::limits::{LimitHit, LimitWatch, one_line, reset_in_text};
+use super::usage_limits::{UsageLimitHit, UsageLimitWatch, one_line, reset_in_text};
 use super::{AgentError, AgentRequest, Autonomy};
 
 pub use parser::AiderParser;
@@ -44,7 +44,7 @@ impl AgentCli for Aider {
         Box::new(AiderParser::new())
     }
 
-    fn limit_watch(&self, _pattern: Option<&str>) -> Box<dyn LimitWatch> {
+    fn usage_limit_watch(&self, _pattern: Option<&str>) -> Box<dyn UsageLimitWatch> {
         Box::new(AiderLimits::default())
     }
 
@@ -62,6 +62,10 @@ impl AgentCli for Aider {
 
     fn install_hint(&self) -> Option<&'static str> {
         Some("aider (`pip install aider-chat`)")
+    }
+
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[".aider", ".cache/aider"]
     }
 
     fn tested(&self) -> Option<Tested> {
@@ -98,8 +102,8 @@ struct AiderLimits {
     recent: Vec<String>,
 }
 
-impl LimitWatch for AiderLimits {
-    fn feed(&mut self, line: &[u8]) -> Option<LimitHit> {
+impl UsageLimitWatch for AiderLimits {
+    fn feed(&mut self, line: &[u8]) -> Option<UsageLimitHit> {
         let text = String::from_utf8_lossy(line).trim().to_string();
         if self.recent.len() >= 6 {
             self.recent.remove(0);
@@ -111,6 +115,6 @@ impl LimitWatch for AiderLimits {
         }
         let joined = self.recent.join(" ");
         let error = self.recent.iter().find(|l| l.contains("RateLimitError")).unwrap_or(&text);
-        Some(LimitHit { message: one_line(error), reset: reset_in_text(&joined) })
+        Some(UsageLimitHit { message: one_line(error), reset: reset_in_text(&joined) })
     }
 }

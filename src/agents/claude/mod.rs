@@ -6,18 +6,18 @@
 //! releases), else the latest tool use. The answer and the verdict come from the final
 //! `result` event ([`parser`]).
 
-mod limits;
 pub mod parser;
 pub mod permission;
 mod system;
 mod tasks;
+mod usage_limits;
 mod words;
 
-use super::cli::{AgentCli, Asking, Defaults, Tested, autonomy_unless_set};
+use super::cli::{AgentCli, Asking, Defaults, ModelHost, Tested, autonomy_unless_set};
 use super::common::push_opt;
 use super::event::StreamParser;
-use super::limits::LimitWatch;
 use super::task_tools;
+use super::usage_limits::UsageLimitWatch;
 use super::{AgentError, AgentRequest, Autonomy};
 
 pub use parser::ClaudeParser;
@@ -64,8 +64,8 @@ impl AgentCli for Claude {
         Box::new(ClaudeParser::new())
     }
 
-    fn limit_watch(&self, _pattern: Option<&str>) -> Box<dyn LimitWatch> {
-        Box::new(limits::ClaudeLimits::default())
+    fn usage_limit_watch(&self, _pattern: Option<&str>) -> Box<dyn UsageLimitWatch> {
+        Box::new(usage_limits::ClaudeUsageLimits::default())
     }
 
     fn budget_args(&self, usd: f64) -> Vec<String> {
@@ -89,6 +89,14 @@ impl AgentCli for Claude {
             "--permission-prompt-tool: a tool use its autonomy does not allow, and its own clarifying \
              questions, wait for `smart-agents answer` (autonomy edit or read-only)",
         )
+    }
+
+    fn model_host(&self) -> Option<ModelHost> {
+        Some(ModelHost { host: "api.anthropic.com:443", base_url_var: "ANTHROPIC_BASE_URL" })
+    }
+
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[".claude", ".claude.json", ".config/claude"]
     }
 
     fn auth_advice(&self) -> &'static str {

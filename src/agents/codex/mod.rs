@@ -6,10 +6,10 @@
 mod items;
 pub mod parser;
 
-use super::cli::{AgentCli, Asking, Defaults, Tested, autonomy_unless_set};
+use super::cli::{AgentCli, Asking, Defaults, ModelHost, Tested, autonomy_unless_set};
 use super::common::{obj_of, parse_object, push_opt, str_of, with_preamble};
 use super::event::StreamParser;
-use super::limits::{LimitHit, LimitWatch, one_line, reset_in_text, said_limit};
+use super::usage_limits::{UsageLimitHit, UsageLimitWatch, one_line, reset_in_text, said_limit};
 use super::{AgentError, AgentRequest, Autonomy};
 
 pub use parser::CodexParser;
@@ -51,7 +51,7 @@ impl AgentCli for Codex {
         Box::new(CodexParser::new())
     }
 
-    fn limit_watch(&self, _pattern: Option<&str>) -> Box<dyn LimitWatch> {
+    fn usage_limit_watch(&self, _pattern: Option<&str>) -> Box<dyn UsageLimitWatch> {
         Box::new(CodexLimits)
     }
 
@@ -71,6 +71,14 @@ impl AgentCli for Codex {
         // `exec` has no way to answer an approval request or a `request_user_input`: it
         // declines the one and reports the other, and the run goes on.
         Asking::Never
+    }
+
+    fn model_host(&self) -> Option<ModelHost> {
+        Some(ModelHost { host: "api.openai.com:443", base_url_var: "OPENAI_BASE_URL" })
+    }
+
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[".codex"]
     }
 
     fn auth_advice(&self) -> &'static str {
@@ -101,8 +109,8 @@ fn args(req: &AgentRequest<'_>) -> Vec<String> {
 
 struct CodexLimits;
 
-impl LimitWatch for CodexLimits {
-    fn feed(&mut self, line: &[u8]) -> Option<LimitHit> {
+impl UsageLimitWatch for CodexLimits {
+    fn feed(&mut self, line: &[u8]) -> Option<UsageLimitHit> {
         let obj = parse_object(line)?;
         let message = match str_of(&obj, "type")? {
             "error" => str_of(&obj, "message")?,
@@ -110,6 +118,6 @@ impl LimitWatch for CodexLimits {
             _ => return None,
         };
         let limited = message.contains("429") || said_limit(message);
-        limited.then(|| LimitHit { message: one_line(message), reset: reset_in_text(message) })
+        limited.then(|| UsageLimitHit { message: one_line(message), reset: reset_in_text(message) })
     }
 }

@@ -4,10 +4,10 @@
 
 pub mod parser;
 
-use super::cli::{AgentCli, Defaults, Tested, autonomy_unless_set};
+use super::cli::{AgentCli, Defaults, ModelHost, Tested, autonomy_unless_set};
 use super::common::{obj_of, parse_object, push_opt, str_of, with_preamble};
 use super::event::StreamParser;
-use super::limits::{LimitHit, LimitWatch, one_line, reset_in_text, said_limit};
+use super::usage_limits::{UsageLimitHit, UsageLimitWatch, one_line, reset_in_text, said_limit};
 use super::{AgentError, AgentRequest, Autonomy};
 
 pub use parser::GeminiParser;
@@ -52,7 +52,7 @@ impl AgentCli for Gemini {
         Box::new(GeminiParser::new())
     }
 
-    fn limit_watch(&self, _pattern: Option<&str>) -> Box<dyn LimitWatch> {
+    fn usage_limit_watch(&self, _pattern: Option<&str>) -> Box<dyn UsageLimitWatch> {
         Box::new(GeminiLimits)
     }
 
@@ -66,6 +66,17 @@ impl AgentCli for Gemini {
 
     fn tested(&self) -> Option<Tested> {
         Tested::pinned(self.name(), "0.61.0")
+    }
+
+    fn model_host(&self) -> Option<ModelHost> {
+        Some(ModelHost {
+            host: "generativelanguage.googleapis.com:443",
+            base_url_var: "GOOGLE_GEMINI_BASE_URL",
+        })
+    }
+
+    fn home_dirs(&self) -> &'static [&'static str] {
+        &[".gemini"]
     }
 
     fn auth_advice(&self) -> &'static str {
@@ -117,8 +128,8 @@ pub(crate) fn exit_code(code: i32) -> Option<&'static str> {
 
 struct GeminiLimits;
 
-impl LimitWatch for GeminiLimits {
-    fn feed(&mut self, line: &[u8]) -> Option<LimitHit> {
+impl UsageLimitWatch for GeminiLimits {
+    fn feed(&mut self, line: &[u8]) -> Option<UsageLimitHit> {
         let obj = parse_object(line)?;
         if !matches!(str_of(&obj, "type")?, "result" | "error") {
             return None;
@@ -126,6 +137,6 @@ impl LimitWatch for GeminiLimits {
         let message =
             obj_of(&obj, "error").and_then(|e| str_of(e, "message")).or_else(|| str_of(&obj, "message"))?;
         let limited = message.contains("Resource has been exhausted") || said_limit(message);
-        limited.then(|| LimitHit { message: one_line(message), reset: reset_in_text(message) })
+        limited.then(|| UsageLimitHit { message: one_line(message), reset: reset_in_text(message) })
     }
 }

@@ -7,7 +7,7 @@ pub mod parser;
 use super::cli::{AgentCli, Defaults, Tested, autonomy_unless_set};
 use super::common::{obj_of, parse_object, push_opt, str_of, with_preamble};
 use super::event::StreamParser;
-use super::limits::{LimitHit, LimitWatch, one_line, reset_in_text, said_limit};
+use super::usage_limits::{UsageLimitHit, UsageLimitWatch, one_line, reset_in_text, said_limit};
 use super::{AgentError, AgentRequest, Autonomy};
 
 pub use parser::OpenCodeParser;
@@ -58,7 +58,7 @@ impl AgentCli for OpenCode {
         Box::new(OpenCodeParser::new())
     }
 
-    fn limit_watch(&self, _pattern: Option<&str>) -> Box<dyn LimitWatch> {
+    fn usage_limit_watch(&self, _pattern: Option<&str>) -> Box<dyn UsageLimitWatch> {
         Box::new(OpenCodeLimits)
     }
 
@@ -81,14 +81,14 @@ impl AgentCli for OpenCode {
 
 struct OpenCodeLimits;
 
-impl LimitWatch for OpenCodeLimits {
-    fn feed(&mut self, line: &[u8]) -> Option<LimitHit> {
+impl UsageLimitWatch for OpenCodeLimits {
+    fn feed(&mut self, line: &[u8]) -> Option<UsageLimitHit> {
         let obj = parse_object(line)?;
         if str_of(&obj, "type")? != "error" {
             return None;
         }
         let message = parser::error_message(obj_of(&obj, "error")?)?;
         let limited = message.contains("429") || said_limit(&message);
-        limited.then(|| LimitHit { message: one_line(&message), reset: reset_in_text(&message) })
+        limited.then(|| UsageLimitHit { message: one_line(&message), reset: reset_in_text(&message) })
     }
 }

@@ -200,3 +200,14 @@ fn every_parser_fails_an_empty_stream() {
         assert!(v.reason.is_some(), "{b}");
     }
 }
+
+#[test]
+fn agents_reach_their_model_host_or_their_base_url() {
+    use crate::agents::registry::model_host;
+    assert_eq!(model_host("claude", &[]).as_deref(), Some("api.anthropic.com:443"));
+    let env = vec![("ANTHROPIC_BASE_URL".to_string(), "http://127.0.0.1:8081/v1".to_string())];
+    assert_eq!(model_host("claude", &env).as_deref(), Some("127.0.0.1:8081"));
+    let env = vec![("OPENAI_BASE_URL".to_string(), "http://mock.local/v1".to_string())];
+    assert_eq!(model_host("codex", &env).as_deref(), Some("mock.local:80"));
+    assert_eq!(model_host("shell", &[]), None);
+}

@@ -69,14 +69,13 @@ fn is_shared(magic: i64) -> Option<&'static str> {
 
 fn shared_folder(dir: &std::path::Path) -> Check {
     let data = dir.parent().unwrap_or(dir);
-    let Ok(c_path) = std::ffi::CString::new(data.as_os_str().as_encoded_bytes()) else {
-        return check("slurm fs", Level::Warn, "cannot check the data folder's filesystem", None);
+    let st = match rustix::fs::statfs(data) {
+        Ok(st) => st,
+        Err(rustix::io::Errno::INVAL) => {
+            return check("slurm fs", Level::Warn, "cannot check the data folder's filesystem", None);
+        }
+        Err(_) => return check("slurm fs", Level::Warn, format!("cannot check {}", data.display()), None),
     };
-    // SAFETY: statfs fills the zeroed struct we pass; the path is NUL-terminated.
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statfs(c_path.as_ptr(), &mut st) } != 0 {
-        return check("slurm fs", Level::Warn, format!("cannot check {}", data.display()), None);
-    }
     #[allow(clippy::unnecessary_cast)]
     match is_shared(st.f_type as i64) {
         Some(kind) => check(

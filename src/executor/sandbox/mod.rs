@@ -54,12 +54,12 @@ impl Sandbox {
     }
 
     /// Settle `spec`'s sandbox at submit, or say why it cannot run walled in here. `backend`
-    /// names the agent CLI (`claude`, …) whose model host an agent task may reach.
+    /// names the agent CLI whose model host an agent task may reach.
     pub fn settle(&self, spec: &mut TaskSpec, backend: Option<&str>) -> Result<(), String> {
         let Some(mut asked) = spec.sandbox.take() else { return Ok(()) };
         // An agent needs its model: allowed unless the network was set by hand.
         if spec.prompt.is_some() && asked.network.is_none() {
-            let host = crate::config::sandbox::agent_host(backend.unwrap_or(&spec.agent), &spec.env);
+            let host = crate::agents::registry::model_host(backend.unwrap_or(&spec.agent), &spec.env);
             asked.allow_hosts.extend(host.filter(|h| !asked.allow_hosts.contains(h)));
         }
         let settled = self.settings.settle(asked)?;

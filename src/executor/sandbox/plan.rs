@@ -1,6 +1,7 @@
 //! What one sandboxed start needs, worked out by the worker and handed to the launcher as
 //! one JSON argument: which paths vanish, which are writable, how the network goes out.
 
+use crate::agents::Backend;
 use crate::config::sandbox::{Network, SandboxSettings, SandboxSpec, host_port};
 use crate::paths::Paths;
 use crate::store::TaskRecord;
@@ -31,14 +32,6 @@ const HIDDEN_IN_HOME: &[&str] = &[
 
 /// Sockets that hand out the machine.
 const HIDDEN_ELSEWHERE: &[&str] = &["/var/run/docker.sock", "/run/docker.sock"];
-
-/// What each agent CLI writes under the home folder (docs/sandbox.md has the table).
-const AGENT_DIRS: &[(&str, &[&str])] = &[
-    ("claude", &[".claude", ".claude.json", ".config/claude"]),
-    ("codex", &[".codex"]),
-    ("gemini", &[".gemini"]),
-    ("aider", &[".aider", ".cache/aider"]),
-];
 
 /// Where the proxy's socket appears inside the sandbox (a private /tmp).
 pub const PROXY_INSIDE: &str = "/tmp/.smart-agents-proxy.sock";
@@ -93,10 +86,10 @@ impl Plan {
             .collect();
         hide = existing(hide);
         let program = argv.first().map(|p| Path::new(p).file_name().unwrap_or_default().to_string_lossy());
-        let agent_dirs = AGENT_DIRS
-            .iter()
-            .filter(|(cli, _)| program.as_deref() == Some(*cli) || rec.agent == *cli)
-            .flat_map(|(_, dirs)| dirs.iter())
+        // What the agent CLI writes under the home folder (docs/sandbox.md has the table).
+        let agent_dirs = Backend::all()
+            .filter(|b| program.as_deref() == Some(b.as_str()) || rec.agent == b.as_str())
+            .flat_map(|b| b.cli().home_dirs())
             .flat_map(|d| homes.iter().map(move |h| h.join(d)));
         let mut writable: Vec<PathBuf> =
             agent_dirs.chain(settings.writable.iter().flat_map(|p| expand(p, &homes))).collect();

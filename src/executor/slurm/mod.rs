@@ -14,7 +14,7 @@ pub use tools::{JobRequest, ping, program, sbatch_args, tag, task_of};
 
 use super::{Answer, Executor, Note, Reply, Start, Stop, TaskExecutor};
 use crate::config::executors::SlurmSettings;
-use crate::config::{Config, Limits};
+use crate::config::{Config, ResourceLimits};
 use crate::paths::Paths;
 use crate::store::TaskRecord;
 use link::Cmd;
@@ -43,7 +43,7 @@ pub struct Slurm {
     paths: Paths,
     /// Admission limits for Slurm tasks: the class caps, `max_concurrent` as the cap, and no
     /// CPU or memory gate (the cluster has its own).
-    limits: Limits,
+    limits: ResourceLimits,
     handed: HashMap<String, Handed>,
     polling: bool,
     look_at: Option<i64>,
@@ -55,7 +55,7 @@ pub struct Slurm {
 impl Slurm {
     pub fn new(config: &Config, paths: &Paths, answer: Answer) -> Slurm {
         let settings = config.executors.slurm.clone();
-        let limits = Limits {
+        let limits = ResourceLimits {
             max_concurrent_tasks: settings.max_concurrent,
             cpu_threshold: 100.0,
             memory_threshold: 100.0,
@@ -134,7 +134,7 @@ impl TaskExecutor for Slurm {
         })
     }
 
-    fn own_limits(&self) -> Option<&Limits> {
+    fn own_limits(&self) -> Option<&ResourceLimits> {
         Some(&self.limits)
     }
 

@@ -123,8 +123,10 @@ fn output_within(mut cmd: Command, what: &str, limit: Duration) -> Result<String
     let out = match rx.recv_timeout(limit) {
         Ok(out) => out.map_err(|e| format!("{what}: {e}"))?,
         Err(_) => {
-            // SAFETY: our own child, not yet reaped (its waiter thread is still waiting).
-            unsafe { libc::kill(pid, libc::SIGKILL) };
+            // Our own child, not yet reaped (its waiter thread is still waiting).
+            if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            }
             return Err(format!("{what} did not answer within {} s", limit.as_secs()));
         }
     };
@@ -158,8 +160,7 @@ pub fn submit(settings: &SlurmSettings, req: &JobRequest) -> Result<String, Stri
 
 /// Every job of this user that Slurm still lists, finished ones included: one call.
 pub fn jobs() -> Result<Vec<JobInfo>, String> {
-    // SAFETY: getuid cannot fail.
-    let uid = unsafe { libc::getuid() };
+    let uid = rustix::process::getuid().as_raw();
     let mut cmd = tool("squeue")?;
     cmd.args(["-h", "-t", "all", "-u", &uid.to_string(), "-o", "%i|%T|%r|%k"]);
     Ok(slurm_parse::parse_squeue(&output(cmd, "squeue")?))

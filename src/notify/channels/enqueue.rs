@@ -184,13 +184,13 @@ mod tests {
     #[test]
     fn agent_and_class_filters() {
         let all = channel("");
-        assert!(passes(&all, None, None) && passes(&all, Some("claude"), Some("build")));
-        let claude = channel("agents = [\"claude\"]");
-        assert!(passes(&claude, Some("claude"), None));
-        assert!(!passes(&claude, Some("codex"), None));
-        assert!(!passes(&claude, None, None), "a flow has no agent");
+        assert!(passes(&all, None, None) && passes(&all, Some("orchid"), Some("build")));
+        let orchid = channel("agents = [\"orchid\"]");
+        assert!(passes(&orchid, Some("orchid"), None));
+        assert!(!passes(&orchid, Some("quill"), None));
+        assert!(!passes(&orchid, None, None), "a flow has no agent");
         let builds = channel("classes = [\"build\"]");
-        assert!(passes(&builds, Some("codex"), Some("build")));
-        assert!(!passes(&builds, Some("codex"), None));
+        assert!(passes(&builds, Some("quill"), Some("build")));
+        assert!(!passes(&builds, Some("quill"), None));
     }
 }

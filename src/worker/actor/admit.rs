@@ -3,7 +3,7 @@
 //! hand over) what it chose, and store each waiting task's reason when it changed.
 
 use super::{Actor, Timer};
-use crate::config::Limits;
+use crate::config::ResourceLimits;
 use crate::executor::{Executor, kind_of};
 use crate::model::TaskState;
 use crate::scheduler::{self, Pending, Readings, Running};
@@ -112,7 +112,7 @@ impl Actor {
         kinds: &[Executor],
         running: &Running,
         readings: &Readings,
-        limits: &Limits,
+        limits: &ResourceLimits,
         now: i64,
     ) -> Verdict {
         let mut pending = Vec::new();
@@ -186,7 +186,7 @@ impl Actor {
             let agent = self.queue.get(&id).map(|l| l.rec.agent.clone()).unwrap_or_default();
             self.circuits.on_start(&agent, now);
             let account = self.registry.account_of(&agent).to_string();
-            self.limits.holds.on_start(&account, &id, now);
+            self.usage_limits.holds.on_start(&account, &id, now);
             let Some(live) = self.queue.get(&id) else { continue };
             match self.executors.of_mut(&live.rec).admit(&id, live.rec.attempt) {
                 Some(waiting) => self.hand_over(&id, waiting),

@@ -16,13 +16,13 @@ mod footprints;
 mod group_end;
 mod handed;
 mod history;
-mod limits;
 mod requests;
 mod routing;
 mod schedule_fire;
 mod schedules;
 mod secrets;
 mod transitions;
+mod usage_limits;
 mod work_done;
 
 use crate::config::Config;
@@ -66,7 +66,7 @@ pub struct Actor {
     stopping: Option<Stopping>,
     /// Per-round work, let out after the commit.
     outbox: crate::worker::outbox::Outbox,
-    monitor: crate::scheduler::ResourceMonitor,
+    monitor: crate::worker::monitor::ResourceMonitor,
     last_readings: Option<(Instant, crate::scheduler::Readings)>,
     /// Memory ended tasks freed that the reading does not show yet.
     freeing: crate::scheduler::freeing::Freeing,
@@ -78,7 +78,7 @@ pub struct Actor {
     registry: crate::agents::Registry,
     circuits: crate::worker::circuits::Circuits,
     /// Usage-limit holds and today's spend per account.
-    limits: crate::worker::limit_state::LimitState,
+    usage_limits: crate::worker::usage_limit_state::UsageLimitState,
     /// Supervisors being started and agent streams being followed.
     processes: crate::worker::processes::Processes,
     durations: crate::worker::durations::Durations,
@@ -117,7 +117,7 @@ impl Actor {
             std::sync::Arc::new(move |reply| tx.send(Msg::Executor(reply)).is_ok())
         };
         let executors = crate::executor::ExecutorSet::new(&config, &paths, answer);
-        let limits = crate::worker::limit_state::LimitState::new(&config);
+        let usage_limits = crate::worker::usage_limit_state::UsageLimitState::new(&config);
         let secrets = crate::worker::secret_state::SecretState::new(&paths, &config);
         let upkeep = crate::worker::upkeep::Upkeep::new(&store)?;
         let schedules = crate::worker::schedules::Schedules::load(&store, tx.clone())?;
@@ -137,14 +137,14 @@ impl Actor {
             timers: Default::default(),
             stopping: None,
             outbox: crate::worker::outbox::Outbox::new(),
-            monitor: crate::scheduler::ResourceMonitor::new(),
+            monitor: crate::worker::monitor::ResourceMonitor::new(),
             last_readings: None,
             freeing: Default::default(),
             learned: HashMap::new(),
             learn_gen: 1,
             registry,
             circuits,
-            limits,
+            usage_limits,
             processes: crate::worker::processes::Processes::new(spawner, spares),
             durations: Default::default(),
             flows_touched: BTreeSet::new(),

@@ -4,7 +4,7 @@
 //! is a timer, never a poll.
 
 use super::{Actor, KillReason, Timer};
-use crate::agents::limits::LimitHit;
+use crate::agents::usage_limits::UsageLimitHit;
 use crate::error::{Error, Result};
 use crate::model::{Carried, HoldView, TaskState};
 use crate::protocol::Event;
@@ -37,24 +37,24 @@ impl Actor {
     /// Holds and today's spend from the database (at start).
     pub(super) fn load_limits(&mut self, now: i64) -> Result<()> {
         for (account, hold) in self.store.holds()? {
-            self.limits.holds.restore(account, hold);
+            self.usage_limits.holds.restore(account, hold);
         }
-        self.limits.day = day_of(now);
-        self.limits.spend = self.store.spend_on(&self.limits.day)?.into_iter().collect();
+        self.usage_limits.day = day_of(now);
+        self.usage_limits.spend = self.store.spend_on(&self.usage_limits.day)?.into_iter().collect();
         Ok(())
     }
 
     pub(super) fn spent_today(&self, account: &str, now: i64) -> f64 {
-        if self.limits.day != day_of(now) {
+        if self.usage_limits.day != day_of(now) {
             return 0.0;
         }
-        self.limits.spend.get(account).copied().unwrap_or(0.0)
+        self.usage_limits.spend.get(account).copied().unwrap_or(0.0)
     }
 
     /// The account's hold as admission sees it: a usage limit first, then the budgets.
     pub(super) fn hold_slot(&self, account: &str, now: i64) -> Hold {
-        let hold = self.limits.holds.slot(account, now);
-        if hold != Hold::None || self.limits.released.contains(account) {
+        let hold = self.usage_limits.holds.slot(account, now);
+        if hold != Hold::None || self.usage_limits.released.contains(account) {
             return hold;
         }
         let spent = self.spent_today(account, now);
@@ -63,9 +63,10 @@ impl Actor {
         if let Some(budget) = own.reduce(f64::min).filter(|b| spent >= *b) {
             return Hold::Budget { spent, budget, overall: false };
         }
-        let total: f64 = if self.limits.day == day_of(now) { self.limits.spend.values().sum() } else { 0.0 };
+        let total: f64 =
+            if self.usage_limits.day == day_of(now) { self.usage_limits.spend.values().sum() } else { 0.0 };
         match self.config.daily_budget_usd {
-            Some(budget) if total >= budget && !self.limits.released.contains("*") => {
+            Some(budget) if total >= budget && !self.usage_limits.released.contains("*") => {
                 Hold::Budget { spent: total, budget, overall: true }
             }
             _ => Hold::None,
@@ -80,7 +81,7 @@ impl Actor {
             .iter()
             .any(|a| matches!(self.hold_slot(&a.account, now), Hold::Budget { .. }));
         let midnight = budget_held.then(|| next_midnight(now));
-        [self.limits.holds.next_change(now), midnight].into_iter().flatten().min()
+        [self.usage_limits.holds.next_change(now), midnight].into_iter().flatten().min()
     }
 
     /// For `agents --json`.
@@ -128,7 +129,7 @@ impl Actor {
     }
 
     /// The reason a task fails when its cost went past `--max-cost` (even when it ended
-    /// before the worker could stop it, or Claude Code stopped itself at `--max-budget-usd`).
+    /// before the worker could stop it, or the agent CLI stopped itself at its own spend cap).
     pub(super) fn over_budget(&self, id: &str, reason: Option<&str>) -> Option<String> {
         let rec = &self.queue.get(id)?.rec;
         let max = rec.spec.max_cost_usd?;
@@ -140,20 +141,20 @@ impl Actor {
 
     fn add_spend(&mut self, account: &str, usd: f64, now: i64) {
         let day = day_of(now);
-        if self.limits.day != day {
-            self.limits.day = day.clone();
-            self.limits.spend.clear();
-            self.limits.released.clear();
+        if self.usage_limits.day != day {
+            self.usage_limits.day = day.clone();
+            self.usage_limits.spend.clear();
+            self.usage_limits.released.clear();
         }
         let held_before = matches!(self.hold_slot(account, now), Hold::Budget { .. });
-        *self.limits.spend.entry(account.to_string()).or_default() += usd;
+        *self.usage_limits.spend.entry(account.to_string()).or_default() += usd;
         if let Err(e) = self.store.add_spend(&day, account, usd) {
             eprintln!("smart-agents worker: recording spend of {account}: {e}");
         }
         if let (false, Hold::Budget { .. }) = (held_before, self.hold_slot(account, now)) {
             let text = self.hold_view(account, now).map(|v| v.reason).unwrap_or_default();
             self.tell_hold(account, format!("{}: its tasks wait until tomorrow", capitalized(&text)), true);
-            self.limits.budget_held.insert(account.to_string());
+            self.usage_limits.budget_held.insert(account.to_string());
             self.timers.add(next_midnight(now), Timer::Wake);
         }
     }
@@ -161,14 +162,14 @@ impl Actor {
     /// Budget holds that ended (a new day) are told, once each.
     pub(super) fn budget_upkeep(&mut self, now: i64) {
         let over: Vec<String> = self
-            .limits
+            .usage_limits
             .budget_held
             .iter()
             .filter(|a| !matches!(self.hold_slot(a, now), Hold::Budget { .. }))
             .cloned()
             .collect();
         for account in over {
-            self.limits.budget_held.remove(&account);
+            self.usage_limits.budget_held.remove(&account);
             let text = format!("{} daily budget starts over: its tasks start again", capitalized(&account));
             self.tell_hold(&account, text, false);
         }
@@ -178,7 +179,7 @@ impl Actor {
     pub(super) fn limit_through(&mut self, id: &str, now: i64) {
         let Some(agent) = self.queue.get(id).map(|l| l.rec.agent.clone()) else { return };
         let account = self.registry.account_of(&agent).to_string();
-        if self.limits.holds.on_through(&account, now).is_some() {
+        if self.usage_limits.holds.on_through(&account, now).is_some() {
             let _ = self.store.delete_hold(&account);
             self.tell_hold(
                 &account,
@@ -192,17 +193,17 @@ impl Actor {
     pub(super) fn limit_trial_gone(&mut self, id: &str) {
         let Some(agent) = self.queue.get(id).map(|l| l.rec.agent.clone()) else { return };
         let account = self.registry.account_of(&agent).to_string();
-        self.limits.holds.on_trial_gone(&account, id);
+        self.usage_limits.holds.on_trial_gone(&account, id);
     }
 
     /// The attempt ended on a usage limit: hold the account, put the task back to pending
     /// (no retry used), and have its next part continue the session.
-    pub(super) fn hold_for_limit(&mut self, id: &str, hit: &LimitHit, now: i64) {
+    pub(super) fn hold_for_limit(&mut self, id: &str, hit: &UsageLimitHit, now: i64) {
         let Some(agent) = self.queue.get(id).map(|l| l.rec.agent.clone()) else { return };
         let account = self.registry.account_of(&agent).to_string();
         let reset_at = hit.reset.map(|r| r.at(now));
-        let change = self.limits.holds.on_limit(&account, &hit.message, reset_at, now);
-        if let Some(hold) = self.limits.holds.get(&account).cloned() {
+        let change = self.usage_limits.holds.on_limit(&account, &hit.message, reset_at, now);
+        if let Some(hold) = self.usage_limits.holds.get(&account).cloned() {
             let _ = self.store.save_hold(&account, &hold);
             self.timers.add(hold.until, Timer::Wake);
         }
@@ -211,8 +212,8 @@ impl Actor {
         let rec = &mut live.rec;
         let before = rec.metrics.carried.clone().unwrap_or_default();
         let tokens_used = rec.metrics.tokens_used.unwrap_or(before.tokens_used);
-        // A part the model never answered left no conversation to continue (Gemini CLI does
-        // not even save such a session): the next part starts over.
+        // A part the model never answered left no conversation to continue (some agent CLIs
+        // do not even save such a session): the next part starts over.
         let answered = tokens_used > before.tokens_used;
         let carried = Carried {
             parts: before.parts + 1,
@@ -235,7 +236,7 @@ impl Actor {
         self.outbox.mark(id);
         if change == Change::Started {
             let waiting = self.pending_of_account(&account);
-            let until = self.limits.holds.get(&account).map_or(now, |h| h.until);
+            let until = self.usage_limits.holds.get(&account).map_or(now, |h| h.until);
             let at = crate::scheduler::reason::local_time(until, now);
             let tasks =
                 if waiting == 1 { "1 task waits".to_string() } else { format!("{waiting} tasks wait") };
@@ -273,15 +274,15 @@ impl Actor {
         match hold {
             Hold::None => return Err(Error::usage(format!("{name}: its account '{account}' has no hold"))),
             Hold::Budget { overall: true, .. } => {
-                self.limits.released.insert("*".into());
-                self.limits.budget_held.clear();
+                self.usage_limits.released.insert("*".into());
+                self.usage_limits.budget_held.clear();
             }
             Hold::Budget { .. } => {
-                self.limits.released.insert(account.clone());
-                self.limits.budget_held.remove(&account);
+                self.usage_limits.released.insert(account.clone());
+                self.usage_limits.budget_held.remove(&account);
             }
             Hold::Limit { .. } | Hold::Trial | Hold::TrialRunning => {
-                self.limits.holds.release(&account);
+                self.usage_limits.holds.release(&account);
                 self.store.delete_hold(&account)?;
             }
         }

@@ -1,4 +1,5 @@
-//! Human output shared by the commands: task lines, state words, durations.
+//! Human words for tasks, shared by the commands, the dashboard and the MCP server: task
+//! lines, state words, durations.
 
 use crate::model::{TaskState, TaskView};
 use crate::store::TaskRecord;

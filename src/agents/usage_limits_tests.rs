@@ -8,8 +8,8 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn run(backend: Backend, pattern: Option<&str>, text: &str) -> Option<LimitHit> {
-    let mut d = LimitDetector::new(backend, pattern);
+fn run(backend: Backend, pattern: Option<&str>, text: &str) -> Option<UsageLimitHit> {
+    let mut d = UsageLimitDetector::new(backend, pattern);
     let mut first = None;
     for line in text.lines() {
         if let Some(hit) = d.feed(line.as_bytes()) {

@@ -1,11 +1,11 @@
 //! The worker's usage-limit state: holds per account and today's spend. What the worker does
-//! with it is in limits.rs.
+//! with it is in actor/usage_limits.rs.
 
 use crate::scheduler::holds::Holds;
 use std::collections::{HashMap, HashSet};
 
 /// Holds, and today's spend per account.
-pub struct LimitState {
+pub struct UsageLimitState {
     pub holds: Holds,
     /// The local day `spend` is for (`2026-12-02`).
     pub(super) day: String,
@@ -16,10 +16,10 @@ pub struct LimitState {
     pub(super) budget_held: HashSet<String>,
 }
 
-impl LimitState {
-    pub fn new(config: &crate::config::Config) -> LimitState {
+impl UsageLimitState {
+    pub fn new(config: &crate::config::Config) -> UsageLimitState {
         let (base, max) = config.usage_limits.backoff_ms();
-        LimitState {
+        UsageLimitState {
             holds: Holds::new(base, max),
             day: String::new(),
             spend: HashMap::new(),

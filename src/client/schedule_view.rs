@@ -104,36 +104,3 @@ fn view(store: &Store, s: &ScheduleRecord) -> Result<ScheduleView> {
         paused: s.paused,
     })
 }
-
-/// One line per schedule for people.
-pub fn print_list(views: &[ScheduleView]) {
-    if views.is_empty() {
-        println!("no schedules: `smart-agents schedule add NAME --every 1h -- COMMAND` makes one");
-        return;
-    }
-    println!("{:<20} {:<28} {:<25} {:<22} {:>6}  paused", "NAME", "SPEC", "NEXT", "LAST RUN", "MISSED");
-    for v in views {
-        let last = v.last_run.as_ref().map_or("-".to_string(), |r| format!("{} {}", r.id, r.state));
-        let next = v.next.clone().unwrap_or_else(|| "-".into());
-        let paused = if v.paused { "yes" } else { "no" };
-        println!("{:<20} {:<28} {:<25} {:<22} {:>6}  {paused}", v.name, v.spec, next, last, v.missed);
-    }
-}
-
-pub fn print_detail(d: &ScheduleDetail) {
-    let v = &d.view;
-    println!("schedule {}: {}", v.name, v.spec);
-    println!("  runs:      {}", d.runs);
-    println!("  next:      {}", v.next.as_deref().unwrap_or("-"));
-    if v.paused {
-        let until = d.paused_until.as_deref().map(|u| format!(" until {u}")).unwrap_or_default();
-        println!("  paused:    {}{until}", d.pause_reason.as_deref().unwrap_or("yes"));
-    }
-    println!("  catch-up:  {:?}, overlap: {:?}", d.catch_up, d.overlap);
-    println!("  missed:    {} in all; {} runs today", v.missed, d.runs_today);
-    println!("  windows (newest first):");
-    for w in &d.windows {
-        let data = w.data.as_ref().map(|d| d.to_string()).unwrap_or_default();
-        println!("    {}  {:<17} {data}", w.at, w.kind);
-    }
-}

@@ -1,6 +1,6 @@
 //! Usage and rate limits in an agent's output: what each CLI prints when its API answers 429
 //! (recorded with the real CLIs against the mock model, see docs/usage-limits.md), and the
-//! reset time when it gives one. Pure: lines in, at most one [`LimitHit`] out.
+//! reset time when it gives one. Pure: lines in, at most one [`UsageLimitHit`] out.
 //!
 //! - Claude Code: a `result` with `api_error_status: 429` (text "API Error: Request rejected
 //!   (429) · …"), or a `rate_limit_event` whose `rate_limit_info.status` is `rejected` (with
@@ -54,47 +54,47 @@ impl Reset {
 
 /// A limit the agent ran into.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LimitHit {
+pub struct UsageLimitHit {
     /// What the agent said, one line.
     pub message: String,
     pub reset: Option<Reset>,
 }
 
 /// One CLI's reading of its lines for a limit (each CLI module has one).
-pub trait LimitWatch: Send {
+pub trait UsageLimitWatch: Send {
     /// Feed one line; `Some` when it shows a limit.
-    fn feed(&mut self, line: &[u8]) -> Option<LimitHit>;
+    fn feed(&mut self, line: &[u8]) -> Option<UsageLimitHit>;
 }
 
 /// A watch that sees nothing: CLIs that print no limit of their own.
 #[derive(Debug, Default)]
-pub struct NoLimits;
+pub struct NoUsageLimits;
 
-impl LimitWatch for NoLimits {
-    fn feed(&mut self, _line: &[u8]) -> Option<LimitHit> {
+impl UsageLimitWatch for NoUsageLimits {
+    fn feed(&mut self, _line: &[u8]) -> Option<UsageLimitHit> {
         None
     }
 }
 
 /// Watches one run's lines for a limit, and reports it once.
-pub struct LimitDetector {
-    watch: Box<dyn LimitWatch>,
-    hit: Option<LimitHit>,
+pub struct UsageLimitDetector {
+    watch: Box<dyn UsageLimitWatch>,
+    hit: Option<UsageLimitHit>,
 }
 
-impl LimitDetector {
+impl UsageLimitDetector {
     /// `pattern` is a `command` agent's `limit_pattern` (checked when the config loads).
-    pub fn new(backend: Backend, pattern: Option<&str>) -> LimitDetector {
-        LimitDetector { watch: backend.cli().limit_watch(pattern), hit: None }
+    pub fn new(backend: Backend, pattern: Option<&str>) -> UsageLimitDetector {
+        UsageLimitDetector { watch: backend.cli().usage_limit_watch(pattern), hit: None }
     }
 
     /// The limit seen so far, if any.
-    pub fn hit(&self) -> Option<&LimitHit> {
+    pub fn hit(&self) -> Option<&UsageLimitHit> {
         self.hit.as_ref()
     }
 
     /// Feed one line; `Some` the first time a limit shows.
-    pub fn feed(&mut self, line: &[u8]) -> Option<LimitHit> {
+    pub fn feed(&mut self, line: &[u8]) -> Option<UsageLimitHit> {
         if self.hit.is_some() {
             return None;
         }
@@ -183,5 +183,5 @@ fn duration(word: &str) -> Option<Reset> {
 }
 
 #[cfg(test)]
-#[path = "limits_tests.rs"]
+#[path = "usage_limits_tests.rs"]
 mod tests;

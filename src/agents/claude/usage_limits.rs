@@ -4,17 +4,19 @@
 //! result saying "You've hit your limit · resets 3pm".
 
 use crate::agents::common::{obj_of, parse_object, str_of, u64_of};
-use crate::agents::limits::{LimitHit, LimitWatch, Reset, one_line, reset_in_text, said_limit};
+use crate::agents::usage_limits::{
+    Reset, UsageLimitHit, UsageLimitWatch, one_line, reset_in_text, said_limit,
+};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Default)]
-pub(super) struct ClaudeLimits {
+pub(super) struct ClaudeUsageLimits {
     /// The `rate_limit_event` reset, kept for the `result` that follows it.
     pending_reset: Option<Reset>,
 }
 
-impl LimitWatch for ClaudeLimits {
-    fn feed(&mut self, line: &[u8]) -> Option<LimitHit> {
+impl UsageLimitWatch for ClaudeUsageLimits {
+    fn feed(&mut self, line: &[u8]) -> Option<UsageLimitHit> {
         let obj = parse_object(line)?;
         match str_of(&obj, "type") {
             Some("rate_limit_event") => self.on_rate_limit(obj_of(&obj, "rate_limit_info")?),
@@ -24,7 +26,7 @@ impl LimitWatch for ClaudeLimits {
                 let limited = u64_of(&obj, "api_error_status") == Some(429)
                     || said_limit(text)
                     || str_of(&obj, "terminal_reason") == Some("blocking_limit");
-                (is_error && limited).then(|| LimitHit {
+                (is_error && limited).then(|| UsageLimitHit {
                     message: one_line(text),
                     reset: self.pending_reset.or_else(|| reset_in_text(text)),
                 })
@@ -34,11 +36,11 @@ impl LimitWatch for ClaudeLimits {
     }
 }
 
-impl ClaudeLimits {
+impl ClaudeUsageLimits {
     /// A rejected window is a limit. While overage (extra paid usage) carries the account on,
     /// it is not: the run goes on, and only when overage is rejected too (or disabled) does
     /// the account wait, until the later of the two resets.
-    fn on_rate_limit(&mut self, info: &Map<String, Value>) -> Option<LimitHit> {
+    fn on_rate_limit(&mut self, info: &Map<String, Value>) -> Option<UsageLimitHit> {
         let at = |key: &str| u64_of(info, key).map(|s| Reset::At(s as i64 * 1000));
         if str_of(info, "status") != Some("rejected") {
             return None;
@@ -62,6 +64,6 @@ impl ClaudeLimits {
             (_, Some(_)) => ", no overage",
             _ => "",
         };
-        Some(LimitHit { message: format!("Claude usage limit ({kind}{overage_note}) reached"), reset })
+        Some(UsageLimitHit { message: format!("Claude usage limit ({kind}{overage_note}) reached"), reset })
     }
 }
