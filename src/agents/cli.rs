@@ -1,5 +1,5 @@
 //! The agent-CLI seam: everything smart-agents knows about one CLI, behind one trait. Each CLI
-//! is one module (`claude/`, `codex/`, `gemini/`, `aider/`, `opencode/`, `command.rs`) with a
+//! is one module (a folder per agent CLI, and `command.rs`) with a
 //! unit struct implementing [`AgentCli`]; `registry::CLIS` lists them. Adding a CLI is its
 //! module plus that line (docs/architecture.md walks through it).
 
@@ -56,7 +56,7 @@ pub trait AgentCli: Send + Sync + 'static {
     /// The backend name (`backend = "NAME"` in a profile, and the built-in agent's name).
     fn name(&self) -> &'static str;
 
-    /// Other words a profile may use for it (`claude-code`).
+    /// Other words a profile may use for it (a longer product name, say).
     fn aliases(&self) -> &'static [&'static str] {
         &[]
     }
@@ -87,7 +87,7 @@ pub trait AgentCli: Send + Sync + 'static {
     fn usage_limit_watch(&self, pattern: Option<&str>) -> Box<dyn UsageLimitWatch>;
 
     /// Whether it ends its run by itself after printing a usage limit; one that retries on
-    /// its own (aider, plain commands) is stopped by the worker instead.
+    /// its own (one that retries, plain commands) is stopped by the worker instead.
     fn exits_on_limit(&self) -> bool {
         true
     }
@@ -97,7 +97,7 @@ pub trait AgentCli: Send + Sync + 'static {
         Vec::new()
     }
 
-    /// Whether a run needs a side log path (aider's `--analytics-log`).
+    /// Whether a run needs a side log path (an analytics log).
     fn needs_side_log(&self) -> bool {
         false
     }
@@ -138,8 +138,8 @@ pub trait AgentCli: Send + Sync + 'static {
 }
 
 /// The flags of `level`, less those the profile's own `args` already decide: a profile that
-/// says `--approval-mode yolo` means it, and some CLIs refuse a repeated flag (Gemini CLI joins
-/// them: "Invalid approval mode: auto_edit,yolo"). An option is left out when `extra` names
+/// says `--approval-mode yolo` means it, and some CLIs refuse a repeated flag (one joins
+/// them and then fails: "Invalid approval mode: auto_edit,yolo"). An option is left out when `extra` names
 /// its flag or its `--no-` twin, or when it is one of the CLI's [`AgentCli::autonomy_switches`]
 /// and `extra` names any of them (`--dangerously-bypass-approvals-and-sandbox` overrides
 /// `--sandbox workspace-write`).

@@ -21,7 +21,7 @@ pub enum AgentEvent {
     Usage { tokens_used: u64, cost_usd: Option<f64> },
     /// Text the main agent said (not subagents); may be a chunk of a longer message.
     Text { text: String },
-    /// The agent started a subagent (Claude `Task`/`Agent` tool use); counted once per tool use.
+    /// The agent started a subagent (a `Task`/`Agent` tool use); counted once per tool use.
     Subagent,
 }
 
@@ -52,7 +52,7 @@ pub struct Verdict {
 pub trait StreamParser: Send {
     fn feed_line(&mut self, line: &[u8]) -> Vec<AgentEvent>;
 
-    /// Feed a line of a side channel (aider's `--analytics-log` JSONL). Other parsers ignore it.
+    /// Feed a line of a side channel (an analytics log written beside the stream). Other parsers ignore it.
     fn feed_side_line(&mut self, _line: &[u8]) -> Vec<AgentEvent> {
         Vec::new()
     }

@@ -4,7 +4,7 @@
 
 const PINS: &str = include_str!("../../.ci/agent-cli-pins");
 
-/// The pinned version of the CLI named `name` (`claude`, `codex`, …), if it has one.
+/// The pinned version of the CLI named `name` (as the registry names it), if it has one.
 pub fn pinned(name: &str) -> Option<&'static str> {
     PINS.lines()
         .map(str::trim)

@@ -2,15 +2,9 @@
 //! (recorded with the real CLIs against the mock model, see docs/usage-limits.md), and the
 //! reset time when it gives one. Pure: lines in, at most one [`UsageLimitHit`] out.
 //!
-//! - Claude Code: a `result` with `api_error_status: 429` (text "API Error: Request rejected
-//!   (429) · …"), or a `rate_limit_event` whose `rate_limit_info.status` is `rejected` (with
-//!   `resetsAt`, epoch seconds), or a result saying "You've hit your limit · resets 3pm".
-//! - Codex: an `error` / `turn.failed` message "exceeded retry limit, last status: 429 Too Many
-//!   Requests", or "You've hit your usage limit … try again at 7:58 AM."
-//! - Gemini CLI: a `result` with `status: "error"` whose message says "Resource has been
-//!   exhausted" (its 429), with "Suggested retry after 20s." when the API said so.
-//! - aider: "litellm.RateLimitError: …" then "The API provider has rate limited you", the
-//!   reset in the wrapped text between them ("Please try again in 20s.").
+//! - agent CLIs: each module's `usage_limit_watch` knows what its CLI prints (an error event
+//!   with status 429, a rejected rate-limit event, "You've hit your limit · resets 3pm"); the
+//!   texts, CLI by CLI, are in docs/usage-limits.md.
 //! - `command` agents: the profile's `limit_pattern` (a regex); a named group `reset` gives the
 //!   reset as a duration (`20s`, `5m`), a clock time (`15:00`, `3pm`) or epoch seconds.
 
@@ -123,7 +117,7 @@ pub(crate) fn one_line(text: &str) -> String {
 }
 
 /// A reset said in words: "resets 3pm", "try again at 7:58 AM", "try again in 20s",
-/// "Suggested retry after 20s", or Claude's old "limit reached|1700000000".
+/// "Suggested retry after 20s", or the older "limit reached|1700000000".
 pub fn reset_in_text(text: &str) -> Option<Reset> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {

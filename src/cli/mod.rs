@@ -73,7 +73,7 @@ pub enum Command {
     Wait(wait::Args),
     /// Live progress bars for tasks until they all end; exits with their status
     Follow(follow::Args),
-    /// Task endings not seen yet (then marked seen): for a shell prompt or a Claude Code hook;
+    /// Task endings not seen yet (then marked seen): for a shell prompt or an AI client's prompt hook;
     /// with --follow, each ending as it happens
     Notices(notices::Args),
     /// Pushed notifications: `notify status` shows deliveries, `secret` and `seal` help set up channels
@@ -118,9 +118,9 @@ pub enum Command {
     /// Serve the dashboard in a browser (token login, live updates) until stopped
     Web(web_args::WebArgs),
     /// Serve the tools (execute, status, result, list, logs, cancel, wait, agents) to an MCP
-    /// client such as Claude Code, over stdin and stdout
+    /// client (a coding assistant), over stdin and stdout
     Mcp,
-    /// Register the MCP server and the notice hook with an AI client: `integrate claude-code`
+    /// Register the MCP server and the notice hook with an AI client (`integrate --help` lists them)
     Integrate(integrate::Args),
     /// Show, locate or edit config.toml
     Config(config_cmd::Args),

@@ -6,7 +6,6 @@ mod deliveries;
 mod drift;
 mod events;
 mod flows;
-mod limits;
 mod prune;
 mod queries;
 mod read;
@@ -14,6 +13,7 @@ mod round;
 mod schedules;
 mod schema;
 mod secrets;
+mod usage_limits;
 mod write;
 
 pub use crate::clock::{now_ms, rfc3339};
@@ -273,10 +273,7 @@ fn probe(path: &Path) -> Result<bool> {
 }
 
 fn readable(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
-    // SAFETY: access only reads the NUL-terminated path we own.
-    unsafe { libc::access(c_path.as_ptr(), libc::R_OK) == 0 }
+    rustix::fs::access(path, rustix::fs::Access::READ_OK).is_ok()
 }
 
 fn denied(path: &Path) -> Error {

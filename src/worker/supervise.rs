@@ -249,8 +249,8 @@ fn run(id: &str, command: &[OsString], options: &Options) -> ExitRecord {
         Ok(mut child) => {
             // The signal came while it was being started: pass it on.
             if terminated() {
-                // SAFETY: signalling our own child.
-                unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+                let pid = rustix::process::Pid::from_child(&child);
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
             }
             let (status, measured) = super::meter::wait(&mut child, options.mem_limit, options.grace_ms);
             let mut record = match status {

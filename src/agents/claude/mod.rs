@@ -6,6 +6,7 @@
 //! releases), else the latest tool use. The answer and the verdict come from the final
 //! `result` event ([`parser`]).
 
+pub mod mcp_tools;
 pub mod parser;
 pub mod permission;
 mod system;
@@ -116,7 +117,7 @@ fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(model) = req.model {
         push_opt(&mut args, "--model", model);
     }
-    let tools = req.tools_exe.map(task_tools::claude_mcp_config);
+    let tools = req.tools_exe.map(mcp_tools::claude_mcp_config);
     let system = match (req.system_prompt, &tools) {
         (Some(own), Some(_)) => Some(format!("{own}\n\n{}", task_tools::PROMPT_LINE)),
         (None, Some(_)) => Some(task_tools::PROMPT_LINE.to_string()),
@@ -128,12 +129,12 @@ fn args(req: &AgentRequest<'_>) -> Vec<String> {
     if let Some(config) = tools {
         // Allowed by name: under `acceptEdits` or `plan` an MCP tool would otherwise be refused.
         args.extend(["--mcp-config".to_string(), config]);
-        args.extend(["--allowedTools".to_string(), task_tools::CLAUDE_PROGRESS.to_string()]);
+        args.extend(["--allowedTools".to_string(), mcp_tools::CLAUDE_PROGRESS.to_string()]);
         // What its autonomy does not allow is asked of a person, unless the profile decides.
         let own = ["--permission-prompt-tool", "--permission-prompts", "--dangerously-skip-permissions"];
         let decided = req.extra_args.iter().any(|a| own.iter().any(|o| a.starts_with(o)));
         if req.autonomy != Autonomy::Full && !decided {
-            args.extend(["--permission-prompt-tool".to_string(), task_tools::CLAUDE_PERMISSION.to_string()]);
+            args.extend(["--permission-prompt-tool".to_string(), mcp_tools::CLAUDE_PERMISSION.to_string()]);
         }
     }
     if let Some(id) = req.resume {

@@ -6,6 +6,7 @@
 //! verdict come from the final `result` event, which must say `subtype: success` *and*
 //! `is_error: false` (error subtypes have been seen with `is_error: false`).
 
+use super::mcp_tools::CLAUDE_PROGRESS;
 use super::system;
 use super::tasks::{TaskBoard, is_task_tool, result_text};
 use super::words::{
@@ -16,7 +17,6 @@ use crate::agents::common::{
     ProgressTracker, add_file, f64_of, obj_of, parse_object, process_end, short, step_with, str_of, u64_of,
 };
 use crate::agents::event::{AgentEvent, StreamParser, Verdict};
-use crate::agents::task_tools::CLAUDE_PROGRESS;
 use crate::agents::unknown::Unknowns;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};

@@ -1,5 +1,6 @@
 //! Replays of the transcripts in `tests/fixtures/agents/` and edge cases, per backend.
 
+mod advice;
 mod aider;
 mod argv;
 mod claude;
@@ -8,6 +9,7 @@ mod gemini;
 mod opencode;
 mod overrides;
 mod recorded;
+mod versions;
 
 use super::{AgentEvent, StreamParser, Verdict};
 use std::path::PathBuf;

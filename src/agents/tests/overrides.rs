@@ -1,7 +1,7 @@
 //! A profile's own `args` win over the autonomy flags, for each CLI; the task tools reach
 //! Claude Code.
 
-use crate::agents::{AgentRequest, Autonomy, Backend, build_args, task_tools};
+use crate::agents::{AgentRequest, Autonomy, Backend, build_args};
 use std::path::Path;
 
 fn argv(backend: &str, autonomy: Autonomy, extra: &[&str]) -> Vec<String> {
@@ -73,7 +73,7 @@ fn claude_gets_the_progress_tool_allowed_and_told() {
     let config: serde_json::Value = serde_json::from_str(&after("--mcp-config").unwrap_or_default()).unwrap();
     assert_eq!(config["mcpServers"]["smart-agents"]["command"], "/opt/smart-agents");
     assert_eq!(config["mcpServers"]["smart-agents"]["alwaysLoad"], true);
-    assert_eq!(after("--allowedTools").as_deref(), Some(task_tools::CLAUDE_PROGRESS));
+    assert_eq!(after("--allowedTools").as_deref(), Some(crate::agents::claude::mcp_tools::CLAUDE_PROGRESS));
     let system = after("--append-system-prompt").unwrap_or_default();
     assert!(system.starts_with("Be brief.\n\n") && system.contains("`progress` tool"), "{system}");
     assert_eq!(count(&args, "--append-system-prompt"), 1);
