@@ -50,24 +50,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             app.scroll_into_view();
             None
         }
-        Msg::Tick { now_ms } => {
-            app.now_ms = now_ms;
-            // Details of a changing task are refreshed at most once a tick, not per event.
-            app.recheck_flows();
-            if app.details_stale {
-                app.details_stale = false;
-                match app.selected.clone()? {
-                    RowKey::Task(id) => return Some(Action::LoadDetails(id)),
-                    RowKey::Flow(id) => {
-                        app.flow_loads.insert(id);
-                    }
-                }
-            }
-            if std::mem::take(&mut app.stats_stale) {
-                return Some(Action::LoadStats);
-            }
-            None
-        }
+        Msg::Tick { now_ms } => tick(app, now_ms),
         Msg::Details(details) => {
             if app.selected == Some(RowKey::Task(details.id.clone())) {
                 app.details = Some(*details);
@@ -92,4 +75,24 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Action> {
             None
         }
     }
+}
+
+/// Once a tick: the clock, and the details of a changing task (refreshed at most once a tick,
+/// not per event).
+fn tick(app: &mut App, now_ms: i64) -> Option<Action> {
+    app.now_ms = now_ms;
+    app.recheck_flows();
+    if app.details_stale {
+        app.details_stale = false;
+        match app.selected.clone()? {
+            RowKey::Task(id) => return Some(Action::LoadDetails(id)),
+            RowKey::Flow(id) => {
+                app.flow_loads.insert(id);
+            }
+        }
+    }
+    if std::mem::take(&mut app.stats_stale) {
+        return Some(Action::LoadStats);
+    }
+    None
 }

@@ -83,18 +83,7 @@ impl Actor {
             }
             // Only the agent's own failures count against its circuit; a limit is no failure.
             if kill.is_none() && limit.is_none() {
-                let agent = self.queue.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
-                if let Some(changed) = self.circuits.on_result(&agent, state == TaskState::Completed, now) {
-                    let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
-                    let _ = self.journal.add(
-                        &self.store,
-                        &format!("agent:{agent}"),
-                        now,
-                        EventKind::Circuit,
-                        Some(data),
-                    );
-                    let _ = self.store.set_meta("circuits", &self.circuits.save());
-                }
+                self.count_for_circuit(id, state == TaskState::Completed, now);
             }
         }
         if let Some(hit) = limit {
@@ -108,6 +97,17 @@ impl Actor {
             Some(_) => self.limit_trial_gone(id),
         }
         self.conclude(id, state, reason, code, kill, finished_at, now);
+    }
+
+    /// An agent's own result counts toward its circuit; a change of the circuit is recorded.
+    fn count_for_circuit(&mut self, id: &str, completed: bool, now: i64) {
+        let agent = self.queue.get(id).map(|l| l.rec.agent.clone()).unwrap_or_default();
+        if let Some(changed) = self.circuits.on_result(&agent, completed, now) {
+            let data = json!({"agent": agent, "circuit": changed.as_str(), "task": id});
+            let _ =
+                self.journal.add(&self.store, &format!("agent:{agent}"), now, EventKind::Circuit, Some(data));
+            let _ = self.store.set_meta("circuits", &self.circuits.save());
+        }
     }
 
     /// An attempt ended: retry it when it failed and has retries left, else finish the task.
