@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 #[path = "support/home.rs"]
 mod home;
-use home::{Home, Table};
+use home::{Home, Table, run_quiet};
 #[path = "support/measure.rs"]
 mod measure;
-use measure::ms;
+use measure::{ms, p50_p99, time};
 
 const CLIENTS: usize = 8;
 const LOOPS: usize = 40;
@@ -62,13 +62,5 @@ fn client(home: &Home, done: &str) -> Vec<Duration> {
 }
 
 fn timed(home: &Home, args: &[&str]) -> Duration {
-    let t0 = Instant::now();
-    let out = home.command(args).output().expect("run");
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    t0.elapsed()
-}
-
-fn p50_p99(mut v: Vec<Duration>) -> (Duration, Duration) {
-    v.sort();
-    (v[v.len() / 2], v[(v.len() * 99 / 100).min(v.len() - 1)])
+    time(|| run_quiet(home.command(args)))
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/measure.rs"]
 mod measure;
-use measure::{kb, median_of, ms, time};
+use measure::{kb, median_of, ms, p50_p99, time};
 #[path = "support/home.rs"]
 mod home;
 use home::{Home, Table, proc_status_kb, run_quiet};
@@ -56,10 +56,10 @@ async fn run(rows: &mut Table) {
         let started = wait_for_stamp(&stamp).await;
         lat.push(Duration::from_nanos(started.saturating_sub(t0)));
     }
-    lat.sort();
+    let (p50, p99) = p50_p99(lat);
     rows.row(
         "submit -> child start p50 / p99",
-        format!("{} / {}", ms(lat[lat.len() / 2]), ms(lat[lat.len() * 99 / 100])),
+        format!("{} / {}", ms(p50), ms(p99)),
         "target p99 < 5 ms".into(),
     );
     let rss_idle_before = home.worker_rss_kb();

@@ -40,9 +40,7 @@ impl Home {
     }
     /// The standard output of a command that must succeed.
     pub fn out(&self, args: &[&str]) -> String {
-        let out = self.command(args).output().expect("run");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        String::from_utf8_lossy(&run_quiet(self.command(args)).stdout).trim().to_string()
     }
     /// A command task run in the home folder.
     pub fn spec(&self, command: Vec<String>) -> TaskSpec {
@@ -103,9 +101,11 @@ impl Drop for Home {
     }
 }
 
-pub fn run_quiet(mut cmd: Command) {
+/// Run `cmd` to its end; it must succeed.
+pub fn run_quiet(mut cmd: Command) -> std::process::Output {
     let out = cmd.output().expect("run");
     assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out
 }
 
 pub fn proc_status_kb(pid: i32, field: &str) -> u64 {

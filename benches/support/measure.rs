@@ -3,9 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-pub fn time(f: impl FnOnce()) -> Duration {
+/// How long `f` took (its value dropped).
+pub fn time<T>(f: impl FnOnce() -> T) -> Duration {
     let t0 = Instant::now();
-    f();
+    let _ = f();
     t0.elapsed()
 }
 
@@ -13,6 +14,12 @@ pub fn median_of(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
     let mut v: Vec<Duration> = (0..n).map(|_| f()).collect();
     v.sort();
     v[n / 2]
+}
+
+/// The median and the 99th percentile of `v`.
+pub fn p50_p99(mut v: Vec<Duration>) -> (Duration, Duration) {
+    v.sort();
+    (v[v.len() / 2], v[(v.len() * 99 / 100).min(v.len() - 1)])
 }
 
 pub fn ms(d: Duration) -> String {
